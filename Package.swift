@@ -1,0 +1,31 @@
+// swift-tools-version:6.0
+// Kenix: one microkernel core (KenixKernel), generic over a HAL, with a host
+// backend (HALHostSim) that runs real AArch64 EL0 code through Unicorn.
+// The Embedded build of the kernel for aarch64-none-none-elf is driven by the
+// Makefile, not by SwiftPM.
+import PackageDescription
+
+let package = Package(
+    name: "Kenix",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "kenix-sim", targets: ["kenix-sim"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .target(name: "HAL"),
+        .target(name: "KenixABI"),
+        .target(name: "KenixKernel", dependencies: ["HAL", "KenixABI"]),
+        .systemLibrary(name: "CUnicorn", path: "Sources/CUnicorn", pkgConfig: "unicorn",
+                       providers: [.apt(["libunicorn-dev"])]),
+        .target(name: "HALHostSim", dependencies: ["HAL", "KenixABI", "KenixKernel", "CUnicorn"]),
+        .executableTarget(name: "kenix-sim", dependencies: [
+            "HALHostSim", "KenixKernel", "HAL",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "KenixKernelTests", dependencies: ["KenixKernel", "HAL", "KenixABI"]),
+        .testTarget(name: "HALHostSimTests", dependencies: ["HALHostSim", "KenixKernel", "HAL", "KenixABI"]),
+    ]
+)

@@ -1,0 +1,2 @@
+// Unicorn's C API for HALHostSim (Debian's libunicorn-dev).
+#include <unicorn/unicorn.h>

@@ -1,0 +1,24 @@
+// What the platform tells the kernel at boot: where RAM is, which parts of it
+// are taken, and where the boot image (initrd) lies.
+
+public struct PhysRange: Equatable, Sendable {
+    public var base: PhysAddr
+    public var size: UInt64
+    public init(base: PhysAddr, size: UInt64) { self.base = base; self.size = size }
+    public var end: PhysAddr { base.adding(size) }
+    public func contains(_ a: PhysAddr) -> Bool { a >= base && a.raw - base.raw < size }
+}
+
+public struct BootInfo: Sendable {
+    /// Usable RAM. Kenix manages one contiguous bank.
+    public var ram: PhysRange
+    /// Ranges inside `ram` the kernel must not hand out (kernel image, DTB,
+    /// firmware); the initrd is reserved separately.
+    public var reserved: [PhysRange]
+    /// The initrd (cpio newc), inside `ram`. Size 0 when there is none.
+    public var initrd: PhysRange
+
+    public init(ram: PhysRange, reserved: [PhysRange], initrd: PhysRange) {
+        self.ram = ram; self.reserved = reserved; self.initrd = initrd
+    }
+}

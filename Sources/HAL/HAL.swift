@@ -1,0 +1,23 @@
+// The hardware abstraction the kernel is generic over (`Kernel<H: HAL>`).
+// Each role is a small protocol of its own; a backend binds them together
+// here. No backend type is visible through it: only the associated types,
+// which the compiler specialises away.
+
+public protocol HAL {
+    associatedtype Processor: CPU
+    associatedtype MemoryManagement: MMU
+    associatedtype Interrupts: InterruptController
+    associatedtype Clock: Timer
+    associatedtype Serial: UART
+    associatedtype RAM: PhysicalMemory
+    associatedtype Tracer: TraceSink
+
+    var cpu: Processor { get }
+    var mmu: MemoryManagement { get }
+    var interrupts: Interrupts { get }
+    var timer: Clock { get }
+    var uart: Serial { get }
+    var memory: RAM { get }
+    var trace: Tracer { get }
+    var boot: BootInfo { get }
+}
