@@ -1,6 +1,7 @@
-// Kernel<H>: the whole kernel state and its single loop. Both backends create
-// one with their HAL, then call `run()`, which returns only when init ends or
-// the platform halts the machine.
+// Kernel<H>: the whole kernel state and its single loop. A backend creates one
+// with its HAL (which boots init from the initrd), then calls `run()`, which
+// returns only when init ends, nothing can run any more, or the platform
+// halts the machine. All kernel objects live in fixed tables allocated here.
 import HAL
 import KenixABI
 
@@ -8,7 +9,7 @@ import KenixABI
 public enum RunOutcome: Equatable, Sendable {
     /// init called `exit(status)`.
     case initExited(status: Int64)
-    /// init was killed for a fault.
+    /// init was killed for a fault (`KillReason` raw value).
     case initKilled(reason: UInt64)
     /// Every task is blocked and nothing can ever wake one.
     case deadlock
@@ -25,10 +26,95 @@ public enum BootError: Error, Equatable, Sendable {
     case outOfMemory
 }
 
-public struct Kernel<H: HAL> {
-    public init(hal: H) throws(BootError) { fatalError("stub") }
-    public mutating func run() -> RunOutcome { fatalError("stub") }
+/// Static kernel configuration (no hidden global state).
+public struct KernelConfig: Sendable {
+    /// Round-robin time slice, in ns of kernel clock.
+    public var timeSlice: UInt64 = 1_000_000
+    public var initPriority: UInt8 = 16
+    public init() {}
 }
 
-public enum CPIOError: Error, Equatable, Sendable { case stub }
-public enum ELFError: Error, Equatable, Sendable { case stub }
+public struct Kernel<H: HAL> {
+    public let hal: H
+    public let config: KernelConfig
+    var frames: FrameAllocator
+    var tasks: TaskTable
+    var ready = ReadyQueues()
+    /// The running task's slot, if any.
+    var current: Int? = nil
+    /// Sleepers, sorted by wake time (slot indices linked through `sleepNext`).
+    var sleepersHead = -1
+    var shm = SharedMemoryTable()
+    let initrd: CPIOArchive
+    var uartOwner: TaskID? = nil
+    var services = InlineArray<8, TaskID>(repeating: TaskID(raw: 0))
+    var initTask = TaskID(raw: 0)
+    var outcome: RunOutcome? = nil
+    var activeASID: ASID? = nil
+    /// The deadline last programmed into the timer, in ticks.
+    var armedDeadline: UInt64? = nil
+    /// When the running task's slice ends (ns).
+    var sliceEnd: UInt64 = 0
+
+    public init(hal: H, config: KernelConfig = KernelConfig()) throws(BootError) {
+        self.hal = hal
+        self.config = config
+        let boot = hal.boot
+        var reserved = boot.reserved
+        reserved.append(boot.initrd)
+        frames = FrameAllocator(ram: boot.ram, reserved: reserved)
+        tasks = TaskTable()
+        guard boot.initrd.size > 0 else { throw .noInitrd }
+        let image = UnsafeRawBufferPointer(start: hal.memory.pointer(to: boot.initrd.base),
+                                           count: Int(boot.initrd.size))
+        do { initrd = try CPIOArchive(image) } catch { throw .malformedInitrd(error) }
+
+        let name: StaticString = "init"
+        switch spawnTask(named: UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount),
+                         arg: 0, priority: config.initPriority, parent: TaskID(raw: 0)) {
+        case .success(let slot): initTask = tasks[slot].pointee.id
+        case .failure(.notFound): throw .initNotFound
+        case .failure(.badExecutable(let e)): throw .badInit(e)
+        case .failure(.outOfMemory), .failure(.tableFull): throw .outOfMemory
+        }
+        hal.interrupts.enable(hal.timer.irq)
+    }
+
+    /// Runs tasks until init ends, a deadlock, or a halt.
+    public mutating func run() -> RunOutcome {
+        while true {
+            if let outcome { return outcome }
+            schedule()
+            guard let slot = current else {
+                hal.trace.record(TraceEvent(.idle))
+                switch hal.cpu.waitForInterrupt() {
+                case .interrupt: handleInterrupt()
+                case .noFutureEvents: return .deadlock
+                case .halt: return .halted
+                }
+                continue
+            }
+            let task = tasks[slot]
+            let asid = task.pointee.space!.asid
+            if activeASID != asid {
+                hal.mmu.activate(root: task.pointee.space!.root, asid: asid)
+                activeASID = asid
+            }
+            let trap = hal.cpu.enterUser(&task.pointee.context)
+            if trap == .halt { return .halted }
+            handle(trap, from: slot)
+        }
+    }
+
+    // MARK: Inspection (tests, debuggers, the shell's `ps`/`mem`)
+
+    public var freeFrames: Int { frames.freeCount }
+    public var totalFrames: Int { frames.frameCount }
+    public var initID: TaskID { initTask }
+    public var runningTask: TaskID? { current.map { tasks[$0].pointee.id } }
+    public func state(of id: TaskID) -> TaskState? { tasks.slot(of: id).map { tasks[$0].pointee.state } }
+    public func priority(of id: TaskID) -> UInt8? { tasks.slot(of: id).map { tasks[$0].pointee.priority } }
+    public var liveTaskCount: Int { tasks.liveCount }
+    /// The kernel clock in ns.
+    public var now: UInt64 { nanoseconds(fromTicks: hal.timer.now()) }
+}

@@ -1,0 +1,34 @@
+// The UART, owned by one task (the console server), and the service registry
+// that lets programs find servers by a well-known key.
+import HAL
+import KenixABI
+
+extension Kernel {
+    mutating func uartClaim(_ slot: Int) -> Result<UInt64, SyscallError> {
+        if let owner = uartOwner, tasks.liveSlot(of: owner) != nil { return .failure(.busy) }
+        uartOwner = tasks[slot].pointee.id
+        return .success(0)
+    }
+
+    func uartWrite(_ slot: Int, address: UInt64, length: UInt64) -> Result<UInt64, SyscallError> {
+        guard uartOwner == tasks[slot].pointee.id else { return .failure(.notPermitted) }
+        guard length <= SyscallLimits.maxUARTWrite else { return .failure(.invalidArgument) }
+        let uart = hal.uart
+        return withUserBytes(slot, address, length, access: .read) { chunk in
+            for b in chunk { uart.write(b) }
+        }.map { length }
+    }
+
+    mutating func serviceRegister(_ slot: Int, key: UInt64) -> Result<UInt64, SyscallError> {
+        guard key > 0, key < UInt64(services.count) else { return .failure(.invalidArgument) }
+        if tasks.liveSlot(of: services[Int(key)]) != nil { return .failure(.busy) }
+        services[Int(key)] = tasks[slot].pointee.id
+        return .success(0)
+    }
+
+    func serviceLookup(key: UInt64) -> Result<UInt64, SyscallError> {
+        guard key > 0, key < UInt64(services.count),
+              tasks.liveSlot(of: services[Int(key)]) != nil else { return .failure(.notFound) }
+        return .success(services[Int(key)].raw)
+    }
+}

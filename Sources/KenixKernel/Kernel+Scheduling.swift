@@ -1,0 +1,84 @@
+// Scheduling: fixed priorities, round-robin within a priority.
+//
+// Invariants: a task is `.ready` exactly when it is in `ready`; the running
+// task (`current`) is not queued. A task preempted by a higher-priority one
+// goes back to the front of its queue with the rest of its slice; a task
+// whose slice ran out goes to the back with a fresh one.
+import HAL
+
+extension Kernel {
+    /// Makes a blocked or new task ready to run.
+    mutating func makeReady(_ slot: Int) {
+        tasks[slot].pointee.state = .ready
+        ready.pushBack(slot, tasks)
+    }
+
+    /// Marks the running task blocked; `schedule()` will pick another.
+    mutating func block(_ slot: Int, _ reason: BlockReason) {
+        tasks[slot].pointee.state = .blocked(reason)
+    }
+
+    /// Picks the task to run next, preempting the current one if a task of
+    /// higher priority is ready, and arms the timer for what comes next.
+    mutating func schedule() {
+        if let c = current {
+            let task = tasks[c]
+            if task.pointee.state == .running {
+                guard let best = ready.highestPriority, best > task.pointee.priority else {
+                    armTimer()
+                    return
+                }
+                let clock = now
+                task.pointee.sliceRemaining = sliceEnd > clock ? sliceEnd - clock : 0
+                task.pointee.state = .ready
+                ready.pushFront(c, tasks)
+            }
+            current = nil
+        }
+        if let next = ready.popHighest(tasks) { dispatch(next) }
+        armTimer()
+    }
+
+    private mutating func dispatch(_ slot: Int) {
+        let task = tasks[slot]
+        task.pointee.state = .running
+        let remaining = task.pointee.sliceRemaining
+        task.pointee.sliceRemaining = 0
+        sliceEnd = now + (remaining > 0 ? remaining : config.timeSlice)
+        current = slot
+        hal.trace.record(TraceEvent(.taskSwitch, task.pointee.id.raw))
+    }
+
+    /// The running task's slice has ended: rotate it behind its peers, or
+    /// give it a new slice when it has none.
+    mutating func sliceExpired() {
+        guard let c = current, tasks[c].pointee.state == .running else { return }
+        let clock = now
+        guard clock >= sliceEnd else { return }
+        if ready.isEmpty(priority: tasks[c].pointee.priority) {
+            sliceEnd = clock + config.timeSlice
+        } else {
+            tasks[c].pointee.state = .ready
+            ready.pushBack(c, tasks)
+            current = nil
+        }
+    }
+
+    /// Programs the timer for the earliest of: the end of the running task's
+    /// slice (only when a peer is waiting for it) and the earliest sleeper.
+    mutating func armTimer() {
+        var deadline: UInt64? = nil
+        if let c = current, !ready.isEmpty(priority: tasks[c].pointee.priority) {
+            deadline = sliceEnd
+        }
+        if sleepersHead >= 0, let until = tasks[sleepersHead].pointee.sleepUntil {
+            deadline = min(deadline ?? until, until)
+        }
+        var target: UInt64? = nil
+        if let deadline { target = ticks(fromNanoseconds: deadline) }
+        if target != armedDeadline {
+            armedDeadline = target
+            hal.timer.setDeadline(target)
+        }
+    }
+}

@@ -1,0 +1,132 @@
+// Syscall decode and dispatch. Arguments come from x0–x5 of the saved
+// context, the number from x8. Each handler validates before it mutates and
+// reports a caller's mistake as a `SyscallError` in x0; only faults kill.
+import HAL
+import KenixABI
+
+extension Kernel {
+    @inline(__always)
+    func setReturn(_ slot: Int, _ value: UInt64) { tasks[slot].pointee.context.x[0] = value }
+
+    @inline(__always)
+    func setError(_ slot: Int, _ error: SyscallError) {
+        tasks[slot].pointee.context.x[0] = UInt64(bitPattern: error.rawValue)
+    }
+
+    @inline(__always)
+    func setResult(_ slot: Int, _ result: Result<UInt64, SyscallError>) {
+        switch result {
+        case .success(let v): setReturn(slot, v)
+        case .failure(let e): setError(slot, e)
+        }
+    }
+
+    mutating func handleSyscall(_ slot: Int) {
+        let ctx = tasks[slot]
+        let number = ctx.pointee.context.x[8]
+        let a0 = ctx.pointee.context.x[0], a1 = ctx.pointee.context.x[1]
+        let a2 = ctx.pointee.context.x[2], a3 = ctx.pointee.context.x[3]
+        hal.trace.record(TraceEvent(.syscall, ctx.pointee.id.raw, number))
+        guard let call = Syscall(rawValue: number) else { return setError(slot, .noSuchSyscall) }
+        switch call {
+        case .yield:
+            setReturn(slot, 0)
+            yieldTask(slot)
+        case .exit:
+            endTask(slot, status: Int64(bitPattern: a0), killed: false)
+        case .getpid:
+            setReturn(slot, ctx.pointee.id.raw)
+        case .sleep:
+            setReturn(slot, 0)
+            if a0 > 0 { sleep(slot, until: now &+ a0 < now ? UInt64.max : now &+ a0) }
+        case .clock:
+            setReturn(slot, now)
+        case .spawn:
+            setResult(slot, spawnSyscall(slot, name: a0, length: a1, arg: a2, priority: a3))
+        case .wait:
+            waitSyscall(slot, child: a0)
+        case .send:
+            ipcSend(slot, to: a0, isCall: false)
+        case .call:
+            ipcSend(slot, to: a0, isCall: true)
+        case .recv:
+            ipcReceive(slot, from: a0)
+        case .reply:
+            ipcReply(slot, to: nil)
+        case .replyTo:
+            ipcReply(slot, to: TaskID(raw: a0))
+        case .replyRecv:
+            ipcReplyReceive(slot, from: a0)
+        case .shmCreate:
+            setResult(slot, shmCreate(slot, size: a0))
+        case .shmMap:
+            setResult(slot, shmMap(slot, id: a0, hint: a1))
+        case .shmGrant:
+            setResult(slot, shmGrant(slot, id: a0, to: a1))
+        case .shmUnmap:
+            setResult(slot, shmUnmap(slot, id: a0))
+        case .uartClaim:
+            setResult(slot, uartClaim(slot))
+        case .uartWrite:
+            setResult(slot, uartWrite(slot, address: a0, length: a1))
+        case .serviceRegister:
+            setResult(slot, serviceRegister(slot, key: a0))
+        case .serviceLookup:
+            setResult(slot, serviceLookup(key: a0))
+        }
+    }
+
+    /// The running task gives up the CPU to its peers (to the back of its queue).
+    private mutating func yieldTask(_ slot: Int) {
+        guard current == slot else { return }
+        tasks[slot].pointee.sliceRemaining = 0
+        makeReady(slot)
+        current = nil
+    }
+
+    private mutating func spawnSyscall(_ slot: Int, name: UInt64, length: UInt64, arg: UInt64,
+                                       priority: UInt64) -> Result<UInt64, SyscallError> {
+        guard length > 0, length <= SyscallLimits.maxNameLength else { return .failure(.invalidArgument) }
+        guard priority <= Priority.highest else { return .failure(.invalidArgument) }
+        var buffer = InlineArray<64, UInt8>(repeating: 0)
+        let copied = withUnsafeMutableBytes(of: &buffer) { raw in
+            copyFromUser(slot, name, Int(length), into: raw)
+        }
+        if case .failure(let e) = copied { return .failure(e) }
+        let prio = priority == 0 ? tasks[slot].pointee.priority : UInt8(priority)
+        let me = tasks[slot].pointee.id
+        let result = withUnsafeBytes(of: buffer) { raw in
+            spawnTask(named: UnsafeRawBufferPointer(rebasing: raw[0..<Int(length)]), arg: arg,
+                      priority: prio, parent: me)
+        }
+        switch result {
+        case .success(let child): return .success(tasks[child].pointee.id.raw)
+        case .failure(.notFound): return .failure(.notFound)
+        case .failure(.badExecutable): return .failure(.badExecutable)
+        case .failure(.outOfMemory): return .failure(.outOfMemory)
+        case .failure(.tableFull): return .failure(.limitReached)
+        }
+    }
+
+    private mutating func waitSyscall(_ slot: Int, child: UInt64) {
+        let id = TaskID(raw: child)
+        guard let c = tasks.slot(of: id), tasks[c].pointee.parent == tasks[slot].pointee.id else {
+            return setError(slot, .notChild)
+        }
+        if tasks[c].pointee.state == .zombie {
+            deliverExitNow(of: c, to: slot)
+        } else {
+            block(slot, .waitingFor(child: id))
+        }
+    }
+
+    /// Like `deliverExit`, for a parent that is running (no wake-up needed).
+    private mutating func deliverExitNow(of child: Int, to parent: Int) {
+        let record = tasks[child].pointee.exit
+        let p = tasks[parent]
+        p.pointee.context.x[0] = 0
+        p.pointee.context.x[1] = UInt64(bitPattern: record.status)
+        p.pointee.context.x[2] = record.killed ? ExitKind.killed.rawValue : ExitKind.exited.rawValue
+        tasks.release(child)
+    }
+}

@@ -1,0 +1,137 @@
+// Task lifecycle: spawn from the boot image, exit, kill on a fault, wait.
+// Ending a task releases everything it held and fails every IPC partner
+// blocked on it, so no other task can hang on a dead one.
+import HAL
+import KenixABI
+
+extension Kernel {
+    /// Creates a ready task running program `name` from the initrd.
+    mutating func spawnTask(named name: UnsafeRawBufferPointer, arg: UInt64, priority: UInt8,
+                            parent: TaskID) -> Result<Int, SpawnError> {
+        guard let image = initrd.file(named: name) else { return .failure(.notFound) }
+        let reader = ByteReader(image)
+        let file: ELFFile
+        do { file = try ELFFile(reader) } catch { return .failure(.badExecutable(error)) }
+        guard let slot = tasks.claim() else { return .failure(.tableFull) }
+        // The ASID is the slot: unique among live tasks, flushed on reuse.
+        switch loadImage(file, bytes: reader, asid: ASID(UInt16(slot)), frames: &frames) {
+        case .failure(let e):
+            tasks.release(slot)
+            return .failure(e)
+        case .success(let space):
+            let t = tasks[slot]
+            t.pointee.space = space
+            t.pointee.priority = priority
+            t.pointee.parent = parent
+            t.pointee.context = UserContext(entry: file.entry, stackTop: UserLayout.stackTop)
+            t.pointee.context.x[0] = arg
+            t.pointee.context.x[1] = parent.raw
+            t.pointee.shmNextAddress = UserLayout.shmBase
+            let n = min(name.count, 16)
+            for i in 0..<n { t.pointee.name[i] = name[i] }
+            t.pointee.nameLength = n
+            hal.trace.record(TraceEvent(.taskSpawn, parent.raw, t.pointee.id.raw))
+            makeReady(slot)
+            return .success(slot)
+        }
+    }
+
+    /// Kills `slot` for a fault, with a one-line diagnostic.
+    mutating func kill(_ slot: Int, reason: KillReason, fault: MemoryFault?) {
+        let t = tasks[slot]
+        log.put("kenix: killed ")
+        logTask(slot)
+        if let fault {
+            log.put(fault.access == .execute ? ": instruction abort (" : ": data abort (")
+            switch fault.status {
+            case .translation(let l): log.put("translation fault, level "); log.put(decimal: UInt64(l))
+            case .accessFlag(let l): log.put("access flag fault, level "); log.put(decimal: UInt64(l))
+            case .permission(let l): log.put("permission fault, level "); log.put(decimal: UInt64(l))
+            case .alignment: log.put("alignment fault")
+            case .other(let esr): log.put("esr "); log.put(hex: esr)
+            }
+            switch fault.access {
+            case .read: log.put(") on read at ")
+            case .write: log.put(") on write at ")
+            case .execute: log.put(") on execute at ")
+            }
+            log.put(hex: fault.address.raw)
+        } else {
+            log.put(": undefined instruction")
+        }
+        log.put(", pc ")
+        log.put(hex: t.pointee.context.pc)
+        log.put("\n")
+        hal.trace.record(TraceEvent(.taskFault, t.pointee.id.raw, t.pointee.context.pc,
+                                    fault?.address.raw ?? 0))
+        endTask(slot, status: Int64(reason.rawValue), killed: true)
+    }
+
+    /// Ends `slot`: releases its resources, fails its IPC partners, and either
+    /// hands its status to a waiting parent or leaves it as a zombie.
+    mutating func endTask(_ slot: Int, status: Int64, killed: Bool) {
+        let t = tasks[slot]
+        let me = t.pointee.id
+        hal.trace.record(TraceEvent(.taskExit, me.raw, UInt64(bitPattern: status), killed ? 1 : 0))
+        detachFromScheduler(slot)
+        failPartners(of: slot)
+        releaseResources(slot)
+        t.pointee.exit = ExitRecord(status: status, killed: killed)
+        t.pointee.state = .zombie
+
+        // Orphan the children; zombies among them have nobody to reap them.
+        for s in 1..<TaskTable.capacity where s != slot && tasks[s].pointee.state != .free
+            && tasks[s].pointee.parent == me {
+            tasks[s].pointee.parent = TaskID(raw: 0)
+            if tasks[s].pointee.state == .zombie { tasks.release(s) }
+        }
+        if me == initTask {
+            outcome = killed ? .initKilled(reason: UInt64(status)) : .initExited(status: status)
+        }
+        if let p = tasks.liveSlot(of: t.pointee.parent) {
+            if tasks[p].pointee.state == .blocked(.waitingFor(child: me)) {
+                deliverExit(of: slot, to: p)
+            }
+        } else {
+            tasks.release(slot)
+        }
+    }
+
+    /// Returns the child's exit record to its waiting parent and frees the child.
+    mutating func deliverExit(of child: Int, to parent: Int) {
+        let record = tasks[child].pointee.exit
+        let ctx = tasks[parent]
+        ctx.pointee.context.x[0] = 0
+        ctx.pointee.context.x[1] = UInt64(bitPattern: record.status)
+        ctx.pointee.context.x[2] = record.killed ? ExitKind.killed.rawValue : ExitKind.exited.rawValue
+        tasks.release(child)
+        makeReady(parent)
+    }
+
+    /// Takes `slot` out of whatever scheduling structure holds it.
+    private mutating func detachFromScheduler(_ slot: Int) {
+        let t = tasks[slot]
+        switch t.pointee.state {
+        case .running: if current == slot { current = nil }
+        case .ready: ready.remove(slot, tasks)
+        case .blocked(.sleeping): removeSleeper(slot)
+        case .blocked(.sending(let to, _)):
+            if let r = tasks.slot(of: to) { removeSender(slot, from: r) }
+        default: break
+        }
+    }
+
+    /// Frees the address space, shared-memory access, the UART and services.
+    private mutating func releaseResources(_ slot: Int) {
+        let t = tasks[slot]
+        releaseSharedMemory(of: slot)
+        if let space = t.pointee.space {
+            space.destroy(frames: &frames, memory: hal.memory)
+            hal.mmu.invalidateAll(asid: space.asid)
+            if activeASID == space.asid { activeASID = nil }
+            t.pointee.space = nil
+        }
+        if uartOwner == t.pointee.id { uartOwner = nil }
+        for i in 0..<services.count where services[i] == t.pointee.id { services[i] = TaskID(raw: 0) }
+    }
+}

@@ -1,0 +1,15 @@
+// Trap dispatch: the one place every exit from user mode comes back to.
+import HAL
+import KenixABI
+
+extension Kernel {
+    mutating func handle(_ trap: Trap, from slot: Int) {
+        switch trap {
+        case .syscall: handleSyscall(slot)
+        case .memoryFault(let fault): kill(slot, reason: .memoryFault, fault: fault)
+        case .undefinedInstruction: kill(slot, reason: .undefinedInstruction, fault: nil)
+        case .interrupt: handleInterrupt()
+        case .halt: break
+        }
+    }
+}

@@ -1,0 +1,50 @@
+// User memory access: every pointer a task passes is translated through that
+// task's own page tables, with the same rights check the MMU applies to EL0
+// (the kernel never trusts a user address). A pointer that is unmapped, or
+// mapped without the needed right, fails the syscall with `badAddress`.
+import HAL
+import KenixABI
+
+extension Kernel {
+    /// Calls `body` with each physically contiguous chunk of the user range
+    /// [va, va+length) of task `slot`. Fails before calling `body` for any
+    /// chunk if any page of the range is not accessible for `access`.
+    func withUserBytes(_ slot: Int, _ va: UInt64, _ length: UInt64, access: MemoryAccess,
+                       _ body: (UnsafeMutableRawBufferPointer) -> Void) -> Result<Void, SyscallError> {
+        guard let space = tasks[slot].pointee.space else { return .failure(.badAddress) }
+        let (end, overflow) = va.addingReportingOverflow(length)
+        guard !overflow, end <= UserLayout.userLimit else { return .failure(.badAddress) }
+        // Validate every page first, so a failure leaves nothing half done.
+        var page = va & ~(PageGeometry.pageSize - 1)
+        while page < end {
+            switch TranslationWalk.translate(VirtAddr(page), root: space.root, memory: hal.memory) {
+            case .failure: return .failure(.badAddress)
+            case .success(let t):
+                if t.descriptor.userFault(for: access, level: t.level) != nil { return .failure(.badAddress) }
+            }
+            page += PageGeometry.pageSize
+        }
+        var cursor = va
+        while cursor < end {
+            guard case .success(let t) = TranslationWalk.translate(VirtAddr(cursor), root: space.root,
+                                                                    memory: hal.memory) else {
+                return .failure(.badAddress)
+            }
+            let n = min(t.bytesToEnd, end - cursor)
+            body(UnsafeMutableRawBufferPointer(start: hal.memory.pointer(to: t.physical), count: Int(n)))
+            cursor += n
+        }
+        return .success(())
+    }
+
+    /// Copies `length` (≤ `buffer.count`) bytes from task `slot` at `va` into `buffer`.
+    func copyFromUser(_ slot: Int, _ va: UInt64, _ length: Int,
+                      into buffer: UnsafeMutableRawBufferPointer) -> Result<Void, SyscallError> {
+        var copied = 0
+        return withUserBytes(slot, va, UInt64(length), access: .read) { chunk in
+            UnsafeMutableRawBufferPointer(rebasing: buffer[copied..<(copied + chunk.count)])
+                .copyMemory(from: UnsafeRawBufferPointer(chunk))
+            copied += chunk.count
+        }
+    }
+}

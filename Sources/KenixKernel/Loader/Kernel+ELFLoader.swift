@@ -1,0 +1,69 @@
+// Loading a validated ELFFile into a fresh address space: every page of every
+// PT_LOAD segment gets its own zeroed frame with the segment's rights (W^X
+// was checked by ELFFile), the file bytes are copied in, and the stack is
+// mapped below `UserLayout.stackTop`. A failure frees everything it took.
+import HAL
+import KenixABI
+
+enum SpawnError: Error, Equatable {
+    case notFound
+    case badExecutable(ELFError)
+    case outOfMemory
+    case tableFull
+}
+
+extension Kernel {
+    /// Builds the address space of `file` (whose bytes are `bytes`).
+    func loadImage(_ file: ELFFile, bytes: ByteReader, asid: ASID,
+                   frames: inout FrameAllocator) -> Result<AddressSpace, SpawnError> {
+        guard let space = AddressSpace.create(asid: asid, frames: &frames, memory: hal.memory) else {
+            return .failure(.outOfMemory)
+        }
+        for i in 0..<file.segmentCount {
+            let seg = file.segment(i)
+            var page = seg.firstPage
+            while page < seg.pageEnd {
+                guard let frame = frames.allocate(zeroing: hal.memory) else {
+                    space.destroy(frames: &frames, memory: hal.memory)
+                    return .failure(.outOfMemory)
+                }
+                copySegmentBytes(seg, page: page, bytes: bytes, into: frame)
+                if case .failure = space.map(VirtAddr(page), to: frame, writable: seg.writable,
+                                             executable: seg.executable, owned: true,
+                                             frames: &frames, memory: hal.memory) {
+                    frames.free(frame)
+                    space.destroy(frames: &frames, memory: hal.memory)
+                    return .failure(.outOfMemory)
+                }
+                page += PageGeometry.pageSize
+            }
+        }
+        var page = UserLayout.stackTop - UserLayout.stackSize
+        while page < UserLayout.stackTop {
+            guard let frame = frames.allocate(zeroing: hal.memory) else {
+                space.destroy(frames: &frames, memory: hal.memory)
+                return .failure(.outOfMemory)
+            }
+            if case .failure = space.map(VirtAddr(page), to: frame, writable: true, executable: false,
+                                         owned: true, frames: &frames, memory: hal.memory) {
+                frames.free(frame)
+                space.destroy(frames: &frames, memory: hal.memory)
+                return .failure(.outOfMemory)
+            }
+            page += PageGeometry.pageSize
+        }
+        return .success(space)
+    }
+
+    /// Copies the part of the segment's file bytes that falls in `page`.
+    private func copySegmentBytes(_ seg: ELFSegment, page: UInt64, bytes: ByteReader, into frame: PhysAddr) {
+        let fileStart = seg.virtualAddress
+        let fileEnd = seg.virtualAddress + seg.fileSize
+        let from = max(page, fileStart)
+        let to = min(page + PageGeometry.pageSize, fileEnd)
+        guard from < to else { return }
+        let source = bytes.slice(offset: seg.fileOffset + (from - fileStart), length: to - from)!
+        hal.memory.pointer(to: frame).advanced(by: Int(from - page))
+            .copyMemory(from: source.baseAddress!, byteCount: source.count)
+    }
+}

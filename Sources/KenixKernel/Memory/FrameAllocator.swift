@@ -1,0 +1,100 @@
+// FrameAllocator: owns every 4 KB frame of RAM the kernel may hand out, as a
+// bitmap (1 = in use). The bitmap is allocated once at boot; allocation is a
+// scan from a rotating hint, which keeps the common case O(1) amortised.
+// Frames are handed out zeroed, so no task ever sees another task's data.
+import HAL
+
+public struct FrameAllocator {
+    public let base: PhysAddr
+    public let frameCount: Int
+    public private(set) var freeCount: Int
+    /// One bit per frame; words beyond `frameCount` are marked used.
+    private let bitmap: UnsafeMutablePointer<UInt64>
+    private let wordCount: Int
+    private var hint = 0
+
+    /// Manages `ram` minus `reserved` (ranges are rounded outwards to frames).
+    public init(ram: PhysRange, reserved: [PhysRange]) {
+        base = PhysAddr(ram.base.raw & ~(PageGeometry.pageSize - 1))
+        frameCount = Int(ram.size / PageGeometry.pageSize)
+        wordCount = (frameCount + 63) / 64
+        bitmap = .allocate(capacity: max(wordCount, 1))
+        bitmap.initialize(repeating: 0, count: max(wordCount, 1))
+        freeCount = frameCount
+        // Mark the tail bits of the last word used so scans never return them.
+        for f in frameCount..<(wordCount * 64) { bitmap[f / 64] |= 1 << UInt64(f % 64) }
+        for r in reserved { markUsed(r) }
+    }
+
+    /// Removes `range` from the free pool (used for the initrd and firmware).
+    public mutating func markUsed(_ range: PhysRange) {
+        guard range.size > 0 else { return }
+        let first = range.base.raw < base.raw ? 0 : Int((range.base.raw - base.raw) / PageGeometry.pageSize)
+        let endRaw = range.end.raw
+        let last = endRaw <= base.raw ? 0
+            : Int((endRaw - base.raw + PageGeometry.pageSize - 1) / PageGeometry.pageSize)
+        var f = first
+        while f < min(last, frameCount) {
+            if !isUsed(f) { setUsed(f, true); freeCount -= 1 }
+            f += 1
+        }
+    }
+
+    /// A zeroed frame, or nil when RAM is exhausted.
+    public mutating func allocate<M: PhysicalMemory>(zeroing memory: M) -> PhysAddr? {
+        guard let frame = allocate(count: 1) else { return nil }
+        memory.pointer(to: frame).initializeMemory(as: UInt8.self, repeating: 0,
+                                                   count: Int(PageGeometry.pageSize))
+        return frame
+    }
+
+    /// `count` physically contiguous frames (not zeroed), or nil.
+    public mutating func allocate(count: Int) -> PhysAddr? {
+        guard count > 0, count <= freeCount else { return nil }
+        var start = hint
+        var scanned = 0
+        while scanned < frameCount {
+            if start + count > frameCount { scanned += frameCount - start; start = 0; continue }
+            // Skip whole used words quickly.
+            if bitmap[start / 64] == ~0 { let next = (start / 64 + 1) * 64; scanned += next - start; start = next; continue }
+            var run = 0
+            while run < count && !isUsed(start + run) { run += 1 }
+            if run == count {
+                for f in start..<(start + count) { setUsed(f, true) }
+                freeCount -= count
+                hint = start + count == frameCount ? 0 : start + count
+                return base.adding(UInt64(start) * PageGeometry.pageSize)
+            }
+            scanned += run + 1
+            start += run + 1
+        }
+        return nil
+    }
+
+    /// Returns `count` frames starting at `frame`. Freeing a frame that is not
+    /// allocated is a kernel bug and panics.
+    public mutating func free(_ frame: PhysAddr, count: Int = 1) {
+        let first = index(of: frame)
+        for f in first..<(first + count) {
+            guard isUsed(f) else { fatalError("FrameAllocator: double free") }
+            setUsed(f, false)
+        }
+        freeCount += count
+    }
+
+    public func isAllocated(_ frame: PhysAddr) -> Bool { isUsed(index(of: frame)) }
+
+    private func index(of frame: PhysAddr) -> Int {
+        guard frame.raw >= base.raw, frame.raw & (PageGeometry.pageSize - 1) == 0 else {
+            fatalError("FrameAllocator: address is not a managed frame")
+        }
+        let i = Int((frame.raw - base.raw) / PageGeometry.pageSize)
+        guard i < frameCount else { fatalError("FrameAllocator: address is not a managed frame") }
+        return i
+    }
+
+    @inline(__always) private func isUsed(_ f: Int) -> Bool { bitmap[f / 64] & (1 << UInt64(f % 64)) != 0 }
+    @inline(__always) private func setUsed(_ f: Int, _ used: Bool) {
+        if used { bitmap[f / 64] |= 1 << UInt64(f % 64) } else { bitmap[f / 64] &= ~(1 << UInt64(f % 64)) }
+    }
+}

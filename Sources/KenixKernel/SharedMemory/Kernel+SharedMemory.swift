@@ -1,0 +1,98 @@
+// Shared-memory syscalls: create, map, grant, unmap. Decode and validate
+// everything first; only then take frames or edit page tables.
+import HAL
+import KenixABI
+
+extension Kernel {
+    mutating func shmCreate(_ slot: Int, size: UInt64) -> Result<UInt64, SyscallError> {
+        guard size > 0, size <= SyscallLimits.maxSharedMemorySize else { return .failure(.invalidArgument) }
+        let pages = Int((size + PageGeometry.pageSize - 1) / PageGeometry.pageSize)
+        guard let base = frames.allocate(count: pages) else { return .failure(.outOfMemory) }
+        guard let id = shm.insert(base: base, pages: pages, creatorSlot: slot) else {
+            frames.free(base, count: pages)
+            return .failure(.limitReached)
+        }
+        hal.memory.pointer(to: base).initializeMemory(as: UInt8.self, repeating: 0,
+                                                      count: pages * Int(PageGeometry.pageSize))
+        return .success(id)
+    }
+
+    mutating func shmMap(_ slot: Int, id: UInt64, hint: UInt64) -> Result<UInt64, SyscallError> {
+        guard let i = shm.index(of: id) else { return .failure(.invalidArgument) }
+        let object = shm[i]
+        guard object.holders & (1 << UInt64(slot)) != 0 else { return .failure(.notPermitted) }
+        let t = tasks[slot]
+        var free = -1
+        for m in 0..<t.pointee.shmMappings.count {
+            if t.pointee.shmMappings[m].object == id { return .failure(.busy) }
+            if free < 0 && t.pointee.shmMappings[m].object == 0 { free = m }
+        }
+        guard free >= 0 else { return .failure(.limitReached) }
+        let length = UInt64(object.pages) * PageGeometry.pageSize
+        let address = hint != 0 ? hint : t.pointee.shmNextAddress
+        guard address & (PageGeometry.pageSize - 1) == 0, address >= UserLayout.shmBase,
+              address <= UserLayout.shmLimit, length <= UserLayout.shmLimit - address else {
+            return .failure(.invalidArgument)
+        }
+        let space = t.pointee.space!
+        for p in 0..<object.pages where space.lookup(VirtAddr(address + UInt64(p) * PageGeometry.pageSize),
+                                                      memory: hal.memory) != nil {
+            return .failure(.busy)
+        }
+        for p in 0..<object.pages {
+            let va = VirtAddr(address + UInt64(p) * PageGeometry.pageSize)
+            let frame = object.base.adding(UInt64(p) * PageGeometry.pageSize)
+            if case .failure = space.map(va, to: frame, writable: true, executable: false, owned: false,
+                                         frames: &frames, memory: hal.memory) {
+                unmapPages(slot, address: address, pages: p)
+                return .failure(.outOfMemory)
+            }
+        }
+        t.pointee.shmMappings[free] = ShmMapping(object: id, address: address)
+        if hint == 0 { t.pointee.shmNextAddress = address + length }
+        return .success(address)
+    }
+
+    mutating func shmGrant(_ slot: Int, id: UInt64, to task: UInt64) -> Result<UInt64, SyscallError> {
+        guard let i = shm.index(of: id) else { return .failure(.invalidArgument) }
+        guard shm[i].holders & (1 << UInt64(slot)) != 0 else { return .failure(.notPermitted) }
+        guard let other = tasks.liveSlot(of: TaskID(raw: task)) else { return .failure(.noSuchTask) }
+        shm[i].holders |= 1 << UInt64(other)
+        return .success(0)
+    }
+
+    mutating func shmUnmap(_ slot: Int, id: UInt64) -> Result<UInt64, SyscallError> {
+        let t = tasks[slot]
+        for m in 0..<t.pointee.shmMappings.count where t.pointee.shmMappings[m].object == id {
+            guard let i = shm.index(of: id) else { break }
+            unmapPages(slot, address: t.pointee.shmMappings[m].address, pages: shm[i].pages)
+            t.pointee.shmMappings[m] = ShmMapping()
+            return .success(0)
+        }
+        return .failure(.invalidArgument)
+    }
+
+    /// Removes `pages` mappings from `address` and flushes them from the TLB.
+    private mutating func unmapPages(_ slot: Int, address: UInt64, pages: Int) {
+        guard let space = tasks[slot].pointee.space else { return }
+        for p in 0..<pages {
+            let va = VirtAddr(address + UInt64(p) * PageGeometry.pageSize)
+            if space.unmap(va, memory: hal.memory) != nil { hal.mmu.invalidate(asid: space.asid, page: va) }
+        }
+    }
+
+    /// Drops `slot`'s access to every object, freeing those nobody holds.
+    /// Its mappings vanish with its address space.
+    mutating func releaseSharedMemory(of slot: Int) {
+        let bit: UInt64 = 1 << UInt64(slot)
+        for i in 1..<SharedMemoryTable.capacity where shm[i].id != 0 && shm[i].holders & bit != 0 {
+            shm[i].holders &= ~bit
+            if shm[i].holders == 0 {
+                frames.free(shm[i].base, count: shm[i].pages)
+                shm.remove(i)
+            }
+        }
+        let t = tasks[slot]
+        for m in 0..<t.pointee.shmMappings.count { t.pointee.shmMappings[m] = ShmMapping() }
+    }
+}

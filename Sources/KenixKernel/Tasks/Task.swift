@@ -1,0 +1,84 @@
+// Task: one thread of execution with its own address space. Its state says
+// exactly what it is doing; a blocked task records what it waits for, so the
+// kernel can wake it, or fail its IPC when a partner dies.
+import HAL
+
+public enum BlockReason: Equatable, Sendable {
+    /// Queued on `to`'s sender queue; `isCall` means it wants a reply after.
+    case sending(to: TaskID, isCall: Bool)
+    /// Its call was received by `server`; waiting for the reply.
+    case awaitingReply(from: TaskID)
+    /// Waiting for a message from `from`, or from anyone when nil.
+    case receiving(from: TaskID?)
+    /// Sleeping until the kernel clock reaches `until` (ns).
+    case sleeping(until: UInt64)
+    /// Waiting for child `child` to end.
+    case waitingFor(child: TaskID)
+}
+
+public enum TaskState: Equatable, Sendable {
+    case free
+    case ready
+    case running
+    case blocked(BlockReason)
+    /// Ended, waiting for its parent to reap it.
+    case zombie
+}
+
+/// How a task ended (what `wait` reports).
+public struct ExitRecord: Equatable, Sendable {
+    public var status: Int64
+    public var killed: Bool
+}
+
+public struct Task {
+    public internal(set) var id: TaskID
+    public internal(set) var state: TaskState = .free
+    public internal(set) var priority: UInt8 = 0
+    public internal(set) var parent: TaskID = TaskID(raw: 0)
+    public var context = UserContext()
+    var space: AddressSpace? = nil
+    var generation: UInt64 = 0
+    /// Program name for diagnostics (first 16 bytes).
+    var name = InlineArray<16, UInt8>(repeating: 0)
+    var nameLength = 0
+    var exit = ExitRecord(status: 0, killed: false)
+
+    // Scheduling: intrusive ready-queue links (slot indices, -1 = none).
+    var queueNext = -1
+    var queuePrev = -1
+    /// Time left of the current slice, in ns.
+    var sliceRemaining: UInt64 = 0
+
+    // IPC: this task's queue of blocked senders (slot indices).
+    var sendersHead = -1
+    var sendersTail = -1
+    /// Link in the receiver's sender queue.
+    var senderNext = -1
+    /// The caller `reply` answers.
+    var lastCaller: TaskID? = nil
+
+    // Timer list link for sleepers (slot index).
+    var sleepNext = -1
+
+    /// Shared-memory objects mapped into this task: (object id, address).
+    var shmMappings = InlineArray<8, ShmMapping>(repeating: ShmMapping())
+    var shmNextAddress: UInt64 = 0
+
+    init(slot: Int) { id = TaskID(slot: slot, generation: 0) }
+
+    /// The wake time of a sleeping task.
+    var sleepUntil: UInt64? {
+        if case .blocked(.sleeping(let until)) = state { return until }
+        return nil
+    }
+
+    var isAlive: Bool {
+        switch state { case .free, .zombie: return false; default: return true }
+    }
+}
+
+struct ShmMapping {
+    var object: UInt64 = 0    // 0 = unused entry
+    var address: UInt64 = 0
+}
