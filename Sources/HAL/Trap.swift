@@ -39,6 +39,9 @@ public enum Trap: Equatable, Sendable {
     case memoryFault(MemoryFault)
     /// An instruction the CPU cannot execute at EL0 (EC = 0, unknown reason).
     case undefinedInstruction
+    /// `brk #imm` (EC 0x3C): a program's own trap, e.g. a failed Swift
+    /// runtime check in an Embedded Swift program.
+    case breakpoint(immediate: UInt16)
     /// An interrupt is pending; the kernel acknowledges it through `InterruptController`.
     case interrupt
     /// The platform asks the kernel to stop (the simulator's time limit, a debugger).

@@ -91,7 +91,8 @@ public enum Priority {
 public enum KillReason: UInt64 {
     case memoryFault = 1
     case undefinedInstruction = 2
-    case badSyscallFrame = 3
+    /// `brk`: the program trapped itself (a failed Swift runtime check).
+    case softwareTrap = 3
 }
 
 /// Limits the kernel enforces on syscall arguments.

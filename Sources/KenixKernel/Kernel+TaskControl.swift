@@ -56,6 +56,8 @@ extension Kernel {
             case .execute: log.put(") on execute at ")
             }
             log.put(hex: fault.address.raw)
+        } else if reason == .softwareTrap {
+            log.put(": software trap (brk)")
         } else {
             log.put(": undefined instruction")
         }

@@ -8,6 +8,7 @@ extension Kernel {
         case .syscall: handleSyscall(slot)
         case .memoryFault(let fault): kill(slot, reason: .memoryFault, fault: fault)
         case .undefinedInstruction: kill(slot, reason: .undefinedInstruction, fault: nil)
+        case .breakpoint: kill(slot, reason: .softwareTrap, fault: nil)
         case .interrupt: handleInterrupt()
         case .halt: break
         }

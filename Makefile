@@ -1,0 +1,58 @@
+# Kenix — build, run and test.
+#   make sim     build everything and run Kenix in the simulator (SIMFLAGS="..." for kenix-sim)
+#   make test    everything CI runs
+#   make bench   benchmarks, recorded in BENCHMARKS.md
+#   make help    all targets
+SHELL := /bin/bash
+SWIFTC ?= swiftc
+CLANG ?= clang
+# make predefines LD=ld; use lld unless LD was set explicitly.
+ifeq ($(origin LD),default)
+LD := ld.lld
+endif
+BUILD ?= build
+SIMFLAGS ?=
+SWIFT_BUILD_FLAGS ?=
+KENIX_SIM := .build/debug/kenix-sim
+INITRD := $(BUILD)/initrd.cpio
+
+.DEFAULT_GOAL := help
+
+include mk/deps.mk
+include mk/embedded.mk
+include mk/userland.mk
+
+.PHONY: help host sim test unit-test system-test bench clean
+
+help:
+	@echo "Kenix make targets:"
+	@echo "  make sim            build everything and run the system in kenix-sim (SIMFLAGS=\"--seed 7 ...\")"
+	@echo "  make test           all tests: Embedded check, unit tests, system tests (what CI runs)"
+	@echo "  make bench          run the benchmarks and write BENCHMARKS.md"
+	@echo "  make userland       build the EL0 programs and $(INITRD)"
+	@echo "  make embedded-check compile the kernel core as Embedded Swift for aarch64-none-none-elf"
+	@echo "  make host           build kenix-sim and the host targets with SwiftPM"
+	@echo "  make deps           install the Debian packages the build needs"
+	@echo "  make clean          remove build outputs"
+
+host: deps
+	@echo "==> swift build (host targets)"
+	@swift build $(SWIFT_BUILD_FLAGS) 2>&1 | grep -Ev '^\[[0-9]+/[0-9]+\] (Compiling|Emitting|Write|Wrapping)' ; test $${PIPESTATUS[0]} -eq 0
+
+sim: host userland
+	@echo "==> kenix-sim run --initrd $(INITRD) $(SIMFLAGS)"
+	@$(KENIX_SIM) run --initrd $(INITRD) $(SIMFLAGS)
+
+unit-test: deps userland
+	@echo "==> swift test"
+	@swift test $(SWIFT_BUILD_FLAGS)
+
+system-test: host userland
+	@echo "==> system tests (kenix-sim boots $(INITRD))"
+	@KENIX_SIM=$(KENIX_SIM) INITRD=$(INITRD) bash Tests/System/run.sh
+
+test: deps embedded-check unit-test system-test
+	@echo "==> all tests passed"
+
+clean:
+	rm -rf $(BUILD) .build

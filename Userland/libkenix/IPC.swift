@@ -1,0 +1,72 @@
+// Synchronous IPC (docs/syscalls.md, "Synchronous IPC"): a `Message` is a
+// tag and four words, carried in x1–x5; `IPC.*` wraps send, recv, call,
+// reply, reply_to and reply_recv. The kernel does not interpret the tag.
+
+public struct Message: Equatable {
+    public var tag: UInt64
+    public var w0: UInt64
+    public var w1: UInt64
+    public var w2: UInt64
+    public var w3: UInt64
+
+    public init(tag: UInt64, _ w0: UInt64 = 0, _ w1: UInt64 = 0, _ w2: UInt64 = 0,
+                _ w3: UInt64 = 0) {
+        self.tag = tag
+        self.w0 = w0
+        self.w1 = w1
+        self.w2 = w2
+        self.w3 = w3
+    }
+
+    init(_ r: SyscallRegisters) {
+        self.init(tag: r.x1, r.x2, r.x3, r.x4, r.x5)
+    }
+}
+
+/// A message together with the task that sent it.
+public struct Received {
+    public var sender: TaskID
+    public var message: Message
+}
+
+public enum IPC {
+    @inline(__always)
+    static func trap(_ call: Syscall, _ a0: UInt64, _ m: Message) -> SyscallRegisters {
+        RawSyscall.invokeWithRegisters(call, a0, m.tag, m.w0, m.w1, m.w2, m.w3)
+    }
+
+    /// Blocks until `dest` has taken `message`.
+    public static func send(to dest: TaskID, _ message: Message) throws(SyscallError) {
+        _ = try RawSyscall.check(trap(.send, dest, message).x0)
+    }
+
+    /// Blocks until a sender (`from`, or anyone) is waiting and takes its message.
+    public static func recv(from sender: TaskID = ipcAnySender) throws(SyscallError) -> Received {
+        let r = RawSyscall.invokeWithRegisters(.recv, sender)
+        return Received(sender: try RawSyscall.check(r.x0), message: Message(r))
+    }
+
+    /// Sends `message` to `dest` and blocks until it replies.
+    public static func call(_ dest: TaskID, _ message: Message) throws(SyscallError) -> Message {
+        let r = trap(.call, dest, message)
+        _ = try RawSyscall.check(r.x0)
+        return Message(r)
+    }
+
+    /// Answers the caller received most recently. Does not block.
+    public static func reply(_ message: Message) throws(SyscallError) {
+        _ = try RawSyscall.check(trap(.reply, 0, message).x0)
+    }
+
+    /// Answers `client`, any caller received and not yet answered. Does not block.
+    public static func reply(to client: TaskID, _ message: Message) throws(SyscallError) {
+        _ = try RawSyscall.check(trap(.replyTo, client, message).x0)
+    }
+
+    /// Replies to the most recent caller (if any), then receives as `recv`.
+    public static func replyRecv(_ reply: Message,
+                                 from sender: TaskID = ipcAnySender) throws(SyscallError) -> Received {
+        let r = trap(.replyRecv, sender, reply)
+        return Received(sender: try RawSyscall.check(r.x0), message: Message(r))
+    }
+}

@@ -1,0 +1,44 @@
+// Shared memory (docs/syscalls.md, "Shared memory"): create, map, grant and
+// unmap, plus `SharedWords`, volatile 64-bit access to a mapped object so
+// that loops watching another task's writes are not optimized away.
+
+import _Volatile
+
+public enum SharedMemory {
+    /// Creates a zeroed object of `size` bytes (1 B – 16 MiB, rounded up to pages).
+    public static func create(size: UInt64) throws(SyscallError) -> UInt64 {
+        try RawSyscall.check(RawSyscall.invoke(.shmCreate, size))
+    }
+
+    /// Maps object `id` read-write (never executable); `hint` 0 = anywhere.
+    public static func map(_ id: UInt64, hint: UInt64 = 0) throws(SyscallError) -> UInt64 {
+        try RawSyscall.check(RawSyscall.invoke(.shmMap, id, hint))
+    }
+
+    /// Lets `task` map object `id`.
+    public static func grant(_ id: UInt64, to task: TaskID) throws(SyscallError) {
+        _ = try RawSyscall.check(RawSyscall.invoke(.shmGrant, id, task))
+    }
+
+    public static func unmap(_ id: UInt64) throws(SyscallError) {
+        _ = try RawSyscall.check(RawSyscall.invoke(.shmUnmap, id))
+    }
+}
+
+/// 64-bit words at a mapped address, read and written with volatile accesses
+/// (another task may change them at any time slice).
+public struct SharedWords {
+    public let base: UInt64
+
+    public init(address: UInt64) { base = address }
+
+    @inline(__always)
+    func register(_ index: Int) -> VolatileMappedRegister<UInt64> {
+        VolatileMappedRegister<UInt64>(unsafeBitPattern: UInt(base) &+ UInt(index) &* 8)
+    }
+
+    public subscript(index: Int) -> UInt64 {
+        @inline(__always) get { register(index).load() }
+        @inline(__always) nonmutating set { register(index).store(newValue) }
+    }
+}

@@ -1,0 +1,84 @@
+// Task control (docs/syscalls.md, "Task control"): yield, exit, getpid,
+// sleep, clock, spawn and wait, as `Kenix.*`. Errors come back as a typed
+// `throws(SyscallError)`, which Embedded Swift supports without existentials.
+
+public typealias TaskID = UInt64
+
+// Never cannot cross @_extern(c); Kenix.exit loops on it instead.
+@_extern(c, "kx_exit")
+func kx_exit(_ status: Int64)
+
+/// How a child ended, as `wait` reports it.
+public enum ExitStatus: Equatable {
+    /// The child returned from main or called exit with this status.
+    case exited(Int64)
+    /// The kernel killed the child; the raw KillReason (1 memory fault, 2 undefined instruction).
+    case killed(UInt64)
+
+    public var isSuccess: Bool { self == .exited(0) }
+
+    public var killReason: KillReason? {
+        if case .killed(let raw) = self { return KillReason(rawValue: raw) }
+        return nil
+    }
+}
+
+extension ExitStatus: CustomStringConvertible {
+    /// "exit status 3", "killed (memoryFault)".
+    public var description: String {
+        switch self {
+        case .exited(let code):
+            return "exit status \(code)"
+        case .killed(let raw):
+            if let reason = killReason { return "killed (\(reason.name))" }
+            return "killed (reason \(raw))"
+        }
+    }
+}
+
+public enum Kenix {
+    /// Gives the CPU to the next ready task of the same priority.
+    public static func yield() {
+        _ = RawSyscall.invoke(.yield)
+    }
+
+    /// Flushes buffered console output and ends the task.
+    public static func exit(_ status: Int64) -> Never {
+        while true { kx_exit(status) }   // kx_exit does not return
+    }
+
+    /// The caller's task id (> 0).
+    public static func getpid() -> TaskID {
+        UInt64(bitPattern: RawSyscall.invoke(.getpid))
+    }
+
+    /// Blocks for at least `nanoseconds` of kernel clock.
+    public static func sleep(nanoseconds: UInt64) {
+        _ = RawSyscall.invoke(.sleep, nanoseconds)
+    }
+
+    public static func sleep(milliseconds: UInt64) {
+        sleep(nanoseconds: milliseconds &* 1_000_000)
+    }
+
+    /// Nanoseconds since boot (kernel clock).
+    public static func clock() -> UInt64 {
+        UInt64(bitPattern: RawSyscall.invoke(.clock))
+    }
+
+    /// Starts the initrd program `name` with `arg` in its x0, at `priority`
+    /// (0 = the caller's, else 1–31). Returns the child's id.
+    public static func spawn(_ name: StaticString, arg: UInt64 = 0,
+                             priority: UInt64 = 0) throws(SyscallError) -> TaskID {
+        try RawSyscall.check(RawSyscall.invoke(
+            .spawn, UInt64(UInt(bitPattern: name.utf8Start)),
+            UInt64(name.utf8CodeUnitCount), arg, priority))
+    }
+
+    /// Blocks until child `id` ends, reaps it and reports how it ended.
+    public static func wait(_ id: TaskID) throws(SyscallError) -> ExitStatus {
+        let r = RawSyscall.invokeWithRegisters(.wait, id)
+        _ = try RawSyscall.check(r.x0)
+        return r.x2 == ExitKind.killed.rawValue ? .killed(r.x1) : .exited(Int64(bitPattern: r.x1))
+    }
+}

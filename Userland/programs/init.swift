@@ -1,0 +1,104 @@
+// init: the first task. Starts the console server, then runs the self-tests
+// one at a time and prints exactly one line per test,
+//     PASS <name>   or   FAIL <name>: <reason>
+// then "selftest: N passed, M failed", and exits 0 only if nothing failed.
+//
+// A test is a program that exits 0 on success; init spawns it at its own
+// priority (16) and waits. "fault" is different: init spawns two programs
+// that must be killed (a read of address 0, an undefined instruction) and
+// checks how wait reports them; it sits in the middle of the list to show
+// that the system goes on after a task is killed.
+
+enum Outcome {
+    case pass
+    case fail(String)
+}
+
+struct Tally {
+    var passed = 0
+    var failed = 0
+
+    mutating func record(_ name: StaticString, _ outcome: Outcome) {
+        switch outcome {
+        case .pass:
+            passed += 1
+            print("PASS \(name)")
+        case .fail(let reason):
+            failed += 1
+            print("FAIL \(name): \(reason)")
+        }
+    }
+}
+
+enum Run {
+    case ended(ExitStatus)
+    case failed(String)   // spawn or wait returned an error
+}
+
+/// Spawns `name` at our priority and waits for it.
+func runToEnd(_ name: StaticString) -> Run {
+    let child: TaskID
+    do throws(SyscallError) {
+        child = try Kenix.spawn(name)
+    } catch {
+        return .failed("spawn: \(error.name)")
+    }
+    do throws(SyscallError) {
+        return .ended(try Kenix.wait(child))
+    } catch {
+        return .failed("wait: \(error.name)")
+    }
+}
+
+/// A self-test program: passes if it exits with status 0.
+func selfTest(_ name: StaticString) -> Outcome {
+    switch runToEnd(name) {
+    case .failed(let reason): return .fail(reason)
+    case .ended(let status): return status.isSuccess ? .pass : .fail(status.description)
+    }
+}
+
+/// The "fault" test: each program must be killed for the given reason.
+func faultTest() -> Outcome {
+    let expected: [(StaticString, KillReason)] = [
+        ("fault", .memoryFault),
+        ("undef", .undefinedInstruction),
+    ]
+    for (name, reason) in expected {
+        switch runToEnd(name) {
+        case .failed(let why):
+            return .fail("\(name): \(why)")
+        case .ended(let status):
+            if status != ExitStatus.killed(reason.rawValue) {
+                return .fail("\(name): \(status), want killed (\(reason.name))")
+            }
+        }
+    }
+    return .pass
+}
+
+/// Starts the console server above everyone else. If that fails, init takes
+/// the UART itself so the results still get out.
+func startConsole() {
+    do throws(SyscallError) {
+        _ = try Kenix.spawn("console", priority: 30)
+    } catch {
+        if (try? UART.claim()) != nil { Console.useUART() }
+        print("init: cannot start console: \(error.name)")
+    }
+}
+
+@_cdecl("main")
+func main(_ arg: UInt64, _ parent: TaskID) -> Int64 {
+    startConsole()
+    var tally = Tally()
+    tally.record("ipc", selfTest("ipc"))
+    tally.record("shm", selfTest("shm"))
+    tally.record("preempt", selfTest("preempt"))
+    tally.record("priority", selfTest("priority"))
+    tally.record("fault", faultTest())
+    tally.record("sleep", selfTest("sleep"))
+    tally.record("errors", selfTest("errors"))
+    print("selftest: \(tally.passed) passed, \(tally.failed) failed")
+    return tally.failed == 0 ? 0 : 1
+}

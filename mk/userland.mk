@@ -1,0 +1,122 @@
+# mk/userland.mk: builds the Kenix userland (AArch64 EL0 ELF programs) and the
+# initrd. Included by the top-level Makefile; also works on its own from the
+# repository root:
+#
+#     make -f mk/userland.mk userland        # build/userland/*.elf, build/initrd.cpio
+#     make -f mk/userland.mk userland-clean
+#     make -f mk/userland.mk userland V=1    # show the full commands
+#
+# A program is one file in Userland/programs/: NAME.swift (compiled as one
+# module with Userland/libkenix/*.swift and Sources/KenixABI/Syscall.swift) or
+# NAME.c (with Userland/include). Each is linked with the runtime
+# (Userland/runtime: crt0, syscall stubs, libc, allocator, console) by
+# Userland/ld/user.ld, then checked by tools/checkelf.py (W^X, page-aligned
+# segments, entry in text, no undefined symbols). The initrd holds every
+# program under its name without .elf, plus "badelf" (garbage for the
+# errors test), stripped of symbols and packed deterministically by
+# tools/mkinitrd.py.
+#
+# Exports for the top-level Makefile: USERLAND_ELFS, USERLAND_INITRD.
+
+SWIFTC ?= swiftc
+CLANG ?= clang
+# GNU make predefines LD = ld; only a user's or the top-level Makefile's choice counts.
+ifneq ($(filter default undefined,$(origin LD)),)
+LD := ld.lld
+endif
+BUILD ?= build
+PYTHON3 ?= python3
+OBJCOPY ?= llvm-objcopy
+
+# Keep the including Makefile's default goal: this fragment's first target
+# must not become it. (Standalone, `userland` is the default.)
+u_saved_default_goal := $(.DEFAULT_GOAL)
+u_this_makefile := $(lastword $(MAKEFILE_LIST))
+
+U_Q := $(if $(V),,@)
+U_SRC := Userland
+U_OUT := $(BUILD)/userland
+U_OBJ := $(U_OUT)/obj
+
+USERLAND_INITRD := $(BUILD)/initrd.cpio
+
+U_SWIFT_PROGRAMS := $(sort $(basename $(notdir $(wildcard $(U_SRC)/programs/*.swift))))
+U_C_PROGRAMS := $(sort $(basename $(notdir $(wildcard $(U_SRC)/programs/*.c))))
+U_PROGRAMS := $(sort $(U_SWIFT_PROGRAMS) $(U_C_PROGRAMS))
+USERLAND_ELFS := $(U_PROGRAMS:%=$(U_OUT)/%.elf)
+U_PROG_OBJS := $(U_PROGRAMS:%=$(U_OBJ)/prog/%.o)
+
+# The initrd holds stripped copies (build/userland/initrd/NAME); the ELFs
+# beside them keep their symbols for llvm-symbolizer and llvm-objdump.
+# Order is fixed: init and console first, then the other programs by name,
+# then data files.
+U_INITRD_NAMES := init console $(filter-out init console,$(U_PROGRAMS)) badelf
+U_INITRD_FILES := $(U_INITRD_NAMES:%=$(U_OUT)/initrd/%)
+
+U_LIBKENIX := $(sort $(wildcard $(U_SRC)/libkenix/*.swift)) Sources/KenixABI/Syscall.swift
+U_LDSCRIPT := $(U_SRC)/ld/user.ld
+U_RUNTIME_OBJS := $(U_OBJ)/runtime/crt0.o $(U_OBJ)/runtime/syscall.o \
+                  $(U_OBJ)/runtime/libc.o $(U_OBJ)/runtime/malloc.o $(U_OBJ)/runtime/console.o
+
+U_SWIFTFLAGS := -target aarch64-none-none-elf \
+                -enable-experimental-feature Embedded -enable-experimental-feature Extern \
+                -wmo -parse-as-library -Osize \
+                -Xfrontend -disable-stack-protector -Xfrontend -function-sections \
+                -module-name KenixProgram
+U_CFLAGS := --target=aarch64-none-elf -std=c11 -O2 -Wall -Wextra \
+            -ffreestanding -fno-stack-protector -fno-unwind-tables -fno-asynchronous-unwind-tables \
+            -ffunction-sections -fdata-sections -I$(U_SRC)/include -MMD -MP
+U_ASFLAGS := --target=aarch64-none-elf -MMD -MP
+U_LDFLAGS := -T $(U_LDSCRIPT) -nostdlib -static --gc-sections --orphan-handling=error \
+             -z max-page-size=4096 --build-id=none
+
+.PHONY: userland userland-clean
+# Objects reached only through pattern rules; keep them for incremental builds.
+.SECONDARY: $(U_PROG_OBJS) $(U_RUNTIME_OBJS)
+
+userland: $(USERLAND_ELFS) $(USERLAND_INITRD)
+
+$(U_OBJ)/prog/%.o: $(U_SRC)/programs/%.swift $(U_LIBKENIX) | $(U_OBJ)/prog
+	@echo "  SWIFTC $*"
+	$(U_Q)$(SWIFTC) $(U_SWIFTFLAGS) -c $(U_LIBKENIX) $< -o $@
+
+$(U_OBJ)/prog/%.o: $(U_SRC)/programs/%.c | $(U_OBJ)/prog
+	@echo "  CC $*"
+	$(U_Q)$(CLANG) $(U_CFLAGS) -c $< -o $@
+
+$(U_OBJ)/runtime/%.o: $(U_SRC)/runtime/%.c | $(U_OBJ)/runtime
+	@echo "  CC runtime/$*"
+	$(U_Q)$(CLANG) $(U_CFLAGS) -c $< -o $@
+
+$(U_OBJ)/runtime/%.o: $(U_SRC)/runtime/%.S | $(U_OBJ)/runtime
+	@echo "  AS runtime/$*"
+	$(U_Q)$(CLANG) $(U_ASFLAGS) -c $< -o $@
+
+$(U_OUT)/%.elf: $(U_OBJ)/prog/%.o $(U_RUNTIME_OBJS) $(U_LDSCRIPT) tools/checkelf.py
+	@echo "  LD $*.elf"
+	$(U_Q)$(LD) $(U_LDFLAGS) -o $@ $(U_RUNTIME_OBJS) $< || { rm -f $@; exit 1; }
+	$(U_Q)$(PYTHON3) tools/checkelf.py $@ || { rm -f $@; exit 1; }
+
+$(U_OUT)/initrd/%: $(U_OUT)/%.elf | $(U_OUT)/initrd
+	@echo "  STRIP $*"
+	$(U_Q)$(OBJCOPY) --strip-all $< $@
+
+$(U_OUT)/initrd/badelf: tools/mkbadelf.py | $(U_OUT)/initrd
+	@echo "  GEN badelf"
+	$(U_Q)$(PYTHON3) tools/mkbadelf.py -o $@
+
+$(USERLAND_INITRD): $(U_INITRD_FILES) tools/mkinitrd.py $(u_this_makefile)
+	@echo "  CPIO $@"
+	$(U_Q)$(PYTHON3) tools/mkinitrd.py -o $@ $(U_INITRD_FILES)
+
+$(U_OUT)/initrd $(U_OBJ)/prog $(U_OBJ)/runtime:
+	$(U_Q)mkdir -p $@
+
+userland-clean:
+	rm -rf $(U_OUT) $(USERLAND_INITRD)
+
+-include $(wildcard $(U_OBJ)/prog/*.d $(U_OBJ)/runtime/*.d)
+
+ifneq ($(firstword $(MAKEFILE_LIST)),$(u_this_makefile))
+.DEFAULT_GOAL := $(u_saved_default_goal)
+endif
