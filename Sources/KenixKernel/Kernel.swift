@@ -31,6 +31,8 @@ public struct KernelConfig: Sendable {
     /// Round-robin time slice, in ns of kernel clock.
     public var timeSlice: UInt64 = 1_000_000
     public var initPriority: UInt8 = 16
+    /// The boot-image program started as the first task.
+    public var initName: [UInt8] = [0x69, 0x6E, 0x69, 0x74]   // "init"
     public init() {}
 }
 
@@ -69,9 +71,10 @@ public struct Kernel<H: HAL> {
                                            count: Int(boot.initrd.size))
         do { initrd = try CPIOArchive(image) } catch { throw .malformedInitrd(error) }
 
-        let name: StaticString = "init"
-        switch spawnTask(named: UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount),
-                         arg: 0, priority: config.initPriority, parent: TaskID(raw: 0)) {
+        let spawned = config.initName.withUnsafeBytes { name in
+            spawnTask(named: name, arg: 0, priority: config.initPriority, parent: TaskID(raw: 0))
+        }
+        switch spawned {
         case .success(let slot): initTask = tasks[slot].pointee.id
         case .failure(.notFound): throw .initNotFound
         case .failure(.badExecutable(let e)): throw .badInit(e)

@@ -1,0 +1,140 @@
+// Small pieces of the kenix-sim command line: argument types, file reading,
+// error descriptions and exits. Host-only code; nothing here enters a run.
+import ArgumentParser
+import HALHostSim
+import KenixKernel
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A simulated duration: "500ms", "10s", "2m", "250us", "42ns"; a bare number is seconds.
+struct Duration: ExpressibleByArgument {
+    var nanoseconds: UInt64
+    init?(argument: String) {
+        let units: [(String, UInt64)] = [("ns", 1), ("us", 1_000), ("ms", 1_000_000), ("s", 1_000_000_000),
+                                         ("m", 60_000_000_000)]
+        for (suffix, scale) in units where argument.hasSuffix(suffix) {
+            guard let value = UInt64(argument.dropLast(suffix.count)) else { continue }
+            let (ns, overflow) = value.multipliedReportingOverflow(by: scale)
+            if overflow { return nil }
+            nanoseconds = ns
+            return
+        }
+        guard let seconds = UInt64(argument) else { return nil }
+        let (ns, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        if overflow { return nil }
+        nanoseconds = ns
+    }
+}
+
+/// A byte count: "64M", "1G", "4096K" or plain bytes.
+struct ByteSize: ExpressibleByArgument {
+    var bytes: UInt64
+    init(bytes: UInt64) { self.bytes = bytes }
+    init?(argument: String) {
+        let scales: [Character: UInt64] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30]
+        var text = Substring(argument.uppercased())
+        var scale: UInt64 = 1
+        if let last = text.last, let s = scales[last] { scale = s; text = text.dropLast() }
+        guard let value = UInt64(text) else { return nil }
+        let (b, overflow) = value.multipliedReportingOverflow(by: scale)
+        if overflow { return nil }
+        bytes = b
+    }
+}
+
+enum ReadResult { case success([UInt8]), failure(String) }
+
+func readFile(_ path: String) -> ReadResult {
+    guard let f = fopen(path, "rb") else { return .failure(String(cString: strerror(errno))) }
+    defer { fclose(f) }
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+        let n = fread(&chunk, 1, chunk.count, f)
+        if n > 0 { bytes.append(contentsOf: chunk[0..<n]) }
+        if n < chunk.count {
+            if ferror(f) != 0 { return .failure(String(cString: strerror(errno))) }
+            break
+        }
+    }
+    return .success(bytes)
+}
+
+func stderrLine(_ s: String) {
+    fflush(nil)   // keep stdout (the console) ahead of the report
+    var line = s + "\n"
+    line.withUTF8 { bytes in _ = write(2, bytes.baseAddress, bytes.count) }
+}
+
+func fail(_ message: String, code: Int32) -> Never {
+    stderrLine("kenix-sim: error: " + message)
+    Foundation_exit(code)
+}
+
+func Foundation_exit(_ code: Int32) -> Never {
+    fflush(nil)
+    exit(code)
+}
+
+func hex16(_ v: UInt64) -> String {
+    let s = String(v, radix: 16)
+    return String(repeating: "0", count: 16 - s.count) + s
+}
+
+func pad9(_ v: UInt64) -> String {
+    let s = String(v)
+    return String(repeating: "0", count: 9 - s.count) + s
+}
+
+func describe(_ error: SimError) -> String {
+    switch error {
+    case .badRAMSize: return "RAM size must be a non-zero multiple of 4 KiB (--ram)"
+    case .initrdTooLarge: return "the initrd does not fit in simulated RAM (try a larger --ram)"
+    case .hostMemory(let op, let e): return "host memory: \(op) failed (errno \(e))"
+    case .unicorn(let op, let code): return "Unicorn: \(op) failed (error \(code))"
+    case .traceFile(let path): return "cannot open trace file '\(path)'"
+    }
+}
+
+func describe(_ error: BootError, initrd: String, program: String) -> String {
+    switch error {
+    case .noInitrd: return "the initrd '\(initrd)' is empty"
+    case .malformedInitrd(let e): return "malformed initrd '\(initrd)': \(describe(e))"
+    case .initNotFound: return "the initrd '\(initrd)' has no program named '\(program)'"
+    case .badInit(let e): return "'\(program)' is not a valid AArch64 ELF64 executable: \(describe(e))"
+    case .outOfMemory: return "not enough RAM to start '\(program)' (try a larger --ram)"
+    }
+}
+
+func describe(_ error: CPIOError) -> String {
+    switch error {
+    case .truncated: return "an entry runs past the end of the file"
+    case .badMagic: return "not a cpio 'newc' archive (bad magic; expected 070701)"
+    case .badHeaderField: return "a header field is not hexadecimal"
+    case .badName: return "an entry name is empty, too long or not NUL-terminated"
+    case .missingTrailer: return "no TRAILER!!! entry"
+    }
+}
+
+func describe(_ error: ELFError) -> String {
+    switch error {
+    case .truncated: return "file too short for an ELF header"
+    case .badMagic: return "no ELF magic"
+    case .notELF64: return "not ELF64"
+    case .notLittleEndian: return "not little-endian"
+    case .badVersion: return "unknown ELF version"
+    case .notExecutable: return "not an executable (ET_EXEC)"
+    case .wrongMachine: return "not AArch64 (EM_AARCH64)"
+    case .badProgramHeaders: return "program headers missing or outside the file"
+    case .tooManySegments: return "too many PT_LOAD segments"
+    case .noLoadableSegments: return "no PT_LOAD segment"
+    case .segmentOutsideFile: return "a segment's bytes lie outside the file"
+    case .segmentOutsideImageArea: return "a segment lies outside the user image area (0x400000..0x40000000)"
+    case .segmentSizeMismatch: return "a segment's file size exceeds its memory size"
+    case .writableAndExecutable: return "a segment is both writable and executable (W^X)"
+    case .overlappingSegments: return "two segments share a page"
+    case .entryNotExecutable: return "the entry point is not in an executable segment"
+    }
+}
