@@ -33,6 +33,8 @@ public struct KernelConfig: Sendable {
     public var initPriority: UInt8 = 16
     /// The boot-image program started as the first task.
     public var initName: [UInt8] = [0x69, 0x6E, 0x69, 0x74]   // "init"
+    /// The first task's x0 (its spawn argument).
+    public var initArgument: UInt64 = 0
     public init() {}
 }
 
@@ -72,7 +74,7 @@ public struct Kernel<H: HAL> {
         do { initrd = try CPIOArchive(image) } catch { throw .malformedInitrd(error) }
 
         let spawned = config.initName.withUnsafeBytes { name in
-            spawnTask(named: name, arg: 0, priority: config.initPriority, parent: TaskID(raw: 0))
+            spawnTask(named: name, arg: config.initArgument, priority: config.initPriority, parent: TaskID(raw: 0))
         }
         switch spawned {
         case .success(let slot): initTask = tasks[slot].pointee.id

@@ -1,6 +1,7 @@
 // kenix-sim: runs Kenix inside this process on the host backend.
 //
 //   kenix-sim run [--initrd PATH] [--seed N] [--max-time DURATION] [--trace FILE] [--realtime]
+//                 [--ram SIZE] [--init NAME] [--init-arg N]
 //
 // Exit status: init's own exit status; 64 bad usage; 65 malformed boot image;
 // 66 boot image missing; 70 init killed by a fault; 71 deadlock; 124 time limit.
@@ -58,6 +59,9 @@ struct Run: ParsableCommand {
     @Option(name: .customLong("init"), help: "The boot-image program to start first.")
     var initProgram = "init"
 
+    @Option(name: .customLong("init-arg"), help: "The first program's argument (its x0 at entry).")
+    var initArgument: UInt64 = 0
+
     mutating func run() throws {
         let image: [UInt8]
         switch readFile(initrd) {
@@ -75,6 +79,7 @@ struct Run: ParsableCommand {
         }
         var kernelConfig = KernelConfig()
         kernelConfig.initName = Array(initProgram.utf8)
+        kernelConfig.initArgument = initArgument
         var kernel: Kernel<HostSimHAL>
         do { kernel = try Kernel(hal: hal, config: kernelConfig) } catch {
             hal.machine.flush()
