@@ -25,6 +25,10 @@ let package = Package(
             "HALHostSim", "KenixKernel", "HAL",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        .executableTarget(name: "kenix-bench", dependencies: [
+            "HALHostSim", "KenixKernel", "HAL", "CUnicorn",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         .testTarget(name: "KenixKernelTests", dependencies: ["KenixKernel", "HAL", "KenixABI"]),
         .testTarget(name: "HALHostSimTests", dependencies: ["HALHostSim", "KenixKernel", "HAL", "KenixABI"]),
     ]

@@ -1,2 +1,129 @@
-// Unicorn's C API for HALHostSim (Debian's libunicorn-dev).
+// Unicorn's C API for HALHostSim (Debian's libunicorn-dev 2.0.1).
+//
+// Two additions to the plain API:
+//   - fixed-argument wrappers of `uc_hook_add` and `uc_ctl`, which are
+//     variadic (Swift cannot call variadic C functions); they take typed
+//     callbacks, so Swift passes @convention(c) closures without casts;
+//   - the per-instruction and exception hooks (bottom of this file).
+#ifndef KENIX_CUNICORN_SHIM_H
+#define KENIX_CUNICORN_SHIM_H
+
 #include <unicorn/unicorn.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+/// A per-instruction hook over the whole address space (UC_HOOK_CODE).
+static inline uc_err kenix_uc_hook_code(uc_engine *uc, uc_hook *hh,
+                                        uc_cb_hookcode_t cb, void *user_data) {
+    return uc_hook_add(uc, hh, UC_HOOK_CODE, (void *)cb, user_data, 1, 0);
+}
+
+/// A basic-block hook over the whole address space (UC_HOOK_BLOCK).
+static inline uc_err kenix_uc_hook_block(uc_engine *uc, uc_hook *hh,
+                                         uc_cb_hookcode_t cb, void *user_data) {
+    return uc_hook_add(uc, hh, UC_HOOK_BLOCK, (void *)cb, user_data, 1, 0);
+}
+
+/// The CPU-exception hook (UC_HOOK_INTR): svc, udf, brk, aborts.
+static inline uc_err kenix_uc_hook_intr(uc_engine *uc, uc_hook *hh,
+                                        uc_cb_hookintr_t cb, void *user_data) {
+    return uc_hook_add(uc, hh, UC_HOOK_INTR, (void *)cb, user_data, 1, 0);
+}
+
+/// Read, write and fetch of unmapped memory (UC_HOOK_MEM_UNMAPPED).
+static inline uc_err kenix_uc_hook_unmapped(uc_engine *uc, uc_hook *hh,
+                                            uc_cb_eventmem_t cb, void *user_data) {
+    return uc_hook_add(uc, hh, UC_HOOK_MEM_UNMAPPED, (void *)cb, user_data, 1, 0);
+}
+
+/// Accesses against a mapped region's permissions (UC_HOOK_MEM_PROT).
+static inline uc_err kenix_uc_hook_prot(uc_engine *uc, uc_hook *hh,
+                                        uc_cb_eventmem_t cb, void *user_data) {
+    return uc_hook_add(uc, hh, UC_HOOK_MEM_PROT, (void *)cb, user_data, 1, 0);
+}
+
+/// Turns on the "exits" mechanism with an empty exit list, so that
+/// `uc_emu_start`'s `until` argument is ignored and no guest address stops
+/// emulation by accident.
+static inline uc_err kenix_uc_exits_enable(uc_engine *uc) {
+    return uc_ctl_exits_enable(uc);
+}
+
+/// Drops translated blocks of guest addresses [begin, end). The range must be
+/// mapped (Unicorn translates `begin` to find the blocks).
+static inline uc_err kenix_uc_remove_cache(uc_engine *uc, uint64_t begin, uint64_t end) {
+    return uc_ctl_remove_cache(uc, begin, end);
+}
+
+/// Drops every translated block (2.0.1 names this control TB_FLUSH).
+static inline uc_err kenix_uc_flush_translations(uc_engine *uc) {
+    return uc_ctl_flush_tlb(uc);
+}
+
+// ---------------------------------------------------------------------------
+// The two hooks that run on every instruction or trap, in C so that they cost
+// a few nanoseconds in debug builds too (the same hooks as Swift closures ran
+// user code at ~40 MIPS in a debug build). HALHostSim's UnicornEngine owns the
+// state; the memory hooks, which run once per page, stay in Swift.
+
+/// Why a run stopped, as the hooks saw it.
+enum {
+    KENIX_STOP_NONE = 0,
+    KENIX_STOP_BUDGET = 1,      // the instruction budget is used up
+    KENIX_STOP_REQUESTED = 2,   // `stop_requested` was set (by a memory hook)
+    KENIX_STOP_EXCEPTION = 3,   // a CPU exception; number in `exception`
+};
+
+/// State shared by the hooks and UnicornEngine through `user_data`.
+typedef struct kenix_hook_state {
+    /// Instructions started in this run.
+    uint64_t executed;
+    /// Instructions that may start in this run.
+    uint64_t budget;
+    /// The QEMU exception number (EXCP_*) when `stop` is EXCEPTION.
+    uint32_t exception;
+    uint8_t stop;
+    /// Stop before the next instruction starts.
+    bool stop_requested;
+    /// Unmanaged<UnicornEngine>, for the memory hooks.
+    void *engine;
+} kenix_hook_state;
+
+/// UC_HOOK_CODE: counts instructions; stops before one that would exceed the
+/// budget or after a stop request. (A code hook that stops prevents its
+/// instruction from running; it also makes QEMU write the PC before every
+/// instruction, which keeps memory faults precise.)
+static void kenix_count_instruction(uc_engine *uc, uint64_t address, uint32_t size,
+                                    void *user_data) {
+    kenix_hook_state *s = (kenix_hook_state *)user_data;
+    (void)address; (void)size;
+    if (s->stop_requested || s->executed >= s->budget) {
+        if (s->stop == KENIX_STOP_NONE)
+            s->stop = s->stop_requested ? KENIX_STOP_REQUESTED : KENIX_STOP_BUDGET;
+        uc_emu_stop(uc);
+        return;
+    }
+    s->executed++;
+}
+
+/// UC_HOOK_INTR: a CPU exception (svc, udf, brk, aborts) ends the run.
+static void kenix_take_exception(uc_engine *uc, uint32_t intno, void *user_data) {
+    kenix_hook_state *s = (kenix_hook_state *)user_data;
+    if (s->stop == KENIX_STOP_NONE) {
+        s->stop = KENIX_STOP_EXCEPTION;
+        s->exception = intno;
+    }
+    s->stop_requested = true;
+    uc_emu_stop(uc);
+}
+
+/// Installs the counting and exception hooks over the whole address space.
+static inline uc_err kenix_uc_install_run_hooks(uc_engine *uc, kenix_hook_state *state) {
+    uc_hook hook;
+    uc_err err = uc_hook_add(uc, &hook, UC_HOOK_CODE, (void *)kenix_count_instruction,
+                             state, 1, 0);
+    if (err != UC_ERR_OK) return err;
+    return uc_hook_add(uc, &hook, UC_HOOK_INTR, (void *)kenix_take_exception, state, 1, 0);
+}
+
+#endif

@@ -1,0 +1,34 @@
+// HostSimHAL: the host simulator as a HAL, for `Kernel<HostSimHAL>`.
+//
+//     let hal = try HostSimHAL(config: SimConfig(initrd: image, seed: 42))
+//     var kernel = try Kernel(hal: hal)
+//     let outcome = kernel.run()
+//     print(hal.machine.traceHash, hal.machine.now)
+import HAL
+
+public struct HostSimHAL: HAL {
+    public let machine: SimMachine
+    public let cpu: SimCPU
+    public let mmu: SimMMU
+    public let interrupts: SimInterruptController
+    public let timer: SimTimer
+    public let uart: SimUART
+    public let memory: SimRAM
+    public let trace: SimTracer
+    public var boot: BootInfo { machine.bootInfo }
+
+    public init(machine: SimMachine) {
+        self.machine = machine
+        cpu = SimCPU(machine: machine)
+        mmu = SimMMU(machine: machine)
+        interrupts = SimInterruptController(machine: machine)
+        timer = SimTimer(machine: machine)
+        uart = SimUART(machine: machine)
+        memory = SimRAM(machine: machine)
+        trace = SimTracer(machine: machine)
+    }
+
+    public init(config: SimConfig) throws(SimError) {
+        self.init(machine: try SimMachine(config: config))
+    }
+}

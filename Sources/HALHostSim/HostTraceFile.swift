@@ -1,0 +1,38 @@
+// HostTraceFile: the optional text trace (`--trace FILE`), one line per
+// event (bottom layer).
+//
+// Interface: `HostTraceFile(path:)` opens (truncates) the file, `write(line:)`
+// appends one line, `flush()` pushes buffered lines to the file, `close()`
+// flushes and closes. Buffered by stdio; the
+// simulator formats lines only when a trace file is open.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+final class HostTraceFile {
+    private var file: UnsafeMutablePointer<FILE>?
+
+    init?(path: String) {
+        guard let f = fopen(path, "w") else { return nil }
+        file = f
+    }
+
+    deinit { close() }
+
+    func write(line: String) {
+        guard let file else { return }
+        fputs(line, file)
+        fputc(0x0A, file)
+    }
+
+    func flush() {
+        if let file { fflush(file) }
+    }
+
+    func close() {
+        if let file { fclose(file) }
+        file = nil
+    }
+}

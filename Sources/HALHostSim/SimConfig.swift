@@ -1,0 +1,57 @@
+// SimConfig: everything that defines a simulated machine and its run.
+//
+// The same config (image, seed, scripted input) gives the same run and the
+// same trace hash; `realtime` is the one switch that lets host time in.
+
+/// Where the simulated UART's output goes.
+public enum ConsoleSink {
+    /// The host's standard output (line-buffered).
+    case standardOutput
+    /// Kept in `SimMachine.consoleOutput` (for tests).
+    case capture
+    /// Dropped (still hashed into the trace).
+    case discard
+    /// Handed to a closure, one byte at a time.
+    case custom((UInt8) -> Void)
+}
+
+public struct SimConfig {
+    /// Physical address of RAM (QEMU virt's RAM base).
+    public var ramBase: UInt64 = 0x4000_0000
+    /// RAM size in bytes, a multiple of 4 KiB.
+    public var ramSize: UInt64 = 128 << 20
+    /// The boot image (cpio newc). Copied to the top of RAM.
+    public var initrd: [UInt8] = []
+    /// Seeds the simulator's own nondeterminism (timer jitter).
+    public var seed: UInt64 = 0
+    /// Simulated time (ns) at which the machine halts.
+    public var maxTime: UInt64 = .max
+    /// Timer deadlines fire late by a seeded 0..<timerJitter ns (interrupt
+    /// latency). 0 makes them exact.
+    public var timerJitter: UInt64 = 2000
+    /// Longest stretch of user code between two interrupt checks.
+    public var sliceInstructions: UInt64 = 1_000_000
+    /// Idle time jumps also sleep the host for the skipped time.
+    public var realtime = false
+    public var console: ConsoleSink = .standardOutput
+    /// A text trace, one line per event, when set.
+    public var traceFile: String?
+
+    public init(ramSize: UInt64 = 128 << 20, initrd: [UInt8] = [], seed: UInt64 = 0,
+                maxTime: UInt64 = .max, console: ConsoleSink = .standardOutput) {
+        self.ramSize = ramSize
+        self.initrd = initrd
+        self.seed = seed
+        self.maxTime = maxTime
+        self.console = console
+    }
+}
+
+/// Why a machine could not be built.
+public enum SimError: Error, Equatable {
+    case badRAMSize
+    case initrdTooLarge
+    case hostMemory(operation: String, errno: Int32)
+    case unicorn(operation: String, code: UInt32)
+    case traceFile(path: String)
+}

@@ -1,0 +1,59 @@
+// SimMachine+Time: the discrete-event clock. 1 tick = 1 ns (CNTFRQ 1 GHz).
+//
+// Time moves only here: `advance(by:)` after user instructions ran (one
+// instruction = one tick) and `jump(to:)` when the CPU idles until the next
+// event. Events are the timer deadline and scheduled UART input. Timer
+// deadlines get a seeded jitter of 0..<config.timerJitter ticks, the latency
+// real interrupt delivery adds, so seeds explore different interleavings.
+import HAL
+
+extension SimMachine {
+    func setTimerDeadline(_ deadline: UInt64?) {
+        guard let deadline else { timerDeadline = nil; return }
+        let jitter = config.timerJitter > 0 ? rng.next(below: config.timerJitter) : 0
+        let (sum, overflow) = deadline.addingReportingOverflow(jitter)
+        timerDeadline = overflow ? .max : sum
+    }
+
+    /// The earliest future event, if any.
+    var nextEventTime: UInt64? {
+        var next: UInt64? = nil
+        if let d = timerDeadline, d > now { next = d }
+        if let t = uartInput.nextArrival, next == nil || t < next! { next = t }
+        return next
+    }
+
+    /// Instructions the CPU may run before the next interrupt check.
+    @inline(__always)
+    func sliceBudget() -> UInt64 {
+        var budget = config.sliceInstructions
+        if let d = timerDeadline, d > now, d - now < budget { budget = d - now }
+        if let t = uartInput.nextArrival, t > now, t - now < budget { budget = t - now }
+        if config.maxTime > now, config.maxTime - now < budget { budget = config.maxTime - now }
+        return max(budget, 1)
+    }
+
+    @inline(__always)
+    func advance(by ticks: UInt64) {
+        now &+= ticks
+        if let t = uartInput.nextArrival, t <= now { uartInput.deliver(upTo: now) }
+    }
+
+    /// Idles to `time` (> now); sleeps the host as long in realtime mode.
+    func jump(to time: UInt64) {
+        if config.realtime { HostClock.sleep(nanoseconds: time - now) }
+        now = time
+        uartInput.deliver(upTo: now)
+        stats.idleJumps += 1
+    }
+
+    /// When the idle CPU would wake: the earliest future event whose line
+    /// could be delivered (enabled and not active).
+    var nextWakeTime: UInt64? {
+        var next: UInt64? = nil
+        if let d = timerDeadline, d > now, gic.canDeliver(Self.timerIRQ.number) { next = d }
+        if let t = uartInput.nextArrival, gic.canDeliver(Self.uartIRQ.number),
+           next == nil || t < next! { next = t }
+        return next
+    }
+}

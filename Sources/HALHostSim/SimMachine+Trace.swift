@@ -1,0 +1,72 @@
+// SimMachine+Trace: what goes into the trace hash and the optional trace
+// file. Hashing is a few multiplications per record; text is formatted only
+// when a trace file is open.
+//
+// Record tags (first hashed byte): 0x10 kernel event, 0x20 + kind a trap the
+// CPU returned, 0x30 a UART output byte (SimMachine+UART), 0x40 + kind an
+// idle wake-up.
+import HAL
+
+extension SimMachine {
+    func recordEvent(_ e: TraceEvent) {
+        hash.add(byte: 0x10)
+        hash.add(byte: e.kind.rawValue)
+        hash.add(now)
+        hash.add(e.a)
+        hash.add(e.b)
+        hash.add(e.c)
+        if let traceFile { traceFile.write(line: "t=\(now) " + Self.describe(e)) }
+    }
+
+    @inline(__always)
+    func recordTrap(_ trap: Trap, pc: UInt64) {
+        stats.traps &+= 1
+        hash.add(byte: 0x20 | Self.code(of: trap))
+        hash.add(pc)
+        if let traceFile { traceFile.write(line: "t=\(now) trap \(Self.describe(trap)) pc=\(hex(pc))") }
+    }
+
+    func recordWake(_ reason: WakeReason) {
+        let code: UInt8 = switch reason { case .interrupt: 1; case .noFutureEvents: 2; case .halt: 3 }
+        hash.add(byte: 0x40 | code)
+        hash.add(now)
+        if let traceFile { traceFile.write(line: "t=\(now) wake \(reason)") }
+    }
+
+    static func code(of trap: Trap) -> UInt8 {
+        switch trap {
+        case .syscall: 1
+        case .memoryFault: 2
+        case .undefinedInstruction: 3
+        case .interrupt: 4
+        case .halt: 5
+        case .breakpoint: 6
+        }
+    }
+
+    static func describe(_ trap: Trap) -> String {
+        switch trap {
+        case .syscall: "syscall"
+        case .memoryFault(let f): "fault \(f.access) \(f.status) addr=\(hex(f.address.raw))"
+        case .undefinedInstruction: "undefined"
+        case .breakpoint(let imm): "brk #\(imm)"
+        case .interrupt: "interrupt"
+        case .halt: "halt"
+        }
+    }
+
+    static func describe(_ e: TraceEvent) -> String {
+        switch e.kind {
+        case .taskSwitch: "switch task=\(e.a)"
+        case .syscall: "syscall task=\(e.a) nr=\(e.b)"
+        case .ipcDeliver: "ipc from=\(e.a) to=\(e.b) tag=\(hex(e.c))"
+        case .taskExit: "exit task=\(e.a) status=\(Int64(bitPattern: e.b))"
+        case .taskFault: "fault task=\(e.a) pc=\(hex(e.b)) addr=\(hex(e.c))"
+        case .interrupt: "irq n=\(e.a)"
+        case .taskSpawn: "spawn parent=\(e.a) child=\(e.b)"
+        case .idle: "idle"
+        }
+    }
+}
+
+func hex(_ v: UInt64) -> String { "0x" + String(v, radix: 16) }

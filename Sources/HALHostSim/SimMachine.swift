@@ -1,0 +1,137 @@
+// SimMachine: all state of one simulated machine: RAM, the discrete-event
+// clock, the interrupt controller, timer and UART, the per-ASID CPU engines
+// and the trace. The HAL role types (SimCPU, SimMMU, ...) are thin views of
+// it; HostSimHAL binds them for `Kernel<HostSimHAL>`.
+//
+// Threading: a machine belongs to one thread at a time (the kernel loop's).
+// Nothing in it is locked.
+import HAL
+
+public final class SimMachine {
+    public let config: SimConfig
+    let ram: HostRAM
+    let ramBase: UInt64
+    public let bootInfo: BootInfo
+    /// 4 KiB of zeros: what the simulator's walker reads outside RAM.
+    let zeroPage: UnsafeMutableRawPointer
+
+    // Time (SimMachine+Time).
+    /// Simulated nanoseconds since power-on; advanced only by user
+    /// instructions and idle jumps.
+    public internal(set) var now: UInt64 = 0
+    var rng: SplitMix64
+    /// The timer's effective deadline (kernel deadline plus jitter).
+    var timerDeadline: UInt64?
+
+    // Devices.
+    var gic = InterruptState()
+    var uartInput = UARTInput()
+
+    // Trace (SimMachine+Trace).
+    var hash = TraceHash()
+    var traceFile: HostTraceFile?
+    let hostConsole: HostConsole?
+    public internal(set) var consoleOutput: [UInt8] = []
+
+    // CPU and MMU.
+    /// One engine per ASID, created on first activation.
+    var spaces: [AddressSpaceEngine?] = Array(repeating: nil, count: 1 << 16)
+    /// The address space `MMU.activate` selected last.
+    var current: AddressSpaceEngine?
+
+    public internal(set) var stats = SimStats()
+
+    public static let timerIRQ = IRQ(27)
+    public static let uartIRQ = IRQ(33)
+    public static let frequency: UInt64 = 1_000_000_000
+
+    public init(config: SimConfig) throws(SimError) {
+        guard config.ramSize >= 1 << 20, config.ramSize % 4096 == 0 else { throw .badRAMSize }
+        let initrdPages = (UInt64(config.initrd.count) + 4095) / 4096 * 4096
+        guard initrdPages <= config.ramSize / 2 else { throw .initrdTooLarge }
+        var file: HostTraceFile?
+        if let path = config.traceFile {
+            guard let f = HostTraceFile(path: path) else { throw .traceFile(path: path) }
+            file = f
+        }
+        var kept = config
+        kept.initrd = [] // copied into RAM below; not kept twice
+        self.config = kept
+        let ram: HostRAM
+        do { ram = try HostRAM.allocate(size: config.ramSize) } catch {
+            throw .hostMemory(operation: "\(error.operation)", errno: error.errno)
+        }
+        self.ram = ram
+        ramBase = config.ramBase
+        zeroPage = .allocate(byteCount: 4096, alignment: 4096)
+        zeroPage.initializeMemory(as: UInt8.self, repeating: 0, count: 4096)
+        let initrdStart = config.ramSize - initrdPages
+        config.initrd.withUnsafeBytes { bytes in
+            if let src = bytes.baseAddress, bytes.count > 0 {
+                (ram.base + Int(initrdStart)).copyMemory(from: src, byteCount: bytes.count)
+            }
+        }
+        let ramRange = PhysRange(base: PhysAddr(config.ramBase), size: config.ramSize)
+        bootInfo = BootInfo(ram: ramRange, reserved: [],
+                            initrd: PhysRange(base: PhysAddr(config.ramBase + initrdStart),
+                                              size: UInt64(config.initrd.count)))
+        rng = SplitMix64(seed: config.seed)
+        switch config.console {
+        case .standardOutput: hostConsole = HostConsole()
+        default: hostConsole = nil
+        }
+        traceFile = file
+    }
+
+    deinit {
+        hostConsole?.flush()
+        traceFile?.close()
+        current = nil
+        spaces.removeAll()
+        ram.release()
+        zeroPage.deallocate()
+    }
+
+    /// The run's trace hash so far.
+    public var traceHash: UInt64 { hash.value }
+
+    /// Flushes console and trace output to the host.
+    public func flush() {
+        hostConsole?.flush()
+        traceFile?.flush()
+    }
+
+    /// The HAL over this machine, for `Kernel<HostSimHAL>`.
+    public var hal: HostSimHAL { HostSimHAL(machine: self) }
+
+    /// The host address of physical `address` (which must lie in RAM).
+    @inline(__always)
+    func host(_ address: PhysAddr) -> UnsafeMutableRawPointer {
+        let offset = address.raw &- ramBase
+        precondition(offset < config.ramSize, "physical address outside simulated RAM")
+        return ram.base + Int(offset)
+    }
+
+    /// The address space for `asid`, created on first use.
+    func space(for asid: ASID) -> AddressSpaceEngine {
+        if let s = spaces[Int(asid.raw)] { return s }
+        let s: AddressSpaceEngine
+        do { s = try AddressSpaceEngine(asid: asid, machine: self) } catch {
+            fatalError("cannot create a Unicorn engine: \(error)")
+        }
+        spaces[Int(asid.raw)] = s
+        stats.addressSpaces += 1
+        return s
+    }
+}
+
+/// Counters for benchmarks and diagnostics; they never influence a run.
+public struct SimStats: Sendable {
+    public var traps: UInt64 = 0
+    public var slices: UInt64 = 0
+    public var pagesMapped: UInt64 = 0
+    public var regionCompactions: UInt64 = 0
+    public var regionEvictions: UInt64 = 0
+    public var addressSpaces: UInt64 = 0
+    public var idleJumps: UInt64 = 0
+}

@@ -1,0 +1,81 @@
+// kenix-bench: the benchmarks behind `make bench`. Prints a Markdown section
+// with every number measured in this one run, and the ratios between them
+// (ratios from one run are what survives a noisy machine).
+import ArgumentParser
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@main
+struct KenixBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kenix-bench",
+        abstract: "Measure Kenix IPC in kenix-sim against the svc floor and a Linux pipe ping-pong.")
+
+    @Option(help: "The boot image holding ipcbench.")
+    var initrd = "build/initrd.cpio"
+
+    @Option(help: "Round trips in the long ipcbench run (a short run of 1/10 is subtracted).")
+    var rounds: UInt64 = 200_000
+
+    @Option(help: "Repetitions of each measurement; the median is reported.")
+    var repeats = 5
+
+    mutating func run() throws {
+        guard case .success(let image) = readAll(initrd) else {
+            fputsStderr("kenix-bench: cannot read \(initrd); run `make userland` first\n")
+            throw ExitCode(66)
+        }
+        let n = Int(rounds)
+        let raw = median(runs: repeats) { rawUnicornSvc(rounds: n) }
+        let hal = median(runs: repeats) { halSvc(rounds: n) }
+        let pipe = median(runs: repeats) { pipePingPong(rounds: n / 4) }
+        var failed = false
+        let ipc = median(runs: repeats) {
+            guard let v = kenixIPCRoundTrip(initrd: image, short: rounds / 10, long: rounds) else {
+                failed = true
+                return .infinity
+            }
+            return v
+        }
+        if failed {
+            fputsStderr("kenix-bench: ipcbench failed in kenix-sim\n")
+            throw ExitCode(1)
+        }
+        print("| measurement | host ns per operation |")
+        print("|---|---|")
+        print("| bare Unicorn `svc` round trip (raw engine, PC only) | \(fmt(raw)) |")
+        print("| `svc` round trip through `SimCPU.enterUser` (full context in and out) | \(fmt(hal)) |")
+        print("| Kenix call/reply round trip, 4-word messages, two user tasks | \(fmt(ipc)) |")
+        print("| Linux pipe ping-pong round trip, two processes, 40 bytes | \(fmt(pipe)) |")
+        print("")
+        print("- Kenix round trips per host second: \(Int(1e9 / ipc))")
+        print("- round trip / two bare svc trips (raw engine): \(fmt2(ipc / (2 * raw)))× (target ≤ 3×)")
+        print("- round trip / two svc trips through enterUser: \(fmt2(ipc / (2 * hal)))×")
+        print("- Linux pipe round trip / Kenix round trip: \(fmt2(pipe / ipc))× (target > 1×: Kenix faster)")
+    }
+}
+
+private func fmt(_ v: Double) -> String { String(Int(v.rounded())) }
+private func fmt2(_ v: Double) -> String { String(Double(Int(v * 100)) / 100) }
+
+func fputsStderr(_ s: String) {
+    var line = s
+    line.withUTF8 { bytes in _ = write(2, bytes.baseAddress, bytes.count) }
+}
+
+enum ReadAll { case success([UInt8]), failure }
+
+func readAll(_ path: String) -> ReadAll {
+    guard let f = fopen(path, "rb") else { return .failure }
+    defer { fclose(f) }
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+        let n = fread(&chunk, 1, chunk.count, f)
+        bytes.append(contentsOf: chunk[0..<n])
+        if n < chunk.count { break }
+    }
+    return .success(bytes)
+}
