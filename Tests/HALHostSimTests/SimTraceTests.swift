@@ -11,6 +11,16 @@ final class SimTraceTests: XCTestCase {
         XCTAssertEqual(h.value, 0xAF63_DC4C_8601_EC8C) // FNV-1a 64 of "a"
     }
 
+    func testWordsAreHashedInOrder() {
+        var a = TraceHash(), b = TraceHash(), c = TraceHash()
+        a.add(UInt64(1)); a.add(UInt64(2))
+        b.add(UInt64(2)); b.add(UInt64(1))
+        c.add(UInt64(1)); c.add(UInt64(2))
+        XCTAssertNotEqual(a.value, b.value)
+        XCTAssertEqual(a.value, c.value)
+        XCTAssertNotEqual(a.value, TraceHash().value)
+    }
+
     func testEventsAreHashedWithTheirTime() throws {
         let a = try SimTestBed(), b = try SimTestBed()
         a.hal.trace.record(TraceEvent(.taskSwitch, 3))
