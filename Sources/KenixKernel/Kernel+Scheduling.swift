@@ -56,7 +56,7 @@ extension Kernel {
         let clock = now
         guard clock >= sliceEnd else { return }
         if ready.isEmpty(priority: tasks[c].pointee.priority) {
-            sliceEnd = clock + config.timeSlice
+            advanceSliceEnd(past: clock)
         } else {
             tasks[c].pointee.state = .ready
             ready.pushBack(c, tasks)
@@ -64,11 +64,21 @@ extension Kernel {
         }
     }
 
+    /// Moves a stale slice end forward by whole slices to the first boundary
+    /// after `clock`. Slice boundaries thus fall on a grid anchored at the
+    /// task's dispatch, whether or not an unrelated timer interrupt happened to
+    /// observe the slice running out while the task had no peer.
+    mutating func advanceSliceEnd(past clock: UInt64) {
+        guard sliceEnd <= clock else { return }
+        sliceEnd += ((clock - sliceEnd) / config.timeSlice + 1) * config.timeSlice
+    }
+
     /// Programs the timer for the earliest of: the end of the running task's
     /// slice (only when a peer is waiting for it) and the earliest sleeper.
     mutating func armTimer() {
         var deadline: UInt64? = nil
         if let c = current, !ready.isEmpty(priority: tasks[c].pointee.priority) {
+            advanceSliceEnd(past: now)
             deadline = sliceEnd
         }
         if sleepersHead >= 0, let until = tasks[sleepersHead].pointee.sleepUntil {

@@ -13,10 +13,12 @@ public struct FrameAllocator {
     private let wordCount: Int
     private var hint = 0
 
-    /// Manages `ram` minus `reserved` (ranges are rounded outwards to frames).
+    /// Manages the whole frames inside `ram` minus `reserved` (reserved
+    /// ranges are rounded outwards to frames).
     public init(ram: PhysRange, reserved: [PhysRange]) {
-        base = PhysAddr(ram.base.raw & ~(PageGeometry.pageSize - 1))
-        frameCount = Int(ram.size / PageGeometry.pageSize)
+        let first = (ram.base.raw + PageGeometry.pageSize - 1) & ~(PageGeometry.pageSize - 1)
+        base = PhysAddr(first)
+        frameCount = ram.end.raw > first ? Int((ram.end.raw - first) / PageGeometry.pageSize) : 0
         wordCount = (frameCount + 63) / 64
         bitmap = .allocate(capacity: max(wordCount, 1))
         bitmap.initialize(repeating: 0, count: max(wordCount, 1))
@@ -48,25 +50,32 @@ public struct FrameAllocator {
         return frame
     }
 
-    /// `count` physically contiguous frames (not zeroed), or nil.
+    /// `count` physically contiguous frames (not zeroed), or nil. Searches
+    /// from the hint to the end of RAM, then once more from the start.
     public mutating func allocate(count: Int) -> PhysAddr? {
         guard count > 0, count <= freeCount else { return nil }
-        var start = hint
-        var scanned = 0
-        while scanned < frameCount {
-            if start + count > frameCount { scanned += frameCount - start; start = 0; continue }
-            // Skip whole used words quickly.
-            if bitmap[start / 64] == ~0 { let next = (start / 64 + 1) * 64; scanned += next - start; start = next; continue }
-            var run = 0
-            while run < count && !isUsed(start + run) { run += 1 }
-            if run == count {
-                for f in start..<(start + count) { setUsed(f, true) }
-                freeCount -= count
-                hint = start + count == frameCount ? 0 : start + count
-                return base.adding(UInt64(start) * PageGeometry.pageSize)
+        guard let start = findRun(count, from: hint) ?? findRun(count, from: 0) else { return nil }
+        for f in start..<(start + count) { setUsed(f, true) }
+        freeCount -= count
+        hint = start + count == frameCount ? 0 : start + count
+        return base.adding(UInt64(start) * PageGeometry.pageSize)
+    }
+
+    /// First frame of a run of `count` free frames at or after `from`.
+    private func findRun(_ count: Int, from: Int) -> Int? {
+        var run = 0
+        var f = from
+        while f < frameCount {
+            if f % 64 == 0 && bitmap[f / 64] == ~0 {   // a whole used word
+                run = 0
+                f += 64
+                continue
             }
-            scanned += run + 1
-            start += run + 1
+            if isUsed(f) { run = 0 } else {
+                run += 1
+                if run == count { return f - count + 1 }
+            }
+            f += 1
         }
         return nil
     }

@@ -29,7 +29,7 @@ extension Kernel {
         }
         guard free >= 0 else { return .failure(.limitReached) }
         let length = UInt64(object.pages) * PageGeometry.pageSize
-        let address = hint != 0 ? hint : t.pointee.shmNextAddress
+        let address = hint != 0 ? hint : freeShmAddress(slot, length: length)
         guard address & (PageGeometry.pageSize - 1) == 0, address >= UserLayout.shmBase,
               address <= UserLayout.shmLimit, length <= UserLayout.shmLimit - address else {
             return .failure(.invalidArgument)
@@ -51,6 +51,27 @@ extension Kernel {
         t.pointee.shmMappings[free] = ShmMapping(object: id, address: address)
         if hint == 0 { t.pointee.shmNextAddress = address + length }
         return .success(address)
+    }
+
+    /// The first address from the task's placement cursor where `length`
+    /// bytes overlap none of its shared-memory mappings (hinted ones too).
+    private func freeShmAddress(_ slot: Int, length: UInt64) -> UInt64 {
+        let t = tasks[slot]
+        var candidate = t.pointee.shmNextAddress
+        var moved = true
+        while moved {
+            moved = false
+            for m in 0..<t.pointee.shmMappings.count where t.pointee.shmMappings[m].object != 0 {
+                let mapping = t.pointee.shmMappings[m]
+                guard let i = shm.index(of: mapping.object) else { continue }
+                let end = mapping.address + UInt64(shm[i].pages) * PageGeometry.pageSize
+                if candidate < end && mapping.address < candidate &+ length {
+                    candidate = end
+                    moved = true
+                }
+            }
+        }
+        return candidate
     }
 
     mutating func shmGrant(_ slot: Int, id: UInt64, to task: UInt64) -> Result<UInt64, SyscallError> {
