@@ -11,6 +11,8 @@ ifeq ($(origin LD),default)
 LD := ld.lld
 endif
 BUILD ?= build
+# The Swift toolchain ships llvm-objcopy; prefer it over any system copy.
+OBJCOPY ?= $(firstword $(wildcard $(dir $(shell command -v swiftc))llvm-objcopy) llvm-objcopy)
 SIMFLAGS ?=
 SWIFT_BUILD_FLAGS ?=
 KENIX_SIM := .build/debug/kenix-sim
@@ -56,3 +58,9 @@ test: deps embedded-check unit-test system-test
 
 clean:
 	rm -rf $(BUILD) .build
+
+bench: deps userland
+	@echo "==> swift build -c release (kenix-bench)"
+	@swift build -c release --product kenix-bench 2>&1 | grep -Ev '^\[[0-9]+/[0-9]+\] (Compiling|Emitting|Write|Wrapping)' ; test $${PIPESTATUS[0]} -eq 0
+	@echo "==> kenix-bench (a few minutes; numbers are medians of 5 runs)"
+	@bash tools/write-benchmarks.sh .build/release/kenix-bench $(INITRD) BENCHMARKS.md
