@@ -37,6 +37,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "KenixKernelTests", dependencies: ["KenixKernel", "HAL", "KenixABI"]),
+        .testTarget(name: "SystemTests", dependencies: ["HALHostSim", "KenixKernel", "HAL"]),
         .testTarget(name: "HALHostSimTests", dependencies: ["HALHostSim", "KenixKernel", "HAL", "KenixABI"]),
     ]
 )
