@@ -114,19 +114,9 @@ extension Kernel {
             return setError(slot, .notChild)
         }
         if tasks[c].pointee.state == .zombie {
-            deliverExitNow(of: c, to: slot)
+            deliverExit(of: c, to: slot)
         } else {
             block(slot, .waitingFor(child: id))
         }
-    }
-
-    /// Like `deliverExit`, for a parent that is running (no wake-up needed).
-    private mutating func deliverExitNow(of child: Int, to parent: Int) {
-        let record = tasks[child].pointee.exit
-        let p = tasks[parent]
-        p.pointee.context.x[0] = 0
-        p.pointee.context.x[1] = UInt64(bitPattern: record.status)
-        p.pointee.context.x[2] = record.killed ? ExitKind.killed.rawValue : ExitKind.exited.rawValue
-        tasks.release(child)
     }
 }

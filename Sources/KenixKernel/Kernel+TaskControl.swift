@@ -99,15 +99,16 @@ extension Kernel {
         }
     }
 
-    /// Returns the child's exit record to its waiting parent and frees the child.
+    /// Writes the child's exit record into the parent's `wait` result
+    /// registers and frees the child; a parent blocked in `wait` is woken.
     mutating func deliverExit(of child: Int, to parent: Int) {
         let record = tasks[child].pointee.exit
-        let ctx = tasks[parent]
-        ctx.pointee.context.x[0] = 0
-        ctx.pointee.context.x[1] = UInt64(bitPattern: record.status)
-        ctx.pointee.context.x[2] = record.killed ? ExitKind.killed.rawValue : ExitKind.exited.rawValue
+        let p = tasks[parent]
+        p.pointee.context.x[0] = 0
+        p.pointee.context.x[1] = UInt64(bitPattern: record.status)
+        p.pointee.context.x[2] = record.killed ? ExitKind.killed.rawValue : ExitKind.exited.rawValue
         tasks.release(child)
-        makeReady(parent)
+        if p.pointee.state != .running { makeReady(parent) }
     }
 
     /// Takes `slot` out of whatever scheduling structure holds it.

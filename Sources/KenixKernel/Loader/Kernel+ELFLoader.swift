@@ -23,36 +23,37 @@ extension Kernel {
             let seg = file.segment(i)
             var page = seg.firstPage
             while page < seg.pageEnd {
-                guard let frame = frames.allocate(zeroing: hal.memory) else {
+                guard let frame = mapFreshPage(page, in: space, writable: seg.writable,
+                                               executable: seg.executable, frames: &frames) else {
                     space.destroy(frames: &frames, memory: hal.memory)
                     return .failure(.outOfMemory)
                 }
                 copySegmentBytes(seg, page: page, bytes: bytes, into: frame)
-                if case .failure = space.map(VirtAddr(page), to: frame, writable: seg.writable,
-                                             executable: seg.executable, owned: true,
-                                             frames: &frames, memory: hal.memory) {
-                    frames.free(frame)
-                    space.destroy(frames: &frames, memory: hal.memory)
-                    return .failure(.outOfMemory)
-                }
                 page += PageGeometry.pageSize
             }
         }
         var page = UserLayout.stackTop - UserLayout.stackSize
         while page < UserLayout.stackTop {
-            guard let frame = frames.allocate(zeroing: hal.memory) else {
-                space.destroy(frames: &frames, memory: hal.memory)
-                return .failure(.outOfMemory)
-            }
-            if case .failure = space.map(VirtAddr(page), to: frame, writable: true, executable: false,
-                                         owned: true, frames: &frames, memory: hal.memory) {
-                frames.free(frame)
+            guard mapFreshPage(page, in: space, writable: true, executable: false, frames: &frames) != nil else {
                 space.destroy(frames: &frames, memory: hal.memory)
                 return .failure(.outOfMemory)
             }
             page += PageGeometry.pageSize
         }
         return .success(space)
+    }
+
+    /// Maps a zeroed frame owned by `space` at `page`; nil when out of memory
+    /// (nothing is left allocated for this page then).
+    private func mapFreshPage(_ page: UInt64, in space: AddressSpace, writable: Bool, executable: Bool,
+                              frames: inout FrameAllocator) -> PhysAddr? {
+        guard let frame = frames.allocate(zeroing: hal.memory) else { return nil }
+        if case .failure = space.map(VirtAddr(page), to: frame, writable: writable, executable: executable,
+                                     owned: true, frames: &frames, memory: hal.memory) {
+            frames.free(frame)
+            return nil
+        }
+        return frame
     }
 
     /// Copies the part of the segment's file bytes that falls in `page`.
