@@ -1,0 +1,151 @@
+// ScriptedCPU: `enterUser` runs the task's script instead of instructions.
+// The script is found by the task's entry address (pc − 4 × step, the step
+// index being x28), every step is fetched through the MMU at its own pc (so
+// code must be mapped executable), and interrupts are taken between steps or
+// in the middle of a `.compute` exactly when the timer deadline passes.
+// `waitForInterrupt` jumps the clock to the deadline, or reports that nothing
+// can ever happen again.
+import HAL
+
+struct ScriptedCPU: CPU {
+    let machine: SimMachine
+    var mmu: ScriptedMMU { ScriptedMMU(machine: machine) }
+
+    func enterUser(_ ctx: inout UserContext) -> Trap {
+        machine.enterCount += 1
+        machine.acknowledgesWithoutProgress = 0
+        if machine.runLimitReached { return .halt }
+        while true {
+            // The platform's time limit also stops a task that never traps.
+            if machine.runLimitReached { return .halt }
+            if machine.interruptDeliverable { return .interrupt }
+            let index = Int(ctx.x[ScriptRegister.step])
+            let entry = ctx.pc &- 4 &* UInt64(index)
+            guard let script = machine.scripts[entry] else {
+                machine.harnessErrors.append("no script for pc 0x\(String(ctx.pc, radix: 16)) step \(index)")
+                return .undefinedInstruction
+            }
+            // Instruction fetch of this step.
+            if case .fault(let status) = mmu.translate(ctx.pc, for: MemoryAccess.execute) {
+                return .memoryFault(MemoryFault(address: VirtAddr(ctx.pc), access: .execute, status: status))
+            }
+            guard index < script.steps.count else {
+                machine.harnessErrors.append("\(script.name) ran off the end of its script")
+                return .undefinedInstruction
+            }
+            if let trap = execute(script.steps[index], of: script, &ctx) { return trap }
+        }
+    }
+
+    func waitForInterrupt() -> WakeReason {
+        machine.enterCount += 1
+        machine.acknowledgesWithoutProgress = 0
+        if machine.runLimitReached { return .halt }
+        if machine.interruptDeliverable { return .interrupt }
+        guard let next = machine.nextInterruptTime else { return .noFutureEvents }
+        machine.now = max(machine.now, next)
+        return .interrupt
+    }
+
+    /// Runs one step; returns the trap that ends this entry, or nil to go on.
+    private func execute(_ step: Step, of script: LoadedScript, _ ctx: inout UserContext) -> Trap? {
+        switch step {
+        case .compute(let ns):
+            let left = ctx.x[ScriptRegister.computeLeft] != 0 ? ctx.x[ScriptRegister.computeLeft] : ns
+            if let due = machine.nextInterruptTime, due < machine.now + left {
+                let ran = due > machine.now ? due - machine.now : 0
+                machine.now += ran
+                ctx.x[ScriptRegister.computeLeft] = left - ran
+                return .interrupt
+            }
+            machine.now += left
+            ctx.x[ScriptRegister.computeLeft] = 0
+            advance(&ctx)
+        case .syscall(let number, let args):
+            for (i, a) in args.enumerated() { ctx.x[i] = resolve(a, script, ctx) }
+            ctx.x[8] = number
+            advance(&ctx)
+            return .syscall
+        case .record(let label):
+            machine.log.append(LogEntry(time: machine.now, program: script.name, label: label,
+                                        x: (0..<6).map { ctx.x[$0] }, sp: ctx.sp))
+            advance(&ctx)
+        case .read(let address, let register):
+            let va = resolve(address, script, ctx)
+            switch access(va, .read) {
+            case .fault(let fault): return .memoryFault(fault)
+            case .allowed(let pa):
+                ctx.x[register] = machine.pointer(to: pa).load(as: UInt64.self)
+                advance(&ctx)
+            }
+        case .write(let address, let value):
+            let va = resolve(address, script, ctx)
+            switch access(va, .write) {
+            case .fault(let fault): return .memoryFault(fault)
+            case .allowed(let pa):
+                machine.pointer(to: pa).storeBytes(of: resolve(value, script, ctx), as: UInt64.self)
+                advance(&ctx)
+            }
+        case .execute(let target):
+            let va = resolve(target, script, ctx)
+            if case .fault(let status) = mmu.translate(va, for: MemoryAccess.execute) {
+                // A branch to a page that cannot be executed: ELR and FAR are the target.
+                ctx.pc = va
+                return .memoryFault(MemoryFault(address: VirtAddr(va), access: .execute, status: status))
+            }
+            advance(&ctx)
+        case .undefined:
+            return .undefinedInstruction
+        case .move(let register, let value):
+            ctx.x[register] = resolve(value, script, ctx)
+            advance(&ctx)
+        case .jump(let index):
+            ctx.x[ScriptRegister.step] = UInt64(index)
+            ctx.pc = script.entry + 4 * UInt64(index)
+        case .branch(let register, let value, let index):
+            if ctx.x[register] == resolve(value, script, ctx) {
+                ctx.x[ScriptRegister.step] = UInt64(index)
+                ctx.pc = script.entry + 4 * UInt64(index)
+            } else {
+                advance(&ctx)
+            }
+        case .pause:
+            advance(&ctx)
+            return .halt
+        }
+        return nil
+    }
+
+    private func advance(_ ctx: inout UserContext) {
+        ctx.x[ScriptRegister.step] += 1
+        ctx.pc += 4
+    }
+
+    /// An aligned 8-byte data access.
+    private func access(_ va: UInt64, _ kind: MemoryAccess) -> DataAccess {
+        guard va & 7 == 0 else { return .fault(MemoryFault(address: VirtAddr(va), access: kind, status: .alignment)) }
+        switch mmu.translate(va, for: kind) {
+        case .allowed(let pa): return .allowed(pa)
+        case .fault(let status): return .fault(MemoryFault(address: VirtAddr(va), access: kind, status: status))
+        }
+    }
+
+    private enum DataAccess {
+        case allowed(PhysAddr)
+        case fault(MemoryFault)
+    }
+
+    private func resolve(_ operand: Operand, _ script: LoadedScript, _ ctx: UserContext) -> UInt64 {
+        switch operand {
+        case .imm(let v): return v
+        case .reg(let r): return ctx.x[r]
+        case .regPlus(let r, let offset): return ctx.x[r] &+ offset
+        case .string(let s):
+            guard let address = script.strings[s] else {
+                machine.harnessErrors.append("\(script.name): string \"\(s)\" not laid out")
+                return 0
+            }
+            return address
+        }
+    }
+}

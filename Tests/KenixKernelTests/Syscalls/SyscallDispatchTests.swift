@@ -1,0 +1,42 @@
+// Syscall dispatch: unknown numbers return noSuchSyscall and the task goes
+// on; every syscall is traced with its task and number; results land in x0
+// and leave the other registers (x1–x5 included, for non-IPC calls) alone.
+import HAL
+import KenixABI
+import KenixKernel
+import XCTest
+
+final class SyscallDispatchTests: XCTestCase {
+    func testUnknownSyscallNumbersReturnNoSuchSyscall() throws {
+        let sys = try TestSystem([TestProgram("init", [
+            .syscall(7, []), .record("7"), .syscall(16, []), .record("16"), .syscall(99, []), .record("99"),
+            .syscall(UInt64.max, []), .record("max"), .getpid, .record("still alive"), .exit(0)])])
+        XCTAssertEqual(sys.run(), .initExited(status: 0))
+        for label in ["7", "16", "99", "max"] { XCTAssertEqual(sys.record(label)?.error, .noSuchSyscall, label) }
+        XCTAssertEqual(sys.record("still alive")?.x0, 1)
+        XCTAssertEqual(sys.trace.filter { $0.kind == .syscall }.map(\.b), [7, 16, 99, UInt64.max, 2, 1])
+        XCTAssertEqual(sys.uartText, "", "a bad syscall is not a fault")
+    }
+
+    func testSimpleSyscallsWriteOnlyX0() throws {
+        let sys = try TestSystem([TestProgram("init", [
+            .sys(.getpid, 0, 11, 22, 33, 44, 55), .record("getpid"),
+            .sys(.clock, 0, 11, 22, 33, 44, 55), .record("clock"),
+            .sys(.yield, 9, 11, 22, 33, 44, 55), .record("yield"),
+            .exit(0)])])
+        XCTAssertEqual(sys.run(), .initExited(status: 0))
+        XCTAssertEqual(sys.record("getpid")?.x, [1, 11, 22, 33, 44, 55])
+        XCTAssertEqual(sys.record("clock")?.x, [0, 11, 22, 33, 44, 55])
+        XCTAssertEqual(sys.record("yield")?.x, [0, 11, 22, 33, 44, 55])
+    }
+
+    func testEverySyscallIsTracedWithItsTaskAndNumber() throws {
+        let sys = try TestSystem([
+            TestProgram("init", [.spawn("child"), .wait(2), .exit(0)]),
+            TestProgram("child", [.getpid, .yield, .exit(0)]),
+        ])
+        XCTAssertEqual(sys.run(), .initExited(status: 0))
+        XCTAssertEqual(sys.trace.filter { $0.kind == .syscall }.map { [$0.a, $0.b] },
+                       [[1, 5], [1, 6], [2, 2], [2, 0], [2, 1], [1, 1]])
+    }
+}
