@@ -32,13 +32,18 @@ struct KenixBench: ParsableCommand {
         let hal = median(runs: repeats) { halSvc(rounds: n) }
         let pipe = median(runs: repeats) { pipePingPong(rounds: n / 4) }
         var failed = false
-        let ipc = median(runs: repeats) {
-            guard let v = kenixIPCRoundTrip(initrd: image, short: rounds / 10, long: rounds) else {
-                failed = true
-                return .infinity
+        func ipcRoundTrip(registersOnly: Bool) -> Double {
+            median(runs: repeats) {
+                guard let v = kenixIPCRoundTrip(initrd: image, short: rounds / 10, long: rounds,
+                                                registersOnly: registersOnly) else {
+                    failed = true
+                    return .infinity
+                }
+                return v
             }
-            return v
         }
+        let ipc = ipcRoundTrip(registersOnly: true)
+        let ipcStubs = ipcRoundTrip(registersOnly: false)
         if failed {
             fputsStderr("kenix-bench: ipcbench failed in kenix-sim\n")
             throw ExitCode(1)
@@ -47,13 +52,16 @@ struct KenixBench: ParsableCommand {
         print("|---|---|")
         print("| bare Unicorn `svc` round trip (raw engine, PC only) | \(fmt(raw)) |")
         print("| `svc` round trip through `SimCPU.enterUser` (full context in and out) | \(fmt(hal)) |")
-        print("| Kenix call/reply round trip, 4-word messages, two user tasks | \(fmt(ipc)) |")
+        print("| Kenix call/reply round trip, 4-word messages, two user tasks (register-only loops) | \(fmt(ipc)) |")
+        print("| the same through `ipc.h` (C stubs that store the reply on the stack) | \(fmt(ipcStubs)) |")
         print("| Linux pipe ping-pong round trip, two processes, 40 bytes | \(fmt(pipe)) |")
         print("")
         print("- Kenix round trips per host second: \(Int(1e9 / ipc))")
         print("- round trip / two bare svc trips (raw engine): \(fmt2(ipc / (2 * raw)))× (target ≤ 3×)")
         print("- round trip / two svc trips through enterUser: \(fmt2(ipc / (2 * hal)))×")
         print("- Linux pipe round trip / Kenix round trip: \(fmt2(pipe / ipc))× (target > 1×: Kenix faster)")
+        print("- through ipc.h: \(Int(1e9 / ipcStubs)) round trips per second, \(fmt2(ipcStubs / (2 * hal)))× two "
+              + "enterUser trips, \(fmt2(pipe / ipcStubs))× faster than the pipe")
     }
 }
 

@@ -1,13 +1,15 @@
 // Kenix call/reply round trips between two user tasks in kenix-sim: the
 // ipcbench program booted as the first task. Boot and teardown costs are
 // removed by timing a short and a long run and taking the difference.
+// `registersOnly` picks ipcbench's inline-svc loops over its ipc.h loops.
 import HALHostSim
 import KenixKernel
 
 /// Host ns per round trip, or nil when ipcbench did not succeed.
-func kenixIPCRoundTrip(initrd: [UInt8], short: UInt64, long: UInt64) -> Double? {
-    guard let tShort = timeIPCBench(initrd: initrd, rounds: short),
-          let tLong = timeIPCBench(initrd: initrd, rounds: long) else { return nil }
+func kenixIPCRoundTrip(initrd: [UInt8], short: UInt64, long: UInt64, registersOnly: Bool) -> Double? {
+    let flag: UInt64 = registersOnly ? 1 << 62 : 0
+    guard let tShort = timeIPCBench(initrd: initrd, rounds: short | flag),
+          let tLong = timeIPCBench(initrd: initrd, rounds: long | flag) else { return nil }
     return Double(Int64(tLong) - Int64(tShort)) / Double(long - short)
 }
 
