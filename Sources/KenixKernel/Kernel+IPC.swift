@@ -38,7 +38,8 @@ extension Kernel {
     mutating func ipcReceive(_ slot: Int, from filter: UInt64) {
         var wanted: TaskID? = nil
         if filter != ipcAnySender {
-            guard tasks.liveSlot(of: TaskID(raw: filter)) != nil else { return setError(slot, .noSuchTask) }
+            guard let s = tasks.liveSlot(of: TaskID(raw: filter)) else { return setError(slot, .noSuchTask) }
+            guard s != slot else { return setError(slot, .invalidArgument) }
             wanted = TaskID(raw: filter)
         }
         var cursor = tasks[slot].pointee.sendersHead

@@ -52,6 +52,10 @@ extension Kernel {
         armedDeadline = nil
         hal.timer.setDeadline(nil)
         let clock = now
+        // The slice is judged before the sleepers wake, so that a peer woken
+        // by the timer waits for the slice boundary exactly as one woken by a
+        // message does.
+        sliceExpired()
         while sleepersHead >= 0, let t = tasks[sleepersHead].pointee.sleepUntil, t <= clock {
             let slot = sleepersHead
             sleepersHead = tasks[slot].pointee.sleepNext
@@ -59,7 +63,6 @@ extension Kernel {
             setReturn(slot, 0)
             makeReady(slot)
         }
-        sliceExpired()
         armTimer()
     }
 

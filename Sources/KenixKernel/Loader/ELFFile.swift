@@ -75,9 +75,9 @@ public struct ELFFile {
             let seg = ELFSegment(virtualAddress: reader.u64(ph + 16)!, memorySize: reader.u64(ph + 40)!,
                                  fileOffset: reader.u64(ph + 8)!, fileSize: reader.u64(ph + 32)!,
                                  writable: flags & 2 != 0, executable: flags & 1 != 0)
+            guard seg.fileSize <= seg.memorySize else { throw .segmentSizeMismatch }
             if seg.memorySize == 0 { continue }
             guard count < Self.maxSegments else { throw .tooManySegments }
-            guard seg.fileSize <= seg.memorySize else { throw .segmentSizeMismatch }
             guard reader.contains(offset: seg.fileOffset, length: seg.fileSize) else { throw .segmentOutsideFile }
             let (end, overflow) = seg.virtualAddress.addingReportingOverflow(seg.memorySize)
             guard !overflow, seg.virtualAddress >= UserLayout.imageBase,

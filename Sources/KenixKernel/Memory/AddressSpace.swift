@@ -12,6 +12,8 @@ import HAL
 public enum MapError: Error, Equatable {
     case outOfMemory
     case alreadyMapped
+    /// The VA is outside the 48-bit TTBR0 range.
+    case invalidAddress
 }
 
 public struct AddressSpace {
@@ -34,6 +36,7 @@ public struct AddressSpace {
     public func map<M: PhysicalMemory>(_ va: VirtAddr, to frame: PhysAddr, writable: Bool,
                                        executable: Bool, owned: Bool,
                                        frames: inout FrameAllocator, memory: M) -> Result<Void, MapError> {
+        guard va.raw >> PageGeometry.virtualAddressBits == 0 else { return .failure(.invalidAddress) }
         guard let slot = leafSlot(va, create: true, frames: &frames, memory: memory) else {
             return .failure(.outOfMemory)
         }

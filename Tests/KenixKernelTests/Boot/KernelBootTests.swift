@@ -82,6 +82,23 @@ final class KernelBootTests: XCTestCase {
         XCTAssertEqual(sys.kernel.priority(of: sys.kernel.initID), 3)
     }
 
+    func testTheFirstTaskCanBeAnyProgramWithAnArgument() throws {
+        var config = KernelConfig()
+        config.initName = Array("shell".utf8)
+        config.initArgument = 0xA5A5
+        let sys = try TestSystem([TestProgram("init", [.exit(1)]), TestProgram("shell", [.record("start"), .exit(9)])],
+                                 config: config)
+        XCTAssertEqual(sys.kernel.initID, TaskID(raw: 1))
+        XCTAssertEqual(sys.kernel.freeFrames, sys.bootFreeFrames - sys.footprint(of: "shell"))
+        XCTAssertEqual(sys.run(), .initExited(status: 9))
+        XCTAssertEqual(sys.record("start")?.x[0...1], [0xA5A5, 0])
+        var missing = KernelConfig()
+        missing.initName = Array("sh".utf8)
+        XCTAssertThrowsError(try TestSystem([TestProgram("init", [.exit(0)])], config: missing)) {
+            XCTAssertEqual($0 as? BootError, .initNotFound)
+        }
+    }
+
     func testRunReportsInitsExitStatus() throws {
         let sys = try TestSystem([TestProgram("init", [.exit(.imm(UInt64(bitPattern: -42)))])])
         XCTAssertEqual(sys.run(), .initExited(status: -42))

@@ -8,10 +8,11 @@ import XCTest
 final class IPCErrorTests: XCTestCase {
     func testSendOrCallToSelfIsInvalidArgument() throws {
         let sys = try TestSystem([TestProgram("init", [
-            .send(1), .record("send"), .call(1), .record("call"), .exit(0)])])
+            .send(1), .record("send"), .call(1), .record("call"), .recv(from: 1), .record("recv"), .exit(0)])])
         XCTAssertEqual(sys.run(), .initExited(status: 0))
         XCTAssertEqual(sys.record("send")?.error, .invalidArgument)
         XCTAssertEqual(sys.record("call")?.error, .invalidArgument)
+        XCTAssertEqual(sys.record("recv")?.error, .invalidArgument, "a receive from oneself would block for ever")
     }
 
     func testUnknownIdsAreNoSuchTask() throws {

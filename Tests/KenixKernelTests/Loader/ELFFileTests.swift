@@ -182,6 +182,9 @@ final class ELFFileTests: XCTestCase {
         var b = validBuilder()
         b.segments[2].memsz = 15
         expectError(b, .segmentSizeMismatch)
+        var empty = validBuilder()
+        empty.segments[2].memsz = 0                // file bytes with no memory for them
+        expectError(empty, .segmentSizeMismatch)
     }
 
     func testWritableAndExecutableSegment() {

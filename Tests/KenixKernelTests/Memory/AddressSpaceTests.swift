@@ -129,6 +129,12 @@ final class AddressSpaceTests: XCTestCase {
         XCTAssertNil(space.lookup(alias, memory: memory))
         XCTAssertNil(space.unmap(alias, memory: memory))
         XCTAssertNotNil(space.lookup(VirtAddr(0x40_0000), memory: memory))
+        let b = frames.allocate(count: 1)!
+        let refused = space.map(alias, to: b, writable: true, executable: false, owned: false,
+                                frames: &frames, memory: memory)
+        guard case .failure(.invalidAddress) = refused else { return XCTFail("mapped above 2^48: \(refused)") }
+        XCTAssertEqual(space.lookup(VirtAddr(0x40_0000), memory: memory)?.outputAddress, a,
+                       "the refused map must not alias the low page")
     }
 
     func testDestroyFreesTablesAndOwnedFramesButNotSharedOnes() {

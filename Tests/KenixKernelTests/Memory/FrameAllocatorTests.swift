@@ -1,6 +1,6 @@
 // FrameAllocator: counting, reserved ranges (rounded outwards), zeroing,
 // contiguous runs, exhaustion, reuse of freed frames, and two scan/rounding
-// edge cases (see the tests marked KERNEL BUG).
+// edge cases that were kernel bugs (regression tests, fixed in 1fce163).
 import HAL
 import KenixKernel
 import XCTest
@@ -134,11 +134,10 @@ final class FrameAllocatorTests: XCTestCase {
         XCTAssertEqual(a.allocate(count: 70), frame(120))
     }
 
-    /// KERNEL BUG (FrameAllocator.allocate(count:), the whole-word skip): when
-    /// frameCount is not a multiple of 64, skipping the last (full) bitmap word
-    /// jumps past frameCount and over-counts `scanned`, so the scan gives up
-    /// before wrapping to the free frames below the hint.
-    func testKernelBugAllocationFindsFreeFramesBelowTheHint() {
+    /// Regression (fixed in 1fce163): when frameCount was not a multiple of 64,
+    /// skipping the last (full) bitmap word over-counted the scan, which gave
+    /// up before wrapping to the free frames below the hint.
+    func testAllocationFindsFreeFramesBelowTheHint() {
         var a = FrameAllocator(ram: ram(100), reserved: [])
         XCTAssertEqual(a.allocate(count: 100), frame(0))   // hint wraps to 0
         a.free(frame(10), count: 10)
@@ -150,10 +149,9 @@ final class FrameAllocatorTests: XCTestCase {
         if let f { XCTAssertTrue(f.raw < frame(10).raw) }
     }
 
-    /// KERNEL BUG (FrameAllocator.init): the RAM base is rounded *down* to a
-    /// frame, so with an unaligned RAM base the first frame handed out starts
-    /// below RAM. RAM should be rounded inwards.
-    func testKernelBugUnalignedRAMBaseHandsOutOnlyFramesInsideRAM() {
+    /// Regression (fixed in 1fce163): the RAM base used to be rounded *down*,
+    /// so the first frame handed out started below an unaligned RAM base.
+    func testUnalignedRAMBaseHandsOutOnlyFramesInsideRAM() {
         let ram = PhysRange(base: PhysAddr(base + 0x800), size: 8 * page)
         var a = FrameAllocator(ram: ram, reserved: [])
         var frames: [PhysAddr] = []

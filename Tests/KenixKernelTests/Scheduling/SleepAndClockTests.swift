@@ -85,13 +85,11 @@ final class SleepAndClockTests: XCTestCase {
     /// running alone, when the running task is preempted must not depend on
     /// whether some unrelated, lower-priority timer fired meanwhile.
     ///
-    /// KERNEL BUG (Kernel+Scheduling.swift): `sliceEnd` is only renewed when a
-    /// timer interrupt happens to run `sliceExpired` (or on dispatch). Alone,
-    /// no slice deadline is armed, so `sliceEnd` goes stale: here `b`, waking
-    /// at 5.3 ms, preempts `a` at once (5.3 ms) — but if a priority-3 sleeper
-    /// fired at 4.5 ms, `sliceEnd` was renewed to 5.5 ms and `b` waits until
-    /// then. (`a` runs alone from 1 µs; `b` sleeps until 5.3 ms, `c` until 4.5 ms.)
-    func testKernelBugSliceEndDoesNotDependOnUnrelatedTimers() throws {
+    /// Regression (fixed in 1fce163): `sliceEnd` used to be renewed only when a
+    /// timer interrupt happened to run `sliceExpired`, so `b` (waking at 5.3 ms)
+    /// preempted `a` at once, or at 5.5 ms if a priority-3 sleeper had fired at
+    /// 4.5 ms. (`a` runs alone from 1 µs; `b` sleeps until 5.3 ms, `c` until 4.5 ms.)
+    func testSliceEndDoesNotDependOnUnrelatedTimers() throws {
         func firstRunOfB(withUnrelatedSleeper: Bool) throws -> UInt64? {
             var initSteps: [Step] = [.spawn("a", priority: 5), .spawn("b", priority: 5)]
             if withUnrelatedSleeper { initSteps.append(.spawn("c", priority: 3)) }
@@ -109,5 +107,34 @@ final class SleepAndClockTests: XCTestCase {
         let withTimer = try firstRunOfB(withUnrelatedSleeper: true)
         XCTAssertEqual(alone, withTimer, "b's first run: \(String(describing: alone)) ns without the unrelated "
                        + "sleeper, \(String(describing: withTimer)) ns with it")
+    }
+
+    /// A task running alone is preempted by an equal-priority peer only at a
+    /// slice end ("a timer interrupt preempts at the end of a slice"), and the
+    /// slice ends lie on a 1 ms grid from its dispatch (Kernel+Scheduling.swift,
+    /// `advanceSliceEnd`). So a peer that becomes ready at 5.3 ms first runs at
+    /// the next boundary, 6.001 ms — however it was woken.
+    ///
+    /// KERNEL BUG (Kernel+Time.swift, `timerTick`): a peer woken by its own
+    /// sleep timer is made ready *before* `sliceExpired` looks at the stale
+    /// slice end, which then sees "slice over, peer waiting" and rotates at
+    /// once (5.3 ms). A peer woken by a message at the same instant goes
+    /// through `armTimer`, which moves the slice end onto the grid first, and
+    /// waits until 6.001 ms.
+    func testKernelBugEqualPriorityPeerWaitsForTheSliceBoundaryHoweverItWakes() throws {
+        func firstRun(wokenByMessage: Bool) throws -> UInt64? {
+            let sys = try TestSystem([
+                TestProgram("init", [.spawn("a", priority: 5), .spawn("b", priority: 5),
+                                     .spawn("waker", priority: 20), .wait(2), .exit(0)]),
+                TestProgram("a", [.sleep(.imm(1 * us)), .compute(10 * ms), .exit(0)]),   // alone from 1 µs
+                TestProgram("b", wokenByMessage ? [.recv(), .record("running"), .exit(0)]
+                                                : [.sleep(.imm(5300 * us)), .record("running"), .exit(0)]),
+                TestProgram("waker", wokenByMessage ? [.sleep(.imm(5300 * us)), .send(3), .exit(0)] : [.exit(0)]),
+            ])
+            XCTAssertEqual(sys.run(), .initExited(status: 0))
+            return sys.record("running")?.time
+        }
+        XCTAssertEqual(try firstRun(wokenByMessage: true), 6001 * us)
+        XCTAssertEqual(try firstRun(wokenByMessage: false), 6001 * us, "woken by its own timer")
     }
 }

@@ -203,11 +203,10 @@ final class SharedMemoryTests: XCTestCase {
         XCTAssertEqual(sys.kernel.freeFrames, sys.bootFreeFrames)
     }
 
-    /// KERNEL BUG (Kernel+SharedMemory.swift, shmMap): hint 0 means "any
-    /// address", but the kernel always tries `shmNextAddress`, which a hinted
-    /// mapping may already occupy, and then fails with `busy` although the
-    /// shm area is almost empty.
-    func testKernelBugMapWithoutAHintFindsAFreeAddressAfterAHintedMapping() throws {
+    /// Regression (fixed in 1fce163): hint 0 means "any address", but the
+    /// kernel used to try `shmNextAddress` only, which a hinted mapping may
+    /// occupy, and failed with `busy`.
+    func testMapWithoutAHintFindsAFreeAddressAfterAHintedMapping() throws {
         let sys = try TestSystem([TestProgram("init", [
             .shmCreate(size: 4096), .save(into: 19), .shmCreate(size: 4096), .save(into: 20),
             .shmMap(.reg(19), hint: .imm(shmBase)), .record("hinted"),

@@ -44,6 +44,8 @@ enum Step {
     case execute(Operand)
     /// An undefined instruction.
     case undefined
+    /// `brk #immediate` (what Embedded Swift emits for a failed runtime check).
+    case brk(UInt16)
     /// x[register] = value.
     case move(Int, Operand)
     /// Continues at step `index`.

@@ -96,6 +96,8 @@ struct ScriptedCPU: CPU {
             advance(&ctx)
         case .undefined:
             return .undefinedInstruction
+        case .brk(let immediate):
+            return .breakpoint(immediate: immediate)
         case .move(let register, let value):
             ctx.x[register] = resolve(value, script, ctx)
             advance(&ctx)

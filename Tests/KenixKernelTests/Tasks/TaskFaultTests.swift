@@ -68,6 +68,13 @@ final class TaskFaultTests: XCTestCase {
                        TimedTraceEvent(time: 1 * us, kind: .taskFault, a: 2, b: 0x41_0004, c: 0))
     }
 
+    func testBrkIsASoftwareTrap() throws {
+        let sys = try run(victim: [.compute(2 * us), .brk(1)])
+        XCTAssertEqual(sys.uartText, "kenix: killed task 2 (victim): software trap (brk), pc 0x410004\n")
+        XCTAssertEqual(sys.record("victim")?.x[1...2], [KillReason.softwareTrap.rawValue, ExitKind.killed.rawValue])
+        XCTAssertEqual(sys.record("done")?.time, 3002 * us)
+    }
+
     func testAlignmentFault() throws {
         let sys = try run(victim: [.read(.imm(UserLayout.stackTop - 12), into: 0), .exit(0)])
         XCTAssertEqual(sys.uartText,
