@@ -17,8 +17,13 @@ public struct BootInfo: Sendable {
     public var reserved: [PhysRange]
     /// The initrd (cpio newc), inside `ram`. Size 0 when there is none.
     public var initrd: PhysRange
+    /// Interrupt lines 0..<interruptLineCount exist on this platform (the
+    /// GIC's ITLinesNumber on hardware). User drivers may own any of them
+    /// but the kernel's own (timer, UART).
+    public var interruptLineCount: UInt32
 
-    public init(ram: PhysRange, reserved: [PhysRange], initrd: PhysRange) {
+    public init(ram: PhysRange, reserved: [PhysRange], initrd: PhysRange, interruptLineCount: UInt32 = 64) {
         self.ram = ram; self.reserved = reserved; self.initrd = initrd
+        self.interruptLineCount = interruptLineCount
     }
 }

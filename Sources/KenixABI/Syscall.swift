@@ -22,6 +22,10 @@ public enum Syscall: UInt64 {
     case reply = 13
     case replyTo = 14
     case replyRecv = 15
+    case callTimeout = 16
+    case recvTimeout = 17
+    case sendNonBlocking = 18
+    case recvNonBlocking = 19
 
     case shmCreate = 20
     case shmMap = 21
@@ -33,6 +37,15 @@ public enum Syscall: UInt64 {
 
     case serviceRegister = 40
     case serviceLookup = 41
+
+    case notifyCreate = 50
+    case notifySignal = 51
+    case notifyWait = 52
+    case notifyPoll = 53
+    case notifyGrant = 54
+    case notifyBind = 55
+    case irqRegister = 56
+    case irqAck = 57
 }
 
 /// Errors a caller can cause; returned negated in x0. They never kill the task.
@@ -49,6 +62,10 @@ public enum SyscallError: Int64, Error {
     case noSuchSyscall = -10
     case notChild = -11
     case limitReached = -12
+    /// A timed IPC call or receive ran out of time.
+    case timedOut = -13
+    /// A non-blocking send or receive found no partner ready.
+    case wouldBlock = -14
 }
 
 /// IPC: a receive from any sender.

@@ -21,26 +21,43 @@ extension Kernel {
         r.pointee.context.x[5] = s.pointee.context.x[5]
     }
 
-    /// `send` (isCall false) or `call` from `slot` to task id `dest`.
-    mutating func ipcSend(_ slot: Int, to dest: UInt64, isCall: Bool) {
+    /// How long a blocking IPC may wait.
+    enum Wait {
+        case forever
+        /// Until the kernel clock reaches this time (ns); then `timedOut`.
+        case until(UInt64)
+        /// Not at all: `wouldBlock` when no partner is ready.
+        case never
+    }
+
+    /// `send` (isCall false) or `call` from `slot` to task id `dest`. A
+    /// call's timeout covers both waiting to be received and for the reply.
+    mutating func ipcSend(_ slot: Int, to dest: UInt64, isCall: Bool, wait: Wait = .forever) {
         guard let r = tasks.liveSlot(of: TaskID(raw: dest)) else { return setError(slot, .noSuchTask) }
         guard r != slot else { return setError(slot, .invalidArgument) }
         let me = tasks[slot].pointee.id
         if case .blocked(.receiving(let filter)) = tasks[r].pointee.state, filter == nil || filter == me {
             deliver(from: slot, to: r, isCall: isCall)
-        } else {
-            block(slot, .sending(to: tasks[r].pointee.id, isCall: isCall))
-            appendSender(slot, to: r)
+            if isCall, case .until(let t) = wait { startTimeout(slot, at: t) }
+            return
         }
+        if case .never = wait { return setError(slot, .wouldBlock) }
+        block(slot, .sending(to: tasks[r].pointee.id, isCall: isCall))
+        appendSender(slot, to: r)
+        if case .until(let t) = wait { startTimeout(slot, at: t) }
     }
 
-    /// `recv` by `slot` from `filter` (0 = anyone).
-    mutating func ipcReceive(_ slot: Int, from filter: UInt64) {
+    /// `recv` by `slot` from `filter` (0 = anyone). A receive from anyone
+    /// also ends with the pending bits of the task's bound notification,
+    /// which take precedence over queued senders.
+    mutating func ipcReceive(_ slot: Int, from filter: UInt64, wait: Wait = .forever) {
         var wanted: TaskID? = nil
         if filter != ipcAnySender {
             guard let s = tasks.liveSlot(of: TaskID(raw: filter)) else { return setError(slot, .noSuchTask) }
             guard s != slot else { return setError(slot, .invalidArgument) }
             wanted = TaskID(raw: filter)
+        } else if let i = pendingBoundNotification(slot) {
+            return deliverNotification(i, asReceiveTo: slot)
         }
         var cursor = tasks[slot].pointee.sendersHead
         while cursor >= 0 {
@@ -54,7 +71,13 @@ extension Kernel {
             }
             cursor = tasks[cursor].pointee.senderNext
         }
-        block(slot, .receiving(from: wanted))
+        switch wait {
+        case .never: setError(slot, .wouldBlock)
+        case .forever: block(slot, .receiving(from: wanted))
+        case .until(let t):
+            block(slot, .receiving(from: wanted))
+            startTimeout(slot, at: t)
+        }
     }
 
     /// Hands the message of `sender` to `receiver`, who is receiving (or is

@@ -7,8 +7,9 @@
 import HAL
 
 extension Kernel {
-    /// Makes a blocked or new task ready to run.
+    /// Makes a blocked or new task ready to run; a timed wait ends here too.
     mutating func makeReady(_ slot: Int) {
+        if tasks[slot].pointee.wakeAt != nil { cancelTimeout(slot) }
         tasks[slot].pointee.state = .ready
         ready.pushBack(slot, tasks)
     }
@@ -81,7 +82,7 @@ extension Kernel {
             advanceSliceEnd(past: now)
             deadline = sliceEnd
         }
-        if sleepersHead >= 0, let until = tasks[sleepersHead].pointee.sleepUntil {
+        if timedHead >= 0, let until = tasks[timedHead].pointee.wakeAt {
             deadline = min(deadline ?? until, until)
         }
         var target: UInt64? = nil

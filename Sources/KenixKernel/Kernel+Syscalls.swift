@@ -26,6 +26,7 @@ extension Kernel {
         let number = ctx.pointee.context.x[8]
         let a0 = ctx.pointee.context.x[0], a1 = ctx.pointee.context.x[1]
         let a2 = ctx.pointee.context.x[2], a3 = ctx.pointee.context.x[3]
+        let a6 = ctx.pointee.context.x[6]
         hal.trace.record(TraceEvent(.syscall, ctx.pointee.id.raw, number))
         guard let call = Syscall(rawValue: number) else { return setError(slot, .noSuchSyscall) }
         switch call {
@@ -38,7 +39,10 @@ extension Kernel {
             setReturn(slot, ctx.pointee.id.raw)
         case .sleep:
             setReturn(slot, 0)
-            if a0 > 0 { sleep(slot, until: now &+ a0 < now ? UInt64.max : now &+ a0) }
+            if a0 > 0 {
+                block(slot, .sleeping(until: deadline(after: a0)))
+                startTimeout(slot, at: deadline(after: a0))
+            }
         case .clock:
             setReturn(slot, now)
         case .spawn:
@@ -57,6 +61,16 @@ extension Kernel {
             ipcReply(slot, to: TaskID(raw: a0))
         case .replyRecv:
             ipcReplyReceive(slot, from: a0)
+        case .callTimeout:
+            guard a6 > 0 else { return setError(slot, .invalidArgument) }
+            ipcSend(slot, to: a0, isCall: true, wait: .until(deadline(after: a6)))
+        case .recvTimeout:
+            guard a1 > 0 else { return setError(slot, .invalidArgument) }
+            ipcReceive(slot, from: a0, wait: .until(deadline(after: a1)))
+        case .sendNonBlocking:
+            ipcSend(slot, to: a0, isCall: false, wait: .never)
+        case .recvNonBlocking:
+            ipcReceive(slot, from: a0, wait: .never)
         case .shmCreate:
             setResult(slot, shmCreate(slot, size: a0))
         case .shmMap:
@@ -73,6 +87,22 @@ extension Kernel {
             setResult(slot, serviceRegister(slot, key: a0))
         case .serviceLookup:
             setResult(slot, serviceLookup(key: a0))
+        case .notifyCreate:
+            setResult(slot, notifyCreate(slot))
+        case .notifySignal:
+            setResult(slot, notifySignal(slot, id: a0, bits: a1))
+        case .notifyWait:
+            notifyWait(slot, id: a0)
+        case .notifyPoll:
+            setResult(slot, notifyPoll(slot, id: a0))
+        case .notifyGrant:
+            setResult(slot, notifyGrant(slot, id: a0, to: a1))
+        case .notifyBind:
+            setResult(slot, notifyBind(slot, id: a0))
+        case .irqRegister:
+            setResult(slot, irqRegister(slot, irq: a0, id: a1, bit: a2))
+        case .irqAck:
+            setResult(slot, irqAck(slot, irq: a0))
         }
     }
 

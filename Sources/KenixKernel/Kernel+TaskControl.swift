@@ -114,10 +114,10 @@ extension Kernel {
     /// Takes `slot` out of whatever scheduling structure holds it.
     private mutating func detachFromScheduler(_ slot: Int) {
         let t = tasks[slot]
+        if t.pointee.wakeAt != nil { cancelTimeout(slot) }
         switch t.pointee.state {
         case .running: if current == slot { current = nil }
         case .ready: ready.remove(slot, tasks)
-        case .blocked(.sleeping): removeSleeper(slot)
         case .blocked(.sending(let to, _)):
             if let r = tasks.slot(of: to) { removeSender(slot, from: r) }
         default: break
@@ -128,6 +128,7 @@ extension Kernel {
     private mutating func releaseResources(_ slot: Int) {
         let t = tasks[slot]
         releaseSharedMemory(of: slot)
+        releaseNotifications(of: slot)
         if let space = t.pointee.space {
             space.destroy(frames: &frames, memory: hal.memory)
             hal.mmu.invalidateAll(asid: space.asid)

@@ -21,32 +21,41 @@ extension Kernel {
         return r == 0 ? q : q + 1
     }
 
-    /// Blocks `slot` until the clock reaches `until`. Sleepers are kept sorted
-    /// by wake time; equal times wake in the order they slept.
-    mutating func sleep(_ slot: Int, until: UInt64) {
-        block(slot, .sleeping(until: until))
+    /// The kernel-clock time `ns` from now, saturating.
+    func deadline(after ns: UInt64) -> UInt64 {
+        let (t, overflow) = now.addingReportingOverflow(ns)
+        return overflow ? UInt64.max : t
+    }
+
+    /// Puts the blocked task `slot` on the timer list: at `wakeAt` its wait
+    /// ends by itself (see `timeoutExpired`). The list stays sorted; equal
+    /// times keep the order they were added in.
+    mutating func startTimeout(_ slot: Int, at wakeAt: UInt64) {
+        tasks[slot].pointee.wakeAt = wakeAt
         var prev = -1
-        var cursor = sleepersHead
-        while cursor >= 0, let t = tasks[cursor].pointee.sleepUntil, t <= until {
+        var cursor = timedHead
+        while cursor >= 0, let t = tasks[cursor].pointee.wakeAt, t <= wakeAt {
             prev = cursor
-            cursor = tasks[cursor].pointee.sleepNext
+            cursor = tasks[cursor].pointee.timerNext
         }
-        tasks[slot].pointee.sleepNext = cursor
-        if prev < 0 { sleepersHead = slot } else { tasks[prev].pointee.sleepNext = slot }
+        tasks[slot].pointee.timerNext = cursor
+        if prev < 0 { timedHead = slot } else { tasks[prev].pointee.timerNext = slot }
     }
 
-    /// Unlinks a sleeper that ends before its time (it was killed).
-    mutating func removeSleeper(_ slot: Int) {
+    /// Takes `slot` off the timer list (its wait ended another way).
+    mutating func cancelTimeout(_ slot: Int) {
         var prev = -1
-        var cursor = sleepersHead
-        while cursor >= 0 && cursor != slot { prev = cursor; cursor = tasks[cursor].pointee.sleepNext }
+        var cursor = timedHead
+        while cursor >= 0 && cursor != slot { prev = cursor; cursor = tasks[cursor].pointee.timerNext }
+        tasks[slot].pointee.wakeAt = nil
         guard cursor == slot else { return }
-        let next = tasks[slot].pointee.sleepNext
-        if prev < 0 { sleepersHead = next } else { tasks[prev].pointee.sleepNext = next }
-        tasks[slot].pointee.sleepNext = -1
+        let next = tasks[slot].pointee.timerNext
+        if prev < 0 { timedHead = next } else { tasks[prev].pointee.timerNext = next }
+        tasks[slot].pointee.timerNext = -1
     }
 
-    /// The timer fired: wake due sleepers and end the slice if it is over.
+    /// The timer fired: end the slice if it is over, then end every timed
+    /// wait that is due.
     mutating func timerTick() {
         // Disarm first: the timer is level-triggered until its deadline moves.
         armedDeadline = nil
@@ -56,21 +65,37 @@ extension Kernel {
         // by the timer waits for the slice boundary exactly as one woken by a
         // message does.
         sliceExpired()
-        while sleepersHead >= 0, let t = tasks[sleepersHead].pointee.sleepUntil, t <= clock {
-            let slot = sleepersHead
-            sleepersHead = tasks[slot].pointee.sleepNext
-            tasks[slot].pointee.sleepNext = -1
-            setReturn(slot, 0)
-            makeReady(slot)
+        while timedHead >= 0, let t = tasks[timedHead].pointee.wakeAt, t <= clock {
+            let slot = timedHead
+            timedHead = tasks[slot].pointee.timerNext
+            tasks[slot].pointee.timerNext = -1
+            tasks[slot].pointee.wakeAt = nil
+            timeoutExpired(slot)
         }
         armTimer()
+    }
+
+    /// A timed wait ran out: a sleep returns 0, a blocking IPC `timedOut`.
+    private mutating func timeoutExpired(_ slot: Int) {
+        switch tasks[slot].pointee.state {
+        case .blocked(.sleeping):
+            setReturn(slot, 0)
+        case .blocked(.sending(let to, _)):
+            if let r = tasks.slot(of: to) { removeSender(slot, from: r) }
+            setError(slot, .timedOut)
+        case .blocked(.awaitingReply), .blocked(.receiving):
+            setError(slot, .timedOut)
+        default:
+            fatalError("timer list holds a task that is not in a timed wait")
+        }
+        makeReady(slot)
     }
 
     /// Acknowledges and handles every pending interrupt.
     mutating func handleInterrupt() {
         while let irq = hal.interrupts.acknowledge() {
             hal.trace.record(TraceEvent(.interrupt, UInt64(irq.number)))
-            if irq == hal.timer.irq { timerTick() }
+            if irq == hal.timer.irq { timerTick() } else { deliverDeviceInterrupt(irq) }
             hal.interrupts.endOfInterrupt(irq)
         }
     }

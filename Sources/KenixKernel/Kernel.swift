@@ -46,9 +46,12 @@ public struct Kernel<H: HAL> {
     var ready = ReadyQueues()
     /// The running task's slot, if any.
     var current: Int? = nil
-    /// Sleepers, sorted by wake time (slot indices linked through `sleepNext`).
-    var sleepersHead = -1
+    /// Tasks in a timed wait (sleep, or IPC with a timeout), sorted by
+    /// `wakeAt`; slot indices linked through `timerNext`.
+    var timedHead = -1
     var shm = SharedMemoryTable()
+    var notifications = NotificationTable()
+    var interruptRoutes = InlineArray<16, InterruptRoute>(repeating: InterruptRoute())
     let initrd: CPIOArchive
     var uartOwner: TaskID? = nil
     var services = InlineArray<8, TaskID>(repeating: TaskID(raw: 0))

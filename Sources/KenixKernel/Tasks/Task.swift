@@ -14,6 +14,8 @@ public enum BlockReason: Equatable, Sendable {
     case sleeping(until: UInt64)
     /// Waiting for child `child` to end.
     case waitingFor(child: TaskID)
+    /// Waiting for bits of notification `id`.
+    case waitingForNotification(id: UInt64)
 }
 
 public enum TaskState: Equatable, Sendable {
@@ -58,20 +60,20 @@ public struct Task {
     /// The caller `reply` answers.
     var lastCaller: TaskID? = nil
 
-    // Timer list link for sleepers (slot index).
-    var sleepNext = -1
+    // Timed waits: when the task's sleep or blocking IPC ends by itself
+    // (ns of kernel clock), and its link in the kernel's sorted timer list.
+    var wakeAt: UInt64? = nil
+    var timerNext = -1
 
     /// Shared-memory objects mapped into this task: (object id, address).
     var shmMappings = InlineArray<8, ShmMapping>(repeating: ShmMapping())
     var shmNextAddress: UInt64 = 0
 
-    init(slot: Int) { id = TaskID(slot: slot, generation: 0) }
+    /// The notification bound to this task (0 = none): its signals also end
+    /// a receive from anyone.
+    var boundNotification: UInt64 = 0
 
-    /// The wake time of a sleeping task.
-    var sleepUntil: UInt64? {
-        if case .blocked(.sleeping(let until)) = state { return until }
-        return nil
-    }
+    init(slot: Int) { id = TaskID(slot: slot, generation: 0) }
 
     var isAlive: Bool {
         switch state { case .free, .zombie: return false; default: return true }
