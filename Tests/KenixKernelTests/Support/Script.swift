@@ -55,6 +55,11 @@ enum Step {
     /// Stops the machine (`Trap.halt`) after this step, so a test can inspect
     /// the kernel between two `run()` calls.
     case pause
+    /// The device behind `irq` raises its (level) line, as a driver's
+    /// device does when work completes.
+    case raiseLine(UInt32)
+    /// The driver clears the device's cause: the line drops.
+    case lowerLine(UInt32)
 }
 
 // MARK: Syscall steps

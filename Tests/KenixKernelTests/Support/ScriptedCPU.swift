@@ -61,6 +61,12 @@ struct ScriptedCPU: CPU {
             machine.now += left
             ctx.x[ScriptRegister.computeLeft] = 0
             advance(&ctx)
+        case .raiseLine(let irq):
+            machine.deviceLinesHigh.insert(irq)
+            advance(&ctx)
+        case .lowerLine(let irq):
+            machine.deviceLinesHigh.remove(irq)
+            advance(&ctx)
         case .syscall(let number, let args):
             for (i, a) in args.enumerated() { ctx.x[i] = resolve(a, script, ctx) }
             ctx.x[8] = number

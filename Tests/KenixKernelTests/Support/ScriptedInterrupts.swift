@@ -19,18 +19,18 @@ struct ScriptedInterruptController: InterruptController {
     func disable(_ irq: IRQ) { machine.enabledIRQs.remove(irq.number) }
 
     func acknowledge() -> IRQ? {
-        guard machine.interruptDeliverable else { return nil }
+        guard let irq = machine.deliverableIRQ else { return nil }
         machine.acknowledgesWithoutProgress += 1
         if machine.acknowledgesWithoutProgress > SimMachine.interruptStormLimit {
             if !machine.interruptStorm {
-                machine.harnessErrors.append("interrupt storm: the timer was acknowledged "
+                machine.harnessErrors.append("interrupt storm: interrupts were acknowledged "
                                              + "\(SimMachine.interruptStormLimit) times without the kernel running a task")
             }
             machine.interruptStorm = true
             return nil
         }
-        machine.activeIRQs.insert(SimMachine.timerIRQ.number)
-        return SimMachine.timerIRQ
+        machine.activeIRQs.insert(irq.number)
+        return irq
     }
 
     func endOfInterrupt(_ irq: IRQ) {

@@ -112,13 +112,34 @@ final class SimMachine {
     /// The timer line is raised while the deadline has passed (level-triggered).
     var timerLineHigh: Bool { deadline.map { now >= $0 } ?? false }
 
+    /// Device lines (level-triggered) that are raised now, and raises that
+    /// a test scheduled for later (a device completing at a known time).
+    var deviceLinesHigh: Set<UInt32> = []
+    var scheduledRaises: [(time: UInt64, irq: UInt32)] = []
+
+    /// Raises the scheduled lines whose time has come.
+    func updateDeviceLines() {
+        for event in scheduledRaises where event.time <= now { deviceLinesHigh.insert(event.irq) }
+        scheduledRaises.removeAll { $0.time <= now }
+    }
+
+    /// The lowest-numbered line the CPU would take now, as a GIC orders them.
+    var deliverableIRQ: IRQ? {
+        updateDeviceLines()
+        var lines = deviceLinesHigh
+        if timerLineHigh { lines.insert(Self.timerIRQ.number) }
+        return lines.sorted().map(IRQ.init).first { canSignal($0) }
+    }
+
     /// An interrupt the CPU would take now.
-    var interruptDeliverable: Bool { timerLineHigh && canSignal(Self.timerIRQ) }
+    var interruptDeliverable: Bool { deliverableIRQ != nil }
 
     /// When the next interrupt will become deliverable if time runs on, or nil.
     var nextInterruptTime: UInt64? {
-        guard let deadline, canSignal(Self.timerIRQ) else { return nil }
-        return deadline
+        var next: UInt64? = nil
+        if let deadline, canSignal(Self.timerIRQ) { next = deadline }
+        for event in scheduledRaises where canSignal(IRQ(event.irq)) { next = min(next ?? event.time, event.time) }
+        return next
     }
 
     private func canSignal(_ irq: IRQ) -> Bool {
