@@ -33,6 +33,10 @@ enum {
     KX_SYS_REPLY = 13,
     KX_SYS_REPLY_TO = 14,
     KX_SYS_REPLY_RECV = 15,
+    KX_SYS_CALL_TIMEOUT = 16,
+    KX_SYS_RECV_TIMEOUT = 17,
+    KX_SYS_SEND_NB = 18,
+    KX_SYS_RECV_NB = 19,
 
     KX_SYS_SHM_CREATE = 20,
     KX_SYS_SHM_MAP = 21,
@@ -44,6 +48,14 @@ enum {
 
     KX_SYS_SERVICE_REGISTER = 40,
     KX_SYS_SERVICE_LOOKUP = 41,
+    KX_SYS_NOTIFY_CREATE = 50,
+    KX_SYS_NOTIFY_SIGNAL = 51,
+    KX_SYS_NOTIFY_WAIT = 52,
+    KX_SYS_NOTIFY_POLL = 53,
+    KX_SYS_NOTIFY_GRANT = 54,
+    KX_SYS_NOTIFY_BIND = 55,
+    KX_SYS_IRQ_REGISTER = 56,
+    KX_SYS_IRQ_ACK = 57,
 };
 
 /* Errors a caller can cause, returned negated in x0 (SyscallError). */
@@ -60,6 +72,8 @@ enum {
     KX_ENOSYS = -10,      /* noSuchSyscall */
     KX_ENOTCHILD = -11,   /* notChild */
     KX_ELIMIT = -12,      /* limitReached */
+    KX_ETIMEDOUT = -13,   /* timedOut */
+    KX_EWOULDBLOCK = -14, /* wouldBlock */
 };
 
 /* IPC: receive from any sender. */

@@ -16,6 +16,8 @@ extension SyscallError {
         case .noSuchSyscall: "noSuchSyscall"
         case .notChild: "notChild"
         case .limitReached: "limitReached"
+        case .timedOut: "timedOut"
+        case .wouldBlock: "wouldBlock"
         }
     }
 }

@@ -93,8 +93,9 @@ const char *kx_error_name(int64_t err) {
     static const char *const names[] = {
         "invalidArgument", "badAddress", "noSuchTask", "outOfMemory", "notFound", "badExecutable",
         "notPermitted", "partnerDied", "busy", "noSuchSyscall", "notChild", "limitReached",
+        "timedOut", "wouldBlock",
     };
-    return err <= -1 && err >= -12 ? names[-err - 1] : "unknown";
+    return err <= -1 && err >= -(int64_t)(sizeof names / sizeof names[0]) ? names[-err - 1] : "unknown";
 }
 
 void kx_exit(int64_t status) {
