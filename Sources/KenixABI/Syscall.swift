@@ -34,6 +34,7 @@ public enum Syscall: UInt64 {
 
     case uartClaim = 30
     case uartWrite = 31
+    case uartRead = 32
 
     case serviceRegister = 40
     case serviceLookup = 41
@@ -46,6 +47,10 @@ public enum Syscall: UInt64 {
     case notifyBind = 55
     case irqRegister = 56
     case irqAck = 57
+
+    case taskInfo = 60
+    case memInfo = 61
+    case kill = 62
 }
 
 /// Errors a caller can cause; returned negated in x0. They never kill the task.
@@ -110,6 +115,16 @@ public enum KillReason: UInt64 {
     case undefinedInstruction = 2
     /// `brk`: the program trapped itself (a failed Swift runtime check).
     case softwareTrap = 3
+    /// Another task ended it with `kill`.
+    case killedByTask = 4
+}
+
+/// Task states as `task_info` reports them (x1).
+public enum TaskStateCode: UInt64 {
+    case running = 1
+    case ready = 2
+    case blocked = 3
+    case zombie = 4
 }
 
 /// Limits the kernel enforces on syscall arguments.

@@ -19,6 +19,29 @@ extension Kernel {
         }.map { length }
     }
 
+    /// Copies up to `length` received bytes to the owner's buffer; 0 when
+    /// none are waiting (never blocks: the owner waits on the UART's line).
+    func uartRead(_ slot: Int, address: UInt64, length: UInt64) -> Result<UInt64, SyscallError> {
+        guard uartOwner == tasks[slot].pointee.id else { return .failure(.notPermitted) }
+        guard length <= SyscallLimits.maxUARTWrite else { return .failure(.invalidArgument) }
+        // Validate the whole buffer first, so no byte is taken from the UART
+        // and then lost on a bad pointer.
+        if case .failure(let e) = withUserBytes(slot, address, length, access: .write, { _ in }) {
+            return .failure(e)
+        }
+        var count: UInt64 = 0
+        let uart = hal.uart
+        _ = withUserBytes(slot, address, length, access: .write) { chunk in
+            var i = 0
+            while i < chunk.count, let b = uart.read() {
+                chunk[i] = b
+                i += 1
+            }
+            count += UInt64(i)
+        }
+        return .success(count)
+    }
+
     mutating func serviceRegister(_ slot: Int, key: UInt64) -> Result<UInt64, SyscallError> {
         guard key > 0, key < UInt64(services.count) else { return .failure(.invalidArgument) }
         if tasks.liveSlot(of: services[Int(key)]) != nil { return .failure(.busy) }

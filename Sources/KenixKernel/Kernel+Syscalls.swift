@@ -83,6 +83,8 @@ extension Kernel {
             setResult(slot, uartClaim(slot))
         case .uartWrite:
             setResult(slot, uartWrite(slot, address: a0, length: a1))
+        case .uartRead:
+            setResult(slot, uartRead(slot, address: a0, length: a1))
         case .serviceRegister:
             setResult(slot, serviceRegister(slot, key: a0))
         case .serviceLookup:
@@ -103,6 +105,12 @@ extension Kernel {
             setResult(slot, irqRegister(slot, irq: a0, id: a1, bit: a2))
         case .irqAck:
             setResult(slot, irqAck(slot, irq: a0))
+        case .taskInfo:
+            taskInfo(slot, of: a0)
+        case .memInfo:
+            memInfo(slot)
+        case .kill:
+            killSyscall(slot, target: a0)
         }
     }
 

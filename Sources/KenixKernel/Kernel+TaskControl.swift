@@ -36,6 +36,17 @@ extension Kernel {
         }
     }
 
+    /// `kill(id)`: ends another live task as if it had faulted, with status
+    /// `KillReason.killedByTask`. init cannot be killed (its end ends the
+    /// system), and a task ends itself with `exit`.
+    mutating func killSyscall(_ slot: Int, target: UInt64) {
+        guard let victim = tasks.liveSlot(of: TaskID(raw: target)) else { return setError(slot, .noSuchTask) }
+        guard victim != slot, tasks[victim].pointee.id != initTask else { return setError(slot, .notPermitted) }
+        setReturn(slot, 0)
+        hal.trace.record(TraceEvent(.taskFault, target, tasks[victim].pointee.context.pc, 0))
+        endTask(victim, status: Int64(KillReason.killedByTask.rawValue), killed: true)
+    }
+
     /// Kills `slot` for a fault, with a one-line diagnostic.
     mutating func kill(_ slot: Int, reason: KillReason, fault: MemoryFault?) {
         let t = tasks[slot]

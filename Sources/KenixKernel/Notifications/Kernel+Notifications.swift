@@ -110,7 +110,10 @@ extension Kernel {
         guard irq < UInt64(hal.boot.interruptLineCount), bit < 64 else { return .failure(.invalidArgument) }
         let line = IRQ(UInt32(irq))
         if case .failure(let e) = heldNotification(slot, id) { return .failure(e) }
-        if line == hal.timer.irq || line == hal.uart.irq || route(for: line) != nil { return .failure(.busy) }
+        // The UART's receive line belongs to the UART's owner (the console
+        // server); the timer is the kernel's own.
+        let uartLineTaken = line == hal.uart.irq && uartOwner != tasks[slot].pointee.id
+        if line == hal.timer.irq || uartLineTaken || route(for: line) != nil { return .failure(.busy) }
         guard let free = firstFreeRoute() else { return .failure(.limitReached) }
         interruptRoutes[free] = InterruptRoute(irq: line.number, owner: slot, notification: id, bit: bit)
         hal.interrupts.enable(line)

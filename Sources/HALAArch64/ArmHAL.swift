@@ -1,0 +1,19 @@
+// ArmHAL.swift: the HAL value for AArch64 hardware, binding the devices that
+// Platform discovered. Every member is a small value type; the kernel is
+// specialised over it (Kernel<ArmHAL>), so nothing here is dynamic.
+import HAL
+
+struct NullTrace: TraceSink {
+    @inline(__always) func record(_ event: TraceEvent) {}
+}
+
+struct ArmHAL: HAL {
+    let cpu = ArmCPU()
+    let mmu = ArmMMU()
+    let interrupts: GIC
+    let timer: GenericTimer
+    let uart: PL011
+    let memory = LinearMemory()
+    let trace = NullTrace()
+    let boot: BootInfo
+}

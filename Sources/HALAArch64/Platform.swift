@@ -1,0 +1,90 @@
+// Platform.swift: the board facts the HAL needs, read from the device tree
+// that QEMU (or firmware) passes in x0, with QEMU virt's values as the
+// fallback table when a fact is missing (REFERENCE.md, "QEMU virt").
+// Interrupt specifiers use the GIC binding: <type number flags>, type 0 =
+// SPI (INTID number + 32), 1 = PPI (number + 16).
+import HAL
+
+struct Platform {
+    var ram = PhysRange(base: PhysAddr(0x4000_0000), size: 128 << 20)
+    var initrd = PhysRange(base: PhysAddr(0), size: 0)
+    var dtb = PhysRange(base: PhysAddr(0), size: 0)
+    var uart: UInt64 = 0x0900_0000
+    var uartIRQ: UInt32 = 33
+    var gicVersion: UInt8 = 2
+    var gicDistributor: UInt64 = 0x0800_0000
+    var gicCPUInterface: UInt64 = 0x0801_0000
+    var gicRedistributor: UInt64 = 0x080A_0000
+    var timerIRQ: UInt32 = 27
+    var psciUsesSMC = false
+    var virtioSlots = 0
+    var fromDeviceTree = false
+    /// `-append kenix.panic-test`: fault in the kernel on purpose (tests the panic path).
+    var panicTest = false
+    /// `-append "kenix.init=NAME kenix.arg=N"`: the first program and its x0
+    /// (how the benchmark boots ipcbench; KernelConfig.initName/initArgument).
+    var initName: [UInt8]? = nil
+    var initArgument: UInt64? = nil
+
+    static func interruptID(_ v: DeviceTree.Value, entry: Int) -> UInt32? {
+        guard v.cellCount >= 3 * (entry + 1) else { return nil }
+        let type = v.cell(3 * entry), number = v.cell(3 * entry + 1)
+        return type == 1 ? number + 16 : number + 32
+    }
+
+    static func discover(dtbAddress: UInt64) -> Platform {
+        var p = Platform()
+        // Without a DTB: a GICv3 is present when the CPU has the GIC system
+        // register interface (ID_AA64PFR0_EL1.GIC, bits [27:24]).
+        if (kenix_read_id_aa64pfr0() >> 24) & 0xF != 0 { p.gicVersion = 3 }
+        guard let tree = DeviceTree(virtualAddress: kva(dtbAddress)) else { return p }
+        p.fromDeviceTree = true
+        p.dtb = PhysRange(base: PhysAddr(dtbAddress), size: UInt64(tree.totalSize))
+        tree.forEachNode { node, ac, sc in
+            let reg = node.reg
+            func regBase(_ i: Int) -> UInt64? {
+                guard let reg, reg.cellCount >= (i + 1) * (ac + sc) else { return nil }
+                return reg.number(at: i * (ac + sc), cells: ac)
+            }
+            func regSize(_ i: Int) -> UInt64? {
+                guard let reg, reg.cellCount >= (i + 1) * (ac + sc) else { return nil }
+                return reg.number(at: i * (ac + sc) + ac, cells: sc)
+            }
+            if node.named("memory", in: tree), let b = regBase(0), let s = regSize(0) {
+                p.ram = PhysRange(base: PhysAddr(b), size: s)
+            }
+            if node.named("chosen", in: tree), let s = node.initrdStart, let e = node.initrdEnd {
+                let start = s.number(at: 0, cells: s.cellCount), end = e.number(at: 0, cells: e.cellCount)
+                if end > start { p.initrd = PhysRange(base: PhysAddr(start), size: end - start) }
+            }
+            if node.named("chosen", in: tree), let args = node.bootargs {
+                p.panicTest = args.containsSubstring("kenix.panic-test")
+                if let name = args.word(after: "kenix.init="), !name.isEmpty { p.initName = name }
+                if let digits = args.word(after: "kenix.arg="), !digits.isEmpty {
+                    var v: UInt64 = 0
+                    for d in digits where d >= 0x30 && d <= 0x39 { v = v &* 10 &+ UInt64(d - 0x30) }
+                    p.initArgument = v
+                }
+            }
+            guard let compatible = node.compatible else { return }
+            if compatible.containsString("arm,pl011"), let b = regBase(0) {
+                p.uart = b
+                if let i = node.interrupts, let id = interruptID(i, entry: 0) { p.uartIRQ = id }
+            } else if compatible.containsString("arm,gic-v3"), let d = regBase(0), let r = regBase(1) {
+                p.gicVersion = 3; p.gicDistributor = d; p.gicRedistributor = r
+            } else if compatible.containsString("arm,cortex-a15-gic") || compatible.containsString("arm,gic-400"),
+                      let d = regBase(0), let c = regBase(1) {
+                p.gicVersion = 2; p.gicDistributor = d; p.gicCPUInterface = c
+            } else if compatible.containsString("arm,armv8-timer") || compatible.containsString("arm,armv7-timer") {
+                // Entries: secure phys, non-secure phys, virtual, hypervisor.
+                if let i = node.interrupts, let id = interruptID(i, entry: 2) { p.timerIRQ = id }
+            } else if compatible.containsString("arm,psci-0.2") || compatible.containsString("arm,psci-1.0")
+                        || compatible.containsString("arm,psci") {
+                if let m = node.method { p.psciUsesSMC = m.containsString("smc") }
+            } else if compatible.containsString("virtio,mmio") {
+                p.virtioSlots += 1
+            }
+        }
+        return p
+    }
+}

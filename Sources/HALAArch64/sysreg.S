@@ -1,0 +1,134 @@
+// sysreg.S: one tiny function per system-register access or barrier that the
+// Swift side needs (Embedded Swift has no inline assembly). Each is a leaf
+// following AAPCS64: argument in x0, result in x0.
+
+.macro FUNC name
+    .text
+    .globl \name
+    .balign 4
+\name:
+.endm
+
+// Generic timer (ARM ARM D11.2, D19.12): virtual count, compare, control.
+FUNC kenix_read_cntvct
+    isb
+    mrs     x0, cntvct_el0
+    ret
+FUNC kenix_read_cntfrq
+    mrs     x0, cntfrq_el0
+    ret
+FUNC kenix_write_cntv_cval
+    msr     cntv_cval_el0, x0
+    isb
+    ret
+FUNC kenix_write_cntv_ctl
+    msr     cntv_ctl_el0, x0
+    isb
+    ret
+
+// Translation: TTBR0_EL1 = root | ASID << 48 (D19.2.150).
+FUNC kenix_write_ttbr0
+    msr     ttbr0_el1, x0
+    isb
+    ret
+// TLBI VAE1IS / ASIDE1IS (D7.7, C6.2.xxx): x0 = ASID << 48 | VA >> 12.
+FUNC kenix_tlbi_vae1is
+    dsb     ishst
+    tlbi    vae1is, x0
+    dsb     ish
+    isb
+    ret
+FUNC kenix_tlbi_aside1is
+    dsb     ishst
+    tlbi    aside1is, x0
+    dsb     ish
+    isb
+    ret
+FUNC kenix_dsb_ishst
+    dsb     ishst
+    isb
+    ret
+
+// Idle until an interrupt is pending. WFI wakes on a pending IRQ even with
+// PSTATE.I set (ARM ARM D1.6.2 "Wait For Interrupt"), so interrupts stay
+// masked at EL1 and the kernel acknowledges the IRQ itself.
+FUNC kenix_wfi
+    dsb     sy
+    wfi
+    ret
+
+// GICv3 CPU interface system registers (GICv3 spec 12.11).
+FUNC kenix_icc_sre_enable
+    mrs     x0, S3_0_C12_C12_5      // ICC_SRE_EL1
+    orr     x0, x0, #1              // SRE
+    msr     S3_0_C12_C12_5, x0
+    isb
+    mrs     x0, S3_0_C12_C12_5
+    ret
+FUNC kenix_icc_write_pmr
+    msr     S3_0_C4_C6_0, x0        // ICC_PMR_EL1
+    ret
+FUNC kenix_icc_write_bpr1
+    msr     S3_0_C12_C12_3, x0      // ICC_BPR1_EL1
+    ret
+FUNC kenix_icc_write_ctlr
+    msr     S3_0_C12_C12_4, x0      // ICC_CTLR_EL1
+    ret
+FUNC kenix_icc_write_igrpen1
+    msr     S3_0_C12_C12_7, x0      // ICC_IGRPEN1_EL1
+    isb
+    ret
+FUNC kenix_icc_read_iar1
+    mrs     x0, S3_0_C12_C12_0      // ICC_IAR1_EL1
+    dsb     sy
+    ret
+FUNC kenix_icc_write_eoir1
+    msr     S3_0_C12_C12_1, x0      // ICC_EOIR1_EL1
+    isb
+    ret
+
+// PSCI (ARM DEN 0022): x0 = function id, x1-x3 arguments; hvc or smc.
+FUNC kenix_psci_hvc
+    hvc     #0
+    ret
+FUNC kenix_psci_smc
+    smc     #0
+    ret
+
+// Diagnostics.
+FUNC kenix_read_esr
+    mrs     x0, esr_el1
+    ret
+FUNC kenix_read_far
+    mrs     x0, far_el1
+    ret
+FUNC kenix_read_elr
+    mrs     x0, elr_el1
+    ret
+FUNC kenix_read_current_el
+    mrs     x0, CurrentEL
+    ret
+FUNC kenix_read_id_aa64mmfr0
+    mrs     x0, id_aa64mmfr0_el1
+    ret
+FUNC kenix_read_fp
+    mov     x0, x29
+    ret
+FUNC kenix_addr_boot_l1
+    ldr     x0, =boot_l1
+    ret
+FUNC kenix_addr_image_start
+    ldr     x0, =_start
+    ret
+FUNC kenix_addr_image_end
+    ldr     x0, =_end
+    ret
+FUNC kenix_addr_stack_bottom
+    ldr     x0, =__stack_bottom
+    ret
+FUNC kenix_addr_ksyms
+    ldr     x0, =kenix_ksyms
+    ret
+FUNC kenix_read_id_aa64pfr0
+    mrs     x0, id_aa64pfr0_el1
+    ret

@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# Tests/QEMU/boot.sh: tier 3 of the test suite. Boots the AArch64 kernel image
+# directly (-kernel, Linux arm64 Image protocol) on QEMU virt under TCG with
+# the same initrd as kenix-sim, headless, and checks every self-test line,
+# the summary, the fault diagnostics and that the kernel powered QEMU off
+# (PSCI SYSTEM_OFF) by itself. A hang ends at the timeout with the serial
+# log shown. Boots: GICv2 and GICv3 at EL1; GICv3 entered at EL2
+# (virtualization=on, PSCI over SMC); 2 CPUs; RAM above 4 GB; no initrd;
+# a deliberate kernel fault (panic report with a symbolized backtrace).
+# With ESP (a directory holding EFI/BOOT/BOOTAA64.EFI, kenix.img, initrd.cpio)
+# and the AAVMF firmware, it also boots through UEFI with GICv2 and GICv3.
+# Usage: QEMU=qemu-system-aarch64 KERNEL=build/kenix.img INITRD=build/initrd.cpio \
+#        ESP=build/esp OVMF_CODE=/usr/share/AAVMF/AAVMF_CODE.fd OVMF_VARS=/usr/share/AAVMF/AAVMF_VARS.fd \
+#        TIMEOUT=120 bash Tests/QEMU/boot.sh
+set -uo pipefail
+QEMU=${QEMU:-qemu-system-aarch64}
+KERNEL=${KERNEL:-build/kenix.img}
+INITRD=${INITRD:-build/initrd.cpio}
+TIMEOUT=${TIMEOUT:-120}
+ESP=${ESP:-}
+OVMF_CODE=${OVMF_CODE:-/usr/share/AAVMF/AAVMF_CODE.fd}
+OVMF_VARS=${OVMF_VARS:-/usr/share/AAVMF/AAVMF_VARS.fd}
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+passed=0
+failed=0
+
+pass() { echo "  ok   $1"; passed=$((passed + 1)); }
+fail() { echo "  FAIL $1"; failed=$((failed + 1)); [ -n "${2:-}" ] && sed 's/^/       | /' "$2" | tail -60; }
+
+# uefi_boot NAME GIC: boots $ESP through the firmware; log as for boot().
+uefi_boot() {
+  local name=$1 gic=$2
+  local start=$(date +%s.%N)
+  cp "$OVMF_VARS" "$WORK/$name.vars"
+  timeout "$TIMEOUT" "$QEMU" -M "virt,gic-version=$gic,acpi=off" -cpu cortex-a72 -m 512M -nographic \
+    -no-reboot -monitor none -serial stdio -net none \
+    -drive "if=pflash,format=raw,readonly=on,file=$OVMF_CODE" -drive "if=pflash,format=raw,file=$WORK/$name.vars" \
+    -drive "if=none,id=esp,format=raw,readonly=on,file=fat:$ESP" -device virtio-blk-device,drive=esp \
+    </dev/null >"$WORK/$name.log" 2>&1
+  echo $? >"$WORK/$name.rc"
+  tr -d '\r' <"$WORK/$name.log" | sed 's/\x1b\[[0-9;=]*[a-zA-Z]//g' >"$WORK/$name.out"
+  printf '  (%s: %.2f s)\n' "$name" "$(echo "$(date +%s.%N) - $start" | bc)"
+}
+
+# boot NAME MACHINE MEM [extra qemu args...]: serial log in $WORK/NAME.log, exit code in $WORK/NAME.rc
+boot() {
+  local name=$1 machine=$2 mem=$3; shift 3
+  local start=$(date +%s.%N)
+  timeout "$TIMEOUT" "$QEMU" -M "$machine" -cpu cortex-a72 -m "$mem" -nographic -no-reboot \
+    -monitor none -serial stdio -kernel "$KERNEL" "$@" </dev/null >"$WORK/$name.log" 2>&1
+  echo $? >"$WORK/$name.rc"
+  tr -d '\r' <"$WORK/$name.log" >"$WORK/$name.out"
+  printf '  (%s: %.2f s)\n' "$name" "$(echo "$(date +%s.%N) - $start" | bc)"
+}
+
+check_selftest() {
+  local name=$1 out="$WORK/$1.out" rc
+  rc=$(cat "$WORK/$name.rc")
+  if [ "$rc" = 0 ] && grep -qx "kenix: powering off (PSCI SYSTEM_OFF)" "$out"; then
+    pass "$name: powered off by itself"
+  elif [ "$rc" = 124 ]; then fail "$name: timed out after ${TIMEOUT}s" "$out"; return
+  else fail "$name: QEMU exit status $rc" "$out"; fi
+  for t in ipc shm preempt priority fault sleep errors; do
+    if grep -qx "PASS $t" "$out"; then pass "$name: self-test $t"; else fail "$name: self-test $t" "$out"; fi
+  done
+  if grep -qx "selftest: 7 passed, 0 failed" "$out"; then pass "$name: summary line"; else fail "$name: summary line" "$out"; fi
+  if ! grep -q "^FAIL" "$out"; then pass "$name: no FAIL lines"; else fail "$name: FAIL lines" "$out"; fi
+  if grep -Eq "^kenix: killed task [0-9]+ \(fault\): data abort \(translation fault, level [0-3]\) on read at 0x0, pc 0x[0-9a-f]+$" "$out" &&
+     grep -Eq "^kenix: killed task [0-9]+ \(undef\): undefined instruction, pc 0x[0-9a-f]+$" "$out"; then
+    pass "$name: fault diagnostic lines"; else fail "$name: fault diagnostic lines" "$out"; fi
+  if grep -qx "kenix: init exited with status 0" "$out"; then pass "$name: init exit status 0"; else fail "$name: init exit status" "$out"; fi
+  if grep -q "KERNEL PANIC" "$out"; then fail "$name: kernel panic" "$out"; fi
+}
+
+for f in "$KERNEL" "$INITRD"; do
+  [ -f "$f" ] || { echo "missing $f (run: make kernel userland)"; exit 1; }
+done
+
+echo "==> QEMU virt, -kernel, GICv2"
+boot gic2 virt,gic-version=2 512M -initrd "$INITRD"
+check_selftest gic2
+grep -q "GICv2" "$WORK/gic2.out" && pass "gic2: GICv2 found in the device tree" || fail "gic2: GIC version" "$WORK/gic2.out"
+
+echo "==> QEMU virt, -kernel, GICv3"
+boot gic3 virt,gic-version=3 512M -initrd "$INITRD"
+check_selftest gic3
+grep -q "GICv3" "$WORK/gic3.out" && pass "gic3: GICv3 found in the device tree" || fail "gic3: GIC version" "$WORK/gic3.out"
+
+echo "==> entered at EL2 (virtualization=on), GICv3, 2 CPUs"
+boot el2 virt,gic-version=3,virtualization=on 512M -smp 2 -initrd "$INITRD"
+check_selftest el2
+grep -q "entered at EL2" "$WORK/el2.out" && pass "el2: dropped from EL2 to EL1" || fail "el2: entry EL" "$WORK/el2.out"
+
+echo "==> 5 GB of RAM (linear map beyond 4 GB), GICv2"
+boot bigmem virt,gic-version=2 5G -initrd "$INITRD"
+check_selftest bigmem
+
+echo "==> no initrd: a clear error, then power-off"
+boot noinitrd virt 256M
+if [ "$(cat "$WORK/noinitrd.rc")" = 0 ] && grep -q "boot failed: no initrd" "$WORK/noinitrd.out"; then
+  pass "no initrd: clear error and power-off"; else fail "no initrd" "$WORK/noinitrd.out"; fi
+
+echo "==> kernel panic (-append kenix.panic-test): registers, symbolized backtrace, power-off"
+boot panic virt 256M -initrd "$INITRD" -append kenix.panic-test
+if [ "$(cat "$WORK/panic.rc")" = 0 ] && grep -q "KERNEL PANIC: exception from EL1" "$WORK/panic.out" &&
+   grep -Eq "ESR 0x0*96000004 .*FAR 0xffff800000000000" "$WORK/panic.out" &&
+   grep -Eq "^  x30 0x[0-9a-f]{16}  sp  0x" "$WORK/panic.out" &&
+   grep -Eq "^    0x[0-9a-f]{16} kenixMain\(" "$WORK/panic.out" &&
+   grep -Eq "^    0x[0-9a-f]{16} high_entry\+0x" "$WORK/panic.out"; then
+  pass "panic: registers, symbolized backtrace, power-off"; else fail "panic report" "$WORK/panic.out"; fi
+
+if [ -n "$ESP" ] && [ -f "$ESP/EFI/BOOT/BOOTAA64.EFI" ] && [ -f "$OVMF_CODE" ]; then
+  for g in 2 3; do
+    echo "==> UEFI (AAVMF, ESP $ESP), GICv$g"
+    uefi_boot uefi$g $g
+    check_selftest uefi$g
+    if grep -q "kenix: booted by the UEFI loader; reserved [0-9]* firmware ranges" "$WORK/uefi$g.out" &&
+       grep -q "GICv$g" "$WORK/uefi$g.out"; then
+      pass "uefi$g: loader handover (memory map, initrd) and GICv$g"; else fail "uefi$g: handover" "$WORK/uefi$g.out"; fi
+  done
+else
+  echo "==> UEFI boots skipped (set ESP=build/esp and install qemu-efi-aarch64: make fetch-ovmf)"
+fi
+
+echo "==> QEMU boot tests: $passed passed, $failed failed"
+[ "$failed" = 0 ]
