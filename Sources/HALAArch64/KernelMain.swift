@@ -77,6 +77,11 @@ func kenixMain(_ dtbAddress: UInt64, _ entryEL: UInt64, _ handoverAddress: UInt6
         }
     }
     StackWatermark.paint()
+    Console.put("kenix: kernel ready, init started; frames free ")
+    Console.put(decimal: UInt64(kernel.freeFrames))
+    Console.put(" of ")
+    Console.put(decimal: UInt64(kernel.totalFrames))
+    Console.put("\n")
     let outcome = kernel.run()
     let endTicks = kenix_read_cntvct()
     switch outcome {

@@ -1,6 +1,7 @@
 // Time: the kernel clock in nanoseconds (converted from the HAL timer's
 // ticks), sleepers, and the timer interrupt.
 import HAL
+import KenixABI
 
 extension Kernel {
     @inline(__always)
