@@ -1,7 +1,7 @@
 // ArmMMU.swift: user address spaces through TTBR0_EL1 with ASIDs (TCR_EL1.A1
-// = 0, so the ASID is TTBR0_EL1[63:48]; ARM ARM D19.2.150). A switch only
+// = 0, so the ASID is TTBR0_EL1[63:48]; register description of TTBR0_EL1). A switch only
 // writes TTBR0; invalidation uses the Inner Shareable broadcast TLBIs
-// (ARM ARM C5.5: TLBI VAE1IS, ASIDE1IS) with DSB/ISB around them (sysreg.S).
+// (ARM ARM, TLB maintenance instructions TLBI VAE1IS and ASIDE1IS) with DSB/ISB around them (sysreg.S).
 import HAL
 
 struct ArmMMU: MMU {

@@ -33,3 +33,4 @@
 @_extern(c, "kenix_addr_ksyms") func kenix_addr_ksyms() -> UInt64
 @_extern(c, "kenix_heap_used_kb") func kenix_heap_used_kb() -> Int
 @_extern(c, "kenix_read_id_aa64pfr0") func kenix_read_id_aa64pfr0() -> UInt64
+@_extern(c, "kenix_read_mpidr") func kenix_read_mpidr() -> UInt64

@@ -16,7 +16,7 @@ struct GIC: InterruptController {
     }
 
     /// Interrupt lines the distributor implements: 32 * (GICD_TYPER.ITLinesNumber + 1),
-    /// at most 1020 (IHI 0048B 4.3.2, IHI 0069 12.9.38).
+    /// at most 1020 (GICD_TYPER in IHI 0048B and IHI 0069).
     var lineCount: UInt32 {
         min((mmioRead32(distributor + 0x4) & 0x1F + 1) * 32, 1020)
     }

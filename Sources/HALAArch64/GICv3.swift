@@ -3,8 +3,25 @@
 // 12.9 GICD, 12.10/12.11 GICR, 12.2 ICC). Affinity routing on (GICD_CTLR.ARE),
 // every interrupt Group 1 and routed to affinity 0.0.0.0 (the boot core).
 enum GICv3 {
-    /// The SGI/PPI frame follows the RD_base frame (IHI 0069 12.10).
+    /// The SGI/PPI frame follows the RD_base frame (IHI 0069, "The GIC Redistributor" memory map).
     static let sgiFrame: UInt64 = 0x1_0000
+
+    /// The RD_base of this core's redistributor: walks the frames from
+    /// `base` (GICR_TYPER at +0x8: Affinity_Value [63:32], Last bit 4,
+    /// VLPIS bit 1 = four 64 KB frames instead of two) and matches
+    /// MPIDR_EL1's Aff3.Aff2.Aff1.Aff0. Falls back to the first frame.
+    static func redistributor(from base: UInt64) -> UInt64 {
+        let m = kenix_read_mpidr()
+        let affinity = (m >> 32 & 0xFF) << 24 | (m & 0xFF_FFFF)
+        var frame = base
+        for _ in 0..<512 {
+            let typer = mmioRead64(frame + 0x8)
+            if typer >> 32 == affinity { return frame }
+            if typer & (1 << 4) != 0 { break }
+            frame += typer & (1 << 1) != 0 ? 0x4_0000 : 0x2_0000
+        }
+        return base
+    }
 
     static func waitForRWP(_ reg: UInt64, bit: UInt32) {
         while mmioRead32(reg) & bit != 0 {}

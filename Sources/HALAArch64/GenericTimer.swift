@@ -1,5 +1,5 @@
 // GenericTimer.swift: the EL1 virtual timer of the ARM generic timer (ARM ARM
-// D11.2; CNTVCT_EL0 D19.12.?, CNTV_CVAL_EL0, CNTV_CTL_EL0: ENABLE bit 0,
+// chapter D11 "The Generic Timer"; CNTVCT_EL0, CNTV_CVAL_EL0, CNTV_CTL_EL0: ENABLE bit 0,
 // IMASK bit 1, ISTATUS bit 2). The interrupt is level-triggered while
 // CNTVCT >= CVAL; disabling the timer drops it. PPI from the DTB (27 on virt).
 import HAL

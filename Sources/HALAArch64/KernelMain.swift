@@ -37,8 +37,10 @@ func kenixMain(_ dtbAddress: UInt64, _ entryEL: UInt64, _ handoverAddress: UInt6
 
     LinearMap.extend(toCover: platform.ram)
     let gic = GIC(version: platform.gicVersion, distributor: kva(platform.gicDistributor),
-                  cpuInterface: kva(platform.gicCPUInterface), redistributor: kva(platform.gicRedistributor))
+                  cpuInterface: kva(platform.gicCPUInterface),
+                  redistributor: platform.gicVersion == 3 ? GICv3.redistributor(from: kva(platform.gicRedistributor)) : 0)
     gic.initialize()
+    consoleUART.enableReceiveInterrupts()
     let timer = GenericTimer(frequency: kenix_read_cntfrq(), irq: IRQ(platform.timerIRQ))
     timer.setDeadline(nil)
 

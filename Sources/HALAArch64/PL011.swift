@@ -1,7 +1,9 @@
-// PL011.swift: the ARM PrimeCell UART (PL011 TRM DDI 0183): polled transmit
-// and receive. UARTDR at +0x00, UARTFR at +0x18 (TXFF bit 5, RXFE bit 4).
-// QEMU's PL011 needs no baud setup. Receive interrupts (UARTIMSC.RXIM) are
-// not used yet: the kernel core does not route the UART IRQ today.
+// PL011.swift: the ARM PrimeCell UART (PL011 TRM DDI 0183, 3.3 register
+// descriptions): UARTDR +0x00, UARTFR +0x18 (TXFF bit 5, RXFE bit 4),
+// UARTIMSC +0x38 (RXIM bit 4, RTIM bit 6), UARTICR +0x44. Transmit is
+// polled; receive raises the UART's SPI while data waits (level), which the
+// kernel routes to the UART's owner and masks at the GIC until it acks.
+// Reading UARTDR until RXFE clears the interrupt. QEMU needs no baud setup.
 import HAL
 
 struct PL011: UART {
@@ -11,6 +13,13 @@ struct PL011: UART {
     func write(_ byte: UInt8) {
         while mmioRead32(base + 0x18) & (1 << 5) != 0 {}
         mmioWrite32(base, UInt32(byte))
+    }
+
+    /// Unmasks the receive and receive-timeout interrupts at the UART. The
+    /// GIC line stays disabled until the kernel enables it for an owner.
+    func enableReceiveInterrupts() {
+        mmioWrite32(base + 0x44, 0x7FF)                 // clear everything pending
+        mmioWrite32(base + 0x38, 1 << 4 | 1 << 6)       // RXIM | RTIM
     }
 
     func read() -> UInt8? {

@@ -1,6 +1,7 @@
 // TrapDecoder.swift: ESR_EL1/FAR_EL1 of an exception from EL0 as a HAL Trap
-// (ARM ARM D19.2.37 ESR_EL1: EC [31:26], ISS [24:0]; for aborts ISS.DFSC/IFSC
-// [5:0] and ISS.WnR [6], D19.2.37.x "ISS encoding for a Data Abort").
+// (ARM ARM, register description of ESR_EL1: EC [31:26], ISS [24:0]; for
+// aborts ISS.DFSC/IFSC [5:0] and ISS.WnR [6], "ISS encoding for an exception
+// from a Data Abort").
 import HAL
 
 enum TrapDecoder {

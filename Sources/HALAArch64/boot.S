@@ -5,8 +5,8 @@
 // enters with x0 = physical address of the DTB (and the initrd described in
 // /chosen). From there:
 //   1. park every core but the boot core (MPIDR_EL1.Aff0-2 != 0) in WFE;
-//   2. drop from EL2 to EL1 if entered at EL2 (ARM ARM D1.?: HCR_EL2.RW, SPSR_EL2);
-//   3. enable FP/SIMD at EL1 (CPACR_EL1.FPEN = 0b11, ARM ARM D19.2.30);
+//   2. drop from EL2 to EL1 if entered at EL2 (HCR_EL2.RW, SPSR_EL2, ELR_EL2; ERET);
+//   3. enable FP/SIMD at EL1 (CPACR_EL1.FPEN = 0b11);
 //   4. zero .bss, build the boot translation tables, turn the MMU on;
 //   5. jump to the high half, install the vectors, call kenix_main(dtb, entryEL, handover).
 //
@@ -38,7 +38,7 @@ _start:
 primary_entry:
     mov     x21, x0                 // DTB physical address
     mov     x24, x1                 // UEFI loader handover block (0 from -kernel)
-    // 1. Park secondaries (MPIDR_EL1 Aff2.Aff1.Aff0, ARM ARM D19.2.101).
+    // 1. Park secondaries (MPIDR_EL1 Aff2.Aff1.Aff0).
     mrs     x0, mpidr_el1
     and     x0, x0, #0xFFFFFF
     cbnz    x0, park
@@ -92,6 +92,9 @@ at_el1:
     // 3. FP/SIMD at EL0 and EL1: CPACR_EL1.FPEN = 0b11.
     mov     x0, #(3 << 20)
     msr     cpacr_el1, x0
+    // CNTKCTL_EL1 = 0: EL0 may not read the counters or timers (its reset
+    // value is UNKNOWN on hardware; kenix-sim gives EL0 no timer either).
+    msr     cntkctl_el1, xzr
     isb
 
     // 4a. Zero .bss (physical addresses: adrp is PC-relative).
@@ -122,7 +125,7 @@ at_el1:
     // The tables and .bss were written with the MMU (and so the D-cache)
     // off: invalidate any stale lines for them so the cacheable view after
     // MMU-on sees memory (Linux's __create_page_tables does the same;
-    // ARM ARM D7.5.9 "Data and unified caches"). 64-byte lines (CTR_EL0
+    // ARM ARM D7.5 "Caches": DC IVAC). 64-byte lines (CTR_EL0
     // DminLine is at least 16 words on every ARMv8 core we target).
     adrp    x2, __bss_start
     adrp    x3, __bss_end
@@ -135,10 +138,10 @@ at_el1:
     dsb     nsh
     isb
 
-    // MAIR_EL1 (D19.2.97): Attr0 = 0xFF Normal WB RW-allocate, Attr1 = 0x04 Device-nGnRE.
+    // MAIR_EL1: Attr0 = 0xFF Normal WB RW-allocate, Attr1 = 0x04 Device-nGnRE.
     mov     x2, #0x04FF
     msr     mair_el1, x2
-    // TCR_EL1 (D19.2.139): T0SZ = T1SZ = 16 (48-bit VA, 4 levels), 4 KB
+    // TCR_EL1: T0SZ = T1SZ = 16 (48-bit VA, 4 levels), 4 KB
     // granules, WB WA inner-shareable walks, IPS = PARange, AS = 16-bit ASIDs
     // when the CPU has them.
     ldr     x2, =0xB5103510
@@ -156,7 +159,7 @@ at_el1:
     tlbi    vmalle1
     dsb     nsh
     isb
-    // SCTLR_EL1 (D19.2.118): M, C, SA, I, DZE, UCT, nTWI, nTWE + RES1.
+    // SCTLR_EL1: M, C, SA, I, DZE, UCT, nTWI, nTWE + RES1.
     ldr     x2, =0x30D5D80D
     msr     sctlr_el1, x2
     isb

@@ -9,7 +9,7 @@
 \name:
 .endm
 
-// Generic timer (ARM ARM D11.2, D19.12): virtual count, compare, control.
+// Generic timer (ARM ARM chapter D11 "The Generic Timer"): virtual count, compare, control.
 FUNC kenix_read_cntvct
     isb
     mrs     x0, cntvct_el0
@@ -26,12 +26,12 @@ FUNC kenix_write_cntv_ctl
     isb
     ret
 
-// Translation: TTBR0_EL1 = root | ASID << 48 (D19.2.150).
+// Translation: TTBR0_EL1 = root | ASID << 48 (TTBR0_EL1.ASID with TCR_EL1.A1 = 0).
 FUNC kenix_write_ttbr0
     msr     ttbr0_el1, x0
     isb
     ret
-// TLBI VAE1IS / ASIDE1IS (D7.7, C6.2.xxx): x0 = ASID << 48 | VA >> 12.
+// TLBI VAE1IS / ASIDE1IS (ARM ARM D8.13 "TLB maintenance"; TLBI in C6.2): x0 = ASID << 48 | VA >> 12.
 FUNC kenix_tlbi_vae1is
     dsb     ishst
     tlbi    vae1is, x0
@@ -50,7 +50,7 @@ FUNC kenix_dsb_ishst
     ret
 
 // Idle until an interrupt is pending. WFI wakes on a pending IRQ even with
-// PSTATE.I set (ARM ARM D1.6.2 "Wait For Interrupt"), so interrupts stay
+// PSTATE.I set (ARM ARM, "Wait for Interrupt" in chapter D1), so interrupts stay
 // masked at EL1 and the kernel acknowledges the IRQ itself.
 FUNC kenix_wfi
     dsb     sy
@@ -131,4 +131,7 @@ FUNC kenix_addr_ksyms
     ret
 FUNC kenix_read_id_aa64pfr0
     mrs     x0, id_aa64pfr0_el1
+    ret
+FUNC kenix_read_mpidr
+    mrs     x0, mpidr_el1
     ret

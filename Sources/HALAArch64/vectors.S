@@ -1,5 +1,5 @@
 // vectors.S: entering EL0 and coming back (CPU.enterUser), and the exception
-// vector table (ARM ARM D1.10.2 "Exception vectors": 16 entries of 128
+// vector table (ARM ARM chapter D1, "Exception vectors"; VBAR_EL1: 16 entries of 128
 // bytes; each entry only branches out, lesson 3).
 //
 // kenix_enter_user(UserContext *ctx, TrapInfo *info):

@@ -105,7 +105,11 @@ public struct SimCPU: CPU {
         while true {
             if m.interruptPending { reason = .interrupt; break }
             if m.now >= m.config.maxTime { reason = .halt; break }
-            guard let wake = m.nextWakeTime else { reason = .noFutureEvents; break }
+            guard let wake = m.nextWakeTime else {
+                if m.feedInput() { continue }
+                reason = .noFutureEvents
+                break
+            }
             if wake >= m.config.maxTime {
                 m.jump(to: m.config.maxTime)
                 reason = .halt

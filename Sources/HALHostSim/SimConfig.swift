@@ -34,6 +34,11 @@ public struct SimConfig {
     /// Idle time jumps also sleep the host for the skipped time.
     public var realtime = false
     public var console: ConsoleSink = .standardOutput
+    /// Typed input for the UART, read a line at a time when the machine is
+    /// idle (see ConsoleInput). nil: nobody types, and no end of input comes.
+    public var input: ConsoleInputSource? = nil
+    /// How long after the machine went idle a line of input arrives.
+    public var inputDelay: UInt64 = 1_000_000
     /// A text trace, one line per event, when set.
     public var traceFile: String?
 

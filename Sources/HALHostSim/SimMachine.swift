@@ -26,6 +26,8 @@ public final class SimMachine {
     // Devices.
     var gic = InterruptState()
     var uartInput = UARTInput()
+    /// The end of `config.input` has been delivered.
+    var inputEnded = false
 
     // Trace (SimMachine+Trace).
     var hash = TraceHash()

@@ -2,8 +2,9 @@
 // fed by input events that arrive at given simulated times. The receive
 // interrupt is a level: asserted while the FIFO holds data.
 //
-// Input comes from tests and scripts today (`SimMachine.enqueueInput`,
-// `scheduleInput`); the host's stdin is a later issue.
+// Input comes from `SimConfig.input` (ConsoleInput: a file or the host's
+// stdin, a line at a time when the machine idles) and from tests
+// (`SimMachine.enqueueInput`, `scheduleInput`).
 
 struct UARTInput {
     private var fifo: [UInt8] = []

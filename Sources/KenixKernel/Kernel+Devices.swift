@@ -4,10 +4,12 @@ import HAL
 import KenixABI
 
 extension Kernel {
+    /// Makes `slot` the UART's owner; returns the UART's receive interrupt
+    /// line, which the owner may then route to itself with `irq_register`.
     mutating func uartClaim(_ slot: Int) -> Result<UInt64, SyscallError> {
         if let owner = uartOwner, tasks.liveSlot(of: owner) != nil { return .failure(.busy) }
         uartOwner = tasks[slot].pointee.id
-        return .success(0)
+        return .success(UInt64(hal.uart.irq.number))
     }
 
     func uartWrite(_ slot: Int, address: UInt64, length: UInt64) -> Result<UInt64, SyscallError> {

@@ -1,7 +1,7 @@
 // kenix-sim: runs Kenix inside this process on the host backend.
 //
 //   kenix-sim run [--initrd PATH] [--seed N] [--max-time DURATION] [--trace FILE] [--realtime]
-//                 [--ram SIZE] [--init NAME] [--init-arg N]
+//                 [--ram SIZE] [--init NAME] [--init-arg N] [--input FILE]
 //
 // Exit status: init's own exit status; 64 bad usage; 65 malformed boot image;
 // 66 boot image missing; 70 init killed by a fault; 71 deadlock; 124 time limit.
@@ -62,6 +62,11 @@ struct Run: ParsableCommand {
     @Option(name: .customLong("init-arg"), help: "The first program's argument (its x0 at entry).")
     var initArgument: UInt64 = 0
 
+    @Option(help: ArgumentHelp(
+        "Console input to type, from this file instead of stdin.",
+        discussion: "Input (a file or stdin) is read a line at a time, only when the machine is idle, so a run depends on the bytes typed, not on when they were typed. The end of input reaches the console as Ctrl-D."))
+    var input: String?
+
     mutating func run() throws {
         let image: [UInt8]
         switch readFile(initrd) {
@@ -73,6 +78,14 @@ struct Run: ParsableCommand {
                                maxTime: maxTime?.nanoseconds ?? .max, console: .standardOutput)
         config.realtime = realtime
         config.traceFile = trace
+        if let input {
+            switch readFile(input) {
+            case .success(let bytes): config.input = ScriptedInput(bytes)
+            case .failure(let message): fail("cannot read input '\(input)': \(message)", code: 66)
+            }
+        } else {
+            config.input = HostStandardInput()
+        }
         let hal: HostSimHAL
         do { hal = try HostSimHAL(config: config) } catch {
             fail("cannot build the simulated machine: \(describe(error))", code: 65)

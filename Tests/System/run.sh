@@ -16,7 +16,7 @@ fail() { echo "  FAIL $1"; failed=$((failed + 1)); [ -n "${2:-}" ] && sed 's/^/ 
 # boot NAME [kenix-sim flags...]: runs the initrd, output in $WORK/NAME.{out,err,rc}
 boot() {
   local name=$1; shift
-  "$SIM" run --initrd "$INITRD" --max-time 60s "$@" >"$WORK/$name.out" 2>"$WORK/$name.err"
+  "$SIM" run --initrd "$INITRD" --max-time 60s "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" </dev/null
   echo $? >"$WORK/$name.rc"
 }
 hash_of() { sed -n 's/^trace hash: //p' "$WORK/$1.err"; }
@@ -47,20 +47,28 @@ if [ "$(hash_of seed1)" != "$(hash_of seed2)" ]; then
   pass "different seeds explore different interleavings"; else fail "seeds 1 and 2 gave the same trace hash"; fi
 
 echo "==> bad boot images"
-"$SIM" run --initrd "$WORK/does-not-exist.cpio" >"$WORK/missing.out" 2>&1; rc=$?
+"$SIM" run --initrd "$WORK/does-not-exist.cpio" >"$WORK/missing.out" 2>&1 </dev/null; rc=$?
 if [ $rc -ne 0 ] && [ $rc -lt 128 ] && grep -qi "initrd" "$WORK/missing.out"; then pass "missing initrd: clear error"; else fail "missing initrd (rc $rc)" "$WORK/missing.out"; fi
 head -c 300 /dev/urandom >"$WORK/garbage.cpio"
-"$SIM" run --initrd "$WORK/garbage.cpio" >"$WORK/garbage.out" 2>&1; rc=$?
+"$SIM" run --initrd "$WORK/garbage.cpio" >"$WORK/garbage.out" 2>&1 </dev/null; rc=$?
 if [ $rc -ne 0 ] && [ $rc -lt 128 ] && grep -qi "malformed initrd" "$WORK/garbage.out"; then pass "malformed initrd: clear error"; else fail "malformed initrd (rc $rc)" "$WORK/garbage.out"; fi
 printf 'not an elf' >"$WORK/init"
 python3 tools/mkinitrd.py -o "$WORK/badinit.cpio" "$WORK/init" >/dev/null 2>&1
-"$SIM" run --initrd "$WORK/badinit.cpio" >"$WORK/badinit.out" 2>&1; rc=$?
+"$SIM" run --initrd "$WORK/badinit.cpio" >"$WORK/badinit.out" 2>&1 </dev/null; rc=$?
 if [ $rc -ne 0 ] && [ $rc -lt 128 ] && grep -qi "init" "$WORK/badinit.out" && grep -qi "elf" "$WORK/badinit.out"; then
   pass "malformed init ELF: clear error"; else fail "malformed init ELF (rc $rc)" "$WORK/badinit.out"; fi
 
 echo "==> time limit"
-"$SIM" run --initrd "$INITRD" --max-time 1ms >"$WORK/limit.out" 2>"$WORK/limit.err"; rc=$?
+"$SIM" run --initrd "$INITRD" --max-time 1ms >"$WORK/limit.out" 2>"$WORK/limit.err" </dev/null; rc=$?
 if [ $rc -ne 0 ] && [ $rc -lt 128 ] && grep -qi "time limit" "$WORK/limit.err"; then pass "--max-time stops the run"; else fail "--max-time (rc $rc)" "$WORK/limit.err"; fi
+
+echo "==> the shell, driven by Tests/System/shell-session.txt"
+boot shell --seed 1 --input Tests/System/shell-session.txt
+if [ "$(cat "$WORK/shell.rc")" = 0 ]; then pass "the session ends with the input, init exits 0"; else fail "shell session exit status $(cat "$WORK/shell.rc")" "$WORK/shell.err"; fi
+if bash Tests/System/check-shell.sh "$WORK/shell.out"; then pass "shell session output"; else fail "shell session output" "$WORK/shell.out"; fi
+cat Tests/System/shell-session.txt | "$SIM" run --initrd "$INITRD" --max-time 60s --seed 1 >"$WORK/piped.out" 2>"$WORK/piped.err"
+if cmp -s "$WORK/shell.out" "$WORK/piped.out" && [ "$(hash_of shell)" = "$(sed -n 's/^trace hash: //p' "$WORK/piped.err")" ]; then
+  pass "piped stdin gives the same run as --input"; else fail "piped stdin differs from --input" "$WORK/piped.out"; fi
 
 echo "system: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

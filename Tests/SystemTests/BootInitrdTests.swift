@@ -28,9 +28,10 @@ final class BootInitrdTests: XCTestCase {
         return [UInt8](data)
     }
 
-    func boot(seed: UInt64) throws -> Run {
+    func boot(seed: UInt64, input: String = "") throws -> Run {
         var config = SimConfig(initrd: try initrd(), seed: seed, maxTime: 60_000_000_000, console: .capture)
         config.timerJitter = 2000
+        config.input = ScriptedInput(input)
         let hal = try HostSimHAL(config: config)
         var kernel = try Kernel(hal: hal)
         let outcome = kernel.run()
@@ -46,9 +47,19 @@ final class BootInitrdTests: XCTestCase {
             XCTAssertTrue(lines.contains("PASS \(name)"), "no PASS line for \(name):\n\(run.console)")
         }
         XCTAssertFalse(lines.contains { $0.hasPrefix("FAIL") }, run.console)
-        XCTAssertEqual(lines.last, "selftest: 7 passed, 0 failed")
+        XCTAssertTrue(lines.contains("selftest: 7 passed, 0 failed"))
+        XCTAssertEqual(lines.last, "ksh> ", "then the shell starts, and ends with the (empty) input")
         XCTAssertTrue(lines.contains { $0.hasPrefix("kenix: killed task") && $0.contains("(fault): data abort") },
                       "the deliberate fault has its diagnostic line")
+    }
+
+    func testTheShellRunsTypedCommands() throws {
+        let run = try boot(seed: 1, input: "echo one two\nrun ticker\nmem\n")
+        XCTAssertEqual(run.outcome, .initExited(status: 0), run.console)
+        XCTAssertTrue(run.console.contains("ksh> echo one two\none two\n"), run.console)
+        XCTAssertTrue(run.console.contains("ticker: tick 3\n"), run.console)
+        XCTAssertTrue(run.console.contains("[ticker exited with status 0]"), run.console)
+        XCTAssertTrue(run.console.contains("ksh> mem\nframes: "), run.console)
     }
 
     func testTheSameSeedReplaysExactly() throws {

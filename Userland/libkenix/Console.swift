@@ -56,6 +56,29 @@ public enum Console {
         }
     }
 
+    /// Writes bytes that are not a literal (typed input, names).
+    public static func write(bytes: [UInt8]) {
+        for b in bytes { _ = kx_putchar(Int32(b)) }
+    }
+
+    /// Reads one line typed at the console into `line` (without its newline).
+    /// Returns false at the end of input when nothing was read.
+    public static func readLine(into line: inout [UInt8]) -> Bool {
+        line.removeAll()
+        flush()   // the prompt must be out before we wait
+        guard let console = try? Service.lookup(.console) else { return false }
+        while true {
+            guard let reply = try? IPC.call(console, Message(tag: 2)) else { return !line.isEmpty }
+            let length = Int((reply.tag >> 8) & 0xFF)
+            var words = (reply.w0, reply.w1, reply.w2, reply.w3)
+            withUnsafeBytes(of: &words) { raw in
+                for i in 0..<min(length, 32) { line.append(raw[i]) }
+            }
+            if reply.tag & (1 << 16) != 0 { return true }
+            if reply.tag & (2 << 16) != 0 { return !line.isEmpty }
+        }
+    }
+
     /// Sends any buffered partial line now.
     public static func flush() {
         kx_console_flush()

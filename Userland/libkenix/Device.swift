@@ -4,8 +4,16 @@
 
 public enum UART {
     /// Makes the caller the UART's owner; `busy` if someone else is.
-    public static func claim() throws(SyscallError) {
-        _ = try RawSyscall.check(RawSyscall.invoke(.uartClaim))
+    /// Returns the UART's receive interrupt line.
+    @discardableResult
+    public static func claim() throws(SyscallError) -> UInt64 {
+        try RawSyscall.check(RawSyscall.invoke(.uartClaim))
+    }
+
+    /// Takes up to `buffer.count` received bytes; 0 when none are waiting.
+    public static func read(into buffer: UnsafeMutableRawBufferPointer) throws(SyscallError) -> Int {
+        let address = UInt64(UInt(bitPattern: buffer.baseAddress))
+        return Int(try RawSyscall.check(RawSyscall.invoke(.uartRead, address, UInt64(buffer.count))))
     }
 
     /// Writes up to 4096 bytes; returns how many were written.

@@ -23,10 +23,14 @@ public struct Message: Equatable {
     }
 }
 
-/// A message together with the task that sent it.
+/// A message together with the task that sent it. A receive from anyone by
+/// a task bound to a notification can also end with that notification's
+/// bits: then `sender` is 0, `message.tag` holds the bits and `message.w0`
+/// the notification id.
 public struct Received {
     public var sender: TaskID
     public var message: Message
+    public var isNotification: Bool { sender == 0 }
 }
 
 public enum IPC {
@@ -61,6 +65,35 @@ public enum IPC {
     /// Answers `client`, any caller received and not yet answered. Does not block.
     public static func reply(to client: TaskID, _ message: Message) throws(SyscallError) {
         _ = try RawSyscall.check(trap(.replyTo, client, message).x0)
+    }
+
+    /// `call` that gives up with `timedOut` after `nanoseconds` of kernel
+    /// clock, counting both the wait to be received and the wait for the reply.
+    public static func call(_ dest: TaskID, _ message: Message,
+                            timeout nanoseconds: UInt64) throws(SyscallError) -> Message {
+        var regs = SyscallRegisters()
+        regs.x0 = kx_syscall_msg7(dest, message.tag, message.w0, message.w1, message.w2, message.w3,
+                                  nanoseconds, Syscall.callTimeout.rawValue, &regs)
+        _ = try RawSyscall.check(regs.x0)
+        return Message(regs)
+    }
+
+    /// `recv` that gives up with `timedOut` after `nanoseconds`.
+    public static func recv(from sender: TaskID = ipcAnySender,
+                            timeout nanoseconds: UInt64) throws(SyscallError) -> Received {
+        let r = RawSyscall.invokeWithRegisters(.recvTimeout, sender, nanoseconds)
+        return Received(sender: try RawSyscall.check(r.x0), message: Message(r))
+    }
+
+    /// `send` only if `dest` is receiving now; `wouldBlock` otherwise.
+    public static func trySend(to dest: TaskID, _ message: Message) throws(SyscallError) {
+        _ = try RawSyscall.check(trap(.sendNonBlocking, dest, message).x0)
+    }
+
+    /// `recv` only if a sender (or a bound notification) is ready; `wouldBlock` otherwise.
+    public static func tryRecv(from sender: TaskID = ipcAnySender) throws(SyscallError) -> Received {
+        let r = RawSyscall.invokeWithRegisters(.recvNonBlocking, sender)
+        return Received(sender: try RawSyscall.check(r.x0), message: Message(r))
     }
 
     /// Replies to the most recent caller (if any), then receives as `recv`.

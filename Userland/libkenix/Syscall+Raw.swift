@@ -14,6 +14,12 @@ func kx_syscall_msg(_ a0: UInt64, _ a1: UInt64, _ a2: UInt64, _ a3: UInt64,
                     _ a4: UInt64, _ a5: UInt64, _ number: UInt64,
                     _ out: UnsafeMutableRawPointer) -> Int64
 
+/// As `kx_syscall_msg`, with a seventh argument in x6 (`call_timeout`).
+@_extern(c, "kx_syscall_msg7")
+func kx_syscall_msg7(_ a0: UInt64, _ a1: UInt64, _ a2: UInt64, _ a3: UInt64,
+                     _ a4: UInt64, _ a5: UInt64, _ a6: UInt64, _ number: UInt64,
+                     _ out: UnsafeMutableRawPointer) -> Int64
+
 /// x0–x5 as the kernel left them after a syscall that returns a message.
 public struct SyscallRegisters {
     public var x0: Int64 = 0

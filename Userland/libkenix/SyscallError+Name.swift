@@ -28,6 +28,7 @@ extension KillReason {
         case .memoryFault: "memoryFault"
         case .undefinedInstruction: "undefinedInstruction"
         case .softwareTrap: "softwareTrap"
+        case .killedByTask: "killedByTask"
         }
     }
 }

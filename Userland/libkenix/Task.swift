@@ -75,6 +75,33 @@ public enum Kenix {
             UInt64(name.utf8CodeUnitCount), arg, priority))
     }
 
+    /// `spawn` with a name that is not a literal (e.g. typed at the shell).
+    public static func spawn(name: UnsafeRawBufferPointer, arg: UInt64 = 0,
+                             priority: UInt64 = 0) throws(SyscallError) -> TaskID {
+        try RawSyscall.check(RawSyscall.invoke(
+            .spawn, UInt64(UInt(bitPattern: name.baseAddress)), UInt64(name.count), arg, priority))
+    }
+
+    /// Ends task `id` (not init, not oneself); its status is `KillReason.killedByTask`.
+    public static func kill(_ id: TaskID) throws(SyscallError) {
+        _ = try RawSyscall.check(RawSyscall.invoke(.kill, id))
+    }
+
+    /// The task in table slot `slot` (1–63), or nil for a free slot.
+    public static func taskInfo(slot: UInt64) throws(SyscallError) -> TaskInfo? {
+        let r = RawSyscall.invokeWithRegisters(.taskInfo, slot)
+        let id = try RawSyscall.check(r.x0)
+        guard id != 0 else { return nil }
+        return TaskInfo(id: id, state: TaskStateCode(rawValue: r.x1) ?? .zombie, priority: r.x2,
+                        name: (r.x3, r.x4))
+    }
+
+    /// (free, total) frames of RAM the kernel manages.
+    public static func memoryFrames() -> (free: UInt64, total: UInt64) {
+        let r = RawSyscall.invokeWithRegisters(.memInfo)
+        return (UInt64(bitPattern: r.x0), r.x1)
+    }
+
     /// Blocks until child `id` ends, reaps it and reports how it ended.
     public static func wait(_ id: TaskID) throws(SyscallError) -> ExitStatus {
         let r = RawSyscall.invokeWithRegisters(.wait, id)

@@ -1,7 +1,8 @@
 // init: the first task. Starts the console server, then runs the self-tests
 // one at a time and prints exactly one line per test,
 //     PASS <name>   or   FAIL <name>: <reason>
-// then "selftest: N passed, M failed", and exits 0 only if nothing failed.
+// then "selftest: N passed, M failed". Then it runs the shell (ksh) until
+// the end of console input, and exits 0 only if no self-test failed.
 //
 // A test is a program that exits 0 on success; init spawns it at its own
 // priority (16) and waits. "fault" is different: init spawns two programs
@@ -88,6 +89,14 @@ func startConsole() {
     }
 }
 
+/// Runs the shell until its input ends; the system then shuts down.
+func startShell() {
+    switch runToEnd("ksh") {
+    case .failed(let reason): print("init: cannot run the shell: \(reason)")
+    case .ended(let status): if !status.isSuccess { print("init: the shell ended: \(status.description)") }
+    }
+}
+
 @_cdecl("main")
 func main(_ arg: UInt64, _ parent: TaskID) -> Int64 {
     startConsole()
@@ -100,5 +109,6 @@ func main(_ arg: UInt64, _ parent: TaskID) -> Int64 {
     tally.record("sleep", selfTest("sleep"))
     tally.record("errors", selfTest("errors"))
     print("selftest: \(tally.passed) passed, \(tally.failed) failed")
+    startShell()
     return tally.failed == 0 ? 0 : 1
 }

@@ -1,6 +1,6 @@
 // handoff.S: the UEFI loader's last step after ExitBootServices, the same
 // one Linux's efi-entry.S takes: mask interrupts, clean and invalidate the
-// whole data cache by set/way (ARM ARM D7.5.9: CLIDR_EL1 LoC, CCSIDR_EL1
+// whole data cache by set/way (ARM ARM D7.5 "Caches": CLIDR_EL1 LoC, CCSIDR_EL1
 // geometry, DC CISW) so everything the loader wrote reaches memory, turn the
 // MMU and caches off at the current EL (SCTLR_ELx.M bit 0, C bit 2, I bit 12),
 // invalidate the I-cache and branch to the kernel with x0 = DTB, x1 = the

@@ -1,0 +1,30 @@
+// HostStandardInput: the host's stdin as console input (bottom layer: the
+// only file here that reads the host's standard input). It is read a line at
+// a time, and only when the simulated machine asks (see ConsoleInput).
+#if canImport(Glibc)
+import Glibc
+#endif
+
+public final class HostStandardInput: ConsoleInputSource {
+    private var ended = false
+
+    public init() {}
+
+    public func nextLine() -> [UInt8]? {
+        guard !ended else { return nil }
+        var line: [UInt8] = []
+        var byte: UInt8 = 0
+        while true {
+            let n = read(0, &byte, 1)
+            if n == 1 {
+                line.append(byte)
+                if byte == 0x0A { return line }
+            } else if n < 0 && errno == EINTR {
+                continue
+            } else {
+                ended = true
+                return line.isEmpty ? nil : line
+            }
+        }
+    }
+}

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Tests/QEMU/bench.sh: instruction counts on QEMU virt under
+# `-icount shift=0,align=off,sleep=off`, where one instruction takes 1 ns of
+# virtual time, so a tick of the generic timer (CNTFRQ, 62.5 MHz on QEMU 7.2)
+# is exactly 1e9/CNTFRQ = 16 instructions. The kernel prints the ticks from
+# reset and from its start to init's exit ("kenix: timing: ..."); ipcbench is
+# booted as init with -append "kenix.init=ipcbench kenix.arg=N". A run of
+# N/10 round trips is subtracted from a run of N (removes boot and teardown).
+# Usage: QEMU=... KERNEL=build/kenix.img INITRD=build/initrd.cpio N=20000 bash Tests/QEMU/bench.sh
+set -uo pipefail
+QEMU=${QEMU:-qemu-system-aarch64}
+KERNEL=${KERNEL:-build/kenix.img}
+INITRD=${INITRD:-build/initrd.cpio}
+N=${N:-20000}
+
+run() {  # run ARG [append...] -> prints the serial log
+  timeout 300 "$QEMU" -M virt,gic-version=3 -cpu cortex-a53 -m 256M -nographic -no-reboot \
+    -icount shift=0,align=off,sleep=off -kernel "$KERNEL" -initrd "$INITRD" -append "$1" </dev/null 2>/dev/null | tr -d '\r'
+}
+ticks() { sed -n 's/^kenix: timing: .*kernel start to init exit \([0-9]*\) at \([0-9]*\) Hz$/\1 \2/p'; }
+
+per_round_trip() {  # per_round_trip FLAGS -> instructions per round trip
+  local flags=$1 long short
+  long=$(run "kenix.init=ipcbench kenix.arg=$((N | flags))" | ticks)
+  short=$(run "kenix.init=ipcbench kenix.arg=$((N / 10 | flags))" | ticks)
+  [ -n "$long" ] && [ -n "$short" ] || { echo "?"; return; }
+  set -- $long; local tl=$1 f=$2
+  set -- $short; local ts=$1
+  echo "scale=1; ($tl - $ts) * (1000000000 / $f) / ($N - $N / 10)" | bc
+}
+
+selftest=$(run "")
+reset_ticks=$(echo "$selftest" | sed -n 's/^kenix: timing: ticks from reset \([0-9]*\),.* at \([0-9]*\) Hz$/\1 \2/p')
+set -- $reset_ticks
+echo "QEMU virt (cortex-a53, GICv3, -icount shift=0), $(basename "$KERNEL") $(stat -c %s "$KERNEL") bytes"
+echo "  round trip, 4 words, ipc.h stubs:        $(per_round_trip 0) instructions"
+echo "  round trip, 4 words, registers only:     $(per_round_trip $((1 << 62))) instructions"
+echo "  reset to init's exit (self-test):        $(( $1 * (1000000000 / $2) )) ns of virtual time (instructions plus the idle time of the sleep test)"
+echo "  $(echo "$selftest" | grep -m1 '^kenix: kernel ready')"
