@@ -16,7 +16,7 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
   echo "- toolchain: $(swift --version 2>&1 | head -1); Unicorn $(dpkg-query -W -f '${Version}' libunicorn2 2>/dev/null || echo '?')"
   echo "- command: \`make bench\`, which runs \`$cmd\` (release build)"
   echo
-  echo "## IPC in kenix-sim (issue 2)"
+  echo "## IPC, notifications and interrupts in kenix-sim (issues 2 and 4)"
   echo
   echo "$results"
   echo
@@ -26,6 +26,12 @@ spawns itself as a server and makes N call/reply round trips with a tag and 4 wo
 server answers with `reply_recv`, so a round trip is two traps and two address-space
 switches. A run of N/10 round trips is subtracted from a run of N, which removes boot and
 teardown. The svc floors run a two-instruction `svc #0; b .-4` loop.
+
+The notification row is half a round of `notifybench` (A signals *ping* and waits on *pong*,
+B the reverse), so one hand-over is a signal trap, a wait trap and a switch. The interrupt row
+is one round of `irqbench`, which owns the UART and is fed one line per interrupt: the line
+arriving while the machine idles, the kernel masking it and signalling the driver's
+notification, the driver waking, draining the UART and acking the line.
 
 Which floor the 3× target is measured against: REFERENCE.md defines the bare trip as "an EL0
 `svc` round trip to the host, with a batch register read and write" (about 0.43 µs there).

@@ -1,25 +1,48 @@
-// Kenix call/reply round trips between two user tasks in kenix-sim: the
-// ipcbench program booted as the first task. Boot and teardown costs are
+// Kenix benchmarks that boot a bench program as the first task in kenix-sim
+// and time the whole run from the outside. Boot and teardown costs are
 // removed by timing a short and a long run and taking the difference.
-// `registersOnly` picks ipcbench's inline-svc loops over its ipc.h loops.
 import HALHostSim
 import KenixKernel
 
-/// Host ns per round trip, or nil when ipcbench did not succeed.
-func kenixIPCRoundTrip(initrd: [UInt8], short: UInt64, long: UInt64, registersOnly: Bool) -> Double? {
-    let flag: UInt64 = registersOnly ? 1 << 62 : 0
-    guard let tShort = timeIPCBench(initrd: initrd, rounds: short | flag),
-          let tLong = timeIPCBench(initrd: initrd, rounds: long | flag) else { return nil }
+/// Host ns per unit of work: (time(long) − time(short)) / (long − short), or
+/// nil when a run did not end with status 0.
+func perUnit(short: UInt64, long: UInt64, _ run: (UInt64) -> UInt64?) -> Double? {
+    guard let tShort = run(short), let tLong = run(long) else { return nil }
     return Double(Int64(tLong) - Int64(tShort)) / Double(long - short)
 }
 
-private func timeIPCBench(initrd: [UInt8], rounds: UInt64) -> UInt64? {
+/// Host ns for booting `program` with `arg` (and console `input`) until it exits 0.
+func timeBoot(initrd: [UInt8], program: String, arg: UInt64, input: [UInt8]? = nil) -> UInt64? {
     let start = hostNanoseconds()
-    guard let hal = try? HostSimHAL(config: SimConfig(initrd: initrd, console: .discard)) else { return nil }
+    var sim = SimConfig(initrd: initrd, console: .discard)
+    if let input { sim.input = ScriptedInput(input) }
+    guard let hal = try? HostSimHAL(config: sim) else { return nil }
     var config = KernelConfig()
-    config.initName = Array("ipcbench".utf8)
-    config.initArgument = rounds
+    config.initName = Array(program.utf8)
+    config.initArgument = arg
     guard var kernel = try? Kernel(hal: hal, config: config) else { return nil }
     guard kernel.run() == .initExited(status: 0) else { return nil }
     return hostNanoseconds() - start
+}
+
+/// Call/reply round trip (ipcbench); `registersOnly` picks its inline-svc loops.
+func kenixIPCRoundTrip(initrd: [UInt8], short: UInt64, long: UInt64, registersOnly: Bool) -> Double? {
+    let flag: UInt64 = registersOnly ? 1 << 62 : 0
+    return perUnit(short: short, long: long) { timeBoot(initrd: initrd, program: "ipcbench", arg: $0 | flag) }
+}
+
+/// One signal → wait hand-over between two tasks (notifybench: half a round).
+func kenixNotificationLatency(initrd: [UInt8], short: UInt64, long: UInt64) -> Double? {
+    perUnit(short: short, long: long) { timeBoot(initrd: initrd, program: "notifybench", arg: $0) }
+        .map { $0 / 2 }
+}
+
+/// One UART receive interrupt taken by a user-space handler (irqbench): the
+/// line arriving, the kernel masking it and signalling, the handler waking,
+/// draining the UART and acking, and the machine idling for the next line.
+func kenixInterruptToHandler(initrd: [UInt8], short: UInt64, long: UInt64) -> Double? {
+    perUnit(short: short, long: long) { lines in
+        timeBoot(initrd: initrd, program: "irqbench", arg: 0,
+                 input: Array(repeating: Array("x\n".utf8), count: Int(lines)).flatMap { $0 })
+    }
 }

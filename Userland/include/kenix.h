@@ -45,6 +45,7 @@ enum {
 
     KX_SYS_UART_CLAIM = 30,
     KX_SYS_UART_WRITE = 31,
+    KX_SYS_UART_READ = 32,
 
     KX_SYS_SERVICE_REGISTER = 40,
     KX_SYS_SERVICE_LOOKUP = 41,
@@ -56,6 +57,10 @@ enum {
     KX_SYS_NOTIFY_BIND = 55,
     KX_SYS_IRQ_REGISTER = 56,
     KX_SYS_IRQ_ACK = 57,
+
+    KX_SYS_TASK_INFO = 60,
+    KX_SYS_MEM_INFO = 61,
+    KX_SYS_KILL = 62,
 };
 
 /* Errors a caller can cause, returned negated in x0 (SyscallError). */

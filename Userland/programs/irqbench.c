@@ -1,0 +1,27 @@
+/*
+ * irqbench: interrupt -> user handler cost, for `make bench`. Started as the
+ * first program with console input (kenix-sim --init irqbench --input F): it
+ * owns the UART itself, routes its receive line to a notification, and for
+ * every interrupt wakes, drains the UART and acks the line, until Ctrl-D.
+ * It exits with 0 after at least one interrupt.
+ */
+#include "kenix.h"
+
+int64_t main(uint64_t arg, uint64_t parent) {
+    (void)arg; (void)parent;
+    int64_t line = kx_uart_claim();
+    int64_t note = kx_syscall(0, 0, 0, 0, 0, 0, KX_SYS_NOTIFY_CREATE);
+    if (line < 0 || note < 0) return 2;
+    if (kx_syscall((uint64_t)line, (uint64_t)note, 0, 0, 0, 0, KX_SYS_IRQ_REGISTER) < 0) return 3;
+    uint64_t interrupts = 0;
+    for (;;) {
+        if (kx_syscall((uint64_t)note, 0, 0, 0, 0, 0, KX_SYS_NOTIFY_WAIT) <= 0) return 4;
+        interrupts++;
+        char buffer[64];
+        int64_t n;
+        while ((n = kx_syscall((uint64_t)(uintptr_t)buffer, sizeof buffer, 0, 0, 0, 0, KX_SYS_UART_READ)) > 0)
+            for (int64_t i = 0; i < n; i++)
+                if (buffer[i] == 4) return interrupts > 0 ? 0 : 5;
+        if (kx_syscall((uint64_t)line, 0, 0, 0, 0, 0, KX_SYS_IRQ_ACK) < 0) return 6;
+    }
+}
