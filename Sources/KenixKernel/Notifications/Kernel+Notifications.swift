@@ -8,7 +8,9 @@ import KenixABI
 
 extension Kernel {
     mutating func notifyCreate(_ slot: Int) -> Result<UInt64, SyscallError> {
-        guard let id = notifications.insert(creatorSlot: slot) else { return .failure(.limitReached) }
+        guard let id = notifications.insert(NotificationObject(holders: 1 << UInt64(slot))) else {
+            return .failure(.limitReached)
+        }
         return .success(id)
     }
 

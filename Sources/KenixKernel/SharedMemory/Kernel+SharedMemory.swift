@@ -8,7 +8,7 @@ extension Kernel {
         guard size > 0, size <= SyscallLimits.maxSharedMemorySize else { return .failure(.invalidArgument) }
         let pages = Int((size + PageGeometry.pageSize - 1) / PageGeometry.pageSize)
         guard let base = frames.allocate(count: pages) else { return .failure(.outOfMemory) }
-        guard let id = shm.insert(base: base, pages: pages, creatorSlot: slot) else {
+        guard let id = shm.insert(SharedMemoryObject(base: base, pages: pages, holders: 1 << UInt64(slot))) else {
             frames.free(base, count: pages)
             return .failure(.limitReached)
         }

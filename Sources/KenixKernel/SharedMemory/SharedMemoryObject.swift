@@ -1,0 +1,17 @@
+// SharedMemoryObject: a run of physically contiguous, zeroed frames that the
+// object owns. Tasks gain access by creating it or being granted it; access
+// is a bit per task slot. The frames are freed when the last task with
+// access lets go (unmapping is not enough: access ends when the task exits).
+// The objects live in an ObjectTable, named by generation-checked ids.
+import HAL
+
+struct SharedMemoryObject: TableEntry {
+    var id: UInt64 = 0          // 0 = free slot
+    var base = PhysAddr(0)
+    var pages = 0
+    /// Bit i set: task slot i may map the object.
+    var holders: UInt64 = 0
+    var generation: UInt64 = 0
+}
+
+typealias SharedMemoryTable = ObjectTable<SharedMemoryObject>
