@@ -31,6 +31,10 @@ public enum Syscall: UInt64 {
     case shmMap = 21
     case shmGrant = 22
     case shmUnmap = 23
+    case mmap = 24
+    case munmap = 25
+    case mprotect = 26
+    case brk = 27
 
     case uartClaim = 30
     case uartWrite = 31
@@ -95,7 +99,13 @@ public enum UserLayout {
     public static let imageLimit: UInt64 = 0x4000_0000
     /// Initial stack pointer; the stack grows down from here.
     public static let stackTop: UInt64 = 0x8000_0000
+    /// Mapped when the task starts.
     public static let stackSize: UInt64 = 64 * 1024
+    /// Below the initial stack, the stack grows on demand down to this size.
+    public static let stackLimit: UInt64 = 1024 * 1024
+    /// Anonymous mmap regions are placed from here up.
+    public static let mmapBase: UInt64 = 0x2_0000_0000
+    public static let mmapLimit: UInt64 = 0x40_0000_0000
     /// Shared-memory mappings are placed from here up.
     public static let shmBase: UInt64 = 0x1_0000_0000
     public static let shmLimit: UInt64 = 0x2_0000_0000
@@ -117,6 +127,22 @@ public enum KillReason: UInt64 {
     case softwareTrap = 3
     /// Another task ended it with `kill`.
     case killedByTask = 4
+    /// It touched a page no free frame was left for.
+    case outOfMemory = 5
+}
+
+/// mmap/mprotect rights (`prot`) and mmap flags.
+public enum MemoryProtection {
+    public static let read: UInt64 = 1
+    public static let write: UInt64 = 2
+    public static let execute: UInt64 = 4
+}
+
+public enum MapFlags {
+    /// Stays shared with the children of a fork (private pages are copied).
+    public static let shared: UInt64 = 1
+    /// Place exactly at the hint (which must be free), or fail.
+    public static let fixed: UInt64 = 2
 }
 
 /// Task states as `task_info` reports them (x1).

@@ -12,7 +12,7 @@ extension Kernel {
         return .success(UInt64(hal.uart.irq.number))
     }
 
-    func uartWrite(_ slot: Int, address: UInt64, length: UInt64) -> Result<UInt64, SyscallError> {
+    mutating func uartWrite(_ slot: Int, address: UInt64, length: UInt64) -> Result<UInt64, SyscallError> {
         guard uartOwner == tasks[slot].pointee.id else { return .failure(.notPermitted) }
         guard length <= SyscallLimits.maxUARTWrite else { return .failure(.invalidArgument) }
         let uart = hal.uart
@@ -23,7 +23,7 @@ extension Kernel {
 
     /// Copies up to `length` received bytes to the owner's buffer; 0 when
     /// none are waiting (never blocks: the owner waits on the UART's line).
-    func uartRead(_ slot: Int, address: UInt64, length: UInt64) -> Result<UInt64, SyscallError> {
+    mutating func uartRead(_ slot: Int, address: UInt64, length: UInt64) -> Result<UInt64, SyscallError> {
         guard uartOwner == tasks[slot].pointee.id else { return .failure(.notPermitted) }
         guard length <= SyscallLimits.maxUARTWrite else { return .failure(.invalidArgument) }
         // Validate the whole buffer first, so no byte is taken from the UART

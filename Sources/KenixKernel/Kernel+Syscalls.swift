@@ -79,6 +79,14 @@ extension Kernel {
             setResult(slot, shmGrant(slot, id: a0, to: a1))
         case .shmUnmap:
             setResult(slot, shmUnmap(slot, id: a0))
+        case .mmap:
+            setResult(slot, mmap(slot, hint: a0, length: a1, prot: a2, flags: a3))
+        case .munmap:
+            setResult(slot, munmap(slot, address: a0, length: a1))
+        case .mprotect:
+            setResult(slot, mprotect(slot, address: a0, length: a1, prot: a2))
+        case .brk:
+            setResult(slot, brk(slot, to: a0))
         case .uartClaim:
             setResult(slot, uartClaim(slot))
         case .uartWrite:

@@ -27,6 +27,13 @@ extension Kernel {
             t.pointee.context.x[0] = arg
             t.pointee.context.x[1] = parent.raw
             t.pointee.shmNextAddress = UserLayout.shmBase
+            t.pointee.mmapNextAddress = UserLayout.mmapBase
+            t.pointee.heapStart = imageEnd(file)
+            t.pointee.heapEnd = t.pointee.heapStart
+            // Below the initial stack, the stack grows on demand to its limit.
+            _ = t.pointee.regions.insert(MemoryRegion(
+                start: UserLayout.stackTop - UserLayout.stackLimit, end: UserLayout.stackTop - UserLayout.stackSize,
+                rights: .readWrite, shared: false, kind: .stack))
             let n = min(name.count, 16)
             for i in 0..<n { t.pointee.name[i] = name[i] }
             t.pointee.nameLength = n
@@ -45,6 +52,13 @@ extension Kernel {
         setReturn(slot, 0)
         hal.trace.record(TraceEvent(.taskFault, target, tasks[victim].pointee.context.pc, 0))
         endTask(victim, status: Int64(KillReason.killedByTask.rawValue), killed: true)
+    }
+
+    /// The first page above the program image: where the heap starts.
+    private func imageEnd(_ file: ELFFile) -> UInt64 {
+        var end = UserLayout.imageBase
+        for i in 0..<file.segmentCount { end = max(end, file.segment(i).pageEnd) }
+        return end
     }
 
     /// Kills `slot` for a fault, with a one-line diagnostic.

@@ -6,7 +6,8 @@ extension Kernel {
     mutating func handle(_ trap: Trap, from slot: Int) {
         switch trap {
         case .syscall: handleSyscall(slot)
-        case .memoryFault(let fault): kill(slot, reason: .memoryFault, fault: fault)
+        case .memoryFault(let fault):
+            if !resolveFault(slot, fault) { kill(slot, reason: .memoryFault, fault: fault) }
         case .undefinedInstruction: kill(slot, reason: .undefinedInstruction, fault: nil)
         case .breakpoint: kill(slot, reason: .softwareTrap, fault: nil)
         case .interrupt: handleInterrupt()

@@ -1,7 +1,9 @@
 // User memory access: every pointer a task passes is translated through that
 // task's own page tables, with the same rights check the MMU applies to EL0
-// (the kernel never trusts a user address). A pointer that is unmapped, or
-// mapped without the needed right, fails the syscall with `badAddress`.
+// (the kernel never trusts a user address). A page not present yet but
+// inside one of the task's regions is paged in, as a fault by the task would
+// be. A pointer that is unmapped, or mapped without the needed right, fails
+// the syscall with `badAddress`.
 import HAL
 import KenixABI
 
@@ -9,8 +11,8 @@ extension Kernel {
     /// Calls `body` with each physically contiguous chunk of the user range
     /// [va, va+length) of task `slot`. Fails before calling `body` for any
     /// chunk if any page of the range is not accessible for `access`.
-    func withUserBytes(_ slot: Int, _ va: UInt64, _ length: UInt64, access: MemoryAccess,
-                       _ body: (UnsafeMutableRawBufferPointer) -> Void) -> Result<Void, SyscallError> {
+    mutating func withUserBytes(_ slot: Int, _ va: UInt64, _ length: UInt64, access: MemoryAccess,
+                                _ body: (UnsafeMutableRawBufferPointer) -> Void) -> Result<Void, SyscallError> {
         guard let space = tasks[slot].pointee.space else { return .failure(.badAddress) }
         let (end, overflow) = va.addingReportingOverflow(length)
         guard !overflow, end <= UserLayout.userLimit else { return .failure(.badAddress) }
@@ -18,7 +20,12 @@ extension Kernel {
         var page = va & ~(PageGeometry.pageSize - 1)
         while page < end {
             switch TranslationWalk.translate(VirtAddr(page), root: space.root, memory: hal.memory) {
-            case .failure: return .failure(.badAddress)
+            case .failure:
+                switch pageIn(slot, page, access == .read ? .read : .write) {
+                case .mapped: break
+                case .refused: return .failure(.badAddress)
+                case .outOfMemory: return .failure(.outOfMemory)
+                }
             case .success(let t):
                 if t.descriptor.userFault(for: access, level: t.level) != nil { return .failure(.badAddress) }
             }
@@ -38,7 +45,7 @@ extension Kernel {
     }
 
     /// Copies `length` (≤ `buffer.count`) bytes from task `slot` at `va` into `buffer`.
-    func copyFromUser(_ slot: Int, _ va: UInt64, _ length: Int,
+    mutating func copyFromUser(_ slot: Int, _ va: UInt64, _ length: Int,
                       into buffer: UnsafeMutableRawBufferPointer) -> Result<Void, SyscallError> {
         var copied = 0
         return withUserBytes(slot, va, UInt64(length), access: .read) { chunk in

@@ -56,6 +56,18 @@ public struct AddressSpace {
         return d
     }
 
+    /// Gives the page at `va` new rights, keeping its frame and ownership.
+    /// Returns false when nothing is mapped there. The caller invalidates.
+    public func reprotect<M: PhysicalMemory>(_ va: VirtAddr, writable: Bool, executable: Bool,
+                                             memory: M) -> Bool {
+        guard let slot = existingLeafSlot(va, memory: memory) else { return false }
+        let d = PageDescriptor(raw: slot.pointee)
+        guard d.isValid else { return false }
+        slot.pointee = PageDescriptor.userPage(d.outputAddress, writable: writable, executable: executable,
+                                               accessed: d.accessed, software: d.softwareBits).raw
+        return true
+    }
+
     /// The leaf descriptor mapping `va`, if any.
     public func lookup<M: PhysicalMemory>(_ va: VirtAddr, memory: M) -> PageDescriptor? {
         guard let slot = existingLeafSlot(va, memory: memory) else { return nil }

@@ -69,6 +69,13 @@ public struct Task {
     var shmMappings = InlineArray<8, ShmMapping>(repeating: ShmMapping())
     var shmNextAddress: UInt64 = 0
 
+    /// Where untouched memory may be demand-paged (mmap, heap, stack growth).
+    var regions = RegionList()
+    /// The heap: [heapStart, heapEnd) grows and shrinks with `brk`.
+    var heapStart: UInt64 = 0
+    var heapEnd: UInt64 = 0
+    var mmapNextAddress: UInt64 = 0
+
     /// The notification bound to this task (0 = none): its signals also end
     /// a receive from anyone.
     var boundNotification: UInt64 = 0

@@ -98,12 +98,20 @@ final class ELFLoaderTests: XCTestCase {
                       sys.uartText)
     }
 
-    func testTheStackHasNoPageBelowItsSixtyFourKiB() throws {
+    func testTheStackGrowsOnDemandDownToItsLimit() throws {
         let below = UserLayout.stackTop - UserLayout.stackSize - 8
-        let sys = try TestSystem([loaderProgram([.read(.imm(below), into: 0), .exit(0)])])
+        let deepest = UserLayout.stackTop - UserLayout.stackLimit
+        let grows = try TestSystem([loaderProgram([
+            .write(.imm(below), 0x77), .read(.imm(below), into: 0), .read(.imm(deepest), into: 1),
+            .record("grown"), .exit(0)])])
+        XCTAssertEqual(grows.run(), .initExited(status: 0))
+        XCTAssertEqual(grows.record("grown")?.x[0], 0x77)
+        XCTAssertEqual(grows.record("grown")?.x[1], 0, "a new stack page is zero-filled")
+
+        let sys = try TestSystem([loaderProgram([.read(.imm(deepest - 8), into: 0), .exit(0)])])
         XCTAssertEqual(sys.run(), .initKilled(reason: KillReason.memoryFault.rawValue))
         XCTAssertEqual(sys.uartText,
-                       "kenix: killed task 1 (init): data abort (translation fault, level 3) on read at 0x7ffefff8, pc 0x400000\n")
+                       "kenix: killed task 1 (init): data abort (translation fault, level 3) on read at 0x7feffff8, pc 0x400000\n")
     }
 
     func testTheTextPageIsExecutable() throws {

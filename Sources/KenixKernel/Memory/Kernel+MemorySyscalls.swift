@@ -1,0 +1,146 @@
+// mmap, munmap, mprotect and brk: they edit the task's regions; pages come
+// later, on first touch (Kernel+DemandPaging). Arguments are validated before
+// anything changes, and W^X holds for mmap and mprotect as for ELF segments.
+import HAL
+import KenixABI
+
+extension Kernel {
+    private static var page: UInt64 { PageGeometry.pageSize }
+
+    private func roundUp(_ x: UInt64) -> UInt64? {
+        let (sum, overflow) = x.addingReportingOverflow(Self.page - 1)
+        return overflow ? nil : sum & ~(Self.page - 1)
+    }
+
+    /// Page-aligned [address, address + length) inside [low, high), or nil.
+    private func range(_ address: UInt64, _ length: UInt64, in low: UInt64, _ high: UInt64) -> (UInt64, UInt64)? {
+        guard address & (Self.page - 1) == 0, length > 0, let size = roundUp(length) else { return nil }
+        let (end, overflow) = address.addingReportingOverflow(size)
+        guard !overflow, address >= low, end <= high else { return nil }
+        return (address, end)
+    }
+
+    mutating func mmap(_ slot: Int, hint: UInt64, length: UInt64, prot: UInt64,
+                       flags: UInt64) -> Result<UInt64, SyscallError> {
+        guard let rights = Rights(prot: prot), !(rights.write && rights.execute),
+              flags & ~(MapFlags.shared | MapFlags.fixed) == 0,
+              length > 0, let size = roundUp(length), size <= UserLayout.mmapLimit - UserLayout.mmapBase else {
+            return .failure(.invalidArgument)
+        }
+        let t = tasks[slot]
+        var address: UInt64
+        if hint != 0, let (start, end) = range(hint, size, in: UserLayout.mmapBase, UserLayout.mmapLimit),
+           !t.pointee.regions.overlaps(start, end) {
+            address = start
+        } else if flags & MapFlags.fixed != 0 {
+            return .failure(hint == 0 || range(hint, size, in: UserLayout.mmapBase, UserLayout.mmapLimit) == nil
+                            ? .invalidArgument : .busy)
+        } else {
+            address = max(t.pointee.mmapNextAddress, UserLayout.mmapBase)
+            var moved = true
+            while moved {
+                moved = false
+                for i in 0..<t.pointee.regions.count {
+                    let r = t.pointee.regions[i]
+                    if r.start < address + size && address < r.end { address = r.end; moved = true }
+                }
+            }
+            guard address <= UserLayout.mmapLimit - size else { return .failure(.outOfMemory) }
+            t.pointee.mmapNextAddress = address + size
+        }
+        let region = MemoryRegion(start: address, end: address + size, rights: rights,
+                                  shared: flags & MapFlags.shared != 0, kind: .anonymous)
+        guard t.pointee.regions.insert(region) else { return .failure(.limitReached) }
+        return .success(address)
+    }
+
+    mutating func munmap(_ slot: Int, address: UInt64, length: UInt64) -> Result<UInt64, SyscallError> {
+        guard let (start, end) = range(address, length, in: UserLayout.mmapBase, UserLayout.mmapLimit) else {
+            return .failure(.invalidArgument)
+        }
+        let t = tasks[slot]
+        guard t.pointee.regions.countAfterSplitting(start, end) <= RegionList.capacity else {
+            return .failure(.limitReached)
+        }
+        t.pointee.regions.split(at: start, end)
+        releasePages(slot, from: start, to: end)
+        t.pointee.regions.remove(start, end)
+        return .success(0)
+    }
+
+    mutating func mprotect(_ slot: Int, address: UInt64, length: UInt64, prot: UInt64) -> Result<UInt64, SyscallError> {
+        guard let rights = Rights(prot: prot), !(rights.write && rights.execute),
+              let (start, end) = range(address, length, in: UserLayout.imageBase, UserLayout.userLimit) else {
+            return .failure(.invalidArgument)
+        }
+        let t = tasks[slot]
+        guard t.pointee.regions.covers(start, end) else { return .failure(.invalidArgument) }
+        guard t.pointee.regions.countAfterSplitting(start, end) <= RegionList.capacity else {
+            return .failure(.limitReached)
+        }
+        t.pointee.regions.split(at: start, end)
+        t.pointee.regions.setRights(rights, start, end)
+        // Pages already present take the new rights at once, TLB included.
+        let space = t.pointee.space!
+        forEachRegionPage(slot, from: start, to: end) { kernel, va in
+            if space.reprotect(VirtAddr(va), writable: rights.write, executable: rights.execute,
+                               memory: kernel.hal.memory) {
+                kernel.hal.mmu.invalidate(asid: space.asid, page: VirtAddr(va))
+            }
+        }
+        return .success(0)
+    }
+
+    /// `brk(0)` returns the current break; `brk(x)` moves it to `x` (within
+    /// the heap area above the program image) and returns the new break.
+    mutating func brk(_ slot: Int, to newBreak: UInt64) -> Result<UInt64, SyscallError> {
+        let t = tasks[slot]
+        guard newBreak != 0 else { return .success(t.pointee.heapEnd) }
+        guard newBreak >= t.pointee.heapStart, newBreak <= UserLayout.imageLimit,
+              let newTop = roundUp(newBreak), let oldTop = roundUp(t.pointee.heapEnd) else {
+            return .failure(.invalidArgument)
+        }
+        let heap = t.pointee.regions.find(t.pointee.heapStart)
+        if newTop > oldTop {
+            if t.pointee.regions.overlaps(oldTop, newTop) { return .failure(.outOfMemory) }
+            if let heap {
+                t.pointee.regions.setEnd(of: heap, newTop)
+            } else if !t.pointee.regions.insert(MemoryRegion(start: t.pointee.heapStart, end: newTop,
+                                                              rights: .readWrite, shared: false, kind: .heap)) {
+                return .failure(.limitReached)
+            }
+        } else if newTop < oldTop, let heap {
+            releasePages(slot, from: newTop, to: oldTop)
+            if newTop == t.pointee.heapStart { t.pointee.regions.remove(t.pointee.heapStart, oldTop) }
+            else { t.pointee.regions.setEnd(of: heap, newTop) }
+        }
+        t.pointee.heapEnd = newBreak
+        return .success(newBreak)
+    }
+
+    /// Unmaps every present page of the task's regions in [start, end),
+    /// freeing frames the task owns.
+    private mutating func releasePages(_ slot: Int, from start: UInt64, to end: UInt64) {
+        let space = tasks[slot].pointee.space!
+        forEachRegionPage(slot, from: start, to: end) { kernel, va in
+            guard let d = space.unmap(VirtAddr(va), memory: kernel.hal.memory) else { return }
+            if d.softwareBits & AddressSpace.ownedFrame != 0 { kernel.frames.free(d.outputAddress) }
+            kernel.hal.mmu.invalidate(asid: space.asid, page: VirtAddr(va))
+        }
+    }
+
+    /// Calls `body` for each page of [start, end) that lies in a region (so a
+    /// huge, mostly empty range costs only its regions' pages).
+    private mutating func forEachRegionPage(_ slot: Int, from start: UInt64, to end: UInt64,
+                                            _ body: (inout Kernel, UInt64) -> Void) {
+        let regions = tasks[slot].pointee.regions
+        for i in 0..<regions.count {
+            let r = regions[i]
+            var va = max(r.start, start)
+            while va < min(r.end, end) {
+                body(&self, va)
+                va += Self.page
+            }
+        }
+    }
+}

@@ -1,0 +1,131 @@
+// MemoryRegion and RegionList: the parts of a task's address space that may
+// be touched without being mapped yet (anonymous mmap, the heap, the stack's
+// growth area). A translation fault inside a region, with an access its
+// rights allow, is demand paging: the kernel maps a zeroed frame and the task
+// retries. A fault anywhere else, or against the rights, kills the task.
+//
+// The list is a small sorted array of non-overlapping regions, fixed per
+// task; munmap and mprotect split regions at their boundaries.
+
+struct Rights: Equatable {
+    var read: Bool
+    var write: Bool
+    var execute: Bool
+
+    /// From the ABI's prot bits: 1 read, 2 write, 4 execute.
+    init?(prot: UInt64) {
+        guard prot & ~7 == 0 else { return nil }
+        read = prot & 1 != 0
+        write = prot & 2 != 0
+        execute = prot & 4 != 0
+    }
+
+    init(read: Bool, write: Bool, execute: Bool) {
+        self.read = read; self.write = write; self.execute = execute
+    }
+
+    static let readWrite = Rights(read: true, write: true, execute: false)
+
+    func allows(_ access: MemoryAccessKind) -> Bool {
+        switch access {
+        case .read: return read
+        case .write: return write
+        case .execute: return execute
+        }
+    }
+}
+
+/// The access kinds a region's rights judge (mirrors HAL.MemoryAccess).
+enum MemoryAccessKind { case read, write, execute }
+
+enum RegionKind: Equatable { case anonymous, heap, stack }
+
+struct MemoryRegion: Equatable {
+    var start: UInt64
+    var end: UInt64
+    var rights: Rights
+    /// A shared mapping stays shared across fork; a private one is copied.
+    var shared: Bool
+    var kind: RegionKind
+
+    static let none = MemoryRegion(start: 0, end: 0, rights: Rights(read: false, write: false, execute: false),
+                                   shared: false, kind: .anonymous)
+}
+
+struct RegionList {
+    static let capacity = 16
+    private var items = InlineArray<16, MemoryRegion>(repeating: .none)
+    private(set) var count = 0
+
+    subscript(i: Int) -> MemoryRegion { items[i] }
+
+    /// The region holding `address`.
+    func find(_ address: UInt64) -> Int? {
+        for i in 0..<count where items[i].start <= address && address < items[i].end { return i }
+        return nil
+    }
+
+    func overlaps(_ start: UInt64, _ end: UInt64) -> Bool {
+        for i in 0..<count where items[i].start < end && start < items[i].end { return true }
+        return false
+    }
+
+    /// Adds a region that overlaps none; false when the list is full.
+    mutating func insert(_ region: MemoryRegion) -> Bool {
+        guard count < Self.capacity else { return false }
+        var i = count
+        while i > 0 && items[i - 1].start > region.start { items[i] = items[i - 1]; i -= 1 }
+        items[i] = region
+        count += 1
+        return true
+    }
+
+    /// Regions that would exist after cutting at `start` and `end`.
+    func countAfterSplitting(_ start: UInt64, _ end: UInt64) -> Int {
+        var n = count
+        for i in 0..<count {
+            if items[i].start < start && start < items[i].end { n += 1 }
+            if items[i].start < end && end < items[i].end { n += 1 }
+        }
+        return n
+    }
+
+    /// Splits regions so that `start` and `end` fall on region boundaries.
+    /// The caller checks `countAfterSplitting` first.
+    mutating func split(at start: UInt64, _ end: UInt64) {
+        for cut in [start, end] {
+            guard let i = find(cut), items[i].start < cut else { continue }
+            var upper = items[i]
+            upper.start = cut
+            items[i].end = cut
+            _ = insert(upper)
+        }
+    }
+
+    /// Removes every region inside [start, end) (after `split`).
+    mutating func remove(_ start: UInt64, _ end: UInt64) {
+        var kept = 0
+        for i in 0..<count where !(start <= items[i].start && items[i].end <= end) {
+            items[kept] = items[i]
+            kept += 1
+        }
+        count = kept
+    }
+
+    /// Sets the rights of every region inside [start, end) (after `split`).
+    mutating func setRights(_ rights: Rights, _ start: UInt64, _ end: UInt64) {
+        for i in 0..<count where start <= items[i].start && items[i].end <= end { items[i].rights = rights }
+    }
+
+    /// Whether [start, end) is fully covered by regions.
+    func covers(_ start: UInt64, _ end: UInt64) -> Bool {
+        var cursor = start
+        while cursor < end {
+            guard let i = find(cursor) else { return false }
+            cursor = items[i].end
+        }
+        return true
+    }
+
+    mutating func setEnd(of i: Int, _ end: UInt64) { items[i].end = end }
+}
