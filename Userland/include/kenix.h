@@ -42,6 +42,10 @@ enum {
     KX_SYS_SHM_MAP = 21,
     KX_SYS_SHM_GRANT = 22,
     KX_SYS_SHM_UNMAP = 23,
+    KX_SYS_MMAP = 24,
+    KX_SYS_MUNMAP = 25,
+    KX_SYS_MPROTECT = 26,
+    KX_SYS_BRK = 27,
 
     KX_SYS_UART_CLAIM = 30,
     KX_SYS_UART_WRITE = 31,

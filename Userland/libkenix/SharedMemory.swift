@@ -42,3 +42,25 @@ public struct SharedWords {
         @inline(__always) nonmutating set { register(index).store(newValue) }
     }
 }
+
+/// Anonymous memory (docs/syscalls.md, "Virtual memory"): reserved by
+/// `map`, paged in zero-filled on first touch.
+public enum Memory {
+    public static func map(length: UInt64, prot: UInt64 = MemoryProtection.read | MemoryProtection.write,
+                           flags: UInt64 = 0, hint: UInt64 = 0) throws(SyscallError) -> UInt64 {
+        try RawSyscall.check(RawSyscall.invoke(.mmap, hint, length, prot, flags))
+    }
+
+    public static func unmap(_ address: UInt64, length: UInt64) throws(SyscallError) {
+        _ = try RawSyscall.check(RawSyscall.invoke(.munmap, address, length))
+    }
+
+    public static func protect(_ address: UInt64, length: UInt64, prot: UInt64) throws(SyscallError) {
+        _ = try RawSyscall.check(RawSyscall.invoke(.mprotect, address, length, prot))
+    }
+
+    /// Moves the heap's end to `newBreak` (0 asks for the current one).
+    public static func setBreak(_ newBreak: UInt64) throws(SyscallError) -> UInt64 {
+        try RawSyscall.check(RawSyscall.invoke(.brk, newBreak))
+    }
+}

@@ -29,6 +29,7 @@ extension KillReason {
         case .undefinedInstruction: "undefinedInstruction"
         case .softwareTrap: "softwareTrap"
         case .killedByTask: "killedByTask"
+        case .outOfMemory: "outOfMemory"
         }
     }
 }
