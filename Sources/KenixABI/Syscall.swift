@@ -15,6 +15,7 @@ public enum Syscall: UInt64 {
     case clock = 4
     case spawn = 5
     case wait = 6
+    case fork = 7
 
     case send = 10
     case recv = 11

@@ -49,6 +49,8 @@ extension Kernel {
             setResult(slot, spawnSyscall(slot, name: a0, length: a1, arg: a2, priority: a3))
         case .wait:
             waitSyscall(slot, child: a0)
+        case .fork:
+            setResult(slot, fork(slot))
         case .send:
             ipcSend(slot, to: a0, isCall: false)
         case .call:

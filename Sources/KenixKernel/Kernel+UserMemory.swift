@@ -27,7 +27,11 @@ extension Kernel {
                 case .outOfMemory: return .failure(.outOfMemory)
                 }
             case .success(let t):
-                if t.descriptor.userFault(for: access, level: t.level) != nil { return .failure(.badAddress) }
+                guard t.descriptor.userFault(for: access, level: t.level) != nil else { break }
+                // A write into a copy-on-write page copies it first, as the task's own write would.
+                var outOfMemory = false
+                if access == .write, breakCopyOnWrite(slot, page, outOfMemory: &outOfMemory) { break }
+                return .failure(outOfMemory ? .outOfMemory : .badAddress)
             }
             page += PageGeometry.pageSize
         }

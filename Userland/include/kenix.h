@@ -26,6 +26,7 @@ enum {
     KX_SYS_CLOCK = 4,
     KX_SYS_SPAWN = 5,
     KX_SYS_WAIT = 6,
+    KX_SYS_FORK = 7,
 
     KX_SYS_SEND = 10,
     KX_SYS_RECV = 11,

@@ -102,6 +102,12 @@ public enum Kenix {
         return (UInt64(bitPattern: r.x0), r.x1)
     }
 
+    /// Clones the caller with a copy-on-write address space: returns the
+    /// child's id in the parent and 0 in the child.
+    public static func fork() throws(SyscallError) -> TaskID {
+        try RawSyscall.check(RawSyscall.invoke(.fork))
+    }
+
     /// Blocks until child `id` ends, reaps it and reports how it ended.
     public static func wait(_ id: TaskID) throws(SyscallError) -> ExitStatus {
         let r = RawSyscall.invokeWithRegisters(.wait, id)

@@ -4,9 +4,16 @@
 // one, because only the caller knows the ASID and when it is safe.
 //
 // Ownership rule: a leaf carries the software bit `ownedFrame` when the frame
-// belongs to this address space (ELF pages, stack) and must be freed with it.
-// Shared-memory frames belong to their object and are mapped without it.
-// Teardown frees exactly what was mapped, at the level it was mapped.
+// belongs to this address space (ELF pages, stack, anonymous memory) and is
+// released with it; after a fork two spaces own the same frame, which the
+// frame allocator reference-counts. Shared-memory frames belong to their
+// object and are mapped without the bit. Teardown releases exactly what was
+// mapped, at the level it was mapped.
+//
+// Copy-on-write: a private writable page shared by a fork is mapped
+// read-only with the software bit `copyOnWrite`; the first write faults and
+// the kernel copies the page (or, if it is the last reference, just makes it
+// writable again).
 import HAL
 
 public enum MapError: Error, Equatable {
@@ -19,6 +26,9 @@ public enum MapError: Error, Equatable {
 public struct AddressSpace {
     /// Software bit in a leaf: the frame is owned by this address space.
     public static let ownedFrame: UInt64 = 1
+    /// Software bit in a leaf: writable, but shared after a fork until the
+    /// first write copies it.
+    public static let copyOnWrite: UInt64 = 2
 
     public let root: PhysAddr
     public let asid: ASID
@@ -63,9 +73,48 @@ public struct AddressSpace {
         guard let slot = existingLeafSlot(va, memory: memory) else { return false }
         let d = PageDescriptor(raw: slot.pointee)
         guard d.isValid else { return false }
-        slot.pointee = PageDescriptor.userPage(d.outputAddress, writable: writable, executable: executable,
+        // A copy-on-write page stays read-only until its first write copies it.
+        let cow = d.softwareBits & Self.copyOnWrite != 0
+        slot.pointee = PageDescriptor.userPage(d.outputAddress, writable: writable && !cow, executable: executable,
                                                accessed: d.accessed, software: d.softwareBits).raw
         return true
+    }
+
+    /// Replaces the leaf of a mapped page; false when nothing is mapped there.
+    /// The caller invalidates.
+    public func replaceLeaf<M: PhysicalMemory>(_ va: VirtAddr, with d: PageDescriptor, memory: M) -> Bool {
+        guard let slot = existingLeafSlot(va, memory: memory), PageDescriptor(raw: slot.pointee).isValid else {
+            return false
+        }
+        slot.pointee = d.raw
+        return true
+    }
+
+    /// Installs `d` as the leaf for `va`, building tables as needed.
+    public func install<M: PhysicalMemory>(_ va: VirtAddr, _ d: PageDescriptor,
+                                           frames: inout FrameAllocator, memory: M) -> Result<Void, MapError> {
+        guard va.raw >> PageGeometry.virtualAddressBits == 0 else { return .failure(.invalidAddress) }
+        guard let slot = leafSlot(va, create: true, frames: &frames, memory: memory) else { return .failure(.outOfMemory) }
+        if PageDescriptor(raw: slot.pointee).isValid { return .failure(.alreadyMapped) }
+        slot.pointee = d.raw
+        return .success(())
+    }
+
+    /// Calls `body` with the address and slot of every valid leaf.
+    public func forEachLeaf<M: PhysicalMemory>(memory: M, _ body: (VirtAddr, UnsafeMutablePointer<UInt64>) -> Void) {
+        visit(root, level: 0, base: 0, memory: memory, body)
+    }
+
+    private func visit<M: PhysicalMemory>(_ table: PhysAddr, level: Int, base: UInt64, memory: M,
+                                          _ body: (VirtAddr, UnsafeMutablePointer<UInt64>) -> Void) {
+        let entries = memory.pointer(to: table).assumingMemoryBound(to: UInt64.self)
+        for i in 0..<PageGeometry.entriesPerTable {
+            let d = PageDescriptor(raw: entries[i])
+            guard d.isValid else { continue }
+            let va = base | UInt64(i) << (39 - 9 * UInt64(level))
+            if level < 3 { visit(d.outputAddress, level: level + 1, base: va, memory: memory, body) }
+            else { body(VirtAddr(va), entries + i) }
+        }
     }
 
     /// The leaf descriptor mapping `va`, if any.
@@ -90,7 +139,7 @@ public struct AddressSpace {
                 // Kenix maps user memory only with pages, never blocks.
                 freeTable(d.outputAddress, level: level + 1, frames: &frames, memory: memory)
             } else if d.softwareBits & Self.ownedFrame != 0 {
-                frames.free(d.outputAddress)
+                frames.release(d.outputAddress)
             }
         }
         frames.free(table)

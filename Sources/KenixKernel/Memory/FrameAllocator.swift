@@ -1,7 +1,9 @@
 // FrameAllocator: owns every 4 KB frame of RAM the kernel may hand out, as a
-// bitmap (1 = in use). The bitmap is allocated once at boot; allocation is a
-// scan from a rotating hint, which keeps the common case O(1) amortised.
-// Frames are handed out zeroed, so no task ever sees another task's data.
+// bitmap (1 = in use) plus a reference count per frame, both allocated once
+// at boot. Allocation is a scan from a rotating hint, which keeps the common
+// case O(1) amortised. Frames are handed out zeroed, so no task ever sees
+// another task's data. A frame shared copy-on-write by several address
+// spaces is retained by each and freed by the last release.
 import HAL
 
 public struct FrameAllocator {
@@ -10,6 +12,8 @@ public struct FrameAllocator {
     public private(set) var freeCount: Int
     /// One bit per frame; words beyond `frameCount` are marked used.
     private let bitmap: UnsafeMutablePointer<UInt64>
+    /// References to each allocated frame (1 after allocation).
+    private let references: UnsafeMutablePointer<UInt16>
     private let wordCount: Int
     private var hint = 0
 
@@ -22,6 +26,8 @@ public struct FrameAllocator {
         wordCount = (frameCount + 63) / 64
         bitmap = .allocate(capacity: max(wordCount, 1))
         bitmap.initialize(repeating: 0, count: max(wordCount, 1))
+        references = .allocate(capacity: max(frameCount, 1))
+        references.initialize(repeating: 0, count: max(frameCount, 1))
         freeCount = frameCount
         // Mark the tail bits of the last word used so scans never return them.
         for f in frameCount..<(wordCount * 64) { bitmap[f / 64] |= 1 << UInt64(f % 64) }
@@ -55,7 +61,7 @@ public struct FrameAllocator {
     public mutating func allocate(count: Int) -> PhysAddr? {
         guard count > 0, count <= freeCount else { return nil }
         guard let start = findRun(count, from: hint) ?? findRun(count, from: 0) else { return nil }
-        for f in start..<(start + count) { setUsed(f, true) }
+        for f in start..<(start + count) { setUsed(f, true); references[f] = 1 }
         freeCount -= count
         hint = start + count == frameCount ? 0 : start + count
         return base.adding(UInt64(start) * PageGeometry.pageSize)
@@ -86,10 +92,33 @@ public struct FrameAllocator {
         let first = index(of: frame)
         for f in first..<(first + count) {
             guard isUsed(f) else { fatalError("FrameAllocator: double free") }
+            guard references[f] <= 1 else { fatalError("FrameAllocator: freeing a shared frame") }
+            references[f] = 0
             setUsed(f, false)
         }
         freeCount += count
     }
+
+    /// One more address space maps `frame` (copy-on-write sharing).
+    public mutating func retain(_ frame: PhysAddr) {
+        let f = index(of: frame)
+        guard isUsed(f), references[f] < UInt16.max else { fatalError("FrameAllocator: bad retain") }
+        references[f] += 1
+    }
+
+    /// Drops one reference; the last one frees the frame.
+    public mutating func release(_ frame: PhysAddr) {
+        let f = index(of: frame)
+        guard isUsed(f), references[f] > 0 else { fatalError("FrameAllocator: bad release") }
+        references[f] -= 1
+        if references[f] == 0 {
+            setUsed(f, false)
+            freeCount += 1
+        }
+    }
+
+    /// How many address spaces map `frame` (0 when it is free).
+    public func referenceCount(_ frame: PhysAddr) -> Int { Int(references[index(of: frame)]) }
 
     public func isAllocated(_ frame: PhysAddr) -> Bool { isUsed(index(of: frame)) }
 

@@ -17,6 +17,15 @@ extension Kernel {
     /// Handles a fault of task `slot` if it is demand paging; returns false
     /// when the task must be killed for it.
     mutating func resolveFault(_ slot: Int, _ fault: MemoryFault) -> Bool {
+        if case .permission = fault.status, fault.access == .write {
+            var outOfMemory = false
+            if breakCopyOnWrite(slot, fault.address.raw, outOfMemory: &outOfMemory) { return true }
+            if outOfMemory {
+                killForMemory(slot, at: fault.address.raw)
+                return true
+            }
+            return false
+        }
         guard case .translation = fault.status else { return false }
         switch pageIn(slot, fault.address.raw, kind(of: fault.access)) {
         case .mapped: return true

@@ -124,7 +124,7 @@ extension Kernel {
         let space = tasks[slot].pointee.space!
         forEachRegionPage(slot, from: start, to: end) { kernel, va in
             guard let d = space.unmap(VirtAddr(va), memory: kernel.hal.memory) else { return }
-            if d.softwareBits & AddressSpace.ownedFrame != 0 { kernel.frames.free(d.outputAddress) }
+            if d.softwareBits & AddressSpace.ownedFrame != 0 { kernel.frames.release(d.outputAddress) }
             kernel.hal.mmu.invalidate(asid: space.asid, page: VirtAddr(va))
         }
     }

@@ -1,0 +1,91 @@
+// fork: a new task with a copy-on-write clone of the caller's address space.
+// Private writable pages become read-only and shared (frames are reference
+// counted); the first write by either side copies the page. Shared mappings
+// (mmap with MapFlags.shared, and shared-memory objects) stay shared. The
+// child returns 0, the parent the child's id.
+import HAL
+import KenixABI
+
+extension Kernel {
+    mutating func fork(_ slot: Int) -> Result<UInt64, SyscallError> {
+        guard let child = tasks.claim() else { return .failure(.limitReached) }
+        let parent = tasks[slot]
+        let parentSpace = parent.pointee.space!
+        guard let space = AddressSpace.create(asid: ASID(UInt16(child)), frames: &frames, memory: hal.memory) else {
+            tasks.release(child)
+            return .failure(.outOfMemory)
+        }
+        var failed = false
+        let regions = parent.pointee.regions
+        parentSpace.forEachLeaf(memory: hal.memory) { va, entry in
+            guard !failed else { return }
+            var d = PageDescriptor(raw: entry.pointee)
+            let owned = d.softwareBits & AddressSpace.ownedFrame != 0
+            let shared = regions.find(va.raw).map { regions[$0].shared } ?? false
+            if owned && !d.isReadOnly && !shared {
+                d = PageDescriptor.userPage(d.outputAddress, writable: false, executable: d.isUserExecutable,
+                                            accessed: d.accessed,
+                                            software: d.softwareBits | AddressSpace.copyOnWrite)
+                entry.pointee = d.raw
+            }
+            if owned { frames.retain(d.outputAddress) }
+            if case .failure = space.install(va, d, frames: &frames, memory: hal.memory) {
+                if owned { frames.release(d.outputAddress) }
+                failed = true
+            }
+        }
+        // The parent's writable pages just became read-only.
+        hal.mmu.invalidateAll(asid: parentSpace.asid)
+        if failed {
+            space.destroy(frames: &frames, memory: hal.memory)
+            tasks.release(child)
+            return .failure(.outOfMemory)
+        }
+        let c = tasks[child]
+        c.pointee.space = space
+        c.pointee.priority = parent.pointee.priority
+        c.pointee.parent = parent.pointee.id
+        c.pointee.context = parent.pointee.context
+        c.pointee.context.x[0] = 0
+        c.pointee.name = parent.pointee.name
+        c.pointee.nameLength = parent.pointee.nameLength
+        c.pointee.regions = parent.pointee.regions
+        c.pointee.heapStart = parent.pointee.heapStart
+        c.pointee.heapEnd = parent.pointee.heapEnd
+        c.pointee.mmapNextAddress = parent.pointee.mmapNextAddress
+        c.pointee.shmNextAddress = parent.pointee.shmNextAddress
+        c.pointee.shmMappings = parent.pointee.shmMappings
+        for m in 0..<c.pointee.shmMappings.count {
+            if let i = shm.index(of: c.pointee.shmMappings[m].object) { shm[i].holders |= 1 << UInt64(child) }
+        }
+        hal.trace.record(TraceEvent(.taskSpawn, parent.pointee.id.raw, c.pointee.id.raw))
+        makeReady(child)
+        return .success(c.pointee.id.raw)
+    }
+
+    /// A write to a copy-on-write page: copy it, or take it back when this
+    /// space holds the last reference. Returns false if `va` is not such a
+    /// page, or no frame is left for the copy (`outOfMemory` set).
+    mutating func breakCopyOnWrite(_ slot: Int, _ va: UInt64, outOfMemory: inout Bool) -> Bool {
+        guard let space = tasks[slot].pointee.space else { return false }
+        let page = VirtAddr(va & ~(PageGeometry.pageSize - 1))
+        guard let d = space.lookup(page, memory: hal.memory),
+              d.softwareBits & AddressSpace.copyOnWrite != 0 else { return false }
+        var frame = d.outputAddress
+        if frames.referenceCount(frame) > 1 {
+            guard let copy = frames.allocate(count: 1) else {
+                outOfMemory = true
+                return false
+            }
+            hal.memory.pointer(to: copy).copyMemory(from: hal.memory.pointer(to: frame),
+                                                    byteCount: Int(PageGeometry.pageSize))
+            frames.release(frame)
+            frame = copy
+        }
+        let writable = PageDescriptor.userPage(frame, writable: true, executable: d.isUserExecutable,
+                                               software: d.softwareBits & ~AddressSpace.copyOnWrite)
+        _ = space.replaceLeaf(page, with: writable, memory: hal.memory)
+        hal.mmu.invalidate(asid: space.asid, page: page)
+        return true
+    }
+}
