@@ -30,5 +30,8 @@ check "run waits for the program"         -Fx "[ticker exited with status 0]"
 check "run reports a missing program"     -Fx "run: nosuch: notFound"
 check "kill reports a bad id"             -Fx "kill: noSuchTask"
 check "unknown commands are reported"     -Fx "ksh: unknown command: bogus (try help)"
+check "vm: mprotect revocation kills"      -E "^kenix: killed task [0-9]+ \(vm\): data abort \(permission fault, level 3\) on write"
+check "vm: the memory hog is killed alone" -E "^kenix: killed task [0-9]+ \(vm\): out of memory at 0x"
+check "vm self-test passes"               -Fx "[vm exited with status 0]"
 echo "shell: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
