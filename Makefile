@@ -48,6 +48,8 @@ sim: host userland
 unit-test: deps userland
 	@echo "==> swift test"
 	@swift test $(SWIFT_BUILD_FLAGS)
+	@echo "==> kernel tests again, with the IPC fast path off"
+	@KENIX_IPC_FAST_PATH=0 swift test --skip-build $(SWIFT_BUILD_FLAGS) --filter KenixKernelTests
 
 system-test: host userland
 	@echo "==> system tests (kenix-sim boots $(INITRD))"

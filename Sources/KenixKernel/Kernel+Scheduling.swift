@@ -40,7 +40,9 @@ extension Kernel {
         armTimer()
     }
 
-    private mutating func dispatch(_ slot: Int) {
+    /// Makes `slot` (taken off the ready queue, or handed the CPU by the IPC
+    /// fast path) the running task with its slice.
+    mutating func dispatch(_ slot: Int) {
         let task = tasks[slot]
         task.pointee.state = .running
         let remaining = task.pointee.sliceRemaining

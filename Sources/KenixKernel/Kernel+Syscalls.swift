@@ -54,7 +54,7 @@ extension Kernel {
         case .send:
             ipcSend(slot, to: a0, isCall: false)
         case .call:
-            ipcSend(slot, to: a0, isCall: true)
+            if !fastCall(slot, to: a0) { ipcSend(slot, to: a0, isCall: true) }
         case .recv:
             ipcReceive(slot, from: a0)
         case .reply:
@@ -62,7 +62,7 @@ extension Kernel {
         case .replyTo:
             ipcReply(slot, to: TaskID(raw: a0))
         case .replyRecv:
-            ipcReplyReceive(slot, from: a0)
+            if !fastReplyReceive(slot, from: a0) { ipcReplyReceive(slot, from: a0) }
         case .callTimeout:
             guard a6 > 0 else { return setError(slot, .invalidArgument) }
             ipcSend(slot, to: a0, isCall: true, wait: .until(deadline(after: a6)))

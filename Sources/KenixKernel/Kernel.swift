@@ -35,6 +35,9 @@ public struct KernelConfig: Sendable {
     public var initName: [UInt8] = [0x69, 0x6E, 0x69, 0x74]   // "init"
     /// The first task's x0 (its spawn argument).
     public var initArgument: UInt64 = 0
+    /// Take the IPC fast path (Kernel+FastPath) where it applies. Runs are
+    /// identical either way; the switch exists so the tests prove it.
+    public var ipcFastPath = true
     public init() {}
 }
 
@@ -62,6 +65,8 @@ public struct Kernel<H: HAL> {
     var armedDeadline: UInt64? = nil
     /// When the running task's slice ends (ns).
     var sliceEnd: UInt64 = 0
+    /// IPC operations the fast path completed (statistics; tests check it is used).
+    public internal(set) var ipcFastPathCount: UInt64 = 0
 
     public init(hal: H, config: KernelConfig = KernelConfig()) throws(BootError) {
         self.hal = hal

@@ -16,6 +16,11 @@ final class BootInitrdTests: XCTestCase {
         var console: String
         var traceHash: UInt64
         var time: UInt64
+        /// Not compared: it is the one thing the fast path changes.
+        var fastPathCount: UInt64 = 0
+        static func == (a: Run, b: Run) -> Bool {
+            a.outcome == b.outcome && a.console == b.console && a.traceHash == b.traceHash && a.time == b.time
+        }
     }
 
     func initrd() throws -> [UInt8] {
@@ -28,15 +33,17 @@ final class BootInitrdTests: XCTestCase {
         return [UInt8](data)
     }
 
-    func boot(seed: UInt64, input: String = "") throws -> Run {
+    func boot(seed: UInt64, input: String = "", fastPath: Bool = true) throws -> Run {
         var config = SimConfig(initrd: try initrd(), seed: seed, maxTime: 60_000_000_000, console: .capture)
         config.timerJitter = 2000
         config.input = ScriptedInput(input)
         let hal = try HostSimHAL(config: config)
-        var kernel = try Kernel(hal: hal)
+        var kernelConfig = KernelConfig()
+        kernelConfig.ipcFastPath = fastPath
+        var kernel = try Kernel(hal: hal, config: kernelConfig)
         let outcome = kernel.run()
         return Run(outcome: outcome, console: String(decoding: hal.machine.consoleOutput, as: UTF8.self),
-                   traceHash: hal.machine.traceHash, time: hal.machine.now)
+                   traceHash: hal.machine.traceHash, time: hal.machine.now, fastPathCount: kernel.ipcFastPathCount)
     }
 
     func testEverySelfTestPasses() throws {
@@ -60,6 +67,14 @@ final class BootInitrdTests: XCTestCase {
         XCTAssertTrue(run.console.contains("ticker: tick 3\n"), run.console)
         XCTAssertTrue(run.console.contains("[ticker exited with status 0]"), run.console)
         XCTAssertTrue(run.console.contains("ksh> mem\nframes: "), run.console)
+    }
+
+    func testTheIPCFastPathChangesNothingButSpeed() throws {
+        let fast = try boot(seed: 5, input: "run ticker\n"), slow = try boot(seed: 5, input: "run ticker\n", fastPath: false)
+        XCTAssertEqual(fast.outcome, .initExited(status: 0))
+        XCTAssertEqual(fast, slow, "same console, same trace hash, same simulated time")
+        XCTAssertGreaterThan(fast.fastPathCount, 10, "calls to the console server took the fast path")
+        XCTAssertEqual(slow.fastPathCount, 0)
     }
 
     func testTheSameSeedReplaysExactly() throws {

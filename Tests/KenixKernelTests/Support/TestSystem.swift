@@ -32,6 +32,9 @@ final class TestSystem {
         }
         for (name, bytes) in extraFiles { cpio.addFile(name, bytes) }
         hal = ScriptedHAL(frames: frames, initrd: cpio.build(), frequency: frequency)
+        // `make test` runs the kernel tests twice: with the IPC fast path and without.
+        var config = config
+        if ProcessInfo.processInfo.environment["KENIX_IPC_FAST_PATH"] == "0" { config.ipcFastPath = false }
         hal.machine.scripts = scripts
         self.images = images
         kernel = try Kernel(hal: hal, config: config)
