@@ -36,6 +36,11 @@ extension AddressSpaceEngine {
     static let compactThreshold = 32
     static let maxRegions = 64
     static let regionsAfterEviction = 48
+    /// Merging stops at this size. Unmapping a region costs Unicorn a flush
+    /// per (1 KiB) page, and a merge unmaps what it merges: without a cap a
+    /// task touching pages in order re-merged one ever-growing region at every
+    /// compaction, which made filling RAM quadratic.
+    static let maxRegionSize: UInt64 = 2 << 20
 
     // MARK: Mapping (inside a run)
 
@@ -126,6 +131,7 @@ extension AddressSpaceEngine {
             var newest = first.sequence
             while j < regions.count, regions[j].start == end,
                   regions[j].permissions == first.permissions,
+                  regions[j].end - first.start <= Self.maxRegionSize,
                   regions[j].start >> Self.chunkShift == first.start >> Self.chunkShift {
                 end = regions[j].end
                 newest = max(newest, regions[j].sequence)
