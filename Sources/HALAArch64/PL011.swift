@@ -18,7 +18,11 @@ struct PL011: UART {
     /// Unmasks the receive and receive-timeout interrupts at the UART. The
     /// GIC line stays disabled until the kernel enables it for an owner.
     func enableReceiveInterrupts() {
-        mmioWrite32(base + 0x44, 0x7FF)                 // clear everything pending
+        // Clear the error/modem/transmit interrupts but not RXIC/RTIC: a byte
+        // that arrived before boot must still raise the line once unmasked
+        // (clearing RXRIS with the byte still held would lose the interrupt:
+        // no new byte can arrive until that one is read).
+        mmioWrite32(base + 0x44, 0x7FF & ~UInt32(1 << 4 | 1 << 6))
         mmioWrite32(base + 0x38, 1 << 4 | 1 << 6)       // RXIM | RTIM
     }
 

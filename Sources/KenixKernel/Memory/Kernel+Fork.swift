@@ -71,6 +71,10 @@ extension Kernel {
         let page = VirtAddr(va & ~(PageGeometry.pageSize - 1))
         guard let d = space.lookup(page, memory: hal.memory),
               d.softwareBits & AddressSpace.copyOnWrite != 0 else { return false }
+        // The page keeps its copy-on-write mark through mprotect; the region
+        // says whether writing is allowed at all now.
+        let regions = tasks[slot].pointee.regions
+        if let r = regions.find(va), !regions[r].rights.write { return false }
         var frame = d.outputAddress
         if frames.referenceCount(frame) > 1 {
             guard let copy = frames.allocate(count: 1) else {

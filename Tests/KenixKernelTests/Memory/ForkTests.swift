@@ -82,6 +82,20 @@ final class ForkTests: XCTestCase {
         XCTAssertEqual(sys.record("parent")?.x[1], 0x41, "uart_read in the child did not write the parent's page")
     }
 
+    func testMprotectStillHoldsOnACopyOnWritePage() throws {
+        let base = UserLayout.mmapBase
+        let sys = try TestSystem([TestProgram("init", [
+            /* 0 */ .sys(.mmap, 0, 0x1000, .imm(rw), 0), .write(.imm(base), 1),
+            /* 2 */ .fork, .inChild(goTo: 7),
+            /* 4 parent */ .wait(.reg(0)), .record("child"), .exit(0),
+            /* 7 child */ .sys(.mprotect, .imm(base), 0x1000, .imm(MemoryProtection.read)),
+            /* 8 */ .write(.imm(base), 2), .exit(0),
+        ])])
+        XCTAssertEqual(sys.run(), .initExited(status: 0))
+        XCTAssertEqual(sys.record("child")?.x[1], KillReason.memoryFault.rawValue,
+                       "a write to a read-only page is refused even though it is copy-on-write")
+    }
+
     func testFramesComeBackWhenForkedTasksEnd() throws {
         let sys = try TestSystem([TestProgram("init", [
             /* 0 */ .sys(.memInfo), .record("start"),
