@@ -66,18 +66,12 @@ public struct AddressSpace {
         return d
     }
 
-    /// Gives the page at `va` new rights, keeping its frame and ownership.
-    /// Returns false when nothing is mapped there. The caller invalidates.
-    public func reprotect<M: PhysicalMemory>(_ va: VirtAddr, writable: Bool, executable: Bool,
-                                             memory: M) -> Bool {
-        guard let slot = existingLeafSlot(va, memory: memory) else { return false }
-        let d = PageDescriptor(raw: slot.pointee)
-        guard d.isValid else { return false }
-        // A copy-on-write page stays read-only until its first write copies it.
-        let cow = d.softwareBits & Self.copyOnWrite != 0
-        slot.pointee = PageDescriptor.userPage(d.outputAddress, writable: writable && !cow, executable: executable,
-                                               accessed: d.accessed, software: d.softwareBits).raw
-        return true
+    /// `d` with new rights, keeping its frame, access flag and software bits.
+    /// A copy-on-write page stays read-only until its first write copies it.
+    public static func reprotected(_ d: PageDescriptor, writable: Bool, executable: Bool) -> PageDescriptor {
+        let cow = d.softwareBits & copyOnWrite != 0
+        return PageDescriptor.userPage(d.outputAddress, writable: writable && !cow, executable: executable,
+                                       accessed: d.accessed, software: d.softwareBits)
     }
 
     /// Replaces the leaf of a mapped page; false when nothing is mapped there.
@@ -100,19 +94,24 @@ public struct AddressSpace {
         return .success(())
     }
 
-    /// Calls `body` with the address and slot of every valid leaf.
-    public func forEachLeaf<M: PhysicalMemory>(memory: M, _ body: (VirtAddr, UnsafeMutablePointer<UInt64>) -> Void) {
-        visit(root, level: 0, base: 0, memory: memory, body)
+    /// Calls `body` with the address and slot of every valid leaf in
+    /// [from, to). Missing tables are skipped whole, so the cost follows what
+    /// is mapped, not the size of the range.
+    public func forEachLeaf<M: PhysicalMemory>(from: UInt64 = 0, to: UInt64 = 1 << 48, memory: M,
+                                               _ body: (VirtAddr, UnsafeMutablePointer<UInt64>) -> Void) {
+        visit(root, level: 0, base: 0, from: from, to: to, memory: memory, body)
     }
 
-    private func visit<M: PhysicalMemory>(_ table: PhysAddr, level: Int, base: UInt64, memory: M,
-                                          _ body: (VirtAddr, UnsafeMutablePointer<UInt64>) -> Void) {
+    private func visit<M: PhysicalMemory>(_ table: PhysAddr, level: Int, base: UInt64, from: UInt64, to: UInt64,
+                                          memory: M, _ body: (VirtAddr, UnsafeMutablePointer<UInt64>) -> Void) {
         let entries = memory.pointer(to: table).assumingMemoryBound(to: UInt64.self)
+        let span: UInt64 = 1 << (39 - 9 * UInt64(level))
         for i in 0..<PageGeometry.entriesPerTable {
+            let va = base | UInt64(i) * span
+            guard va < to, va + span > from else { continue }
             let d = PageDescriptor(raw: entries[i])
             guard d.isValid else { continue }
-            let va = base | UInt64(i) << (39 - 9 * UInt64(level))
-            if level < 3 { visit(d.outputAddress, level: level + 1, base: va, memory: memory, body) }
+            if level < 3 { visit(d.outputAddress, level: level + 1, base: va, from: from, to: to, memory: memory, body) }
             else { body(VirtAddr(va), entries + i) }
         }
     }

@@ -82,11 +82,11 @@ extension Kernel {
         t.pointee.regions.setRights(rights, start, end)
         // Pages already present take the new rights at once, TLB included.
         let space = t.pointee.space!
-        forEachRegionPage(slot, from: start, to: end) { kernel, va in
-            if space.reprotect(VirtAddr(va), writable: rights.write, executable: rights.execute,
-                               memory: kernel.hal.memory) {
-                kernel.hal.mmu.invalidate(asid: space.asid, page: VirtAddr(va))
-            }
+        let mmu = hal.mmu
+        space.forEachLeaf(from: start, to: end, memory: hal.memory) { va, slot in
+            slot.pointee = AddressSpace.reprotected(PageDescriptor(raw: slot.pointee), writable: rights.write,
+                                                    executable: rights.execute).raw
+            mmu.invalidate(asid: space.asid, page: va)
         }
         return .success(0)
     }
@@ -118,29 +118,16 @@ extension Kernel {
         return .success(newBreak)
     }
 
-    /// Unmaps every present page of the task's regions in [start, end),
-    /// freeing frames the task owns.
+    /// Unmaps every present page in [start, end) (the caller keeps the range
+    /// to the task's regions), releasing frames the task owns.
     private mutating func releasePages(_ slot: Int, from start: UInt64, to end: UInt64) {
         let space = tasks[slot].pointee.space!
-        forEachRegionPage(slot, from: start, to: end) { kernel, va in
-            guard let d = space.unmap(VirtAddr(va), memory: kernel.hal.memory) else { return }
-            if d.softwareBits & AddressSpace.ownedFrame != 0 { kernel.frames.release(d.outputAddress) }
-            kernel.hal.mmu.invalidate(asid: space.asid, page: VirtAddr(va))
-        }
-    }
-
-    /// Calls `body` for each page of [start, end) that lies in a region (so a
-    /// huge, mostly empty range costs only its regions' pages).
-    private mutating func forEachRegionPage(_ slot: Int, from start: UInt64, to end: UInt64,
-                                            _ body: (inout Kernel, UInt64) -> Void) {
-        let regions = tasks[slot].pointee.regions
-        for i in 0..<regions.count {
-            let r = regions[i]
-            var va = max(r.start, start)
-            while va < min(r.end, end) {
-                body(&self, va)
-                va += Self.page
-            }
+        let mmu = hal.mmu
+        space.forEachLeaf(from: start, to: end, memory: hal.memory) { va, slot in
+            let d = PageDescriptor(raw: slot.pointee)
+            slot.pointee = PageDescriptor.invalid.raw
+            if d.softwareBits & AddressSpace.ownedFrame != 0 { frames.release(d.outputAddress) }
+            mmu.invalidate(asid: space.asid, page: va)
         }
     }
 }

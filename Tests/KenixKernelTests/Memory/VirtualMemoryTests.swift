@@ -114,6 +114,21 @@ final class VirtualMemoryTests: XCTestCase {
         XCTAssertTrue(sys.uartText.contains("(permission fault, level 3) on write at 0x200000000"), sys.uartText)
     }
 
+    func testHugeMappingsCostOnlyTheirPresentPages() throws {
+        // 200 GiB reserved, two pages touched: mprotect and munmap walk only what is mapped.
+        let huge: UInt64 = 200 << 30
+        let sys = try TestSystem([TestProgram("init", [
+            .mmap(huge, rw), .write(.imm(base), 1), .write(.imm(base + huge - page), 2), .memInfo, .record("touched"),
+            .mprotect(base, huge, MemoryProtection.read), .record("mprotect"),
+            .read(.imm(base + huge - page), into: 3), .record("read"),
+            .munmap(base, huge), .record("munmap"), .memInfo, .record("after"), .exit(0)])])
+        XCTAssertEqual(sys.run(), .initExited(status: 0))
+        XCTAssertEqual(sys.record("mprotect")?.x0, 0)
+        XCTAssertEqual(sys.record("read")?.x[3], 2)
+        XCTAssertEqual(sys.record("munmap")?.x0, 0)
+        XCTAssertEqual(sys.record("after")?.x0, try XCTUnwrap(sys.record("touched")?.x0) + 2)
+    }
+
     func testBrkGrowsAndShrinksTheHeap() throws {
         let sys = try TestSystem([
             TestProgram("init", [.spawn("victim"), .wait(2), .record("status"), .exit(0)]),
