@@ -23,6 +23,7 @@ INITRD := $(BUILD)/initrd.cpio
 include mk/deps.mk
 include mk/embedded.mk
 include mk/userland.mk
+include mk/kernel.mk
 
 .PHONY: help host sim test unit-test system-test bench clean
 
@@ -31,6 +32,11 @@ help:
 	@echo "  make sim            build everything and run the system in kenix-sim (SIMFLAGS=\"--seed 7 ...\")"
 	@echo "  make test           all tests: Embedded check, unit tests, system tests (what CI runs)"
 	@echo "  make bench          run the benchmarks and write BENCHMARKS.md"
+	@echo "  make kernel         build the AArch64 kernel image (build/kenix.img)"
+	@echo "  make run-kernel     boot it on QEMU virt with -kernel (GIC=2|3, MEM=512M)"
+	@echo "  make run            boot it through UEFI firmware (make fetch-ovmf installs it)"
+	@echo "  make test-qemu      the QEMU boot tests alone (-kernel and UEFI, GICv2 and GICv3)"
+	@echo "  make bench-qemu     instruction counts on QEMU with -icount"
 	@echo "  make userland       build the EL0 programs and $(INITRD)"
 	@echo "  make embedded-check compile the kernel core as Embedded Swift for aarch64-none-none-elf"
 	@echo "  make host           build kenix-sim and the host targets with SwiftPM"
@@ -55,14 +61,14 @@ system-test: host userland
 	@echo "==> system tests (kenix-sim boots $(INITRD))"
 	@KENIX_SIM=$(KENIX_SIM) INITRD=$(INITRD) bash Tests/System/run.sh
 
-test: deps embedded-check unit-test system-test
+test: deps embedded-check unit-test system-test test-qemu
 	@echo "==> all tests passed"
 
 clean:
 	rm -rf $(BUILD) .build
 
-bench: deps userland
+bench: deps userland kernel
 	@echo "==> swift build -c release (kenix-bench)"
 	@swift build -c release --product kenix-bench 2>&1 | grep -Ev '^\[[0-9]+/[0-9]+\] (Compiling|Emitting|Write|Wrapping)' ; test $${PIPESTATUS[0]} -eq 0
-	@echo "==> kenix-bench (a few minutes; numbers are medians of 5 runs)"
-	@bash tools/write-benchmarks.sh .build/release/kenix-bench $(INITRD) BENCHMARKS.md
+	@echo "==> kenix-bench and QEMU -icount runs (a few minutes; kenix-sim numbers are medians of 5 runs)"
+	@QEMU=$(QEMU_AARCH64) bash tools/write-benchmarks.sh .build/release/kenix-bench $(INITRD) $(KERNEL_IMG) BENCHMARKS.md

@@ -51,7 +51,7 @@ extension Kernel {
         return .success(0)
     }
 
-    func serviceLookup(key: UInt64) -> Result<UInt64, SyscallError> {
+    mutating func serviceLookup(key: UInt64) -> Result<UInt64, SyscallError> {
         guard key > 0, key < UInt64(services.count),
               tasks.liveSlot(of: services[Int(key)]) != nil else { return .failure(.notFound) }
         return .success(services[Int(key)].raw)

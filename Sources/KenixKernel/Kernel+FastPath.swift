@@ -12,7 +12,7 @@ extension Kernel {
     /// True when a task of `priority` pushed to the back of its ready queue
     /// would be the next one picked.
     @inline(__always)
-    private func wouldRunNext(_ priority: UInt8) -> Bool {
+    private mutating func wouldRunNext(_ priority: UInt8) -> Bool {
         guard let best = ready.highestPriority else { return true }
         return best < priority
     }

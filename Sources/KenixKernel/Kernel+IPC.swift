@@ -12,7 +12,7 @@ import KenixABI
 extension Kernel {
     /// Copies the message in x1–x5 of `from` into x1–x5 of `to`.
     @inline(__always)
-    func copyMessage(from: Int, to: Int) {
+    mutating func copyMessage(from: Int, to: Int) {
         let s = tasks[from], r = tasks[to]
         r.pointee.context.x[1] = s.pointee.context.x[1]
         r.pointee.context.x[2] = s.pointee.context.x[2]

@@ -35,7 +35,7 @@ extension Kernel {
     }
 
     /// `mem_info`: x0 = free frames, x1 = all frames the kernel manages.
-    func memInfo(_ slot: Int) {
+    mutating func memInfo(_ slot: Int) {
         tasks[slot].pointee.context.x[0] = UInt64(frames.freeCount)
         tasks[slot].pointee.context.x[1] = UInt64(frames.frameCount)
     }

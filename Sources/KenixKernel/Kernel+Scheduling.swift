@@ -29,8 +29,8 @@ extension Kernel {
                     armTimer()
                     return
                 }
-                let clock = now
-                task.pointee.sliceRemaining = sliceEnd > clock ? sliceEnd - clock : 0
+                let time = clock()
+                task.pointee.sliceRemaining = sliceEnd > time ? sliceEnd - time : 0
                 task.pointee.state = .ready
                 ready.pushFront(c, tasks)
             }
@@ -47,7 +47,7 @@ extension Kernel {
         task.pointee.state = .running
         let remaining = task.pointee.sliceRemaining
         task.pointee.sliceRemaining = 0
-        sliceEnd = now + (remaining > 0 ? remaining : config.timeSlice)
+        sliceEnd = clock() + (remaining > 0 ? remaining : config.timeSlice)
         current = slot
         hal.trace.record(TraceEvent(.taskSwitch, task.pointee.id.raw))
     }
@@ -56,10 +56,10 @@ extension Kernel {
     /// give it a new slice when it has none.
     mutating func sliceExpired() {
         guard let c = current, tasks[c].pointee.state == .running else { return }
-        let clock = now
-        guard clock >= sliceEnd else { return }
+        let time = clock()
+        guard time >= sliceEnd else { return }
         if ready.isEmpty(priority: tasks[c].pointee.priority) {
-            advanceSliceEnd(past: clock)
+            advanceSliceEnd(past: time)
         } else {
             tasks[c].pointee.state = .ready
             ready.pushBack(c, tasks)
@@ -81,7 +81,7 @@ extension Kernel {
     mutating func armTimer() {
         var deadline: UInt64? = nil
         if let c = current, !ready.isEmpty(priority: tasks[c].pointee.priority) {
-            advanceSliceEnd(past: now)
+            advanceSliceEnd(past: clock())
             deadline = sliceEnd
         }
         if timedHead >= 0, let until = tasks[timedHead].pointee.wakeAt {

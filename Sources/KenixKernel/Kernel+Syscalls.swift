@@ -6,15 +6,15 @@ import KenixABI
 
 extension Kernel {
     @inline(__always)
-    func setReturn(_ slot: Int, _ value: UInt64) { tasks[slot].pointee.context.x[0] = value }
+    mutating func setReturn(_ slot: Int, _ value: UInt64) { tasks[slot].pointee.context.x[0] = value }
 
     @inline(__always)
-    func setError(_ slot: Int, _ error: SyscallError) {
+    mutating func setError(_ slot: Int, _ error: SyscallError) {
         tasks[slot].pointee.context.x[0] = UInt64(bitPattern: error.rawValue)
     }
 
     @inline(__always)
-    func setResult(_ slot: Int, _ result: Result<UInt64, SyscallError>) {
+    mutating func setResult(_ slot: Int, _ result: Result<UInt64, SyscallError>) {
         switch result {
         case .success(let v): setReturn(slot, v)
         case .failure(let e): setError(slot, e)
@@ -44,7 +44,7 @@ extension Kernel {
                 startTimeout(slot, at: deadline(after: a0))
             }
         case .clock:
-            setReturn(slot, now)
+            setReturn(slot, clock())
         case .spawn:
             setResult(slot, spawnSyscall(slot, name: a0, length: a1, arg: a2, priority: a3))
         case .wait:

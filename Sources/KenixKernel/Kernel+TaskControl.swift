@@ -14,7 +14,7 @@ extension Kernel {
         do { file = try ELFFile(reader) } catch { return .failure(.badExecutable(error)) }
         guard let slot = tasks.claim() else { return .failure(.tableFull) }
         // The ASID is the slot: unique among live tasks, flushed on reuse.
-        switch loadImage(file, bytes: reader, asid: ASID(UInt16(slot)), frames: &frames) {
+        switch loadImage(file, bytes: reader, asid: ASID(UInt16(slot))) {
         case .failure(let e):
             tasks.release(slot)
             return .failure(e)
@@ -55,7 +55,7 @@ extension Kernel {
     }
 
     /// The first page above the program image: where the heap starts.
-    private func imageEnd(_ file: ELFFile) -> UInt64 {
+    private mutating func imageEnd(_ file: ELFFile) -> UInt64 {
         var end = UserLayout.imageBase
         for i in 0..<file.segmentCount { end = max(end, file.segment(i).pageEnd) }
         return end

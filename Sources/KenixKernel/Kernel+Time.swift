@@ -4,6 +4,12 @@ import HAL
 import KenixABI
 
 extension Kernel {
+    /// The kernel clock in ns. (A mutating method, like every kernel helper:
+    /// in the Embedded build a non-mutating call from the kernel's mutating
+    /// paths copied the whole Kernel value.)
+    @inline(__always)
+    mutating func clock() -> UInt64 { nanoseconds(fromTicks: hal.timer.now()) }
+
     @inline(__always)
     func nanoseconds(fromTicks ticks: UInt64) -> UInt64 {
         let f = hal.timer.frequency
@@ -23,8 +29,8 @@ extension Kernel {
     }
 
     /// The kernel-clock time `ns` from now, saturating.
-    func deadline(after ns: UInt64) -> UInt64 {
-        let (t, overflow) = now.addingReportingOverflow(ns)
+    mutating func deadline(after ns: UInt64) -> UInt64 {
+        let (t, overflow) = clock().addingReportingOverflow(ns)
         return overflow ? UInt64.max : t
     }
 
@@ -61,12 +67,12 @@ extension Kernel {
         // Disarm first: the timer is level-triggered until its deadline moves.
         armedDeadline = nil
         hal.timer.setDeadline(nil)
-        let clock = now
+        let time = clock()
         // The slice is judged before the sleepers wake, so that a peer woken
         // by the timer waits for the slice boundary exactly as one woken by a
         // message does.
         sliceExpired()
-        while timedHead >= 0, let t = tasks[timedHead].pointee.wakeAt, t <= clock {
+        while timedHead >= 0, let t = tasks[timedHead].pointee.wakeAt, t <= time {
             let slot = timedHead
             timedHead = tasks[slot].pointee.timerNext
             tasks[slot].pointee.timerNext = -1

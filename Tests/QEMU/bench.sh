@@ -13,9 +13,14 @@ KERNEL=${KERNEL:-build/kenix.img}
 INITRD=${INITRD:-build/initrd.cpio}
 N=${N:-20000}
 
-run() {  # run ARG [append...] -> prints the serial log
-  timeout 300 "$QEMU" -M virt,gic-version=3 -cpu cortex-a53 -m 256M -nographic -no-reboot \
-    -icount shift=0,align=off,sleep=off -kernel "$KERNEL" -initrd "$INITRD" -append "$1" </dev/null 2>/dev/null | tr -d '\r'
+HERE=$(cd "$(dirname "$0")" && pwd)
+EXIT=$(mktemp); trap 'rm -f "$EXIT"' EXIT
+echo exit >"$EXIT"   # ends the shell that init starts after the self-test
+
+run() {  # run APPEND -> prints the serial log
+  python3 "$HERE/typist.py" "$EXIT" 300 "$QEMU" -M virt,gic-version=3 -cpu cortex-a53 -m 256M -nographic \
+    -no-reboot -monitor none -serial stdio -icount shift=0,align=off,sleep=off \
+    -kernel "$KERNEL" -initrd "$INITRD" -append "$1" 2>/dev/null | tr -d '\r'
 }
 ticks() { sed -n 's/^kenix: timing: .*kernel start to init exit \([0-9]*\) at \([0-9]*\) Hz$/\1 \2/p'; }
 
@@ -29,11 +34,23 @@ per_round_trip() {  # per_round_trip FLAGS -> instructions per round trip
   echo "scale=1; ($tl - $ts) * (1000000000 / $f) / ($N - $N / 10)" | bc
 }
 
+per_unit() {  # per_unit PROGRAM FLAGS DIVISOR -> instructions per unit (N units in the long run)
+  local program=$1 flags=$2 divisor=$3 long short
+  long=$(run "kenix.init=$program kenix.arg=$((N | flags))" | ticks)
+  short=$(run "kenix.init=$program kenix.arg=$((N / 10 | flags))" | ticks)
+  [ -n "$long" ] && [ -n "$short" ] || { echo "?"; return; }
+  set -- $long; local tl=$1 f=$2
+  set -- $short; local ts=$1
+  echo "scale=1; ($tl - $ts) * (1000000000 / $f) / (($N - $N / 10) * $divisor)" | bc
+}
+
 selftest=$(run "")
 reset_ticks=$(echo "$selftest" | sed -n 's/^kenix: timing: ticks from reset \([0-9]*\),.* at \([0-9]*\) Hz$/\1 \2/p')
-set -- $reset_ticks
+set -- ${reset_ticks:-0 62500000}
 echo "QEMU virt (cortex-a53, GICv3, -icount shift=0), $(basename "$KERNEL") $(stat -c %s "$KERNEL") bytes"
 echo "  round trip, 4 words, ipc.h stubs:        $(per_round_trip 0) instructions"
 echo "  round trip, 4 words, registers only:     $(per_round_trip $((1 << 62))) instructions"
-echo "  reset to init's exit (self-test):        $(( $1 * (1000000000 / $2) )) ns of virtual time (instructions plus the idle time of the sleep test)"
+echo "  null syscall (getpid):                   $(per_unit sysbench 0 1) instructions"
+echo "  yield that switches tasks:               $(per_unit sysbench $((1 << 60)) 2) instructions"
+echo "  reset to init's exit (self-test, shell exit):        $(( $1 * (1000000000 / $2) )) ns of virtual time (instructions plus the idle time of the sleep test)"
 echo "  $(echo "$selftest" | grep -m1 '^kenix: kernel ready')"

@@ -3,7 +3,10 @@
 # directly (-kernel, Linux arm64 Image protocol) on QEMU virt under TCG with
 # the same initrd as kenix-sim, headless, and checks every self-test line,
 # the summary, the fault diagnostics and that the kernel powered QEMU off
-# (PSCI SYSTEM_OFF) by itself. A hang ends at the timeout with the serial
+# (PSCI SYSTEM_OFF) by itself once the shell that init starts is told `exit`
+# (typist.py types at the prompt, through the PL011's receive interrupts).
+# The shell session of the system tests runs too, checked by the same
+# Tests/System/check-shell.sh. A hang ends at the timeout with the serial
 # log shown. Boots: GICv2 and GICv3 at EL1; GICv3 entered at EL2
 # (virtualization=on, PSCI over SMC); 2 CPUs; RAM above 4 GB; no initrd;
 # a deliberate kernel fault (panic report with a symbolized backtrace).
@@ -22,36 +25,48 @@ OVMF_CODE=${OVMF_CODE:-/usr/share/AAVMF/AAVMF_CODE.fd}
 OVMF_VARS=${OVMF_VARS:-/usr/share/AAVMF/AAVMF_VARS.fd}
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
+HERE=$(cd "$(dirname "$0")" && pwd)
+# After the self-test init runs the shell (ksh); typing `exit` ends it, init
+# exits and the kernel powers off. An initrd without the shell ignores it.
+echo exit >"$WORK/exit.txt"
+cat "$HERE/../System/shell-session.txt" "$WORK/exit.txt" >"$WORK/session.txt"
 passed=0
 failed=0
 
 pass() { echo "  ok   $1"; passed=$((passed + 1)); }
 fail() { echo "  FAIL $1"; failed=$((failed + 1)); [ -n "${2:-}" ] && sed 's/^/       | /' "$2" | tail -60; }
 
-# uefi_boot NAME GIC: boots $ESP through the firmware; log as for boot().
+# uefi_boot NAME INPUT GIC: boots $ESP through the firmware.
 uefi_boot() {
-  local name=$1 gic=$2
-  local start=$(date +%s.%N)
+  local name=$1 input=$2 gic=$3
   cp "$OVMF_VARS" "$WORK/$name.vars"
-  timeout "$TIMEOUT" "$QEMU" -M "virt,gic-version=$gic,acpi=off" -cpu cortex-a72 -m 512M -nographic \
+  run_qemu "$name" "$input" -M "virt,gic-version=$gic,acpi=off" -cpu cortex-a72 -m 512M -nographic \
     -no-reboot -monitor none -serial stdio -net none \
     -drive "if=pflash,format=raw,readonly=on,file=$OVMF_CODE" -drive "if=pflash,format=raw,file=$WORK/$name.vars" \
-    -drive "if=none,id=esp,format=raw,readonly=on,file=fat:$ESP" -device virtio-blk-device,drive=esp \
-    </dev/null >"$WORK/$name.log" 2>&1
+    -drive "if=none,id=esp,format=raw,readonly=on,file=fat:$ESP" -device virtio-blk-device,drive=esp
+}
+
+# run_qemu NAME INPUT ARGS...: runs QEMU headless; with INPUT (a file, or "-"
+# for none) typed line by line at each shell prompt by typist.py. Serial log
+# in $WORK/NAME.log (raw) and $WORK/NAME.out (no CRs or escapes), status in $WORK/NAME.rc.
+run_qemu() {
+  local name=$1 input=$2; shift 2
+  local start=$(date +%s.%N)
+  if [ "$input" = - ]; then
+    timeout "$TIMEOUT" "$QEMU" "$@" </dev/null >"$WORK/$name.log" 2>&1
+  else
+    python3 "$HERE/typist.py" "$input" "$TIMEOUT" "$QEMU" "$@" >"$WORK/$name.log" 2>&1
+  fi
   echo $? >"$WORK/$name.rc"
   tr -d '\r' <"$WORK/$name.log" | sed 's/\x1b\[[0-9;=]*[a-zA-Z]//g' >"$WORK/$name.out"
   printf '  (%s: %.2f s)\n' "$name" "$(echo "$(date +%s.%N) - $start" | bc)"
 }
 
-# boot NAME MACHINE MEM [extra qemu args...]: serial log in $WORK/NAME.log, exit code in $WORK/NAME.rc
+# boot NAME INPUT MACHINE MEM [extra qemu args...]: -kernel boot.
 boot() {
-  local name=$1 machine=$2 mem=$3; shift 3
-  local start=$(date +%s.%N)
-  timeout "$TIMEOUT" "$QEMU" -M "$machine" -cpu cortex-a72 -m "$mem" -nographic -no-reboot \
-    -monitor none -serial stdio -kernel "$KERNEL" "$@" </dev/null >"$WORK/$name.log" 2>&1
-  echo $? >"$WORK/$name.rc"
-  tr -d '\r' <"$WORK/$name.log" >"$WORK/$name.out"
-  printf '  (%s: %.2f s)\n' "$name" "$(echo "$(date +%s.%N) - $start" | bc)"
+  local name=$1 input=$2 machine=$3 mem=$4; shift 4
+  run_qemu "$name" "$input" -M "$machine" -cpu cortex-a72 -m "$mem" -nographic -no-reboot \
+    -monitor none -serial stdio -kernel "$KERNEL" "$@"
 }
 
 check_selftest() {
@@ -78,31 +93,39 @@ for f in "$KERNEL" "$INITRD"; do
 done
 
 echo "==> QEMU virt, -kernel, GICv2"
-boot gic2 virt,gic-version=2 512M -initrd "$INITRD"
+boot gic2 "$WORK/exit.txt" virt,gic-version=2 512M -initrd "$INITRD"
 check_selftest gic2
 grep -q "GICv2" "$WORK/gic2.out" && pass "gic2: GICv2 found in the device tree" || fail "gic2: GIC version" "$WORK/gic2.out"
 
 echo "==> QEMU virt, -kernel, GICv3"
-boot gic3 virt,gic-version=3 512M -initrd "$INITRD"
+boot gic3 "$WORK/exit.txt" virt,gic-version=3 512M -initrd "$INITRD"
 check_selftest gic3
 grep -q "GICv3" "$WORK/gic3.out" && pass "gic3: GICv3 found in the device tree" || fail "gic3: GIC version" "$WORK/gic3.out"
 
 echo "==> entered at EL2 (virtualization=on), GICv3, 2 CPUs"
-boot el2 virt,gic-version=3,virtualization=on 512M -smp 2 -initrd "$INITRD"
+boot el2 "$WORK/exit.txt" virt,gic-version=3,virtualization=on 512M -smp 2 -initrd "$INITRD"
 check_selftest el2
 grep -q "entered at EL2" "$WORK/el2.out" && pass "el2: dropped from EL2 to EL1" || fail "el2: entry EL" "$WORK/el2.out"
 
+echo "==> the shell over the PL011 (receive interrupts), typed from Tests/System/shell-session.txt"
+boot shell "$WORK/session.txt" virt,gic-version=3 512M -initrd "$INITRD"
+if [ "$(cat "$WORK/shell.rc")" = 0 ] && grep -qx "kenix: init exited with status 0" "$WORK/shell.out"; then
+  pass "shell: the session ends with exit, init exits 0"; else fail "shell: exit status $(cat "$WORK/shell.rc")" "$WORK/shell.out"; fi
+if bash "$HERE/../System/check-shell.sh" "$WORK/shell.out" >"$WORK/shell.checks"; then
+  pass "shell: Tests/System/check-shell.sh (the checks kenix-sim passes)"
+else fail "shell: Tests/System/check-shell.sh" "$WORK/shell.checks"; sed 's/^/       | /' "$WORK/shell.out" | tail -40; fi
+
 echo "==> 5 GB of RAM (linear map beyond 4 GB), GICv2"
-boot bigmem virt,gic-version=2 5G -initrd "$INITRD"
+boot bigmem "$WORK/exit.txt" virt,gic-version=2 5G -initrd "$INITRD"
 check_selftest bigmem
 
 echo "==> no initrd: a clear error, then power-off"
-boot noinitrd virt 256M
+boot noinitrd - virt 256M
 if [ "$(cat "$WORK/noinitrd.rc")" = 0 ] && grep -q "boot failed: no initrd" "$WORK/noinitrd.out"; then
   pass "no initrd: clear error and power-off"; else fail "no initrd" "$WORK/noinitrd.out"; fi
 
 echo "==> kernel panic (-append kenix.panic-test): registers, symbolized backtrace, power-off"
-boot panic virt 256M -initrd "$INITRD" -append kenix.panic-test
+boot panic - virt 256M -initrd "$INITRD" -append kenix.panic-test
 if [ "$(cat "$WORK/panic.rc")" = 0 ] && grep -q "KERNEL PANIC: exception from EL1" "$WORK/panic.out" &&
    grep -Eq "ESR 0x0*96000004 .*FAR 0xffff800000000000" "$WORK/panic.out" &&
    grep -Eq "^  x30 0x[0-9a-f]{16}  sp  0x" "$WORK/panic.out" &&
@@ -113,7 +136,7 @@ if [ "$(cat "$WORK/panic.rc")" = 0 ] && grep -q "KERNEL PANIC: exception from EL
 if [ -n "$ESP" ] && [ -f "$ESP/EFI/BOOT/BOOTAA64.EFI" ] && [ -f "$OVMF_CODE" ]; then
   for g in 2 3; do
     echo "==> UEFI (AAVMF, ESP $ESP), GICv$g"
-    uefi_boot uefi$g $g
+    uefi_boot uefi$g "$WORK/exit.txt" $g
     check_selftest uefi$g
     if grep -q "kenix: booted by the UEFI loader; reserved [0-9]* firmware ranges" "$WORK/uefi$g.out" &&
        grep -q "GICv$g" "$WORK/uefi$g.out"; then

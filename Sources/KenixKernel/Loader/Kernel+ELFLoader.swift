@@ -14,8 +14,7 @@ enum SpawnError: Error, Equatable {
 
 extension Kernel {
     /// Builds the address space of `file` (whose bytes are `bytes`).
-    func loadImage(_ file: ELFFile, bytes: ByteReader, asid: ASID,
-                   frames: inout FrameAllocator) -> Result<AddressSpace, SpawnError> {
+    mutating func loadImage(_ file: ELFFile, bytes: ByteReader, asid: ASID) -> Result<AddressSpace, SpawnError> {
         guard let space = AddressSpace.create(asid: asid, frames: &frames, memory: hal.memory) else {
             return .failure(.outOfMemory)
         }
@@ -24,7 +23,7 @@ extension Kernel {
             var page = seg.firstPage
             while page < seg.pageEnd {
                 guard let frame = mapFreshPage(page, in: space, writable: seg.writable,
-                                               executable: seg.executable, frames: &frames) else {
+                                               executable: seg.executable) else {
                     space.destroy(frames: &frames, memory: hal.memory)
                     return .failure(.outOfMemory)
                 }
@@ -34,7 +33,7 @@ extension Kernel {
         }
         var page = UserLayout.stackTop - UserLayout.stackSize
         while page < UserLayout.stackTop {
-            guard mapFreshPage(page, in: space, writable: true, executable: false, frames: &frames) != nil else {
+            guard mapFreshPage(page, in: space, writable: true, executable: false) != nil else {
                 space.destroy(frames: &frames, memory: hal.memory)
                 return .failure(.outOfMemory)
             }
@@ -45,8 +44,8 @@ extension Kernel {
 
     /// Maps a zeroed frame owned by `space` at `page`; nil when out of memory
     /// (nothing is left allocated for this page then).
-    private func mapFreshPage(_ page: UInt64, in space: AddressSpace, writable: Bool, executable: Bool,
-                              frames: inout FrameAllocator) -> PhysAddr? {
+    private mutating func mapFreshPage(_ page: UInt64, in space: AddressSpace, writable: Bool,
+                                       executable: Bool) -> PhysAddr? {
         guard let frame = frames.allocate(zeroing: hal.memory) else { return nil }
         if case .failure = space.map(VirtAddr(page), to: frame, writable: writable, executable: executable,
                                      owned: true, frames: &frames, memory: hal.memory) {
@@ -57,7 +56,7 @@ extension Kernel {
     }
 
     /// Copies the part of the segment's file bytes that falls in `page`.
-    private func copySegmentBytes(_ seg: ELFSegment, page: UInt64, bytes: ByteReader, into frame: PhysAddr) {
+    private mutating func copySegmentBytes(_ seg: ELFSegment, page: UInt64, bytes: ByteReader, into frame: PhysAddr) {
         let fileStart = seg.virtualAddress
         let fileEnd = seg.virtualAddress + seg.fileSize
         let from = max(page, fileStart)

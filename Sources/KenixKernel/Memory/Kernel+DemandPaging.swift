@@ -53,7 +53,7 @@ extension Kernel {
         }
     }
 
-    private func kind(of access: MemoryAccess) -> MemoryAccessKind {
+    private mutating func kind(of access: MemoryAccess) -> MemoryAccessKind {
         switch access {
         case .read: return .read
         case .write: return .write

@@ -7,13 +7,13 @@ import KenixABI
 extension Kernel {
     private static var page: UInt64 { PageGeometry.pageSize }
 
-    private func roundUp(_ x: UInt64) -> UInt64? {
+    private mutating func roundUp(_ x: UInt64) -> UInt64? {
         let (sum, overflow) = x.addingReportingOverflow(Self.page - 1)
         return overflow ? nil : sum & ~(Self.page - 1)
     }
 
     /// Page-aligned [address, address + length) inside [low, high), or nil.
-    private func range(_ address: UInt64, _ length: UInt64, in low: UInt64, _ high: UInt64) -> (UInt64, UInt64)? {
+    private mutating func range(_ address: UInt64, _ length: UInt64, in low: UInt64, _ high: UInt64) -> (UInt64, UInt64)? {
         guard address & (Self.page - 1) == 0, length > 0, let size = roundUp(length) else { return nil }
         let (end, overflow) = address.addingReportingOverflow(size)
         guard !overflow, address >= low, end <= high else { return nil }

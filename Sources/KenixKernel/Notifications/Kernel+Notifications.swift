@@ -15,7 +15,7 @@ extension Kernel {
     }
 
     /// The object `id` if task `slot` holds it.
-    private func heldNotification(_ slot: Int, _ id: UInt64) -> Result<Int, SyscallError> {
+    private mutating func heldNotification(_ slot: Int, _ id: UInt64) -> Result<Int, SyscallError> {
         guard let i = notifications.index(of: id) else { return .failure(.invalidArgument) }
         guard notifications[i].holders & (1 << UInt64(slot)) != 0 else { return .failure(.notPermitted) }
         return .success(i)
@@ -64,7 +64,7 @@ extension Kernel {
     }
 
     /// The bound notification of `slot` with pending bits, if any.
-    func pendingBoundNotification(_ slot: Int) -> Int? {
+    mutating func pendingBoundNotification(_ slot: Int) -> Int? {
         let id = tasks[slot].pointee.boundNotification
         guard id != 0, let i = notifications.index(of: id), notifications[i].bits != 0 else { return nil }
         return i
@@ -139,14 +139,14 @@ extension Kernel {
         signal(i, 1 << interruptRoutes[r].bit)
     }
 
-    private func route(for irq: IRQ) -> Int? {
+    private mutating func route(for irq: IRQ) -> Int? {
         for r in 0..<interruptRoutes.count where interruptRoutes[r].owner >= 0 && interruptRoutes[r].irq == irq.number {
             return r
         }
         return nil
     }
 
-    private func firstFreeRoute() -> Int? {
+    private mutating func firstFreeRoute() -> Int? {
         for r in 0..<interruptRoutes.count where interruptRoutes[r].owner < 0 { return r }
         return nil
     }

@@ -34,10 +34,10 @@ struct KernelLog<U: UART> {
 }
 
 extension Kernel {
-    var log: KernelLog<H.Serial> { KernelLog(uart: hal.uart) }
+    var log: KernelLog<H.Serial> { mutating get { KernelLog(uart: hal.uart) } }
 
     /// "task 7 (name)"
-    func logTask(_ slot: Int) {
+    mutating func logTask(_ slot: Int) {
         let t = tasks[slot]
         log.put("task ")
         log.put(decimal: t.pointee.id.raw)

@@ -1,0 +1,140 @@
+# mk/kernel.mk: the AArch64 kernel image for QEMU virt (and later hardware).
+#   make kernel                      build/kenix.elf (symbols) and build/kenix.img (Linux arm64 Image)
+#   make run-kernel [GIC=2|3] [MEM=512M]   boot it with -kernel and build/initrd.cpio (interactive;
+#                                    Ctrl-A x quits QEMU; `exit` in the shell ends init and powers off)
+#   make run [GIC=2|3] [MEM=512M]    boot through UEFI firmware (AAVMF) from a FAT ESP holding
+#                                    EFI/BOOT/BOOTAA64.EFI (Sources/HALAArch64/uefi), kenix.img, initrd.cpio
+#   make fetch-ovmf                  make sure the UEFI firmware is installed (Debian qemu-efi-aarch64)
+#   make test-qemu                   Tests/QEMU/boot.sh: headless boots, -kernel and UEFI, GICv2 and GICv3
+#   make bench-qemu                  Tests/QEMU/bench.sh: instructions per IPC round trip under -icount
+# The kernel core (HAL, KenixABI, KenixKernel) is the Embedded build from
+# mk/embedded.mk; Sources/HALAArch64 adds the Swift backend, the boot and
+# vector assembly and a small C runtime (memset/memcpy/heap).
+KERNEL_DIR := $(BUILD)/kernel
+KERNEL_ELF := $(BUILD)/kenix.elf
+KERNEL_IMG := $(BUILD)/kenix.img
+QEMU_AARCH64 ?= qemu-system-aarch64
+GIC ?= 3
+MEM ?= 512M
+
+HALA64_SWIFT := $(sort $(wildcard Sources/HALAArch64/*.swift))
+HALA64_ASM := $(sort $(wildcard Sources/HALAArch64/*.S))
+HALA64_C := $(sort $(wildcard Sources/HALAArch64/*.c))
+HALA64_LDS := Sources/HALAArch64/linker.ld
+HALA64_OBJS := $(KERNEL_DIR)/HALAArch64.o \
+  $(HALA64_ASM:Sources/HALAArch64/%.S=$(KERNEL_DIR)/%.o) \
+  $(HALA64_C:Sources/HALAArch64/%.c=$(KERNEL_DIR)/%.o)
+K_CFLAGS := --target=aarch64-none-elf -O2 -Wall -ffreestanding -fno-builtin -fno-stack-protector \
+  -mgeneral-regs-only -fno-unwind-tables -fno-asynchronous-unwind-tables -ffunction-sections
+K_LDFLAGS := -T $(HALA64_LDS) -nostdlib -static --gc-sections -z max-page-size=4096 --build-id=none
+
+$(KERNEL_DIR)/HALAArch64.o: $(HALA64_SWIFT) $(EMBEDDED_DIR)/KenixKernel.o
+	@mkdir -p $(KERNEL_DIR)
+	@echo "  SWIFTC(embedded) HALAArch64"
+	@$(SWIFTC) $(EMBEDDED_FLAGS) -enable-experimental-feature Extern -Xfrontend -function-sections \
+	  -I $(EMBEDDED_DIR) -module-name HALAArch64 $(HALA64_SWIFT) -c -o $@
+
+$(KERNEL_DIR)/%.o: Sources/HALAArch64/%.S
+	@mkdir -p $(KERNEL_DIR)
+	@echo "  AS $*.S"
+	@$(CLANG) --target=aarch64-none-elf -c $< -o $@
+
+$(KERNEL_DIR)/%.o: Sources/HALAArch64/%.c
+	@mkdir -p $(KERNEL_DIR)
+	@echo "  CC $*.c"
+	@$(CLANG) $(K_CFLAGS) -c $< -o $@
+
+# Two link passes: the first with an empty symbol table, the second with the
+# table of the first (mkksyms.py). .ksyms comes after all code and data, so
+# the code addresses of both passes must agree; the rule checks it.
+K_LINK_INPUTS := $(HALA64_OBJS) $(EMBEDDED_DIR)/KenixKernel.o $(EMBEDDED_DIR)/KenixABI.o $(EMBEDDED_DIR)/HAL.o
+K_DEMANGLER := $(wildcard $(dir $(shell command -v swiftc))swift-demangle)
+SWIFT_DEMANGLE ?= $(if $(K_DEMANGLER),$(K_DEMANGLER) --simplified,cat)
+K_NM := $(firstword $(wildcard $(dir $(shell command -v swiftc))llvm-nm) llvm-nm)
+
+$(KERNEL_DIR)/ksyms0.o: Sources/HALAArch64/mkksyms.py
+	@mkdir -p $(KERNEL_DIR)
+	@python3 $< $(KERNEL_DIR)/ksyms0.S </dev/null
+	@$(CLANG) --target=aarch64-none-elf -c $(KERNEL_DIR)/ksyms0.S -o $@
+
+$(KERNEL_ELF): $(K_LINK_INPUTS) $(KERNEL_DIR)/ksyms0.o $(HALA64_LDS) Sources/HALAArch64/mkksyms.py
+	@echo "  LD $@ (pass 1)"
+	@$(LD) $(K_LDFLAGS) -o $(KERNEL_DIR)/kenix.pass1.elf $(K_LINK_INPUTS) $(KERNEL_DIR)/ksyms0.o
+	@echo "  KSYMS $(KERNEL_DIR)/ksyms.S"
+	@$(K_NM) -n --defined-only $(KERNEL_DIR)/kenix.pass1.elf | $(SWIFT_DEMANGLE) \
+	  | python3 Sources/HALAArch64/mkksyms.py $(KERNEL_DIR)/ksyms.S
+	@$(CLANG) --target=aarch64-none-elf -c $(KERNEL_DIR)/ksyms.S -o $(KERNEL_DIR)/ksyms.o
+	@echo "  LD $@ (pass 2)"
+	@$(LD) $(K_LDFLAGS) -o $@ $(K_LINK_INPUTS) $(KERNEL_DIR)/ksyms.o
+	@cmp -s <($(K_NM) -n --defined-only $(KERNEL_DIR)/kenix.pass1.elf | grep ' [tT] ') \
+	        <($(K_NM) -n --defined-only $@ | grep ' [tT] ') \
+	  || { echo "kernel.mk: code moved between link passes"; rm -f $@; exit 1; }
+
+$(KERNEL_IMG): $(KERNEL_ELF)
+	@echo "  OBJCOPY $@"
+	@$(OBJCOPY) -O binary $< $@
+
+# UEFI boot path: a small PE32+ loader (clang for aarch64-windows, lld-link)
+# and a FAT ESP directory that QEMU exposes with fat: (read-only).
+UEFI_DIR := $(BUILD)/uefi
+UEFI_LOADER := $(UEFI_DIR)/BOOTAA64.EFI
+ESP_DIR := $(BUILD)/esp
+LLD_LINK ?= $(firstword $(wildcard $(dir $(shell command -v swiftc))lld-link) lld-link)
+OVMF_CODE ?= $(firstword $(wildcard /usr/share/AAVMF/AAVMF_CODE.fd) /usr/share/AAVMF/AAVMF_CODE.fd)
+OVMF_VARS ?= $(firstword $(wildcard /usr/share/AAVMF/AAVMF_VARS.fd) /usr/share/AAVMF/AAVMF_VARS.fd)
+UEFI_CFLAGS := --target=aarch64-unknown-windows -O2 -Wall -ffreestanding -fno-builtin -fshort-wchar \
+  -fno-stack-protector -mno-stack-arg-probe
+UEFI_SRC := Sources/HALAArch64/uefi
+
+$(UEFI_DIR)/loader.o: $(UEFI_SRC)/loader.c $(UEFI_SRC)/efi.h $(UEFI_SRC)/handover.h
+	@mkdir -p $(UEFI_DIR)
+	@echo "  CC(uefi) loader.c"
+	@$(CLANG) $(UEFI_CFLAGS) -c $< -o $@
+
+$(UEFI_DIR)/handoff.o: $(UEFI_SRC)/handoff.S
+	@mkdir -p $(UEFI_DIR)
+	@echo "  AS(uefi) handoff.S"
+	@$(CLANG) --target=aarch64-unknown-windows -c $< -o $@
+
+$(UEFI_LOADER): $(UEFI_DIR)/loader.o $(UEFI_DIR)/handoff.o
+	@echo "  LINK(efi) $@"
+	@$(LLD_LINK) -subsystem:efi_application -entry:efi_main -nodefaultlib -out:$@ $^
+
+$(ESP_DIR)/kenix.img: $(UEFI_LOADER) $(KERNEL_IMG) $(INITRD)
+	@echo "  ESP $(ESP_DIR)"
+	@mkdir -p $(ESP_DIR)/EFI/BOOT
+	@cp $(UEFI_LOADER) $(ESP_DIR)/EFI/BOOT/BOOTAA64.EFI
+	@cp $(INITRD) $(ESP_DIR)/initrd.cpio
+	@cp $(KERNEL_IMG) $@
+
+.PHONY: kernel run-kernel test-qemu bench-qemu run esp fetch-ovmf
+esp: $(ESP_DIR)/kenix.img
+
+fetch-ovmf:
+	@if [ -f "$(OVMF_CODE)" ]; then echo "==> UEFI firmware present: $(OVMF_CODE)"; \
+	elif [ "$$(id -u)" = 0 ]; then echo "==> installing qemu-efi-aarch64"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qemu-efi-aarch64; \
+	else echo "UEFI firmware missing: sudo apt-get install -y qemu-efi-aarch64"; exit 1; fi
+
+run: kernel userland esp fetch-ovmf
+	@cp $(OVMF_VARS) $(UEFI_DIR)/vars.fd
+	@echo "==> qemu-system-aarch64 -M virt,gic-version=$(GIC),acpi=off -m $(MEM) (UEFI: $(OVMF_CODE), ESP $(ESP_DIR))"
+	@$(QEMU_AARCH64) -M virt,gic-version=$(GIC),acpi=off -cpu cortex-a72 -m $(MEM) -nographic -net none \
+	  -drive if=pflash,format=raw,readonly=on,file=$(OVMF_CODE) \
+	  -drive if=pflash,format=raw,file=$(UEFI_DIR)/vars.fd \
+	  -drive if=none,id=esp,format=raw,readonly=on,file=fat:$(ESP_DIR) -device virtio-blk-device,drive=esp
+
+kernel: $(KERNEL_IMG)
+	@echo "==> $(KERNEL_IMG): $$(stat -c %s $(KERNEL_IMG)) bytes (symbols in $(KERNEL_ELF))"
+
+run-kernel: kernel userland
+	@echo "==> qemu-system-aarch64 -M virt,gic-version=$(GIC) -m $(MEM) -kernel $(KERNEL_IMG) -initrd $(INITRD)"
+	@$(QEMU_AARCH64) -M virt,gic-version=$(GIC) -cpu cortex-a72 -m $(MEM) -nographic \
+	  -kernel $(KERNEL_IMG) -initrd $(INITRD)
+
+test-qemu: kernel userland esp
+	@QEMU=$(QEMU_AARCH64) KERNEL=$(KERNEL_IMG) INITRD=$(INITRD) ESP=$(ESP_DIR) \
+	  OVMF_CODE=$(OVMF_CODE) OVMF_VARS=$(OVMF_VARS) bash Tests/QEMU/boot.sh
+
+bench-qemu: kernel userland
+	@QEMU=$(QEMU_AARCH64) KERNEL=$(KERNEL_IMG) INITRD=$(INITRD) bash Tests/QEMU/bench.sh
