@@ -119,7 +119,7 @@ fetch-ovmf:
 run: kernel userland esp fetch-ovmf
 	@cp $(OVMF_VARS) $(UEFI_DIR)/vars.fd
 	@echo "==> qemu-system-aarch64 -M virt,gic-version=$(GIC),acpi=off -m $(MEM) (UEFI: $(OVMF_CODE), ESP $(ESP_DIR))"
-	@$(QEMU_AARCH64) -M virt,gic-version=$(GIC),acpi=off -cpu cortex-a72 -m $(MEM) -nographic -net none \
+	@$(QEMU_INPUT) $(QEMU_AARCH64) -M virt,gic-version=$(GIC),acpi=off -cpu cortex-a72 -m $(MEM) -nographic -net none \
 	  -drive if=pflash,format=raw,readonly=on,file=$(OVMF_CODE) \
 	  -drive if=pflash,format=raw,file=$(UEFI_DIR)/vars.fd \
 	  -drive if=none,id=esp,format=raw,readonly=on,file=fat:$(ESP_DIR) -device virtio-blk-device,drive=esp
@@ -127,9 +127,13 @@ run: kernel userland esp fetch-ovmf
 kernel: $(KERNEL_IMG)
 	@echo "==> $(KERNEL_IMG): $$(stat -c %s $(KERNEL_IMG)) bytes (symbols in $(KERNEL_ELF))"
 
+# A terminal types into QEMU directly; piped input is typed a line per shell
+# prompt and ends with Ctrl-D, so a piped script ends the run by itself.
+QEMU_INPUT = $(if $(filter 0,$(shell [ -t 0 ]; echo $$?)),,python3 Tests/QEMU/typist.py --eot /dev/stdin 0)
+
 run-kernel: kernel userland
 	@echo "==> qemu-system-aarch64 -M virt,gic-version=$(GIC) -m $(MEM) -kernel $(KERNEL_IMG) -initrd $(INITRD)"
-	@$(QEMU_AARCH64) -M virt,gic-version=$(GIC) -cpu cortex-a72 -m $(MEM) -nographic \
+	@$(QEMU_INPUT) $(QEMU_AARCH64) -M virt,gic-version=$(GIC) -cpu cortex-a72 -m $(MEM) -nographic \
 	  -kernel $(KERNEL_IMG) -initrd $(INITRD)
 
 test-qemu: kernel userland esp

@@ -52,5 +52,6 @@ echo "  round trip, 4 words, ipc.h stubs:        $(per_round_trip 0) instruction
 echo "  round trip, 4 words, registers only:     $(per_round_trip $((1 << 62))) instructions"
 echo "  null syscall (getpid):                   $(per_unit sysbench 0 1) instructions"
 echo "  yield that switches tasks:               $(per_unit sysbench $((1 << 60)) 2) instructions"
+echo "  notification signal -> wait hand-over:   $(per_unit notifybench 0 2) instructions"
 echo "  reset to init's exit (self-test, shell exit):        $(( $1 * (1000000000 / $2) )) ns of virtual time (instructions plus the idle time of the sleep test)"
 echo "  $(echo "$selftest" | grep -m1 '^kenix: kernel ready')"

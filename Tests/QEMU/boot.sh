@@ -115,6 +115,15 @@ if bash "$HERE/../System/check-shell.sh" "$WORK/shell.out" >"$WORK/shell.checks"
   pass "shell: Tests/System/check-shell.sh (the checks kenix-sim passes)"
 else fail "shell: Tests/System/check-shell.sh" "$WORK/shell.checks"; sed 's/^/       | /' "$WORK/shell.out" | tail -40; fi
 
+echo "==> the end of piped input ends the run (as \`printf ... | make run-kernel\` does)"
+printf 'echo piped\n' >"$WORK/piped.txt"
+timeout "$TIMEOUT" python3 "$HERE/typist.py" --eot "$WORK/piped.txt" "$TIMEOUT" "$QEMU" -M virt,gic-version=3 \
+  -cpu cortex-a72 -m 256M -nographic -no-reboot -monitor none -serial stdio -kernel "$KERNEL" -initrd "$INITRD" \
+  >"$WORK/piped.log" 2>&1; rc=$?
+if [ $rc = 0 ] && grep -qx "piped" <(tr -d '\r' <"$WORK/piped.log") && grep -q "powering off" "$WORK/piped.log"; then
+  pass "piped input: Ctrl-D at the end exits the shell, init and QEMU"
+else fail "piped input (rc $rc)" "$WORK/piped.log"; fi
+
 echo "==> 5 GB of RAM (linear map beyond 4 GB), GICv2"
 boot bigmem "$WORK/exit.txt" virt,gic-version=2 5G -initrd "$INITRD"
 check_selftest bigmem

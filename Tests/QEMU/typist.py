@@ -5,18 +5,26 @@ Runs COMMAND (QEMU with -serial stdio), copies everything it prints to
 stdout, and sends the next line of INPUT only when the console shows the
 shell prompt ("ksh> "), so the echo and the output interleave as they do in
 kenix-sim (which hands input to the console when the shell asks for it).
-After the last line it sends nothing more; the shell's `exit` (or Ctrl-D)
-ends the run. Exits with QEMU's status, or 124 after TIMEOUT seconds.
-Usage: typist.py INPUT TIMEOUT COMMAND...
+After the last line it sends nothing more, unless --eot is given: then it
+sends Ctrl-D at the next prompt, as a terminal does at the end of input, so
+the shell exits, init exits and the machine powers off. Exits with QEMU's
+status, or 124 after TIMEOUT seconds (0: no limit).
+Usage: typist.py [--eot] INPUT TIMEOUT COMMAND...
 """
 import os, select, subprocess, sys, time
 
 def main():
-    lines = open(sys.argv[1], "rb").read().splitlines(keepends=True)
-    timeout = float(sys.argv[2])
-    proc = subprocess.Popen(sys.argv[3:], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+    args = sys.argv[1:]
+    eot = args[:1] == ["--eot"]
+    if eot:
+        args = args[1:]
+    lines = open(args[0], "rb").read().splitlines(keepends=True)
+    if eot:
+        lines.append(b"\x04")
+    timeout = float(args[1])
+    proc = subprocess.Popen(args[2:], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + timeout if timeout > 0 else float("inf")
     tail = b""
     out = sys.stdout.buffer
     fd = proc.stdout.fileno()

@@ -2,7 +2,10 @@
 // ids (id = index + capacity × generation; index 0 is never used, so no id
 // is 0). Freeing an entry bumps its generation, so an old id is rejected
 // instead of reaching the entry's next occupant. Shared-memory objects and
-// notifications live in one each.
+// notifications live in one each. The entries are allocated once, at boot,
+// outside the Kernel value: the table itself is a pointer, so passing it to
+// a method copies eight bytes, not the table (the Embedded build copied a
+// 1.5 KB inline table on every lookup).
 
 protocol TableEntry {
     /// 0 marks a free entry.
@@ -13,7 +16,12 @@ protocol TableEntry {
 
 struct ObjectTable<Entry: TableEntry> {
     static var capacity: Int { 32 }
-    private var entries = InlineArray<32, Entry>(repeating: Entry())
+    private let entries: UnsafeMutablePointer<Entry>
+
+    init() {
+        entries = .allocate(capacity: Self.capacity)
+        entries.initialize(repeating: Entry(), count: Self.capacity)
+    }
 
     /// The index of live object `id`, or nil for a stale or unknown id.
     func index(of id: UInt64) -> Int? {
@@ -24,7 +32,7 @@ struct ObjectTable<Entry: TableEntry> {
 
     subscript(i: Int) -> Entry {
         get { entries[i] }
-        set { entries[i] = newValue }
+        nonmutating set { entries[i] = newValue }
     }
 
     /// Stores `entry` in a free slot under a fresh id; nil when the table is full.
