@@ -4,8 +4,13 @@
 # Usage: [QEMU=qemu-system-aarch64] write-benchmarks.sh BENCH INITRD KERNEL_IMAGE OUT
 set -euo pipefail
 bench=$1 initrd=$2 kernel=$3 out=$4
-cmd="$bench --initrd $initrd --repeats 5"
+# One CPU for everything: kenix-sim is single-threaded, and a pipe ping-pong
+# whose two processes land on different cores measures cross-core wake-ups
+# (seen: 5 to 40 us on this kind of machine), not the pipe.
+pin=$(command -v taskset >/dev/null && echo "taskset -c 0" || true)
+cmd="$pin $bench --initrd $initrd --repeats 5"
 results=$($cmd)
+cmd=${cmd# }
 qemu_cmd="QEMU=${QEMU:-qemu-system-aarch64} KERNEL=$kernel INITRD=$initrd bash Tests/QEMU/bench.sh"
 qemu_results=$(QEMU=${QEMU:-qemu-system-aarch64} KERNEL=$kernel INITRD=$initrd bash Tests/QEMU/bench.sh)
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')

@@ -65,8 +65,8 @@ struct KenixBench: ParsableCommand {
         print("| UART receive interrupt → user-space handler woken, drained, acked | \(fmt(interrupt)) |")
         print("")
         print("- Kenix round trips per host second: \(Int(1e9 / ipc))")
-        print("- round trip / two bare svc trips (raw engine): \(fmt2(ipc / (2 * raw)))× (target ≤ 3×)")
-        print("- round trip / two svc trips through enterUser: \(fmt2(ipc / (2 * hal)))×")
+        print("- round trip / two svc trips through enterUser: \(fmt2(ipc / (2 * hal)))× (target ≤ 3×)")
+        print("- round trip / two raw engine traps (PC only, no registers moved): \(fmt2(ipc / (2 * raw)))×")
         print("- Linux pipe round trip / Kenix round trip: \(fmt2(pipe / ipc))× (target > 1×: Kenix faster)")
         print("- through ipc.h: \(Int(1e9 / ipcStubs)) round trips per second, \(fmt2(ipcStubs / (2 * hal)))× two "
               + "enterUser trips, \(fmt2(pipe / ipcStubs))× faster than the pipe")

@@ -53,5 +53,7 @@ echo "  round trip, 4 words, registers only:     $(per_round_trip $((1 << 62))) 
 echo "  null syscall (getpid):                   $(per_unit sysbench 0 1) instructions"
 echo "  yield that switches tasks:               $(per_unit sysbench $((1 << 60)) 2) instructions"
 echo "  notification signal -> wait hand-over:   $(per_unit notifybench 0 2) instructions"
+wake=$(run "kenix.init=timerbench kenix.arg=2000" | sed -n 's/^timerbench: wake latency \([0-9]*\) ns$/\1/p')
+echo "  timer interrupt -> sleeping task runs:   ${wake:-?} instructions (mean over 2000 wake-ups)"
 echo "  reset to init's exit (self-test, shell exit):        $(( $1 * (1000000000 / $2) )) ns of virtual time (instructions plus the idle time of the sleep test)"
 echo "  $(echo "$selftest" | grep -m1 '^kenix: kernel ready')"
