@@ -5,6 +5,7 @@
 // kernel routes to the UART's owner and masks at the GIC until it acks.
 // Reading UARTDR until RXFE clears the interrupt. QEMU needs no baud setup.
 import HAL
+import KenixKernel
 
 struct PL011: UART {
     let base: UInt64      // kernel virtual address
@@ -39,34 +40,12 @@ nonisolated(unsafe) var consoleUART = PL011(base: kva(0x0900_0000), irq: IRQ(33)
 @_cdecl("kenix_console_putc")
 func kenixConsolePutc(_ c: UInt8) { consoleUART.write(c) }
 
+/// Boot and panic output, formatted by the kernel core's KernelLog.
 enum Console {
-    static func put(_ s: StaticString) {
-        let p = s.utf8Start
-        for i in 0..<s.utf8CodeUnitCount { consoleUART.write(p[i]) }
-    }
-    static func put(hex value: UInt64) {
-        put("0x")
-        for shift in stride(from: 60, through: 0, by: -4) {
-            let n = UInt8((value >> UInt64(shift)) & 0xF)
-            consoleUART.write(n < 10 ? n + 0x30 : n - 10 + 0x61)
-        }
-    }
+    static var log: KernelLog<PL011> { KernelLog(uart: consoleUART) }
+    static func put(_ s: StaticString) { log.put(s) }
+    static func put(hex value: UInt64) { log.put(paddedHex: value) }
     /// Hex without leading zeros.
-    static func put(shortHex value: UInt64) {
-        put("0x")
-        var started = false
-        for shift in stride(from: 60, through: 0, by: -4) {
-            let n = UInt8((value >> UInt64(shift)) & 0xF)
-            if n != 0 || started || shift == 0 {
-                started = true
-                consoleUART.write(n < 10 ? n + 0x30 : n - 10 + 0x61)
-            }
-        }
-    }
-    static func put(decimal value: UInt64) {
-        var digits = InlineArray<20, UInt8>(repeating: 0)
-        var n = value, count = 0
-        repeat { digits[count] = UInt8(n % 10) + 0x30; n /= 10; count += 1 } while n > 0
-        while count > 0 { count -= 1; consoleUART.write(digits[count]) }
-    }
+    static func put(shortHex value: UInt64) { log.put(hex: value) }
+    static func put(decimal value: UInt64) { log.put(decimal: value) }
 }

@@ -24,16 +24,6 @@ run() {  # run APPEND -> prints the serial log
 }
 ticks() { sed -n 's/^kenix: timing: .*kernel start to init exit \([0-9]*\) at \([0-9]*\) Hz$/\1 \2/p'; }
 
-per_round_trip() {  # per_round_trip FLAGS -> instructions per round trip
-  local flags=$1 long short
-  long=$(run "kenix.init=ipcbench kenix.arg=$((N | flags))" | ticks)
-  short=$(run "kenix.init=ipcbench kenix.arg=$((N / 10 | flags))" | ticks)
-  [ -n "$long" ] && [ -n "$short" ] || { echo "?"; return; }
-  set -- $long; local tl=$1 f=$2
-  set -- $short; local ts=$1
-  echo "scale=1; ($tl - $ts) * (1000000000 / $f) / ($N - $N / 10)" | bc
-}
-
 per_unit() {  # per_unit PROGRAM FLAGS DIVISOR -> instructions per unit (N units in the long run)
   local program=$1 flags=$2 divisor=$3 long short
   long=$(run "kenix.init=$program kenix.arg=$((N | flags))" | ticks)
@@ -48,8 +38,8 @@ selftest=$(run "")
 reset_ticks=$(echo "$selftest" | sed -n 's/^kenix: timing: ticks from reset \([0-9]*\),.* at \([0-9]*\) Hz$/\1 \2/p')
 set -- ${reset_ticks:-0 62500000}
 echo "QEMU virt (cortex-a53, GICv3, -icount shift=0), $(basename "$KERNEL") $(stat -c %s "$KERNEL") bytes"
-echo "  round trip, 4 words, ipc.h stubs:        $(per_round_trip 0) instructions"
-echo "  round trip, 4 words, registers only:     $(per_round_trip $((1 << 62))) instructions"
+echo "  round trip, 4 words, ipc.h stubs:        $(per_unit ipcbench 0 1) instructions"
+echo "  round trip, 4 words, registers only:     $(per_unit ipcbench $((1 << 62)) 1) instructions"
 echo "  null syscall (getpid):                   $(per_unit sysbench 0 1) instructions"
 echo "  yield that switches tasks:               $(per_unit sysbench $((1 << 60)) 2) instructions"
 echo "  notification signal -> wait hand-over:   $(per_unit notifybench 0 2) instructions"

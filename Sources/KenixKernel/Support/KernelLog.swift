@@ -1,18 +1,21 @@
 // Kernel diagnostics written straight to the UART: StaticString pieces and
 // numbers, with no allocation and no string interpolation (Embedded-clean).
+// Public so a backend's early-boot and panic output formats the same way.
 import HAL
 
-struct KernelLog<U: UART> {
-    let uart: U
+public struct KernelLog<U: UART> {
+    public let uart: U
 
-    func put(_ s: StaticString) {
+    public init(uart: U) { self.uart = uart }
+
+    public func put(_ s: StaticString) {
         let p = s.utf8Start
         for i in 0..<s.utf8CodeUnitCount { uart.write(p[i]) }
     }
 
-    func put(bytes: UnsafeRawBufferPointer) { for b in bytes { uart.write(b) } }
+    public func put(bytes: UnsafeRawBufferPointer) { for b in bytes { uart.write(b) } }
 
-    func put(decimal value: UInt64) {
+    public func put(decimal value: UInt64) {
         var digits = InlineArray<20, UInt8>(repeating: 0)
         var n = value
         var count = 0
@@ -20,9 +23,15 @@ struct KernelLog<U: UART> {
         while count > 0 { count -= 1; uart.write(digits[count]) }
     }
 
-    func put(hex value: UInt64) {
+    /// 0x-prefixed lowercase hex without leading zeros.
+    public func put(hex value: UInt64) { put(hex: value, padded: false) }
+
+    /// 0x-prefixed lowercase hex, all 16 digits (register dumps).
+    public func put(paddedHex value: UInt64) { put(hex: value, padded: true) }
+
+    private func put(hex value: UInt64, padded: Bool) {
         put("0x")
-        var started = false
+        var started = padded
         for shift in stride(from: 60, through: 0, by: -4) {
             let nibble = UInt8((value >> UInt64(shift)) & 0xF)
             if nibble != 0 || started || shift == 0 {
