@@ -2,7 +2,9 @@
 // It checks demand-zero paging, munmap of part of a region, copy-on-write
 // fork (own writes only, chains of forks, shared mappings stay shared),
 // mprotect revocation, the OOM kill of a task that eats all RAM (the others
-// go on), and that the free-frame count returns to where it started. It
+// go on), a fault storm (eight children faulting at once under
+// preemption, each checking every byte it wrote), and that the free-frame
+// count returns to where it started. It
 // adapts to the RAM it finds: the OOM child simply touches pages until the
 // kernel stops it. Exit 0 = pass; on failure one line says what went wrong.
 
@@ -68,6 +70,49 @@ func protectionRevoked() throws(SyscallError) -> String? {
     return nil
 }
 
+/// Eight children take demand-zero and copy-on-write faults at the same
+/// time; each is preempted many times (1 ms slices) while it works.
+func faultStorm() throws(SyscallError) -> String? {
+    let shared = SharedWords(address: try Memory.map(length: 64 * page))
+    for p in 0..<64 { shared[Int(UInt64(p) * page / 8)] = 1000 + UInt64(p) }   // to be copied on write
+    var children: [TaskID] = []
+    for child in 0..<8 {
+        let id = try Kenix.fork()
+        if id == 0 {
+            let mine = SharedWords(address: (try? Memory.map(length: 64 * page)) ?? 0)
+            guard mine.base != 0 else { Kenix.exit(9) }
+            for round in 0..<4 {
+                for p in 0..<64 {
+                    let w = Int(UInt64(p) * page / 8)
+                    mine[w + round] = UInt64(child * 1_000_000 + p * 10 + round)
+                    shared[w + 1 + round] = UInt64(child)                    // a COW copy, once per page
+                    for _ in 0..<2_000 { _ = mine[w] }                       // work, so slices run out
+                }
+            }
+            for round in 0..<4 {
+                for p in 0..<64 {
+                    let w = Int(UInt64(p) * page / 8)
+                    guard mine[w + round] == UInt64(child * 1_000_000 + p * 10 + round),
+                          shared[w] == 1000 + UInt64(p), shared[w + 1 + round] == UInt64(child) else {
+                        Kenix.exit(10)
+                    }
+                }
+            }
+            Kenix.exit(0)
+        }
+        children.append(id)
+    }
+    for id in children {
+        let status = try Kenix.wait(id)
+        guard status == .exited(0) else { return "a child saw wrong memory (\(status.description))" }
+    }
+    for p in 0..<64 where shared[Int(UInt64(p) * page / 8) + 1] != 0 {
+        return "a child's write reached the parent's page \(p)"
+    }
+    try Memory.unmap(shared.base, length: 64 * page)
+    return nil
+}
+
 func outOfMemory() throws(SyscallError) -> String? {
     let status = try inChild {
         guard let base = try? Memory.map(length: 1 << 36) else { return 1 }   // far more than any RAM here
@@ -90,7 +135,7 @@ func main(_ arg: UInt64, _ parent: TaskID) -> Int64 {
     let start = Kenix.memoryFrames().free
     let checks: [(StaticString, () throws(SyscallError) -> String?)] = [
         ("demand paging", demandPaging), ("copy-on-write", copyOnWrite),
-        ("mprotect", protectionRevoked), ("out of memory", outOfMemory),
+        ("mprotect", protectionRevoked), ("fault storm", faultStorm), ("out of memory", outOfMemory),
     ]
     for (name, check) in checks {
         do throws(SyscallError) {
