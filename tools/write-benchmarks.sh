@@ -25,7 +25,7 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
   echo "- command: \`make bench\`, which runs \`$cmd\` (release build) and \`$qemu_cmd\`"
   echo "- QEMU: $(${QEMU:-qemu-system-aarch64} --version | head -1)"
   echo
-  echo "## IPC, notifications and interrupts in kenix-sim (issues 2 and 4)"
+  echo "## IPC, notifications, interrupts and page faults in kenix-sim (issues 2, 4 and 5)"
   echo
   echo "$results"
   echo
@@ -62,6 +62,12 @@ B the reverse), so one hand-over is a signal trap, a wait trap and a switch. The
 is one round of `irqbench`, which owns the UART and is fed one line per interrupt: the line
 arriving while the machine idles, the kernel masking it and signalling the driver's
 notification, the driver waking, draining the UART and acking the line.
+
+The fault rows come from `faultbench`: touching fresh anonymous pages (one demand-zero fault
+each), and a forked child rewriting pages its parent touched (one copy-on-write fault each,
+with its share of the fork's page-table copy). In kenix-sim most of a fault is the simulator
+handing Unicorn a new page (it rebuilds its memory map per region); on QEMU the figures are
+dominated by zeroing or copying the 4 KB.
 
 Which floor the 3× target is measured against: REFERENCE.md defines the bare trip as "an EL0
 `svc` round trip to the host, with a batch register read and write" (about 0.43 µs there).

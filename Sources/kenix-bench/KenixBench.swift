@@ -47,6 +47,12 @@ struct KenixBench: ParsableCommand {
         let notify = median(runs: repeats) {
             kenixNotificationLatency(initrd: image, short: rounds / 10, long: rounds) ?? { failed = true; return .infinity }()
         }
+        let zeroFault = median(runs: repeats) {
+            kenixDemandZeroFault(initrd: image, short: 256, long: 4096) ?? { failed = true; return .infinity }()
+        }
+        let cowFault = median(runs: repeats) {
+            kenixCopyOnWriteFault(initrd: image, short: 256, long: 4096) ?? { failed = true; return .infinity }()
+        }
         let interrupt = median(runs: repeats) {
             kenixInterruptToHandler(initrd: image, short: rounds / 100, long: rounds / 10) ?? { failed = true; return .infinity }()
         }
@@ -63,6 +69,8 @@ struct KenixBench: ParsableCommand {
         print("| Linux pipe ping-pong round trip, two processes, 40 bytes | \(fmt(pipe)) |")
         print("| notification signal → wait hand-over between two tasks | \(fmt(notify)) |")
         print("| UART receive interrupt → user-space handler woken, drained, acked | \(fmt(interrupt)) |")
+        print("| demand-zero page fault | \(fmt(zeroFault)) |")
+        print("| copy-on-write fault, with its share of the fork | \(fmt(cowFault)) |")
         print("")
         print("- Kenix round trips per host second: \(Int(1e9 / ipc))")
         print("- round trip / two svc trips through enterUser: \(fmt2(ipc / (2 * hal)))× (target ≤ 3×)")

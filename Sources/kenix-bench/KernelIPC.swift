@@ -37,6 +37,20 @@ func kenixNotificationLatency(initrd: [UInt8], short: UInt64, long: UInt64) -> D
         .map { $0 / 2 }
 }
 
+/// One demand-zero page fault (faultbench mode 0: touching fresh pages).
+func kenixDemandZeroFault(initrd: [UInt8], short: UInt64, long: UInt64) -> Double? {
+    perUnit(short: short, long: long) { timeBoot(initrd: initrd, program: "faultbench", arg: $0) }
+}
+
+/// One copy-on-write fault with its share of the fork (faultbench mode 1
+/// minus mode 0: the child rewriting pages its parent touched).
+func kenixCopyOnWriteFault(initrd: [UInt8], short: UInt64, long: UInt64) -> Double? {
+    guard let both = perUnit(short: short, long: long, { timeBoot(initrd: initrd, program: "faultbench",
+                                                                   arg: $0 | 1 << 60) }),
+          let zero = kenixDemandZeroFault(initrd: initrd, short: short, long: long) else { return nil }
+    return both - zero
+}
+
 /// One UART receive interrupt taken by a user-space handler (irqbench): the
 /// line arriving, the kernel masking it and signalling, the handler waking,
 /// draining the UART and acking, and the machine idling for the next line.

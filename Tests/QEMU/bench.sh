@@ -45,5 +45,10 @@ echo "  yield that switches tasks:               $(per_unit sysbench $((1 << 60)
 echo "  notification signal -> wait hand-over:   $(per_unit notifybench 0 2) instructions"
 wake=$(run "kenix.init=timerbench kenix.arg=2000" | sed -n 's/^timerbench: wake latency \([0-9]*\) ns$/\1/p')
 echo "  timer interrupt -> sleeping task runs:   ${wake:-?} instructions (mean over 2000 wake-ups)"
+faults=$(run "kenix.init=faultbench kenix.arg=$(( (1 << 60) | 4096 ))")
+zero=$(echo "$faults" | sed -n 's/^faultbench: demand-zero fault \([0-9]*\) ns$/\1/p')
+cow=$(echo "$faults" | sed -n 's/^faultbench: copy-on-write fault \([0-9]*\) ns$/\1/p')
+echo "  demand-zero page fault (zeroes 4 KB):    ${zero:-?} instructions (mean over 4096 pages)"
+echo "  copy-on-write fault (copies 4 KB):       ${cow:-?} instructions (mean over 4096 pages)"
 echo "  reset to init's exit (self-test, shell exit):        $(( $1 * (1000000000 / $2) )) ns of virtual time (instructions plus the idle time of the sleep test)"
 echo "  $(echo "$selftest" | grep -m1 '^kenix: kernel ready')"
