@@ -15,6 +15,12 @@ struct LinearMemory: PhysicalMemory {
     func pointer(to address: PhysAddr) -> UnsafeMutableRawPointer {
         UnsafeMutableRawPointer(bitPattern: UInt(kva(address.raw)))!
     }
+
+    /// Cores without coherent instruction caches (CTR_EL0.DIC/IDC clear) would
+    /// otherwise run stale code from a reused frame.
+    func synchronizeInstructions(at address: PhysAddr, length: Int) {
+        kenix_sync_icache(kva(address.raw), UInt64(length))
+    }
 }
 
 @inline(__always) func mmioRead32(_ va: UInt64) -> UInt32 {

@@ -135,3 +135,34 @@ FUNC kenix_read_id_aa64pfr0
 FUNC kenix_read_mpidr
     mrs     x0, mpidr_el1
     ret
+
+// Makes code the kernel wrote visible to instruction fetches (ARM ARM B2.4.4
+// "Concurrent modification and execution of instructions", D7.5.9 cache
+// maintenance): clean the data cache to the point of unification by line
+// (DC CVAU), DSB ISH, invalidate the instruction cache by line (IC IVAU),
+// DSB ISH, ISB. Line sizes come from CTR_EL0 (DminLine bits 19:16,
+// IminLine bits 3:0, log2 of words). x0 = kernel VA, x1 = length in bytes.
+FUNC kenix_sync_icache
+    mrs     x2, ctr_el0
+    mov     x4, #4
+    add     x5, x0, x1
+    ubfx    x3, x2, #16, #4
+    lsl     x3, x4, x3
+    sub     x6, x3, #1
+    bic     x7, x0, x6
+1:  dc      cvau, x7
+    add     x7, x7, x3
+    cmp     x7, x5
+    b.lo    1b
+    dsb     ish
+    and     x3, x2, #0xf
+    lsl     x3, x4, x3
+    sub     x6, x3, #1
+    bic     x7, x0, x6
+2:  ic      ivau, x7
+    add     x7, x7, x3
+    cmp     x7, x5
+    b.lo    2b
+    dsb     ish
+    isb
+    ret

@@ -28,6 +28,9 @@ extension Kernel {
                     return .failure(.outOfMemory)
                 }
                 copySegmentBytes(seg, page: page, bytes: bytes, into: frame)
+                if seg.executable {
+                    hal.memory.synchronizeInstructions(at: frame, length: Int(PageGeometry.pageSize))
+                }
                 page += PageGeometry.pageSize
             }
         }

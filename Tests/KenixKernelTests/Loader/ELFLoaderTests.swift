@@ -114,6 +114,17 @@ final class ELFLoaderTests: XCTestCase {
                        "kenix: killed task 1 (init): data abort (translation fault, level 3) on read at 0x7feffff8, pc 0x400000\n")
     }
 
+    func testCodeIsMadeVisibleToInstructionFetchesAndDataIsNot() throws {
+        let sys = try TestSystem([loaderProgram([.exit(0)])])
+        // Booting loaded init: exactly its one text page was synchronized, after the copy.
+        XCTAssertEqual(sys.machine.instructionSyncs.count, 1)
+        let text = try XCTUnwrap(sys.machine.instructionSyncs.first)
+        XCTAssertEqual(text.size, 4096)
+        XCTAssertEqual(sys.machine.pointer(to: text.base).load(as: UInt32.self), ProgramImage.textWord,
+                       "the synchronized frame holds the program's code")
+        XCTAssertEqual(sys.run(), .initExited(status: 0))
+    }
+
     func testTheTextPageIsExecutable() throws {
         let sys = try TestSystem([loaderProgram([.execute(.imm(UserLayout.imageBase + 0xFFC)), .exit(3)])])
         XCTAssertEqual(sys.run(), .initExited(status: 3))

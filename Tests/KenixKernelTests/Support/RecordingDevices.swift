@@ -21,4 +21,7 @@ struct RecordingTrace: TraceSink {
 struct SimulatedRAM: PhysicalMemory {
     let machine: SimMachine
     func pointer(to address: PhysAddr) -> UnsafeMutableRawPointer { machine.pointer(to: address) }
+    func synchronizeInstructions(at address: PhysAddr, length: Int) {
+        machine.instructionSyncs.append(PhysRange(base: address, size: UInt64(length)))
+    }
 }

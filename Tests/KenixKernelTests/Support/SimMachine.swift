@@ -63,6 +63,9 @@ final class SimMachine {
     var activations = 0
     var invalidations: [(asid: ASID, page: VirtAddr?)] = []
 
+    /// Ranges the kernel asked to make visible to instruction fetches.
+    var instructionSyncs: [PhysRange] = []
+
     // Devices and logs.
     var uartOutput: [UInt8] = []
     var uartInput: [UInt8] = []
