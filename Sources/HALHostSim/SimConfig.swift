@@ -18,8 +18,11 @@ public enum ConsoleSink {
 public struct SimConfig {
     /// Physical address of RAM (QEMU virt's RAM base).
     public var ramBase: UInt64 = 0x4000_0000
-    /// RAM size in bytes, a multiple of 4 KiB.
+    /// RAM size in bytes, a multiple of 4 KiB in [minimumRAM, maximumRAM].
     public var ramSize: UInt64 = 128 << 20
+    public static let minimumRAM: UInt64 = 1 << 20
+    /// The kernel's frame tables grow with RAM (3 bytes per 4 KiB frame).
+    public static let maximumRAM: UInt64 = 64 << 30
     /// The boot image (cpio newc). Copied to the top of RAM.
     public var initrd: [UInt8] = []
     /// Seeds the simulator's own nondeterminism (timer jitter).

@@ -48,7 +48,8 @@ public final class SimMachine {
     public static let frequency: UInt64 = 1_000_000_000
 
     public init(config: SimConfig) throws(SimError) {
-        guard config.ramSize >= 1 << 20, config.ramSize % 4096 == 0 else { throw .badRAMSize }
+        guard config.ramSize >= SimConfig.minimumRAM, config.ramSize <= SimConfig.maximumRAM,
+              config.ramSize % 4096 == 0 else { throw .badRAMSize }
         let initrdPages = (UInt64(config.initrd.count) + 4095) / 4096 * 4096
         guard initrdPages <= config.ramSize / 2 else { throw .initrdTooLarge }
         var file: HostTraceFile?

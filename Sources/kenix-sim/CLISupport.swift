@@ -90,7 +90,7 @@ func pad9(_ v: UInt64) -> String {
 
 func describe(_ error: SimError) -> String {
     switch error {
-    case .badRAMSize: return "RAM size must be a non-zero multiple of 4 KiB (--ram)"
+    case .badRAMSize: return "RAM size must be a multiple of 4 KiB from 1M to 64G (--ram)"
     case .initrdTooLarge: return "the initrd does not fit in simulated RAM (try a larger --ram)"
     case .hostMemory(let op, let e): return "host memory: \(op) failed (errno \(e))"
     case .unicorn(let op, let code): return "Unicorn: \(op) failed (error \(code))"

@@ -97,6 +97,9 @@ final class SimDeviceTests: XCTestCase {
         XCTAssertThrowsError(try SimMachine(config: SimConfig(ramSize: 12345))) {
             XCTAssertEqual($0 as? SimError, .badRAMSize)
         }
+        XCTAssertThrowsError(try SimMachine(config: SimConfig(ramSize: SimConfig.maximumRAM + 4096))) {
+            XCTAssertEqual($0 as? SimError, .badRAMSize, "beyond the limit the kernel's frame tables would be huge")
+        }
         XCTAssertThrowsError(try SimMachine(config: SimConfig(ramSize: 1 << 20, initrd: [UInt8](repeating: 0, count: 1 << 20)))) {
             XCTAssertEqual($0 as? SimError, .initrdTooLarge)
         }
