@@ -11,6 +11,7 @@ public protocol HAL {
     associatedtype Serial: UART
     associatedtype RAM: PhysicalMemory
     associatedtype Tracer: TraceSink
+    associatedtype Disk: BlockDevice = NoBlockDevice
 
     var cpu: Processor { get }
     var mmu: MemoryManagement { get }
@@ -20,4 +21,10 @@ public protocol HAL {
     var memory: RAM { get }
     var trace: Tracer { get }
     var boot: BootInfo { get }
+    /// The kernel's own disk (the swap area), if the platform has one.
+    var disk: Disk? { get }
+}
+
+extension HAL where Disk == NoBlockDevice {
+    public var disk: NoBlockDevice? { nil }
 }

@@ -16,6 +16,7 @@ public struct HostSimHAL: HAL {
     public let memory: SimRAM
     public let trace: SimTracer
     public var boot: BootInfo { machine.bootInfo }
+    public var disk: SimBlockDevice? { machine.disk == nil ? nil : SimBlockDevice(machine: machine) }
 
     public init(machine: SimMachine) {
         self.machine = machine

@@ -44,6 +44,8 @@ public struct SimConfig {
     public var inputDelay: UInt64 = 1_000_000
     /// A text trace, one line per event, when set.
     public var traceFile: String?
+    /// A disk for the kernel (the swap area), when set.
+    public var disk: SimDiskConfig?
 
     public init(ramSize: UInt64 = 128 << 20, initrd: [UInt8] = [], seed: UInt64 = 0,
                 maxTime: UInt64 = .max, console: ConsoleSink = .standardOutput) {
@@ -62,4 +64,5 @@ public enum SimError: Error, Equatable {
     case hostMemory(operation: String, errno: Int32)
     case unicorn(operation: String, code: UInt32)
     case traceFile(path: String)
+    case diskFile(path: String)
 }

@@ -2,7 +2,8 @@
 // acknowledge / end-of-interrupt protocol (see InterruptState for the rules).
 //
 // Lines: 27 = EL1 virtual timer (level, PPI), 33 = UART receive (level, SPI
-// 1); any other line is edge-triggered through `raise(_:)`.
+// 1), 48 = disk completion (level, SPI 16); any other line is edge-triggered
+// through `raise(_:)`.
 import HAL
 
 extension SimMachine {
@@ -12,9 +13,13 @@ extension SimMachine {
         switch n {
         case Self.timerIRQ.number: return timerAsserted
         case Self.uartIRQ.number: return uartInput.hasData
+        case SimDisk.irq.number: return diskAsserted
         default: return gic.latched.contains(n)
         }
     }
+
+    @inline(__always)
+    var diskAsserted: Bool { disk?.hasCompletion ?? false }
 
     @inline(__always)
     var timerAsserted: Bool {
@@ -28,6 +33,7 @@ extension SimMachine {
     var interruptPending: Bool {
         if timerAsserted && gic.canDeliver(Self.timerIRQ.number) { return true }
         if uartInput.hasData && gic.canDeliver(Self.uartIRQ.number) { return true }
+        if diskAsserted && gic.canDeliver(SimDisk.irq.number) { return true }
         if gic.latchedCount > 0 {
             return gic.latched.lowest(in: gic.enabled, excluding: gic.active) != nil
         }
@@ -46,6 +52,9 @@ extension SimMachine {
         }
         if uartInput.hasData, gic.canDeliver(Self.uartIRQ.number), best.map({ $0 > Self.uartIRQ.number }) ?? true {
             best = Self.uartIRQ.number
+        }
+        if diskAsserted, gic.canDeliver(SimDisk.irq.number), best.map({ $0 > SimDisk.irq.number }) ?? true {
+            best = SimDisk.irq.number
         }
         guard let n = best else { return nil }
         gic.active.insert(n)

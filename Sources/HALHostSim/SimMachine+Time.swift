@@ -2,7 +2,8 @@
 //
 // Time moves only here: `advance(by:)` after user instructions ran (one
 // instruction = one tick) and `jump(to:)` when the CPU idles until the next
-// event. Events are the timer deadline and scheduled UART input. Timer
+// event. Events are the timer deadline, scheduled UART input and the disk's
+// next finished request. Timer
 // deadlines get a seeded jitter of 0..<config.timerJitter ticks, the latency
 // real interrupt delivery adds, so seeds explore different interleavings.
 import HAL
@@ -20,6 +21,7 @@ extension SimMachine {
         var next: UInt64? = nil
         if let d = timerDeadline, d > now { next = d }
         if let t = uartInput.nextArrival, next == nil || t < next! { next = t }
+        if let t = disk?.nextFinish, next == nil || t < next! { next = t }
         return next
     }
 
@@ -29,6 +31,7 @@ extension SimMachine {
         var budget = config.sliceInstructions
         if let d = timerDeadline, d > now, d - now < budget { budget = d - now }
         if let t = uartInput.nextArrival, t > now, t - now < budget { budget = t - now }
+        if let t = disk?.nextFinish, t > now, t - now < budget { budget = t - now }
         if config.maxTime > now, config.maxTime - now < budget { budget = config.maxTime - now }
         return max(budget, 1)
     }
@@ -37,6 +40,7 @@ extension SimMachine {
     func advance(by ticks: UInt64) {
         now &+= ticks
         if let t = uartInput.nextArrival, t <= now { uartInput.deliver(upTo: now) }
+        if let disk, let t = disk.nextFinish, t <= now { disk.finish(upTo: now, machine: self) }
     }
 
     /// Idles to `time` (> now); sleeps the host as long in realtime mode.
@@ -44,6 +48,7 @@ extension SimMachine {
         if config.realtime { HostClock.sleep(nanoseconds: time - now) }
         now = time
         uartInput.deliver(upTo: now)
+        disk?.finish(upTo: now, machine: self)
         stats.idleJumps += 1
     }
 
@@ -54,6 +59,7 @@ extension SimMachine {
         if let d = timerDeadline, d > now, gic.canDeliver(Self.timerIRQ.number) { next = d }
         if let t = uartInput.nextArrival, gic.canDeliver(Self.uartIRQ.number),
            next == nil || t < next! { next = t }
+        if let t = disk?.nextFinish, gic.canDeliver(SimDisk.irq.number), next == nil || t < next! { next = t }
         return next
     }
 }

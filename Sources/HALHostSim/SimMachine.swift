@@ -28,6 +28,7 @@ public final class SimMachine {
     var uartInput = UARTInput()
     /// The end of `config.input` has been delivered.
     var inputEnded = false
+    let disk: SimDisk?
 
     // Trace (SimMachine+Trace).
     var hash = TraceHash()
@@ -57,6 +58,7 @@ public final class SimMachine {
             guard let f = HostTraceFile(path: path) else { throw .traceFile(path: path) }
             file = f
         }
+        disk = try config.disk.map { config throws(SimError) in try SimDisk(config: config) }
         var kept = config
         kept.initrd = [] // copied into RAM below; not kept twice
         self.config = kept

@@ -95,6 +95,7 @@ func describe(_ error: SimError) -> String {
     case .hostMemory(let op, let e): return "host memory: \(op) failed (errno \(e))"
     case .unicorn(let op, let code): return "Unicorn: \(op) failed (error \(code))"
     case .traceFile(let path): return "cannot open trace file '\(path)'"
+    case .diskFile(let path): return "cannot open or size disk file '\(path)'"
     }
 }
 
