@@ -26,14 +26,11 @@ extension Kernel {
     mutating func uartRead(_ slot: Int, address: UInt64, length: UInt64) -> Result<UInt64, SyscallError> {
         guard uartOwner == tasks[slot].pointee.id else { return .failure(.notPermitted) }
         guard length <= SyscallLimits.maxUARTWrite else { return .failure(.invalidArgument) }
-        // Validate the whole buffer first, so no byte is taken from the UART
-        // and then lost on a bad pointer.
-        if case .failure(let e) = withUserBytes(slot, address, length, access: .write, { _ in }) {
-            return .failure(e)
-        }
+        // withUserBytes checks the whole buffer before the first chunk, so no
+        // byte is taken from the UART and then lost on a bad pointer.
         var count: UInt64 = 0
         let uart = hal.uart
-        _ = withUserBytes(slot, address, length, access: .write) { chunk in
+        let copied = withUserBytes(slot, address, length, access: .write) { chunk in
             var i = 0
             while i < chunk.count, let b = uart.read() {
                 chunk[i] = b
@@ -41,7 +38,7 @@ extension Kernel {
             }
             count += UInt64(i)
         }
-        return .success(count)
+        return copied.map { count }
     }
 
     mutating func serviceRegister(_ slot: Int, key: UInt64) -> Result<UInt64, SyscallError> {

@@ -66,7 +66,10 @@ extension Kernel {
         let t = tasks[slot]
         log.put("kenix: killed ")
         logTask(slot)
-        if let fault {
+        if reason == .outOfMemory, let fault {
+            log.put(": out of memory at ")
+            log.put(hex: fault.address.raw)
+        } else if let fault {
             log.put(fault.access == .execute ? ": instruction abort (" : ": data abort (")
             switch fault.status {
             case .translation(let l): log.put("translation fault, level "); log.put(decimal: UInt64(l))

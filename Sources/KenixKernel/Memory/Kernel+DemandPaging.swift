@@ -21,7 +21,7 @@ extension Kernel {
             var outOfMemory = false
             if breakCopyOnWrite(slot, fault.address.raw, outOfMemory: &outOfMemory) { return true }
             if outOfMemory {
-                killForMemory(slot, at: fault.address.raw)
+                kill(slot, reason: .outOfMemory, fault: fault)
                 return true
             }
             return false
@@ -31,7 +31,7 @@ extension Kernel {
         case .mapped: return true
         case .refused: return false
         case .outOfMemory:
-            killForMemory(slot, at: fault.address.raw)
+            kill(slot, reason: .outOfMemory, fault: fault)
             return true
         }
     }
@@ -59,18 +59,5 @@ extension Kernel {
         case .write: return .write
         case .execute: return .execute
         }
-    }
-
-    /// RAM is exhausted for this task's demand: it alone is killed.
-    private mutating func killForMemory(_ slot: Int, at address: UInt64) {
-        log.put("kenix: killed ")
-        logTask(slot)
-        log.put(": out of memory at ")
-        log.put(hex: address)
-        log.put(", pc ")
-        log.put(hex: tasks[slot].pointee.context.pc)
-        log.put("\n")
-        hal.trace.record(TraceEvent(.taskFault, tasks[slot].pointee.id.raw, tasks[slot].pointee.context.pc, address))
-        endTask(slot, status: Int64(KillReason.outOfMemory.rawValue), killed: true)
     }
 }
