@@ -11,6 +11,8 @@ public enum TraceKind: UInt8, Sendable {
     case interrupt = 6      // a: irq number
     case taskSpawn = 7      // a: parent, b: child
     case idle = 8
+    case pageOut = 9        // a: task, b: page address, c: swap slot
+    case pageIn = 10        // a: task, b: page address, c: swap slot
 }
 
 public struct TraceEvent: Sendable {

@@ -65,6 +65,8 @@ extension SimMachine {
         case .interrupt: "irq n=\(e.a)"
         case .taskSpawn: "spawn parent=\(e.a) child=\(e.b)"
         case .idle: "idle"
+        case .pageOut: "page-out task=\(e.a) va=\(hex(e.b)) slot=\(e.c)"
+        case .pageIn: "page-in task=\(e.a) va=\(hex(e.b)) slot=\(e.c)"
         }
     }
 }

@@ -34,9 +34,16 @@ extension Kernel {
         ctx.pointee.context.x[4] = UInt64(littleEndian: words.1)
     }
 
-    /// `mem_info`: x0 = free frames, x1 = all frames the kernel manages.
+    /// `mem_info`: x0 = free frames, x1 = all frames the kernel manages,
+    /// x2 = swap slots (0 without swap), x3 = swap slots in use, x4 = pages
+    /// written to swap, x5 = pages read back (both since boot).
     mutating func memInfo(_ slot: Int) {
-        tasks[slot].pointee.context.x[0] = UInt64(frames.freeCount)
-        tasks[slot].pointee.context.x[1] = UInt64(frames.frameCount)
+        let ctx = tasks[slot]
+        ctx.pointee.context.x[0] = UInt64(frames.freeCount)
+        ctx.pointee.context.x[1] = UInt64(frames.frameCount)
+        ctx.pointee.context.x[2] = UInt64(swapSlots)
+        ctx.pointee.context.x[3] = UInt64(swapSlots - freeSwapSlots)
+        ctx.pointee.context.x[4] = pagesOut
+        ctx.pointee.context.x[5] = pagesIn
     }
 }

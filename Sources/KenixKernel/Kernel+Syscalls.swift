@@ -122,6 +122,16 @@ extension Kernel {
         case .kill:
             killSyscall(slot, target: a0)
         }
+        if ctx.pointee.restartSyscall { rewindSyscall(slot, firstArgument: a0) }
+    }
+
+    /// The syscall waits for a page from swap: when the task runs again it
+    /// executes the `svc` again, with its arguments as they were.
+    private mutating func rewindSyscall(_ slot: Int, firstArgument: UInt64) {
+        let t = tasks[slot]
+        t.pointee.restartSyscall = false
+        t.pointee.context.x[0] = firstArgument
+        t.pointee.context.pc -= 4
     }
 
     /// The running task gives up the CPU to its peers (to the back of its queue).

@@ -158,7 +158,7 @@ extension Kernel {
         releaseSharedMemory(of: slot)
         releaseNotifications(of: slot)
         if let space = t.pointee.space {
-            space.destroy(frames: &frames, memory: hal.memory)
+            space.destroy(frames: &frames, swap: &swap, memory: hal.memory)
             hal.mmu.invalidateAll(asid: space.asid)
             if activeASID == space.asid { activeASID = nil }
             t.pointee.space = nil

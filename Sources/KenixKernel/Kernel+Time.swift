@@ -102,7 +102,9 @@ extension Kernel {
     mutating func handleInterrupt() {
         while let irq = hal.interrupts.acknowledge() {
             hal.trace.record(TraceEvent(.interrupt, UInt64(irq.number)))
-            if irq == hal.timer.irq { timerTick() } else { deliverDeviceInterrupt(irq) }
+            if irq == hal.timer.irq { timerTick() }
+            else if irq == diskIRQ { diskInterrupt() }
+            else { deliverDeviceInterrupt(irq) }
             hal.interrupts.endOfInterrupt(irq)
         }
     }

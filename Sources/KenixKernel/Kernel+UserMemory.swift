@@ -2,8 +2,9 @@
 // task's own page tables, with the same rights check the MMU applies to EL0
 // (the kernel never trusts a user address). A page not present yet but
 // inside one of the task's regions is paged in, as a fault by the task would
-// be. A pointer that is unmapped, or mapped without the needed right, fails
-// the syscall with `badAddress`.
+// be; one swapped out makes the syscall wait for it and start again. A
+// pointer that is unmapped, or mapped without the needed right, fails the
+// syscall with `badAddress`.
 import HAL
 import KenixABI
 
@@ -17,23 +18,37 @@ extension Kernel {
         let (end, overflow) = va.addingReportingOverflow(length)
         guard !overflow, end <= UserLayout.userLimit else { return .failure(.badAddress) }
         // Validate every page first, so a failure leaves nothing half done.
+        // The pager evicts nothing until the syscall is over (it only starts
+        // page-outs between traps, or when this syscall must wait anyway).
         var page = va & ~(PageGeometry.pageSize - 1)
         while page < end {
+            let resolution: PageResolution
             switch TranslationWalk.translate(VirtAddr(page), root: space.root, memory: hal.memory) {
             case .failure:
-                switch pageIn(slot, page, access == .read ? .read : .write) {
-                case .mapped: break
-                case .refused: return .failure(.badAddress)
-                case .outOfMemory: return .failure(.outOfMemory)
-                }
+                resolution = pageIn(slot, page, access == .read ? .read : .write)
             case .success(let t):
-                guard t.descriptor.userFault(for: access, level: t.level) != nil else { break }
+                if !t.descriptor.accessed {      // the kernel's touch counts as an access
+                    markAccessed(slot, page)
+                    continue
+                }
+                guard t.descriptor.userFault(for: access, level: t.level) != nil else {
+                    page += PageGeometry.pageSize
+                    continue
+                }
                 // A write into a copy-on-write page copies it first, as the task's own write would.
-                var outOfMemory = false
-                if access == .write, breakCopyOnWrite(slot, page, outOfMemory: &outOfMemory) { break }
-                return .failure(outOfMemory ? .outOfMemory : .badAddress)
+                resolution = access == .write ? breakCopyOnWrite(slot, page) : .refused
             }
-            page += PageGeometry.pageSize
+            switch resolution {
+            case .resolved: page += PageGeometry.pageSize
+            case .refused: return .failure(.badAddress)
+            case .outOfMemory: return .failure(.outOfMemory)
+            case .mustWait:
+                // The page comes from the disk: the task sleeps, and its
+                // syscall starts again from the top when it wakes.
+                block(slot, .paging)
+                tasks[slot].pointee.restartSyscall = true
+                return .failure(.wouldBlock)
+            }
         }
         var cursor = va
         while cursor < end {

@@ -68,6 +68,20 @@ public struct Kernel<H: HAL> {
     /// IPC operations the fast path completed (statistics; tests check it is used).
     public internal(set) var ipcFastPathCount: UInt64 = 0
 
+    // The pager (Memory/Kernel+Pager): the swap area's slots when the
+    // platform has a disk, the disk requests in flight, the watermarks and
+    // the clock hand (task slot, next address).
+    var swap: SwapSpace?
+    var transfers: PageTransfers
+    let pager: PagerPolicy
+    var clockHand = (slot: 1, address: UInt64(0))
+    /// Free frames fell below the low watermark during the last trap.
+    var reclaimPending = false
+    let diskIRQ: IRQ?
+    /// Pages written to swap and read back (statistics).
+    public internal(set) var pagesOut: UInt64 = 0
+    public internal(set) var pagesIn: UInt64 = 0
+
     public init(hal: H, config: KernelConfig = KernelConfig()) throws(BootError) {
         self.hal = hal
         self.config = config
@@ -76,6 +90,11 @@ public struct Kernel<H: HAL> {
         reserved.append(boot.initrd)
         frames = FrameAllocator(ram: boot.ram, reserved: reserved)
         tasks = TaskTable()
+        pager = PagerPolicy(frameCount: frames.frameCount)
+        let disk = hal.disk
+        swap = disk.flatMap { SwapSpace(sectorCount: $0.sectorCount, sectorSize: $0.sectorSize) }
+        diskIRQ = swap == nil ? nil : disk?.irq
+        transfers = PageTransfers(capacity: swap == nil ? 0 : min(32, disk?.queueDepth ?? 0))
         guard boot.initrd.size > 0 else { throw .noInitrd }
         let image = UnsafeRawBufferPointer(start: hal.memory.pointer(to: boot.initrd.base),
                                            count: Int(boot.initrd.size))
@@ -91,6 +110,7 @@ public struct Kernel<H: HAL> {
         case .failure(.outOfMemory), .failure(.tableFull): throw .outOfMemory
         }
         hal.interrupts.enable(hal.timer.irq)
+        if let diskIRQ { hal.interrupts.enable(diskIRQ) }
     }
 
     /// Runs tasks until init ends, a deadlock, or a halt.
@@ -116,6 +136,7 @@ public struct Kernel<H: HAL> {
             let trap = hal.cpu.enterUser(&task.pointee.context)
             if trap == .halt { return .halted }
             handle(trap, from: slot)
+            if reclaimPending { reclaimIfPending() }
         }
     }
 
@@ -128,6 +149,9 @@ public struct Kernel<H: HAL> {
     public func state(of id: TaskID) -> TaskState? { tasks.slot(of: id).map { tasks[$0].pointee.state } }
     public func priority(of id: TaskID) -> UInt8? { tasks.slot(of: id).map { tasks[$0].pointee.priority } }
     public var liveTaskCount: Int { tasks.liveCount }
+    /// Swap slots (pages) of the swap area, and how many are free (0 and 0 without swap).
+    public var swapSlots: Int { swap?.slotCount ?? 0 }
+    public var freeSwapSlots: Int { swap?.freeCount ?? 0 }
     /// The kernel clock in ns.
     public var now: UInt64 { nanoseconds(fromTicks: hal.timer.now()) }
 }

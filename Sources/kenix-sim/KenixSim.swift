@@ -1,7 +1,8 @@
 // kenix-sim: runs Kenix inside this process on the host backend.
 //
 //   kenix-sim run [--initrd PATH] [--seed N] [--max-time DURATION] [--trace FILE] [--realtime]
-//                 [--ram SIZE] [--init NAME] [--init-arg N] [--input FILE]
+//                 [--ram SIZE] [--swap FILE [--swap-size SIZE]] [--init NAME] [--init-arg N]
+//                 [--input FILE]
 //
 // Exit status: init's own exit status; 64 bad usage; 65 malformed boot image;
 // 66 boot image missing; 70 init killed by a fault; 71 deadlock; 124 time limit.
@@ -56,6 +57,14 @@ struct Run: ParsableCommand {
     @Option(help: "Simulated RAM size, e.g. 64M, 1G.")
     var ram: ByteSize = ByteSize(bytes: 128 << 20)
 
+    @Option(help: ArgumentHelp(
+        "Give the kernel a swap disk kept in this host file (created, or extended, to --swap-size).",
+        discussion: "The disk is a simulated block device with a completion interrupt and a seeded latency; the kernel pages out to it when RAM runs short."))
+    var swap: String?
+
+    @Option(name: .customLong("swap-size"), help: "Size of the swap disk, e.g. 64M (with --swap).")
+    var swapSize: ByteSize = ByteSize(bytes: 64 << 20)
+
     @Option(name: .customLong("init"), help: "The boot-image program to start first.")
     var initProgram = "init"
 
@@ -78,6 +87,12 @@ struct Run: ParsableCommand {
                                maxTime: maxTime?.nanoseconds ?? .max, console: .standardOutput)
         config.realtime = realtime
         config.traceFile = trace
+        if let swap {
+            guard swapSize.bytes >= 4096, swapSize.bytes % 512 == 0, swapSize.bytes <= 1 << 40 else {
+                fail("--swap-size must be a multiple of 512 bytes from 4K to 1T", code: 64)
+            }
+            config.disk = SimDiskConfig(path: swap, sectors: swapSize.bytes / 512)
+        }
         if let input {
             switch readFile(input) {
             case .success(let bytes): config.input = ScriptedInput(bytes)

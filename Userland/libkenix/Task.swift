@@ -102,6 +102,13 @@ public enum Kenix {
         return (UInt64(bitPattern: r.x0), r.x1)
     }
 
+    /// RAM and swap: frames, swap slots (4 KiB each) and paging counts.
+    public static func memoryInfo() -> MemoryInfo {
+        let r = RawSyscall.invokeWithRegisters(.memInfo)
+        return MemoryInfo(freeFrames: UInt64(bitPattern: r.x0), totalFrames: r.x1, swapSlots: r.x2,
+                          swapUsed: r.x3, pagesOut: r.x4, pagesIn: r.x5)
+    }
+
     /// Clones the caller with a copy-on-write address space: returns the
     /// child's id in the parent and 0 in the child.
     public static func fork() throws(SyscallError) -> TaskID {
@@ -114,4 +121,20 @@ public enum Kenix {
         _ = try RawSyscall.check(r.x0)
         return r.x2 == ExitKind.killed.rawValue ? .killed(r.x1) : .exited(Int64(bitPattern: r.x1))
     }
+}
+
+/// What `mem_info` reports.
+public struct MemoryInfo {
+    public var freeFrames: UInt64
+    public var totalFrames: UInt64
+    /// Pages the swap area holds (0: no swap).
+    public var swapSlots: UInt64
+    public var swapUsed: UInt64
+    /// Pages written to swap and read back since boot.
+    public var pagesOut: UInt64
+    public var pagesIn: UInt64
+
+    /// Frames free once every swapped-out page were back: constant while
+    /// the pager moves pages, so it shows leaks with or without swap.
+    public var freeFramesWithoutSwap: Int64 { Int64(freeFrames) - Int64(swapUsed) }
 }

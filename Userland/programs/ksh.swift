@@ -4,7 +4,7 @@
 //   help            list the commands
 //   echo WORDS...   print the words
 //   ps              tasks with their state and priority
-//   mem             free and used frames
+//   mem             free and used frames (and swap, if any)
 //   run NAME        start a program from the initrd and wait for it
 //   kill ID         end a task
 //   exit            leave the shell
@@ -50,7 +50,7 @@ func help() {
     Console.writeLine("  help            this list")
     Console.writeLine("  echo WORDS...   print the words")
     Console.writeLine("  ps              tasks with their state and priority")
-    Console.writeLine("  mem             free and used frames")
+    Console.writeLine("  mem             free and used frames (and swap, if any)")
     Console.writeLine("  run NAME        start a program from the initrd and wait for it")
     Console.writeLine("  kill ID         end a task")
     Console.writeLine("  exit            leave the shell")
@@ -105,6 +105,18 @@ func mem() {
     Console.write(" used, ")
     Console.write(frames.total)
     Console.write(" total (4 KiB each)")
+    Console.newline()
+    let info = Kenix.memoryInfo()
+    guard info.swapSlots > 0 else { return }
+    Console.write("swap: ")
+    Console.write(info.swapUsed)
+    Console.write(" of ")
+    Console.write(info.swapSlots)
+    Console.write(" pages used; ")
+    Console.write(info.pagesOut)
+    Console.write(" written out, ")
+    Console.write(info.pagesIn)
+    Console.write(" read back")
     Console.newline()
 }
 

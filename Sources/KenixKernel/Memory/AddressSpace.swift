@@ -10,6 +10,10 @@
 // object and are mapped without the bit. Teardown releases exactly what was
 // mapped, at the level it was mapped.
 //
+// Swapping: a page the pager wrote out leaves a SwapEntry (an invalid leaf
+// naming its swap slot) in place of its descriptor; `forEachEntry` and
+// `destroy` see those too.
+//
 // Copy-on-write: a private writable page shared by a fork is mapped
 // read-only with the software bit `copyOnWrite`; the first write faults and
 // the kernel copies the page (or, if it is the last reference, just makes it
@@ -99,21 +103,64 @@ public struct AddressSpace {
     /// is mapped, not the size of the range.
     public func forEachLeaf<M: PhysicalMemory>(from: UInt64 = 0, to: UInt64 = 1 << 48, memory: M,
                                                _ body: (VirtAddr, UnsafeMutablePointer<UInt64>) -> Void) {
-        visit(root, level: 0, base: 0, from: from, to: to, memory: memory, body)
+        visit(root, level: 0, base: 0, from: from, to: to, swapped: false, memory: memory, body)
+    }
+
+    /// As `forEachLeaf`, and also every swapped-out page's entry (any
+    /// non-zero leaf): what must follow a page wherever it lives.
+    func forEachEntry<M: PhysicalMemory>(from: UInt64 = 0, to: UInt64 = 1 << 48, memory: M,
+                                         _ body: (VirtAddr, UnsafeMutablePointer<UInt64>) -> Void) {
+        visit(root, level: 0, base: 0, from: from, to: to, swapped: true, memory: memory, body)
     }
 
     private func visit<M: PhysicalMemory>(_ table: PhysAddr, level: Int, base: UInt64, from: UInt64, to: UInt64,
-                                          memory: M, _ body: (VirtAddr, UnsafeMutablePointer<UInt64>) -> Void) {
+                                          swapped: Bool, memory: M,
+                                          _ body: (VirtAddr, UnsafeMutablePointer<UInt64>) -> Void) {
         let entries = memory.pointer(to: table).assumingMemoryBound(to: UInt64.self)
         let span: UInt64 = 1 << (39 - 9 * UInt64(level))
         for i in 0..<PageGeometry.entriesPerTable {
             let va = base | UInt64(i) * span
             guard va < to, va + span > from else { continue }
             let d = PageDescriptor(raw: entries[i])
-            guard d.isValid else { continue }
-            if level < 3 { visit(d.outputAddress, level: level + 1, base: va, from: from, to: to, memory: memory, body) }
-            else { body(VirtAddr(va), entries + i) }
+            if level < 3 {
+                if d.isValid {
+                    visit(d.outputAddress, level: level + 1, base: va, from: from, to: to, swapped: swapped,
+                          memory: memory, body)
+                }
+            } else if d.isValid || (swapped && d.raw != 0) {
+                body(VirtAddr(va), entries + i)
+            }
         }
+    }
+
+    /// The first valid leaf at or above `from`, with its slot (the pager's
+    /// clock hand moves through a space with this).
+    func nextLeaf<M: PhysicalMemory>(from: UInt64, memory: M) -> (VirtAddr, UnsafeMutablePointer<UInt64>)? {
+        guard from >> PageGeometry.virtualAddressBits == 0 else { return nil }
+        return search(root, level: 0, base: 0, from: from, memory: memory)
+    }
+
+    private func search<M: PhysicalMemory>(_ table: PhysAddr, level: Int, base: UInt64, from: UInt64,
+                                           memory: M) -> (VirtAddr, UnsafeMutablePointer<UInt64>)? {
+        let entries = memory.pointer(to: table).assumingMemoryBound(to: UInt64.self)
+        let span: UInt64 = 1 << (39 - 9 * UInt64(level))
+        let first = from > base ? Int((from - base) / span) : 0
+        for i in first..<PageGeometry.entriesPerTable {
+            let d = PageDescriptor(raw: entries[i])
+            guard d.isValid else { continue }
+            let va = base | UInt64(i) * span
+            if level == 3 { return (VirtAddr(va), entries + i) }
+            if let found = search(d.outputAddress, level: level + 1, base: va, from: from, memory: memory) {
+                return found
+            }
+        }
+        return nil
+    }
+
+    /// The level-3 slot for `va` when its tables exist, whatever it holds
+    /// (empty, a page, or a swapped-out page).
+    func entry<M: PhysicalMemory>(at va: VirtAddr, memory: M) -> UnsafeMutablePointer<UInt64>? {
+        existingLeafSlot(va, memory: memory)
     }
 
     /// The leaf descriptor mapping `va`, if any.
@@ -125,18 +172,26 @@ public struct AddressSpace {
 
     /// Frees every owned frame and every table, including the root.
     public func destroy<M: PhysicalMemory>(frames: inout FrameAllocator, memory: M) {
-        freeTable(root, level: 0, frames: &frames, memory: memory)
+        var noSwap: SwapSpace? = nil
+        destroy(frames: &frames, swap: &noSwap, memory: memory)
     }
 
-    private func freeTable<M: PhysicalMemory>(_ table: PhysAddr, level: Int,
-                                               frames: inout FrameAllocator, memory: M) {
+    /// As `destroy(frames:memory:)`, and drops each swapped-out page's
+    /// reference on its swap slot.
+    func destroy<M: PhysicalMemory>(frames: inout FrameAllocator, swap: inout SwapSpace?, memory: M) {
+        freeTable(root, level: 0, frames: &frames, swap: &swap, memory: memory)
+    }
+
+    private func freeTable<M: PhysicalMemory>(_ table: PhysAddr, level: Int, frames: inout FrameAllocator,
+                                               swap: inout SwapSpace?, memory: M) {
         let entries = memory.pointer(to: table).assumingMemoryBound(to: UInt64.self)
         for i in 0..<PageGeometry.entriesPerTable {
             let d = PageDescriptor(raw: entries[i])
-            guard d.isValid else { continue }
-            if level < 3 {
+            if !d.isValid {
+                if level == 3, let swapped = SwapEntry(raw: d.raw) { swap?.release(swapped.slot) }
+            } else if level < 3 {
                 // Kenix maps user memory only with pages, never blocks.
-                freeTable(d.outputAddress, level: level + 1, frames: &frames, memory: memory)
+                freeTable(d.outputAddress, level: level + 1, frames: &frames, swap: &swap, memory: memory)
             } else if d.softwareBits & Self.ownedFrame != 0 {
                 frames.release(d.outputAddress)
             }

@@ -1,56 +1,79 @@
 // Demand paging: a translation fault inside one of the task's regions, with
 // an access the region's rights allow, maps a zeroed frame owned by the
-// task, and the task retries the instruction. The kernel does the same when
-// a syscall is handed a pointer into such a page. A fault outside every
-// region, or against its rights, is the task's error and kills it.
+// task, and the task retries the instruction. A fault on a page the pager
+// swapped out reads it back (Kernel+Pager) while the task waits. An access
+// flag fault is the pager's clock having cleared the flag: the kernel sets
+// it again. The kernel does the same when a syscall is handed a pointer into
+// such a page. A fault outside every region, or against its rights, is the
+// task's error and kills it.
 import HAL
 import KenixABI
 
-enum PageInResult {
-    case mapped
-    /// Not the task's memory, or not with these rights.
-    case refused
-    case outOfMemory
-}
-
 extension Kernel {
-    /// Handles a fault of task `slot` if it is demand paging; returns false
-    /// when the task must be killed for it.
+    /// Handles a fault of task `slot` if it is paging; returns false when
+    /// the task must be killed for it.
     mutating func resolveFault(_ slot: Int, _ fault: MemoryFault) -> Bool {
-        if case .permission = fault.status, fault.access == .write {
-            var outOfMemory = false
-            if breakCopyOnWrite(slot, fault.address.raw, outOfMemory: &outOfMemory) { return true }
-            if outOfMemory {
-                kill(slot, reason: .outOfMemory, fault: fault)
-                return true
-            }
+        let resolution: PageResolution
+        switch fault.status {
+        case .accessFlag:
+            markAccessed(slot, fault.address.raw)
+            return true
+        case .permission where fault.access == .write:
+            resolution = breakCopyOnWrite(slot, fault.address.raw)
+        case .translation:
+            resolution = pageIn(slot, fault.address.raw, kind(of: fault.access))
+        default:
             return false
         }
-        guard case .translation = fault.status else { return false }
-        switch pageIn(slot, fault.address.raw, kind(of: fault.access)) {
-        case .mapped: return true
+        switch resolution {
+        case .resolved: return true
         case .refused: return false
+        case .mustWait:
+            block(slot, .paging)     // it retries the instruction when woken
+            return true
         case .outOfMemory:
             kill(slot, reason: .outOfMemory, fault: fault)
             return true
         }
     }
 
-    /// Maps a zeroed frame at the page of `address` if a region allows `access`.
-    mutating func pageIn(_ slot: Int, _ address: UInt64, _ access: MemoryAccessKind) -> PageInResult {
+    /// Makes the page at `address` present: a zeroed frame if a region
+    /// allows `access`, or the page read back from swap.
+    mutating func pageIn(_ slot: Int, _ address: UInt64, _ access: MemoryAccessKind) -> PageResolution {
         let t = tasks[slot]
-        guard let space = t.pointee.space, let r = t.pointee.regions.find(address) else { return .refused }
+        guard let space = t.pointee.space else { return .refused }
+        let page = address & ~(PageGeometry.pageSize - 1)
+        if let entry = space.entry(at: VirtAddr(page), memory: hal.memory),
+           let swapped = SwapEntry(raw: entry.pointee) {
+            return swapIn(slot, page, swapped)
+        }
+        guard let r = t.pointee.regions.find(address) else { return .refused }
         let region = t.pointee.regions[r]
         guard region.rights.allows(access) else { return .refused }
-        let page = address & ~(PageGeometry.pageSize - 1)
-        guard let frame = frames.allocate(zeroing: hal.memory) else { return .outOfMemory }
+        let frame: PhysAddr
+        switch allocateUserFrame(zeroed: true) {
+        case .frame(let f): frame = f
+        case .mustWait: return .mustWait
+        case .outOfMemory: return .outOfMemory
+        }
         switch space.map(VirtAddr(page), to: frame, writable: region.rights.write,
                          executable: region.rights.execute, owned: true, frames: &frames, memory: hal.memory) {
-        case .success: return .mapped
+        case .success: return .resolved
         case .failure:
             frames.free(frame)
             return .outOfMemory
         }
+    }
+
+    /// Sets the access flag of the page at `address` (the pager cleared it;
+    /// the hardware would set it itself with FEAT_HAFDBS, which QEMU's
+    /// Cortex-A53 and the simulator do not have). No TLB entry holds a
+    /// faulting descriptor, so none needs invalidating.
+    mutating func markAccessed(_ slot: Int, _ address: UInt64) {
+        guard let space = tasks[slot].pointee.space,
+              let entry = space.entry(at: VirtAddr(address & ~(PageGeometry.pageSize - 1)), memory: hal.memory),
+              PageDescriptor(raw: entry.pointee).isValid else { return }
+        entry.pointee |= PageDescriptor.accessFlag
     }
 
     private mutating func kind(of access: MemoryAccess) -> MemoryAccessKind {

@@ -17,8 +17,19 @@ extension Kernel {
         }
         var failed = false
         let regions = parent.pointee.regions
-        parentSpace.forEachLeaf(memory: hal.memory) { va, entry in
+        parentSpace.forEachEntry(memory: hal.memory) { va, entry in
             guard !failed else { return }
+            // A swapped-out page: the child's leaf names the same slot; a
+            // page-in by either side reads it into a frame of its own.
+            if let swapped = SwapEntry(raw: entry.pointee) {
+                swap!.retain(swapped.slot)
+                if case .failure = space.install(va, PageDescriptor(raw: swapped.raw), frames: &frames,
+                                                 memory: hal.memory) {
+                    swap!.release(swapped.slot)
+                    failed = true
+                }
+                return
+            }
             var d = PageDescriptor(raw: entry.pointee)
             let owned = d.softwareBits & AddressSpace.ownedFrame != 0
             let shared = regions.find(va.raw).map { regions[$0].shared } ?? false
@@ -37,7 +48,7 @@ extension Kernel {
         // The parent's writable pages just became read-only.
         hal.mmu.invalidateAll(asid: parentSpace.asid)
         if failed {
-            space.destroy(frames: &frames, memory: hal.memory)
+            space.destroy(frames: &frames, swap: &swap, memory: hal.memory)
             tasks.release(child)
             return .failure(.outOfMemory)
         }
@@ -64,32 +75,32 @@ extension Kernel {
     }
 
     /// A write to a copy-on-write page: copy it, or take it back when this
-    /// space holds the last reference. Returns false if `va` is not such a
-    /// page, or no frame is left for the copy (`outOfMemory` set).
-    mutating func breakCopyOnWrite(_ slot: Int, _ va: UInt64, outOfMemory: inout Bool) -> Bool {
-        guard let space = tasks[slot].pointee.space else { return false }
+    /// space holds the last reference. Refused when `va` is not such a page.
+    mutating func breakCopyOnWrite(_ slot: Int, _ va: UInt64) -> PageResolution {
+        guard let space = tasks[slot].pointee.space else { return .refused }
         let page = VirtAddr(va & ~(PageGeometry.pageSize - 1))
         guard let d = space.lookup(page, memory: hal.memory),
-              d.softwareBits & AddressSpace.copyOnWrite != 0 else { return false }
+              d.softwareBits & AddressSpace.copyOnWrite != 0 else { return .refused }
         // The page keeps its copy-on-write mark through mprotect; the region
         // says whether writing is allowed at all now.
         let regions = tasks[slot].pointee.regions
-        if let r = regions.find(va), !regions[r].rights.write { return false }
+        if let r = regions.find(va), !regions[r].rights.write { return .refused }
         var frame = d.outputAddress
         if frames.referenceCount(frame) > 1 {
-            guard let copy = frames.allocate(count: 1) else {
-                outOfMemory = true
-                return false
+            switch allocateUserFrame(zeroed: false) {
+            case .frame(let copy):
+                hal.memory.pointer(to: copy).copyMemory(from: hal.memory.pointer(to: frame),
+                                                        byteCount: Int(PageGeometry.pageSize))
+                frames.release(frame)
+                frame = copy
+            case .mustWait: return .mustWait
+            case .outOfMemory: return .outOfMemory
             }
-            hal.memory.pointer(to: copy).copyMemory(from: hal.memory.pointer(to: frame),
-                                                    byteCount: Int(PageGeometry.pageSize))
-            frames.release(frame)
-            frame = copy
         }
         let writable = PageDescriptor.userPage(frame, writable: true, executable: d.isUserExecutable,
                                                software: d.softwareBits & ~AddressSpace.copyOnWrite)
         _ = space.replaceLeaf(page, with: writable, memory: hal.memory)
         hal.mmu.invalidate(asid: space.asid, page: page)
-        return true
+        return .resolved
     }
 }

@@ -81,9 +81,14 @@ extension Kernel {
         t.pointee.regions.split(at: start, end)
         t.pointee.regions.setRights(rights, start, end)
         // Pages already present take the new rights at once, TLB included.
+        // Swapped-out pages take them too, and keep them when they come back.
         let space = t.pointee.space!
         let mmu = hal.mmu
-        space.forEachLeaf(from: start, to: end, memory: hal.memory) { va, slot in
+        space.forEachEntry(from: start, to: end, memory: hal.memory) { va, slot in
+            if let swapped = SwapEntry(raw: slot.pointee) {
+                slot.pointee = swapped.reprotected(writable: rights.write, executable: rights.execute).raw
+                return
+            }
             slot.pointee = AddressSpace.reprotected(PageDescriptor(raw: slot.pointee), writable: rights.write,
                                                     executable: rights.execute).raw
             mmu.invalidate(asid: space.asid, page: va)
@@ -118,14 +123,15 @@ extension Kernel {
         return .success(newBreak)
     }
 
-    /// Unmaps every present page in [start, end) (the caller keeps the range
-    /// to the task's regions), releasing frames the task owns.
+    /// Unmaps every page in [start, end) (the caller keeps the range to the
+    /// task's regions), releasing the frames and swap slots the task owns.
     private mutating func releasePages(_ slot: Int, from start: UInt64, to end: UInt64) {
         let space = tasks[slot].pointee.space!
         let mmu = hal.mmu
-        space.forEachLeaf(from: start, to: end, memory: hal.memory) { va, slot in
+        space.forEachEntry(from: start, to: end, memory: hal.memory) { va, slot in
             let d = PageDescriptor(raw: slot.pointee)
             slot.pointee = PageDescriptor.invalid.raw
+            if let swapped = SwapEntry(raw: d.raw) { return releaseSwapSlot(swapped.slot) }
             if d.softwareBits & AddressSpace.ownedFrame != 0 { frames.release(d.outputAddress) }
             mmu.invalidate(asid: space.asid, page: va)
         }

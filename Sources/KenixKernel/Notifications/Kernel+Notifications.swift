@@ -113,9 +113,9 @@ extension Kernel {
         let line = IRQ(UInt32(irq))
         if case .failure(let e) = heldNotification(slot, id) { return .failure(e) }
         // The UART's receive line belongs to the UART's owner (the console
-        // server); the timer is the kernel's own.
+        // server); the timer and the swap disk are the kernel's own.
         let uartLineTaken = line == hal.uart.irq && uartOwner != tasks[slot].pointee.id
-        if line == hal.timer.irq || uartLineTaken || route(for: line) != nil { return .failure(.busy) }
+        if line == hal.timer.irq || line == diskIRQ || uartLineTaken || route(for: line) != nil { return .failure(.busy) }
         guard let free = firstFreeRoute() else { return .failure(.limitReached) }
         interruptRoutes[free] = InterruptRoute(irq: line.number, owner: slot, notification: id, bit: bit)
         hal.interrupts.enable(line)

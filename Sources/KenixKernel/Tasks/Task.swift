@@ -16,6 +16,9 @@ public enum BlockReason: Equatable, Sendable {
     case waitingFor(child: TaskID)
     /// Waiting for bits of notification `id`.
     case waitingForNotification(id: UInt64)
+    /// Waiting for the pager: a page coming back from swap, or a free frame.
+    /// Woken when a disk transfer completes, it retries what it was doing.
+    case paging
 }
 
 public enum TaskState: Equatable, Sendable {
@@ -79,6 +82,10 @@ public struct Task {
     /// The notification bound to this task (0 = none): its signals also end
     /// a receive from anyone.
     var boundNotification: UInt64 = 0
+
+    /// Its syscall touched a page that must come from swap first: the
+    /// syscall runs again from the start once the task is woken.
+    var restartSyscall = false
 
     init(slot: Int) { id = TaskID(slot: slot, generation: 0) }
 
