@@ -11,39 +11,8 @@ import XCTest
 final class BootInitrdTests: XCTestCase {
     static let selfTests = ["ipc", "shm", "preempt", "priority", "fault", "sleep", "errors"]
 
-    struct Run: Equatable {
-        var outcome: RunOutcome
-        var console: String
-        var traceHash: UInt64
-        var time: UInt64
-        /// Not compared: it is the one thing the fast path changes.
-        var fastPathCount: UInt64 = 0
-        static func == (a: Run, b: Run) -> Bool {
-            a.outcome == b.outcome && a.console == b.console && a.traceHash == b.traceHash && a.time == b.time
-        }
-    }
-
-    func initrd() throws -> [UInt8] {
-        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../build/initrd.cpio").standardized.path
-        guard let data = FileManager.default.contents(atPath: path) else {
-            XCTFail("\(path) is missing: run `make userland` (make test does it first)")
-            throw XCTSkip("no initrd")
-        }
-        return [UInt8](data)
-    }
-
-    func boot(seed: UInt64, input: String = "", fastPath: Bool = true) throws -> Run {
-        var config = SimConfig(initrd: try initrd(), seed: seed, maxTime: 60_000_000_000, console: .capture)
-        config.timerJitter = 2000
-        config.input = ScriptedInput(input)
-        let hal = try HostSimHAL(config: config)
-        var kernelConfig = KernelConfig()
-        kernelConfig.ipcFastPath = fastPath
-        var kernel = try Kernel(hal: hal, config: kernelConfig)
-        let outcome = kernel.run()
-        return Run(outcome: outcome, console: String(decoding: hal.machine.consoleOutput, as: UTF8.self),
-                   traceHash: hal.machine.traceHash, time: hal.machine.now, fastPathCount: kernel.ipcFastPathCount)
+    func boot(seed: UInt64, input: String = "", fastPath: Bool = true) throws -> BootedRun {
+        try bootInitrd(seed: seed, input: input, fastPath: fastPath)
     }
 
     func testEverySelfTestPasses() throws {
