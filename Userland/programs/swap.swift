@@ -10,6 +10,8 @@
 //
 // It needs a swap area (kenix-sim --swap FILE, or a virtio-blk disk on QEMU)
 // and adapts to the RAM it finds. Exit 0 = pass; a line says what failed.
+// From the shell it prints through the console server; booted as the first
+// task (kenix-sim --init swap, kenix.init=swap) it writes the UART itself.
 // Its last line reports the paging throughput in pages per simulated second.
 
 let page: UInt64 = 4096
@@ -50,8 +52,19 @@ func childMarksAreInvisible(_ base: UInt64, _ count: Int) throws(SyscallError) -
     return nil
 }
 
-/// The test proper; prints the result line(s) and returns the exit status.
-func swapThroughRAM(_ start: MemoryInfo) -> Int64 {
+/// What the test task hands back to its parent (in a shared page, because
+/// booted as the first task only the parent may write the UART).
+struct Results {
+    let words: SharedWords
+    var pages: UInt64 { get { words[0] } nonmutating set { words[0] = newValue } }
+    var pagesOut: UInt64 { get { words[1] } nonmutating set { words[1] = newValue } }
+    var pagesIn: UInt64 { get { words[2] } nonmutating set { words[2] = newValue } }
+    var elapsed: UInt64 { get { words[3] } nonmutating set { words[3] = newValue } }
+}
+
+/// The test proper; returns the exit status, with the figures in `results`.
+/// Failures are printed here (through the console server, when there is one).
+func swapThroughRAM(_ start: MemoryInfo, _ results: Results) -> Int64 {
     let count = Int(start.totalFrames + start.totalFrames / 4)
     guard start.swapSlots - start.swapUsed >= UInt64(count) + 64 else {
         print("swap: the swap area (\(start.swapSlots) pages) is too small for \(count) pages")
@@ -90,14 +103,25 @@ func swapThroughRAM(_ start: MemoryInfo) -> Int64 {
         print("swap: \(error.name)")
         return 8
     }
-    print("swap: \(count) pages through \(start.totalFrames) frames of RAM: every byte came back")
-    print("swap: \(out) pages written out, \(back) read back, "
-          + "\((out + back) * 1_000_000_000 / max(elapsed, 1)) pages per simulated second")
+    results.pages = UInt64(count)
+    results.pagesOut = out
+    results.pagesIn = back
+    results.elapsed = elapsed
     return 0
 }
 
 @_cdecl("main")
 func main(_ arg: UInt64, _ parent: TaskID) -> Int64 {
+    // Booted as the first task (make bench), there is no console server yet.
+    if (try? Service.lookup(.console)) == nil, (try? UART.claim()) != nil { Console.useUART() }
+    let results: Results
+    do throws(SyscallError) {
+        results = Results(words: SharedWords(address: try Memory.map(length: page, flags: MapFlags.shared)))
+    } catch {
+        print("swap: mmap failed: \(error.name)")
+        return 10
+    }
+    results.pages = 0   // present before the fork, so parent and child share it
     let start = Kenix.memoryInfo()
     guard start.swapSlots > 0 else {
         print("swap: no swap area (run kenix-sim with --swap FILE, or QEMU with a virtio-blk disk)")
@@ -106,7 +130,7 @@ func main(_ arg: UInt64, _ parent: TaskID) -> Int64 {
     let status: ExitStatus
     do throws(SyscallError) {
         let child = try Kenix.fork()
-        if child == 0 { Kenix.exit(swapThroughRAM(start)) }
+        if child == 0 { Kenix.exit(swapThroughRAM(start, results)) }
         status = try Kenix.wait(child)
     } catch {
         print("swap: fork failed: \(error.name)")
@@ -127,5 +151,9 @@ func main(_ arg: UInt64, _ parent: TaskID) -> Int64 {
         print("swap: pages leaked: \(start.freeFramesWithoutSwap) free before, \(end.freeFramesWithoutSwap) after")
         return 9
     }
+    let moved = results.pagesOut + results.pagesIn
+    print("swap: \(results.pages) pages through \(start.totalFrames) frames of RAM: every byte came back")
+    print("swap: \(results.pagesOut) pages written out, \(results.pagesIn) read back, "
+          + "\(moved * 1_000_000_000 / max(results.elapsed, 1)) pages per simulated second")
     return 0
 }
