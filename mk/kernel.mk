@@ -1,11 +1,17 @@
 # mk/kernel.mk: the AArch64 kernel image for QEMU virt (and later hardware).
 #   make kernel                      build/kenix.elf (symbols) and build/kenix.img (Linux arm64 Image)
-#   make run-kernel [GIC=2|3] [MEM=512M]   boot it with -kernel and build/initrd.cpio (interactive;
-#                                    Ctrl-A x quits QEMU; `exit` in the shell ends init and powers off)
-#   make run [GIC=2|3] [MEM=512M]    boot through UEFI firmware (AAVMF) from a FAT ESP holding
-#                                    EFI/BOOT/BOOTAA64.EFI (Sources/HALAArch64/uefi), kenix.img, initrd.cpio
+#   make run-kernel [GIC=2|3] [MEM=512M] [SWAP_SIZE=64M]   boot it with -kernel and build/initrd.cpio
+#                                    (interactive; Ctrl-A x quits QEMU; `exit` in the shell ends init
+#                                    and powers off)
+#   make run [GIC=2|3] [MEM=512M] [SWAP_SIZE=64M]   boot through UEFI firmware (AAVMF) from a FAT ESP
+#                                    holding EFI/BOOT/BOOTAA64.EFI (Sources/HALAArch64/uefi), kenix.img,
+#                                    initrd.cpio
+#   Both attach build/swap.img (SWAP_SIZE, created sparse if missing; delete it to resize) as the
+#   kernel's swap disk: a modern virtio-blk device with serial kenix-swap, which is how the HAL
+#   tells it from the ESP (Sources/HALAArch64/README.md).
 #   make fetch-ovmf                  make sure the UEFI firmware is installed (Debian qemu-efi-aarch64)
-#   make test-qemu                   Tests/QEMU/boot.sh: headless boots, -kernel and UEFI, GICv2 and GICv3
+#   make test-qemu                   Tests/QEMU/boot.sh: headless boots, -kernel and UEFI, GICv2 and GICv3,
+#                                    each with a fresh swap disk of SWAP_SIZE; one runs kenix.disk-test
 #   make bench-qemu                  Tests/QEMU/bench.sh: instructions per IPC round trip under -icount
 # The kernel core (HAL, KenixABI, KenixKernel) is the Embedded build from
 # mk/embedded.mk; Sources/HALAArch64 adds the Swift backend, the boot and
@@ -16,6 +22,11 @@ KERNEL_IMG := $(BUILD)/kenix.img
 QEMU_AARCH64 ?= qemu-system-aarch64
 GIC ?= 3
 MEM ?= 512M
+SWAP_SIZE ?= 64M
+SWAP_IMG := $(BUILD)/swap.img
+# The swap disk for every QEMU run; modern (version 2) virtio-mmio transports only.
+QEMU_SWAP = -drive if=none,id=swap,format=raw,file=$(SWAP_IMG) \
+  -device virtio-blk-device,drive=swap,serial=kenix-swap -global virtio-mmio.force-legacy=false
 
 HALA64_SWIFT := $(sort $(wildcard Sources/HALAArch64/*.swift))
 HALA64_ASM := $(sort $(wildcard Sources/HALAArch64/*.S))
@@ -70,6 +81,12 @@ $(KERNEL_ELF): $(K_LINK_INPUTS) $(KERNEL_DIR)/ksyms0.o $(HALA64_LDS) Sources/HAL
 	        <($(K_NM) -n --defined-only $@ | grep ' [tT] ') \
 	  || { echo "kernel.mk: code moved between link passes"; rm -f $@; exit 1; }
 
+# Sparse; made once and kept, so swapped-out pages of one run are just stale data for the next.
+$(SWAP_IMG):
+	@mkdir -p $(dir $@)
+	@echo "  SWAP $@ ($(SWAP_SIZE))"
+	@truncate -s $(SWAP_SIZE) $@
+
 $(KERNEL_IMG): $(KERNEL_ELF)
 	@echo "  OBJCOPY $@"
 	@$(OBJCOPY) -O binary $< $@
@@ -107,8 +124,9 @@ $(ESP_DIR)/kenix.img: $(UEFI_LOADER) $(KERNEL_IMG) $(INITRD)
 	@cp $(INITRD) $(ESP_DIR)/initrd.cpio
 	@cp $(KERNEL_IMG) $@
 
-.PHONY: kernel run-kernel test-qemu bench-qemu run esp fetch-ovmf
+.PHONY: kernel run-kernel test-qemu bench-qemu run esp fetch-ovmf swap
 esp: $(ESP_DIR)/kenix.img
+swap: $(SWAP_IMG)
 
 fetch-ovmf:
 	@if [ -f "$(OVMF_CODE)" ]; then echo "==> UEFI firmware present: $(OVMF_CODE)"; \
@@ -116,13 +134,14 @@ fetch-ovmf:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qemu-efi-aarch64; \
 	else echo "UEFI firmware missing: sudo apt-get install -y qemu-efi-aarch64"; exit 1; fi
 
-run: kernel userland esp fetch-ovmf
+run: kernel userland esp fetch-ovmf $(SWAP_IMG)
 	@cp $(OVMF_VARS) $(UEFI_DIR)/vars.fd
-	@echo "==> qemu-system-aarch64 -M virt,gic-version=$(GIC),acpi=off -m $(MEM) (UEFI: $(OVMF_CODE), ESP $(ESP_DIR))"
+	@echo "==> qemu-system-aarch64 -M virt,gic-version=$(GIC),acpi=off -m $(MEM) (UEFI: $(OVMF_CODE), ESP $(ESP_DIR), swap $(SWAP_IMG))"
 	@$(QEMU_INPUT) $(QEMU_AARCH64) -M virt,gic-version=$(GIC),acpi=off -cpu cortex-a72 -m $(MEM) -nographic -net none \
 	  -drive if=pflash,format=raw,readonly=on,file=$(OVMF_CODE) \
 	  -drive if=pflash,format=raw,file=$(UEFI_DIR)/vars.fd \
-	  -drive if=none,id=esp,format=raw,readonly=on,file=fat:$(ESP_DIR) -device virtio-blk-device,drive=esp
+	  -drive if=none,id=esp,format=raw,readonly=on,file=fat:$(ESP_DIR) -device virtio-blk-device,drive=esp \
+	  $(QEMU_SWAP)
 
 kernel: $(KERNEL_IMG)
 	@echo "==> $(KERNEL_IMG): $$(stat -c %s $(KERNEL_IMG)) bytes (symbols in $(KERNEL_ELF))"
@@ -131,13 +150,13 @@ kernel: $(KERNEL_IMG)
 # prompt and ends with Ctrl-D, so a piped script ends the run by itself.
 QEMU_INPUT = $(if $(filter 0,$(shell [ -t 0 ]; echo $$?)),,python3 Tests/QEMU/typist.py --eot /dev/stdin 0)
 
-run-kernel: kernel userland
-	@echo "==> qemu-system-aarch64 -M virt,gic-version=$(GIC) -m $(MEM) -kernel $(KERNEL_IMG) -initrd $(INITRD)"
+run-kernel: kernel userland $(SWAP_IMG)
+	@echo "==> qemu-system-aarch64 -M virt,gic-version=$(GIC) -m $(MEM) -kernel $(KERNEL_IMG) -initrd $(INITRD) (swap $(SWAP_IMG))"
 	@$(QEMU_INPUT) $(QEMU_AARCH64) -M virt,gic-version=$(GIC) -cpu cortex-a72 -m $(MEM) -nographic \
-	  -kernel $(KERNEL_IMG) -initrd $(INITRD)
+	  -kernel $(KERNEL_IMG) -initrd $(INITRD) $(QEMU_SWAP)
 
 test-qemu: kernel userland esp
-	@QEMU=$(QEMU_AARCH64) KERNEL=$(KERNEL_IMG) INITRD=$(INITRD) ESP=$(ESP_DIR) \
+	@QEMU=$(QEMU_AARCH64) KERNEL=$(KERNEL_IMG) INITRD=$(INITRD) ESP=$(ESP_DIR) SWAP_SIZE=$(SWAP_SIZE) \
 	  OVMF_CODE=$(OVMF_CODE) OVMF_VARS=$(OVMF_VARS) bash Tests/QEMU/boot.sh
 
 bench-qemu: kernel userland

@@ -1,6 +1,7 @@
 // ArmHAL.swift: the HAL value for AArch64 hardware, binding the devices that
 // Platform discovered. Every member is a small value type; the kernel is
-// specialised over it (Kernel<ArmHAL>), so nothing here is dynamic.
+// specialised over it (Kernel<ArmHAL>), so nothing here is dynamic. `disk`
+// is the swap disk VirtioBlockDevice.discover chose, nil without one.
 import HAL
 
 struct NullTrace: TraceSink {
@@ -16,4 +17,6 @@ struct ArmHAL: HAL {
     let memory = LinearMemory()
     let trace = NullTrace()
     let boot: BootInfo
+    typealias Disk = VirtioBlockDevice
+    let disk: VirtioBlockDevice?
 }

@@ -12,6 +12,9 @@
 @_extern(c, "kenix_tlbi_vae1is") func kenix_tlbi_vae1is(_ v: UInt64)
 @_extern(c, "kenix_tlbi_aside1is") func kenix_tlbi_aside1is(_ v: UInt64)
 @_extern(c, "kenix_dsb_ishst") func kenix_dsb_ishst()
+@_extern(c, "kenix_dmb_oshst") func kenix_dmb_oshst()
+@_extern(c, "kenix_dmb_oshld") func kenix_dmb_oshld()
+@_extern(c, "kenix_dmb_osh") func kenix_dmb_osh()
 @_extern(c, "kenix_wfi") func kenix_wfi()
 @_extern(c, "kenix_icc_sre_enable") func kenix_icc_sre_enable() -> UInt64
 @_extern(c, "kenix_icc_write_pmr") func kenix_icc_write_pmr(_ v: UInt64)

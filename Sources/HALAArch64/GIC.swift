@@ -2,7 +2,8 @@
 // comes from the DTB ("arm,cortex-a15-gic"/"arm,gic-400" = v2, "arm,gic-v3"
 // = v3); each call dispatches to GICv2.swift or GICv3.swift. All interrupts
 // are Group 1 (v3) / Group 0 with FIQ bypass off (v2, security extensions
-// absent on QEMU virt), priority 0xA0, routed to the boot core.
+// absent on QEMU virt), priority 0xA0, routed to the boot core. SPIs keep
+// their reset trigger (level on QEMU) unless configureLevelTriggered sets it.
 import HAL
 
 struct GIC: InterruptController {
@@ -39,6 +40,28 @@ struct GIC: InterruptController {
         } else {
             mmioWrite32(distributor + 0x180 + UInt64(n / 32) * 4, bit)     // GICD_ICENABLERn
         }
+    }
+
+    /// Makes SPI `irq` level-sensitive: GICD_ICFGRn at 0xC00, two bits per
+    /// line, the upper one 1 = edge (IHI 0048B 4.3.13; IHI 0069 GICD_ICFGR<n>, the
+    /// same place with affinity routing). Call with the line disabled (v2:
+    /// changing an enabled line is UNPREDICTABLE). SGIs and PPIs are left alone.
+    func configureLevelTriggered(_ irq: IRQ) {
+        let n = irq.number
+        guard n >= 32 else { return }
+        let register = distributor + 0xC00 + UInt64(n / 16) * 4
+        mmioWrite32(register, mmioRead32(register) & ~(UInt32(2) << ((n % 16) * 2)))
+    }
+
+    /// The line is pending (GICD_ISPENDRn 0x200; v3 PPIs: GICR_ISPENDR0). A
+    /// level interrupt is pending while its line is high and it is not active.
+    func isPending(_ irq: IRQ) -> Bool {
+        let n = irq.number
+        let bit = UInt32(1) << (n % 32)
+        if version == 3 && n < 32 {
+            return mmioRead32(redistributor + GICv3.sgiFrame + 0x200) & bit != 0
+        }
+        return mmioRead32(distributor + 0x200 + UInt64(n / 32) * 4) & bit != 0
     }
 
     func acknowledge() -> IRQ? {

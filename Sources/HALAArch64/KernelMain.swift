@@ -43,6 +43,11 @@ func kenixMain(_ dtbAddress: UInt64, _ entryEL: UInt64, _ handoverAddress: UInt6
     consoleUART.enableReceiveInterrupts()
     let timer = GenericTimer(frequency: kenix_read_cntfrq(), irq: IRQ(platform.timerIRQ))
     timer.setDeadline(nil)
+    // The swap disk; its line (disabled until the kernel enables it) is
+    // level-triggered whatever the DTB's flags say (QEMU's say edge): the
+    // device holds it until its completions are taken.
+    let disk = VirtioBlockDevice.discover(platform.virtioSlots, ram: platform.ram)
+    if let disk { gic.configureLevelTriggered(disk.irq) }
 
     // Reserve everything from the RAM base to the end of the kernel image
     // (QEMU's boot stub, the image, .bss, stack, heap) and the DTB.
@@ -60,7 +65,9 @@ func kenixMain(_ dtbAddress: UInt64, _ entryEL: UInt64, _ handoverAddress: UInt6
     }
     let hal = ArmHAL(interrupts: gic, timer: timer, uart: consoleUART,
                      boot: BootInfo(ram: platform.ram, reserved: reserved, initrd: platform.initrd,
-                                    interruptLineCount: gic.lineCount))
+                                    interruptLineCount: gic.lineCount),
+                     disk: disk)
+    if platform.diskTest { DiskSelfTest.run(hal) }
 
     var config = KernelConfig()
     if let name = platform.initName { config.initName = name }

@@ -17,10 +17,14 @@ struct Platform {
     var gicRedistributor: UInt64 = 0x080A_0000
     var timerIRQ: UInt32 = 27
     var psciUsesSMC = false
-    var virtioSlots = 0
+    /// virtio-mmio transports with their interrupts (QEMU virt: 32 slots at
+    /// 0x0a00_0000 + 0x200 n, SPI 16 + n); probed by VirtioBlockDevice.discover.
+    var virtioSlots: [VirtioSlot] = []
     var fromDeviceTree = false
     /// `-append kenix.panic-test`: fault in the kernel on purpose (tests the panic path).
     var panicTest = false
+    /// `-append kenix.disk-test`: the HAL tests its disk before the kernel starts (DiskSelfTest).
+    var diskTest = false
     /// `-append "kenix.init=NAME kenix.arg=N"`: the first program and its x0
     /// (how the benchmark boots ipcbench; KernelConfig.initName/initArgument).
     var initName: [UInt8]? = nil
@@ -37,7 +41,10 @@ struct Platform {
         // Without a DTB: a GICv3 is present when the CPU has the GIC system
         // register interface (ID_AA64PFR0_EL1.GIC, bits [27:24]).
         if (kenix_read_id_aa64pfr0() >> 24) & 0xF != 0 { p.gicVersion = 3 }
-        guard let tree = DeviceTree(virtualAddress: kva(dtbAddress)) else { return p }
+        guard let tree = DeviceTree(virtualAddress: kva(dtbAddress)) else {
+            for n in 0..<32 { p.virtioSlots.append(VirtioSlot(base: 0x0A00_0000 + UInt64(n) * 0x200, irq: 48 + UInt32(n))) }
+            return p
+        }
         p.fromDeviceTree = true
         p.dtb = PhysRange(base: PhysAddr(dtbAddress), size: UInt64(tree.totalSize))
         tree.forEachNode { node, ac, sc in
@@ -59,6 +66,7 @@ struct Platform {
             }
             if node.named("chosen", in: tree), let args = node.bootargs {
                 p.panicTest = args.containsSubstring("kenix.panic-test")
+                p.diskTest = args.containsSubstring("kenix.disk-test")
                 if let name = args.word(after: "kenix.init="), !name.isEmpty { p.initName = name }
                 if let digits = args.word(after: "kenix.arg="), !digits.isEmpty {
                     var v: UInt64 = 0
@@ -81,8 +89,9 @@ struct Platform {
             } else if compatible.containsString("arm,psci-0.2") || compatible.containsString("arm,psci-1.0")
                         || compatible.containsString("arm,psci") {
                 if let m = node.method { p.psciUsesSMC = m.containsString("smc") }
-            } else if compatible.containsString("virtio,mmio") {
-                p.virtioSlots += 1
+            } else if compatible.containsString("virtio,mmio"), let b = regBase(0),
+                      let i = node.interrupts, let id = interruptID(i, entry: 0) {
+                p.virtioSlots.append(VirtioSlot(base: b, irq: id))
             }
         }
         return p

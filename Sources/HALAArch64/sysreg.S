@@ -49,6 +49,21 @@ FUNC kenix_dsb_ishst
     isb
     ret
 
+// DMA ordering against devices (virtio rings; ARM ARM B2.3.12 "Memory barriers"):
+// the outer-shareable domain holds the device's observer. oshst orders
+// stores (ring entry before index, index before the notify write), oshld
+// orders loads (used index before the used entry and the status byte), osh
+// orders both (interrupt acknowledge before re-reading the used index).
+FUNC kenix_dmb_oshst
+    dmb     oshst
+    ret
+FUNC kenix_dmb_oshld
+    dmb     oshld
+    ret
+FUNC kenix_dmb_osh
+    dmb     osh
+    ret
+
 // Idle until an interrupt is pending. WFI wakes on a pending IRQ even with
 // PSTATE.I set (ARM ARM, "Wait for Interrupt" in chapter D1), so interrupts stay
 // masked at EL1 and the kernel acknowledges the IRQ itself.

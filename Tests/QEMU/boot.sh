@@ -10,11 +10,16 @@
 # log shown. Boots: GICv2 and GICv3 at EL1; GICv3 entered at EL2
 # (virtualization=on, PSCI over SMC); 2 CPUs; RAM above 4 GB; no initrd;
 # a deliberate kernel fault (panic report with a symbolized backtrace).
+# Every boot gets a fresh, empty swap disk ($WORK/NAME.swap, SWAP_SIZE): a
+# modern virtio-blk device with serial kenix-swap, as `make run-kernel`
+# attaches. Two boots (GICv2, GICv3) run the HAL's disk self-test
+# (-append kenix.disk-test); one has no disk at all; one a legacy transport.
 # With ESP (a directory holding EFI/BOOT/BOOTAA64.EFI, kenix.img, initrd.cpio)
-# and the AAVMF firmware, it also boots through UEFI with GICv2 and GICv3.
+# and the AAVMF firmware, it also boots through UEFI with GICv2 and GICv3; the
+# ESP is a (read-only) virtio-blk device too, which the HAL must not pick.
 # Usage: QEMU=qemu-system-aarch64 KERNEL=build/kenix.img INITRD=build/initrd.cpio \
 #        ESP=build/esp OVMF_CODE=/usr/share/AAVMF/AAVMF_CODE.fd OVMF_VARS=/usr/share/AAVMF/AAVMF_VARS.fd \
-#        TIMEOUT=120 bash Tests/QEMU/boot.sh
+#        SWAP_SIZE=64M TIMEOUT=120 bash Tests/QEMU/boot.sh
 set -uo pipefail
 QEMU=${QEMU:-qemu-system-aarch64}
 KERNEL=${KERNEL:-build/kenix.img}
@@ -23,6 +28,7 @@ TIMEOUT=${TIMEOUT:-120}
 ESP=${ESP:-}
 OVMF_CODE=${OVMF_CODE:-/usr/share/AAVMF/AAVMF_CODE.fd}
 OVMF_VARS=${OVMF_VARS:-/usr/share/AAVMF/AAVMF_VARS.fd}
+SWAP_SIZE=${SWAP_SIZE:-64M}
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -36,14 +42,24 @@ failed=0
 pass() { echo "  ok   $1"; passed=$((passed + 1)); }
 fail() { echo "  FAIL $1"; failed=$((failed + 1)); [ -n "${2:-}" ] && sed 's/^/       | /' "$2" | tail -60; }
 
-# uefi_boot NAME INPUT GIC: boots $ESP through the firmware.
+# swap_disk NAME: a fresh, empty swap disk for boot NAME; its QEMU arguments in SWAP_ARGS.
+swap_disk() {
+  rm -f "$WORK/$1.swap"
+  truncate -s "$SWAP_SIZE" "$WORK/$1.swap"
+  SWAP_ARGS=(-drive "if=none,id=swap,format=raw,file=$WORK/$1.swap"
+             -device virtio-blk-device,drive=swap,serial=kenix-swap -global virtio-mmio.force-legacy=false)
+}
+
+# uefi_boot NAME INPUT GIC: boots $ESP through the firmware, with a swap disk.
 uefi_boot() {
   local name=$1 input=$2 gic=$3
   cp "$OVMF_VARS" "$WORK/$name.vars"
+  swap_disk "$name"
   run_qemu "$name" "$input" -M "virt,gic-version=$gic,acpi=off" -cpu cortex-a72 -m 512M -nographic \
     -no-reboot -monitor none -serial stdio -net none \
     -drive "if=pflash,format=raw,readonly=on,file=$OVMF_CODE" -drive "if=pflash,format=raw,file=$WORK/$name.vars" \
-    -drive "if=none,id=esp,format=raw,readonly=on,file=fat:$ESP" -device virtio-blk-device,drive=esp
+    -drive "if=none,id=esp,format=raw,readonly=on,file=fat:$ESP" -device virtio-blk-device,drive=esp \
+    "${SWAP_ARGS[@]}"
 }
 
 # run_qemu NAME INPUT ARGS...: runs QEMU headless; with INPUT (a file, or "-"
@@ -62,11 +78,21 @@ run_qemu() {
   printf '  (%s: %.2f s)\n' "$name" "$(echo "$(date +%s.%N) - $start" | bc)"
 }
 
-# boot NAME INPUT MACHINE MEM [extra qemu args...]: -kernel boot.
+# boot NAME INPUT MACHINE MEM [extra qemu args...]: -kernel boot, with a
+# swap disk unless DISK=none.
 boot() {
   local name=$1 input=$2 machine=$3 mem=$4; shift 4
+  SWAP_ARGS=()
+  [ "${DISK:-}" = none ] || swap_disk "$name"
   run_qemu "$name" "$input" -M "$machine" -cpu cortex-a72 -m "$mem" -nographic -no-reboot \
-    -monitor none -serial stdio -kernel "$KERNEL" "$@"
+    -monitor none -serial stdio -kernel "$KERNEL" "${SWAP_ARGS[@]}" "$@"
+}
+
+# The swap disk line of a boot whose disk is $WORK/NAME.swap.
+check_swap_disk() {
+  local name=$1 sectors=$(( $(stat -c %s "$WORK/$1.swap") / 512 ))
+  if grep -Eq "^kenix: swap disk: virtio-blk at 0x[0-9a-f]+, INTID [0-9]+, $sectors sectors, serial kenix-swap$" "$WORK/$name.out"; then
+    pass "$name: swap disk found by its serial ($sectors sectors)"; else fail "$name: swap disk" "$WORK/$name.out"; fi
 }
 
 check_selftest() {
@@ -95,6 +121,7 @@ done
 echo "==> QEMU virt, -kernel, GICv2"
 boot gic2 "$WORK/exit.txt" virt,gic-version=2 512M -initrd "$INITRD"
 check_selftest gic2
+check_swap_disk gic2
 grep -q "GICv2" "$WORK/gic2.out" && pass "gic2: GICv2 found in the device tree" || fail "gic2: GIC version" "$WORK/gic2.out"
 
 echo "==> QEMU virt, -kernel, GICv3"
@@ -124,6 +151,34 @@ if [ $rc = 0 ] && grep -qx "piped" <(tr -d '\r' <"$WORK/piped.log") && grep -q "
   pass "piped input: Ctrl-D at the end exits the shell, init and QEMU"
 else fail "piped input (rc $rc)" "$WORK/piped.log"; fi
 
+for g in 2 3; do
+  echo "==> the HAL's disk self-test (-append kenix.disk-test), GICv$g"
+  boot disktest$g "$WORK/exit.txt" virt,gic-version=$g 512M -initrd "$INITRD" -append kenix.disk-test
+  check_selftest disktest$g
+  check_swap_disk disktest$g
+  sectors=$(( $(stat -c %s "$WORK/disktest$g.swap") / 512 ))
+  if grep -qx "disk-test: ok ($sectors sectors)" "$WORK/disktest$g.out"; then
+    pass "disktest$g: disk-test: ok ($sectors sectors)"; else fail "disktest$g: disk-test line" "$WORK/disktest$g.out"; fi
+  # The test's two 4 KB patterns reached the image file (sectors 0..15).
+  if [ "$(head -c 8192 "$WORK/disktest$g.swap" | tr -d '\0' | wc -c)" -gt 8000 ]; then
+    pass "disktest$g: the patterns are in the image file"; else fail "disktest$g: image file unchanged"; fi
+done
+
+echo "==> no disk at all (hal.disk == nil): boots as before"
+DISK=none boot nodisk "$WORK/exit.txt" virt,gic-version=3 512M -initrd "$INITRD" -append kenix.disk-test
+check_selftest nodisk
+if grep -qx "kenix: no writable virtio-blk disk: no swap" "$WORK/nodisk.out" &&
+   grep -qx "disk-test: FAILED no writable virtio-blk disk" "$WORK/nodisk.out"; then
+  pass "nodisk: no swap disk, reported"; else fail "nodisk: disk report" "$WORK/nodisk.out"; fi
+
+echo "==> a legacy (version 1) virtio-mmio disk: skipped with a hint"
+truncate -s 1M "$WORK/legacy.swap"
+DISK=none boot legacy - virt 256M -drive "if=none,id=swap,format=raw,file=$WORK/legacy.swap" \
+  -device virtio-blk-device,drive=swap,serial=kenix-swap
+if grep -Eq "^kenix: virtio-blk at 0x[0-9a-f]+: legacy \(version 1\) transport skipped; pass -global virtio-mmio.force-legacy=false$" "$WORK/legacy.out" &&
+   grep -qx "kenix: no writable virtio-blk disk: no swap" "$WORK/legacy.out"; then
+  pass "legacy: skipped with the force-legacy=false hint"; else fail "legacy transport" "$WORK/legacy.out"; fi
+
 echo "==> 5 GB of RAM (linear map beyond 4 GB), GICv2"
 boot bigmem "$WORK/exit.txt" virt,gic-version=2 5G -initrd "$INITRD"
 check_selftest bigmem
@@ -150,6 +205,9 @@ if [ -n "$ESP" ] && [ -f "$ESP/EFI/BOOT/BOOTAA64.EFI" ] && [ -f "$OVMF_CODE" ]; 
     if grep -q "kenix: booted by the UEFI loader; reserved [0-9]* firmware ranges" "$WORK/uefi$g.out" &&
        grep -q "GICv$g" "$WORK/uefi$g.out"; then
       pass "uefi$g: loader handover (memory map, initrd) and GICv$g"; else fail "uefi$g: handover" "$WORK/uefi$g.out"; fi
+    check_swap_disk uefi$g
+    if grep -Eq "^kenix: virtio-blk at 0x[0-9a-f]+: read-only, not used$" "$WORK/uefi$g.out"; then
+      pass "uefi$g: the ESP (read-only virtio-blk) is not the swap disk"; else fail "uefi$g: ESP" "$WORK/uefi$g.out"; fi
   done
 else
   echo "==> UEFI boots skipped (set ESP=build/esp and install qemu-efi-aarch64: make fetch-ovmf)"
