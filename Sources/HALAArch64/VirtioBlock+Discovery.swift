@@ -14,7 +14,7 @@ extension VirtioBlockDevice {
     static let featureReadOnly: UInt64 = 1 << 5
     static let swapSerial: StaticString = "kenix-swap"
     /// Queue size: min(QueueNumMax, 16) rounded down to a power of two; five requests in flight.
-    static let preferredQueueSize: UInt32 = 16
+    static let preferredQueueSize: UInt32 = 64
 
     /// Brings up the modern virtio-blk device at `slot` up to DRIVER_OK;
     /// nil when there is none or it refuses VIRTIO_F_VERSION_1 or queue 0.

@@ -81,6 +81,8 @@ public struct Kernel<H: HAL> {
     /// Pages written to swap and read back (statistics).
     public internal(set) var pagesOut: UInt64 = 0
     public internal(set) var pagesIn: UInt64 = 0
+    /// Leaves the clock hand looked at (statistics: the cost of choosing).
+    public internal(set) var pagesScanned: UInt64 = 0
 
     public init(hal: H, config: KernelConfig = KernelConfig()) throws(BootError) {
         self.hal = hal

@@ -116,6 +116,10 @@ struct Run: ParsableCommand {
         let outcome = kernel.run()
         hal.machine.flush()
         report(hal.machine)
+        if kernel.swapSlots > 0 {
+            stderrLine("paging: \(kernel.pagesOut) pages written out, \(kernel.pagesIn) read back, "
+                       + "\(kernel.pagesScanned) looked at by the clock")
+        }
         switch outcome {
         case .initExited(let status):
             Foundation_exit(status == 0 ? 0 : (status & 0xFF == 0 ? 1 : Int32(status & 0xFF)))

@@ -33,6 +33,11 @@ public struct AddressSpace {
     /// Software bit in a leaf: writable, but shared after a fork until the
     /// first write copies it.
     public static let copyOnWrite: UInt64 = 2
+    // Software bit 4 marks a swapped-out page's entry (SwapEntry.swapped).
+    /// Software bit in a leaf: a page of a shared mapping (mmap with
+    /// MapFlags.shared). Other address spaces may map its frame with no
+    /// mark on the frame itself, so the pager must never move it.
+    public static let sharedMapping: UInt64 = 8
 
     public let root: PhysAddr
     public let asid: ASID
@@ -133,24 +138,25 @@ public struct AddressSpace {
         }
     }
 
-    /// The first valid leaf at or above `from`, with its slot (the pager's
-    /// clock hand moves through a space with this).
-    func nextLeaf<M: PhysicalMemory>(from: UInt64, memory: M) -> (VirtAddr, UnsafeMutablePointer<UInt64>)? {
+    /// The first level-3 table that maps addresses at or above `from`: the
+    /// address its first entry maps, and its entries. The pager's clock hand
+    /// moves through a space table by table with this.
+    func nextLeafTable<M: PhysicalMemory>(from: UInt64, memory: M) -> (base: UInt64, entries: UnsafeMutablePointer<UInt64>)? {
         guard from >> PageGeometry.virtualAddressBits == 0 else { return nil }
-        return search(root, level: 0, base: 0, from: from, memory: memory)
+        return searchTable(root, level: 0, base: 0, from: from, memory: memory)
     }
 
-    private func search<M: PhysicalMemory>(_ table: PhysAddr, level: Int, base: UInt64, from: UInt64,
-                                           memory: M) -> (VirtAddr, UnsafeMutablePointer<UInt64>)? {
+    private func searchTable<M: PhysicalMemory>(_ table: PhysAddr, level: Int, base: UInt64, from: UInt64,
+                                                memory: M) -> (base: UInt64, entries: UnsafeMutablePointer<UInt64>)? {
         let entries = memory.pointer(to: table).assumingMemoryBound(to: UInt64.self)
+        if level == 3 { return (base, entries) }
         let span: UInt64 = 1 << (39 - 9 * UInt64(level))
         let first = from > base ? Int((from - base) / span) : 0
         for i in first..<PageGeometry.entriesPerTable {
             let d = PageDescriptor(raw: entries[i])
             guard d.isValid else { continue }
-            let va = base | UInt64(i) * span
-            if level == 3 { return (VirtAddr(va), entries + i) }
-            if let found = search(d.outputAddress, level: level + 1, base: va, from: from, memory: memory) {
+            if let found = searchTable(d.outputAddress, level: level + 1, base: base | UInt64(i) * span,
+                                       from: from, memory: memory) {
                 return found
             }
         }

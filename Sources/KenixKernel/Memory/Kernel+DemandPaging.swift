@@ -56,8 +56,10 @@ extension Kernel {
         case .mustWait: return .mustWait
         case .outOfMemory: return .outOfMemory
         }
-        switch space.map(VirtAddr(page), to: frame, writable: region.rights.write,
-                         executable: region.rights.execute, owned: true, frames: &frames, memory: hal.memory) {
+        let d = PageDescriptor.userPage(frame, writable: region.rights.write, executable: region.rights.execute,
+                                        software: AddressSpace.ownedFrame
+                                            | (region.shared ? AddressSpace.sharedMapping : 0))
+        switch space.install(VirtAddr(page), d, frames: &frames, memory: hal.memory) {
         case .success: return .resolved
         case .failure:
             frames.free(frame)

@@ -16,7 +16,6 @@ extension Kernel {
             return .failure(.outOfMemory)
         }
         var failed = false
-        let regions = parent.pointee.regions
         parentSpace.forEachEntry(memory: hal.memory) { va, entry in
             guard !failed else { return }
             // A swapped-out page: the child's leaf names the same slot; a
@@ -32,7 +31,7 @@ extension Kernel {
             }
             var d = PageDescriptor(raw: entry.pointee)
             let owned = d.softwareBits & AddressSpace.ownedFrame != 0
-            let shared = regions.find(va.raw).map { regions[$0].shared } ?? false
+            let shared = d.softwareBits & AddressSpace.sharedMapping != 0
             if owned && !d.isReadOnly && !shared {
                 d = PageDescriptor.userPage(d.outputAddress, writable: false, executable: d.isUserExecutable,
                                             accessed: d.accessed,

@@ -75,33 +75,48 @@ extension Kernel {
     }
 
     /// Moves the clock hand to the next page to evict, giving accessed pages
-    /// their second chance on the way. Each leaf looked at costs one of `budget`.
+    /// their second chance on the way. Each entry looked at costs one of
+    /// `budget`. The hand reads a leaf table in place, entry by entry, and
+    /// only walks from the root to find the next table.
     private mutating func advanceClock(budget: inout Int) -> (Int, VirtAddr, UnsafeMutablePointer<UInt64>)? {
+        let page = PageGeometry.pageSize
         // One more slot than the table has, so the hand comes back to where
         // it started (the rest of that task's space) within one turn.
         for _ in 0...TaskTable.capacity {
             let s = clockHand.slot
             let t = tasks[s]
             if t.pointee.isAlive, let space = t.pointee.space {
-                while budget > 0, let (va, entry) = space.nextLeaf(from: clockHand.address, memory: hal.memory) {
-                    budget -= 1
-                    clockHand.address = va.raw + PageGeometry.pageSize
-                    let d = PageDescriptor(raw: entry.pointee)
-                    guard d.softwareBits & AddressSpace.ownedFrame != 0,
-                          frames.referenceCount(d.outputAddress) == 1 else { continue }
-                    let regions = t.pointee.regions
-                    if let r = regions.find(va.raw), regions[r].shared { continue }
-                    if d.accessed {
-                        entry.pointee = d.raw & ~PageDescriptor.accessFlag
-                        hal.mmu.invalidate(asid: space.asid, page: va)
-                        continue
+                while budget > 0, let table = space.nextLeafTable(from: clockHand.address, memory: hal.memory) {
+                    var i = clockHand.address > table.base ? Int((clockHand.address - table.base) / page) : 0
+                    while i < PageGeometry.entriesPerTable && budget > 0 {
+                        let entry = table.entries + i
+                        let va = table.base + UInt64(i) * page
+                        i += 1
+                        budget -= 1
+                        pagesScanned &+= 1
+                        clockHand.address = va + page
+                        if let victim = consider(entry, asid: space.asid, va: va) { return (s, VirtAddr(victim), entry) }
                     }
-                    return (s, va, entry)
                 }
                 if budget == 0 { return nil }
             }
             clockHand = (s + 1 == TaskTable.capacity ? 1 : s + 1, 0)
         }
+        return nil
+    }
+
+    /// The clock's look at one leaf: `va` when the page is to be evicted now;
+    /// nil when it is not a candidate, or was accessed (its flag is cleared).
+    @inline(__always)
+    private mutating func consider(_ entry: UnsafeMutablePointer<UInt64>, asid: ASID, va: UInt64) -> UInt64? {
+        let d = PageDescriptor(raw: entry.pointee)
+        // A candidate has one owner: its own frame (not shared memory), not a
+        // shared mapping, not shared copy-on-write after a fork.
+        guard d.isValid, d.softwareBits & (AddressSpace.ownedFrame | AddressSpace.sharedMapping) == AddressSpace.ownedFrame,
+              frames.referenceCount(d.outputAddress) == 1 else { return nil }
+        guard d.accessed else { return va }
+        entry.pointee = d.raw & ~PageDescriptor.accessFlag
+        hal.mmu.invalidate(asid: asid, page: VirtAddr(va))
         return nil
     }
 
