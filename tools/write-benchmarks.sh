@@ -63,6 +63,15 @@ is one round of `irqbench`, which owns the UART and is fed one line per interrup
 arriving while the machine idles, the kernel masking it and signalling the driver's
 notification, the driver waking, draining the UART and acking the line.
 
+The swap rows come from the `swap` program (Userland/programs/swap.swift) booted as the first
+task: it maps a quarter more pages than RAM has frames, writes every byte, reads every byte back
+twice, then lets a forked child read them all. Its figure is pages written out plus pages read
+back per second of simulated time while it writes and checks. kenix-sim's disk takes 100 µs
+(plus up to 20 µs of seeded jitter) per request and serves one at a time, so about 9,000 pages
+per simulated second is the disk's own limit; the host row is what a page costs the simulator.
+On QEMU, simulated time counts instructions, so the figure there is the kernel's and the
+program's work per page (the clock, the fault, the virtio request and its interrupt).
+
 The fault rows come from `faultbench`: touching fresh anonymous pages (one demand-zero fault
 each), and a forked child rewriting pages its parent touched (one copy-on-write fault each,
 with its share of the fork's page-table copy). In kenix-sim most of a fault is the simulator

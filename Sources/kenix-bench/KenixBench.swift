@@ -56,6 +56,8 @@ struct KenixBench: ParsableCommand {
         let interrupt = median(runs: repeats) {
             kenixInterruptToHandler(initrd: image, short: rounds / 100, long: rounds / 10) ?? { failed = true; return .infinity }()
         }
+        let swapRuns = (0..<max(repeats, 1)).compactMap { _ in kenixSwapThroughput(initrd: image) }
+        if swapRuns.count != max(repeats, 1) { failed = true }
         if failed {
             fputsStderr("kenix-bench: a bench program failed in kenix-sim\n")
             throw ExitCode(1)
@@ -78,6 +80,15 @@ struct KenixBench: ParsableCommand {
         print("- Linux pipe round trip / Kenix round trip: \(fmt2(pipe / ipc))× (target > 1×: Kenix faster)")
         print("- through ipc.h: \(Int(1e9 / ipcStubs)) round trips per second, \(fmt2(ipcStubs / (2 * hal)))× two "
               + "enterUser trips, \(fmt2(pipe / ipcStubs))× faster than the pipe")
+        let swap = swapRuns.sorted { $0.hostNanosecondsPerPage < $1.hostNanosecondsPerPage }[swapRuns.count / 2]
+        print("")
+        print("Swapping (the `swap` program on 8 MiB of RAM and a 64 MiB simulated disk, 100 µs a request):")
+        print("")
+        print("| measurement | value |")
+        print("|---|---|")
+        print("| swap-out + swap-in throughput | \(swap.pagesPerSimulatedSecond) pages per simulated second |")
+        print("| pages moved in the run (written out + read back) | \(swap.pagesMoved) |")
+        print("| host time per page moved (whole run, median of \(swapRuns.count)) | \(fmt(swap.hostNanosecondsPerPage)) ns |")
     }
 }
 
