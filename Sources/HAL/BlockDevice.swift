@@ -1,8 +1,9 @@
 // A disk the kernel drives itself (the swap area, later the block server's
 // devices). Requests move whole sectors between the device and physical
-// memory (DMA); the device finishes them in the order they were submitted,
-// some time later, and holds its interrupt line high while a completion is
-// unread: the semantics of a virtio-blk queue.
+// memory (DMA); the device finishes them some time later, in an order of its
+// own (virtio promises none, so the kernel never has two requests on the
+// same sectors in flight), and holds its interrupt line high while a
+// completion is unread: the semantics of a virtio-blk queue.
 
 public enum BlockOperation: UInt8, Sendable {
     case read = 0     // device → memory
