@@ -12,6 +12,8 @@ public protocol HAL {
     associatedtype RAM: PhysicalMemory
     associatedtype Tracer: TraceSink
     associatedtype Disk: BlockDevice = NoBlockDevice
+    associatedtype Display: Framebuffer = NoFramebuffer
+    associatedtype Keys: Keyboard = NoKeyboard
 
     var cpu: Processor { get }
     var mmu: MemoryManagement { get }
@@ -23,8 +25,20 @@ public protocol HAL {
     var boot: BootInfo { get }
     /// The kernel's own disk (the swap area), if the platform has one.
     var disk: Disk? { get }
+    /// The display, if the platform has one.
+    var display: Display? { get }
+    /// The keyboard, if the platform has one.
+    var keyboard: Keys? { get }
 }
 
 extension HAL where Disk == NoBlockDevice {
     public var disk: NoBlockDevice? { nil }
+}
+
+extension HAL where Display == NoFramebuffer {
+    public var display: NoFramebuffer? { nil }
+}
+
+extension HAL where Keys == NoKeyboard {
+    public var keyboard: NoKeyboard? { nil }
 }

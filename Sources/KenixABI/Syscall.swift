@@ -56,6 +56,13 @@ public enum Syscall: UInt64 {
     case taskInfo = 60
     case memInfo = 61
     case kill = 62
+
+    case fbInfo = 70
+    case fbMap = 71
+    case fbPresent = 72
+    case keyboardClaim = 73
+    case keyboardRead = 74
+    case imageRead = 75
 }
 
 /// Errors a caller can cause; returned negated in x0. They never kill the task.
@@ -159,4 +166,5 @@ public enum SyscallLimits {
     public static let maxNameLength: UInt64 = 64
     public static let maxUARTWrite: UInt64 = 4096
     public static let maxSharedMemorySize: UInt64 = 16 * 1024 * 1024
+    public static let maxImageRead: UInt64 = 1 << 20
 }

@@ -121,6 +121,19 @@ extension Kernel {
             memInfo(slot)
         case .kill:
             killSyscall(slot, target: a0)
+        case .fbInfo:
+            fbInfo(slot)
+        case .fbMap:
+            setResult(slot, fbMap(slot))
+        case .fbPresent:
+            setResult(slot, fbPresent(slot, x: a0, y: a1, width: a2, height: a3))
+        case .keyboardClaim:
+            setResult(slot, keyboardClaim(slot))
+        case .keyboardRead:
+            keyboardRead(slot)
+        case .imageRead:
+            setResult(slot, imageRead(slot, name: a0, nameLength: a1, offset: a2, buffer: a3,
+                                      length: ctx.pointee.context.x[4]))
         }
         if ctx.pointee.restartSyscall { rewindSyscall(slot, firstArgument: a0) }
     }

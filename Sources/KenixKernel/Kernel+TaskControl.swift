@@ -164,6 +164,7 @@ extension Kernel {
             t.pointee.space = nil
         }
         if uartOwner == t.pointee.id { uartOwner = nil }
+        if keyboardOwner == t.pointee.id { keyboardOwner = nil }
         for i in 0..<services.count where services[i] == t.pointee.id { services[i] = TaskID(raw: 0) }
     }
 }

@@ -57,6 +57,7 @@ public struct Kernel<H: HAL> {
     var interruptRoutes = InlineArray<16, InterruptRoute>(repeating: InterruptRoute())
     let initrd: CPIOArchive
     var uartOwner: TaskID? = nil
+    var keyboardOwner: TaskID? = nil
     var services = InlineArray<8, TaskID>(repeating: TaskID(raw: 0))
     var initTask = TaskID(raw: 0)
     var outcome: RunOutcome? = nil

@@ -55,7 +55,7 @@ extension Kernel {
 
     /// The first address from the task's placement cursor where `length`
     /// bytes overlap none of its shared-memory mappings (hinted ones too).
-    private mutating func freeShmAddress(_ slot: Int, length: UInt64) -> UInt64 {
+    mutating func freeShmAddress(_ slot: Int, length: UInt64) -> UInt64 {
         let t = tasks[slot]
         var candidate = t.pointee.shmNextAddress
         var moved = true

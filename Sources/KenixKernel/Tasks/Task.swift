@@ -71,6 +71,8 @@ public struct Task {
     /// Shared-memory objects mapped into this task: (object id, address).
     var shmMappings = InlineArray<8, ShmMapping>(repeating: ShmMapping())
     var shmNextAddress: UInt64 = 0
+    /// Where `fb_map` put the framebuffer (0 = not mapped).
+    var framebufferAddress: UInt64 = 0
 
     /// Where untouched memory may be demand-paged (mmap, heap, stack growth).
     var regions = RegionList()
