@@ -12,9 +12,9 @@
 # (Userland/runtime: crt0, syscall stubs, libc, allocator, console) by
 # Userland/ld/user.ld, then checked by tools/checkelf.py (W^X, page-aligned
 # segments, entry in text, no undefined symbols). The initrd holds every
-# program under its name without .elf, plus "badelf" (garbage for the
-# errors test), stripped of symbols and packed deterministically by
-# tools/mkinitrd.py.
+# program under its name without .elf (stripped of symbols), plus "badelf"
+# (garbage for the errors test) and "font.psf" (the console's font, from
+# Userland/data), packed deterministically by tools/mkinitrd.py.
 #
 # Exports for the top-level Makefile: USERLAND_ELFS, USERLAND_INITRD.
 
@@ -50,7 +50,7 @@ U_PROG_OBJS := $(U_PROGRAMS:%=$(U_OBJ)/prog/%.o)
 # beside them keep their symbols for llvm-symbolizer and llvm-objdump.
 # Order is fixed: init and console first, then the other programs by name,
 # then data files.
-U_INITRD_NAMES := init console $(filter-out init console,$(U_PROGRAMS)) badelf
+U_INITRD_NAMES := init console $(filter-out init console,$(U_PROGRAMS)) badelf font.psf
 U_INITRD_FILES := $(U_INITRD_NAMES:%=$(U_OUT)/initrd/%)
 
 U_LIBKENIX := $(sort $(wildcard $(U_SRC)/libkenix/*.swift)) Sources/KenixABI/Syscall.swift
@@ -100,6 +100,11 @@ $(U_OUT)/%.elf: $(U_OBJ)/prog/%.o $(U_RUNTIME_OBJS) $(U_LDSCRIPT) tools/checkelf
 $(U_OUT)/initrd/%: $(U_OUT)/%.elf | $(U_OUT)/initrd
 	@echo "  STRIP $*"
 	$(U_Q)$(OBJCOPY) --strip-all $< $@
+
+# The console's font: Terminus (SIL OFL 1.1, Userland/data/Lat15-Terminus16.LICENSE).
+$(U_OUT)/initrd/font.psf: $(U_SRC)/data/Lat15-Terminus16.psf | $(U_OUT)/initrd
+	@echo "  COPY font.psf"
+	$(U_Q)cp $< $@
 
 $(U_OUT)/initrd/badelf: tools/mkbadelf.py | $(U_OUT)/initrd
 	@echo "  GEN badelf"

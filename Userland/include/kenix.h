@@ -66,6 +66,13 @@ enum {
     KX_SYS_TASK_INFO = 60,
     KX_SYS_MEM_INFO = 61,
     KX_SYS_KILL = 62,
+
+    KX_SYS_FB_INFO = 70,
+    KX_SYS_FB_MAP = 71,
+    KX_SYS_FB_PRESENT = 72,
+    KX_SYS_KEYBOARD_CLAIM = 73,
+    KX_SYS_KEYBOARD_READ = 74,
+    KX_SYS_IMAGE_READ = 75,
 };
 
 /* Errors a caller can cause, returned negated in x0 (SyscallError). */

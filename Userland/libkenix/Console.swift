@@ -79,6 +79,35 @@ public enum Console {
         }
     }
 
+    /// Hands typed characters to the console, as if typed at the UART (the
+    /// keyboard driver's path). Up to 32 bytes a call.
+    public static func type(_ bytes: [UInt8]) throws(SyscallError) {
+        let console = try Service.lookup(.console)
+        var start = 0
+        while start < bytes.count {
+            let n = min(32, bytes.count - start)
+            var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+            withUnsafeMutableBytes(of: &words) { raw in for i in 0..<n { raw[i] = bytes[start + i] } }
+            _ = try IPC.call(console, Message(tag: 3 | UInt64(n) << 8, words.0, words.1, words.2, words.3))
+            start += n
+        }
+    }
+
+    /// Takes the display for a graphics program: the console stops drawing
+    /// (text still reaches the UART) until `giveScreen` or the caller's end.
+    /// Fails (`invalidArgument`) when there is no display or it is taken.
+    public static func takeScreen() throws(SyscallError) {
+        flush()
+        let reply = try IPC.call(try Service.lookup(.console), Message(tag: 4))
+        _ = try RawSyscall.check(Int64(bitPattern: reply.tag))
+    }
+
+    /// Gives the display back; the console repaints its text.
+    public static func giveScreen() {
+        flush()
+        if let console = try? Service.lookup(.console) { _ = try? IPC.call(console, Message(tag: 5)) }
+    }
+
     /// Sends any buffered partial line now.
     public static func flush() {
         kx_console_flush()

@@ -3,6 +3,10 @@
 // turns the UART's receive interrupts into lines of input for one reader at
 // a time. It never polls: between interrupts and requests it is blocked in
 // `recv`, with the UART's receive line routed to its bound notification.
+// When the machine has a display, everything printed and echoed is also
+// drawn on screen (TextScreen, with the boot image's font.psf), and the
+// keyboard driver's typing arrives as `input` requests: the same line
+// discipline serves both keyboards.
 //
 // Protocol (docs/syscalls.md, "Console protocol"):
 //   print: tag = 1 | (length << 8), length 0–32, bytes little-endian in
@@ -11,6 +15,11 @@
 //          line: tag = 2 | (length << 8) | flags << 16, flags bit 0 = this
 //          chunk ends the line, bit 1 = end of input (Ctrl-D). A reader
 //          waits (deferred reply) until a whole line has been typed.
+//   input: tag = 3 | (length << 8), bytes in w0..w3: typed characters (from
+//          the keyboard driver), handled as if the UART had received them.
+//   take screen: tag = 4; the caller draws on the display until it sends
+//          give screen (tag = 5) or ends; the text keeps going to the UART
+//          and to the grid, which is repainted when the screen comes back.
 // Anything else is answered with invalidArgument as the tag.
 //
 // Typed characters are echoed, Backspace/DEL erases, CR or LF ends a line,
@@ -21,6 +30,9 @@
 
 let printOp: UInt64 = 1
 let readOp: UInt64 = 2
+let inputOp: UInt64 = 3
+let takeScreenOp: UInt64 = 4
+let giveScreenOp: UInt64 = 5
 let maxChunk = 32
 let endOfLineFlag: UInt64 = 1 << 16
 let endOfInputFlag: UInt64 = 2 << 16
@@ -88,36 +100,81 @@ struct LineDiscipline {
     }
 }
 
-/// Writes all of `bytes` to the UART.
-func writeUART(_ bytes: UnsafeRawBufferPointer) {
-    var rest = bytes
-    while !rest.isEmpty {
-        guard let n = try? UART.write(rest), n > 0 else { return }
-        rest = UnsafeRawBufferPointer(rebasing: rest[n...])
-    }
-}
+/// Where output goes: the UART always, the screen when there is one.
+struct Output {
+    var screen: TextScreen?
+    /// The graphics program that has the screen, if any.
+    var screenOwner: TaskID? = nil
 
-/// Writes a print request's bytes; returns the reply.
-func printRequest(_ m: Message) -> Message {
-    let length = m.tag >> 8
-    guard length <= UInt64(maxChunk) else {
-        return Message(tag: UInt64(bitPattern: SyscallError.invalidArgument.rawValue))
-    }
-    var words = (m.w0, m.w1, m.w2, m.w3)   // little-endian: bytes in order in memory
-    withUnsafeBytes(of: &words) { writeUART(UnsafeRawBufferPointer(rebasing: $0[0..<Int(length)])) }
-    return Message(tag: 0)
-}
-
-/// Moves every received byte through the line discipline and echoes it.
-func drainUART(_ input: inout LineDiscipline) {
-    var buffer = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
-    var echo: [UInt8] = []
-    withUnsafeMutableBytes(of: &buffer) { raw in
-        while let n = try? UART.read(into: raw), n > 0 {
-            for i in 0..<n { input.receive(raw[i], echo: &echo) }
+    mutating func write(_ bytes: UnsafeRawBufferPointer) {
+        if screen != nil {
+            for b in bytes { screen!.write(b) }
+            screen!.present()
+        }
+        var rest = bytes
+        while !rest.isEmpty {
+            guard let n = try? UART.write(rest), n > 0 else { return }
+            rest = UnsafeRawBufferPointer(rebasing: rest[n...])
         }
     }
-    echo.withUnsafeBytes { writeUART($0) }
+
+    /// Takes the screen back if its owner ended without giving it back.
+    mutating func reclaimScreenIfOwnerEnded() {
+        guard let owner = screenOwner else { return }
+        if let task = try? Kenix.taskInfo(slot: owner % 64), task.id == owner,
+           task.state != .zombie { return }
+        giveBack()
+    }
+
+    mutating func giveBack() {
+        screenOwner = nil
+        screen?.visible = true
+        screen?.repaint()
+        screen?.present()
+    }
+}
+
+/// The screen, when the machine has a display and the boot image a font.
+func openScreen() -> TextScreen? {
+    guard let info = try? Framebuffer.info(), info.format == Framebuffer.xrgb8888 else { return nil }
+    guard let bytes = try? BootImage.contents(of: "font.psf"), let font = try? PSFFont(bytes) else {
+        Console.writeLine("console: no usable font.psf in the boot image; serial only")
+        return nil
+    }
+    guard let base = try? Framebuffer.map() else { return nil }
+    var screen = TextScreen(font: font, framebuffer: base, info: info)
+    screen.repaint()
+    screen.present()
+    return screen
+}
+
+/// The bytes of a print or input request (length in tag bits 8–15), or nil
+/// when the length is out of range.
+func requestBytes(_ m: Message, _ body: (UnsafeRawBufferPointer) -> Void) -> Bool {
+    let length = m.tag >> 8
+    guard length <= UInt64(maxChunk) else { return false }
+    var words = (m.w0, m.w1, m.w2, m.w3)   // little-endian: bytes in order in memory
+    withUnsafeBytes(of: &words) { body(UnsafeRawBufferPointer(rebasing: $0[0..<Int(length)])) }
+    return true
+}
+
+let invalidArgument = Message(tag: UInt64(bitPattern: SyscallError.invalidArgument.rawValue))
+
+/// Moves typed bytes through the line discipline and echoes them.
+func type(_ bytes: UnsafeRawBufferPointer, _ input: inout LineDiscipline, _ output: inout Output) {
+    var echo: [UInt8] = []
+    for b in bytes { input.receive(b, echo: &echo) }
+    echo.withUnsafeBytes { output.write($0) }
+}
+
+/// Moves every byte the UART received through the line discipline.
+func drainUART(_ input: inout LineDiscipline, _ output: inout Output) {
+    var buffer = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+    withUnsafeMutableBytes(of: &buffer) { raw in
+        while let n = try? UART.read(into: raw), n > 0 {
+            type(UnsafeRawBufferPointer(rebasing: raw[0..<n]), &input, &output)
+        }
+    }
 }
 
 @_cdecl("main")
@@ -141,20 +198,33 @@ func main(_ arg: UInt64, _ parent: TaskID) -> Int64 {
     }
 
     var input = LineDiscipline()
+    var output = Output(screen: openScreen())
     var reader: TaskID? = nil
     while true {
         guard let r = try? IPC.recv() else { continue }
+        output.reclaimScreenIfOwnerEnded()
         if r.isNotification {
-            drainUART(&input)
+            drainUART(&input, &output)
             try? Interrupt.ack(line: line)
         } else {
             switch r.message.tag & 0xFF {
             case printOp:
-                try? IPC.reply(to: r.sender, printRequest(r.message))
+                let ok = requestBytes(r.message) { output.write($0) }
+                try? IPC.reply(to: r.sender, ok ? Message(tag: 0) : invalidArgument)
+            case inputOp:
+                let ok = requestBytes(r.message) { type($0, &input, &output) }
+                try? IPC.reply(to: r.sender, ok ? Message(tag: 0) : invalidArgument)
             case readOp where reader == nil:
                 reader = r.sender
+            case takeScreenOp where output.screen != nil && output.screenOwner == nil:
+                output.screenOwner = r.sender
+                output.screen!.visible = false
+                try? IPC.reply(to: r.sender, Message(tag: 0))
+            case giveScreenOp where output.screenOwner == r.sender:
+                output.giveBack()
+                try? IPC.reply(to: r.sender, Message(tag: 0))
             default:
-                try? IPC.reply(to: r.sender, Message(tag: UInt64(bitPattern: SyscallError.invalidArgument.rawValue)))
+                try? IPC.reply(to: r.sender, invalidArgument)
             }
         }
         if let client = reader, input.canAnswer {

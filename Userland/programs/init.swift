@@ -1,5 +1,5 @@
-// init: the first task. Starts the console server, then runs the self-tests
-// one at a time and prints exactly one line per test,
+// init: the first task. Starts the console server and the keyboard driver,
+// then runs the self-tests one at a time and prints exactly one line per test,
 //     PASS <name>   or   FAIL <name>: <reason>
 // then "selftest: N passed, M failed". Then it runs the shell (ksh) until
 // the end of console input, and exits 0 only if no self-test failed.
@@ -89,6 +89,16 @@ func startConsole() {
     }
 }
 
+/// Starts the keyboard driver next to the console. Without a keyboard it
+/// ends at once, and is reaped here so its slot is not held.
+func startKeyboardDriver() {
+    guard let driver = try? Kenix.spawn("kbd", priority: 30) else { return }
+    if let task = try? Kenix.taskInfo(slot: driver % 64), task.id == driver,
+       task.state == .zombie {
+        _ = try? Kenix.wait(driver)
+    }
+}
+
 /// Runs the shell until its input ends; the system then shuts down.
 func startShell() {
     switch runToEnd("ksh") {
@@ -100,6 +110,7 @@ func startShell() {
 @_cdecl("main")
 func main(_ arg: UInt64, _ parent: TaskID) -> Int64 {
     startConsole()
+    startKeyboardDriver()
     var tally = Tally()
     tally.record("ipc", selfTest("ipc"))
     tally.record("shm", selfTest("shm"))

@@ -1,0 +1,111 @@
+// TextScreen: a character grid drawn into a mapped framebuffer with a PSF
+// font: what the console server shows. It keeps the characters too, so it
+// can repaint the whole screen after a graphics program had it, and it
+// scrolls by moving pixel rows up. It draws nothing while `visible` is false
+// (the grid keeps changing), and `present` reports what changed since the
+// last call. Colours are fixed, so the same text gives the same pixels on
+// every backend.
+
+public struct TextScreen {
+    public static let foreground: UInt32 = 0x00D8_D8D8
+    public static let background: UInt32 = 0x0010_1828
+
+    public let columns: Int
+    public let rows: Int
+    public private(set) var column = 0
+    public private(set) var row = 0
+    public var visible = true
+    private let font: PSFFont
+    private let base: UInt64
+    private let info: FramebufferInfo
+    private var cells: [UInt8]
+    /// Pixel rows changed since the last `present` (empty when lo > hi).
+    private var dirtyTop = Int.max
+    private var dirtyBottom = -1
+
+    public init(font: PSFFont, framebuffer base: UInt64, info: FramebufferInfo) {
+        self.font = font
+        self.base = base
+        self.info = info
+        columns = max(1, info.width / font.width)
+        rows = max(1, info.height / font.height)
+        cells = [UInt8](repeating: 0x20, count: columns * rows)
+    }
+
+    /// Writes `byte` at the cursor: printable characters, newline, carriage
+    /// return, backspace (moves left) and tab.
+    public mutating func write(_ byte: UInt8) {
+        switch byte {
+        case 0x0A: newline()
+        case 0x0D: column = 0
+        case 0x08: if column > 0 { column -= 1 }
+        case 0x09: repeat { write(0x20) } while column % 8 != 0 && column != 0
+        default:
+            guard byte >= 0x20 else { return }
+            if column == columns { newline() }
+            cells[row * columns + column] = byte
+            draw(column, row)
+            column += 1
+        }
+    }
+
+    /// Clears the screen to the background and draws every cell again.
+    public mutating func repaint() {
+        guard visible else { return }
+        fill(x: 0, y: 0, width: info.width, height: info.height, TextScreen.background)
+        for r in 0..<rows { for c in 0..<columns where cells[r * columns + c] != 0x20 { draw(c, r) } }
+        markDirty(0, info.height)
+    }
+
+    /// Presents the pixel rows changed since the last call.
+    public mutating func present() {
+        guard visible, dirtyTop <= dirtyBottom else { return }
+        Framebuffer.present(x: 0, y: dirtyTop, width: info.width, height: dirtyBottom - dirtyTop + 1)
+        dirtyTop = .max
+        dirtyBottom = -1
+    }
+
+    private mutating func newline() {
+        column = 0
+        if row + 1 < rows { row += 1; return }
+        // Scroll: the grid and the pixels move up one text row.
+        for i in 0..<(columns * (rows - 1)) { cells[i] = cells[i + columns] }
+        for i in (columns * (rows - 1))..<(columns * rows) { cells[i] = 0x20 }
+        guard visible else { return }
+        let line = font.height * info.stride
+        let pixels = UnsafeMutableRawPointer(bitPattern: UInt(base))!
+        pixels.copyMemory(from: pixels + line, byteCount: line * (rows - 1))
+        fill(x: 0, y: (rows - 1) * font.height, width: info.width, height: font.height, TextScreen.background)
+        markDirty(0, rows * font.height)
+    }
+
+    private mutating func draw(_ c: Int, _ r: Int) {
+        guard visible else { return }
+        let x0 = c * font.width, y0 = r * font.height
+        let character = cells[r * columns + c]
+        let width = font.width, height = font.height, bytesPerRow = font.bytesPerRow
+        let stride = info.stride, base = self.base
+        font.withGlyph(character) { bits in
+            for y in 0..<height {
+                let row = UnsafeMutablePointer<UInt32>(bitPattern: UInt(base) + UInt((y0 + y) * stride + x0 * 4))!
+                for x in 0..<width {
+                    let on = bits[y * bytesPerRow + x / 8] & (0x80 >> UInt8(x % 8)) != 0
+                    row[x] = on ? TextScreen.foreground : TextScreen.background
+                }
+            }
+        }
+        markDirty(y0, y0 + height)
+    }
+
+    private func fill(x: Int, y: Int, width: Int, height: Int, _ colour: UInt32) {
+        for yy in y..<(y + height) {
+            let row = UnsafeMutablePointer<UInt32>(bitPattern: UInt(base) + UInt(yy * info.stride + x * 4))!
+            row.initialize(repeating: colour, count: width)
+        }
+    }
+
+    private mutating func markDirty(_ top: Int, _ bottom: Int) {
+        dirtyTop = min(dirtyTop, top)
+        dirtyBottom = max(dirtyBottom, bottom - 1)
+    }
+}
