@@ -4,10 +4,11 @@
 // the reference bit: the hand walks the tasks' page tables; a page it finds
 // accessed loses its flag (second chance; the next touch raises an access
 // flag fault the kernel answers by setting it again), a page found still
-// unaccessed is written out. Only pages with one owner are candidates (the
-// leaf owns its frame and the frame has one reference), so no reverse map is
-// needed: the leaf the hand stands on is the only one to change. Pages of
-// shared mappings and copy-on-write pages shared after a fork stay in RAM.
+// unaccessed is written out. Candidates are the pages whose leaf owns its
+// frame, and only the leaf the hand stands on changes, so no reverse map is
+// needed: a frame a fork shares is read-only in every space (copy-on-write,
+// or an ELF page), so one space's leaf may go out while the others keep the
+// frame, and the last one out frees it. Pages of shared mappings stay in RAM.
 //
 // Everything is asynchronous. A page-out replaces the leaf with a SwapEntry
 // and submits the write; the frame is freed when the disk reports it done
@@ -87,8 +88,10 @@ extension Kernel {
                     budget -= 1
                     clockHand.address = va.raw + PageGeometry.pageSize
                     let d = PageDescriptor(raw: entry.pointee)
+                    // A frame with several owners goes out only from a read-only
+                    // leaf: nobody can change it while the disk reads it.
                     guard d.softwareBits & AddressSpace.ownedFrame != 0,
-                          frames.referenceCount(d.outputAddress) == 1 else { continue }
+                          d.isReadOnly || frames.referenceCount(d.outputAddress) == 1 else { continue }
                     let regions = t.pointee.regions
                     if let r = regions.find(va.raw), regions[r].shared { continue }
                     if d.accessed {
