@@ -218,6 +218,17 @@ extension Kernel {
         return d
     }
 
+    /// Whether the disk is moving a page of `space` (one of its leaves names
+    /// a slot with a transfer in flight).
+    mutating func hasTransferInFlight(_ space: AddressSpace) -> Bool {
+        guard transfers.count > 0 else { return false }
+        var busy = false
+        space.forEachEntry(memory: hal.memory) { _, entry in
+            if !busy, let swapped = SwapEntry(raw: entry.pointee), transfers.isBusy(slot: swapped.slot) { busy = true }
+        }
+        return busy
+    }
+
     /// A swap slot named by a leaf that is going away.
     mutating func releaseSwapSlot(_ slot: UInt64) { swap?.release(slot) }
 }

@@ -1,7 +1,8 @@
 // Fork of a task with pages in swap (Memory/Kernel+Fork, Kernel+Pager): the
 // child's leaves name the parent's slots, each side reads its pages back
 // into frames of its own and sees only its own writes, a slot is freed only
-// when neither side names it any more. Under memory pressure right after a
+// when neither side names it any more, and a fork never lets the child name
+// a slot whose page-out may still fail. Under memory pressure right after a
 // fork, pages both sides share can go out too (one side at a time).
 import HAL
 import KenixABI
@@ -89,6 +90,39 @@ final class SwapForkTests: XCTestCase {
         // Once both are done with the region, only init's pages outside it may hold slots.
         let initPages = Set(sys.pageOuts.filter { $0.a == initID }.map(\.b)).filter { $0 < base }
         XCTAssertLessThanOrEqual(try XCTUnwrap(sys.record("both done")).x[3], UInt64(initPages.count))
+        sys.checkNothingLeaked()
+    }
+
+    /// A fork while page-outs are on the disk, which then fail: the parent
+    /// gets those pages back in RAM, so the child must not be left naming
+    /// slots that never received the data. The fork waits for the disk.
+    func testAForkWaitsForPageOutsThatMayFail() throws {
+        var s = SwapScript()
+        s.mapRegion()
+        s.forEachPage { $0.stamp(0x1000) }
+        s.add(.pause, .fork)
+        let toChild = s.placeholder()
+        s.add(.wait(.reg(0)), .record("child status"))
+        s.forEachPage { $0.checkStamp(0x1000) }
+        s.recordMismatches("parent")
+        s.drain()
+        s.add(.exit(0))
+        s.steps[toChild] = .inChild(goTo: s.next)
+        s.forEachPage { $0.checkStamp(0x1000) }
+        s.recordMismatches("child")
+        s.add(.exit(0))
+        let sys = try TestSystem([TestProgram("init", s.steps)], frames: smallRAM, disk: ScriptedDiskConfig())
+        XCTAssertEqual(sys.run(), .halted)
+        let failing = sys.disk!.failInFlight { $0.operation == .write }
+        XCTAssertGreaterThan(failing, 0, "page-outs are in flight at the fork")
+        XCTAssertEqual(sys.run(), .initExited(status: 0), sys.uartText)
+        sys.checkHarness()
+        sys.checkDiskLog()     // including: the child never reads a slot whose write failed
+        XCTAssertGreaterThanOrEqual(sys.syscallIndices(.fork, by: sys.kernel.initID.raw).count, 2,
+                                    "the fork waited, then ran again")
+        XCTAssertEqual(sys.record("parent")?.x[1], 0)
+        XCTAssertEqual(sys.record("child")?.x[1], 0, "the child sees the data too")
+        XCTAssertEqual(sys.record("child status")?.x[1], 0)
         sys.checkNothingLeaked()
     }
 }
