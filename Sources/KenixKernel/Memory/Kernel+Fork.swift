@@ -1,16 +1,26 @@
 // fork: a new task with a copy-on-write clone of the caller's address space.
 // Private writable pages become read-only and shared (frames are reference
 // counted); the first write by either side copies the page. Shared mappings
-// (mmap with MapFlags.shared, and shared-memory objects) stay shared. The
-// child returns 0, the parent the child's id.
+// (mmap with MapFlags.shared, and shared-memory objects) stay shared. A page
+// in swap is shared by naming the same slot; fork waits while the disk is
+// moving one of the caller's pages. The child returns 0, the parent the
+// child's id.
 import HAL
 import KenixABI
 
 extension Kernel {
     mutating func fork(_ slot: Int) -> Result<UInt64, SyscallError> {
-        guard let child = tasks.claim() else { return .failure(.limitReached) }
         let parent = tasks[slot]
         let parentSpace = parent.pointee.space!
+        // A page-out still on the disk may fail and put the page back in the
+        // parent's RAM alone: the child must not name that slot until the
+        // disk is done with it. fork waits, then starts again.
+        if hasTransferInFlight(parentSpace) {
+            block(slot, .paging)
+            parent.pointee.restartSyscall = true
+            return .failure(.wouldBlock)
+        }
+        guard let child = tasks.claim() else { return .failure(.limitReached) }
         guard let space = AddressSpace.create(asid: ASID(UInt16(child)), frames: &frames, memory: hal.memory) else {
             tasks.release(child)
             return .failure(.outOfMemory)

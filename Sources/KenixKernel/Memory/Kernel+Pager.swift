@@ -4,10 +4,11 @@
 // the reference bit: the hand walks the tasks' page tables; a page it finds
 // accessed loses its flag (second chance; the next touch raises an access
 // flag fault the kernel answers by setting it again), a page found still
-// unaccessed is written out. Only pages with one owner are candidates (the
-// leaf owns its frame and the frame has one reference), so no reverse map is
-// needed: the leaf the hand stands on is the only one to change. Pages of
-// shared mappings and copy-on-write pages shared after a fork stay in RAM.
+// unaccessed is written out. Candidates are the pages whose leaf owns its
+// frame, and only the leaf the hand stands on changes, so no reverse map is
+// needed: a frame a fork shares is read-only in every space (copy-on-write,
+// or an ELF page), so one space's leaf may go out while the others keep the
+// frame, and the last one out frees it. Pages of shared mappings stay in RAM.
 //
 // Everything is asynchronous. A page-out replaces the leaf with a SwapEntry
 // and submits the write; the frame is freed when the disk reports it done
@@ -110,10 +111,13 @@ extension Kernel {
     @inline(__always)
     private mutating func consider(_ entry: UnsafeMutablePointer<UInt64>, asid: ASID, va: UInt64) -> UInt64? {
         let d = PageDescriptor(raw: entry.pointee)
-        // A candidate has one owner: its own frame (not shared memory), not a
-        // shared mapping, not shared copy-on-write after a fork.
+        // A candidate is the task's own frame (not shared memory, not a
+        // shared mapping). A frame with several owners (copy-on-write after a
+        // fork) goes out only from a read-only leaf: nobody can change it
+        // while the disk reads it, and each owner's page-out drops its own
+        // reference, the last one freeing the frame.
         guard d.isValid, d.softwareBits & (AddressSpace.ownedFrame | AddressSpace.sharedMapping) == AddressSpace.ownedFrame,
-              frames.referenceCount(d.outputAddress) == 1 else { return nil }
+              d.isReadOnly || frames.referenceCount(d.outputAddress) == 1 else { return nil }
         guard d.accessed else { return va }
         entry.pointee = d.raw & ~PageDescriptor.accessFlag
         hal.mmu.invalidate(asid: asid, page: VirtAddr(va))
@@ -228,6 +232,17 @@ extension Kernel {
         leaf.pointee = d.raw
         swap!.release(swapped.slot)
         return d
+    }
+
+    /// Whether the disk is moving a page of `space` (one of its leaves names
+    /// a slot with a transfer in flight).
+    mutating func hasTransferInFlight(_ space: AddressSpace) -> Bool {
+        guard transfers.count > 0 else { return false }
+        var busy = false
+        space.forEachEntry(memory: hal.memory) { _, entry in
+            if !busy, let swapped = SwapEntry(raw: entry.pointee), transfers.isBusy(slot: swapped.slot) { busy = true }
+        }
+        return busy
     }
 
     /// A swap slot named by a leaf that is going away.

@@ -1,5 +1,6 @@
 // Script: what a test program "executes". ScriptedCPU interprets one step at a
-// time; the step index lives in the task's own x28 and a half-done compute in
+// time; the step is the task's pc (one `svc` word per step), mirrored in x28
+// to catch a kernel that moves the pc, and a half-done compute is kept in
 // x27 (registers the kernel never touches), so a task's progress is saved and
 // restored with its context exactly like a real program's. Scripts may keep
 // values in x19–x26 (callee-saved; the kernel never writes them).

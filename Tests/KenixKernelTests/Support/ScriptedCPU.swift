@@ -1,10 +1,13 @@
 // ScriptedCPU: `enterUser` runs the task's script instead of instructions.
-// The script is found by the task's entry address (pc − 4 × step, the step
-// index being x28), every step is fetched through the MMU at its own pc (so
-// code must be mapped executable), and interrupts are taken between steps or
-// in the middle of a `.compute` exactly when the timer deadline passes.
-// `waitForInterrupt` jumps the clock to the deadline, or reports that nothing
-// can ever happen again.
+// The pc says where the task is, as on a CPU: the script is the one whose
+// text holds it (program k's at imageBase + k × 64 KiB) and the step is
+// (pc − entry) / 4. x28 keeps the step the script last left the task at, so
+// a pc the kernel moved anywhere but back to the `svc` just executed (a
+// restarted syscall) is reported. Every step is fetched through the MMU at its
+// own pc (so code must be mapped executable), and interrupts are taken
+// between steps or in the middle of a `.compute` exactly when the next
+// interrupt (timer deadline, disk completion) is due. `waitForInterrupt`
+// jumps the clock to it, or reports that nothing can ever happen again.
 import HAL
 
 struct ScriptedCPU: CPU {
@@ -19,12 +22,12 @@ struct ScriptedCPU: CPU {
             // The platform's time limit also stops a task that never traps.
             if machine.runLimitReached { return .halt }
             if machine.interruptDeliverable { return .interrupt }
-            let index = Int(ctx.x[ScriptRegister.step])
-            let entry = ctx.pc &- 4 &* UInt64(index)
-            guard let script = machine.scripts[entry] else {
-                machine.harnessErrors.append("no script for pc 0x\(String(ctx.pc, radix: 16)) step \(index)")
+            let entry = ctx.pc & ~(ProgramImage.slotSize - 1)
+            guard let script = machine.scripts[entry], ctx.pc & 3 == 0 else {
+                machine.harnessErrors.append("no script for pc 0x\(String(ctx.pc, radix: 16))")
                 return .undefinedInstruction
             }
+            let index = Int((ctx.pc - entry) / 4)
             // Instruction fetch of this step.
             if case .fault(let status) = mmu.translate(ctx.pc, for: MemoryAccess.execute) {
                 return .memoryFault(MemoryFault(address: VirtAddr(ctx.pc), access: .execute, status: status))
@@ -32,6 +35,14 @@ struct ScriptedCPU: CPU {
             guard index < script.steps.count else {
                 machine.harnessErrors.append("\(script.name) ran off the end of its script")
                 return .undefinedInstruction
+            }
+            if index != Int(ctx.x[ScriptRegister.step]) {
+                // The kernel restarts a syscall by rewinding the pc to its svc (x28 had moved past it already).
+                guard index + 1 == Int(ctx.x[ScriptRegister.step]), case .syscall = script.steps[index] else {
+                    machine.harnessErrors.append("\(script.name): pc moved to step \(index) from step \(ctx.x[ScriptRegister.step])")
+                    return .undefinedInstruction
+                }
+                ctx.x[ScriptRegister.step] = UInt64(index)
             }
             if let trap = execute(script.steps[index], of: script, &ctx) { return trap }
         }

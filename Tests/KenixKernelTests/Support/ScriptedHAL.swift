@@ -2,6 +2,7 @@
 // starts at 0x4000_0000; the first 16 frames are reserved (the "kernel
 // image"), and the initrd is copied in at a deliberately unaligned address
 // just after them, so frame rounding of reserved ranges is exercised too.
+// A disk (ScriptedDisk) is there only when the test asks for one.
 import HAL
 
 struct ScriptedHAL: HAL {
@@ -20,11 +21,15 @@ struct ScriptedHAL: HAL {
     var uart: RecordingUART { RecordingUART(machine: machine) }
     var memory: SimulatedRAM { SimulatedRAM(machine: machine) }
     var trace: RecordingTrace { RecordingTrace(machine: machine) }
+    /// nil unless the test asked for a disk (then the kernel swaps to it).
+    var disk: ScriptedDisk? { machine.disk }
 
-    /// A machine with `frames` frames of RAM and `initrd` as its boot image.
-    init(frames: Int, initrd: [UInt8], frequency: UInt64 = 1_000_000_000) {
+    /// A machine with `frames` frames of RAM, `initrd` as its boot image,
+    /// and a disk when `disk` is given.
+    init(frames: Int, initrd: [UInt8], frequency: UInt64 = 1_000_000_000, disk: ScriptedDiskConfig? = nil) {
         let size = UInt64(frames) * PageGeometry.pageSize
         machine = SimMachine(ramBase: Self.ramBase, ramSize: size, frequency: frequency)
+        if let disk { machine.disk = ScriptedDisk(machine: machine, config: disk) }
         let initrdBase = PhysAddr(Self.ramBase + Self.initrdOffset)
         machine.store(initrd, at: initrdBase)
         boot = BootInfo(ram: PhysRange(base: PhysAddr(Self.ramBase), size: size),

@@ -1,5 +1,5 @@
 // SimMachine: the whole state of the scripted test machine, shared by every
-// ScriptedHAL role (CPU, MMU, GIC, timer, UART, RAM, trace). It is a plain
+// ScriptedHAL role (CPU, MMU, GIC, timer, UART, RAM, trace, disk). It is a plain
 // single-threaded object; nothing here reads the host clock, so a run is a
 // pure function of its programs. Tests read its logs after `Kernel.run()`.
 import HAL
@@ -120,10 +120,15 @@ final class SimMachine {
     var deviceLinesHigh: Set<UInt32> = []
     var scheduledRaises: [(time: UInt64, irq: UInt32)] = []
 
-    /// Raises the scheduled lines whose time has come.
+    /// The disk, when the test asked for one (TestSystem's `disk:`).
+    var disk: ScriptedDisk? = nil
+
+    /// Raises the scheduled lines whose time has come, and finishes the
+    /// disk requests that are due (moving their data).
     func updateDeviceLines() {
         for event in scheduledRaises where event.time <= now { deviceLinesHigh.insert(event.irq) }
         scheduledRaises.removeAll { $0.time <= now }
+        disk?.finish(upTo: now)
     }
 
     /// The lowest-numbered line the CPU would take now, as a GIC orders them.
@@ -131,6 +136,7 @@ final class SimMachine {
         updateDeviceLines()
         var lines = deviceLinesHigh
         if timerLineHigh { lines.insert(Self.timerIRQ.number) }
+        if let disk, disk.hasCompletion { lines.insert(disk.irq.number) }
         return lines.sorted().map(IRQ.init).first { canSignal($0) }
     }
 
@@ -142,6 +148,7 @@ final class SimMachine {
         var next: UInt64? = nil
         if let deadline, canSignal(Self.timerIRQ) { next = deadline }
         for event in scheduledRaises where canSignal(IRQ(event.irq)) { next = min(next ?? event.time, event.time) }
+        if let disk, canSignal(disk.irq), let finish = disk.nextFinish { next = min(next ?? finish, finish) }
         return next
     }
 

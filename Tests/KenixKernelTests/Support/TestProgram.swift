@@ -24,6 +24,8 @@ struct TestProgram {
 /// A program laid out for index `k`: its ELF bytes and where things are.
 struct ProgramImage {
     static let textWord: UInt32 = 0xD400_0001     // svc #0
+    /// Program k's image starts at imageBase + k × slotSize.
+    static let slotSize: UInt64 = 0x1_0000
     var script: LoadedScript
     var elf: [UInt8]
     var entry: UInt64 { script.entry }
@@ -34,7 +36,7 @@ struct ProgramImage {
 
     init(_ program: TestProgram, index k: Int) {
         precondition(program.steps.count <= 1024, "a script must fit its text page")
-        let entry = UserLayout.imageBase + UInt64(k) * 0x1_0000
+        let entry = UserLayout.imageBase + UInt64(k) * Self.slotSize
         var strings: [String: UInt64] = [:]
         var rodata: [UInt8] = []
         for step in program.steps {

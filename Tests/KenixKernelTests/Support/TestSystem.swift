@@ -16,11 +16,14 @@ final class TestSystem {
     var log: [LogEntry] { machine.log }
     var uartText: String { String(decoding: machine.uartOutput, as: UTF8.self) }
     var trace: [TimedTraceEvent] { machine.trace }
+    /// The disk, when the system was made with one.
+    var disk: ScriptedDisk? { machine.disk }
     /// Frames free before any task existed.
     var bootFreeFrames: Int { hal.allocatableFrames }
 
     init(_ programs: [TestProgram], extraFiles: [(String, [UInt8])] = [], frames: Int = 1024,
-         config: KernelConfig = KernelConfig(), frequency: UInt64 = 1_000_000_000) throws {
+         config: KernelConfig = KernelConfig(), frequency: UInt64 = 1_000_000_000,
+         disk: ScriptedDiskConfig? = nil) throws {
         var cpio = CPIOBuilder()
         var images: [String: ProgramImage] = [:]
         var scripts: [UInt64: LoadedScript] = [:]
@@ -31,7 +34,7 @@ final class TestSystem {
             cpio.addFile(p.name, image.elf)
         }
         for (name, bytes) in extraFiles { cpio.addFile(name, bytes) }
-        hal = ScriptedHAL(frames: frames, initrd: cpio.build(), frequency: frequency)
+        hal = ScriptedHAL(frames: frames, initrd: cpio.build(), frequency: frequency, disk: disk)
         // `make test` runs the kernel tests twice: with the IPC fast path and without.
         var config = config
         if ProcessInfo.processInfo.environment["KENIX_IPC_FAST_PATH"] == "0" { config.ipcFastPath = false }
