@@ -63,7 +63,7 @@ extension Kernel {
         guard swap != nil else { return false }
         // Two sweeps over every frame at most: the first may only clear flags.
         var budget = 2 * frames.frameCount
-        while frames.freeCount + transfers.writesInFlight < pager.high, !transfers.isFull, budget > 0 {
+        while frames.freeCount + transfers.writesInFlight < pager.high, transfers.hasRoomForWrite, budget > 0 {
             guard let (slot, va, entry) = advanceClock(budget: &budget), pageOut(slot, va, entry) else { break }
         }
         return transfers.count > 0

@@ -30,6 +30,11 @@ struct PageTransfers {
 
     var isFull: Bool { count == capacity }
 
+    /// Page-outs may fill the table only up to here: the rest is kept for
+    /// page-ins, so a task waiting for its page is not queued behind a
+    /// whole table of write-backs.
+    var hasRoomForWrite: Bool { count < capacity - capacity / 4 }
+
     /// Stores `transfer`; returns its tag, or nil when the table is full.
     mutating func insert(_ transfer: PageTransfer) -> Int? {
         for i in 0..<capacity where !entries[i].inUse {
