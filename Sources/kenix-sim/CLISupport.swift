@@ -96,6 +96,8 @@ func describe(_ error: SimError) -> String {
     case .unicorn(let op, let code): return "Unicorn: \(op) failed (error \(code))"
     case .traceFile(let path): return "cannot open trace file '\(path)'"
     case .diskFile(let path): return "cannot open or size disk file '\(path)'"
+    case .displayTooLarge:
+        return "the framebuffer and the initrd take more than half of simulated RAM (try a larger --ram, a smaller --fb-size or --no-display)"
     }
 }
 
