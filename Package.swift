@@ -26,7 +26,10 @@ let package = Package(
         .target(name: "KenixKernel", dependencies: ["HAL", "KenixABI"], swiftSettings: releaseOnly),
         .systemLibrary(name: "CUnicorn", path: "Sources/CUnicorn", pkgConfig: "unicorn",
                        providers: [.apt(["libunicorn-dev"])]),
-        .target(name: "HALHostSim", dependencies: ["HAL", "KenixABI", "KenixKernel", "CUnicorn"],
+        // The simulator's window (HALHostSim's SimWindow.swift only).
+        .systemLibrary(name: "CSDL2", path: "Sources/CSDL2", pkgConfig: "sdl2",
+                       providers: [.apt(["libsdl2-dev"])]),
+        .target(name: "HALHostSim", dependencies: ["HAL", "KenixABI", "KenixKernel", "CUnicorn", "CSDL2"],
                 swiftSettings: releaseOnly),
         .executableTarget(name: "kenix-sim", dependencies: [
             "HALHostSim", "KenixKernel", "HAL",

@@ -6,10 +6,19 @@
 // when the host delivered them: the same input file (or piped stdin) gives
 // the same output and trace hash. At the end of input the UART receives one
 // EOT byte (0x04, a terminal's Ctrl-D), so the console can report the end.
+// SimMachine+Input decides when, and in what order with the keyboard's keys.
 
 public protocol ConsoleInputSource: AnyObject {
     /// The next line, with its newline if it had one; nil at end of input.
     func nextLine() -> [UInt8]?
+    /// Whether `nextLine()` can start without waiting on the host (some of
+    /// the line, or the end, is there). Asked only while a window is open,
+    /// so that the simulator can wait for the window and the input at once.
+    var isReady: Bool { get }
+}
+
+extension ConsoleInputSource {
+    public var isReady: Bool { true }
 }
 
 /// Input given up front (`kenix-sim --input FILE`, tests).
@@ -27,20 +36,5 @@ public final class ScriptedInput: ConsoleInputSource {
         if end < bytes.count { end += 1 }
         defer { offset = end }
         return Array(bytes[offset..<end])
-    }
-}
-
-extension SimMachine {
-    /// Schedules the next line of input if the machine is otherwise idle for
-    /// good; false when there is no more input to give (or no one listens).
-    func feedInput() -> Bool {
-        guard let source = config.input, !inputEnded, gic.canDeliver(Self.uartIRQ.number) else { return false }
-        if let line = source.nextLine() {
-            scheduleInput(line, at: now &+ config.inputDelay)
-        } else {
-            inputEnded = true
-            scheduleInput([0x04], at: now &+ config.inputDelay)
-        }
-        return true
     }
 }

@@ -17,6 +17,10 @@ public struct HostSimHAL: HAL {
     public let trace: SimTracer
     public var boot: BootInfo { machine.bootInfo }
     public var disk: SimBlockDevice? { machine.disk == nil ? nil : SimBlockDevice(machine: machine) }
+    public typealias Display = SimFramebuffer
+    public var display: SimFramebuffer? { machine.display == nil ? nil : SimFramebuffer(machine: machine) }
+    public typealias Keys = SimKeyboardDevice
+    public var keyboard: SimKeyboardDevice? { machine.keyboard == nil ? nil : SimKeyboardDevice(machine: machine) }
 
     public init(machine: SimMachine) {
         self.machine = machine

@@ -10,6 +10,13 @@ public final class HostStandardInput: ConsoleInputSource {
 
     public init() {}
 
+    /// Data or the end is waiting on stdin.
+    public var isReady: Bool {
+        if ended { return true }
+        var fd = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
+        return poll(&fd, 1, 0) > 0
+    }
+
     public func nextLine() -> [UInt8]? {
         guard !ended else { return nil }
         var line: [UInt8] = []

@@ -14,7 +14,7 @@ public struct SimCPU: CPU {
     public func enterUser(_ context: inout UserContext) -> Trap {
         let m = machine
         if m.interruptPending { return m.finishBeforeRun(.interrupt, pc: context.pc) }
-        if m.now >= m.config.maxTime { return m.finishBeforeRun(.halt, pc: context.pc) }
+        if m.now >= m.haltTime { return m.finishBeforeRun(.halt, pc: context.pc) }
         guard let space = m.current else { preconditionFailure("enterUser before MMU.activate") }
         if space.needsCompaction { space.compact() }
         let engine = space.engine
@@ -30,9 +30,10 @@ public struct SimCPU: CPU {
                 // The slice ended: take pending interrupts, then go on.
                 if space.needsCompaction { space.compact() }
                 if stop == .other && retired == 0 { m.advance(by: 1) } // no livelock
+                if m.window != nil && m.stats.slices & 63 == 0 { m.serviceWindow() }
                 if m.interruptPending {
                     trap = .interrupt
-                } else if m.now >= m.config.maxTime {
+                } else if m.now >= m.haltTime {
                     trap = .halt
                 } else {
                     pc = engine.pc
@@ -103,15 +104,16 @@ public struct SimCPU: CPU {
         let m = machine
         let reason: WakeReason
         while true {
+            if m.window != nil { m.serviceWindow() }
             if m.interruptPending { reason = .interrupt; break }
-            if m.now >= m.config.maxTime { reason = .halt; break }
+            if m.now >= m.haltTime { reason = .halt; break }
             guard let wake = m.nextWakeTime else {
                 if m.feedInput() { continue }
                 reason = .noFutureEvents
                 break
             }
-            if wake >= m.config.maxTime {
-                m.jump(to: m.config.maxTime)
+            if wake >= m.haltTime {
+                m.jump(to: m.haltTime)
                 reason = .halt
                 break
             }

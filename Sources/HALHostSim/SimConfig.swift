@@ -46,6 +46,13 @@ public struct SimConfig {
     public var traceFile: String?
     /// A disk for the kernel (the swap area), when set.
     public var disk: SimDiskConfig?
+    /// A framebuffer (SimDisplay: pixels in RAM just below the initrd), when set.
+    public var display: SimDisplayConfig?
+    /// A keyboard device (SimKeyboard, line 49). Scripted `keys` imply one.
+    public var keyboard = false
+    /// Keys typed on the keyboard, a line at a time when the machine is idle
+    /// for good, all of them before any UART `input` (SimMachine+Input).
+    public var keys: KeyInputSource? = nil
 
     public init(ramSize: UInt64 = 128 << 20, initrd: [UInt8] = [], seed: UInt64 = 0,
                 maxTime: UInt64 = .max, console: ConsoleSink = .standardOutput) {
@@ -65,4 +72,7 @@ public enum SimError: Error, Equatable {
     case unicorn(operation: String, code: UInt32)
     case traceFile(path: String)
     case diskFile(path: String)
+    /// The display's size is out of range, or its pixels and the initrd
+    /// together take more than half of RAM.
+    case displayTooLarge
 }

@@ -2,8 +2,8 @@
 // acknowledge / end-of-interrupt protocol (see InterruptState for the rules).
 //
 // Lines: 27 = EL1 virtual timer (level, PPI), 33 = UART receive (level, SPI
-// 1), 48 = disk completion (level, SPI 16); any other line is edge-triggered
-// through `raise(_:)`.
+// 1), 48 = disk completion (level, SPI 16), 49 = keyboard event waiting
+// (level, SPI 17); any other line is edge-triggered through `raise(_:)`.
 import HAL
 
 extension SimMachine {
@@ -14,12 +14,16 @@ extension SimMachine {
         case Self.timerIRQ.number: return timerAsserted
         case Self.uartIRQ.number: return uartInput.hasData
         case SimDisk.irq.number: return diskAsserted
+        case SimKeyboard.irq.number: return keyboardAsserted
         default: return gic.latched.contains(n)
         }
     }
 
     @inline(__always)
     var diskAsserted: Bool { disk?.hasCompletion ?? false }
+
+    @inline(__always)
+    var keyboardAsserted: Bool { keyboard?.hasEvent ?? false }
 
     @inline(__always)
     var timerAsserted: Bool {
@@ -34,6 +38,7 @@ extension SimMachine {
         if timerAsserted && gic.canDeliver(Self.timerIRQ.number) { return true }
         if uartInput.hasData && gic.canDeliver(Self.uartIRQ.number) { return true }
         if diskAsserted && gic.canDeliver(SimDisk.irq.number) { return true }
+        if keyboardAsserted && gic.canDeliver(SimKeyboard.irq.number) { return true }
         if gic.latchedCount > 0 {
             return gic.latched.lowest(in: gic.enabled, excluding: gic.active) != nil
         }
@@ -55,6 +60,10 @@ extension SimMachine {
         }
         if diskAsserted, gic.canDeliver(SimDisk.irq.number), best.map({ $0 > SimDisk.irq.number }) ?? true {
             best = SimDisk.irq.number
+        }
+        if keyboardAsserted, gic.canDeliver(SimKeyboard.irq.number),
+           best.map({ $0 > SimKeyboard.irq.number }) ?? true {
+            best = SimKeyboard.irq.number
         }
         guard let n = best else { return nil }
         gic.active.insert(n)

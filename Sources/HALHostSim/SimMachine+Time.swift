@@ -2,8 +2,9 @@
 //
 // Time moves only here: `advance(by:)` after user instructions ran (one
 // instruction = one tick) and `jump(to:)` when the CPU idles until the next
-// event. Events are the timer deadline, scheduled UART input and the disk's
-// next finished request. Timer
+// event. Events are the timer deadline, scheduled UART input, the disk's
+// next finished request and scheduled key events; a screenshot time
+// (`captureTime`) ends a slice too, so the copy shows that instant. Timer
 // deadlines get a seeded jitter of 0..<config.timerJitter ticks, the latency
 // real interrupt delivery adds, so seeds explore different interleavings.
 import HAL
@@ -22,6 +23,7 @@ extension SimMachine {
         if let d = timerDeadline, d > now { next = d }
         if let t = uartInput.nextArrival, next == nil || t < next! { next = t }
         if let t = disk?.nextFinish, next == nil || t < next! { next = t }
+        if let t = keyboard?.nextArrival, next == nil || t < next! { next = t }
         return next
     }
 
@@ -32,7 +34,9 @@ extension SimMachine {
         if let d = timerDeadline, d > now, d - now < budget { budget = d - now }
         if let t = uartInput.nextArrival, t > now, t - now < budget { budget = t - now }
         if let t = disk?.nextFinish, t > now, t - now < budget { budget = t - now }
-        if config.maxTime > now, config.maxTime - now < budget { budget = config.maxTime - now }
+        if let t = keyboard?.nextArrival, t > now, t - now < budget { budget = t - now }
+        if let t = captureTime, t > now, t - now < budget { budget = t - now }
+        if haltTime > now, haltTime - now < budget { budget = haltTime - now }
         return max(budget, 1)
     }
 
@@ -41,14 +45,20 @@ extension SimMachine {
         now &+= ticks
         if let t = uartInput.nextArrival, t <= now { uartInput.deliver(upTo: now) }
         if let disk, let t = disk.nextFinish, t <= now { disk.finish(upTo: now, machine: self) }
+        if let keyboard, let t = keyboard.nextArrival, t <= now { keyboard.deliver(upTo: now) }
+        checkCaptureTime()
     }
 
     /// Idles to `time` (> now); sleeps the host as long in realtime mode.
     func jump(to time: UInt64) {
         if config.realtime { HostClock.sleep(nanoseconds: time - now) }
+        // Nothing changes while idle: a capture due before `time` shows now.
+        if let t = captureTime, t < time { capture(.time(t)) }
         now = time
         uartInput.deliver(upTo: now)
         disk?.finish(upTo: now, machine: self)
+        keyboard?.deliver(upTo: now)
+        checkCaptureTime()
         stats.idleJumps += 1
     }
 
@@ -60,6 +70,7 @@ extension SimMachine {
         if let t = uartInput.nextArrival, gic.canDeliver(Self.uartIRQ.number),
            next == nil || t < next! { next = t }
         if let t = disk?.nextFinish, gic.canDeliver(SimDisk.irq.number), next == nil || t < next! { next = t }
+        if let t = keyboard?.nextArrival, gic.canDeliver(SimKeyboard.irq.number), next == nil || t < next! { next = t }
         return next
     }
 }

@@ -1,6 +1,6 @@
 // SimMachine: all state of one simulated machine: RAM, the discrete-event
-// clock, the interrupt controller, timer and UART, the per-ASID CPU engines
-// and the trace. The HAL role types (SimCPU, SimMMU, ...) are thin views of
+// clock, the interrupt controller, timer, UART, disk, display and keyboard,
+// the per-ASID CPU engines and the trace. The HAL role types (SimCPU, SimMMU, ...) are thin views of
 // it; HostSimHAL binds them for `Kernel<HostSimHAL>`.
 //
 // Threading: a machine belongs to one thread at a time (the kernel loop's).
@@ -29,6 +29,21 @@ public final class SimMachine {
     /// The end of `config.input` has been delivered.
     var inputEnded = false
     let disk: SimDisk?
+    let display: SimDisplay?
+    let keyboard: SimKeyboard?
+    /// `config.keys` has given its last line.
+    var keysEnded = false
+    /// Keys typed in the window, not yet given to the keyboard (SimMachine+Input).
+    var hostKeys: [KeyEvent] = []
+    /// When `config.display.capture` is a time not yet reached.
+    var captureTime: UInt64?
+    /// The window, if one is open (SimMachine+Display).
+    var window: SimWindow?
+    /// The machine halts when the clock reaches this: `config.maxTime`, or
+    /// the present when the window was closed.
+    var haltTime: UInt64
+    /// The run ended because the window was closed.
+    public internal(set) var windowClosed = false
 
     // Trace (SimMachine+Trace).
     var hash = TraceHash()
@@ -53,6 +68,13 @@ public final class SimMachine {
               config.ramSize % 4096 == 0 else { throw .badRAMSize }
         let initrdPages = (UInt64(config.initrd.count) + 4095) / 4096 * 4096
         guard initrdPages <= config.ramSize / 2 else { throw .initrdTooLarge }
+        var displayPages: UInt64 = 0
+        if let d = config.display {
+            guard SimDisplayConfig.sideRange.contains(d.width), SimDisplayConfig.sideRange.contains(d.height)
+            else { throw .displayTooLarge }
+            displayPages = (UInt64(d.mode.byteCount) + 4095) / 4096 * 4096
+            guard initrdPages + displayPages <= config.ramSize / 2 else { throw .displayTooLarge }
+        }
         var file: HostTraceFile?
         if let path = config.traceFile {
             guard let f = HostTraceFile(path: path) else { throw .traceFile(path: path) }
@@ -71,13 +93,25 @@ public final class SimMachine {
         zeroPage = .allocate(byteCount: 4096, alignment: 4096)
         zeroPage.initializeMemory(as: UInt8.self, repeating: 0, count: 4096)
         let initrdStart = config.ramSize - initrdPages
+        // The framebuffer's pixels: whole pages just below the initrd, zeroed.
+        if let d = config.display {
+            let start = initrdStart - displayPages
+            (ram.base + Int(start)).initializeMemory(as: UInt8.self, repeating: 0, count: Int(displayPages))
+            display = SimDisplay(mode: d.mode, pixels: PhysRange(base: PhysAddr(config.ramBase + start),
+                                                                  size: displayPages))
+        } else {
+            display = nil
+        }
+        keyboard = config.keyboard || config.keys != nil ? SimKeyboard() : nil
+        if case .time(let t) = config.display?.capture { captureTime = t }
+        haltTime = config.maxTime
         config.initrd.withUnsafeBytes { bytes in
             if let src = bytes.baseAddress, bytes.count > 0 {
                 (ram.base + Int(initrdStart)).copyMemory(from: src, byteCount: bytes.count)
             }
         }
         let ramRange = PhysRange(base: PhysAddr(config.ramBase), size: config.ramSize)
-        bootInfo = BootInfo(ram: ramRange, reserved: [],
+        bootInfo = BootInfo(ram: ramRange, reserved: display.map { [$0.pixels] } ?? [],
                             initrd: PhysRange(base: PhysAddr(config.ramBase + initrdStart),
                                               size: UInt64(config.initrd.count)))
         rng = SplitMix64(seed: config.seed)
@@ -86,9 +120,12 @@ public final class SimMachine {
         default: hostConsole = nil
         }
         traceFile = file
+        // A capture at time 0 shows the screen at power-on.
+        if captureTime == 0 { capture(.time(0)) }
     }
 
     deinit {
+        window?.close()
         hostConsole?.flush()
         traceFile?.close()
         current = nil
@@ -139,4 +176,8 @@ public struct SimStats: Sendable {
     public var regionEvictions: UInt64 = 0
     public var addressSpaces: UInt64 = 0
     public var idleJumps: UInt64 = 0
+    /// `Framebuffer.present` calls.
+    public var presents: UInt64 = 0
+    /// Frames the window drew (presents coalesced to at most ~60 a second).
+    public var windowDraws: UInt64 = 0
 }

@@ -44,6 +44,30 @@ struct ByteSize: ExpressibleByArgument {
     }
 }
 
+/// `--screenshot-at`: a simulated time or "input-end".
+struct CaptureWhen: ExpressibleByArgument {
+    var moment: SimCaptureMoment
+    var text: String
+    init?(argument: String) {
+        text = argument
+        if argument == "input-end" {
+            moment = .inputEnd
+        } else if let d = Duration(argument: argument) {
+            moment = .time(d.nanoseconds)
+        } else {
+            return nil
+        }
+    }
+}
+
+/// "WxH" with each side in 64...4096.
+func parseScreenSize(_ text: String) -> (width: Int, height: Int)? {
+    let parts = text.lowercased().split(separator: "x", omittingEmptySubsequences: false)
+    guard parts.count == 2, let w = Int(parts[0]), let h = Int(parts[1]),
+          (64...4096).contains(w), (64...4096).contains(h) else { return nil }
+    return (w, h)
+}
+
 enum ReadResult { case success([UInt8]), failure(String) }
 
 func readFile(_ path: String) -> ReadResult {
@@ -60,6 +84,16 @@ func readFile(_ path: String) -> ReadResult {
         }
     }
     return .success(bytes)
+}
+
+/// Writes `bytes` to `path` (replacing it); an error message on failure.
+func writeFile(_ path: String, _ bytes: [UInt8]) -> String? {
+    guard let f = fopen(path, "wb") else { return String(cString: strerror(errno)) }
+    let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, f) }
+    let failed = written != bytes.count || fflush(f) != 0
+    let message = failed ? String(cString: strerror(errno)) : nil
+    fclose(f)
+    return message
 }
 
 func stderrLine(_ s: String) {
@@ -96,6 +130,8 @@ func describe(_ error: SimError) -> String {
     case .unicorn(let op, let code): return "Unicorn: \(op) failed (error \(code))"
     case .traceFile(let path): return "cannot open trace file '\(path)'"
     case .diskFile(let path): return "cannot open or size disk file '\(path)'"
+    case .displayTooLarge:
+        return "the framebuffer and the initrd take more than half of simulated RAM (try a larger --ram, a smaller --fb-size or --no-display)"
     }
 }
 

@@ -2,10 +2,12 @@
 //
 //   kenix-sim run [--initrd PATH] [--seed N] [--max-time DURATION] [--trace FILE] [--realtime]
 //                 [--ram SIZE] [--swap FILE [--swap-size SIZE]] [--init NAME] [--init-arg N]
-//                 [--input FILE]
+//                 [--input FILE] [--keys FILE] [--headless] [--no-display] [--fb-size WxH]
+//                 [--screenshot FILE.png [--screenshot-at WHEN]]
 //
-// Exit status: init's own exit status; 64 bad usage; 65 malformed boot image;
-// 66 boot image missing; 70 init killed by a fault; 71 deadlock; 124 time limit.
+// Exit status: init's own exit status (0 when the window was closed); 64 bad
+// usage; 65 malformed boot image; 66 boot image missing; 70 init killed by a
+// fault; 71 deadlock; 74 screenshot not written; 124 time limit.
 import ArgumentParser
 import HAL
 import HALHostSim
@@ -35,7 +37,15 @@ struct Run: ParsableCommand {
         discussion: """
         Prints the console on stdout, then the trace hash and simulated time on stderr. \
         Exits with init's status; 65 malformed boot image, 66 missing boot image, \
-        70 init killed by a fault, 71 deadlock, 124 time limit reached.
+        70 init killed by a fault, 71 deadlock, 74 screenshot not written, 124 time limit reached.
+
+        The machine has a framebuffer (640x480 XRGB8888 in reserved RAM, --fb-size) and a \
+        keyboard, shown in a window that scales the screen to fit and types into the keyboard. \
+        Without a display (no DISPLAY, or SDL cannot open a window) the run goes on headless \
+        after a notice on stderr. Presenting never changes a run: the same trace hash with a \
+        window, without one (--headless) and with a screenshot. Closing the window ends the \
+        run: "kenix-sim: window closed" on stderr, exit status 0. Keys typed in the window, \
+        like console input, reach the machine one at a time, only when it is idle.
         """)
 
     @Option(help: "The boot image (cpio newc).")
@@ -76,7 +86,43 @@ struct Run: ParsableCommand {
         discussion: "Input (a file or stdin) is read a line at a time, only when the machine is idle, so a run depends on the bytes typed, not on when they were typed. The end of input reaches the console as Ctrl-D."))
     var input: String?
 
+    @Option(help: ArgumentHelp(
+        "Text to type on the simulated keyboard (US layout), from this file.",
+        discussion: "Each character is a key press and release (with shift as needed; a newline is Enter), a line at a time, only when the machine is idle, and every line before any console input (--input or stdin). Characters with no key on a US keyboard are skipped, with a notice. Keys are typed only while the guest's keyboard driver listens (its interrupt line is unmasked); console input waits behind them."))
+    var keys: String?
+
+    @Flag(help: "Open no window (the framebuffer and the keyboard are still there).")
+    var headless = false
+
+    @Option(name: .customLong("fb-size"), help: ArgumentHelp(
+        "The framebuffer's size in pixels, WxH, each side 64 to 4096 (default 640x480).", valueName: "WxH"))
+    var fbSize: String?
+
+    @Flag(name: .customLong("no-display"),
+          help: "No framebuffer device and no window; no keyboard either unless --keys is given.")
+    var noDisplay = false
+
+    @Option(help: ArgumentHelp("Write the framebuffer to this PNG file when the run ends (or at --screenshot-at).",
+                               valueName: "FILE.png"))
+    var screenshot: String?
+
+    @Option(name: .customLong("screenshot-at"), help: ArgumentHelp(
+        "Take the --screenshot at WHEN instead: a simulated time (500ms, 2s) or input-end.",
+        discussion: "input-end is the moment every typed line (--keys, then the console input) has been consumed and the machine is idle again, just before the console's end-of-input Ctrl-D is sent: where a QEMU screendump after the last typed command would be taken. If the run ends before WHEN, the screenshot shows the end, with a notice.",
+        valueName: "WHEN"))
+    var screenshotAt: CaptureWhen?
+
     mutating func run() throws {
+        if screenshotAt != nil && screenshot == nil { fail("--screenshot-at needs --screenshot FILE.png", code: 64) }
+        if noDisplay && screenshot != nil { fail("--screenshot needs a display (drop --no-display)", code: 64) }
+        if noDisplay && fbSize != nil { fail("--fb-size needs a display (drop --no-display)", code: 64) }
+        var display: SimDisplayConfig?
+        if !noDisplay {
+            guard let size = parseScreenSize(fbSize ?? "640x480") else {
+                fail("--fb-size must be WxH with each side from 64 to 4096, e.g. 800x600", code: 64)
+            }
+            display = SimDisplayConfig(width: size.width, height: size.height, capture: screenshotAt?.moment)
+        }
         let image: [UInt8]
         switch readFile(initrd) {
         case .success(let bytes): image = bytes
@@ -101,9 +147,22 @@ struct Run: ParsableCommand {
         } else {
             config.input = HostStandardInput()
         }
+        config.display = display
+        config.keyboard = display != nil
+        if let keys {
+            switch readFile(keys) {
+            case .success(let bytes):
+                let script = ScriptedKeys(bytes)
+                if script.skipped > 0 {
+                    stderrLine("kenix-sim: --keys: \(script.skipped) characters have no key on a US keyboard; skipped")
+                }
+                config.keys = script
+            case .failure(let message): fail("cannot read keys '\(keys)': \(message)", code: 66)
+            }
+        }
         let hal: HostSimHAL
         do { hal = try HostSimHAL(config: config) } catch {
-            fail("cannot build the simulated machine: \(describe(error))", code: 65)
+            fail("cannot build the simulated machine: \(describe(error))", code: error == .displayTooLarge ? 64 : 65)
         }
         var kernelConfig = KernelConfig()
         kernelConfig.initName = Array(initProgram.utf8)
@@ -113,13 +172,20 @@ struct Run: ParsableCommand {
             hal.machine.flush()
             fail(describe(error, initrd: initrd, program: initProgram), code: 65)
         }
+        if display != nil && !headless {
+            do { try hal.machine.openWindow(title: "Kenix (kenix-sim)") } catch {
+                stderrLine("kenix-sim: no window (\(error)); running headless")
+            }
+        }
         let outcome = kernel.run()
+        hal.machine.closeWindow()
         hal.machine.flush()
         report(hal.machine)
         if kernel.swapSlots > 0 {
             stderrLine("paging: \(kernel.pagesOut) pages written out, \(kernel.pagesIn) read back, "
                        + "\(kernel.pagesScanned) looked at by the clock")
         }
+        if let screenshot { writeScreenshot(hal.machine, to: screenshot) }
         switch outcome {
         case .initExited(let status):
             Foundation_exit(status == 0 ? 0 : (status & 0xFF == 0 ? 1 : Int32(status & 0xFF)))
@@ -129,9 +195,25 @@ struct Run: ParsableCommand {
         case .deadlock:
             stderrLine("kenix-sim: deadlock: every task is blocked and no event is pending")
             Foundation_exit(71)
+        case .halted where hal.machine.windowClosed:
+            stderrLine("kenix-sim: window closed")
+            Foundation_exit(0)
         case .halted:
             stderrLine("kenix-sim: time limit reached (--max-time)")
             Foundation_exit(124)
+        }
+    }
+
+    /// The screenshot taken at --screenshot-at, or the framebuffer now.
+    private func writeScreenshot(_ machine: SimMachine, to path: String) {
+        var shot = machine.screenshot
+        if shot == nil, let when = screenshotAt {
+            stderrLine("kenix-sim: the run ended before --screenshot-at \(when.text); the screenshot shows the end")
+        }
+        if shot == nil { shot = machine.framebufferSnapshot() }
+        guard let shot else { return }
+        if let message = writeFile(path, PNGEncoder.encode(shot)) {
+            fail("cannot write screenshot '\(path)': \(message)", code: 74)
         }
     }
 

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # System tests, tier 2: boot the real initrd in kenix-sim and check every
 # self-test line, determinism by seed, clear errors for bad boot images, the
-# shell session and swapping (little RAM and a swap file).
+# shell session, swapping (little RAM and a swap file) and the display
+# (headless fallback, screenshots, a window under Xvfb).
 # Usage: KENIX_SIM=path INITRD=path bash Tests/System/run.sh
 set -uo pipefail
 SIM=${KENIX_SIM:-.build/debug/kenix-sim}
 INITRD=${INITRD:-build/initrd.cpio}
+# No windows during the tests: kenix-sim falls back to headless (the Xvfb
+# check below gives its run a display of its own).
+unset DISPLAY WAYLAND_DISPLAY
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 passed=0
@@ -83,6 +87,79 @@ if [ "$(hash_of swap)" = "$(hash_of swapb)" ] && cmp -s "$WORK/swap.out" "$WORK/
 if [ $rc -ne 0 ] && [ $rc -lt 128 ] && grep -q "swap.img" "$WORK/badswap.out"; then pass "unusable swap file: clear error"; else fail "unusable swap file (rc $rc)" "$WORK/badswap.out"; fi
 "$SIM" run --initrd "$INITRD" --swap "$WORK/s.img" --swap-size 100 >"$WORK/badsize.out" 2>&1 </dev/null; rc=$?
 if [ $rc -eq 64 ] && grep -q "swap-size" "$WORK/badsize.out"; then pass "bad --swap-size: clear error"; else fail "bad --swap-size (rc $rc)" "$WORK/badsize.out"; fi
+
+echo "==> the display: headless fallback, screenshots, usage errors"
+NOTICE="kenix-sim: no window (DISPLAY is not set); running headless"
+# png_ok FILE W H: a valid 8-bit RGB PNG of W x H (CRCs, zlib, sizes), checked by Python's zlib.
+png_ok() {
+  python3 - "$@" <<'PY'
+import struct, sys, zlib
+path, w, h = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+d = open(path, "rb").read()
+assert d[:8] == b"\x89PNG\r\n\x1a\n", "signature"
+i, idat, types = 8, b"", []
+while i < len(d):
+    n, = struct.unpack(">I", d[i:i + 4]); t = d[i + 4:i + 8]; c = d[i + 8:i + 8 + n]
+    assert struct.unpack(">I", d[i + 8 + n:i + 12 + n])[0] == zlib.crc32(t + c), "CRC of %r" % t
+    types.append(t); idat += c if t == b"IDAT" else b""; i += 12 + n
+assert types[0] == b"IHDR" and types[-1] == b"IEND", types
+assert struct.unpack(">IIBBBBB", d[16:29]) == (w, h, 8, 2, 0, 0, 0), "IHDR"
+assert len(zlib.decompress(idat)) == h * (3 * w + 1), "pixel data size"
+PY
+}
+grep -qxF "$NOTICE" "$WORK/seed1.err" && [ "$(grep -c "running headless" "$WORK/seed1.err")" = 1 ] \
+  && pass "no DISPLAY: one notice, and the run goes on headless" || fail "headless fallback notice" "$WORK/seed1.err"
+boot headless --seed 1 --headless
+if [ "$(cat "$WORK/headless.rc")" = 0 ] && ! grep -q "running headless" "$WORK/headless.err" && [ "$(hash_of headless)" = "$(hash_of seed1)" ]; then
+  pass "--headless: no notice, the same run"; else fail "--headless run" "$WORK/headless.err"; fi
+boot nodisplay --seed 1 --no-display
+if [ "$(cat "$WORK/nodisplay.rc")" = 0 ] && grep -qx "selftest: 7 passed, 0 failed" "$WORK/nodisplay.out" && ! grep -q "window" "$WORK/nodisplay.err"; then
+  pass "--no-display: no framebuffer, no notice, self-tests pass"; else fail "--no-display run" "$WORK/nodisplay.err"; fi
+boot shotend --seed 1 --screenshot "$WORK/end.png"
+if [ "$(cat "$WORK/shotend.rc")" = 0 ] && png_ok "$WORK/end.png" 640 480 && [ "$(hash_of shotend)" = "$(hash_of seed1)" ]; then
+  pass "--screenshot: a 640x480 PNG at the end, the same run"; else fail "--screenshot at the end" "$WORK/shotend.err"; fi
+boot shotsize --seed 1 --fb-size 800x600 --screenshot "$WORK/size.png"
+if [ "$(cat "$WORK/shotsize.rc")" = 0 ] && png_ok "$WORK/size.png" 800 600; then
+  pass "--fb-size 800x600: an 800x600 screenshot"; else fail "--fb-size 800x600" "$WORK/shotsize.err"; fi
+boot shotinput --seed 1 --input Tests/System/shell-session.txt --screenshot "$WORK/input-end.png" --screenshot-at input-end
+if [ "$(cat "$WORK/shotinput.rc")" = 0 ] && png_ok "$WORK/input-end.png" 640 480 && ! grep -q "ended before" "$WORK/shotinput.err" \
+   && [ "$(hash_of shotinput)" = "$(hash_of shell)" ]; then
+  pass "--screenshot-at input-end: taken, the same run as without it"; else fail "--screenshot-at input-end" "$WORK/shotinput.err"; fi
+boot shottime --seed 1 --screenshot "$WORK/time.png" --screenshot-at 10ms
+if [ "$(cat "$WORK/shottime.rc")" = 0 ] && png_ok "$WORK/time.png" 640 480 && ! grep -q "ended before" "$WORK/shottime.err" \
+   && [ "$(hash_of shottime)" = "$(hash_of seed1)" ]; then
+  pass "--screenshot-at 10ms: taken, the same run"; else fail "--screenshot-at 10ms" "$WORK/shottime.err"; fi
+boot shotlate --seed 1 --screenshot "$WORK/late.png" --screenshot-at 100s
+if [ "$(cat "$WORK/shotlate.rc")" = 0 ] && png_ok "$WORK/late.png" 640 480 && grep -q "ended before --screenshot-at 100s" "$WORK/shotlate.err"; then
+  pass "--screenshot-at after the end: the end, with a notice"; else fail "--screenshot-at 100s" "$WORK/shotlate.err"; fi
+usage_error() {   # usage_error NAME EXPECTED-TEXT kenix-sim-flags...
+  local name=$1 text=$2; shift 2
+  "$SIM" run --initrd "$INITRD" "$@" >"$WORK/$name.out" 2>&1 </dev/null; local rc=$?
+  if [ $rc -eq 64 ] && grep -qF -- "$text" "$WORK/$name.out"; then pass "usage error: $*"; else fail "usage error: $* (rc $rc)" "$WORK/$name.out"; fi
+}
+usage_error at-alone "--screenshot-at needs --screenshot" --screenshot-at input-end
+usage_error at-bad "--screenshot-at" --screenshot "$WORK/x.png" --screenshot-at soon
+usage_error at-nodisplay "--screenshot needs a display" --no-display --screenshot "$WORK/x.png"
+usage_error fb-small "--fb-size must be WxH with each side from 64 to 4096" --fb-size 32x480
+usage_error fb-bad "--fb-size must be WxH" --fb-size 640by480
+usage_error fb-ram "more than half of simulated RAM" --ram 8M --fb-size 4096x4096
+if [ ! -e "$WORK/x.png" ]; then pass "no screenshot written after a usage error"; else fail "a usage error wrote a screenshot"; fi
+"$SIM" run --initrd "$INITRD" --screenshot "$WORK/no/such/dir/x.png" >"$WORK/badshot.out" 2>&1 </dev/null; rc=$?
+if [ $rc -eq 74 ] && grep -q "cannot write screenshot" "$WORK/badshot.out"; then pass "unwritable screenshot: clear error, status 74"; else fail "unwritable screenshot (rc $rc)" "$WORK/badshot.out"; fi
+"$SIM" run --initrd "$INITRD" --keys "$WORK/no-such-keys.txt" >"$WORK/badkeys.out" 2>&1 </dev/null; rc=$?
+if [ $rc -eq 66 ] && grep -q "cannot read keys" "$WORK/badkeys.out"; then pass "missing --keys file: clear error"; else fail "missing --keys file (rc $rc)" "$WORK/badkeys.out"; fi
+
+echo "==> a window under Xvfb"
+if command -v xvfb-run >/dev/null 2>&1; then
+  xvfb-run -a "$SIM" run --initrd "$INITRD" --max-time 60s --seed 1 --input Tests/System/shell-session.txt \
+    >"$WORK/xvfb.out" 2>"$WORK/xvfb.err" </dev/null; rc=$?
+  if [ $rc -eq 0 ] && ! grep -q "running headless" "$WORK/xvfb.err" && grep -q "^trace hash: " "$WORK/xvfb.err"; then
+    pass "a window opens (no fallback notice)"; else fail "window under Xvfb (rc $rc)" "$WORK/xvfb.err"; fi
+  if [ "$(hash_of xvfb)" = "$(hash_of shell)" ] && cmp -s "$WORK/xvfb.out" "$WORK/shell.out"; then
+    pass "with a window: the same output and trace hash as headless"; else fail "window run differs: $(hash_of xvfb) vs $(hash_of shell)"; fi
+else
+  echo "  skip xvfb-run is not installed (apt-get install xvfb): the window checks did not run"
+fi
 
 echo "system: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1,0 +1,52 @@
+// SimMachine+Input: when typed input reaches the machine, and in what order.
+//
+// Input is given only when the machine is idle for good (no event could wake
+// the CPU, see SimCPU.waitForInterrupt); the next piece then arrives
+// `config.inputDelay` later. A run therefore depends on what was typed, never
+// on when the host delivered it. The order:
+//   1. the scripted keys (`config.keys`), a line at a time, all of them
+//      before anything else (while the keyboard's line is masked, nothing);
+//   2. keys typed in the window, one event at a time;
+//   3. the UART's lines (`config.input`), then one EOT (0x04, Ctrl-D).
+// Just before that EOT, every typed line has been consumed and the machine
+// is idle again: the `.inputEnd` capture moment. With a window open, the
+// host waits for the window and the UART's input at once, as long as the
+// keyboard or the UART listens; closing the window halts the machine.
+
+extension SimMachine {
+    /// Schedules the next input if the machine is otherwise idle for good;
+    /// false when there is no more input to give (or no one listens). True
+    /// also when the machine must halt (the window was closed).
+    func feedInput() -> Bool {
+        while true {
+            if now >= haltTime { return true }
+            let keyboardListens = keyboard != nil && gic.canDeliver(SimKeyboard.irq.number)
+            if let keyboard, !keysEnded, let keys = config.keys {
+                guard keyboardListens else { return false }
+                if let line = keys.nextLine() {
+                    keyboard.schedule(line, at: now &+ config.inputDelay, now: now)
+                    return true
+                }
+                keysEnded = true
+            }
+            if let keyboard, keyboardListens, !hostKeys.isEmpty {
+                keyboard.schedule([hostKeys.removeFirst()], at: now &+ config.inputDelay, now: now)
+                return true
+            }
+            let uartListens = config.input != nil && !inputEnded && gic.canDeliver(Self.uartIRQ.number)
+            if uartListens, let source = config.input, window == nil || source.isReady {
+                if let line = source.nextLine() {
+                    scheduleInput(line, at: now &+ config.inputDelay)
+                } else {
+                    inputEnded = true
+                    capture(.inputEnd)
+                    scheduleInput([0x04], at: now &+ config.inputDelay)
+                }
+                return true
+            }
+            if config.input == nil { capture(.inputEnd) }
+            guard window != nil, keyboardListens || uartListens else { return false }
+            waitForWindow(milliseconds: 10)
+        }
+    }
+}
