@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Pack files into a Kenix initrd: a cpio archive in the "newc" format.
 
-Each entry is named after its file without the directory and the last
-extension (build/userland/init.elf -> "init"). The archive is byte-for-byte
+Each entry is named after its file without the directory, and without the
+extension when that is ".elf" (build/userland/init.elf -> "init"; data files
+keep theirs: font.psf -> "font.psf"). The archive is byte-for-byte
 deterministic: entries in the order given, inode numbers 1, 2, 3, ... in that
 order, mtime 0, uid/gid 0, mode 0100644 (0100755 for ELF files), nlink 1.
 
@@ -36,7 +37,8 @@ def entry(name, data, ino, mode):
 
 
 def entry_name(path):
-    return os.path.splitext(os.path.basename(path))[0]
+    name = os.path.basename(path)
+    return name[:-4] if name.endswith(".elf") else name
 
 
 def build(paths):

@@ -16,7 +16,7 @@ check() {   # check NAME grep-args...
 }
 
 check "self-tests pass before the shell"  -Fx "selftest: 7 passed, 0 failed"
-check "help lists the commands"           -Fx "  run NAME        start a program from the initrd and wait for it"
+check "help lists the commands"           -Fx "  run NAME [N]    start a program from the initrd (argument N) and wait for it"
 check "typed input is echoed"             -Fx "ksh> echo hello   kenix"
 check "echo prints its words"             -Fx "hello kenix"
 check "ps has a header"                   -Fx "   ID  STATE     PRI  NAME"

@@ -5,7 +5,7 @@
 //   echo WORDS...   print the words
 //   ps              tasks with their state and priority
 //   mem             free and used frames (and swap, if any)
-//   run NAME        start a program from the initrd and wait for it
+//   run NAME [N]    start a program from the initrd (argument N) and wait for it
 //   kill ID         end a task
 //   exit            leave the shell
 //
@@ -51,7 +51,7 @@ func help() {
     Console.writeLine("  echo WORDS...   print the words")
     Console.writeLine("  ps              tasks with their state and priority")
     Console.writeLine("  mem             free and used frames (and swap, if any)")
-    Console.writeLine("  run NAME        start a program from the initrd and wait for it")
+    Console.writeLine("  run NAME [N]    start a program from the initrd (argument N) and wait for it")
     Console.writeLine("  kill ID         end a task")
     Console.writeLine("  exit            leave the shell")
 }
@@ -120,10 +120,11 @@ func mem() {
     Console.newline()
 }
 
-func run(_ name: Bytes) {
+func run(_ name: Bytes, argument: UInt64 = 0) {
     // withUnsafeBytes rethrows untyped errors, so the result is carried out as a Result.
     let spawned: Result<TaskID, SyscallError> = name.withUnsafeBytes { raw in
-        do throws(SyscallError) { return .success(try Kenix.spawn(name: raw)) } catch { return .failure(error) }
+        do throws(SyscallError) { return .success(try Kenix.spawn(name: raw, arg: argument)) }
+        catch { return .failure(error) }
     }
     let child: TaskID
     switch spawned {
@@ -175,6 +176,9 @@ func main(_ arg: UInt64, _ parent: TaskID) -> Int64 {
         else if equals(command, "ps") { ps() }
         else if equals(command, "mem") { mem() }
         else if equals(command, "run") && argv.count == 2 { run(argv[1]) }
+        else if equals(command, "run") && argv.count == 3 {
+            if let n = number(argv[2]) { run(argv[1], argument: n) } else { Console.writeLine("run: N must be a number") }
+        }
         else if equals(command, "kill") && argv.count == 2 { kill(argv[1]) }
         else if equals(command, "exit") { return 0 }
         else {
