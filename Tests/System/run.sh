@@ -149,6 +149,24 @@ if [ $rc -eq 74 ] && grep -q "cannot write screenshot" "$WORK/badshot.out"; then
 "$SIM" run --initrd "$INITRD" --keys "$WORK/no-such-keys.txt" >"$WORK/badkeys.out" 2>&1 </dev/null; rc=$?
 if [ $rc -eq 66 ] && grep -q "cannot read keys" "$WORK/badkeys.out"; then pass "missing --keys file: clear error"; else fail "missing --keys file (rc $rc)" "$WORK/badkeys.out"; fi
 
+echo "==> the console on screen, the keyboard and the demo (Tests/System/{screen,keys,demo}-session.txt)"
+boot screen --seed 1 --headless --input Tests/System/screen-session.txt --screenshot "$WORK/screen.png" --screenshot-at input-end
+if [ "$(cat "$WORK/screen.rc")" = 0 ] && bash Tests/System/check-screen.sh "$WORK/screen.png" >"$WORK/screen.checks"; then
+  pass "the shell on screen: Tests/System/check-screen.sh"; else fail "the shell on screen" "$WORK/screen.checks"; fi
+boot keys --seed 1 --headless --keys Tests/System/keys-session.txt --input /dev/null --screenshot "$WORK/keys.png"
+if [ "$(cat "$WORK/keys.rc")" = 0 ] && grep -qx "typed on the Keyboard!" "$WORK/keys.out" \
+   && python3 tools/screentext.py --font Userland/data/Lat15-Terminus16.psf "$WORK/keys.png" | grep -qx "ksh> echo typed on the Keyboard!"; then
+  pass "keys typed on the simulated keyboard reach the shell (kbd driver, shift, on serial and screen)"
+else fail "keyboard input" "$WORK/keys.out"; fi
+boot demo --seed 1 --headless --input Tests/System/demo-session.txt --screenshot "$WORK/demo.png" --screenshot-at input-end
+if [ "$(cat "$WORK/demo.rc")" = 0 ] && grep -qx "demo: frame 12 shown; press Enter" "$WORK/demo.out" \
+   && grep -qxF "[demo exited with status 0]" "$WORK/demo.out" \
+   && [ "$(python3 tools/screentext.py --font Userland/data/Lat15-Terminus16.psf --fg ffffff --bg 000000 --origin 8,8 --rows 1 --columns 8 "$WORK/demo.png")" = "frame 12" ]; then
+  pass "the demo leaves frame 12 on screen while it waits, then exits"; else fail "demo" "$WORK/demo.out"; fi
+boot demoend --seed 1 --headless --input Tests/System/demo-session.txt --screenshot "$WORK/demoend.png"
+if python3 tools/screentext.py --font Userland/data/Lat15-Terminus16.psf "$WORK/demoend.png" | grep -qxF "[demo exited with status 0]"; then
+  pass "the console repaints its text when the demo gives the screen back"; else fail "console repaint after the demo"; fi
+
 echo "==> a window under Xvfb"
 if command -v xvfb-run >/dev/null 2>&1; then
   xvfb-run -a "$SIM" run --initrd "$INITRD" --max-time 60s --seed 1 --input Tests/System/shell-session.txt \
