@@ -128,4 +128,17 @@ final class ImageReadTests: XCTestCase {
         XCTAssertEqual(sys.record("bytes").map { [$0.x[1], $0.x[2]] }, [word(font, at: 8), word(font, at: 16)])
         XCTAssertEqual(sys.record("rest")?.x[3], 0, "the rest of the page is zero-filled")
     }
+
+    func testReadsStraightIntoTheFramebuffer() throws {
+        // A picture from the boot image into the pixels, across their first page boundary.
+        let sys = try TestSystem([TestProgram("init", [
+            .fbMap, .save(into: 19),
+            .imageRead("font.psf", offset: 0, into: .regPlus(19, page - 16), length: 32), .record("read"),
+            .exit(0)])], extraFiles: [("font.psf", font)], display: testDisplayMode)
+        XCTAssertEqual(sys.run(), .initExited(status: 0))
+        sys.checkHarness()
+        XCTAssertEqual(sys.record("read")?.x0, 32)
+        let display = try XCTUnwrap(sys.display)
+        XCTAssertEqual(Array(display.bytes[Int(page) - 16 ..< Int(page) + 16]), Array(font[0..<32]))
+    }
 }
