@@ -2,7 +2,9 @@
 // starts at 0x4000_0000; the first 16 frames are reserved (the "kernel
 // image"), and the initrd is copied in at a deliberately unaligned address
 // just after them, so frame rounding of reserved ranges is exercised too.
-// A disk (ScriptedDisk) is there only when the test asks for one.
+// A disk (ScriptedDisk), a display (ScriptedFramebuffer, its pixels on the
+// first page boundary after the initrd, reserved) and a keyboard
+// (ScriptedKeyboard) are there only when the test asks for them.
 import HAL
 
 struct ScriptedHAL: HAL {
@@ -23,28 +25,42 @@ struct ScriptedHAL: HAL {
     var trace: RecordingTrace { RecordingTrace(machine: machine) }
     /// nil unless the test asked for a disk (then the kernel swaps to it).
     var disk: ScriptedDisk? { machine.disk }
+    /// nil unless the test asked for a display.
+    var display: ScriptedFramebuffer? { machine.display }
+    /// nil unless the test asked for a keyboard.
+    var keyboard: ScriptedKeyboard? { machine.keyboard }
 
     /// A machine with `frames` frames of RAM, `initrd` as its boot image,
-    /// and a disk when `disk` is given.
-    init(frames: Int, initrd: [UInt8], frequency: UInt64 = 1_000_000_000, disk: ScriptedDiskConfig? = nil) {
-        let size = UInt64(frames) * PageGeometry.pageSize
+    /// and a disk, a display and a keyboard when they are given.
+    init(frames: Int, initrd: [UInt8], frequency: UInt64 = 1_000_000_000, disk: ScriptedDiskConfig? = nil,
+         display: FramebufferMode? = nil, keyboard: ScriptedKeyboardConfig? = nil) {
+        let pageSize = PageGeometry.pageSize
+        let size = UInt64(frames) * pageSize
         machine = SimMachine(ramBase: Self.ramBase, ramSize: size, frequency: frequency)
         if let disk { machine.disk = ScriptedDisk(machine: machine, config: disk) }
+        if let keyboard { machine.keyboard = ScriptedKeyboard(machine: machine, config: keyboard) }
         let initrdBase = PhysAddr(Self.ramBase + Self.initrdOffset)
         machine.store(initrd, at: initrdBase)
-        boot = BootInfo(ram: PhysRange(base: PhysAddr(Self.ramBase), size: size),
-                        reserved: [PhysRange(base: PhysAddr(Self.ramBase),
-                                             size: Self.reservedFrames * PageGeometry.pageSize)],
+        var reserved = [PhysRange(base: PhysAddr(Self.ramBase), size: Self.reservedFrames * pageSize)]
+        if let display {
+            let offset = (Self.initrdOffset + UInt64(initrd.count) + pageSize - 1) & ~(pageSize - 1)
+            let framebuffer = ScriptedFramebuffer(machine: machine, mode: display, base: PhysAddr(Self.ramBase + offset))
+            precondition(offset + framebuffer.pixels.size <= size, "the pixels must fit in RAM")
+            machine.display = framebuffer
+            reserved.append(framebuffer.pixels)
+        }
+        boot = BootInfo(ram: PhysRange(base: PhysAddr(Self.ramBase), size: size), reserved: reserved,
                         initrd: PhysRange(base: initrdBase, size: UInt64(initrd.count)))
     }
 
-    /// Frames the kernel may hand out: RAM minus the reserved frames and
-    /// every frame the initrd touches.
+    /// Frames the kernel may hand out: RAM minus the reserved frames, every
+    /// frame the initrd touches and the pixels.
     var allocatableFrames: Int {
         let pageSize = PageGeometry.pageSize
         let first = Self.initrdOffset / pageSize
         let end = (Self.initrdOffset + boot.initrd.size + pageSize - 1) / pageSize
         let initrdFrames = boot.initrd.size == 0 ? 0 : end - first
-        return Int(machine.ramSize / pageSize - Self.reservedFrames - initrdFrames)
+        let pixelFrames = display.map { Int($0.pixels.size / pageSize) } ?? 0
+        return Int(machine.ramSize / pageSize - Self.reservedFrames - initrdFrames) - pixelFrames
     }
 }

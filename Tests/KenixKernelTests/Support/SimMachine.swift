@@ -1,5 +1,6 @@
 // SimMachine: the whole state of the scripted test machine, shared by every
-// ScriptedHAL role (CPU, MMU, GIC, timer, UART, RAM, trace, disk). It is a plain
+// ScriptedHAL role (CPU, MMU, GIC, timer, UART, RAM, trace, and the disk,
+// display and keyboard when a test asks for them). It is a plain
 // single-threaded object; nothing here reads the host clock, so a run is a
 // pure function of its programs. Tests read its logs after `Kernel.run()`.
 import HAL
@@ -122,13 +123,19 @@ final class SimMachine {
 
     /// The disk, when the test asked for one (TestSystem's `disk:`).
     var disk: ScriptedDisk? = nil
+    /// The display and the keyboard, when the test asked for them
+    /// (TestSystem's `display:` and `keyboard:`).
+    var display: ScriptedFramebuffer? = nil
+    var keyboard: ScriptedKeyboard? = nil
 
-    /// Raises the scheduled lines whose time has come, and finishes the
-    /// disk requests that are due (moving their data).
+    /// Raises the scheduled lines whose time has come, finishes the disk
+    /// requests that are due (moving their data), and queues the key events
+    /// that have arrived.
     func updateDeviceLines() {
         for event in scheduledRaises where event.time <= now { deviceLinesHigh.insert(event.irq) }
         scheduledRaises.removeAll { $0.time <= now }
         disk?.finish(upTo: now)
+        keyboard?.arrive(upTo: now)
     }
 
     /// The lowest-numbered line the CPU would take now, as a GIC orders them.
@@ -137,6 +144,7 @@ final class SimMachine {
         var lines = deviceLinesHigh
         if timerLineHigh { lines.insert(Self.timerIRQ.number) }
         if let disk, disk.hasCompletion { lines.insert(disk.irq.number) }
+        if let keyboard, keyboard.hasEvent { lines.insert(keyboard.irq.number) }
         return lines.sorted().map(IRQ.init).first { canSignal($0) }
     }
 
@@ -149,6 +157,9 @@ final class SimMachine {
         if let deadline, canSignal(Self.timerIRQ) { next = deadline }
         for event in scheduledRaises where canSignal(IRQ(event.irq)) { next = min(next ?? event.time, event.time) }
         if let disk, canSignal(disk.irq), let finish = disk.nextFinish { next = min(next ?? finish, finish) }
+        if let keyboard, canSignal(keyboard.irq), let arrival = keyboard.nextArrival {
+            next = min(next ?? arrival, arrival)
+        }
         return next
     }
 

@@ -18,12 +18,16 @@ final class TestSystem {
     var trace: [TimedTraceEvent] { machine.trace }
     /// The disk, when the system was made with one.
     var disk: ScriptedDisk? { machine.disk }
+    /// The display and the keyboard, when the system was made with them.
+    var display: ScriptedFramebuffer? { machine.display }
+    var keyboard: ScriptedKeyboard? { machine.keyboard }
     /// Frames free before any task existed.
     var bootFreeFrames: Int { hal.allocatableFrames }
 
     init(_ programs: [TestProgram], extraFiles: [(String, [UInt8])] = [], frames: Int = 1024,
          config: KernelConfig = KernelConfig(), frequency: UInt64 = 1_000_000_000,
-         disk: ScriptedDiskConfig? = nil) throws {
+         disk: ScriptedDiskConfig? = nil, display: FramebufferMode? = nil,
+         keyboard: ScriptedKeyboardConfig? = nil) throws {
         var cpio = CPIOBuilder()
         var images: [String: ProgramImage] = [:]
         var scripts: [UInt64: LoadedScript] = [:]
@@ -34,7 +38,8 @@ final class TestSystem {
             cpio.addFile(p.name, image.elf)
         }
         for (name, bytes) in extraFiles { cpio.addFile(name, bytes) }
-        hal = ScriptedHAL(frames: frames, initrd: cpio.build(), frequency: frequency, disk: disk)
+        hal = ScriptedHAL(frames: frames, initrd: cpio.build(), frequency: frequency, disk: disk,
+                          display: display, keyboard: keyboard)
         // `make test` runs the kernel tests twice: with the IPC fast path and without.
         var config = config
         if ProcessInfo.processInfo.environment["KENIX_IPC_FAST_PATH"] == "0" { config.ipcFastPath = false }
