@@ -91,6 +91,8 @@ public struct Kernel<H: HAL> {
         let boot = hal.boot
         var reserved = boot.reserved
         reserved.append(boot.initrd)
+        // The pixels are the display's, whatever the backend listed.
+        if let display = hal.display { reserved.append(display.pixels) }
         frames = FrameAllocator(ram: boot.ram, reserved: reserved)
         tasks = TaskTable()
         pager = PagerPolicy(frameCount: frames.frameCount)

@@ -78,6 +78,7 @@ extension Kernel {
         guard keyboardOwner == tasks[slot].pointee.id else { return setError(slot, .notPermitted) }
         let ctx = tasks[slot]
         var count: UInt64 = 0
+        for r in 1...4 { ctx.pointee.context.x[r] = 0 }
         while count < 4, let event = keyboard.takeEvent() {
             ctx.pointee.context.x[Int(count) + 1] = UInt64(event.code) | (event.pressed ? 1 << 16 : 0)
             count += 1
