@@ -1,17 +1,22 @@
 # mk/kernel.mk: the AArch64 kernel image for QEMU virt (and later hardware).
 #   make kernel                      build/kenix.elf (symbols) and build/kenix.img (Linux arm64 Image)
 #   make run-kernel [GIC=2|3] [MEM=512M] [SWAP_SIZE=64M]   boot it with -kernel and build/initrd.cpio
-#                                    (interactive; Ctrl-A x quits QEMU; `exit` in the shell ends init
-#                                    and powers off)
-#   make run [GIC=2|3] [MEM=512M] [SWAP_SIZE=64M]   boot through UEFI firmware (AAVMF) from a FAT ESP
-#                                    holding EFI/BOOT/BOOTAA64.EFI (Sources/HALAArch64/uefi), kenix.img,
-#                                    initrd.cpio
+#                                    (interactive, serial only: no display or keyboard; Ctrl-A x quits
+#                                    QEMU; `exit` in the shell ends init and powers off)
+#   make run [GIC=2|3] [MEM=512M] [SWAP_SIZE=64M] [FB=640x480]   boot through UEFI firmware (AAVMF)
+#                                    from a FAT ESP holding EFI/BOOT/BOOTAA64.EFI (Sources/HALAArch64/uefi),
+#                                    kenix.img, initrd.cpio; with a display (ramfb, mode FB, passed as
+#                                    kenix.fb=FB through fw_cfg opt/kenix/bootargs: -append needs -kernel)
+#                                    and a virtio keyboard. The display is a QEMU window when DISPLAY or
+#                                    WAYLAND_DISPLAY is set, else -display none; the serial console stays
+#                                    on the terminal either way (Ctrl-A x quits, Ctrl-A c the monitor)
 #   Both attach build/swap.img (SWAP_SIZE, created sparse if missing; delete it to resize) as the
 #   kernel's swap disk: a modern virtio-blk device with serial kenix-swap, which is how the HAL
 #   tells it from the ESP (Sources/HALAArch64/README.md).
 #   make fetch-ovmf                  make sure the UEFI firmware is installed (Debian qemu-efi-aarch64)
 #   make test-qemu                   Tests/QEMU/boot.sh: headless boots, -kernel and UEFI, GICv2 and GICv3,
-#                                    each with a fresh swap disk of SWAP_SIZE; one runs kenix.disk-test
+#                                    each with a fresh swap disk of SWAP_SIZE; kenix.disk-test, kenix.fb-test
+#                                    (screendumps) and kenix.kbd-test (sendkey) through Tests/QEMU/screen.py
 #   make bench-qemu                  Tests/QEMU/bench.sh: instructions per IPC round trip under -icount
 # The kernel core (HAL, KenixABI, KenixKernel) is the Embedded build from
 # mk/embedded.mk; Sources/HALAArch64 adds the Swift backend, the boot and
@@ -27,6 +32,12 @@ SWAP_IMG := $(BUILD)/swap.img
 # The swap disk for every QEMU run; modern (version 2) virtio-mmio transports only.
 QEMU_SWAP = -drive if=none,id=swap,format=raw,file=$(SWAP_IMG) \
   -device virtio-blk-device,drive=swap,serial=kenix-swap -global virtio-mmio.force-legacy=false
+# The display mode for `make run` (kenix.fb=WxH, each 64..4096).
+FB ?= 640x480
+# `make run`'s display: a window where there is a graphical session, none elsewhere (CI, ssh).
+HAVE_DISPLAY := $(if $(DISPLAY)$(WAYLAND_DISPLAY),yes,)
+QEMU_DISPLAY = $(if $(HAVE_DISPLAY),,-display none) -serial mon:stdio \
+  -device ramfb -device virtio-keyboard-device -fw_cfg name=opt/kenix/bootargs,string=kenix.fb=$(FB)
 
 HALA64_SWIFT := $(sort $(wildcard Sources/HALAArch64/*.swift))
 HALA64_ASM := $(sort $(wildcard Sources/HALAArch64/*.S))
@@ -137,7 +148,8 @@ fetch-ovmf:
 run: kernel userland esp fetch-ovmf $(SWAP_IMG)
 	@cp $(OVMF_VARS) $(UEFI_DIR)/vars.fd
 	@echo "==> qemu-system-aarch64 -M virt,gic-version=$(GIC),acpi=off -m $(MEM) (UEFI: $(OVMF_CODE), ESP $(ESP_DIR), swap $(SWAP_IMG))"
-	@$(QEMU_INPUT) $(QEMU_AARCH64) -M virt,gic-version=$(GIC),acpi=off -cpu cortex-a72 -m $(MEM) -nographic -net none \
+	@echo "==> $(if $(HAVE_DISPLAY),display: ramfb $(FB) in a QEMU window,no DISPLAY or WAYLAND_DISPLAY: -display none (ramfb $(FB) still there for screendump)); serial console here"
+	@$(QEMU_INPUT) $(QEMU_AARCH64) -M virt,gic-version=$(GIC),acpi=off -cpu cortex-a72 -m $(MEM) $(QEMU_DISPLAY) -net none \
 	  -drive if=pflash,format=raw,readonly=on,file=$(OVMF_CODE) \
 	  -drive if=pflash,format=raw,file=$(UEFI_DIR)/vars.fd \
 	  -drive if=none,id=esp,format=raw,readonly=on,file=fat:$(ESP_DIR) -device virtio-blk-device,drive=esp \

@@ -1,7 +1,8 @@
 // ArmHAL.swift: the HAL value for AArch64 hardware, binding the devices that
 // Platform discovered. Every member is a small value type; the kernel is
 // specialised over it (Kernel<ArmHAL>), so nothing here is dynamic. `disk`
-// is the swap disk VirtioBlockDevice.discover chose, nil without one.
+// is the swap disk VirtioBlockDevice.discover chose, `display` QEMU's ramfb,
+// `keyboard` the virtio-input keyboard; each nil when absent.
 import HAL
 
 struct NullTrace: TraceSink {
@@ -19,4 +20,8 @@ struct ArmHAL: HAL {
     let boot: BootInfo
     typealias Disk = VirtioBlockDevice
     let disk: VirtioBlockDevice?
+    typealias Display = RamFramebuffer
+    let display: RamFramebuffer?
+    typealias Keys = VirtioKeyboard
+    let keyboard: VirtioKeyboard?
 }

@@ -37,40 +37,12 @@ struct DeviceTree {
             return v
         }
         var cellCount: Int { length / 4 }
-        /// For a command line "a=1 key=value b": the bytes of `value` after
-        /// `key` (which includes the '='), up to a space or NUL; nil if absent.
-        func word(after key: StaticString) -> [UInt8]? {
-            let n = key.utf8CodeUnitCount
-            var start = 0
-            while start + n <= length {
-                var same = start == 0 || tree.base[offset + start - 1] == 0x20
-                if same {
-                    for i in 0..<n where tree.base[offset + start + i] != key.utf8Start[i] { same = false; break }
-                }
-                if same {
-                    var out: [UInt8] = []
-                    var i = start + n
-                    while i < length && tree.base[offset + i] != 0 && tree.base[offset + i] != 0x20 {
-                        out.append(tree.base[offset + i]); i += 1
-                    }
-                    return out
-                }
-                start += 1
-            }
-            return nil
-        }
-        /// True when the bytes of `s` occur anywhere in the value.
-        func containsSubstring(_ s: StaticString) -> Bool {
-            let n = s.utf8CodeUnitCount
-            guard n <= length else { return false }
-            var start = 0
-            while start + n <= length {
-                var same = true
-                for i in 0..<n where tree.base[offset + start + i] != s.utf8Start[i] { same = false; break }
-                if same { return true }
-                start += 1
-            }
-            return false
+        /// The bytes up to the first NUL (a string property).
+        var bytes: [UInt8] {
+            var out: [UInt8] = []
+            var i = 0
+            while i < length && tree.base[offset + i] != 0 { out.append(tree.base[offset + i]); i += 1 }
+            return out
         }
         /// True when this string list holds `s` as one of its strings.
         func containsString(_ s: StaticString) -> Bool {

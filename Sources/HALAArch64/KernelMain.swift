@@ -48,6 +48,9 @@ func kenixMain(_ dtbAddress: UInt64, _ entryEL: UInt64, _ handoverAddress: UInt6
     // device holds it until its completions are taken.
     let disk = VirtioBlockDevice.discover(platform.virtioSlots, ram: platform.ram)
     if let disk { gic.configureLevelTriggered(disk.irq) }
+    // The keyboard's line likewise (held while events wait).
+    let keyboard = VirtioKeyboard.discover(platform.virtioSlots)
+    if let keyboard { gic.configureLevelTriggered(keyboard.irq) }
 
     // Reserve everything from the RAM base to the end of the kernel image
     // (QEMU's boot stub, the image, .bss, stack, heap) and the DTB.
@@ -63,11 +66,17 @@ func kenixMain(_ dtbAddress: UInt64, _ entryEL: UInt64, _ handoverAddress: UInt6
         Console.put("kenix: booted by the UEFI loader; ")
         handover.appendFirmwareRanges(inside: platform.ram, to: &reserved)
     }
+    // The display's pixels: from the top of RAM, clear of all the above and the initrd.
+    let display = RamFramebuffer.setUp(fwCfg: platform.fwCfg, requested: platform.framebufferSize,
+                                       ram: platform.ram, reserved: reserved, initrd: platform.initrd)
+    if let display { reserved.append(display.pixels) }
     let hal = ArmHAL(interrupts: gic, timer: timer, uart: consoleUART,
                      boot: BootInfo(ram: platform.ram, reserved: reserved, initrd: platform.initrd,
                                     interruptLineCount: gic.lineCount),
-                     disk: disk)
+                     disk: disk, display: display, keyboard: keyboard)
     if platform.diskTest { DiskSelfTest.run(hal) }
+    if platform.framebufferTest { FramebufferSelfTest.run(hal) }
+    if platform.keyboardTestEvents > 0 { KeyboardSelfTest.run(hal, events: platform.keyboardTestEvents) }
 
     var config = KernelConfig()
     if let name = platform.initName { config.initName = name }

@@ -29,6 +29,15 @@ struct LinearMemory: PhysicalMemory {
 @inline(__always) func mmioWrite32(_ va: UInt64, _ value: UInt32) {
     VolatileMappedRegister<UInt32>(unsafeBitPattern: UInt(va)).store(value)
 }
+@inline(__always) func mmioRead8(_ va: UInt64) -> UInt8 {
+    VolatileMappedRegister<UInt8>(unsafeBitPattern: UInt(va)).load()
+}
+@inline(__always) func mmioWrite8(_ va: UInt64, _ value: UInt8) {
+    VolatileMappedRegister<UInt8>(unsafeBitPattern: UInt(va)).store(value)
+}
+@inline(__always) func mmioWrite16(_ va: UInt64, _ value: UInt16) {
+    VolatileMappedRegister<UInt16>(unsafeBitPattern: UInt(va)).store(value)
+}
 @inline(__always) func mmioRead64(_ va: UInt64) -> UInt64 {
     VolatileMappedRegister<UInt64>(unsafeBitPattern: UInt(va)).load()
 }

@@ -2,7 +2,8 @@
 // that QEMU (or firmware) passes in x0, with QEMU virt's values as the
 // fallback table when a fact is missing (REFERENCE.md, "QEMU virt").
 // Interrupt specifiers use the GIC binding: <type number flags>, type 0 =
-// SPI (INTID number + 32), 1 = PPI (number + 16).
+// SPI (INTID number + 32), 1 = PPI (number + 16). Boot arguments come from
+// /chosen bootargs and fw_cfg (BootArguments.swift).
 import HAL
 
 struct Platform {
@@ -20,11 +21,20 @@ struct Platform {
     /// virtio-mmio transports with their interrupts (QEMU virt: 32 slots at
     /// 0x0a00_0000 + 0x200 n, SPI 16 + n); probed by VirtioBlockDevice.discover.
     var virtioSlots: [VirtioSlot] = []
+    /// QEMU's fw_cfg device ("qemu,fw-cfg-mmio"; boot arguments, ramfb).
+    var fwCfg: FWCfg? = nil
     var fromDeviceTree = false
-    /// `-append kenix.panic-test`: fault in the kernel on purpose (tests the panic path).
+    var arguments = BootArguments()
+    /// `kenix.panic-test`: fault in the kernel on purpose (tests the panic path).
     var panicTest = false
-    /// `-append kenix.disk-test`: the HAL tests its disk before the kernel starts (DiskSelfTest).
+    /// `kenix.disk-test`: the HAL tests its disk before the kernel starts (DiskSelfTest).
     var diskTest = false
+    /// `kenix.fb=WxH`: the display mode asked for (RamFramebuffer validates it).
+    var framebufferSize: [UInt8]? = nil
+    /// `kenix.fb-test`: draw the test pattern before the kernel starts (FramebufferSelfTest).
+    var framebufferTest = false
+    /// `kenix.kbd-test=N`: wait for N key events before the kernel starts (KeyboardSelfTest).
+    var keyboardTestEvents = 0
     /// `-append "kenix.init=NAME kenix.arg=N"`: the first program and its x0
     /// (how the benchmark boots ipcbench; KernelConfig.initName/initArgument).
     var initName: [UInt8]? = nil
@@ -43,6 +53,8 @@ struct Platform {
         if (kenix_read_id_aa64pfr0() >> 24) & 0xF != 0 { p.gicVersion = 3 }
         guard let tree = DeviceTree(virtualAddress: kva(dtbAddress)) else {
             for n in 0..<32 { p.virtioSlots.append(VirtioSlot(base: 0x0A00_0000 + UInt64(n) * 0x200, irq: 48 + UInt32(n))) }
+            p.fwCfg = FWCfg(base: kva(0x0902_0000))
+            p.readArguments()
             return p
         }
         p.fromDeviceTree = true
@@ -64,16 +76,7 @@ struct Platform {
                 let start = s.number(at: 0, cells: s.cellCount), end = e.number(at: 0, cells: e.cellCount)
                 if end > start { p.initrd = PhysRange(base: PhysAddr(start), size: end - start) }
             }
-            if node.named("chosen", in: tree), let args = node.bootargs {
-                p.panicTest = args.containsSubstring("kenix.panic-test")
-                p.diskTest = args.containsSubstring("kenix.disk-test")
-                if let name = args.word(after: "kenix.init="), !name.isEmpty { p.initName = name }
-                if let digits = args.word(after: "kenix.arg="), !digits.isEmpty {
-                    var v: UInt64 = 0
-                    for d in digits where d >= 0x30 && d <= 0x39 { v = v &* 10 &+ UInt64(d - 0x30) }
-                    p.initArgument = v
-                }
-            }
+            if node.named("chosen", in: tree), let args = node.bootargs { p.arguments.append(args.bytes) }
             guard let compatible = node.compatible else { return }
             if compatible.containsString("arm,pl011"), let b = regBase(0) {
                 p.uart = b
@@ -92,8 +95,28 @@ struct Platform {
             } else if compatible.containsString("virtio,mmio"), let b = regBase(0),
                       let i = node.interrupts, let id = interruptID(i, entry: 0) {
                 p.virtioSlots.append(VirtioSlot(base: b, irq: id))
+            } else if compatible.containsString("qemu,fw-cfg-mmio"), let b = regBase(0) {
+                p.fwCfg = FWCfg(base: kva(b))
             }
         }
+        p.readArguments()
         return p
+    }
+
+    /// Appends fw_cfg's opt/kenix/bootargs (at most 4 KB) to the DTB's, then
+    /// reads the words the HAL knows.
+    mutating func readArguments() {
+        if let fwCfg, let file = fwCfg.file(BootArguments.fwCfgFile) {
+            arguments.append(fwCfg.read(file.key, size: file.size, limit: 4096))
+        }
+        panicTest = arguments.has("kenix.panic-test")
+        diskTest = arguments.has("kenix.disk-test")
+        framebufferTest = arguments.has("kenix.fb-test")
+        framebufferSize = arguments.value(of: "kenix.fb=")
+        if let n = arguments.value(of: "kenix.kbd-test=") {
+            keyboardTestEvents = Int(min(BootArguments.decimal(n) ?? 0, 1000))
+        }
+        if let name = arguments.value(of: "kenix.init="), !name.isEmpty { initName = name }
+        if let digits = arguments.value(of: "kenix.arg="), let v = BootArguments.decimal(digits) { initArgument = v }
     }
 }

@@ -17,7 +17,7 @@ struct VirtioMMIO {
     // Register offsets (4.2.2).
     static let magic: UInt64 = 0x000            // "virt" = 0x74726976
     static let version: UInt64 = 0x004          // 2 = modern, 1 = legacy
-    static let deviceID: UInt64 = 0x008         // 0 = empty slot, 2 = block
+    static let deviceID: UInt64 = 0x008         // 0 = empty slot, 2 = block, 18 = input
     static let deviceFeatures: UInt64 = 0x010
     static let deviceFeaturesSel: UInt64 = 0x014
     static let driverFeatures: UInt64 = 0x020
@@ -122,6 +122,11 @@ struct VirtioMMIO {
         let pending = read(Self.interruptStatus)
         if pending != 0 { write(Self.interruptACK, pending) }
     }
+
+    /// A byte of the device configuration (byte-wide access, as the spec
+    /// requires for 8-bit fields).
+    func config8(_ offset: UInt64) -> UInt8 { mmioRead8(base + Self.config + offset) }
+    func setConfig8(_ offset: UInt64, _ value: UInt8) { mmioWrite8(base + Self.config + offset, value) }
 
     /// A 64-bit configuration field, read as two halves under an unchanged
     /// ConfigGeneration (4.2.2: the device may update it between the reads).

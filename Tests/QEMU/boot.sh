@@ -15,9 +15,15 @@
 # modern virtio-blk device with serial kenix-swap, as `make run-kernel`
 # attaches. Two boots (GICv2, GICv3) run the HAL's disk self-test
 # (-append kenix.disk-test); one has no disk at all; one a legacy transport.
+# Display and keyboard (through screen.py: HMP monitor, sendkey, screendump):
+# QEMU's ramfb with the HAL's kenix.fb-test pattern checked pixel for pixel in
+# a screendump (Tests/QEMU/fb_pattern.py draws the expected picture); a
+# virtio keyboard with kenix.kbd-test=4 and two keys typed by sendkey (a,
+# shift-b: KEY_A 30, KEY_LEFTSHIFT 42, KEY_B 48); a boot without either.
 # With ESP (a directory holding EFI/BOOT/BOOTAA64.EFI, kenix.img, initrd.cpio)
 # and the AAVMF firmware, it also boots through UEFI with GICv2 and GICv3; the
-# ESP is a (read-only) virtio-blk device too, which the HAL must not pick.
+# ESP is a (read-only) virtio-blk device too, which the HAL must not pick. A
+# third UEFI boot proves the kernel's ramfb mode replaces the firmware's.
 # Usage: QEMU=qemu-system-aarch64 KERNEL=build/kenix.img INITRD=build/initrd.cpio \
 #        ESP=build/esp OVMF_CODE=/usr/share/AAVMF/AAVMF_CODE.fd OVMF_VARS=/usr/share/AAVMF/AAVMF_VARS.fd \
 #        SWAP_SIZE=64M TIMEOUT=120 bash Tests/QEMU/boot.sh
@@ -79,6 +85,28 @@ run_qemu() {
   printf '  (%s: %.2f s)\n' "$name" "$(echo "$(date +%s.%N) - $start" | bc)"
 }
 
+# run_screen NAME INPUT [screen.py steps...] -- QEMU ARGS...: as run_qemu, but
+# through screen.py (QEMU's monitor on a socket for sendkey and screendump;
+# no -monitor in ARGS); INPUT is typed at the shell prompts as typist.py does.
+run_screen() {
+  local name=$1 input=$2; shift 2
+  local start=$(date +%s.%N) lines=()
+  [ "$input" = - ] || lines=(--serial-lines "$input")
+  python3 "$HERE/screen.py" --timeout "$TIMEOUT" "${lines[@]}" "$@" >"$WORK/$name.log" 2>&1
+  echo $? >"$WORK/$name.rc"
+  tr -d '\r' <"$WORK/$name.log" | sed 's/\x1b\[[0-9;=]*[a-zA-Z]//g' >"$WORK/$name.out"
+  printf '  (%s: %.2f s)\n' "$name" "$(echo "$(date +%s.%N) - $start" | bc)"
+}
+
+# check_screen NAME PPM WIDTH HEIGHT: the screendump is kenix.fb-test's pattern, pixel for pixel.
+check_screen() {
+  local name=$1 dump=$2 w=$3 h=$4
+  python3 "$HERE/fb_pattern.py" "$w" "$h" "$WORK/$name.expected.ppm"
+  if [ -f "$dump" ] && python3 "$HERE/ppm.py" compare "$WORK/$name.expected.ppm" "$dump" >"$WORK/$name.compare" 2>&1; then
+    pass "$name: screendump is the fb-test pattern, ${w}x${h}, pixel for pixel"
+  else fail "$name: screendump differs from the fb-test pattern" "$WORK/$name.compare"; fi
+}
+
 # boot NAME INPUT MACHINE MEM [extra qemu args...]: -kernel boot, with a
 # swap disk unless DISK=none.
 boot() {
@@ -118,6 +146,9 @@ check_selftest() {
 for f in "$KERNEL" "$INITRD"; do
   [ -f "$f" ] || { echo "missing $f (run: make kernel userland)"; exit 1; }
 done
+
+echo "==> ppm.py: the image readers (PPM, QEMU's padded PPM, PNG with all five filters, RGB and RGBA)"
+if python3 "$HERE/ppm_selftest.py" >"$WORK/ppm.out" 2>&1; then pass "ppm.py readers"; else fail "ppm.py readers" "$WORK/ppm.out"; fi
 
 echo "==> QEMU virt, -kernel, GICv2"
 boot gic2 "$WORK/exit.txt" virt,gic-version=2 512M -initrd "$INITRD"
@@ -174,12 +205,52 @@ for g in 2 3; do
     pass "disktest$g: the patterns are in the image file"; else fail "disktest$g: image file unchanged"; fi
 done
 
-echo "==> no disk at all (hal.disk == nil): boots as before"
-DISK=none boot nodisk "$WORK/exit.txt" virt,gic-version=3 512M -initrd "$INITRD" -append kenix.disk-test
+echo "==> no disk, display or keyboard at all (hal.disk, .display, .keyboard == nil): boots as before"
+DISK=none boot nodisk "$WORK/exit.txt" virt,gic-version=3 512M -initrd "$INITRD" \
+  -append "kenix.disk-test kenix.fb-test kenix.kbd-test=2"
 check_selftest nodisk
 if grep -qx "kenix: no writable virtio-blk disk: no swap" "$WORK/nodisk.out" &&
    grep -qx "disk-test: FAILED no writable virtio-blk disk" "$WORK/nodisk.out"; then
   pass "nodisk: no swap disk, reported"; else fail "nodisk: disk report" "$WORK/nodisk.out"; fi
+if grep -qx "kenix: display: none (no -device ramfb)" "$WORK/nodisk.out" &&
+   grep -qx "kenix: keyboard: none (no virtio-keyboard-device)" "$WORK/nodisk.out" &&
+   grep -qx "fb-test: FAILED no ramfb display" "$WORK/nodisk.out" &&
+   grep -qx "kbd-test: FAILED no virtio keyboard" "$WORK/nodisk.out"; then
+  pass "nodisk: no display, no keyboard, reported"; else fail "nodisk: display/keyboard report" "$WORK/nodisk.out"; fi
+
+echo "==> ramfb and the HAL's display self-test (kenix.fb-test kenix.fb=800x600), screendump after power-off"
+# No initrd: the kernel stops right after the self-test, so nothing but the
+# HAL has drawn; -no-shutdown keeps QEMU (and its display) after power-off.
+run_screen fbtest - -e 'wait ^kenix: boot failed' -e "screendump $WORK/fbtest.ppm" -e quit -- \
+  "$QEMU" -M virt,gic-version=3 -cpu cortex-a72 -m 256M -display none -no-reboot -no-shutdown \
+  -kernel "$KERNEL" -device ramfb -append "kenix.fb-test kenix.fb=800x600"
+if [ "$(cat "$WORK/fbtest.rc")" = 0 ] && grep -Eq "^kenix: display: ramfb 800x600 XR24 at 0x[0-9a-f]+$" "$WORK/fbtest.out" &&
+   grep -qx "fb-test: drawn 800x600" "$WORK/fbtest.out"; then
+  pass "fbtest: ramfb 800x600 configured, pattern drawn"; else fail "fbtest: display lines" "$WORK/fbtest.out"; fi
+check_screen fbtest "$WORK/fbtest.ppm" 800 600
+
+printf '%s\n' "kbd-test: waiting for 4 key events" "kbd-test: code 30 pressed" "kbd-test: code 30 released" \
+  "kbd-test: code 42 pressed" "kbd-test: code 48 pressed" "kbd-test: ok" >"$WORK/kbdtest.expected"
+for g in 2 3; do
+  echo "==> virtio keyboard and the HAL's keyboard self-test (kenix.kbd-test=4, sendkey a, shift-b), GICv$g"
+  # A tablet too (virtio-input, not a keyboard: skipped); ramfb with a bad kenix.fb (warned, default mode).
+  swap_disk kbdtest$g
+  run_screen kbdtest$g "$WORK/exit.txt" -e 'wait ^kbd-test: waiting' -e 'sendkey a' -e 'sendkey shift-b' -- \
+    "$QEMU" -M virt,gic-version=$g -cpu cortex-a72 -m 512M -display none -no-reboot -kernel "$KERNEL" \
+    -initrd "$INITRD" "${SWAP_ARGS[@]}" -device virtio-keyboard-device -device virtio-tablet-device -device ramfb \
+    -append "kenix.kbd-test=4 kenix.fb=10x10"
+  check_selftest kbdtest$g
+  check_swap_disk kbdtest$g
+  if grep -Eq '^kenix: keyboard: virtio-input "QEMU Virtio Keyboard" at 0x[0-9a-f]+, INTID [0-9]+, [0-9]+ event buffers$' "$WORK/kbdtest$g.out" &&
+     grep -Eq '^kenix: virtio-input "QEMU Virtio Tablet" at 0x[0-9a-f]+: not a keyboard \(no KEY_A\), not used$' "$WORK/kbdtest$g.out"; then
+    pass "kbdtest$g: the keyboard found, the tablet skipped"; else fail "kbdtest$g: keyboard discovery" "$WORK/kbdtest$g.out"; fi
+  if grep "^kbd-test:" "$WORK/kbdtest$g.out" | diff "$WORK/kbdtest.expected" - >"$WORK/kbdtest$g.diff"; then
+    pass "kbdtest$g: KEY_A pressed, released, KEY_LEFTSHIFT, KEY_B pressed, then ok"
+  else fail "kbdtest$g: kbd-test lines" "$WORK/kbdtest$g.diff"; fi
+  if grep -qx "kenix: display: kenix.fb=10x10 ignored (want WxH, each 64..4096); using 640x480" "$WORK/kbdtest$g.out" &&
+     grep -Eq "^kenix: display: ramfb 640x480 XR24 at 0x[0-9a-f]+$" "$WORK/kbdtest$g.out"; then
+    pass "kbdtest$g: bad kenix.fb warned, default mode"; else fail "kbdtest$g: kenix.fb warning" "$WORK/kbdtest$g.out"; fi
+done
 
 echo "==> a legacy (version 1) virtio-mmio disk: skipped with a hint"
 truncate -s 1M "$WORK/legacy.swap"
@@ -219,6 +290,24 @@ if [ -n "$ESP" ] && [ -f "$ESP/EFI/BOOT/BOOTAA64.EFI" ] && [ -f "$OVMF_CODE" ]; 
     if grep -Eq "^kenix: virtio-blk at 0x[0-9a-f]+: read-only, not used$" "$WORK/uefi$g.out"; then
       pass "uefi$g: the ESP (read-only virtio-blk) is not the swap disk"; else fail "uefi$g: ESP" "$WORK/uefi$g.out"; fi
   done
+
+  echo "==> UEFI with ramfb: the firmware's mode (AAVMF QemuRamfbDxe, 800x600) replaced by the kernel's 640x480"
+  # Boot arguments reach the UEFI path through fw_cfg (QEMU refuses -append
+  # without -kernel); kenix.init=none stops the kernel after the self-test.
+  cp "$OVMF_VARS" "$WORK/uefifb.vars"
+  run_screen uefifb - -e 'wait BdsDxe: (loading|starting)' -e 'monitor stop' -e "screendump $WORK/uefifb.firmware.ppm" \
+    -e 'monitor cont' -e 'wait ^kenix: boot failed' -e "screendump $WORK/uefifb.ppm" -e quit -- \
+    "$QEMU" -M virt,gic-version=3,acpi=off -cpu cortex-a72 -m 512M -display none -no-reboot -no-shutdown -net none \
+    -drive "if=pflash,format=raw,readonly=on,file=$OVMF_CODE" -drive "if=pflash,format=raw,file=$WORK/uefifb.vars" \
+    -drive "if=none,id=esp,format=raw,readonly=on,file=fat:$ESP" -device virtio-blk-device,drive=esp \
+    -global virtio-mmio.force-legacy=false -device ramfb \
+    -fw_cfg "name=opt/kenix/bootargs,string=kenix.fb-test kenix.init=none"
+  if [ "$(cat "$WORK/uefifb.rc")" = 0 ] && grep -Eq "^kenix: display: ramfb 640x480 XR24 at 0x[0-9a-f]+$" "$WORK/uefifb.out" &&
+     grep -qx "fb-test: drawn 640x480" "$WORK/uefifb.out" && grep -qx "kenix: boot failed: no init in the initrd" "$WORK/uefifb.out"; then
+    pass "uefifb: boot arguments through fw_cfg, ramfb 640x480"; else fail "uefifb: display lines" "$WORK/uefifb.out"; fi
+  if [ "$(python3 "$HERE/ppm.py" info "$WORK/uefifb.firmware.ppm" 2>&1 | cut -d' ' -f1)" = 800x600 ]; then
+    pass "uefifb: the firmware had set ramfb up (800x600)"; else fail "uefifb: firmware mode" "$WORK/uefifb.out"; fi
+  check_screen uefifb "$WORK/uefifb.ppm" 640 480
 else
   echo "==> UEFI boots skipped (set ESP=build/esp and install qemu-efi-aarch64: make fetch-ovmf)"
 fi
