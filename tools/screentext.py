@@ -110,7 +110,7 @@ def main():
     p.add_argument("--strict", action="store_true", help="exit 1 if any cell matches no glyph")
     a = p.parse_args()
     try:
-        img = image.load(a.screenshot)
+        img = image.read_image(a.screenshot)
         font = load_psf(a.font)
         ox, oy = (int(v) for v in a.origin.split(","))
     except (OSError, ValueError) as e:

@@ -57,6 +57,17 @@ struct KenixBench: ParsableCommand {
             kenixInterruptToHandler(initrd: image, short: rounds / 100, long: rounds / 10) ?? { failed = true; return .infinity }()
         }
         let swapRuns = (0..<max(repeats, 1)).compactMap { _ in kenixSwapThroughput(initrd: image) }
+        // (width, height, window) -> frames per host second; nil without a window.
+        var demo: [(Int, Int, Bool, Double?)] = []
+        for (w, h) in [(640, 480), (1280, 720)] {
+            for window in [false, true] {
+                let runs = (0..<max(repeats, 1)).compactMap { _ in
+                    kenixDemoFramesPerSecond(initrd: image, width: w, height: h, window: window)
+                }
+                demo.append((w, h, window, runs.isEmpty ? nil : runs.sorted()[runs.count / 2]))
+            }
+        }
+        if demo.contains(where: { !$0.2 && $0.3 == nil }) { failed = true }
         if swapRuns.count != max(repeats, 1) { failed = true }
         if failed {
             fputsStderr("kenix-bench: a bench program failed in kenix-sim\n")
@@ -89,6 +100,17 @@ struct KenixBench: ParsableCommand {
         print("| swap-out + swap-in throughput | \(swap.pagesPerSimulatedSecond) pages per simulated second |")
         print("| pages moved in the run (written out + read back) | \(swap.pagesMoved) |")
         print("| host time per page moved (whole run, median of \(swapRuns.count)) | \(fmt(swap.hostNanosecondsPerPage)) ns |")
+        print("")
+        print("The graphics demo (every pixel redrawn each frame, no pacing), frames per host second:")
+        print("")
+        print("| screen | headless | SDL window |")
+        print("|---|---|---|")
+        for (w, h) in [(640, 480), (1280, 720)] {
+            let headless = demo.first { $0.0 == w && $0.1 == h && !$0.2 }?.3
+            let windowed = demo.first { $0.0 == w && $0.1 == h && $0.2 }?.3
+            print("| \(w)×\(h) | \(headless.map { fmt2($0) } ?? "failed") | "
+                  + "\(windowed.map { fmt2($0) } ?? "no window could open") |")
+        }
     }
 }
 

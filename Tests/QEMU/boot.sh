@@ -102,7 +102,7 @@ run_screen() {
 check_screen() {
   local name=$1 dump=$2 w=$3 h=$4
   python3 "$HERE/fb_pattern.py" "$w" "$h" "$WORK/$name.expected.ppm"
-  if [ -f "$dump" ] && python3 "$HERE/ppm.py" compare "$WORK/$name.expected.ppm" "$dump" >"$WORK/$name.compare" 2>&1; then
+  if [ -f "$dump" ] && python3 "$HERE/../../tools/image.py" compare "$WORK/$name.expected.ppm" "$dump" >"$WORK/$name.compare" 2>&1; then
     pass "$name: screendump is the fb-test pattern, ${w}x${h}, pixel for pixel"
   else fail "$name: screendump differs from the fb-test pattern" "$WORK/$name.compare"; fi
 }
@@ -147,8 +147,8 @@ for f in "$KERNEL" "$INITRD"; do
   [ -f "$f" ] || { echo "missing $f (run: make kernel userland)"; exit 1; }
 done
 
-echo "==> ppm.py: the image readers (PPM, QEMU's padded PPM, PNG with all five filters, RGB and RGBA)"
-if python3 "$HERE/ppm_selftest.py" >"$WORK/ppm.out" 2>&1; then pass "ppm.py readers"; else fail "ppm.py readers" "$WORK/ppm.out"; fi
+echo "==> tools/image.py: the image readers (PPM, QEMU's padded PPM, PNG with all five filters, RGB and RGBA)"
+if python3 "$HERE/image_selftest.py" >"$WORK/ppm.out" 2>&1; then pass "image.py readers"; else fail "image.py readers" "$WORK/ppm.out"; fi
 
 echo "==> QEMU virt, -kernel, GICv2"
 boot gic2 "$WORK/exit.txt" virt,gic-version=2 512M -initrd "$INITRD"
@@ -305,7 +305,7 @@ if [ -n "$ESP" ] && [ -f "$ESP/EFI/BOOT/BOOTAA64.EFI" ] && [ -f "$OVMF_CODE" ]; 
   if [ "$(cat "$WORK/uefifb.rc")" = 0 ] && grep -Eq "^kenix: display: ramfb 640x480 XR24 at 0x[0-9a-f]+$" "$WORK/uefifb.out" &&
      grep -qx "fb-test: drawn 640x480" "$WORK/uefifb.out" && grep -qx "kenix: boot failed: no init in the initrd" "$WORK/uefifb.out"; then
     pass "uefifb: boot arguments through fw_cfg, ramfb 640x480"; else fail "uefifb: display lines" "$WORK/uefifb.out"; fi
-  if [ "$(python3 "$HERE/ppm.py" info "$WORK/uefifb.firmware.ppm" 2>&1 | cut -d' ' -f1)" = 800x600 ]; then
+  if [ "$(python3 "$HERE/../../tools/image.py" info "$WORK/uefifb.firmware.ppm" 2>&1 | cut -d' ' -f1)" = 800x600 ]; then
     pass "uefifb: the firmware had set ramfb up (800x600)"; else fail "uefifb: firmware mode" "$WORK/uefifb.out"; fi
   check_screen uefifb "$WORK/uefifb.ppm" 640 480
 else

@@ -10,8 +10,8 @@ Usage: fb_pattern.py WIDTH HEIGHT OUT.ppm
 """
 import os, sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import ppm  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
+import image as ppm  # noqa: E402  (tools/image.py)
 
 
 def bar_colour(i):

@@ -38,9 +38,11 @@ off, so a screendump can still be taken then; end such runs with `quit`.
 """
 import argparse, os, re, socket, sys, tempfile, time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "..", "..", "tools"))
 from typist import SerialConsole  # noqa: E402
-import ppm  # noqa: E402
+import image as ppm  # noqa: E402  (tools/image.py)
 
 # Characters to QEMU key names (QKeyCode, as HMP sendkey spells them) on a US layout.
 KEY_NAMES = {" ": "spc", "\n": "ret", "\t": "tab", "-": "minus", "=": "equal",

@@ -1,15 +1,15 @@
 #!/usr/bin/env python3
-"""ppm_selftest.py: checks ppm.py's readers against images with known pixels.
+"""image_selftest.py: checks tools/image.py's readers against images with known pixels.
 
 Encodes pseudo-random images as PNG, 8-bit RGB and RGBA, each row with a
 different filter type (0-4, so every filter is decoded, with IDAT split in
 two chunks), and as P6 with and without QEMU's padded rows; each must read
-back as the same pixels. Exits 0 and prints "ppm.py: ok" when all do.
+back as the same pixels. Exits 0 and prints "image.py: ok" when all do.
 """
 import os, random, struct, sys, tempfile, zlib
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import ppm  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
+import image as ppm  # noqa: E402  (tools/image.py)
 
 
 def chunk(kind, body):
@@ -63,7 +63,7 @@ def main():
         ppm.write_ppm(a, 2, 2, bytes(12)); ppm.write_ppm(b, 2, 2, bytes(9) + b"\x01\x02\x03")
         if ppm.first_difference(ppm.read_image(a), ppm.read_image(b)) != (1, 1, b"\0\0\0", b"\x01\x02\x03", 1):
             print("FAIL first_difference"); failures += 1
-    print("ppm.py: ok" if failures == 0 else f"ppm.py: {failures} failures")
+    print("image.py: ok" if failures == 0 else f"image.py: {failures} failures")
     return 1 if failures else 0
 
 
