@@ -34,6 +34,7 @@ func kenixMain(_ dtbAddress: UInt64, _ entryEL: UInt64, _ handoverAddress: UInt6
         _ = mmioRead64(0xFFFF_8000_0000_0000)
     }
     guard ContextLayout.verify() else { kernelHalt("UserContext layout differs from vectors.S") }
+    guard verifyHeapSemantics() else { kernelHalt("Swift reference counting does not work on the kernel heap (heap.c, TBI1)") }
 
     LinearMap.extend(toCover: platform.ram)
     let gic = GIC(version: platform.gicVersion, distributor: kva(platform.gicDistributor),

@@ -8,7 +8,12 @@ import _Volatile
 let kernelVirtualBase: UInt64 = 0xFFFF_0000_0000_0000
 
 @inline(__always) func kva(_ pa: UInt64) -> UInt64 { pa &+ kernelVirtualBase }
-@inline(__always) func pa(ofKernel va: UInt64) -> UInt64 { va &- kernelVirtualBase }
+/// The physical address of a kernel pointer, including a heap pointer whose
+/// top byte heap.c cleared (TBI1: bit 55 selects TTBR1, the byte is ignored).
+@inline(__always) func pa(ofKernel va: UInt64) -> UInt64 {
+    let canonical = va & (1 << 55) != 0 ? va | 0xFF00_0000_0000_0000 : va
+    return canonical &- kernelVirtualBase
+}
 
 struct LinearMemory: PhysicalMemory {
     @inline(__always)

@@ -143,8 +143,11 @@ at_el1:
     msr     mair_el1, x2
     // TCR_EL1: T0SZ = T1SZ = 16 (48-bit VA, 4 levels), 4 KB
     // granules, WB WA inner-shareable walks, IPS = PARange, AS = 16-bit ASIDs
-    // when the CPU has them.
-    ldr     x2, =0xB5103510
+    // when the CPU has them, TBI1 = 1: the top byte of a TTBR1 address is
+    // ignored, so heap.c can hand Swift pointers with that byte cleared
+    // (Swift's runtime treats a pointer with bit 63 set as immortal and keeps
+    // flags in bits 60-63; see heap.c).
+    ldr     x2, =0x40B5103510
     mrs     x3, id_aa64mmfr0_el1
     and     x4, x3, #0x7            // PARange
     orr     x2, x2, x4, lsl #32

@@ -1,5 +1,14 @@
 /* heap.c: the kernel heap behind posix_memalign/free, which Embedded Swift
- * uses for class instances and array storage. The kernel core allocates its
+ * uses for class instances and array storage.
+ *
+ * Pointers handed out have their top byte cleared (0x00FF_... instead of
+ * 0xFFFF_...). The kernel lives in the upper (TTBR1) half, but Swift's
+ * runtime takes any pointer with bit 63 set for an immortal object (retain
+ * and release do nothing, so copy-on-write never copies and nothing is ever
+ * freed) and uses bits 60-63 of object pointers for enum and bridge flags.
+ * With TCR_EL1.TBI1 set (boot.S) the MMU ignores the top byte and bit 55
+ * still selects TTBR1, so the cleared pointers reach the same memory.
+ * pa(ofKernel:) in Memory+Linear.swift restores the byte. The kernel core allocates its
  * tables once at boot and little afterwards, so this is deliberately simple:
  *   - small blocks (<= 2048 bytes) come from power-of-two size classes; each
  *     4 KB heap page holds one class, recorded in page_class[], so blocks need
@@ -23,6 +32,11 @@ static uint32_t page_run[MAX_PAGES];   /* pages in a large block (at its first p
 struct run { struct run *next; uint32_t pages; };
 static struct run *free_runs;
 size_t kenix_heap_used_pages;
+
+#define TOP_BYTE ((uintptr_t)0xFF << 56)
+/* What Swift sees, and the canonical address (see the top of this file). */
+static void *swift_view(void *p) { return (void *)((uintptr_t)p & ~TOP_BYTE); }
+static void *canonical(void *p) { return (void *)((uintptr_t)p | TOP_BYTE); }
 
 static size_t page_index(void *p) { return ((uintptr_t)p - (uintptr_t)__heap_start) / PAGE; }
 
@@ -61,7 +75,7 @@ int posix_memalign(void **out, size_t align, size_t size) {
         }
         void *b = class_free[c];
         class_free[c] = *(void **)b;
-        *out = b;
+        *out = swift_view(b);
         return 0;
     }
     size_t pages = (size + PAGE - 1) / PAGE;
@@ -71,12 +85,13 @@ int posix_memalign(void **out, size_t align, size_t size) {
     if (!p) return 12;
     page_class[page_index(p)] = 0;
     page_run[page_index(p)] = (uint32_t)pages;
-    *out = p;
+    *out = swift_view(p);
     return 0;
 }
 
 void free(void *p) {
     if (!p) return;
+    p = canonical(p);
     size_t i = page_index(p);
     uint8_t c = page_class[i];
     if (c) { *(void **)p = class_free[c - 1]; class_free[c - 1] = p; return; }
