@@ -16,7 +16,8 @@
 #   make fetch-ovmf                  make sure the UEFI firmware is installed (Debian qemu-efi-aarch64)
 #   make test-qemu                   Tests/QEMU/boot.sh: headless boots, -kernel and UEFI, GICv2 and GICv3,
 #                                    each with a fresh swap disk of SWAP_SIZE; kenix.disk-test, kenix.fb-test
-#                                    (screendumps) and kenix.kbd-test (sendkey) through Tests/QEMU/screen.py
+#                                    (screendumps) and kenix.kbd-test (sendkey) through Tests/QEMU/screen.py;
+#                                    then Tests/QEMU/parity.sh: kenix-sim and QEMU screens pixel-identical
 #   make bench-qemu                  Tests/QEMU/bench.sh: instructions per IPC round trip under -icount
 # The kernel core (HAL, KenixABI, KenixKernel) is the Embedded build from
 # mk/embedded.mk; Sources/HALAArch64 adds the Swift backend, the boot and
@@ -167,9 +168,11 @@ run-kernel: kernel userland $(SWAP_IMG)
 	@$(QEMU_INPUT) $(QEMU_AARCH64) -M virt,gic-version=$(GIC) -cpu cortex-a72 -m $(MEM) -nographic \
 	  -kernel $(KERNEL_IMG) -initrd $(INITRD) $(QEMU_SWAP)
 
-test-qemu: kernel userland esp
+test-qemu: kernel userland esp host
 	@QEMU=$(QEMU_AARCH64) KERNEL=$(KERNEL_IMG) INITRD=$(INITRD) ESP=$(ESP_DIR) SWAP_SIZE=$(SWAP_SIZE) \
 	  OVMF_CODE=$(OVMF_CODE) OVMF_VARS=$(OVMF_VARS) bash Tests/QEMU/boot.sh
+	@echo "==> screen parity: kenix-sim and QEMU draw the same pixels (Tests/QEMU/parity.sh)"
+	@KENIX_SIM=$(KENIX_SIM) QEMU=$(QEMU_AARCH64) KERNEL=$(KERNEL_IMG) INITRD=$(INITRD) bash Tests/QEMU/parity.sh
 
 bench-qemu: kernel userland
 	@QEMU=$(QEMU_AARCH64) KERNEL=$(KERNEL_IMG) INITRD=$(INITRD) bash Tests/QEMU/bench.sh
