@@ -43,11 +43,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 # exits and the kernel powers off. An initrd without the shell ignores it.
 echo exit >"$WORK/exit.txt"
 cat "$HERE/../System/shell-session.txt" "$WORK/exit.txt" >"$WORK/session.txt"
-passed=0
-failed=0
-
-pass() { echo "  ok   $1"; passed=$((passed + 1)); }
-fail() { echo "  FAIL $1"; failed=$((failed + 1)); [ -n "${2:-}" ] && sed 's/^/       | /' "$2" | tail -60; }
+. "$(dirname "$0")/../lib/tally.sh"
 
 # swap_disk NAME: a fresh, empty swap disk for boot NAME; its QEMU arguments in SWAP_ARGS.
 swap_disk() {

@@ -23,10 +23,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$HERE/../..
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
-passed=0
-failed=0
-pass() { echo "  ok   $1"; passed=$((passed + 1)); }
-fail() { echo "  FAIL $1"; failed=$((failed + 1)); [ -n "${2:-}" ] && sed 's/^/       | /' "$2" | tail -30; }
+. "$ROOT/Tests/lib/tally.sh"
 
 QEMU_ARGS=(-M virt,gic-version=3 -cpu cortex-a72 -m 512M -display none -no-reboot
            -kernel "$KERNEL" -initrd "$INITRD" -device ramfb -device virtio-keyboard-device

@@ -12,11 +12,7 @@ INITRD=${INITRD:-build/initrd.cpio}
 unset DISPLAY WAYLAND_DISPLAY
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
-passed=0
-failed=0
-
-pass() { echo "  ok   $1"; passed=$((passed + 1)); }
-fail() { echo "  FAIL $1"; failed=$((failed + 1)); [ -n "${2:-}" ] && sed 's/^/       | /' "$2" | tail -40; }
+. "$(dirname "$0")/../lib/tally.sh"
 
 # boot NAME [kenix-sim flags...]: runs the initrd, output in $WORK/NAME.{out,err,rc}
 boot() {
