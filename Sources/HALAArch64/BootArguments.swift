@@ -59,12 +59,16 @@ struct BootArguments {
     }
 
     /// A decimal number, nil when `digits` is empty, holds anything else or overflows.
+    /// Any UInt64 is accepted (bench programs take flags in the high bits).
     static func decimal(_ digits: [UInt8]) -> UInt64? {
-        guard !digits.isEmpty, digits.count <= 18 else { return nil }
+        guard !digits.isEmpty else { return nil }
         var v: UInt64 = 0
         for d in digits {
             guard d >= 0x30 && d <= 0x39 else { return nil }
-            v = v * 10 + UInt64(d - 0x30)
+            let (times10, o1) = v.multipliedReportingOverflow(by: 10)
+            let (sum, o2) = times10.addingReportingOverflow(UInt64(d - 0x30))
+            guard !o1, !o2 else { return nil }
+            v = sum
         }
         return v
     }

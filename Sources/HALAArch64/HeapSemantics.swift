@@ -20,7 +20,7 @@ func verifyHeapSemantics() -> Bool {
     let before = probesFreed
     do {
         let probe = Probe()
-        let address = UInt(bitPattern: ObjectIdentifier(probe).hashValue)
+        let address = UInt(bitPattern: ObjectIdentifier(probe))
         guard address >> 60 == 0 else { return false }
     }
     return probesFreed == before + 1

@@ -76,7 +76,7 @@ struct RamFramebuffer: Framebuffer {
         let mode = mode(requested: requested)
         let page: UInt64 = 4096
         let bytes = (UInt64(mode.byteCount) + page - 1) & ~(page - 1)
-        guard let pixels = highestFreeRange(bytes, in: ram, avoiding: reserved, and: initrd) else {
+        guard let pixels = highestFreeRange(bytes, in: ram, avoiding: reserved + [initrd]) else {
             Console.put("kenix: display: not enough free RAM for the framebuffer\n")
             return nil
         }
@@ -106,12 +106,8 @@ struct RamFramebuffer: Framebuffer {
     }
 
     /// The highest page-aligned `size` bytes of `ram` that overlap none of
-    /// `avoiding` nor `extra`; nil when there is no such gap. (`extra` is a
-    /// separate argument rather than appended to a copy of the array: on the
-    /// kernel's high-half heap a copied array must never be mutated, see
-    /// README.md "Swift arrays".)
-    static func highestFreeRange(_ size: UInt64, in ram: PhysRange, avoiding: [PhysRange],
-                                 and extra: PhysRange) -> PhysRange? {
+    /// `avoiding`; nil when there is no such gap.
+    static func highestFreeRange(_ size: UInt64, in ram: PhysRange, avoiding: [PhysRange]) -> PhysRange? {
         guard size > 0, size <= ram.size else { return nil }
         var base = (ram.end.raw - size) & ~UInt64(4095)
         while base >= ram.base.raw {
@@ -121,7 +117,6 @@ struct RamFramebuffer: Framebuffer {
                 if clash == nil || r.base.raw < clash!.base.raw { clash = r }
             }
             for r in avoiding { consider(r) }
-            consider(extra)
             guard let clash else { return PhysRange(base: PhysAddr(base), size: size) }
             // Below the lowest clashing range, and try again.
             guard clash.base.raw >= ram.base.raw + size else { return nil }

@@ -73,6 +73,7 @@ final class VirtioKeyboardState {
             let type = event.load(as: UInt16.self)
             let code = event.load(fromByteOffset: 2, as: UInt16.self)
             let value = event.load(fromByteOffset: 4, as: UInt32.self)
+            kenix_dmb_osh()   // the loads complete before the device may write the buffer again
             queue.makeAvailable(used.head)
             reposted = true
             if type == Self.keyEvent && used.written >= UInt32(Self.eventBytes) {

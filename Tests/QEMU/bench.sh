@@ -37,6 +37,8 @@ per_unit() {  # per_unit PROGRAM FLAGS DIVISOR -> instructions per unit (N units
 selftest=$(run "")
 reset_ticks=$(echo "$selftest" | sed -n 's/^kenix: timing: ticks from reset \([0-9]*\),.* at \([0-9]*\) Hz$/\1 \2/p')
 set -- ${reset_ticks:-0 62500000}
+REPORT=$(mktemp); trap 'rm -f "$EXIT" "$SWAPIMG" "$REPORT"' EXIT
+exec 3>&1 >"$REPORT"   # the report, checked at the end before it is shown
 echo "QEMU virt (cortex-a53, GICv3, -icount shift=0), $(basename "$KERNEL") $(stat -c %s "$KERNEL") bytes"
 echo "  round trip, 4 words, ipc.h stubs:        $(per_unit ipcbench 0 1) instructions"
 echo "  round trip, 4 words, registers only:     $(per_unit ipcbench $((1 << 62)) 1) instructions"
@@ -64,3 +66,10 @@ moved=$(echo "$swap" | sed -n 's/^swap: \([0-9]*\) pages written out, \([0-9]*\)
 echo "  swap-out + swap-in throughput:           ${rate:-?} pages per simulated second ($((${moved:-0})) pages moved; 16 MiB RAM)"
 echo "  reset to init's exit (self-test, shell exit):        $(( $1 * (1000000000 / $2) )) ns of virtual time (instructions plus the idle time of the sleep test)"
 echo "  $(echo "$selftest" | grep -m1 '^kenix: kernel ready')"
+exec 1>&3
+cat "$REPORT"
+# A bench program that failed shows as "?" or 0: the report must not be written as if it had worked.
+if grep -Eq '(:| ) +(\?|0(\.0)?) (instructions|pages)' "$REPORT"; then
+  echo "bench: a figure is missing (a bench program failed); see the lines with ? or 0" >&2
+  exit 1
+fi

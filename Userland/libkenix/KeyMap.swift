@@ -3,9 +3,11 @@
 // The keyboard driver feeds it every event, presses and releases alike.
 
 public struct KeyMap {
-    private var shift = 0          // both Shift keys may be down
-    private var control = 0
-    private var capsLock = false
+    // Each modifier key's state: an autorepeat arrives as another press, so
+    // counting presses against releases would leave a held key stuck down.
+    private var leftShiftDown = false, rightShiftDown = false
+    private var leftControlDown = false, rightControlDown = false
+    private var capsLock = false, capsLockDown = false
 
     public init() {}
 
@@ -23,9 +25,14 @@ public struct KeyMap {
     /// with no character).
     public mutating func character(for event: KeyEvent) -> UInt8? {
         switch event.code {
-        case Self.leftShift, Self.rightShift: shift += event.pressed ? 1 : -1; shift = max(shift, 0); return nil
-        case Self.leftControl, Self.rightControl: control += event.pressed ? 1 : -1; control = max(control, 0); return nil
-        case Self.capsLockKey: if event.pressed { capsLock.toggle() }; return nil
+        case Self.leftShift: leftShiftDown = event.pressed; return nil
+        case Self.rightShift: rightShiftDown = event.pressed; return nil
+        case Self.leftControl: leftControlDown = event.pressed; return nil
+        case Self.rightControl: rightControlDown = event.pressed; return nil
+        case Self.capsLockKey:
+            if event.pressed && !capsLockDown { capsLock.toggle() }   // not again on autorepeat
+            capsLockDown = event.pressed
+            return nil
         case Self.keypadEnter: return event.pressed ? 0x0A : nil
         default: break
         }
@@ -33,8 +40,8 @@ public struct KeyMap {
         let plain = Self.plain.utf8Start[Int(event.code)]
         guard plain != 0 else { return nil }
         let isLetter = plain >= 0x61 && plain <= 0x7A
-        if control > 0 { return isLetter ? plain - 0x60 : nil }
-        let upper = (shift > 0) != (capsLock && isLetter)
+        if leftControlDown || rightControlDown { return isLetter ? plain - 0x60 : nil }
+        let upper = (leftShiftDown || rightShiftDown) != (capsLock && isLetter)
         return upper ? Self.shifted.utf8Start[Int(event.code)] : plain
     }
 }

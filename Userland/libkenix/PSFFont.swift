@@ -82,6 +82,22 @@ public struct PSFFont {
         }
     }
 
+    /// Draws the glyph for `character` into XRGB8888 pixels: `topLeft` is
+    /// its first pixel, rows are `stride` bytes apart.
+    public func draw(_ character: UInt8, at topLeft: UnsafeMutableRawPointer, stride: Int,
+                     foreground: UInt32, background: UInt32) {
+        let width = self.width, height = self.height, bytesPerRow = self.bytesPerRow
+        withGlyph(character) { bits in
+            for y in 0..<height {
+                let row = (topLeft + y * stride).assumingMemoryBound(to: UInt32.self)
+                for x in 0..<width {
+                    let on = bits[y * bytesPerRow + x / 8] & (0x80 >> UInt8(x % 8)) != 0
+                    row[x] = on ? foreground : background
+                }
+            }
+        }
+    }
+
     /// Calls `body` with each row's bits of the glyph for `character`, left
     /// pixel in the top bit of the first byte.
     @inline(__always)

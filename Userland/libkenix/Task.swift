@@ -87,6 +87,12 @@ public enum Kenix {
         _ = try RawSyscall.check(RawSyscall.invoke(.kill, id))
     }
 
+    /// Whether task `id` exists and has not ended (a zombie has ended).
+    public static func isAlive(_ id: TaskID) -> Bool {
+        guard let task = try? taskInfo(slot: id % 64) else { return false }
+        return task.id == id && task.state != .zombie
+    }
+
     /// The task in table slot `slot` (1–63), or nil for a free slot.
     public static func taskInfo(slot: UInt64) throws(SyscallError) -> TaskInfo? {
         let r = RawSyscall.invokeWithRegisters(.taskInfo, slot)
@@ -94,12 +100,6 @@ public enum Kenix {
         guard id != 0 else { return nil }
         return TaskInfo(id: id, state: TaskStateCode(rawValue: r.x1) ?? .zombie, priority: r.x2,
                         name: (r.x3, r.x4))
-    }
-
-    /// (free, total) frames of RAM the kernel manages.
-    public static func memoryFrames() -> (free: UInt64, total: UInt64) {
-        let r = RawSyscall.invokeWithRegisters(.memInfo)
-        return (UInt64(bitPattern: r.x0), r.x1)
     }
 
     /// RAM and swap: frames, swap slots (4 KiB each) and paging counts.

@@ -82,19 +82,9 @@ public struct TextScreen {
     private mutating func draw(_ c: Int, _ r: Int) {
         guard visible else { return }
         let x0 = c * font.width, y0 = r * font.height
-        let character = cells[r * columns + c]
-        let width = font.width, height = font.height, bytesPerRow = font.bytesPerRow
-        let stride = info.stride, base = self.base
-        font.withGlyph(character) { bits in
-            for y in 0..<height {
-                let row = UnsafeMutablePointer<UInt32>(bitPattern: UInt(base) + UInt((y0 + y) * stride + x0 * 4))!
-                for x in 0..<width {
-                    let on = bits[y * bytesPerRow + x / 8] & (0x80 >> UInt8(x % 8)) != 0
-                    row[x] = on ? TextScreen.foreground : TextScreen.background
-                }
-            }
-        }
-        markDirty(y0, y0 + height)
+        font.draw(cells[r * columns + c], at: UnsafeMutableRawPointer(bitPattern: UInt(base) + UInt(y0 * info.stride + x0 * 4))!,
+                  stride: info.stride, foreground: TextScreen.foreground, background: TextScreen.background)
+        markDirty(y0, y0 + font.height)
     }
 
     private func fill(x: Int, y: Int, width: Int, height: Int, _ colour: UInt32) {

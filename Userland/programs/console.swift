@@ -120,9 +120,7 @@ struct Output {
 
     /// Takes the screen back if its owner ended without giving it back.
     mutating func reclaimScreenIfOwnerEnded() {
-        guard let owner = screenOwner else { return }
-        if let task = try? Kenix.taskInfo(slot: owner % 64), task.id == owner,
-           task.state != .zombie { return }
+        guard let owner = screenOwner, !Kenix.isAlive(owner) else { return }
         giveBack()
     }
 

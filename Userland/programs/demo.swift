@@ -62,18 +62,11 @@ struct Scene {
 
     /// Draws `text` at the top left, white on black.
     func label(_ text: String, _ font: PSFFont) {
-        var x0 = 8
+        var x = 8
         for c in text.utf8 {
-            font.withGlyph(c) { bits in
-                for y in 0..<font.height {
-                    let row = pixelRow(8 + y)
-                    for x in 0..<font.width {
-                        let on = bits[y * font.bytesPerRow + x / 8] & (0x80 >> UInt8(x % 8)) != 0
-                        row[x0 + x] = on ? 0x00FF_FFFF : 0x0000_0000
-                    }
-                }
-            }
-            x0 += font.width
+            font.draw(c, at: UnsafeMutableRawPointer(pixelRow(8) + x), stride: info.stride,
+                      foreground: 0x00FF_FFFF, background: 0)
+            x += font.width
         }
     }
 }

@@ -93,10 +93,7 @@ func startConsole() {
 /// ends at once, and is reaped here so its slot is not held.
 func startKeyboardDriver() {
     guard let driver = try? Kenix.spawn("kbd", priority: 30) else { return }
-    if let task = try? Kenix.taskInfo(slot: driver % 64), task.id == driver,
-       task.state == .zombie {
-        _ = try? Kenix.wait(driver)
-    }
+    if !Kenix.isAlive(driver) { _ = try? Kenix.wait(driver) }
 }
 
 /// Runs the shell until its input ends; the system then shuts down.

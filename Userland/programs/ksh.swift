@@ -97,16 +97,15 @@ func ps() {
 }
 
 func mem() {
-    let frames = Kenix.memoryFrames()
+    let info = Kenix.memoryInfo()
     Console.write("frames: ")
-    Console.write(frames.free)
+    Console.write(info.freeFrames)
     Console.write(" free, ")
-    Console.write(frames.total - frames.free)
+    Console.write(info.totalFrames - info.freeFrames)
     Console.write(" used, ")
-    Console.write(frames.total)
+    Console.write(info.totalFrames)
     Console.write(" total (4 KiB each)")
     Console.newline()
-    let info = Kenix.memoryInfo()
     guard info.swapSlots > 0 else { return }
     Console.write("swap: ")
     Console.write(info.swapUsed)

@@ -15,7 +15,7 @@ extension Kernel {
         // A page-out still on the disk may fail and put the page back in the
         // parent's RAM alone: the child must not name that slot until the
         // disk is done with it. fork waits, then starts again.
-        if hasTransferInFlight(parentSpace) {
+        if transfers.hasWrite(owner: parent.pointee.id) {
             block(slot, .paging)
             parent.pointee.restartSyscall = true
             return .failure(.wouldBlock)

@@ -61,7 +61,7 @@ extension Kernel {
     @discardableResult
     mutating func reclaim() -> Bool {
         guard swap != nil else { return false }
-        // Two sweeps over every frame at most: the first may only clear flags.
+        // Each frame looked at twice at most: the first look may only clear its flag.
         var budget = 2 * frames.frameCount
         while frames.freeCount + transfers.writesInFlight < pager.high, transfers.hasRoomForWrite, budget > 0 {
             guard let (slot, va, entry) = advanceClock(budget: &budget), pageOut(slot, va, entry) else { break }
@@ -76,14 +76,15 @@ extension Kernel {
     }
 
     /// Moves the clock hand to the next page to evict, giving accessed pages
-    /// their second chance on the way. Each entry looked at costs one of
-    /// `budget`. The hand reads a leaf table in place, entry by entry, and
-    /// only walks from the root to find the next table.
+    /// their second chance on the way. Each candidate looked at costs one of
+    /// `budget` (other entries cost nothing: they are skipped in place). The
+    /// hand reads a leaf table in place and only walks from the root to find
+    /// the next table.
     private mutating func advanceClock(budget: inout Int) -> (Int, VirtAddr, UnsafeMutablePointer<UInt64>)? {
         let page = PageGeometry.pageSize
-        // One more slot than the table has, so the hand comes back to where
-        // it started (the rest of that task's space) within one turn.
-        for _ in 0...TaskTable.capacity {
+        // Two turns over the tasks at most: on the first the hand may only
+        // clear access flags, which the second turn then finds still clear.
+        for _ in 0...(2 * TaskTable.capacity) {
             let s = clockHand.slot
             let t = tasks[s]
             if t.pointee.isAlive, let space = t.pointee.space {
@@ -93,10 +94,12 @@ extension Kernel {
                         let entry = table.entries + i
                         let va = table.base + UInt64(i) * page
                         i += 1
+                        clockHand.address = va + page
+                        guard isEvictable(PageDescriptor(raw: entry.pointee)) else { continue }
                         budget -= 1
                         pagesScanned &+= 1
-                        clockHand.address = va + page
-                        if let victim = consider(entry, asid: space.asid, va: va) { return (s, VirtAddr(victim), entry) }
+                        if secondChance(entry, asid: space.asid, va: va) { continue }
+                        return (s, VirtAddr(va), entry)
                     }
                 }
                 if budget == 0 { return nil }
@@ -106,22 +109,26 @@ extension Kernel {
         return nil
     }
 
-    /// The clock's look at one leaf: `va` when the page is to be evicted now;
-    /// nil when it is not a candidate, or was accessed (its flag is cleared).
+    /// A page the pager may write out: the task's own frame (not shared
+    /// memory, not a shared mapping). A frame with several owners
+    /// (copy-on-write after a fork) goes out only from a read-only leaf:
+    /// nobody can change it while the disk reads it, and each owner's
+    /// page-out drops its own reference, the last one freeing the frame.
     @inline(__always)
-    private mutating func consider(_ entry: UnsafeMutablePointer<UInt64>, asid: ASID, va: UInt64) -> UInt64? {
+    private mutating func isEvictable(_ d: PageDescriptor) -> Bool {
+        d.isValid && d.softwareBits & (AddressSpace.ownedFrame | AddressSpace.sharedMapping) == AddressSpace.ownedFrame
+            && (d.isReadOnly || frames.referenceCount(d.outputAddress) == 1)
+    }
+
+    /// True when the page was accessed since the hand last passed: its flag
+    /// is cleared (and its TLB entry dropped) and it stays for now.
+    @inline(__always)
+    private mutating func secondChance(_ entry: UnsafeMutablePointer<UInt64>, asid: ASID, va: UInt64) -> Bool {
         let d = PageDescriptor(raw: entry.pointee)
-        // A candidate is the task's own frame (not shared memory, not a
-        // shared mapping). A frame with several owners (copy-on-write after a
-        // fork) goes out only from a read-only leaf: nobody can change it
-        // while the disk reads it, and each owner's page-out drops its own
-        // reference, the last one freeing the frame.
-        guard d.isValid, d.softwareBits & (AddressSpace.ownedFrame | AddressSpace.sharedMapping) == AddressSpace.ownedFrame,
-              d.isReadOnly || frames.referenceCount(d.outputAddress) == 1 else { return nil }
-        guard d.accessed else { return va }
+        guard d.accessed else { return false }
         entry.pointee = d.raw & ~PageDescriptor.accessFlag
         hal.mmu.invalidate(asid: asid, page: VirtAddr(va))
-        return nil
+        return true
     }
 
     /// Writes the page at `va` of task `slot` to a fresh swap slot. False
@@ -232,17 +239,6 @@ extension Kernel {
         leaf.pointee = d.raw
         swap!.release(swapped.slot)
         return d
-    }
-
-    /// Whether the disk is moving a page of `space` (one of its leaves names
-    /// a slot with a transfer in flight).
-    mutating func hasTransferInFlight(_ space: AddressSpace) -> Bool {
-        guard transfers.count > 0 else { return false }
-        var busy = false
-        space.forEachEntry(memory: hal.memory) { _, entry in
-            if !busy, let swapped = SwapEntry(raw: entry.pointee), transfers.isBusy(slot: swapped.slot) { busy = true }
-        }
-        return busy
     }
 
     /// A swap slot named by a leaf that is going away.

@@ -57,6 +57,16 @@ struct PageTransfers {
         return t
     }
 
+    /// Whether a page of `owner` is being written out (the write may still
+    /// fail and put the page back in RAM).
+    func hasWrite(owner: TaskID) -> Bool {
+        guard writesInFlight > 0 else { return false }
+        for i in 0..<capacity where entries[i].inUse && entries[i].operation == .write && entries[i].owner == owner {
+            return true
+        }
+        return false
+    }
+
     /// Whether the disk is moving data for `slot` now.
     func isBusy(slot: UInt64) -> Bool {
         for i in 0..<capacity where entries[i].inUse && entries[i].slot == slot { return true }
