@@ -35,15 +35,8 @@ extension Kernel {
         guard address <= UserLayout.shmLimit, length <= UserLayout.shmLimit - address else {
             return .failure(.outOfMemory)
         }
-        let space = t.pointee.space!
-        for p in 0..<pages {
-            let frame = display.pixels.base.adding(p * page)
-            if case .failure = space.map(VirtAddr(address + p * page), to: frame, writable: true, executable: false,
-                                         owned: false, frames: &frames, memory: hal.memory) {
-                for q in 0..<p { _ = space.unmap(VirtAddr(address + q * page), memory: hal.memory) }
-                hal.mmu.invalidateAll(asid: space.asid)
-                return .failure(.outOfMemory)
-            }
+        if case .failure(let e) = mapPhysical(slot, at: address, base: display.pixels.base, pages: Int(pages)) {
+            return .failure(e)
         }
         t.pointee.framebufferAddress = address
         t.pointee.shmNextAddress = address + length

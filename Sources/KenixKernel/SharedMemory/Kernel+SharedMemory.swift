@@ -34,19 +34,8 @@ extension Kernel {
               address <= UserLayout.shmLimit, length <= UserLayout.shmLimit - address else {
             return .failure(.invalidArgument)
         }
-        let space = t.pointee.space!
-        for p in 0..<object.pages where space.lookup(VirtAddr(address + UInt64(p) * PageGeometry.pageSize),
-                                                      memory: hal.memory) != nil {
-            return .failure(.busy)
-        }
-        for p in 0..<object.pages {
-            let va = VirtAddr(address + UInt64(p) * PageGeometry.pageSize)
-            let frame = object.base.adding(UInt64(p) * PageGeometry.pageSize)
-            if case .failure = space.map(va, to: frame, writable: true, executable: false, owned: false,
-                                         frames: &frames, memory: hal.memory) {
-                unmapPages(slot, address: address, pages: p)
-                return .failure(.outOfMemory)
-            }
+        if case .failure(let e) = mapPhysical(slot, at: address, base: object.base, pages: object.pages) {
+            return .failure(e)
         }
         t.pointee.shmMappings[free] = ShmMapping(object: id, address: address)
         if hint == 0 { t.pointee.shmNextAddress = address + length }
@@ -91,6 +80,26 @@ extension Kernel {
             return .success(0)
         }
         return .failure(.invalidArgument)
+    }
+
+    /// Maps `pages` frames from `base` (memory no task owns: a shared-memory
+    /// object, the display) read-write at `address`, all or nothing: `busy`
+    /// if a page there is taken, `outOfMemory` if a table cannot be built.
+    mutating func mapPhysical(_ slot: Int, at address: UInt64, base: PhysAddr, pages: Int) -> Result<Void, SyscallError> {
+        let space = tasks[slot].pointee.space!
+        for p in 0..<pages where space.lookup(VirtAddr(address + UInt64(p) * PageGeometry.pageSize),
+                                              memory: hal.memory) != nil {
+            return .failure(.busy)
+        }
+        for p in 0..<pages {
+            let va = VirtAddr(address + UInt64(p) * PageGeometry.pageSize)
+            if case .failure = space.map(va, to: base.adding(UInt64(p) * PageGeometry.pageSize), writable: true,
+                                         executable: false, owned: false, frames: &frames, memory: hal.memory) {
+                unmapPages(slot, address: address, pages: p)
+                return .failure(.outOfMemory)
+            }
+        }
+        return .success(())
     }
 
     /// Removes `pages` mappings from `address` and flushes them from the TLB.
