@@ -73,7 +73,9 @@ back per second of simulated time while it writes and checks. kenix-sim's disk t
 (plus up to 20 µs of seeded jitter) per request and serves one at a time, so about 9,000 pages
 per simulated second is the disk's own limit; the host row is what a page costs the simulator.
 On QEMU, simulated time counts instructions, so the figure there is the kernel's and the
-program's work per page (the clock, the fault, the virtio request and its interrupt).
+program's work per page (the clock, the fault, the virtio request and its interrupt). It is the
+one QEMU figure that varies between runs (by a few percent): the virtio disk completes in host
+time, so where in the instruction stream an interrupt lands differs from run to run.
 
 The demo rows boot `demo` as the first task in its benchmark mode (every pixel of every frame
 redrawn, no pacing) on a 640×480 and a 1280×720 screen, headless and with kenix-sim's SDL window
