@@ -24,7 +24,7 @@ public struct SimTimer: Timer {
 public struct SimUART: UART {
     public let machine: SimMachine
     public func write(_ byte: UInt8) { machine.consoleWrite(byte) }
-    public func read() -> UInt8? { machine.uartInput.pop() }
+    public func read() -> UInt8? { machine.uartInput.take() }
     public var irq: IRQ { SimMachine.uartIRQ }
 }
 

@@ -48,40 +48,23 @@ public final class ScriptedKeys: KeyInputSource {
 final class SimKeyboard {
     static let irq = IRQ(49)
 
-    private var queue: [KeyEvent] = []
-    private var head = 0
-    /// Future arrivals, sorted by time; equal times keep their order.
-    private var scheduled: [(time: UInt64, events: [KeyEvent])] = []
+    private var events = TimedQueue<KeyEvent>()
 
     /// The line is high.
-    var hasEvent: Bool { head < queue.count }
+    var hasEvent: Bool { !events.isEmpty }
 
     /// Time of the next arrival still to come.
-    var nextArrival: UInt64? { scheduled.first?.time }
+    var nextArrival: UInt64? { events.nextArrival }
 
-    func take() -> KeyEvent? {
-        guard head < queue.count else { return nil }
-        let e = queue[head]
-        head += 1
-        if head == queue.count { queue.removeAll(keepingCapacity: true); head = 0 }
-        return e
-    }
+    func take() -> KeyEvent? { events.take() }
 
     /// Events that arrive at `time` (at once if `time <= now`).
     func schedule(_ events: [KeyEvent], at time: UInt64, now: UInt64) {
-        guard time > now else { queue += events; return }
-        var i = scheduled.count
-        while i > 0 && scheduled[i - 1].time > time { i -= 1 }
-        scheduled.insert((time, events), at: i)
+        self.events.schedule(events, at: time, now: now)
     }
 
     /// Moves every arrival due at or before `now` into the queue.
-    func deliver(upTo now: UInt64) {
-        while let first = scheduled.first, first.time <= now {
-            queue += first.events
-            scheduled.removeFirst()
-        }
-    }
+    func deliver(upTo now: UInt64) { events.deliver(upTo: now) }
 }
 
 /// The HAL's view of the simulated keyboard.

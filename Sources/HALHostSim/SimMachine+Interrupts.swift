@@ -7,38 +7,35 @@
 import HAL
 
 extension SimMachine {
+    /// The level lines, lowest first. A level device is wired here, in
+    /// `isAsserted`, and in SimMachine+Time's `nextEvent(on:)` and
+    /// `catchUp(_:)`.
+    static let levelLines: [UInt32] = [timerIRQ.number, uartIRQ.number, SimDisk.irq.number, SimKeyboard.irq.number]
+
     /// Whether a source drives `n` (level) or an edge is latched on it.
     @inline(__always)
     func isAsserted(_ n: UInt32) -> Bool {
         switch n {
-        case Self.timerIRQ.number: return timerAsserted
-        case Self.uartIRQ.number: return uartInput.hasData
-        case SimDisk.irq.number: return diskAsserted
-        case SimKeyboard.irq.number: return keyboardAsserted
+        case Self.timerIRQ.number: return timerDeadline.map { now >= $0 } ?? false
+        case Self.uartIRQ.number: return !uartInput.isEmpty
+        case SimDisk.irq.number: return disk?.hasCompletion ?? false
+        case SimKeyboard.irq.number: return keyboard?.hasEvent ?? false
         default: return gic.latched.contains(n)
         }
     }
 
+    /// The lowest level line that is asserted, enabled and inactive.
     @inline(__always)
-    var diskAsserted: Bool { disk?.hasCompletion ?? false }
-
-    @inline(__always)
-    var keyboardAsserted: Bool { keyboard?.hasEvent ?? false }
-
-    @inline(__always)
-    var timerAsserted: Bool {
-        if let d = timerDeadline { return now >= d }
-        return false
+    var deliverableLevel: UInt32? {
+        for n in Self.levelLines where isAsserted(n) && gic.canDeliver(n) { return n }
+        return nil
     }
 
     /// True when some line is pending, enabled and inactive: the CPU would
     /// take an IRQ now. Checked before and between user slices.
     @inline(__always)
     var interruptPending: Bool {
-        if timerAsserted && gic.canDeliver(Self.timerIRQ.number) { return true }
-        if uartInput.hasData && gic.canDeliver(Self.uartIRQ.number) { return true }
-        if diskAsserted && gic.canDeliver(SimDisk.irq.number) { return true }
-        if keyboardAsserted && gic.canDeliver(SimKeyboard.irq.number) { return true }
+        if deliverableLevel != nil { return true }
         if gic.latchedCount > 0 {
             return gic.latched.lowest(in: gic.enabled, excluding: gic.active) != nil
         }
@@ -51,20 +48,7 @@ extension SimMachine {
 
     func acknowledgeIRQ() -> IRQ? {
         var best = gic.latched.lowest(in: gic.enabled, excluding: gic.active)
-        // The level lines, lowest first.
-        if timerAsserted, gic.canDeliver(Self.timerIRQ.number), best.map({ $0 > Self.timerIRQ.number }) ?? true {
-            best = Self.timerIRQ.number
-        }
-        if uartInput.hasData, gic.canDeliver(Self.uartIRQ.number), best.map({ $0 > Self.uartIRQ.number }) ?? true {
-            best = Self.uartIRQ.number
-        }
-        if diskAsserted, gic.canDeliver(SimDisk.irq.number), best.map({ $0 > SimDisk.irq.number }) ?? true {
-            best = SimDisk.irq.number
-        }
-        if keyboardAsserted, gic.canDeliver(SimKeyboard.irq.number),
-           best.map({ $0 > SimKeyboard.irq.number }) ?? true {
-            best = SimKeyboard.irq.number
-        }
+        if let level = deliverableLevel, best.map({ $0 > level }) ?? true { best = level }
         guard let n = best else { return nil }
         gic.active.insert(n)
         if gic.latched.contains(n) {

@@ -17,24 +17,42 @@ extension SimMachine {
         timerDeadline = overflow ? .max : sum
     }
 
+    /// When the source of level line `n` next changes by itself: the timer's
+    /// deadline still to come, a device's next arrival or finished request.
+    @inline(__always)
+    func nextEvent(on n: UInt32) -> UInt64? {
+        switch n {
+        case Self.timerIRQ.number: return timerDeadline.flatMap { $0 > now ? $0 : nil }
+        case Self.uartIRQ.number: return uartInput.nextArrival
+        case SimDisk.irq.number: return disk?.nextFinish
+        case SimKeyboard.irq.number: return keyboard?.nextArrival
+        default: return nil
+        }
+    }
+
+    /// Lets the source of level line `n` catch up with `now`: moves what is
+    /// due (the timer needs nothing: its line compares `now` itself).
+    func catchUp(_ n: UInt32) {
+        switch n {
+        case Self.uartIRQ.number: uartInput.deliver(upTo: now)
+        case SimDisk.irq.number: disk?.finish(upTo: now, machine: self)
+        case SimKeyboard.irq.number: keyboard?.deliver(upTo: now)
+        default: break
+        }
+    }
+
     /// The earliest future event, if any.
     var nextEventTime: UInt64? {
-        var next: UInt64? = nil
-        if let d = timerDeadline, d > now { next = d }
-        if let t = uartInput.nextArrival, next == nil || t < next! { next = t }
-        if let t = disk?.nextFinish, next == nil || t < next! { next = t }
-        if let t = keyboard?.nextArrival, next == nil || t < next! { next = t }
-        return next
+        Self.levelLines.lazy.compactMap { self.nextEvent(on: $0) }.min()
     }
 
     /// Instructions the CPU may run before the next interrupt check.
     @inline(__always)
     func sliceBudget() -> UInt64 {
         var budget = config.sliceInstructions
-        if let d = timerDeadline, d > now, d - now < budget { budget = d - now }
-        if let t = uartInput.nextArrival, t > now, t - now < budget { budget = t - now }
-        if let t = disk?.nextFinish, t > now, t - now < budget { budget = t - now }
-        if let t = keyboard?.nextArrival, t > now, t - now < budget { budget = t - now }
+        for n in Self.levelLines {
+            if let t = nextEvent(on: n), t > now, t - now < budget { budget = t - now }
+        }
         if let t = captureTime, t > now, t - now < budget { budget = t - now }
         if haltTime > now, haltTime - now < budget { budget = haltTime - now }
         return max(budget, 1)
@@ -43,9 +61,9 @@ extension SimMachine {
     @inline(__always)
     func advance(by ticks: UInt64) {
         now &+= ticks
-        if let t = uartInput.nextArrival, t <= now { uartInput.deliver(upTo: now) }
-        if let disk, let t = disk.nextFinish, t <= now { disk.finish(upTo: now, machine: self) }
-        if let keyboard, let t = keyboard.nextArrival, t <= now { keyboard.deliver(upTo: now) }
+        for n in Self.levelLines {
+            if let t = nextEvent(on: n), t <= now { catchUp(n) }
+        }
         checkCaptureTime()
     }
 
@@ -55,9 +73,7 @@ extension SimMachine {
         // Nothing changes while idle: a capture due before `time` shows now.
         if let t = captureTime, t < time { capture(.time(t)) }
         now = time
-        uartInput.deliver(upTo: now)
-        disk?.finish(upTo: now, machine: self)
-        keyboard?.deliver(upTo: now)
+        for n in Self.levelLines { catchUp(n) }
         checkCaptureTime()
         stats.idleJumps += 1
     }
@@ -65,12 +81,6 @@ extension SimMachine {
     /// When the idle CPU would wake: the earliest future event whose line
     /// could be delivered (enabled and not active).
     var nextWakeTime: UInt64? {
-        var next: UInt64? = nil
-        if let d = timerDeadline, d > now, gic.canDeliver(Self.timerIRQ.number) { next = d }
-        if let t = uartInput.nextArrival, gic.canDeliver(Self.uartIRQ.number),
-           next == nil || t < next! { next = t }
-        if let t = disk?.nextFinish, gic.canDeliver(SimDisk.irq.number), next == nil || t < next! { next = t }
-        if let t = keyboard?.nextArrival, gic.canDeliver(SimKeyboard.irq.number), next == nil || t < next! { next = t }
-        return next
+        Self.levelLines.lazy.filter { self.gic.canDeliver($0) }.compactMap { self.nextEvent(on: $0) }.min()
     }
 }

@@ -1,7 +1,9 @@
 // SimMachine+UART: the simulated UART's two sides. Output goes to the
-// console sink (and into the trace hash); input is scripted: bytes available
-// now or arriving at a simulated time (the host's stdin is a later issue).
-// The receive interrupt (INTID 33) is asserted while the FIFO holds data.
+// console sink (and into the trace hash). Input is a FIFO the kernel reads
+// (`uartInput`, a TimedQueue), fed with bytes available now or arriving at a
+// simulated time: from `SimConfig.input` (ConsoleInput, a line at a time
+// when the machine idles, see SimMachine+Input) and from tests. The receive
+// interrupt (INTID 33) is a level: asserted while the FIFO holds data.
 
 extension SimMachine {
     func consoleWrite(_ byte: UInt8) {
@@ -20,6 +22,6 @@ extension SimMachine {
 
     /// Bytes that arrive at simulated time `time`.
     public func scheduleInput(_ bytes: [UInt8], at time: UInt64) {
-        if time <= now { uartInput.append(bytes) } else { uartInput.schedule(bytes, at: time) }
+        uartInput.schedule(bytes, at: time, now: now)
     }
 }

@@ -25,7 +25,8 @@ public final class SimMachine {
 
     // Devices.
     var gic = InterruptState()
-    var uartInput = UARTInput()
+    /// The UART's receive FIFO (SimMachine+UART).
+    var uartInput = TimedQueue<UInt8>()
     /// The end of `config.input` has been delivered.
     var inputEnded = false
     let disk: SimDisk?
