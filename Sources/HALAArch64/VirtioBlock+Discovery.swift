@@ -22,19 +22,11 @@ extension VirtioBlockDevice {
         let transport = VirtioMMIO(base: kva(slot.base))
         guard transport.isVirtio, transport.transportVersion == 2,
               transport.device == Self.blockDeviceID else { return nil }
-        let offered = transport.begin()
-        guard offered & VirtioMMIO.featureVersion1 != 0, transport.accept(VirtioMMIO.featureVersion1) else {
-            transport.reset()
-            return nil
-        }
-        let maximum = transport.maximumQueueSize(0)
-        var size = Self.preferredQueueSize
-        while size > maximum && size > 0 { size >>= 1 }
-        guard size >= 4 else { transport.reset(); return nil }   // at least one 3-descriptor chain
-        let state = VirtioBlockState(queueSize: UInt16(size))
-        transport.setUpQueue(0, size: size, descriptors: state.queue.descriptorArea,
-                             driverArea: state.queue.driverArea, deviceArea: state.queue.deviceArea)
-        transport.start()
+        guard let offered = transport.negotiateVersion1(),
+              let queue = transport.startQueue0(preferredSize: Self.preferredQueueSize,
+                                                minimumSize: 4)   // one 3-descriptor chain
+        else { return nil }
+        let state = VirtioBlockState(queue: queue)
         self.init(transport: transport, irq: IRQ(slot.irq), sectorCount: transport.config64(0),
                   readOnly: offered & Self.featureReadOnly != 0, ram: ram, state: state)
     }

@@ -12,7 +12,7 @@
 // not necessarily the order of submission.
 // Interrupt: the transport's SPI, which KernelMain sets level-triggered. The
 // device holds it while InterruptStatus is non-zero; takeCompletion
-// acknowledges it once the used ring is drained (see there).
+// acknowledges it once the used ring is drained (VirtioMMIO.drain).
 import HAL
 
 struct VirtioBlockDevice: BlockDevice {
@@ -47,20 +47,10 @@ struct VirtioBlockDevice: BlockDevice {
     }
 
     /// The next finished request, nil when none. The line drops when the last
-    /// completion is taken: acknowledging the device once the used ring is
-    /// empty clears InterruptStatus. A completion the device publishes just
-    /// before that acknowledge would lose its interrupt, so the empty case
-    /// acknowledges first and then looks again: once this returns nil, every
-    /// completion published earlier has been taken, and a later one raises
-    /// the line anew. Callers take until nil (the HAL contract).
+    /// completion is taken, and none published before a nil is missed
+    /// (VirtioMMIO.drain says how). Callers take until nil (the HAL contract).
     func takeCompletion() -> BlockCompletion? {
-        if let done = state.takeFinished() {
-            if !state.queue.hasUsed { transport.acknowledgeInterrupt() }
-            return done
-        }
-        transport.acknowledgeInterrupt()
-        kenix_dmb_osh()
-        return state.takeFinished()
+        transport.drain(state.queue) { state.takeFinished() }
     }
 
     /// Resets the device: it forgets every request and lowers its line. The
@@ -81,9 +71,10 @@ final class VirtioBlockState {
 
     static let headerOffset = 0, statusOffset = 384, identityOffset = 448, identityBytes = 20
 
-    init(queueSize: UInt16) {
-        queue = VirtioQueue(size: queueSize)
-        depth = Int(queueSize / 3)
+    /// `queue`: a started queue 0 (VirtioMMIO.startQueue0) of at least 4 descriptors.
+    init(queue: VirtioQueue) {
+        self.queue = queue
+        depth = Int(queue.size / 3)
         tags = .allocate(capacity: depth)
         tags.initialize(repeating: 0, count: depth)
     }

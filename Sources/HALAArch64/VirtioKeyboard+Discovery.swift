@@ -21,9 +21,7 @@ extension VirtioKeyboard {
     /// device reset) otherwise, with `reason` saying why.
     init?(slot: VirtioSlot, reason: inout StaticString) {
         let transport = VirtioMMIO(base: kva(slot.base))
-        let offered = transport.begin()
-        guard offered & VirtioMMIO.featureVersion1 != 0, transport.accept(VirtioMMIO.featureVersion1) else {
-            transport.reset()
+        guard transport.negotiateVersion1() != nil else {
             reason = "set-up failed (no VIRTIO_F_VERSION_1)"
             return nil
         }
@@ -32,14 +30,11 @@ extension VirtioKeyboard {
             reason = "not a keyboard (no KEY_A), not used"
             return nil
         }
-        let maximum = transport.maximumQueueSize(0)
-        var size = Self.preferredQueueSize
-        while size > maximum && size > 0 { size >>= 1 }
-        guard size >= 1 else { transport.reset(); reason = "no eventq"; return nil }
-        let state = VirtioKeyboardState(queueSize: UInt16(size))
-        transport.setUpQueue(0, size: size, descriptors: state.queue.descriptorArea,
-                             driverArea: state.queue.driverArea, deviceArea: state.queue.deviceArea)
-        transport.start()
+        guard let queue = transport.startQueue0(preferredSize: Self.preferredQueueSize, minimumSize: 1) else {
+            reason = "no eventq"
+            return nil
+        }
+        let state = VirtioKeyboardState(queue: queue)
         state.postAll(transport)
         self.init(transport: transport, irq: IRQ(slot.irq), state: state)
     }

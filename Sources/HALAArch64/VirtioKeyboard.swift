@@ -11,7 +11,7 @@
 // never lights the keyboard's LEDs, and the device works without it.
 // Interrupt: the transport's SPI, which KernelMain sets level-triggered. The
 // device holds it while InterruptStatus is non-zero; takeEvent acknowledges
-// it once the used ring is drained, as the disk driver does.
+// it once the used ring is drained (VirtioMMIO.drain, as the disk driver does).
 import HAL
 
 struct VirtioKeyboard: Keyboard {
@@ -20,21 +20,11 @@ struct VirtioKeyboard: Keyboard {
     let state: VirtioKeyboardState
 
     /// Contract (Keyboard): never blocks; callable from a syscall. The line
-    /// drops when the last event is taken: acknowledging the device once the
-    /// used ring is empty clears InterruptStatus. An event the device
-    /// publishes just before that acknowledge would lose its interrupt, so
-    /// the empty case acknowledges first and then looks again: once this
-    /// returns nil, every event published earlier has been taken, and a later
-    /// one raises the line anew. Callers take until nil (keyboard_read: until
-    /// it returns fewer than its four events).
+    /// drops when the last event is taken, and none published before a nil
+    /// is missed (VirtioMMIO.drain says how). Callers take until nil
+    /// (keyboard_read: until it returns fewer than its four events).
     func takeEvent() -> KeyEvent? {
-        if let event = state.takeKey(transport) {
-            if !state.queue.hasUsed { transport.acknowledgeInterrupt() }
-            return event
-        }
-        transport.acknowledgeInterrupt()
-        kenix_dmb_osh()
-        return state.takeKey(transport)
+        transport.drain(state.queue) { state.takeKey(transport) }
     }
 
     /// Resets the device: it stops writing the buffers and lowers its line.
@@ -48,9 +38,11 @@ final class VirtioKeyboardState {
     static let eventBytes = 8
     static let keyEvent: UInt16 = 1       // EV_KEY
 
-    init(queueSize: UInt16) {
-        queue = VirtioQueue(size: queueSize)
-        for d in 0..<queueSize {
+    /// `queue`: a started eventq (VirtioMMIO.startQueue0); no buffer is
+    /// offered until postAll, so the device reads no descriptor before then.
+    init(queue: VirtioQueue) {
+        self.queue = queue
+        for d in 0..<queue.size {
             queue.setDescriptor(d, address: queue.scratchPhysical(Int(d) * Self.eventBytes),
                                 length: UInt32(Self.eventBytes), flags: VirtioQueue.deviceWrites, next: 0)
         }

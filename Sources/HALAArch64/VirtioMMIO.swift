@@ -4,6 +4,8 @@
 // `-global virtio-mmio.force-legacy=false`). The driver side of device
 // initialisation (3.1.1): reset, ACKNOWLEDGE, DRIVER, features, FEATURES_OK,
 // queue set-up (4.2.3.2), DRIVER_OK. Registers are little-endian 32-bit.
+// Also what the block and keyboard drivers share: their bring-up
+// (negotiateVersion1, startQueue0) and their interrupt drain (drain).
 
 /// A virtio-mmio slot the device tree describes.
 struct VirtioSlot {
@@ -112,6 +114,39 @@ struct VirtioMMIO {
         write(Self.status, Self.acknowledge | Self.driver | Self.featuresOK | Self.driverOK)
     }
 
+    // The shared bring-up comes in two halves so that a driver can check its
+    // own device in between (3.1.1 step 7; the keyboard reads its key bitmap).
+
+    /// Resets the device, announces a driver and negotiates VIRTIO_F_VERSION_1
+    /// alone; returns every feature the device offers (a driver may look at
+    /// the rest, never accept them). nil, the device reset, when it does not
+    /// offer VERSION_1 or does not keep FEATURES_OK.
+    func negotiateVersion1() -> UInt64? {
+        let offered = begin()
+        guard offered & Self.featureVersion1 != 0, accept(Self.featureVersion1) else {
+            reset()
+            return nil
+        }
+        return offered
+    }
+
+    /// Sets up queue 0 and sets DRIVER_OK: the size is `preferredSize` (a
+    /// power of two, at most VirtioQueue.maximumSize) halved until the device
+    /// allows it; nil, the device reset, when that is below `minimumSize`
+    /// (queue 0 missing or too small). Returns the new queue, which holds no
+    /// buffers yet.
+    func startQueue0(preferredSize: UInt32, minimumSize: UInt32) -> VirtioQueue? {
+        let maximum = maximumQueueSize(0)
+        var size = preferredSize
+        while size > maximum && size > 0 { size >>= 1 }
+        guard size >= minimumSize, size > 0 else { reset(); return nil }
+        let queue = VirtioQueue(size: UInt16(size))
+        setUpQueue(0, size: size, descriptors: queue.descriptorArea,
+                   driverArea: queue.driverArea, deviceArea: queue.deviceArea)
+        start()
+        return queue
+    }
+
     /// New buffers are in queue `index`'s available ring. The caller orders
     /// its ring writes before this store (kenix_dmb_oshst).
     func notify(_ index: UInt32) { write(Self.queueNotify, index) }
@@ -121,6 +156,23 @@ struct VirtioMMIO {
     func acknowledgeInterrupt() {
         let pending = read(Self.interruptStatus)
         if pending != 0 { write(Self.interruptACK, pending) }
+    }
+
+    /// The next item `take` finds in `queue`'s used ring, nil when none is
+    /// left; the one place the drivers lower their line. Acknowledging clears
+    /// InterruptStatus, so it waits until the ring is empty; but an entry
+    /// published just before the acknowledge would then lose its interrupt,
+    /// so the empty case acknowledges, orders that before the ring read, and
+    /// looks again. Once this returns nil, every entry published earlier has
+    /// been taken and a later one raises the line anew. Callers take until nil.
+    func drain<Item>(_ queue: VirtioQueue, _ take: () -> Item?) -> Item? {
+        if let item = take() {
+            if !queue.hasUsed { acknowledgeInterrupt() }
+            return item
+        }
+        acknowledgeInterrupt()
+        kenix_dmb_osh()
+        return take()
     }
 
     /// A byte of the device configuration (byte-wide access, as the spec
