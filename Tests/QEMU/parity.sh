@@ -69,7 +69,8 @@ echo "==> the keyboard on QEMU: sendkey on the virtio keyboard, through the kbd 
 screen keys -e 'wait ksh> $' -e 'keys echo typed on the Keyboard!' -e 'sendkey ret' -e 'wait ^typed on the Keyboard!' \
   -e 'wait ksh> $' -e "screendump $WORK/keys.ppm" -e 'type exit'
 if grep -q "^typed on the Keyboard!" <(tr -d '\r' <"$WORK/keys.log") \
-   && python3 "$ROOT/tools/screentext.py" --font "$ROOT/Userland/data/Lat15-Terminus16.psf" "$WORK/keys.ppm" | grep -qx "ksh> echo typed on the Keyboard!"; then
+   && python3 "$ROOT/tools/screentext.py" --font "$ROOT/Userland/data/Lat15-Terminus16.psf" "$WORK/keys.ppm" >"$WORK/keys.text" \
+   && grep -qx "ksh> echo typed on the Keyboard!" "$WORK/keys.text"; then
   pass "keys typed on the virtio keyboard reach the shell (serial and screen)"; else fail "virtio keyboard input" "$WORK/keys.out"; fi
 
 echo "==> parity: $passed passed, $failed failed"

@@ -151,7 +151,8 @@ if [ "$(cat "$WORK/screen.rc")" = 0 ] && bash Tests/System/check-screen.sh "$WOR
   pass "the shell on screen: Tests/System/check-screen.sh"; else fail "the shell on screen" "$WORK/screen.checks"; fi
 boot keys --seed 1 --headless --keys Tests/System/keys-session.txt --input /dev/null --screenshot "$WORK/keys.png"
 if [ "$(cat "$WORK/keys.rc")" = 0 ] && grep -qx "typed on the Keyboard!" "$WORK/keys.out" \
-   && python3 tools/screentext.py --font Userland/data/Lat15-Terminus16.psf "$WORK/keys.png" | grep -qx "ksh> echo typed on the Keyboard!"; then
+   && python3 tools/screentext.py --font Userland/data/Lat15-Terminus16.psf "$WORK/keys.png" >"$WORK/keys.text" \
+   && grep -qx "ksh> echo typed on the Keyboard!" "$WORK/keys.text"; then
   pass "keys typed on the simulated keyboard reach the shell (kbd driver, shift, on serial and screen)"
 else fail "keyboard input" "$WORK/keys.out"; fi
 boot demo --seed 1 --headless --input Tests/System/demo-session.txt --screenshot "$WORK/demo.png" --screenshot-at input-end
@@ -160,7 +161,8 @@ if [ "$(cat "$WORK/demo.rc")" = 0 ] && grep -qx "demo: frame 12 shown; press Ent
    && [ "$(python3 tools/screentext.py --font Userland/data/Lat15-Terminus16.psf --fg ffffff --bg 000000 --origin 8,8 --rows 1 --columns 8 "$WORK/demo.png")" = "frame 12" ]; then
   pass "the demo leaves frame 12 on screen while it waits, then exits"; else fail "demo" "$WORK/demo.out"; fi
 boot demoend --seed 1 --headless --input Tests/System/demo-session.txt --screenshot "$WORK/demoend.png"
-if python3 tools/screentext.py --font Userland/data/Lat15-Terminus16.psf "$WORK/demoend.png" | grep -qxF "[demo exited with status 0]"; then
+if python3 tools/screentext.py --font Userland/data/Lat15-Terminus16.psf "$WORK/demoend.png" >"$WORK/demoend.text" \
+   && grep -qxF "[demo exited with status 0]" "$WORK/demoend.text"; then
   pass "the console repaints its text when the demo gives the screen back"; else fail "console repaint after the demo"; fi
 
 echo "==> a window under Xvfb"
