@@ -7,7 +7,9 @@ size) grid from the top left, in one foreground and one background colour
 kenix-sim, PPM from QEMU's screendump) into that grid and matches every cell,
 pixel for pixel, against every glyph of the same font drawn in those colours.
 A cell that matches no glyph exactly prints as '?', so a single wrong pixel
-shows. It prints the screen's text, one line per row, trailing spaces cut.
+shows. The cursor is a cell drawn inverted (colours swapped): it reads as its
+character, and --cursor says where it is. It prints the screen's text, one
+line per row, trailing spaces cut.
 
     screentext.py --font Userland/data/Lat15-Terminus16.psf shot.png
     screentext.py --font F --fg ffffff --bg 000000 --origin 8,16 --rows 1 demo.png
@@ -73,19 +75,23 @@ def rgb(text):
 
 
 def read_screen(img, font, fg, bg, origin=(0, 0), rows=None, columns=None):
-    """The text lines of the grid; unknown cells are '?'."""
+    """(the text lines of the grid, [(row, column) of each inverted cell]);
+    unknown cells are '?'."""
     width, height, pixels = img
     fw, fh, chars = font
-    # Every printable character, drawn as it would be: cell pixels -> character.
+    # Every printable character, drawn as it would be, plain and inverted:
+    # cell pixels -> (character, inverted).
     lookup = {}
-    for code in range(0x20, 0x7F):
-        if code in chars:
-            cell = bytes(c for row in chars[code] for bit in row for c in (fg if bit else bg))
-            lookup.setdefault(cell, chr(code))
+    for inverted in (False, True):
+        on, off = (bg, fg) if inverted else (fg, bg)
+        for code in range(0x20, 0x7F):
+            if code in chars:
+                cell = bytes(c for row in chars[code] for bit in row for c in (on if bit else off))
+                lookup.setdefault(cell, (chr(code), inverted))
     ox, oy = origin
     rows = rows if rows is not None else (height - oy) // fh
     columns = columns if columns is not None else (width - ox) // fw
-    lines = []
+    lines, inverted_cells = [], []
     for r in range(rows):
         line = []
         for c in range(columns):
@@ -93,9 +99,12 @@ def read_screen(img, font, fg, bg, origin=(0, 0), rows=None, columns=None):
             for y in range(fh):
                 start = ((oy + r * fh + y) * width + ox + c * fw) * 3
                 cell += pixels[start:start + fw * 3]
-            line.append(lookup.get(bytes(cell), "?"))
+            char, inverted = lookup.get(bytes(cell), ("?", False))
+            line.append(char)
+            if inverted:
+                inverted_cells.append((r, c))
         lines.append("".join(line).rstrip())
-    return lines
+    return lines, inverted_cells
 
 
 def main():
@@ -108,6 +117,8 @@ def main():
     p.add_argument("--rows", type=int, help="rows to read (default: all that fit)")
     p.add_argument("--columns", type=int, help="columns to read (default: all that fit)")
     p.add_argument("--strict", action="store_true", help="exit 1 if any cell matches no glyph")
+    p.add_argument("--cursor", action="store_true",
+                   help="end with a line 'cursor: row R column C' for each inverted cell (0-based), or 'cursor: none'")
     a = p.parse_args()
     try:
         img = image.read_image(a.screenshot)
@@ -116,10 +127,12 @@ def main():
     except (OSError, ValueError) as e:
         print("screentext: %s" % e, file=sys.stderr)
         return 2
-    lines = read_screen(img, font, rgb(a.fg), rgb(a.bg), (ox, oy), a.rows, a.columns)
+    lines, cursors = read_screen(img, font, rgb(a.fg), rgb(a.bg), (ox, oy), a.rows, a.columns)
     while lines and not lines[-1]:
         lines.pop()
     print("\n".join(lines))
+    if a.cursor:
+        print("\n".join("cursor: row %d column %d" % rc for rc in cursors) or "cursor: none")
     return 1 if a.strict and any("?" in l for l in lines) else 0
 
 

@@ -19,4 +19,8 @@ on_screen "echo's output"                        -Fx "hello kenix"
 on_screen "help's output"                        -Fx "  run NAME [N]    start a program from the initrd (argument N) and wait for it"
 if [ "$(tail -n 1 "$text")" = "ksh>" ]; then pass "the prompt waits on the last line"
 else fail "the last line is not the prompt" "$text"; fi
+# The cursor (one inverted cell) stands just after the prompt "ksh> ".
+cursor=$(python3 "$root/tools/screentext.py" --cursor --font "$root/Userland/data/Lat15-Terminus16.psf" "$1" | grep '^cursor:')
+if [ "$cursor" = "cursor: row $(( $(wc -l <"$text") - 1 )) column 5" ]; then pass "the cursor waits after the prompt"
+else echo "$cursor" >"$text"; fail "cursor: expected after the prompt" "$text"; fi
 [ "$failed" -eq 0 ]

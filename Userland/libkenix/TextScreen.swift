@@ -3,8 +3,9 @@
 // can repaint the whole screen after a graphics program had it, and it
 // scrolls by moving pixel rows up. It draws nothing while `visible` is false
 // (the grid keeps changing), and `present` reports what changed since the
-// last call. Colours are fixed, so the same text gives the same pixels on
-// every backend.
+// last call. The cursor is the cell at the write position drawn inverted;
+// it is put up only by `present`, so a burst of output moves it once.
+// Colours are fixed, so the same text gives the same pixels on every backend.
 
 public struct TextScreen {
     public static let foreground: UInt32 = 0x00D8_D8D8
@@ -22,6 +23,8 @@ public struct TextScreen {
     /// Pixel rows changed since the last `present` (empty when lo > hi).
     private var dirtyTop = Int.max
     private var dirtyBottom = -1
+    /// The cell drawn inverted as the cursor, if one is on screen.
+    private var cursorShown: (column: Int, row: Int)? = nil
 
     public init(font: PSFFont, framebuffer base: UInt64, info: FramebufferInfo) {
         self.font = font
@@ -35,6 +38,7 @@ public struct TextScreen {
     /// Writes `byte` at the cursor: printable characters, newline, carriage
     /// return, backspace (moves left) and tab.
     public mutating func write(_ byte: UInt8) {
+        hideCursor()   // before anything moves: a scroll would carry it along
         switch byte {
         case 0x0A: newline()
         case 0x0D: column = 0
@@ -52,14 +56,17 @@ public struct TextScreen {
     /// Clears the screen to the background and draws every cell again.
     public mutating func repaint() {
         guard visible else { return }
+        cursorShown = nil
         fill(x: 0, y: 0, width: info.width, height: info.height, TextScreen.background)
         for r in 0..<rows { for c in 0..<columns where cells[r * columns + c] != 0x20 { draw(c, r) } }
         markDirty(0, info.height)
     }
 
-    /// Presents the pixel rows changed since the last call.
+    /// Puts the cursor up and presents the pixel rows changed since the last call.
     public mutating func present() {
-        guard visible, dirtyTop <= dirtyBottom else { return }
+        guard visible else { return }
+        showCursor()
+        guard dirtyTop <= dirtyBottom else { return }
         Framebuffer.present(x: 0, y: dirtyTop, width: info.width, height: dirtyBottom - dirtyTop + 1)
         dirtyTop = .max
         dirtyBottom = -1
@@ -79,12 +86,28 @@ public struct TextScreen {
         markDirty(0, rows * font.height)
     }
 
-    private mutating func draw(_ c: Int, _ r: Int) {
+    private mutating func draw(_ c: Int, _ r: Int, inverted: Bool = false) {
         guard visible else { return }
         let x0 = c * font.width, y0 = r * font.height
         font.draw(cells[r * columns + c], at: UnsafeMutableRawPointer(bitPattern: UInt(base) + UInt(y0 * info.stride + x0 * 4))!,
-                  stride: info.stride, foreground: TextScreen.foreground, background: TextScreen.background)
+                  stride: info.stride, foreground: inverted ? TextScreen.background : TextScreen.foreground,
+                  background: inverted ? TextScreen.foreground : TextScreen.background)
         markDirty(y0, y0 + font.height)
+    }
+
+    private mutating func hideCursor() {
+        guard let shown = cursorShown else { return }
+        cursorShown = nil
+        draw(shown.column, shown.row)
+    }
+
+    /// The cursor at the write position (at the end of a full line, on its last cell).
+    private mutating func showCursor() {
+        let c = min(column, columns - 1)
+        if let shown = cursorShown, shown.column == c, shown.row == row { return }
+        hideCursor()
+        draw(c, row, inverted: true)
+        cursorShown = (c, row)
     }
 
     private func fill(x: Int, y: Int, width: Int, height: Int, _ colour: UInt32) {
