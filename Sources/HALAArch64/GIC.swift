@@ -22,23 +22,19 @@ struct GIC: InterruptController {
         min((mmioRead32(distributor + 0x4) & 0x1F + 1) * 32, 1020)
     }
 
-    func enable(_ irq: IRQ) {
-        let n = irq.number
-        let bit = UInt32(1) << (n % 32)
-        if version == 3 && n < 32 {
-            mmioWrite32(redistributor + GICv3.sgiFrame + 0x100, bit)        // GICR_ISENABLER0
-        } else {
-            mmioWrite32(distributor + 0x100 + UInt64(n / 32) * 4, bit)     // GICD_ISENABLERn
-        }
-    }
+    func enable(_ irq: IRQ) { writeEnableBit(irq, register: 0x100) }    // ISENABLER
+    func disable(_ irq: IRQ) { writeEnableBit(irq, register: 0x180) }   // ICENABLER
 
-    func disable(_ irq: IRQ) {
+    /// Sets `irq`'s bit in the set-enable (0x100) or clear-enable (0x180)
+    /// registers: GICD_I[SC]ENABLERn, or for a v3 SGI/PPI the redistributor's
+    /// GICR_I[SC]ENABLER0 at the same offset of its SGI frame.
+    private func writeEnableBit(_ irq: IRQ, register: UInt64) {
         let n = irq.number
         let bit = UInt32(1) << (n % 32)
         if version == 3 && n < 32 {
-            mmioWrite32(redistributor + GICv3.sgiFrame + 0x180, bit)        // GICR_ICENABLER0
+            mmioWrite32(redistributor + GICv3.sgiFrame + register, bit)
         } else {
-            mmioWrite32(distributor + 0x180 + UInt64(n / 32) * 4, bit)     // GICD_ICENABLERn
+            mmioWrite32(distributor + register + UInt64(n / 32) * 4, bit)
         }
     }
 
