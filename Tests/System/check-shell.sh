@@ -5,10 +5,7 @@
 set -uo pipefail
 log=$1
 . "$(dirname "$0")/../lib/tally.sh"
-# Serial consoles may add CRs; compare without them.
-clean=$(mktemp); trap 'rm -f "$clean"' EXIT
-tr -d '\r' <"$log" >"$clean"
-in_log() { local name=$1; shift; check "$name" "$clean" "$@"; }
+read_log "$log"
 
 in_log "self-tests pass before the shell"  -Fx "selftest: 7 passed, 0 failed"
 in_log "help lists the commands"           -Fx "  run NAME [N]    start a program from the initrd (argument N) and wait for it"

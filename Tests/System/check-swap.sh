@@ -6,9 +6,7 @@
 set -uo pipefail
 log=$1
 . "$(dirname "$0")/../lib/tally.sh"
-clean=$(mktemp); trap 'rm -f "$clean"' EXIT
-tr -d '\r' <"$log" >"$clean"
-in_log() { local name=$1; shift; check "$name" "$clean" "$@"; }
+read_log "$log"
 
 in_log "more pages than RAM come back byte for byte" \
   -Ex "swap: [0-9]+ pages through [0-9]+ frames of RAM: every byte came back"

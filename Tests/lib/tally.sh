@@ -3,6 +3,8 @@
 #   pass NAME            one "ok" line
 #   fail NAME [FILE]     one "FAIL" line, with the tail of FILE indented under it
 #   check NAME FILE grep-args...   pass or fail by whether grep finds it in FILE
+#   read_log LOG         keeps LOG without carriage returns (serial consoles add
+#                        them) in $clean, for in_log NAME grep-args...
 # and counts them in $passed and $failed.
 passed=0
 failed=0
@@ -12,3 +14,8 @@ check() {
   local name=$1 file=$2; shift 2
   if grep -q "$@" "$file"; then pass "$name"; else fail "$name"; fi
 }
+read_log() {
+  clean=$(mktemp); trap 'rm -f "$clean"' EXIT
+  tr -d '\r' <"$1" >"$clean"
+}
+in_log() { local name=$1; shift; check "$name" "$clean" "$@"; }
