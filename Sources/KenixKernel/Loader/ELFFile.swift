@@ -39,14 +39,17 @@ public struct ELFSegment: Equatable, Sendable {
     public var pageEnd: UInt64 {
         (virtualAddress + memorySize + PageGeometry.pageSize - 1) & ~(PageGeometry.pageSize - 1)
     }
+
+    static let none = ELFSegment(virtualAddress: 0, memorySize: 0, fileOffset: 0, fileSize: 0,
+                                 writable: false, executable: false)
 }
 
 public struct ELFFile {
-    public static let maxSegments = 8
+    public static let maxSegments = KernelCapacity.elfSegments
 
     public let entry: UInt64
     public let segmentCount: Int
-    private var segmentStorage: InlineArray<8, ELFSegment>
+    private var segmentStorage: SegmentStorage
 
     public func segment(_ i: Int) -> ELFSegment { segmentStorage[i] }
 
@@ -65,8 +68,7 @@ public struct ELFFile {
         guard phentsize == 56, phnum > 0,
               reader.contains(offset: phoff, length: phnum * 56) else { throw .badProgramHeaders }
 
-        var segments = InlineArray<8, ELFSegment>(repeating: ELFSegment(
-            virtualAddress: 0, memorySize: 0, fileOffset: 0, fileSize: 0, writable: false, executable: false))
+        var segments = SegmentStorage(repeating: .none)
         var count = 0
         for i in 0..<Int(phnum) {
             let ph = Int(phoff) + i * 56

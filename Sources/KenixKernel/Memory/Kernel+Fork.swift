@@ -9,7 +9,7 @@ import HAL
 import KenixABI
 
 extension Kernel {
-    mutating func fork(_ slot: Int) -> Result<UInt64, SyscallError> {
+    mutating func fork(_ slot: Int) -> SyscallResult {
         let parent = tasks[slot]
         let parentSpace = parent.pointee.space!
         // A page-out still on the disk may fail and put the page back in the

@@ -4,7 +4,7 @@ import HAL
 import KenixABI
 
 extension Kernel {
-    mutating func shmCreate(_ slot: Int, size: UInt64) -> Result<UInt64, SyscallError> {
+    mutating func shmCreate(_ slot: Int, size: UInt64) -> SyscallResult {
         guard size > 0, size <= SyscallLimits.maxSharedMemorySize else { return .failure(.invalidArgument) }
         let pages = Int((size + PageGeometry.pageSize - 1) / PageGeometry.pageSize)
         guard let base = frames.allocate(count: pages) else { return .failure(.outOfMemory) }
@@ -17,7 +17,7 @@ extension Kernel {
         return .success(id)
     }
 
-    mutating func shmMap(_ slot: Int, id: UInt64, hint: UInt64) -> Result<UInt64, SyscallError> {
+    mutating func shmMap(_ slot: Int, id: UInt64, hint: UInt64) -> SyscallResult {
         guard let i = shm.index(of: id) else { return .failure(.invalidArgument) }
         let object = shm[i]
         guard object.holders & (1 << UInt64(slot)) != 0 else { return .failure(.notPermitted) }
@@ -63,7 +63,7 @@ extension Kernel {
         return candidate
     }
 
-    mutating func shmGrant(_ slot: Int, id: UInt64, to task: UInt64) -> Result<UInt64, SyscallError> {
+    mutating func shmGrant(_ slot: Int, id: UInt64, to task: UInt64) -> SyscallResult {
         guard let i = shm.index(of: id) else { return .failure(.invalidArgument) }
         guard shm[i].holders & (1 << UInt64(slot)) != 0 else { return .failure(.notPermitted) }
         guard let other = tasks.liveSlot(of: TaskID(raw: task)) else { return .failure(.noSuchTask) }
@@ -71,7 +71,7 @@ extension Kernel {
         return .success(0)
     }
 
-    mutating func shmUnmap(_ slot: Int, id: UInt64) -> Result<UInt64, SyscallError> {
+    mutating func shmUnmap(_ slot: Int, id: UInt64) -> SyscallResult {
         let t = tasks[slot]
         for m in 0..<t.pointee.shmMappings.count where t.pointee.shmMappings[m].object == id {
             guard let i = shm.index(of: id) else { break }

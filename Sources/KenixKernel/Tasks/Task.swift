@@ -45,7 +45,7 @@ public struct Task {
     var space: AddressSpace? = nil
     var generation: UInt64 = 0
     /// Program name for diagnostics (first 16 bytes).
-    var name = InlineArray<16, UInt8>(repeating: 0)
+    var name = TaskName(repeating: 0)
     var nameLength = 0
     var exit = ExitRecord(status: 0, killed: false)
 
@@ -69,7 +69,7 @@ public struct Task {
     var timerNext = -1
 
     /// Shared-memory objects mapped into this task: (object id, address).
-    var shmMappings = InlineArray<8, ShmMapping>(repeating: ShmMapping())
+    var shmMappings = ShmMappings(repeating: ShmMapping())
     var shmNextAddress: UInt64 = 0
     /// Where `fb_map` put the framebuffer (0 = not mapped).
     var framebufferAddress: UInt64 = 0
