@@ -26,6 +26,8 @@ public enum KernelCapacity {
     public static let regionsPerTask = 16
     /// Disk transfers the pager keeps in flight (at most the disk's queue depth).
     public static let pageTransfers = 32
+    /// Outstanding `task_watch` requests, all tasks together.
+    public static let taskWatches = 256
     /// Bytes of a task's name kept for diagnostics.
     public static let taskNameBytes = 16
     /// Loadable segments of a program image.
