@@ -20,6 +20,9 @@ extension Kernel {
         let reader = ByteReader(image)
         let file: ELFFile
         do { file = try ELFFile(reader) } catch { return .failure(.badExecutable(error)) }
+        // A foreign (Linux) program would misread every syscall it makes: it
+        // runs only under its personality server (task_create).
+        guard file.isKenixProgram else { return .failure(.badExecutable(.notAKenixProgram)) }
         guard let slot = tasks.claim() else { return .failure(.tableFull) }
         // The ASID is the slot: unique among live tasks, flushed on reuse.
         switch loadImage(file, bytes: reader, asid: ASID(UInt16(slot))) {
