@@ -1,0 +1,57 @@
+// Handles: how a task names the kernel objects it may act on
+// (docs/capabilities.md). A handle is a small number meaningful only in its
+// holder's handle table, with rights that only ever shrink.
+
+/// What a handle names.
+public enum ObjectKind: UInt64, CaseIterable {
+    case task = 1
+    case notification = 2
+    case sharedMemory = 3
+    case interruptLine = 4
+    case device = 5
+    case serviceKey = 6
+    case spawnAuthority = 7
+    case taskDirectory = 8
+}
+
+/// Rights a handle carries (a bit set; `HandleRights.all` for a new object's
+/// first handle). Which rights matter depends on the object's kind.
+public enum HandleRights {
+    /// Copy the handle (`handle_duplicate`), with the same or fewer rights.
+    public static let duplicate: UInt64 = 1 << 0
+    /// Hand the handle to another task in an IPC message.
+    public static let transfer: UInt64 = 1 << 1
+    /// Invalidate every other handle to the object (`handle_revoke`).
+    public static let revoke: UInt64 = 1 << 2
+    /// Task: send and call it.
+    public static let send: UInt64 = 1 << 3
+    /// Task: end it (`kill`); task directory: end any task.
+    public static let kill: UInt64 = 1 << 4
+    /// Task: reap it (`wait`).
+    public static let wait: UInt64 = 1 << 5
+    /// Task: read its state; task directory: list every task (`task_info`).
+    public static let info: UInt64 = 1 << 6
+    /// Task: be told when it ends (`task_watch`).
+    public static let watch: UInt64 = 1 << 7
+    /// Task: act on it as its supervisor.
+    public static let supervise: UInt64 = 1 << 8
+    /// Notification: signal it.
+    public static let signal: UInt64 = 1 << 9
+    /// Notification: wait for it, poll it, bind it, route interrupts to it.
+    public static let receive: UInt64 = 1 << 10
+    /// Shared memory: map it (read-only without `write`).
+    public static let map: UInt64 = 1 << 11
+    /// Shared memory: map it writable.
+    public static let write: UInt64 = 1 << 12
+    /// Shared memory: let a disk transfer into or out of it.
+    public static let dma: UInt64 = 1 << 13
+    /// Device, interrupt line, service key, spawn authority: use it.
+    public static let use: UInt64 = 1 << 14
+
+    public static let all: UInt64 = (1 << 15) - 1
+}
+
+public enum HandleLimits {
+    /// The handle value 0 never names anything.
+    public static let none: UInt64 = 0
+}

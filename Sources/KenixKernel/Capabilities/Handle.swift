@@ -1,0 +1,91 @@
+// Handle and HandleTable: every task's handle table, one arena for all tasks
+// (KernelCapacity.handlesPerTask entries per task slot). A handle value is
+// `(entry + 1) | generation << 16`: it means something only in its holder's
+// table, so a task cannot forge one (a guessed number names one of its own
+// handles or nothing), and closing an entry bumps its generation, so a
+// stale number is refused rather than reaching the entry's next handle.
+import KenixABI
+
+/// One handle: what it names and with which rights.
+struct HandleEntry {
+    /// nil: a free entry.
+    var kind: ObjectKind? = nil
+    var rights: UInt64 = 0
+    /// The object: a TaskID's raw value, a notification or shared-memory
+    /// id, an interrupt line, a device code, a service key, a priority
+    /// ceiling; 0 for the task directory.
+    var object: UInt64 = 0
+    /// The object's revocation epoch when this handle was made: a handle
+    /// from an older epoch is dead (`handle_revoke`).
+    var epoch: UInt32 = 0
+    var generation: UInt16 = 0
+}
+
+/// A decoded handle: its table slot, and the entry as it was.
+struct HandleReference {
+    let index: Int
+    let entry: HandleEntry
+}
+
+struct HandleTable {
+    private let entries: UnsafeMutablePointer<HandleEntry>
+    let perTask: Int
+    let taskSlots: Int
+
+    init(taskSlots: Int, perTask: Int) {
+        self.taskSlots = taskSlots
+        self.perTask = perTask
+        entries = .allocate(capacity: taskSlots * perTask)
+        entries.initialize(repeating: HandleEntry(), count: taskSlots * perTask)
+    }
+
+    @inline(__always)
+    private func base(_ slot: Int) -> UnsafeMutablePointer<HandleEntry> { entries + slot * perTask }
+
+    /// The entry `value` names in task `slot`'s table, if it is live.
+    func lookup(_ slot: Int, _ value: UInt64) -> HandleReference? {
+        let index = Int(value & 0xFFFF) - 1
+        guard value >> 32 == 0, index >= 0, index < perTask else { return nil }
+        let e = base(slot)[index]
+        guard e.kind != nil, UInt64(e.generation) == (value >> 16) & 0xFFFF else { return nil }
+        return HandleReference(index: index, entry: e)
+    }
+
+    /// Installs `entry` in a free slot of task `slot`'s table; its value, or
+    /// nil when the table is full.
+    func insert(_ slot: Int, _ entry: HandleEntry) -> UInt64? {
+        let table = base(slot)
+        for i in 0..<perTask where table[i].kind == nil {
+            var e = entry
+            e.generation = table[i].generation
+            table[i] = e
+            return UInt64(i + 1) | UInt64(e.generation) << 16
+        }
+        return nil
+    }
+
+    /// Frees entry `index` of task `slot`; its value goes stale.
+    func remove(_ slot: Int, _ index: Int) {
+        let next = base(slot)[index].generation &+ 1
+        base(slot)[index] = HandleEntry()
+        base(slot)[index].generation = next
+    }
+
+    /// The live entries of task `slot` (index, entry), for teardown and scans.
+    func forEach(_ slot: Int, _ body: (Int, HandleEntry) -> Void) {
+        let table = base(slot)
+        for i in 0..<perTask where table[i].kind != nil { body(i, table[i]) }
+    }
+
+    /// Live handles of task `slot`.
+    func count(_ slot: Int) -> Int {
+        var n = 0
+        forEach(slot) { _, _ in n += 1 }
+        return n
+    }
+
+    subscript(slot: Int, index: Int) -> HandleEntry {
+        get { base(slot)[index] }
+        nonmutating set { base(slot)[index] = newValue }
+    }
+}
