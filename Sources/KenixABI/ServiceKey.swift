@@ -2,4 +2,6 @@
 
 public enum ServiceKey: UInt64, CaseIterable {
     case console = 1
+    /// The block server (docs/block.md).
+    case block = 2
 }

@@ -40,6 +40,8 @@ public enum Syscall: UInt64, CaseIterable {
     case munmap = 25
     case mprotect = 26
     case brk = 27
+    case shmInfo = 28
+    case shmRelease = 29
 
     case uartClaim = 30
     case uartWrite = 31
@@ -67,6 +69,11 @@ public enum Syscall: UInt64, CaseIterable {
     case keyboardClaim = 73
     case keyboardRead = 74
     case imageRead = 75
+
+    case blockInfo = 80
+    case blockClaim = 81
+    case blockSubmit = 82
+    case blockComplete = 83
 }
 
 extension Syscall {
@@ -100,6 +107,8 @@ extension Syscall {
         case .munmap: "munmap"
         case .mprotect: "mprotect"
         case .brk: "brk"
+        case .shmInfo: "shm_info"
+        case .shmRelease: "shm_release"
         case .uartClaim: "uart_claim"
         case .uartWrite: "uart_write"
         case .uartRead: "uart_read"
@@ -122,6 +131,10 @@ extension Syscall {
         case .keyboardClaim: "keyboard_claim"
         case .keyboardRead: "keyboard_read"
         case .imageRead: "image_read"
+        case .blockInfo: "block_info"
+        case .blockClaim: "block_claim"
+        case .blockSubmit: "block_submit"
+        case .blockComplete: "block_complete"
         }
     }
 }
