@@ -20,6 +20,8 @@ public enum Syscall: UInt64, CaseIterable {
     case spawn = 5
     case wait = 6
     case fork = 7
+    case spawnImage = 8
+    case realTime = 9
 
     case send = 10
     case recv = 11
@@ -62,6 +64,8 @@ public enum Syscall: UInt64, CaseIterable {
     case taskInfo = 60
     case memInfo = 61
     case kill = 62
+    case taskStatus = 63
+    case taskWatch = 64
 
     case fbInfo = 70
     case fbMap = 71
@@ -69,6 +73,7 @@ public enum Syscall: UInt64, CaseIterable {
     case keyboardClaim = 73
     case keyboardRead = 74
     case imageRead = 75
+    case imageMap = 76
 
     case blockInfo = 80
     case blockClaim = 81
@@ -89,6 +94,8 @@ extension Syscall {
         case .spawn: "spawn"
         case .wait: "wait"
         case .fork: "fork"
+        case .spawnImage: "spawn_image"
+        case .realTime: "real_time"
         case .send: "send"
         case .recv: "recv"
         case .call: "call"
@@ -125,12 +132,15 @@ extension Syscall {
         case .taskInfo: "task_info"
         case .memInfo: "mem_info"
         case .kill: "kill"
+        case .taskStatus: "task_status"
+        case .taskWatch: "task_watch"
         case .fbInfo: "fb_info"
         case .fbMap: "fb_map"
         case .fbPresent: "fb_present"
         case .keyboardClaim: "keyboard_claim"
         case .keyboardRead: "keyboard_read"
         case .imageRead: "image_read"
+        case .imageMap: "image_map"
         case .blockInfo: "block_info"
         case .blockClaim: "block_claim"
         case .blockSubmit: "block_submit"

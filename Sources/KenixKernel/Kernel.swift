@@ -54,6 +54,7 @@ public struct Kernel<H: HAL> {
     var timedHead = -1
     var shm = SharedMemoryTable()
     var notifications = NotificationTable()
+    var watches = TaskWatchTable()
     var interruptRoutes = InterruptRoutes(repeating: InterruptRoute())
     let initrd: CPIOArchive
     var uartOwner: TaskID? = nil

@@ -27,6 +27,8 @@ public enum KernelCapacity {
     public static let regionsPerTask = 16
     /// Disk transfers the pager keeps in flight (at most the disk's queue depth).
     public static let pageTransfers = 32
+    /// Outstanding `task_watch` requests, all tasks together.
+    public static let taskWatches = 256
     /// Data disks lent to user-space drivers (further disks are ignored).
     public static let dataDisks = 8
     /// Requests one data disk takes at once (at most its device's depth).

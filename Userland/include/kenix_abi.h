@@ -24,6 +24,8 @@ enum {
     KX_SYS_SPAWN = 5,
     KX_SYS_WAIT = 6,
     KX_SYS_FORK = 7,
+    KX_SYS_SPAWN_IMAGE = 8,
+    KX_SYS_REAL_TIME = 9,
     KX_SYS_SEND = 10,
     KX_SYS_RECV = 11,
     KX_SYS_CALL = 12,
@@ -58,12 +60,15 @@ enum {
     KX_SYS_TASK_INFO = 60,
     KX_SYS_MEM_INFO = 61,
     KX_SYS_KILL = 62,
+    KX_SYS_TASK_STATUS = 63,
+    KX_SYS_TASK_WATCH = 64,
     KX_SYS_FB_INFO = 70,
     KX_SYS_FB_MAP = 71,
     KX_SYS_FB_PRESENT = 72,
     KX_SYS_KEYBOARD_CLAIM = 73,
     KX_SYS_KEYBOARD_READ = 74,
     KX_SYS_IMAGE_READ = 75,
+    KX_SYS_IMAGE_MAP = 76,
 };
 
 /* Errors a caller can cause, returned negated in x0 (SyscallError). */

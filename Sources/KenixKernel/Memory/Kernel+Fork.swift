@@ -75,6 +75,7 @@ extension Kernel {
         c.pointee.mmapNextAddress = parent.pointee.mmapNextAddress
         c.pointee.shmNextAddress = parent.pointee.shmNextAddress
         c.pointee.framebufferAddress = parent.pointee.framebufferAddress
+        c.pointee.imageAddress = parent.pointee.imageAddress
         c.pointee.shmMappings = parent.pointee.shmMappings
         for m in 0..<c.pointee.shmMappings.count {
             if let i = shm.index(of: c.pointee.shmMappings[m].object) { shm[i].holders |= 1 << UInt64(child) }

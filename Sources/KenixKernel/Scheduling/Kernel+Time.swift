@@ -106,4 +106,13 @@ extension Kernel {
         startTimeout(slot, at: until)
         return .blocked
     }
+
+    /// `real_time`: nanoseconds since 1970-01-01 00:00 UTC, from the
+    /// platform's real-time clock at boot plus the kernel clock since;
+    /// `notFound` when the platform has no real-time clock.
+    mutating func realTime() -> SyscallResult {
+        let base = hal.boot.realTimeAtZero
+        guard base != 0 else { return .failure(.notFound) }
+        return .success(base &+ clock())
+    }
 }

@@ -83,9 +83,11 @@ extension Kernel {
     }
 
     /// Maps `pages` frames from `base` (memory no task owns: a shared-memory
-    /// object, the display) read-write at `address`, all or nothing: `busy`
-    /// if a page there is taken, `outOfMemory` if a table cannot be built.
-    mutating func mapPhysical(_ slot: Int, at address: UInt64, base: PhysAddr, pages: Int) -> Result<Void, SyscallError> {
+    /// object, the display, the boot image) at `address`, read-write or
+    /// read-only, all or nothing: `busy` if a page there is taken,
+    /// `outOfMemory` if a table cannot be built.
+    mutating func mapPhysical(_ slot: Int, at address: UInt64, base: PhysAddr, pages: Int,
+                              writable: Bool = true) -> Result<Void, SyscallError> {
         let space = tasks[slot].pointee.space!
         for p in 0..<pages where space.lookup(VirtAddr(address + UInt64(p) * PageGeometry.pageSize),
                                               memory: hal.memory) != nil {
@@ -93,7 +95,7 @@ extension Kernel {
         }
         for p in 0..<pages {
             let va = VirtAddr(address + UInt64(p) * PageGeometry.pageSize)
-            if case .failure = space.map(va, to: base.adding(UInt64(p) * PageGeometry.pageSize), writable: true,
+            if case .failure = space.map(va, to: base.adding(UInt64(p) * PageGeometry.pageSize), writable: writable,
                                          executable: false, owned: false, frames: &frames, memory: hal.memory) {
                 unmapPages(slot, address: address, pages: p)
                 return .failure(.outOfMemory)

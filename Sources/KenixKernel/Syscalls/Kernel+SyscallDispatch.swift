@@ -29,6 +29,9 @@ extension Kernel {
         case .spawn: return spawn(slot, name: a.x0, length: a.x1, arg: a.x2, priority: a.x3)
         case .wait: return wait(slot, child: a.x0)
         case .fork: return fork(slot)
+        case .spawnImage:
+            return spawnImage(slot, shm: a.x0, length: a.x1, arg: a.x2, priority: a.x3, name: a.x4, nameLength: a.x5)
+        case .realTime: return realTime()
 
         case .send: return ipcSend(slot, to: a.x0, isCall: false)
         case .call: return fastCall(slot, to: a.x0) ? .blocked : ipcSend(slot, to: a.x0, isCall: true)
@@ -76,6 +79,8 @@ extension Kernel {
         case .taskInfo: return taskInfo(index: a.x0)
         case .memInfo: return memInfo()
         case .kill: return killSyscall(slot, target: a.x0)
+        case .taskStatus: return taskStatus(task: a.x0)
+        case .taskWatch: return taskWatch(slot, task: a.x0, notification: a.x1, bits: a.x2)
 
         case .fbInfo: return fbInfo()
         case .fbMap: return fbMap(slot)
@@ -84,6 +89,7 @@ extension Kernel {
         case .keyboardRead: return keyboardRead(slot)
         case .imageRead:
             return imageRead(slot, name: a.x0, nameLength: a.x1, offset: a.x2, buffer: a.x3, length: a.x4)
+        case .imageMap: return imageMap(slot)
 
         case .blockInfo: return blockInfo(disk: a.x0)
         case .blockClaim: return blockClaim(slot, disk: a.x0, notification: a.x1, bit: a.x2)

@@ -9,6 +9,14 @@ extension Kernel {
     mutating func spawnTask(named name: UnsafeRawBufferPointer, arg: UInt64, priority: UInt8,
                             parent: TaskID) -> Result<Int, SpawnError> {
         guard let image = initrd.file(named: name) else { return .failure(.notFound) }
+        return spawnTask(image: image, name: name, arg: arg, priority: priority, parent: parent)
+    }
+
+    /// Creates a ready task running the ELF executable `image`, named `name`
+    /// (for diagnostics). The image is read, never kept: the task's pages
+    /// are its own copies.
+    mutating func spawnTask(image: UnsafeRawBufferPointer, name: UnsafeRawBufferPointer, arg: UInt64,
+                            priority: UInt8, parent: TaskID) -> Result<Int, SpawnError> {
         let reader = ByteReader(image)
         let file: ELFFile
         do { file = try ELFFile(reader) } catch { return .failure(.badExecutable(error)) }
@@ -34,7 +42,7 @@ extension Kernel {
             _ = t.pointee.regions.insert(MemoryRegion(
                 start: UserLayout.stackTop - UserLayout.stackLimit, end: UserLayout.stackTop - UserLayout.stackSize,
                 rights: .readWrite, shared: false, kind: .stack))
-            let n = min(name.count, 16)
+            let n = min(name.count, KernelCapacity.taskNameBytes)
             for i in 0..<n { t.pointee.name[i] = name[i] }
             t.pointee.nameLength = n
             hal.trace.record(TraceEvent(.taskSpawn, parent.raw, t.pointee.id.raw))
@@ -47,6 +55,37 @@ extension Kernel {
     /// program `name`, at `priority` (0 = the caller's).
     mutating func spawn(_ slot: Int, name: UInt64, length: UInt64, arg: UInt64,
                         priority: UInt64) -> SyscallResult {
+        withSpawnRequest(slot, name: name, length: length, priority: priority) { kernel, name, priority, parent in
+            kernel.spawnTask(named: name, arg: arg, priority: priority, parent: parent)
+        }
+    }
+
+    /// `spawn_image(shm, length, arg, priority, name, nameLength)`: a child
+    /// running the ELF executable held in the first `length` bytes of
+    /// shared-memory object `shm`, which the caller holds. How a program is
+    /// started from a file: the caller reads the file into the object (the
+    /// kernel never calls a file server) and hands the kernel the image.
+    mutating func spawnImage(_ slot: Int, shm id: UInt64, length: UInt64, arg: UInt64, priority: UInt64,
+                             name: UInt64, nameLength: UInt64) -> SyscallResult {
+        guard let i = shm.index(of: id) else { return .failure(.invalidArgument) }
+        guard shm[i].holders & (1 << UInt64(slot)) != 0 else { return .failure(.notPermitted) }
+        let object = shm[i]
+        guard length > 0, length <= UInt64(object.pages) * PageGeometry.pageSize else {
+            return .failure(.invalidArgument)
+        }
+        let image = UnsafeRawBufferPointer(start: hal.memory.pointer(to: object.base), count: Int(length))
+        return withSpawnRequest(slot, name: name, length: nameLength, priority: priority) { kernel, name, priority, parent in
+            kernel.spawnTask(image: image, name: name, arg: arg, priority: priority, parent: parent)
+        }
+    }
+
+    /// Decodes what every spawn takes: the child's name (1–64 bytes of the
+    /// caller's memory) and priority (0 = the caller's); then starts the
+    /// child with `start` and reports its id or the error.
+    private mutating func withSpawnRequest(
+        _ slot: Int, name: UInt64, length: UInt64, priority: UInt64,
+        _ start: (inout Kernel, UnsafeRawBufferPointer, UInt8, TaskID) -> Result<Int, SpawnError>
+    ) -> SyscallResult {
         guard length > 0, length <= SyscallLimits.maxNameLength else { return .failure(.invalidArgument) }
         guard priority <= Priority.highest else { return .failure(.invalidArgument) }
         var buffer = InlineArray<64, UInt8>(repeating: 0)
@@ -57,8 +96,7 @@ extension Kernel {
         let prio = priority == Priority.inherit ? tasks[slot].pointee.priority : UInt8(priority)
         let me = tasks[slot].pointee.id
         let result = withUnsafeBytes(of: buffer) { raw in
-            spawnTask(named: UnsafeRawBufferPointer(rebasing: raw[0..<Int(length)]), arg: arg,
-                      priority: prio, parent: me)
+            start(&self, UnsafeRawBufferPointer(rebasing: raw[0..<Int(length)]), prio, me)
         }
         switch result {
         case .success(let child): return .success(tasks[child].pointee.id.raw)

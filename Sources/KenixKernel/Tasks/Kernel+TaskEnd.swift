@@ -68,6 +68,7 @@ extension Kernel {
         detachFromScheduler(slot)
         failPartners(of: slot)
         releaseResources(slot)
+        settleWatches(of: slot)
         t.pointee.exit = ExitRecord(status: status, killed: killed)
         t.pointee.state = .zombie
 

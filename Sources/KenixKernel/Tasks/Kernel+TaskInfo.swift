@@ -10,13 +10,7 @@ extension Kernel {
         guard index >= 1, index < UInt64(TaskTable.capacity) else { return .failure(.invalidArgument) }
         let t = tasks[Int(index)]
         guard t.pointee.state != .free else { return .registers(SyscallReturn()) }
-        let code: TaskStateCode
-        switch t.pointee.state {
-        case .running: code = .running
-        case .ready: code = .ready
-        case .blocked: code = .blocked
-        case .zombie, .free: code = .zombie
-        }
+        let code = t.pointee.stateCode
         var words = (UInt64(0), UInt64(0))
         withUnsafeBytes(of: t.pointee.name) { raw in
             withUnsafeMutableBytes(of: &words) { out in
