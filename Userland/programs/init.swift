@@ -1,5 +1,6 @@
-// init: the first task. Starts the console server and the keyboard driver,
-// then runs the self-tests one at a time and prints exactly one line per test,
+// init: the first task. Starts the console server, the keyboard driver and,
+// when the machine has a data disk, the block server (blk), then runs the
+// self-tests one at a time and prints exactly one line per test,
 //     PASS <name>   or   FAIL <name>: <reason>
 // then "selftest: N passed, M failed". Then it runs the shell (ksh) until
 // the end of console input, and exits 0 only if no self-test failed.
@@ -96,6 +97,15 @@ func startKeyboardDriver() {
     if !Kenix.isAlive(driver) { _ = try? Kenix.wait(driver) }
 }
 
+/// Starts the block server when the machine has a data disk (without one
+/// nothing is started, so such a run is as it always was).
+func startBlockServer() {
+    guard (try? BlockDriver.info(0)) != nil else { return }
+    do throws(SyscallError) { _ = try Kenix.spawn("blk", priority: 29) } catch {
+        print("init: cannot start the block server: \(error.name)")
+    }
+}
+
 /// Runs the shell until its input ends; the system then shuts down.
 func startShell() {
     switch runToEnd("ksh") {
@@ -108,6 +118,7 @@ func startShell() {
 func main(_ arg: UInt64, _ parent: TaskID) -> Int64 {
     startConsole()
     startKeyboardDriver()
+    startBlockServer()
     var tally = Tally()
     tally.record("ipc", selfTest("ipc"))
     tally.record("shm", selfTest("shm"))
