@@ -61,7 +61,13 @@ final class HostDiskStore {
     /// whole number of sectors (0 is allowed: an empty disk).
     init(dataPath path: String, sectorSize: UInt64) throws(DiskFileProblem) {
         let fd = open(path, O_RDWR | O_CLOEXEC)
-        guard fd >= 0 else { throw errno == ENOENT ? .missing : .hostError(errno) }
+        guard fd >= 0 else {
+            switch errno {
+            case ENOENT: throw .missing
+            case EISDIR: throw .notRegularFile
+            case let e: throw .hostError(e)
+            }
+        }
         var st = stat()
         guard fstat(fd, &st) == 0 else { let e = errno; Glibc.close(fd); throw .hostError(e) }
         guard st.st_mode & S_IFMT == S_IFREG else { Glibc.close(fd); throw .notRegularFile }
