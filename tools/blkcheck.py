@@ -7,6 +7,12 @@ the write that was made to fail (80-87) must be untouched too, which they are
 in either case: blktest never writes them successfully.
 
 Usage: blkcheck.py IMAGE          exit 0 when the image is exactly as expected
+       blkcheck.py --power-cut N IMAGE
+                                  the power was cut after the Nth completed write (N <= 4): the
+                                  only writes blktest had completed are N of the four 512 KiB
+                                  device requests of its 2 MiB write, which finish in any order,
+                                  so exactly N of those pieces hold the pattern, whole, and every
+                                  other byte of the image is still zero
        blkcheck.py --expect OUT SIZE   write the expected image of SIZE bytes
 """
 import sys
@@ -38,7 +44,36 @@ def expected(size):
     return bytes(image)
 
 
+def power_cut(path, n):
+    data = open(path, "rb").read()
+    full = expected(len(data))
+    pieces = [(2048 + 1024 * k) * SECTOR for k in range(4)]
+    piece = 1024 * SECTOR
+    written = 0
+    for start in pieces:
+        got = data[start:start + piece]
+        if got == full[start:start + piece]:
+            written += 1
+        elif got != bytes(piece):
+            print(f"blkcheck: {path}: the piece at sector {start // SECTOR} is torn (neither written nor blank)")
+            return 1
+    rest = bytearray(data)
+    for start in pieces:
+        rest[start:start + piece] = bytes(piece)
+    if rest != bytes(len(data)):
+        first = next(i for i, b in enumerate(rest) if b) // SECTOR
+        print(f"blkcheck: {path}: sector {first} was written after the cut")
+        return 1
+    if written != n:
+        print(f"blkcheck: {path}: {written} pieces of the 2 MiB write are on the disk, want {n}")
+        return 1
+    print(f"blkcheck: {path}: exactly {n} completed writes on the disk, whole, nothing after the cut")
+    return 0
+
+
 def main(argv):
+    if len(argv) == 4 and argv[1] == "--power-cut":
+        return power_cut(argv[3], int(argv[2]))
     if len(argv) == 4 and argv[1] == "--expect":
         open(argv[2], "wb").write(expected(int(argv[3])))
         return 0

@@ -1,6 +1,7 @@
-// blktest: the block server's self-test, through BlockClient on data disk 0
-// (`run blktest` in the shell; needs a disk of at least 16384 sectors, whose
-// contents it overwrites). It writes, reads back and checks sectors:
+// blktest: the block server's self-test, through BlockClient on a data disk
+// (`run blktest` in the shell; needs a blank disk, sector 0 all zeros, of at
+// least 16384 sectors: it overwrites the disk, so it refuses any other). It
+// writes, reads back and checks sectors:
 //   - 2 MiB in one call each way, which the server must move in a handful
 //     of device requests (it reports how many);
 //   - small runs, the disk's last sector, the copying readSectors and
@@ -13,6 +14,8 @@
 // `run blktest 1` also expects the faults the system tests inject (reads
 // of sectors 64–71 and writes of sectors 80–87 fail): both must come back
 // as I/O errors, and the sectors of the failed write must stay as they were.
+// The argument is mode | disk << 8: `run blktest 256` tests data disk 1
+// (modes 2 and 3 are the helper clients it starts itself).
 // The host then checks the disk file byte for byte (tools/blkcheck.py knows
 // every sector this test writes). Exit 0 = pass; a line says what failed.
 
@@ -76,13 +79,18 @@ func check(_ body: () throws(BlockError) -> Void, _ what: String) throws(Failure
 }
 
 /// The main test (arg 0 or 1).
-func mainTest(faults: Bool) throws(Failure) {
+func mainTest(disk k: UInt64, faults: Bool) throws(Failure) {
     var client: BlockClient? = nil
-    try check({ () throws(BlockError) in client = try BlockClient(disk: 0, bufferSize: 2 << 20) }, "attach")
+    try check({ () throws(BlockError) in client = try BlockClient(disk: k, bufferSize: 2 << 20) }, "attach")
     let disk = client!
     try expect(disk.sectorSize == sectorBytes, "sector size \(disk.sectorSize)")
     try expect(disk.sectorCount >= 16384, "the disk has \(disk.sectorCount) sectors; blktest needs 16384")
-    print("blktest: disk 0: \(disk.sectorCount) sectors of \(disk.sectorSize) bytes")
+    // It overwrites the disk: only a blank one (sector 0, which it never writes, all zeros).
+    try check({ () throws(BlockError) in try disk.read(sector: 0, count: 1) }, "read sector 0")
+    for i in 0..<sectorBytes where disk.buffer[i] != 0 {
+        throw Failure(reason: "disk \(k) is not blank (sector 0 holds data): blktest overwrites a disk, so it runs only on a blank one")
+    }
+    print("blktest: disk \(k): \(disk.sectorCount) sectors of \(disk.sectorSize) bytes")
 
     // 2 MiB each way, one call each.
     var before = (requests: UInt64(0), failed: UInt64(0), served: UInt64(0))
@@ -105,7 +113,7 @@ func mainTest(faults: Bool) throws(Failure) {
 
     // From here a second client works on its own region at the same time.
     let helper: TaskID
-    do throws(SyscallError) { helper = try Kenix.spawn("blktest", arg: 2) } catch {
+    do throws(SyscallError) { helper = try Kenix.spawn("blktest", arg: 2 | k << 8) } catch {
         throw Failure(reason: "spawn the second client: \(error.name)")
     }
 
@@ -171,17 +179,17 @@ func mainTest(faults: Bool) throws(Failure) {
     case .some(let s): throw Failure(reason: "the second client: \(s.description)")
     case .none: throw Failure(reason: "wait for the second client")
     }
-    try killedClient()
+    try killedClient(disk: k)
     print("blktest: a second client at the same time; a client killed mid-read; the server goes on")
     print("blktest: ok")
 }
 
 /// Starts a client that reads 2 MiB, kills it while the read is in flight,
 /// then checks the server still answers and the client's buffer is freed.
-func killedClient() throws(Failure) {
+func killedClient(disk k: UInt64) throws(Failure) {
     let freeBefore = Kenix.memoryInfo().freeFrames
     let victim: TaskID
-    do throws(SyscallError) { victim = try Kenix.spawn("blktest", arg: 3) } catch {
+    do throws(SyscallError) { victim = try Kenix.spawn("blktest", arg: 3 | k << 8) } catch {
         throw Failure(reason: "spawn the third client: \(error.name)")
     }
     // It attaches 2 MiB, then blocks in its read; kill it then.
@@ -196,7 +204,7 @@ func killedClient() throws(Failure) {
         throw Failure(reason: "kill the third client: \(error.name)")
     }
     var client: BlockClient? = nil
-    try check({ () throws(BlockError) in client = try BlockClient(disk: 0, bufferSize: 4096) }, "attach after the kill")
+    try check({ () throws(BlockError) in client = try BlockClient(disk: k, bufferSize: 4096) }, "attach after the kill")
     try check({ () throws(BlockError) in try client!.read(sector: 100, count: 1) }, "read after the kill")
     try expect(firstBad(client!.buffer, first: 100, count: 1) == nil, "sector 100 differs after the kill")
     client = nil
@@ -211,9 +219,9 @@ func killedClient() throws(Failure) {
 }
 
 /// blktest 2: the second client, on its own region.
-func helperTest() throws(Failure) {
+func helperTest(disk k: UInt64) throws(Failure) {
     var client: BlockClient? = nil
-    try check({ () throws(BlockError) in client = try BlockClient(disk: 0, bufferSize: 256 * 1024) }, "helper attach")
+    try check({ () throws(BlockError) in client = try BlockClient(disk: k, bufferSize: 256 * 1024) }, "helper attach")
     let disk = client!
     fill(disk.buffer, first: helperFirst, count: helperSectors)
     try check({ () throws(BlockError) in try disk.write(sector: helperFirst, count: helperSectors) }, "helper write")
@@ -225,8 +233,8 @@ func helperTest() throws(Failure) {
 }
 
 /// blktest 3: attaches 2 MiB and reads into it until it is killed.
-func victim() -> Int64 {
-    guard let disk = try? BlockClient(disk: 0, bufferSize: 2 << 20) else { return 1 }
+func victim(disk k: UInt64) -> Int64 {
+    guard let disk = try? BlockClient(disk: k, bufferSize: 2 << 20) else { return 1 }
     while true { _ = try? disk.read(sector: bigFirst, count: bigSectors) }
 }
 
@@ -235,9 +243,10 @@ func memset(_ p: UnsafeMutableRawPointer, _ value: Int32, _ count: Int) -> Unsaf
 
 @_cdecl("main")
 func main(_ arg: UInt64, _ parent: TaskID) -> Int64 {
-    if arg == 3 { return victim() }
+    let mode = arg & 0xFF, disk = arg >> 8
+    if mode == 3 { return victim(disk: disk) }
     do throws(Failure) {
-        if arg == 2 { try helperTest() } else { try mainTest(faults: arg == 1) }
+        if mode == 2 { try helperTest(disk: disk) } else { try mainTest(disk: disk, faults: mode == 1) }
     } catch {
         print("blktest: FAILED \(error.reason)")
         return 1
