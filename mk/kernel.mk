@@ -18,7 +18,8 @@
 #   a file another QEMU or a kenix-sim run has open is refused.
 #   make fetch-ovmf                  make sure the UEFI firmware is installed (Debian qemu-efi-aarch64)
 #   make test-qemu                   Tests/QEMU/boot.sh: headless boots, -kernel and UEFI, GICv2 and GICv3,
-#                                    each with a fresh swap disk of SWAP_SIZE; kenix.disk-test, kenix.fb-test
+#                                    each with a fresh swap disk of SWAP_SIZE; blktest on a data disk (with
+#                                    blkdebug faults), image locks against kenix-sim; kenix.disk-test, kenix.fb-test
 #                                    (screendumps) and kenix.kbd-test (sendkey) through Tests/QEMU/screen.py;
 #                                    then Tests/QEMU/parity.sh: kenix-sim and QEMU screens pixel-identical
 #   make bench-qemu                  Tests/QEMU/bench.sh: instructions per IPC round trip under -icount
@@ -177,7 +178,7 @@ run-kernel: kernel userland $(SWAP_IMG) check-disk
 
 test-qemu: kernel userland esp host
 	@QEMU=$(QEMU_AARCH64) KERNEL=$(KERNEL_IMG) INITRD=$(INITRD) ESP=$(ESP_DIR) SWAP_SIZE=$(SWAP_SIZE) \
-	  OVMF_CODE=$(OVMF_CODE) OVMF_VARS=$(OVMF_VARS) bash Tests/QEMU/boot.sh
+	  OVMF_CODE=$(OVMF_CODE) OVMF_VARS=$(OVMF_VARS) KENIX_SIM=$(KENIX_SIM) bash Tests/QEMU/boot.sh
 	@echo "==> screen parity: kenix-sim and QEMU draw the same pixels (Tests/QEMU/parity.sh)"
 	@KENIX_SIM=$(KENIX_SIM) QEMU=$(QEMU_AARCH64) KERNEL=$(KERNEL_IMG) INITRD=$(INITRD) bash Tests/QEMU/parity.sh
 
