@@ -55,7 +55,7 @@ U_INITRD_FILES := $(U_INITRD_NAMES:%=$(U_OUT)/initrd/%)
 
 U_LIBKENIX := $(sort $(wildcard $(U_SRC)/libkenix/*.swift) $(wildcard Sources/KenixABI/*.swift))
 U_LDSCRIPT := $(U_SRC)/ld/user.ld
-U_RUNTIME_OBJS := $(U_OBJ)/runtime/crt0.o $(U_OBJ)/runtime/syscall.o \
+U_RUNTIME_OBJS := $(U_OBJ)/runtime/crt0.o $(U_OBJ)/runtime/syscall.o $(U_OBJ)/runtime/note.o \
                   $(U_OBJ)/runtime/libc.o $(U_OBJ)/runtime/malloc.o $(U_OBJ)/runtime/console.o
 
 U_SWIFTFLAGS := -target aarch64-none-none-elf \

@@ -35,7 +35,7 @@ private let repository = URL(fileURLWithPath: #filePath)
     #expect(header.contains("KX_ERR_WOULD_BLOCK = -14,"))
     #expect(header.contains("KX_KILL_SOFTWARE_TRAP = 3,"))
     #expect(header.contains("KX_KILL_OUT_OF_MEMORY = 5,"))
-    #expect(header.contains("KX_SYS_BLOCK_SUBMIT = 82,"))
+    #expect(header.contains("KX_SYS_BLOCK_SUBMIT = 102,"))
     #expect(header.contains("KX_BLOCK_STATUS_IO_ERROR = 1,"))
     #expect(header.contains("KX_SERVICE_BLOCK = 2,"))
     for call in Syscall.allCases {

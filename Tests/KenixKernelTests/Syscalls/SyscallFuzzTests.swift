@@ -27,7 +27,7 @@ final class SyscallFuzzTests: XCTestCase {
 
     static func program(seed: UInt64) -> [Step] {
         var rng = SeededRandom(seed: seed)
-        let numbers = Array(0...84).map(UInt64.init) + [UInt64.max]
+        let numbers = Array(0...103).map(UInt64.init) + [UInt64.max]
         var steps: [Step] = []
         for _ in 0..<64 {
             // exit and unbounded sleeps are rare, so most programs live long enough to do harm.
