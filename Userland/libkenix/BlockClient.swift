@@ -11,9 +11,9 @@
 //
 // The `sectorSize`, `sectorCount`, `isReadOnly` members and the copying
 // `readSectors`/`writeSectors`/`flush` have the shape a file system's block
-// store wants; only the error type differs (BlockError.fileErrorKind says
-// what it means). Calls are synchronous; a server that dies answers
-// `partnerDied`, never a hang.
+// store wants; only the error type differs (`BlockError.isIOError` and
+// `isReadOnly` say what an error means). Calls are synchronous; a server
+// that dies answers `partnerDied`, never a hang.
 
 public enum BlockError: Error, Equatable {
     /// The server's answer (`.ioError`: the device failed the transfer).
