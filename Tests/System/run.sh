@@ -160,6 +160,30 @@ if [ $rc = 143 ] && grep -qx "kenix-sim: stopped by SIGTERM; disk writes flushed
    && python3 tools/blkcheck.py "$WORK/term.img" >/dev/null; then
   pass "SIGTERM: status 143, the disk file complete"; else fail "SIGTERM (rc $rc)" "$WORK/term.err"; fi
 
+echo "==> make disk's image (tools/mkdisk.sh): FAT32 by cluster count, the same bytes every time"
+PROGRAM="$(dirname "$INITRD")/userland/initrd/ticker"
+if command -v mkfs.fat >/dev/null && [ -f "$PROGRAM" ]; then
+  bash tools/mkdisk.sh "$WORK/fat1.img" "$PROGRAM" >/dev/null 2>"$WORK/mkdisk.err"
+  sleep 1   # another second on the clock: the timestamps must not follow it
+  bash tools/mkdisk.sh "$WORK/fat2.img" "$PROGRAM" >/dev/null 2>>"$WORK/mkdisk.err"
+  if [ -f "$WORK/fat1.img" ] && cmp -s "$WORK/fat1.img" "$WORK/fat2.img" && [ "$(stat -c %s "$WORK/fat1.img")" = $((64 << 20)) ]; then
+    pass "two builds, identical 64 MiB images"; else fail "make disk is not deterministic" "$WORK/mkdisk.err"; fi
+  clusters=$(fsck.fat -n -v "$WORK/fat1.img" 2>/dev/null | sed -n 's/^ *\([0-9]*\) data clusters.*/\1/p')
+  if [ -n "$clusters" ] && [ "$clusters" -ge 65525 ] && fsck.fat -n "$WORK/fat1.img" >/dev/null 2>&1; then
+    pass "FAT32 by cluster count ($clusters clusters), fsck.fat finds no errors"; else fail "FAT type or fsck ($clusters clusters)"; fi
+  export MTOOLS_SKIP_CHECK=1 LC_ALL=C.UTF-8
+  if mtype -i "$WORK/fat1.img" ::/hello.txt | grep -q "Hello from the Kenix data disk" \
+     && [ "$(mcopy -n -i "$WORK/fat1.img" ::/data/random.bin - | wc -c)" = 2097152 ] \
+     && mcopy -n -i "$WORK/fat1.img" ::/bin/ticker - | cmp -s - "$PROGRAM" \
+     && mtype -i "$WORK/fat1.img" "::/Documents/Projects/A very long directory name for VFAT entries/nested.txt" | grep -q nested \
+     && mtype -i "$WORK/fat1.img" "::/Documents/Projects/Größenänderung – 日本語.txt" | grep -q "Ünïcødé"; then
+    pass "the text file, the 2 MiB file, the program and the long and non-ASCII names read back"
+  else fail "the image's contents"; fi
+  unset MTOOLS_SKIP_CHECK LC_ALL
+else
+  echo "  skip mkfs.fat or $PROGRAM is missing (make deps userland)"
+fi
+
 echo "==> the display: headless fallback, screenshots, usage errors"
 NOTICE="kenix-sim: no window (DISPLAY is not set); running headless"
 # png_ok FILE W H: a valid 8-bit RGB PNG of W x H (CRCs, zlib, sizes), checked by Python's zlib.

@@ -197,7 +197,10 @@ final class Server {
                 }
                 submitted = true
             } catch {
-                if error == .limitReached { return }    // retried when a request completes
+                // A full queue is retried when one of ours completes; with
+                // none of ours in flight no completion would ever come, so
+                // the job fails instead of waiting for ever.
+                if error == .limitReached && disks[k].inFlight > 0 { return }
                 submitted = false
             }
             if submitted {
