@@ -332,15 +332,18 @@ if [ -n "$ESP" ] && [ -f "$ESP/EFI/BOOT/BOOTAA64.EFI" ] && [ -f "$OVMF_CODE" ]; 
   for g in 2 3; do
     echo "==> UEFI (AAVMF, ESP $ESP), GICv$g$([ $g = 3 ] && echo ", a data disk")"
     DATA=()
-    if [ $g = 3 ]; then   # as `make run DISK=...` attaches it
+    if [ $g = 3 ]; then   # data disk 0 as `make run DISK=...` attaches it, and a read-only data disk 1
       truncate -s 4M "$WORK/uefi.data"
-      DATA=(-drive "if=none,id=data0,format=raw,file=$WORK/uefi.data" -device virtio-blk-device,drive=data0,serial=kenix-data0)
+      truncate -s 1M "$WORK/uefi.ro"
+      DATA=(-drive "if=none,id=data1,format=raw,readonly=on,file=$WORK/uefi.ro" -device virtio-blk-device,drive=data1,serial=kenix-data1
+            -drive "if=none,id=data0,format=raw,file=$WORK/uefi.data" -device virtio-blk-device,drive=data0,serial=kenix-data0)
     fi
     uefi_boot uefi$g "$WORK/exit.txt" $g "${DATA[@]}"
     check_selftest uefi$g
     if [ $g = 3 ]; then
-      if grep -Eq "^kenix: data disk 0: virtio-blk at 0x[0-9a-f]+, INTID [0-9]+, 8192 sectors, serial kenix-data0, write cache$" "$WORK/uefi3.out"; then
-        pass "uefi3: the data disk beside the ESP and the swap disk"; else fail "uefi3: data disk line" "$WORK/uefi3.out"; fi
+      if grep -Eq "^kenix: data disk 0: virtio-blk at 0x[0-9a-f]+, INTID [0-9]+, 8192 sectors, serial kenix-data0, write cache$" "$WORK/uefi3.out" &&
+         grep -Eq "^kenix: data disk 1: virtio-blk at 0x[0-9a-f]+, INTID [0-9]+, 2048 sectors, serial kenix-data1, read-only" "$WORK/uefi3.out"; then
+        pass "uefi3: data disks 0 and 1 (read-only) by serial, beside the ESP and the swap disk"; else fail "uefi3: data disk lines" "$WORK/uefi3.out"; fi
     fi
     if grep -q "kenix: booted by the UEFI loader; reserved [0-9]* firmware ranges" "$WORK/uefi$g.out" &&
        grep -q "GICv$g" "$WORK/uefi$g.out"; then
