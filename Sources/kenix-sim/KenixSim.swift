@@ -151,6 +151,9 @@ struct Run: ParsableCommand {
     var screenshotAt: CaptureWhen?
 
     mutating func run() throws {
+        // First of all: a signal from now on stops the run the orderly way
+        // (the machine sees it at its first slice), never half-way through.
+        HostSignals.install()
         if screenshotAt != nil && screenshot == nil { fail("--screenshot-at needs --screenshot FILE.png", code: 64) }
         if noDisplay && screenshot != nil { fail("--screenshot needs a display (drop --no-display)", code: 64) }
         if noDisplay && fbSize != nil { fail("--fb-size needs a display (drop --no-display)", code: 64) }
@@ -221,7 +224,6 @@ struct Run: ParsableCommand {
         do { hal = try HostSimHAL(config: config) } catch {
             fail("cannot build the simulated machine: \(describe(error))", code: exitStatus(for: error))
         }
-        HostSignals.install()
         var kernelConfig = KernelConfig()
         kernelConfig.initName = Array(initProgram.utf8)
         kernelConfig.initArgument = initArgument
