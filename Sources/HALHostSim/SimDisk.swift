@@ -118,9 +118,9 @@ final class SimDisk {
             $0.fails(op, sector: r.sector, count: UInt64(r.count), accepted: accepted)
         }
         let start = max(machine.now, channelFree)
-        channelFree = start + bytes * 1_000_000_000 / max(config.bytesPerSecond, 1)
+        channelFree = Self.saturating(start, Self.transferTime(bytes, rate: config.bytesPerSecond))
         let jitter = config.jitter > 0 ? machine.rng.next(below: config.jitter) : 0
-        let finish = channelFree + config.latency + jitter
+        let finish = Self.saturating(channelFree, Self.saturating(config.latency, jitter))
         let at = pending.firstIndex { $0.finish > finish } ?? pending.endIndex
         pending.insert((r, finish, fails), at: at)
         return true
@@ -146,6 +146,20 @@ final class SimDisk {
             completions.append(BlockCompletion(tag: r.tag, succeeded: ok))
             if ok && r.operation == .write && isDataDisk { machine.dataWriteCompleted() }
         }
+    }
+
+    /// Nanoseconds `bytes` take at `rate` bytes a second (saturating: a
+    /// terabyte request on a slow disk must not trap).
+    static func transferTime(_ bytes: UInt64, rate: UInt64) -> UInt64 {
+        let r = max(rate, 1)
+        let product = bytes.multipliedFullWidth(by: 1_000_000_000)
+        guard product.high < r else { return .max }
+        return r.dividingFullWidth(product).quotient
+    }
+
+    static func saturating(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        return overflow ? .max : sum
     }
 
     func takeCompletion() -> BlockCompletion? {

@@ -129,7 +129,8 @@ public final class BlockClient {
     /// Runs `body(first sector, sectors, bytes done)` over buffer-sized pieces.
     private func inChunks(_ sector: UInt64, _ count: Int, _ bytes: Int,
                           _ body: (UInt64, Int, Int) throws(BlockError) -> Void) throws(BlockError) {
-        guard count >= 0, bytes >= count * sectorSize else { throw .status(.invalidRequest) }
+        let (need, overflow) = count.multipliedReportingOverflow(by: sectorSize)
+        guard count >= 0, !overflow, bytes >= need else { throw .status(.invalidRequest) }
         let perRequest = buffer.count / sectorSize
         guard perRequest > 0 else { throw .status(.invalidRequest) }
         var done = 0
