@@ -37,7 +37,7 @@ private let repository = URL(fileURLWithPath: #filePath)
     #expect(header.contains("KX_KILL_OUT_OF_MEMORY = 5,"))
     #expect(header.contains("KX_SYS_BLOCK_SUBMIT = 102,"))
     #expect(header.contains("KX_BLOCK_STATUS_IO_ERROR = 1,"))
-    #expect(header.contains("KX_SERVICE_BLOCK = 2,"))
+    #expect(header.contains("KX_SERVICE_BLOCK = 3,"))
     for call in Syscall.allCases {
         #expect(header.contains("KX_SYS_\(CName.screamingSnake("\(call.name)")) = \(call.rawValue),"))
     }

@@ -151,7 +151,7 @@ enum {
 /* Well-known services (ServiceKey) and the IPC wildcard sender. */
 enum {
     KX_SERVICE_CONSOLE = 1,
-    KX_SERVICE_BLOCK = 2,
+    KX_SERVICE_BLOCK = 3,
 };
 #define KX_ANY_SENDER 0ULL
 

@@ -1,5 +1,5 @@
 // blk: the block server. It owns every data disk (block_claim) and serves
-// clients over IPC (service 2, ServiceKey.block; protocol in docs/block.md,
+// clients over IPC (service 3, ServiceKey.block; protocol in docs/block.md,
 // constants in KenixABI's BlockProtocol). Data never travels in messages: a
 // client attaches a shared-memory buffer it created and granted to blk, then
 // asks for runs of sectors read into, or written from, a place in it. blk
