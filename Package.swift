@@ -39,6 +39,10 @@ let package = Package(
             "HALHostSim", "KenixKernel", "HAL", "CUnicorn",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // The file systems and the VFS core (Userland/lib/fs): also compiled
+        // into the vfs server as Embedded Swift by mk/userland.mk.
+        .target(name: "KenixFS", dependencies: ["KenixABI"], path: "Userland/lib/fs"),
+        .testTarget(name: "KenixFSTests", dependencies: ["KenixFS", "KenixABI"]),
         .testTarget(name: "KenixKernelTests", dependencies: ["KenixKernel", "HAL", "KenixABI"]),
         .testTarget(name: "SystemTests", dependencies: ["HALHostSim", "KenixKernel", "HAL"]),
         .testTarget(name: "HALHostSimTests", dependencies: ["HALHostSim", "KenixKernel", "HAL", "KenixABI"]),
