@@ -172,6 +172,10 @@ extension FATVolume {
                         links: r.isDirectory ? 2 : 1, allocated: allocated)
     }
 
+    public func kind(_ node: NodeID) throws(FileError) -> FileKind {
+        nodes[try index(of: node)].isDirectory ? .directory : .regular
+    }
+
     public func readLink(_ node: NodeID) throws(FileError) -> [UInt8] {
         _ = try index(of: node)
         throw .invalidArgument   // FAT has no symbolic links: nothing here is one

@@ -63,7 +63,7 @@ public struct FileSystemUsage: Equatable {
 /// Wall-clock time for time stamps: nanoseconds since 1970-01-01 UTC.
 public typealias WallClock = () -> UInt64
 
-public protocol FileSystem: AnyObject {
+public protocol FileSystem {
     var rootNode: NodeID { get }
     var isReadOnly: Bool { get }
     /// The entry `name` of `directory`, held.
@@ -75,6 +75,8 @@ public protocol FileSystem: AnyObject {
     func retain(_ node: NodeID)
     func release(_ node: NodeID)
     func info(_ node: NodeID) throws(FileError) -> NodeInfo
+    /// The node's kind alone (cheaper than `info`: path resolution asks it per component).
+    func kind(_ node: NodeID) throws(FileError) -> FileKind
     /// Reads from `offset`; returns fewer bytes at the end of the file, 0 past it.
     func read(_ node: NodeID, at offset: UInt64, into buffer: UnsafeMutableRawBufferPointer) throws(FileError) -> Int
     /// Writes at `offset` (a gap past the end reads as zeros); returns the
