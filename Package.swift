@@ -14,6 +14,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "kenix-sim", targets: ["kenix-sim"]),
+        .executable(name: "kenix-abi", targets: ["kenix-abi"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -21,6 +22,12 @@ let package = Package(
     targets: [
         .target(name: "HAL"),
         .target(name: "KenixABI"),
+        // The C header and the docs checks generated from KenixABI (host only).
+        .target(name: "KenixABIExport", dependencies: ["KenixABI"]),
+        .executableTarget(name: "kenix-abi", dependencies: [
+            "KenixABIExport",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         // Embedded Swift has no dynamic exclusivity checks; the hosted builds
         // of the kernel and the simulator match it in release (benchmarks).
         .target(name: "KenixKernel", dependencies: ["HAL", "KenixABI"], swiftSettings: releaseOnly),
@@ -43,6 +50,7 @@ let package = Package(
         // into the vfs server as Embedded Swift by mk/userland.mk.
         .target(name: "KenixFS", dependencies: ["KenixABI"], path: "Userland/lib/fs"),
         .testTarget(name: "KenixFSTests", dependencies: ["KenixFS", "KenixABI"]),
+        .testTarget(name: "KenixABITests", dependencies: ["KenixABIExport", "KenixABI"]),
         .testTarget(name: "KenixKernelTests", dependencies: ["KenixKernel", "HAL", "KenixABI"]),
         .testTarget(name: "SystemTests", dependencies: ["HALHostSim", "KenixKernel", "HAL"]),
         .testTarget(name: "HALHostSimTests", dependencies: ["HALHostSim", "KenixKernel", "HAL", "KenixABI"]),

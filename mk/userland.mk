@@ -7,7 +7,7 @@
 #     make -f mk/userland.mk userland V=1    # show the full commands
 #
 # A program is one file in Userland/programs/: NAME.swift (compiled as one
-# module with Userland/libkenix/*.swift and Sources/KenixABI/Syscall.swift) or
+# module with Userland/libkenix/*.swift and Sources/KenixABI/*.swift) or
 # NAME.c (with Userland/include). Each is linked with the runtime
 # (Userland/runtime: crt0, syscall stubs, libc, allocator, console) by
 # Userland/ld/user.ld, then checked by tools/checkelf.py (W^X, page-aligned
@@ -53,9 +53,9 @@ U_PROG_OBJS := $(U_PROGRAMS:%=$(U_OBJ)/prog/%.o)
 U_INITRD_NAMES := init console $(filter-out init console,$(U_PROGRAMS)) badelf font.psf
 U_INITRD_FILES := $(U_INITRD_NAMES:%=$(U_OUT)/initrd/%)
 
-U_LIBKENIX := $(sort $(wildcard $(U_SRC)/libkenix/*.swift)) Sources/KenixABI/Syscall.swift
+U_LIBKENIX := $(sort $(wildcard $(U_SRC)/libkenix/*.swift) $(wildcard Sources/KenixABI/*.swift))
 U_LDSCRIPT := $(U_SRC)/ld/user.ld
-U_RUNTIME_OBJS := $(U_OBJ)/runtime/crt0.o $(U_OBJ)/runtime/syscall.o \
+U_RUNTIME_OBJS := $(U_OBJ)/runtime/crt0.o $(U_OBJ)/runtime/syscall.o $(U_OBJ)/runtime/note.o \
                   $(U_OBJ)/runtime/libc.o $(U_OBJ)/runtime/malloc.o $(U_OBJ)/runtime/console.o
 
 U_SWIFTFLAGS := -target aarch64-none-none-elf \

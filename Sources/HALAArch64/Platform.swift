@@ -23,6 +23,8 @@ struct Platform {
     var virtioSlots: [VirtioSlot] = []
     /// QEMU's fw_cfg device ("qemu,fw-cfg-mmio"; boot arguments, ramfb).
     var fwCfg: FWCfg? = nil
+    /// The PL031 real-time clock ("arm,pl031"), if the board has one.
+    var rtc: UInt64? = nil
     var fromDeviceTree = false
     var arguments = BootArguments()
     /// `kenix.panic-test`: fault in the kernel on purpose (tests the panic path).
@@ -97,6 +99,8 @@ struct Platform {
                 p.virtioSlots.append(VirtioSlot(base: b, irq: id))
             } else if compatible.containsString("qemu,fw-cfg-mmio"), let b = regBase(0) {
                 p.fwCfg = FWCfg(base: kva(b))
+            } else if compatible.containsString("arm,pl031"), let b = regBase(0) {
+                p.rtc = b
             }
         }
         p.readArguments()

@@ -9,7 +9,7 @@ import HAL
 import KenixABI
 
 extension Kernel {
-    mutating func fork(_ slot: Int) -> Result<UInt64, SyscallError> {
+    mutating func fork(_ slot: Int) -> SyscallResult {
         let parent = tasks[slot]
         let parentSpace = parent.pointee.space!
         // A page-out still on the disk may fail and put the page back in the
@@ -75,6 +75,7 @@ extension Kernel {
         c.pointee.mmapNextAddress = parent.pointee.mmapNextAddress
         c.pointee.shmNextAddress = parent.pointee.shmNextAddress
         c.pointee.framebufferAddress = parent.pointee.framebufferAddress
+        c.pointee.imageAddress = parent.pointee.imageAddress
         c.pointee.shmMappings = parent.pointee.shmMappings
         for m in 0..<c.pointee.shmMappings.count {
             if let i = shm.index(of: c.pointee.shmMappings[m].object) { shm[i].holders |= 1 << UInt64(child) }

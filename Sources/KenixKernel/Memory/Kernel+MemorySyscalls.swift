@@ -21,7 +21,7 @@ extension Kernel {
     }
 
     mutating func mmap(_ slot: Int, hint: UInt64, length: UInt64, prot: UInt64,
-                       flags: UInt64) -> Result<UInt64, SyscallError> {
+                       flags: UInt64) -> SyscallResult {
         guard let rights = Rights(prot: prot), !(rights.write && rights.execute),
               flags & ~(MapFlags.shared | MapFlags.fixed) == 0,
               length > 0, let size = roundUp(length), size <= UserLayout.mmapLimit - UserLayout.mmapBase else {
@@ -54,7 +54,7 @@ extension Kernel {
         return .success(address)
     }
 
-    mutating func munmap(_ slot: Int, address: UInt64, length: UInt64) -> Result<UInt64, SyscallError> {
+    mutating func munmap(_ slot: Int, address: UInt64, length: UInt64) -> SyscallResult {
         guard let (start, end) = range(address, length, in: UserLayout.mmapBase, UserLayout.mmapLimit) else {
             return .failure(.invalidArgument)
         }
@@ -68,7 +68,7 @@ extension Kernel {
         return .success(0)
     }
 
-    mutating func mprotect(_ slot: Int, address: UInt64, length: UInt64, prot: UInt64) -> Result<UInt64, SyscallError> {
+    mutating func mprotect(_ slot: Int, address: UInt64, length: UInt64, prot: UInt64) -> SyscallResult {
         guard let rights = Rights(prot: prot), !(rights.write && rights.execute),
               let (start, end) = range(address, length, in: UserLayout.imageBase, UserLayout.userLimit) else {
             return .failure(.invalidArgument)
@@ -98,7 +98,7 @@ extension Kernel {
 
     /// `brk(0)` returns the current break; `brk(x)` moves it to `x` (within
     /// the heap area above the program image) and returns the new break.
-    mutating func brk(_ slot: Int, to newBreak: UInt64) -> Result<UInt64, SyscallError> {
+    mutating func brk(_ slot: Int, to newBreak: UInt64) -> SyscallResult {
         let t = tasks[slot]
         guard newBreak != 0 else { return .success(t.pointee.heapEnd) }
         guard newBreak >= t.pointee.heapStart, newBreak <= UserLayout.imageLimit,

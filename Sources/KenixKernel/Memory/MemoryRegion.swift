@@ -53,8 +53,8 @@ struct MemoryRegion: Equatable {
 }
 
 struct RegionList {
-    static let capacity = 16
-    private var items = InlineArray<16, MemoryRegion>(repeating: .none)
+    static let capacity = KernelCapacity.regionsPerTask
+    private var items = RegionStorage(repeating: .none)
     private(set) var count = 0
 
     subscript(i: Int) -> MemoryRegion { items[i] }

@@ -2,6 +2,7 @@
 // exactly what it is doing; a blocked task records what it waits for, so the
 // kernel can wake it, or fail its IPC when a partner dies.
 import HAL
+import KenixABI
 
 public enum BlockReason: Equatable, Sendable {
     /// Queued on `to`'s sender queue; `isCall` means it wants a reply after.
@@ -45,7 +46,7 @@ public struct Task {
     var space: AddressSpace? = nil
     var generation: UInt64 = 0
     /// Program name for diagnostics (first 16 bytes).
-    var name = InlineArray<16, UInt8>(repeating: 0)
+    var name = TaskName(repeating: 0)
     var nameLength = 0
     var exit = ExitRecord(status: 0, killed: false)
 
@@ -69,10 +70,12 @@ public struct Task {
     var timerNext = -1
 
     /// Shared-memory objects mapped into this task: (object id, address).
-    var shmMappings = InlineArray<8, ShmMapping>(repeating: ShmMapping())
+    var shmMappings = ShmMappings(repeating: ShmMapping())
     var shmNextAddress: UInt64 = 0
     /// Where `fb_map` put the framebuffer (0 = not mapped).
     var framebufferAddress: UInt64 = 0
+    /// Where `image_map` put the boot image (0 = not mapped).
+    var imageAddress: UInt64 = 0
 
     /// Where untouched memory may be demand-paged (mmap, heap, stack growth).
     var regions = RegionList()
@@ -93,6 +96,16 @@ public struct Task {
 
     var isAlive: Bool {
         switch state { case .free, .zombie: return false; default: return true }
+    }
+
+    /// The state as `task_info` and `task_status` report it.
+    var stateCode: TaskStateCode {
+        switch state {
+        case .running: .running
+        case .ready: .ready
+        case .blocked: .blocked
+        case .zombie, .free: .zombie
+        }
     }
 }
 

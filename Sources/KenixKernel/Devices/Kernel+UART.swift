@@ -1,29 +1,30 @@
-// The UART, owned by one task (the console server), and the service registry
-// that lets programs find servers by a well-known key.
+// The UART, owned by one task (the console server): it claims the UART, then
+// writes it and reads what was received; the receive interrupt is routed to
+// it like any driver's line.
 import HAL
 import KenixABI
 
 extension Kernel {
     /// Makes `slot` the UART's owner; returns the UART's receive interrupt
     /// line, which the owner may then route to itself with `irq_register`.
-    mutating func uartClaim(_ slot: Int) -> Result<UInt64, SyscallError> {
+    mutating func uartClaim(_ slot: Int) -> SyscallResult {
         if let owner = uartOwner, tasks.liveSlot(of: owner) != nil { return .failure(.busy) }
         uartOwner = tasks[slot].pointee.id
         return .success(UInt64(hal.uart.irq.number))
     }
 
-    mutating func uartWrite(_ slot: Int, address: UInt64, length: UInt64) -> Result<UInt64, SyscallError> {
+    mutating func uartWrite(_ slot: Int, address: UInt64, length: UInt64) -> SyscallResult {
         guard uartOwner == tasks[slot].pointee.id else { return .failure(.notPermitted) }
         guard length <= SyscallLimits.maxUARTWrite else { return .failure(.invalidArgument) }
         let uart = hal.uart
-        return withUserBytes(slot, address, length, access: .read) { chunk in
+        return SyscallResult(withUserBytes(slot, address, length, access: .read) { chunk in
             for b in chunk { uart.write(b) }
-        }.map { length }
+        }.map { length })
     }
 
     /// Copies up to `length` received bytes to the owner's buffer; 0 when
     /// none are waiting (never blocks: the owner waits on the UART's line).
-    mutating func uartRead(_ slot: Int, address: UInt64, length: UInt64) -> Result<UInt64, SyscallError> {
+    mutating func uartRead(_ slot: Int, address: UInt64, length: UInt64) -> SyscallResult {
         guard uartOwner == tasks[slot].pointee.id else { return .failure(.notPermitted) }
         guard length <= SyscallLimits.maxUARTWrite else { return .failure(.invalidArgument) }
         // withUserBytes checks the whole buffer before the first chunk, so no
@@ -38,19 +39,6 @@ extension Kernel {
             }
             count += UInt64(i)
         }
-        return copied.map { count }
-    }
-
-    mutating func serviceRegister(_ slot: Int, key: UInt64) -> Result<UInt64, SyscallError> {
-        guard key > 0, key < UInt64(services.count) else { return .failure(.invalidArgument) }
-        if tasks.liveSlot(of: services[Int(key)]) != nil { return .failure(.busy) }
-        services[Int(key)] = tasks[slot].pointee.id
-        return .success(0)
-    }
-
-    mutating func serviceLookup(key: UInt64) -> Result<UInt64, SyscallError> {
-        guard key > 0, key < UInt64(services.count),
-              tasks.liveSlot(of: services[Int(key)]) != nil else { return .failure(.notFound) }
-        return .success(services[Int(key)].raw)
+        return SyscallResult(copied.map { count })
     }
 }

@@ -5,6 +5,7 @@
 // goes back to the front of its queue with the rest of its slice; a task
 // whose slice ran out goes to the back with a fresh one.
 import HAL
+import KenixABI
 
 extension Kernel {
     /// Makes a blocked or new task ready to run; a timed wait ends here too.
@@ -93,5 +94,15 @@ extension Kernel {
             armedDeadline = target
             hal.timer.setDeadline(target)
         }
+    }
+
+    /// `yield`: the running task gives up the CPU to its peers (to the back
+    /// of its queue).
+    mutating func yield(_ slot: Int) -> SyscallResult {
+        guard current == slot else { return .success(0) }
+        tasks[slot].pointee.sliceRemaining = 0
+        makeReady(slot)
+        current = nil
+        return .success(0)
     }
 }

@@ -50,7 +50,6 @@ extension Kernel {
         copyMessage(from: slot, to: c)
         client.pointee.context.x[0] = 0
         hal.trace.record(TraceEvent(.ipcDeliver, server.pointee.id.raw, callerID.raw, server.pointee.context.x[1]))
-        server.pointee.context.x[0] = 0
         block(slot, .receiving(from: nil))
         current = nil
         dispatch(c)

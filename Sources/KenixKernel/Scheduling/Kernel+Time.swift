@@ -1,5 +1,5 @@
 // Time: the kernel clock in nanoseconds (converted from the HAL timer's
-// ticks), sleepers, and the timer interrupt.
+// ticks), timed waits (sleep, IPC timeouts) and the timer's tick.
 import HAL
 import KenixABI
 
@@ -86,26 +86,33 @@ extension Kernel {
     private mutating func timeoutExpired(_ slot: Int) {
         switch tasks[slot].pointee.state {
         case .blocked(.sleeping):
-            setReturn(slot, 0)
+            write(.success(0), to: slot)
         case .blocked(.sending(let to, _)):
             if let r = tasks.slot(of: to) { removeSender(slot, from: r) }
-            setError(slot, .timedOut)
+            write(.failure(.timedOut), to: slot)
         case .blocked(.awaitingReply), .blocked(.receiving):
-            setError(slot, .timedOut)
+            write(.failure(.timedOut), to: slot)
         default:
             fatalError("timer list holds a task that is not in a timed wait")
         }
         makeReady(slot)
     }
 
-    /// Acknowledges and handles every pending interrupt.
-    mutating func handleInterrupt() {
-        while let irq = hal.interrupts.acknowledge() {
-            hal.trace.record(TraceEvent(.interrupt, UInt64(irq.number)))
-            if irq == hal.timer.irq { timerTick() }
-            else if irq == diskIRQ { diskInterrupt() }
-            else { deliverDeviceInterrupt(irq) }
-            hal.interrupts.endOfInterrupt(irq)
-        }
+    /// `sleep(ns)`: returns 0 once at least `ns` of kernel clock has passed.
+    mutating func sleep(_ slot: Int, nanoseconds: UInt64) -> SyscallResult {
+        guard nanoseconds > 0 else { return .success(0) }
+        let until = deadline(after: nanoseconds)
+        block(slot, .sleeping(until: until))
+        startTimeout(slot, at: until)
+        return .blocked
+    }
+
+    /// `real_time`: nanoseconds since 1970-01-01 00:00 UTC, from the
+    /// platform's real-time clock at boot plus the kernel clock since;
+    /// `notFound` when the platform has no real-time clock.
+    mutating func realTime() -> SyscallResult {
+        let base = hal.boot.realTimeAtZero
+        guard base != 0 else { return .failure(.notFound) }
+        return .success(base &+ clock())
     }
 }

@@ -1,64 +1,26 @@
-// Task lifecycle: spawn from the boot image, exit, kill on a fault, wait.
-// Ending a task releases everything it held and fails every IPC partner
-// blocked on it, so no other task can hang on a dead one.
+// Ending a task: `exit`, `kill`, and the kernel killing a task for a fault.
+// Ending releases everything the task held and fails every IPC partner
+// blocked on it, so no other task can hang on a dead one; its exit record
+// waits for its parent (Kernel+Wait).
 import HAL
 import KenixABI
 
 extension Kernel {
-    /// Creates a ready task running program `name` from the initrd.
-    mutating func spawnTask(named name: UnsafeRawBufferPointer, arg: UInt64, priority: UInt8,
-                            parent: TaskID) -> Result<Int, SpawnError> {
-        guard let image = initrd.file(named: name) else { return .failure(.notFound) }
-        let reader = ByteReader(image)
-        let file: ELFFile
-        do { file = try ELFFile(reader) } catch { return .failure(.badExecutable(error)) }
-        guard let slot = tasks.claim() else { return .failure(.tableFull) }
-        // The ASID is the slot: unique among live tasks, flushed on reuse.
-        switch loadImage(file, bytes: reader, asid: ASID(UInt16(slot))) {
-        case .failure(let e):
-            tasks.release(slot)
-            return .failure(e)
-        case .success(let space):
-            let t = tasks[slot]
-            t.pointee.space = space
-            t.pointee.priority = priority
-            t.pointee.parent = parent
-            t.pointee.context = UserContext(entry: file.entry, stackTop: UserLayout.stackTop)
-            t.pointee.context.x[0] = arg
-            t.pointee.context.x[1] = parent.raw
-            t.pointee.shmNextAddress = UserLayout.shmBase
-            t.pointee.mmapNextAddress = UserLayout.mmapBase
-            t.pointee.heapStart = imageEnd(file)
-            t.pointee.heapEnd = t.pointee.heapStart
-            // Below the initial stack, the stack grows on demand to its limit.
-            _ = t.pointee.regions.insert(MemoryRegion(
-                start: UserLayout.stackTop - UserLayout.stackLimit, end: UserLayout.stackTop - UserLayout.stackSize,
-                rights: .readWrite, shared: false, kind: .stack))
-            let n = min(name.count, 16)
-            for i in 0..<n { t.pointee.name[i] = name[i] }
-            t.pointee.nameLength = n
-            hal.trace.record(TraceEvent(.taskSpawn, parent.raw, t.pointee.id.raw))
-            makeReady(slot)
-            return .success(slot)
-        }
+    /// `exit(status)`: the caller ends.
+    mutating func exit(_ slot: Int, status: Int64) -> SyscallResult {
+        endTask(slot, status: status, killed: false)
+        return .ended
     }
 
     /// `kill(id)`: ends another live task as if it had faulted, with status
     /// `KillReason.killedByTask`. init cannot be killed (its end ends the
     /// system), and a task ends itself with `exit`.
-    mutating func killSyscall(_ slot: Int, target: UInt64) {
-        guard let victim = tasks.liveSlot(of: TaskID(raw: target)) else { return setError(slot, .noSuchTask) }
-        guard victim != slot, tasks[victim].pointee.id != initTask else { return setError(slot, .notPermitted) }
-        setReturn(slot, 0)
+    mutating func killSyscall(_ slot: Int, target: UInt64) -> SyscallResult {
+        guard let victim = tasks.liveSlot(of: TaskID(raw: target)) else { return .failure(.noSuchTask) }
+        guard victim != slot, tasks[victim].pointee.id != initTask else { return .failure(.notPermitted) }
         hal.trace.record(TraceEvent(.taskFault, target, tasks[victim].pointee.context.pc, 0))
         endTask(victim, status: Int64(KillReason.killedByTask.rawValue), killed: true)
-    }
-
-    /// The first page above the program image: where the heap starts.
-    private mutating func imageEnd(_ file: ELFFile) -> UInt64 {
-        var end = UserLayout.imageBase
-        for i in 0..<file.segmentCount { end = max(end, file.segment(i).pageEnd) }
-        return end
+        return .success(0)
     }
 
     /// Kills `slot` for a fault, with a one-line diagnostic.
@@ -106,6 +68,7 @@ extension Kernel {
         detachFromScheduler(slot)
         failPartners(of: slot)
         releaseResources(slot)
+        settleWatches(of: slot)
         t.pointee.exit = ExitRecord(status: status, killed: killed)
         t.pointee.state = .zombie
 
@@ -127,18 +90,6 @@ extension Kernel {
         }
     }
 
-    /// Writes the child's exit record into the parent's `wait` result
-    /// registers and frees the child; a parent blocked in `wait` is woken.
-    mutating func deliverExit(of child: Int, to parent: Int) {
-        let record = tasks[child].pointee.exit
-        let p = tasks[parent]
-        p.pointee.context.x[0] = 0
-        p.pointee.context.x[1] = UInt64(bitPattern: record.status)
-        p.pointee.context.x[2] = record.killed ? ExitKind.killed.rawValue : ExitKind.exited.rawValue
-        tasks.release(child)
-        if p.pointee.state != .running { makeReady(parent) }
-    }
-
     /// Takes `slot` out of whatever scheduling structure holds it.
     private mutating func detachFromScheduler(_ slot: Int) {
         let t = tasks[slot]
@@ -157,6 +108,7 @@ extension Kernel {
         let t = tasks[slot]
         releaseSharedMemory(of: slot)
         releaseNotifications(of: slot)
+        releaseInterruptRoutes(of: slot)
         if let space = t.pointee.space {
             space.destroy(frames: &frames, swap: &swap, memory: hal.memory)
             hal.mmu.invalidateAll(asid: space.asid)

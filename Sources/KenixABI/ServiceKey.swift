@@ -1,0 +1,5 @@
+// Well-known service keys for `service_register` / `service_lookup`.
+
+public enum ServiceKey: UInt64, CaseIterable {
+    case console = 1
+}
