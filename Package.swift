@@ -50,6 +50,9 @@ let package = Package(
         // into the vfs server as Embedded Swift by mk/userland.mk.
         .target(name: "KenixFS", dependencies: ["KenixABI"], path: "Userland/lib/fs"),
         .testTarget(name: "KenixFSTests", dependencies: ["KenixFS", "KenixABI"]),
+        // The user runtime's allocator (Userland/runtime/malloc.c) built for the host.
+        .target(name: "CMallocHost", path: "Tests/CMallocHost"),
+        .testTarget(name: "UserlandRuntimeTests", dependencies: ["CMallocHost"]),
         .testTarget(name: "KenixABITests", dependencies: ["KenixABIExport", "KenixABI"]),
         .testTarget(name: "KenixKernelTests", dependencies: ["KenixKernel", "HAL", "KenixABI"]),
         .testTarget(name: "SystemTests", dependencies: ["HALHostSim", "KenixKernel", "HAL"]),

@@ -1,10 +1,11 @@
-// The file ABI between clients and the VFS server (docs/vfs.md): the service
-// key, request op codes, open flags, the error codes, and the byte layouts of
-// the records that travel in the client's shared buffer (stat, directory
-// entries, file-system information). Compiled into the kernel build's ABI
-// module, into every Swift user program (libkenix) and into the file-system
-// library (Userland/lib/fs); Userland/include/kenix_files.h mirrors it for C
-// (Tests/KenixFSTests/ABI checks the two agree). Change them together.
+// The file ABI between clients and the VFS server (docs/vfs.md): request op
+// codes, open flags, the error codes, and the byte layouts of the records
+// that travel in the client's shared buffer (stat, directory entries,
+// file-system information). The server's service key is `ServiceKey.files`.
+// Compiled into every Swift user program (libkenix), into the file-system
+// library (Userland/lib/fs) and the kernel's ABI module; the C constants in
+// Userland/include/kenix_abi.h are generated from it (`make abi`) and
+// docs/vfs.md's tables are checked against it (Tests/KenixABITests).
 //
 // A request is an IPC `call` to the VFS: tag = op code, w0–w3 = the
 // arguments below. The reply's tag is the result: >= 0 a value, < 0 a
@@ -13,7 +14,7 @@
 
 /// Errors the VFS returns (negated in the reply tag, like `SyscallError`).
 /// `posixNumber` maps each to the Linux errno the C API sets.
-public enum FileError: Int64, Error {
+public enum FileError: Int64, Error, CaseIterable {
     case notFound = -1
     case exists = -2
     case notDirectory = -3
@@ -52,6 +53,34 @@ public enum FileError: Int64, Error {
 }
 
 extension FileError {
+    /// The documented name (docs/vfs.md, messages): the Swift case name.
+    public var name: StaticString {
+        switch self {
+        case .notFound: "notFound"
+        case .exists: "exists"
+        case .notDirectory: "notDirectory"
+        case .isDirectory: "isDirectory"
+        case .notEmpty: "notEmpty"
+        case .noSpace: "noSpace"
+        case .readOnly: "readOnly"
+        case .badFile: "badFile"
+        case .ioError: "ioError"
+        case .nameTooLong: "nameTooLong"
+        case .crossDevice: "crossDevice"
+        case .busy: "busy"
+        case .invalidArgument: "invalidArgument"
+        case .tooManyOpenFiles: "tooManyOpenFiles"
+        case .fileTooLarge: "fileTooLarge"
+        case .tooManyLinks: "tooManyLinks"
+        case .notSupported: "notSupported"
+        case .outOfMemory: "outOfMemory"
+        case .noBuffer: "noBuffer"
+        case .unavailable: "unavailable"
+        case .accessDenied: "accessDenied"
+        case .tooManyClients: "tooManyClients"
+        }
+    }
+
     /// The Linux (asm-generic) errno value the C API reports for this error.
     public var posixNumber: Int32 {
         switch self {
@@ -83,7 +112,7 @@ extension FileError {
 
 /// Request op codes (the low 8 bits of the request tag). Registers are the
 /// message words w0–w3 (x2–x5); "buf" is the client's attached buffer.
-public enum FileRequest: UInt64 {
+public enum FileRequest: UInt64, CaseIterable {
     /// w0 shm id, w1 its size. The server maps it; the client's buffer from now on.
     case attach = 1
     /// Closes every open file, drops the buffer and the client's state.
@@ -164,13 +193,13 @@ public enum StatFlags {
     public static let noFollow: UInt64 = 1
 }
 
-public enum SeekOrigin: UInt64 {
+public enum SeekOrigin: UInt64, CaseIterable {
     case start = 0
     case current = 1
     case end = 2
 }
 
-public enum FileKind: UInt32 {
+public enum FileKind: UInt32, CaseIterable {
     case regular = 1
     case directory = 2
     case symlink = 3
@@ -227,7 +256,7 @@ public enum MountRecordLayout {
     public static let headerSize = 56
 }
 
-public enum FileSystemType: UInt32 {
+public enum FileSystemType: UInt32, CaseIterable {
     case ram = 1
     case fat32 = 2
 }

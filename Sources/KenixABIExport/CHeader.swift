@@ -72,6 +72,7 @@ public enum CHeader {
         h.define("KX_CONSOLE_OP_MASK", ConsoleProtocol.opMask, hex: true)
         h.define("KX_CONSOLE_END_OF_LINE", ConsoleReplyFlag.endOfLine, hex: true)
         h.define("KX_CONSOLE_END_OF_INPUT", ConsoleReplyFlag.endOfInput, hex: true)
+        renderFiles(into: &h)
 
         h.blank()
         h.line("#endif /* KENIX_ABI_H */")

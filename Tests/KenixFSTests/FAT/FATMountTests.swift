@@ -77,7 +77,7 @@ final class FATMountTests: XCTestCase {
                 _ = try FATVolume.mount(MemoryBlockStore(image: bytes), clock: { 0 })
                 return nil
             } catch {
-                return error as? MountFailure
+                return error
             }
         }
         let cases: [(String, (inout [UInt8]) -> Void, FileError)] = [
