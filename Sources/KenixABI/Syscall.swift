@@ -72,6 +72,18 @@ public enum Syscall: UInt64, CaseIterable {
     case keyboardRead = 74
     case imageRead = 75
     case imageMap = 76
+
+    case taskCreate = 80
+    case taskExec = 81
+    case taskResume = 82
+    case taskGetRegisters = 83
+    case taskSetRegisters = 84
+    case taskRead = 85
+    case taskWrite = 86
+    case taskMap = 87
+    case taskUnmap = 88
+    case taskProtect = 89
+    case taskFork = 90
 }
 
 extension Syscall {
@@ -132,6 +144,17 @@ extension Syscall {
         case .keyboardRead: "keyboard_read"
         case .imageRead: "image_read"
         case .imageMap: "image_map"
+        case .taskCreate: "task_create"
+        case .taskExec: "task_exec"
+        case .taskResume: "task_resume"
+        case .taskGetRegisters: "task_get_registers"
+        case .taskSetRegisters: "task_set_registers"
+        case .taskRead: "task_read"
+        case .taskWrite: "task_write"
+        case .taskMap: "task_map"
+        case .taskUnmap: "task_unmap"
+        case .taskProtect: "task_protect"
+        case .taskFork: "task_fork"
         }
     }
 }

@@ -22,8 +22,8 @@ public enum KernelCapacity {
     public static let services = 8
     /// Shared-memory objects mapped at once by one task.
     public static let sharedMemoryMappingsPerTask = 8
-    /// Demand-paged regions (mmap, heap, stack) of one task.
-    public static let regionsPerTask = 16
+    /// Regions (program segments, mmap, heap, stack) of one task.
+    public static let regionsPerTask = 64
     /// Disk transfers the pager keeps in flight (at most the disk's queue depth).
     public static let pageTransfers = 32
     /// Outstanding `task_watch` requests, all tasks together.
@@ -53,6 +53,6 @@ public enum KernelCapacity {
 typealias InterruptRoutes = InlineArray<16, InterruptRoute>
 typealias ServiceTable = InlineArray<8, TaskID>
 typealias ShmMappings = InlineArray<8, ShmMapping>
-typealias RegionStorage = InlineArray<16, MemoryRegion>
+typealias RegionStorage = InlineArray<64, MemoryRegion>
 typealias TaskName = InlineArray<16, UInt8>
 typealias SegmentStorage = InlineArray<8, ELFSegment>

@@ -69,6 +69,17 @@ enum {
     KX_SYS_KEYBOARD_READ = 74,
     KX_SYS_IMAGE_READ = 75,
     KX_SYS_IMAGE_MAP = 76,
+    KX_SYS_TASK_CREATE = 80,
+    KX_SYS_TASK_EXEC = 81,
+    KX_SYS_TASK_RESUME = 82,
+    KX_SYS_TASK_GET_REGISTERS = 83,
+    KX_SYS_TASK_SET_REGISTERS = 84,
+    KX_SYS_TASK_READ = 85,
+    KX_SYS_TASK_WRITE = 86,
+    KX_SYS_TASK_MAP = 87,
+    KX_SYS_TASK_UNMAP = 88,
+    KX_SYS_TASK_PROTECT = 89,
+    KX_SYS_TASK_FORK = 90,
 };
 
 /* Errors a caller can cause, returned negated in x0 (SyscallError). */
@@ -181,6 +192,48 @@ enum {
 #define KX_CONSOLE_OP_MASK 0xFFULL
 #define KX_CONSOLE_END_OF_LINE 0x10000ULL
 #define KX_CONSOLE_END_OF_INPUT 0x20000ULL
+
+/* Supervision: events, resume modes and the register file (Supervision.swift). */
+enum {
+    KX_EVENT_SYSCALL = 1,
+    KX_EVENT_MEMORY_FAULT = 2,
+    KX_EVENT_UNDEFINED_INSTRUCTION = 3,
+    KX_EVENT_BREAKPOINT = 4,
+};
+#define KX_EVENT_MARKER 0x8000000000000000ULL
+#define KX_EVENT_MASK 0xFFULL
+#define KX_EVENT_NUMBER_SHIFT 16ULL
+#define KX_EVENT_NUMBER_MASK 0xFFFFFFFFULL
+enum {
+    KX_ACCESS_READ = 0,
+    KX_ACCESS_WRITE = 1,
+    KX_ACCESS_EXECUTE = 2,
+};
+enum {
+    KX_FAULT_TRANSLATION = 1,
+    KX_FAULT_ACCESS_FLAG = 2,
+    KX_FAULT_PERMISSION = 3,
+    KX_FAULT_ALIGNMENT = 4,
+    KX_FAULT_OTHER = 5,
+};
+enum {
+    KX_RESUME_SET_RESULT = 0,
+    KX_RESUME_KEEP_REGISTERS = 1,
+};
+#define KX_REGS_X 0ULL
+#define KX_REGS_SP 248ULL
+#define KX_REGS_PC 256ULL
+#define KX_REGS_NZCV 264ULL
+#define KX_REGS_TPIDR 272ULL
+#define KX_REGS_FPCR 280ULL
+#define KX_REGS_FPSR 288ULL
+#define KX_REGS_V 296ULL
+#define KX_REGS_SIZE 808ULL
+#define KX_MAX_TASK_TRANSFER 0x100000ULL
+
+/* The Kenix note, which marks a Kenix program (KenixNote). */
+#define KX_NOTE_TYPE 1ULL
+#define KX_NOTE_ABI_VERSION 1ULL
 
 /* The file service (ServiceKey.files; FileSystem.swift, docs/vfs.md): request op codes (FileRequest). */
 enum {

@@ -57,8 +57,7 @@ extension Kernel {
             return .blocked
         }
         if case .never = wait { return .failure(.wouldBlock) }
-        block(slot, .sending(to: tasks[r].pointee.id, isCall: isCall))
-        appendSender(slot, to: r)
+        queueSender(slot, to: r, isCall: isCall)
         if case .until(let t) = wait { startTimeout(slot, at: t) }
         return .blocked
     }
@@ -99,6 +98,12 @@ extension Kernel {
             fatalError("IPC: sender queue holds a task that is not sending")
         }
         removeSender(sender, from: receiver)
+        if tasks[sender].pointee.eventPending {
+            // A supervised task's event (Kernel+SupervisorEvents), not a message.
+            tasks[sender].pointee.eventPending = false
+            block(sender, .stopped(by: tasks[receiver].pointee.id))
+            return eventReceived(from: sender)
+        }
         let senderID = tasks[sender].pointee.id
         let result = message(of: sender, x0: senderID.raw)
         recordDelivery(from: sender, to: receiver)
@@ -166,6 +171,12 @@ extension Kernel {
     }
 
     // MARK: Sender queues (FIFO per receiver)
+
+    /// Blocks `slot` in `receiver`'s queue until it is received.
+    mutating func queueSender(_ slot: Int, to receiver: Int, isCall: Bool) {
+        block(slot, .sending(to: tasks[receiver].pointee.id, isCall: isCall))
+        appendSender(slot, to: receiver)
+    }
 
     private mutating func appendSender(_ slot: Int, to receiver: Int) {
         let r = tasks[receiver]

@@ -9,15 +9,29 @@ import HAL
 import KenixABI
 
 extension Kernel {
+    /// `fork`: the caller's clone, ready, returning 0.
     mutating func fork(_ slot: Int) -> SyscallResult {
-        let parent = tasks[slot]
+        switch clone(slot, for: slot) {
+        case .failure(let e): return .failure(e)
+        case .success(let child):
+            tasks[child].pointee.context.x[0] = 0
+            makeReady(child)
+            return .success(tasks[child].pointee.id.raw)
+        }
+    }
+
+    /// A new task, child of `caller`, with a copy-on-write clone of task
+    /// `source`'s address space and its registers; not yet scheduled.
+    /// `source` is the caller itself (fork) or a task it supervises (task_fork).
+    mutating func clone(_ source: Int, for caller: Int) -> Result<Int, SyscallError> {
+        let parent = tasks[source]
         let parentSpace = parent.pointee.space!
         // A page-out still on the disk may fail and put the page back in the
         // parent's RAM alone: the child must not name that slot until the
-        // disk is done with it. fork waits, then starts again.
+        // disk is done with it. The caller waits, then starts again.
         if transfers.hasWrite(owner: parent.pointee.id) {
-            block(slot, .paging)
-            parent.pointee.restartSyscall = true
+            block(caller, .paging)
+            tasks[caller].pointee.restartSyscall = true
             return .failure(.wouldBlock)
         }
         guard let child = tasks.claim() else { return .failure(.limitReached) }
@@ -64,9 +78,8 @@ extension Kernel {
         let c = tasks[child]
         c.pointee.space = space
         c.pointee.priority = parent.pointee.priority
-        c.pointee.parent = parent.pointee.id
+        c.pointee.parent = tasks[caller].pointee.id
         c.pointee.context = parent.pointee.context
-        c.pointee.context.x[0] = 0
         c.pointee.name = parent.pointee.name
         c.pointee.nameLength = parent.pointee.nameLength
         c.pointee.regions = parent.pointee.regions
@@ -81,8 +94,7 @@ extension Kernel {
             if let i = shm.index(of: c.pointee.shmMappings[m].object) { shm[i].holders |= 1 << UInt64(child) }
         }
         hal.trace.record(TraceEvent(.taskSpawn, parent.pointee.id.raw, c.pointee.id.raw))
-        makeReady(child)
-        return .success(c.pointee.id.raw)
+        return .success(child)
     }
 
     /// A write to a copy-on-write page: copy it, or take it back when this

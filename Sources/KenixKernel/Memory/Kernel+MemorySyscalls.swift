@@ -20,20 +20,26 @@ extension Kernel {
         return (address, end)
     }
 
+    /// Where a task's own `mmap` and `munmap` may act.
+    static var mmapArea: (low: UInt64, high: UInt64) { (UserLayout.mmapBase, UserLayout.mmapLimit) }
+
+    /// `mmap` for task `slot` inside `area` (the mmap area, or the whole
+    /// user half for a supervisor's `task_map`). Without a usable hint the
+    /// region goes after the task's mmap cursor.
     mutating func mmap(_ slot: Int, hint: UInt64, length: UInt64, prot: UInt64,
-                       flags: UInt64) -> SyscallResult {
+                       flags: UInt64, area: (low: UInt64, high: UInt64) = mmapArea) -> SyscallResult {
         guard let rights = Rights(prot: prot), !(rights.write && rights.execute),
               flags & ~(MapFlags.shared | MapFlags.fixed) == 0,
-              length > 0, let size = roundUp(length), size <= UserLayout.mmapLimit - UserLayout.mmapBase else {
+              length > 0, let size = roundUp(length), size <= area.high - area.low else {
             return .failure(.invalidArgument)
         }
         let t = tasks[slot]
         var address: UInt64
-        if hint != 0, let (start, end) = range(hint, size, in: UserLayout.mmapBase, UserLayout.mmapLimit),
+        if hint != 0, let (start, end) = range(hint, size, in: area.low, area.high),
            !t.pointee.regions.overlaps(start, end) {
             address = start
         } else if flags & MapFlags.fixed != 0 {
-            return .failure(hint == 0 || range(hint, size, in: UserLayout.mmapBase, UserLayout.mmapLimit) == nil
+            return .failure(hint == 0 || range(hint, size, in: area.low, area.high) == nil
                             ? .invalidArgument : .busy)
         } else {
             address = max(t.pointee.mmapNextAddress, UserLayout.mmapBase)
@@ -54,8 +60,9 @@ extension Kernel {
         return .success(address)
     }
 
-    mutating func munmap(_ slot: Int, address: UInt64, length: UInt64) -> SyscallResult {
-        guard let (start, end) = range(address, length, in: UserLayout.mmapBase, UserLayout.mmapLimit) else {
+    mutating func munmap(_ slot: Int, address: UInt64, length: UInt64,
+                         area: (low: UInt64, high: UInt64) = mmapArea) -> SyscallResult {
+        guard let (start, end) = range(address, length, in: area.low, area.high) else {
             return .failure(.invalidArgument)
         }
         let t = tasks[slot]

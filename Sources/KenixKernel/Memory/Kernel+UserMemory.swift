@@ -12,7 +12,12 @@ extension Kernel {
     /// Calls `body` with each physically contiguous chunk of the user range
     /// [va, va+length) of task `slot`. Fails before calling `body` for any
     /// chunk if any page of the range is not accessible for `access`.
+    ///
+    /// A page that must come from swap first makes `waiter` (the caller of
+    /// the syscall: `slot` itself, or a supervisor touching its task's
+    /// memory) wait and start its syscall again.
     mutating func withUserBytes(_ slot: Int, _ va: UInt64, _ length: UInt64, access: MemoryAccess,
+                                waiter: Int? = nil,
                                 _ body: (UnsafeMutableRawBufferPointer) -> Void) -> Result<Void, SyscallError> {
         guard let space = tasks[slot].pointee.space else { return .failure(.badAddress) }
         let (end, overflow) = va.addingReportingOverflow(length)
@@ -45,8 +50,8 @@ extension Kernel {
             case .mustWait:
                 // The page comes from the disk: the task sleeps, and its
                 // syscall starts again from the top when it wakes.
-                block(slot, .paging)
-                tasks[slot].pointee.restartSyscall = true
+                block(waiter ?? slot, .paging)
+                tasks[waiter ?? slot].pointee.restartSyscall = true
                 return .failure(.wouldBlock)
             }
         }

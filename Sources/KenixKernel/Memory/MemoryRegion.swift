@@ -1,6 +1,6 @@
-// MemoryRegion and RegionList: the parts of a task's address space that may
-// be touched without being mapped yet (anonymous mmap, the heap, the stack's
-// growth area). A translation fault inside a region, with an access its
+// MemoryRegion and RegionList: the parts of a task's address space it may
+// touch: the program's segments, and what may be touched without being
+// mapped yet (anonymous mmap, the heap, the stack's growth area). A translation fault inside a region, with an access its
 // rights allow, is demand paging: the kernel maps a zeroed frame and the task
 // retries. A fault anywhere else, or against the rights, kills the task.
 //
@@ -38,7 +38,9 @@ struct Rights: Equatable {
 /// The access kinds a region's rights judge (mirrors HAL.MemoryAccess).
 enum MemoryAccessKind { case read, write, execute }
 
-enum RegionKind: Equatable { case anonymous, heap, stack }
+/// `image`: a program segment (mapped at load; a region so that mprotect and
+/// munmap treat it like any other memory, as glibc's RELRO needs).
+enum RegionKind: Equatable { case anonymous, heap, stack, image }
 
 struct MemoryRegion: Equatable {
     var start: UInt64

@@ -88,6 +88,19 @@ extension Kernel {
         case .imageRead:
             return imageRead(slot, name: a.x0, nameLength: a.x1, offset: a.x2, buffer: a.x3, length: a.x4)
         case .imageMap: return imageMap(slot)
+
+        case .taskCreate:
+            return taskCreate(slot, shm: a.x0, length: a.x1, priority: a.x2, name: a.x3, nameLength: a.x4)
+        case .taskExec: return taskExec(slot, task: a.x0, shm: a.x1, length: a.x2)
+        case .taskResume: return taskResume(slot, task: a.x0, value: a.x1, mode: a.x2)
+        case .taskGetRegisters: return taskGetRegisters(slot, task: a.x0, buffer: a.x1)
+        case .taskSetRegisters: return taskSetRegisters(slot, task: a.x0, buffer: a.x1)
+        case .taskRead: return taskCopy(slot, task: a.x0, remote: a.x1, local: a.x2, length: a.x3, toTask: false)
+        case .taskWrite: return taskCopy(slot, task: a.x0, remote: a.x1, local: a.x2, length: a.x3, toTask: true)
+        case .taskMap: return taskMap(slot, task: a.x0, hint: a.x1, length: a.x2, prot: a.x3, flags: a.x4)
+        case .taskUnmap: return taskUnmap(slot, task: a.x0, address: a.x1, length: a.x2)
+        case .taskProtect: return taskProtect(slot, task: a.x0, address: a.x1, length: a.x2, prot: a.x3)
+        case .taskFork: return taskFork(slot, task: a.x0)
         }
     }
 

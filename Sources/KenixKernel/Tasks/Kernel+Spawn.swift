@@ -31,23 +31,17 @@ extension Kernel {
             return .failure(e)
         case .success(let space):
             let t = tasks[slot]
-            t.pointee.space = space
+            installImage(slot, file, space)
             t.pointee.priority = priority
             t.pointee.parent = parent
             t.pointee.context = UserContext(entry: file.entry, stackTop: UserLayout.stackTop)
             t.pointee.context.x[0] = arg
             t.pointee.context.x[1] = parent.raw
-            t.pointee.shmNextAddress = UserLayout.shmBase
-            t.pointee.mmapNextAddress = UserLayout.mmapBase
-            t.pointee.heapStart = imageEnd(file)
-            t.pointee.heapEnd = t.pointee.heapStart
             // Below the initial stack, the stack grows on demand to its limit.
             _ = t.pointee.regions.insert(MemoryRegion(
                 start: UserLayout.stackTop - UserLayout.stackLimit, end: UserLayout.stackTop - UserLayout.stackSize,
                 rights: .readWrite, shared: false, kind: .stack))
-            let n = min(name.count, KernelCapacity.taskNameBytes)
-            for i in 0..<n { t.pointee.name[i] = name[i] }
-            t.pointee.nameLength = n
+            setName(slot, name)
             hal.trace.record(TraceEvent(.taskSpawn, parent.raw, t.pointee.id.raw))
             makeReady(slot)
             return .success(slot)
@@ -108,6 +102,35 @@ extension Kernel {
         case .failure(.outOfMemory): return .failure(.outOfMemory)
         case .failure(.tableFull): return .failure(.limitReached)
         }
+    }
+
+    /// Gives task `slot` the address space `space` just loaded from `file`:
+    /// a region per segment (their pages are mapped), the heap starting above
+    /// the image, the mmap and shared-memory cursors at their bases.
+    mutating func installImage(_ slot: Int, _ file: ELFFile, _ space: AddressSpace) {
+        let t = tasks[slot]
+        t.pointee.space = space
+        t.pointee.regions = RegionList()
+        for i in 0..<file.segmentCount {
+            let seg = file.segment(i)
+            // ELFFile proved the segments disjoint page-wise and W^X, and there
+            // are fewer of them than regions: the insert cannot fail.
+            _ = t.pointee.regions.insert(MemoryRegion(
+                start: seg.firstPage, end: seg.pageEnd,
+                rights: Rights(read: true, write: seg.writable, execute: seg.executable), shared: false, kind: .image))
+        }
+        t.pointee.shmNextAddress = UserLayout.shmBase
+        t.pointee.mmapNextAddress = UserLayout.mmapBase
+        t.pointee.heapStart = imageEnd(file)
+        t.pointee.heapEnd = t.pointee.heapStart
+    }
+
+    /// Keeps the first bytes of `name` as task `slot`'s name (diagnostics).
+    mutating func setName(_ slot: Int, _ name: UnsafeRawBufferPointer) {
+        let t = tasks[slot]
+        let n = min(name.count, KernelCapacity.taskNameBytes)
+        for i in 0..<n { t.pointee.name[i] = name[i] }
+        t.pointee.nameLength = n
     }
 
     /// The first page above the program image: where the heap starts.

@@ -66,6 +66,7 @@ extension Kernel {
         let me = t.pointee.id
         hal.trace.record(TraceEvent(.taskExit, me.raw, UInt64(bitPattern: status), killed ? 1 : 0))
         detachFromScheduler(slot)
+        endSupervisedTasks(of: slot)
         failPartners(of: slot)
         releaseResources(slot)
         settleWatches(of: slot)

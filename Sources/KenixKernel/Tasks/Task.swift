@@ -20,6 +20,9 @@ public enum BlockReason: Equatable, Sendable {
     /// Waiting for the pager: a page coming back from swap, or a free frame.
     /// Woken when a disk transfer completes, it retries what it was doing.
     case paging
+    /// A supervised task stopped by an event its supervisor has received;
+    /// only `task_resume` (or its end) moves it on.
+    case stopped(by: TaskID)
 }
 
 public enum TaskState: Equatable, Sendable {
@@ -92,6 +95,14 @@ public struct Task {
     /// syscall runs again from the start once the task is woken.
     var restartSyscall = false
 
+    /// The server that handles this task's syscalls and faults (Supervision);
+    /// nil for a Kenix task, whose syscalls the kernel handles.
+    var supervisor: TaskID? = nil
+    /// The event a supervised task waits to hand its supervisor (valid while
+    /// it is queued as a sender with `eventPending`).
+    var event = SupervisorMessage()
+    var eventPending = false
+
     init(slot: Int) { id = TaskID(slot: slot, generation: 0) }
 
     var isAlive: Bool {
@@ -112,4 +123,10 @@ public struct Task {
 struct ShmMapping {
     var object: UInt64 = 0    // 0 = unused entry
     var address: UInt64 = 0
+}
+
+/// A supervision event as its supervisor receives it: tag and four words.
+struct SupervisorMessage {
+    var tag: UInt64 = 0
+    var w0: UInt64 = 0, w1: UInt64 = 0, w2: UInt64 = 0, w3: UInt64 = 0
 }

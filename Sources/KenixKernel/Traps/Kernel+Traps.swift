@@ -1,9 +1,11 @@
-// Trap dispatch: the one place every exit from user mode comes back to.
+// Trap dispatch: the one place every exit from user mode comes back to. A
+// supervised task's traps go to its supervisor (Kernel+SupervisorEvents).
 import HAL
 import KenixABI
 
 extension Kernel {
     mutating func handle(_ trap: Trap, from slot: Int) {
+        if tasks[slot].pointee.supervisor != nil { return forwardTrap(trap, of: slot) }
         switch trap {
         case .syscall: handleSyscall(slot)
         case .memoryFault(let fault):
