@@ -9,8 +9,9 @@
 //
 // A request is an IPC `call` to the VFS: tag = op code, w0–w3 = the
 // arguments below. The reply's tag is the result: >= 0 a value, < 0 a
-// `FileError`. Paths, names, records and file data go through the buffer the
-// client attached (`FileRequest.attach`), never through registers.
+// `FileError`. Paths, names, records and file data go through the client's
+// buffer (the shared memory `FileRequest.attach` gives it), never through
+// registers.
 
 /// Errors the VFS returns (negated in the reply tag, like `SyscallError`).
 /// `posixNumber` maps each to the Linux errno the C API sets.
@@ -42,7 +43,7 @@ public enum FileError: Int64, Error, CaseIterable {
     case notSupported = -17
     /// The server ran out of memory.
     case outOfMemory = -18
-    /// No shared buffer attached, or the request does not fit in it.
+    /// Not attached, or the request does not fit in the buffer.
     case noBuffer = -19
     /// No file server is running, or it died during the request.
     case unavailable = -20
@@ -113,7 +114,9 @@ extension FileError {
 /// Request op codes (the low 8 bits of the request tag). Registers are the
 /// message words w0–w3 (x2–x5); "buf" is the client's attached buffer.
 public enum FileRequest: UInt64, CaseIterable {
-    /// w0 shm id, w1 its size. The server maps it; the client's buffer from now on.
+    /// w0 buffer size (`FileLimits.minBufferSize`–`maxBufferSize`; 0: `defaultBufferSize`)
+    /// → the id of a shared-memory object the server made, zeroed, and granted to the
+    /// caller: the client maps it, and it is the client's buffer from now on.
     case attach = 1
     /// Closes every open file, drops the buffer and the client's state.
     case detach = 2
@@ -131,7 +134,8 @@ public enum FileRequest: UInt64, CaseIterable {
     case stat = 8
     /// w0 fd → `FileStat` record in buf.
     case fstat = 9
-    /// w0 fd (a directory) → entries written to buf (0 at the end), `DirectoryEntryLayout` records.
+    /// w0 fd (a directory), w1 byte limit (0: the whole buffer) → entries written to buf
+    /// (0 at the end), `DirectoryEntryLayout` records.
     case readDirectory = 10
     /// w0 path length; path in buf.
     case makeDirectory = 11
@@ -274,4 +278,5 @@ public enum FileLimits {
     /// Attached buffer size bounds (the shared-memory object's size).
     public static let minBufferSize: UInt64 = 4096
     public static let maxBufferSize: UInt64 = 16 * 1024 * 1024
+    public static let defaultBufferSize: UInt64 = 256 * 1024
 }

@@ -83,5 +83,6 @@ extension CHeader {
         h.define("KX_FILE_MAX_SYMLINK_FOLLOWS", UInt64(FileLimits.maxSymlinkFollows))
         h.define("KX_FILE_MIN_BUFFER_SIZE", FileLimits.minBufferSize, hex: true)
         h.define("KX_FILE_MAX_BUFFER_SIZE", FileLimits.maxBufferSize, hex: true)
+        h.define("KX_FILE_DEFAULT_BUFFER_SIZE", FileLimits.defaultBufferSize, hex: true)
     }
 }

@@ -72,15 +72,18 @@ extension VFS {
             FileRecords.writeStat(info, device: device, into: try window(buffer, UInt64(FileStatLayout.recordSize)))
             return .value(0)
         case .readDirectory:
-            guard let b = buffer else { throw .noBuffer }
+            guard let whole = buffer else { throw .noBuffer }
+            let b = w1 == 0 ? whole : try window(buffer, w1)
             var offset = 0
             var count = 0
+            var full = false
             try readDirectory(client, try fd(w0)) { item in
-                guard let length = FileRecords.writeDirectoryEntry(item, into: b, at: offset) else { return false }
+                guard let length = FileRecords.writeDirectoryEntry(item, into: b, at: offset) else { full = true; return false }
                 offset += length
                 count += 1
                 return true
             }
+            if count == 0 && full { throw .noBuffer }   // not even one entry fits the limit
             return .value(count)
         case .makeDirectory:
             try makeDirectory(client, try path(buffer, w0))
