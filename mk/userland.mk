@@ -90,6 +90,7 @@ userland: $(USERLAND_ELFS) $(USERLAND_INITRD)
 $(U_OBJ)/prog/%.o: $(U_SRC)/programs/%.swift $(U_LIBKENIX) | $(U_OBJ)/prog
 	@echo "  SWIFTC $*"
 	$(U_Q)$(SWIFTC) $(U_SWIFTFLAGS) -c $(U_LIBKENIX) $< -o $@
+	$(U_Q)touch $@   # swiftc leaves an unchanged object's time alone: make would rebuild it every time
 
 # Directory programs: their files, and the libraries NAME/LIBRARIES names.
 u_libraries = $(strip $(shell cat $(U_SRC)/programs/$(1)/LIBRARIES 2>/dev/null))
@@ -101,6 +102,7 @@ define u_directory_program
 $(U_OBJ)/prog/$(1).o: $(call u_directory_sources,$(1)) $(wildcard $(U_SRC)/programs/$(1)/LIBRARIES) $(U_LIBKENIX) | $(U_OBJ)/prog
 	@echo "  SWIFTC $(1)/$(foreach l,$(call u_libraries,$(1)), + lib/$(l))"
 	$$(U_Q)$$(SWIFTC) $$(U_SWIFTFLAGS) -c $$(U_LIBKENIX) $(call u_directory_sources,$(1)) -o $$@
+	$$(U_Q)touch $$@
 endef
 $(foreach p,$(U_DIR_PROGRAMS),$(eval $(call u_directory_program,$(p))))
 

@@ -116,7 +116,8 @@ extension FileError {
 public enum FileRequest: UInt64, CaseIterable {
     /// w0 buffer size (`FileLimits.minBufferSize`–`maxBufferSize`; 0: `defaultBufferSize`)
     /// → the id of a shared-memory object the server made, zeroed, and granted to the
-    /// caller: the client maps it, and it is the client's buffer from now on.
+    /// caller, and in the reply's w0 its size (smaller than asked when memory is
+    /// short): the client maps it, and it is the client's buffer from now on.
     case attach = 1
     /// Closes every open file, drops the buffer and the client's state.
     case detach = 2

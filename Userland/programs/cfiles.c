@@ -135,7 +135,9 @@ static void clean(void) {
 int64_t main(uint64_t arg, uint64_t parent) {
     (void)arg;
     (void)parent;
+    CHECK(kx_file_set_buffer_size(64 * 1024) == 0, "set the buffer size before the first call");
     data();
+    CHECK(kx_file_set_buffer_size(32 * 1024) == KX_FILE_ERR_BUSY, "the buffer size is fixed once attached");
     names();
     forked();
     clean();

@@ -154,6 +154,7 @@ func releasedWhenClientEnds(_ mode: UInt64, _ what: StaticString) {
 
 /// The helper: holds /tmp/files/held, then exits (mode 1) or waits to be killed (mode 2).
 func helper(_ mode: UInt64) -> Int64 {
+    try? Files.setBufferSize(16 * 1024)   // it moves a few bytes: a small buffer is enough
     do throws(FileError) {
         _ = try File.open("/tmp/files/held", OpenFlags.readOnly | OpenFlags.directory)
         try Files.changeDirectory("/tmp/files/held")

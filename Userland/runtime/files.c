@@ -4,8 +4,8 @@
  * uses too (kx_file_buffer, kx_file_call).
  *
  * The connection: look up ServiceKey.files and send `attach` with the buffer
- * size; the server answers with a shared-memory object it made for us, which
- * we map. It is made again when the task is not the one that made it (a
+ * size; the server answers with a shared-memory object it made for us (and
+ * its size, smaller than asked when memory is short), which we map. It is made again when the task is not the one that made it (a
  * forked child gets its own buffer), after the server was gone (looked up
  * anew: a restarted server), and after it said `noBuffer` (it forgot us); the
  * request that found out fails (`unavailable`, `noBuffer`), the next attaches. Paths, data and records go through
@@ -72,7 +72,7 @@ static int64_t connect(void) {
         conn.buffer = (unsigned char *)(uintptr_t)at;
         conn.shm = shm;
     }
-    conn.size = wanted_size;
+    conn.size = r[2] >= KX_FILE_MIN_BUFFER_SIZE && r[2] <= wanted_size ? r[2] : wanted_size;   /* smaller when memory is short */
     conn.attached = 1;
     return 0;
 }

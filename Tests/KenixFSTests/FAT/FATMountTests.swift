@@ -123,6 +123,14 @@ final class FATMountTests: XCTestCase {
         }
     }
 
+    func testVolumesBeyondTheMemoryBudgetAreRefused() throws {
+        let tools = try DiskTools()
+        let image = try tools.makeFAT32("a.img", megabytes: 64)
+        XCTAssertThrowsError(try FATVolume.mount(try FileBlockStore(path: image), clock: { 0 }, maxClusters: 100_000)) { error in
+            XCTAssertEqual((error as! MountFailure).error, .outOfMemory)
+        }
+    }
+
     func testReadOnlyStoreMountsReadOnly() throws {
         let tools = try DiskTools()
         let image = try tools.makeFAT32("a.img", megabytes: 64)

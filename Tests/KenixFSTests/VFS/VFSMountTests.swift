@@ -99,3 +99,22 @@ final class VFSMountTests: XCTestCase {
         XCTAssertEqual(try bed.get("/disk/ok.txt"), bytes("fine"))
     }
 }
+
+final class VFSFATLimitTests: XCTestCase {
+    func testLinksAreNotSupportedAndFilesEndAtFourGigabytes() throws {
+        let tools = try DiskTools()
+        let image = try tools.makeFAT32("l.img", megabytes: 64)
+        let bed = try VFSBed()
+        try bed.mountFAT(image)
+        XCTAssertFileError(.notSupported, try bed.vfs.symlink(bed.client, target: bytes("x"), bytes("/disk/link")))
+        let fd = try bed.open("/disk/big", OpenFlags.readWrite | OpenFlags.create)
+        XCTAssertEqual(try bed.vfs.seek(bed.client, fd, offset: 0xFFFF_FFFF, origin: .start), 0xFFFF_FFFF)
+        XCTAssertFileError(.fileTooLarge, try bed.write(fd, [1]))
+        XCTAssertFileError(.fileTooLarge, try bed.vfs.truncate(bed.client, fd, size: 0x1_0000_0000))
+        try bed.vfs.close(bed.client, fd)
+        XCTAssertFileError(.nameTooLong, try bed.put("/disk/" + String(repeating: "é", count: 256), [1]))
+        try bed.put("/disk/" + String(repeating: "é", count: 255), [1])   // 255 UTF-16 units, 510 bytes
+        try bed.vfs.unmount(at: bytes("/disk"))
+        XCTAssertEqual(try tools.fsck(image).status, 0)
+    }
+}

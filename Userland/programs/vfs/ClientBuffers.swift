@@ -29,21 +29,28 @@ struct ClientBuffers {
 
     var clients: [TaskID] { Array(attachments.keys) }
 
-    /// A buffer of `requested` bytes (0: the default) for `client`: its id,
-    /// granted to the client. A client attaching again keeps its buffer.
-    mutating func attach(_ client: TaskID, requested: UInt64) throws(FileError) -> UInt64 {
-        let size = requested == 0 ? FileLimits.defaultBufferSize : requested
-        guard size >= FileLimits.minBufferSize, size <= FileLimits.maxBufferSize else { throw .invalidArgument }
-        let rounded = (size + 4095) & ~4095
-        if let existing = attachments[client], existing.size == rounded { return existing.shm }
+    /// A buffer of `requested` bytes (0: the default) for `client`, granted
+    /// to it: its id and size. When memory is short (a buffer is physically
+    /// contiguous) it is smaller, halving down to the minimum. A client
+    /// attaching again with the same size keeps its buffer.
+    mutating func attach(_ client: TaskID, requested: UInt64) throws(FileError) -> (shm: UInt64, size: UInt64) {
+        let wanted = requested == 0 ? FileLimits.defaultBufferSize : requested
+        guard wanted >= FileLimits.minBufferSize, wanted <= FileLimits.maxBufferSize else { throw .invalidArgument }
+        var size = (wanted + 4095) & ~4095
+        if let existing = attachments[client], existing.size == size { return (existing.shm, existing.size) }
         detach(client)
-        let shm: UInt64
-        do throws(SyscallError) { shm = try SharedMemory.create(size: rounded) } catch {
-            throw error == .limitReached ? .tooManyClients : .outOfMemory
+        var created: UInt64? = nil
+        while created == nil {
+            do throws(SyscallError) { created = try SharedMemory.create(size: size) } catch {
+                if error == .limitReached { throw .tooManyClients }
+                guard size / 2 >= FileLimits.minBufferSize else { throw .outOfMemory }
+                size = (size / 2 + 4095) & ~4095
+            }
         }
+        let shm = created!
         do throws(SyscallError) { try SharedMemory.grant(shm, to: client) } catch { throw .unavailable }
-        attachments[client] = Attachment(shm: shm, size: rounded, window: -1, lastUse: 0)
-        return shm
+        attachments[client] = Attachment(shm: shm, size: size, window: -1, lastUse: 0)
+        return (shm, size)
     }
 
     /// Unmaps `client`'s buffer and forgets it.

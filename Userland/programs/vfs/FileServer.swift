@@ -88,13 +88,13 @@ final class FileServer {
                 }
                 if notification != 0 { try? Kenix.watch(client, notification: notification, bits: Self.watchBit) }
             }
-            let shm: UInt64
-            do throws(FileError) { shm = try buffers.attach(client, requested: size) } catch {
+            let buffer: (shm: UInt64, size: UInt64)
+            do throws(FileError) { buffer = try buffers.attach(client, requested: size) } catch {
                 if error == .tooManyClients || error == .outOfMemory { releaseEndedClients() }
                 release(client)
                 throw error
             }
-            return FileReply(result: Int64(shm))
+            return FileReply(result: Int64(buffer.shm), w0: buffer.size)
         } catch {
             return FileReply(result: error.rawValue)
         }

@@ -41,9 +41,15 @@ public final class FATVolume<Store: BlockStore>: FileSystem {
 
     public var clusterSize: Int { geometry.clusterSize }
 
-    /// Mounts the FAT32 volume on `store`. `cacheBlocks` 4 KiB blocks are cached.
+    /// The largest volume mounted by default: its FAT bookkeeping takes 2 bits
+    /// a cluster in memory (4 MiB at this count: 64 GiB with 4 KiB clusters).
+    public static var defaultMaxClusters: UInt32 { 1 << 24 }
+
+    /// Mounts the FAT32 volume on `store`. `cacheBlocks` 4 KiB blocks are
+    /// cached; a volume of more than `maxClusters` clusters is refused
+    /// (`outOfMemory`) rather than exhausting the server.
     public static func mount(_ store: Store, clock: @escaping WallClock, readOnly: Bool = false,
-                             cacheBlocks: Int = 256) throws(MountFailure) -> FATVolume {
+                             cacheBlocks: Int = 256, maxClusters: UInt32 = defaultMaxClusters) throws(MountFailure) -> FATVolume {
         guard store.sectorCount > 0 else { throw MountFailure(error: .ioError, reason: "the disk is empty") }
         guard store.sectorSize >= 512, store.sectorSize <= 4096, store.sectorSize & (store.sectorSize - 1) == 0 else {
             throw MountFailure(error: .invalidArgument, reason: "unsupported disk sector size")
@@ -57,6 +63,10 @@ public final class FATVolume<Store: BlockStore>: FileSystem {
         }
         let geometry = try FATGeometry(bootSector: UnsafeRawBufferPointer(boot), deviceBytes: cache.deviceBytes,
                                        deviceSectorSize: store.sectorSize)
+        guard geometry.clusterCount <= maxClusters else {
+            throw MountFailure(error: .outOfMemory, reason: "too many clusters for the server's memory",
+                               clusters: UInt64(geometry.clusterCount))
+        }
         let table = FATTable(cache: cache, geometry: geometry)
         var dirty = false
         do throws(FileError) {
