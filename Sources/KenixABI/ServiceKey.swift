@@ -2,7 +2,8 @@
 
 public enum ServiceKey: UInt64, CaseIterable {
     case console = 1
-    // 2 is the file server's (the VFS, being written beside the block server).
+    /// The VFS server (docs/vfs.md; its protocol is in FileSystem.swift).
+    case files = 2
     /// The block server (docs/block.md).
     case block = 3
 }

@@ -1,22 +1,17 @@
-// Checks docs/syscalls.md and docs/block.md against KenixABI. The pages'
-// prose is written by hand; their tables of numbers are not free text: in
-// syscalls.md every table whose header starts `| # | name |` lists syscalls,
-// `| value | name |` errors, `| reason | name |` kill reasons and
-// `| op | name |` console operations; in block.md `| op | name |` lists the
-// block server's operations and `| status | name |` its statuses. Each must
-// list exactly the ABI's cases, with the ABI's numbers and names.
+// Checks docs/syscalls.md against KenixABI. The page's prose is written by
+// hand; its tables of numbers are not free text: every table whose header
+// starts `| # | name |` lists syscalls, `| value | name |` errors,
+// `| reason | name |` kill reasons and `| op | name |` console operations.
+// Each must list exactly the ABI's cases, with the ABI's numbers and names.
 import Foundation
 import KenixABI
 
 public enum DocsCheck {
     public static let path = "docs/syscalls.md"
-    /// The block server's page: its `| op | name |` table lists BlockOp, its
-    /// `| status | name |` table BlockStatus.
-    public static let blockPath = "docs/block.md"
 
-    /// The numbered rows of every table whose second column is `name`, by
-    /// the first column's header.
-    static func namedRows(in markdown: String) -> [String: [(value: String, name: String)]] {
+    /// Every disagreement between the page and the ABI, one line each
+    /// (empty when they agree).
+    public static func problems(in markdown: String) -> [String] {
         var rows: [String: [(value: String, name: String)]] = [:]
         for table in MarkdownTable.all(in: markdown) {
             guard table.header.count >= 2, table.header[1] == "name" else { continue }
@@ -25,20 +20,6 @@ public enum DocsCheck {
                 rows[key, default: []].append((row[0], row[1].trimmingCharacters(in: ["`"])))
             }
         }
-        return rows
-    }
-
-    /// Every disagreement between docs/block.md and the ABI.
-    public static func blockProblems(in markdown: String) -> [String] {
-        let rows = namedRows(in: markdown)
-        return compare("block op", rows["op"] ?? [], BlockOp.allCases.map { ("\($0.rawValue)", "\($0)") })
-            + compare("block status", rows["status"] ?? [], BlockStatus.allCases.map { ("\($0.rawValue)", "\($0.name)") })
-    }
-
-    /// Every disagreement between the page and the ABI, one line each
-    /// (empty when they agree).
-    public static func problems(in markdown: String) -> [String] {
-        let rows = namedRows(in: markdown)
         var problems: [String] = []
         problems += compare("syscall", rows["#"] ?? [],
                             Syscall.allCases.map { ("\($0.rawValue)", "\($0.name)") })
@@ -51,7 +32,7 @@ public enum DocsCheck {
         return problems
     }
 
-    private static func compare(_ kind: String, _ documented: [(value: String, name: String)],
+    static func compare(_ kind: String, _ documented: [(value: String, name: String)],
                                 _ defined: [(String, String)]) -> [String] {
         var problems: [String] = []
         var seen: [String: String] = [:]
