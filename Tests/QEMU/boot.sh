@@ -204,6 +204,29 @@ else fail "blk: Tests/System/check-blk.sh" "$WORK/blk.checks"; sed 's/^/       |
 if python3 "$HERE/../../tools/blkcheck.py" "$WORK/data.img" >"$WORK/blk.check" 2>&1; then
   pass "blk: the disk file, byte for byte (tools/blkcheck.py)"; else fail "blk: the disk file" "$WORK/blk.check"; fi
 
+echo "==> the file server's FAT32 volume on a data disk (DISK=): Tests/System/disk-session.txt, the same transcript as kenix-sim"
+PROGRAM="$(dirname "$INITRD")/userland/initrd/ticker"
+if command -v mkfs.fat >/dev/null && [ -f "$PROGRAM" ]; then
+  bash "$HERE/../../tools/mkdisk.sh" "$WORK/fat.img" "$PROGRAM" >/dev/null
+  cp "$WORK/fat.img" "$WORK/fatsim.img"
+  cat "$HERE/../System/disk-session.txt" "$WORK/exit.txt" >"$WORK/disk-session.txt"
+  # 128 MiB, as kenix-sim's default: the RAM file system's size (df) follows RAM.
+  boot fat "$WORK/disk-session.txt" virt,gic-version=3 128M -initrd "$INITRD" \
+    -drive "if=none,id=data0,format=raw,file=$WORK/fat.img" -device virtio-blk-device,drive=data0,serial=kenix-data0
+  if bash "$HERE/../System/check-disk.sh" "$WORK/fat.out" "$WORK/fat.img" >"$WORK/fat.checks"; then
+    pass "fat: Tests/System/check-disk.sh (the log, fsck.fat, mtools)"; else fail "fat: the disk session" "$WORK/fat.checks"; fi
+  if [ -n "${KENIX_SIM:-}" ] && [ -x "$KENIX_SIM" ]; then
+    "$KENIX_SIM" run --initrd "$INITRD" --no-display --seed 1 --disk "$WORK/fatsim.img" \
+      --input "$HERE/../System/disk-session.txt" >"$WORK/fatsim.out" 2>/dev/null </dev/null
+    transcript() { tr -d '\r' <"$1" | sed -n '/^ksh> ls \/disk$/,/^ksh> sync$/p'; }
+    if [ "$(transcript "$WORK/fat.out" | wc -l)" -gt 20 ] && diff <(transcript "$WORK/fatsim.out") <(transcript "$WORK/fat.out") >"$WORK/fat.diff"; then
+      pass "fat: the session's transcript is the same in kenix-sim (--disk) and on QEMU (DISK=)"
+    else fail "fat: kenix-sim and QEMU transcripts differ" "$WORK/fat.diff"; fi
+  fi
+else
+  echo "  skip mkfs.fat or $PROGRAM is missing (make deps userland)"
+fi
+
 echo "==> a disk is never opened twice for writing: QEMU's image locks against kenix-sim's"
 truncate -s 1M "$WORK/locked.img"
 LOCKED=(-drive "if=none,id=data0,format=raw,file=$WORK/locked.img" -device virtio-blk-device,drive=data0,serial=kenix-data0

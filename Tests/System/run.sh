@@ -180,6 +180,13 @@ if command -v mkfs.fat >/dev/null && [ -f "$PROGRAM" ]; then
     pass "the text file, the 2 MiB file, the program and the long and non-ASCII names read back"
   else fail "the image's contents"; fi
   unset MTOOLS_SKIP_CHECK LC_ALL
+
+  echo "==> the file server's FAT32 volume on the data disk: Tests/System/disk-session.txt"
+  cp "$WORK/fat1.img" "$WORK/fatdisk.img"
+  boot fatdisk --seed 1 --disk "$WORK/fatdisk.img" --input Tests/System/disk-session.txt
+  if [ "$(cat "$WORK/fatdisk.rc")" = 0 ]; then pass "the disk session ends, init exits 0"; else fail "disk session exit status $(cat "$WORK/fatdisk.rc")" "$WORK/fatdisk.err"; fi
+  if bash Tests/System/check-disk.sh "$WORK/fatdisk.out" "$WORK/fatdisk.img" >"$WORK/fatdisk.checks"; then
+    pass "/disk through the block server: Tests/System/check-disk.sh (the log, fsck.fat, mtools)"; else fail "the disk session" "$WORK/fatdisk.checks"; fi
 else
   echo "  skip mkfs.fat or $PROGRAM is missing (make deps userland)"
 fi
