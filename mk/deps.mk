@@ -1,8 +1,11 @@
 # Debian packages the build and the tests need. `make deps` installs the
 # missing ones with apt-get when run as root; otherwise it prints the exact
 # command and stops.
-# libsdl2-dev: kenix-sim's window; xvfb: window tests and benchmarks without a display.
-DEBIAN_PACKAGES := libunicorn-dev libsdl2-dev xvfb pkg-config python3 qemu-system-arm qemu-efi-aarch64 bc
+# libsdl2-dev: kenix-sim's window; xvfb: window tests and benchmarks without a display;
+# dosfstools, mtools: make disk builds its FAT32 image with mkfs.fat and mtools; the FAT32 tests
+# make images the same way and check them with fsck.fat.
+DEBIAN_PACKAGES := libunicorn-dev libsdl2-dev xvfb pkg-config python3 qemu-system-arm qemu-efi-aarch64 bc \
+                   dosfstools mtools
 
 .PHONY: deps
 deps:

@@ -21,6 +21,33 @@ private let repository = URL(fileURLWithPath: #filePath)
     #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
 }
 
+@Test func blockDocsAgreeWithABI() throws {
+    let docs = try String(contentsOf: repository.appendingPathComponent(DocsCheck.blockPath), encoding: .utf8)
+    let problems = DocsCheck.blockProblems(in: docs)
+    #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
+    #expect(DocsCheck.blockProblems(in: "| op | name |\n|---|---|\n| 1 | `info` |\n").contains("block op 4 `read` is not documented"))
+}
+
+@Test func fileDocsAgreeWithABI() throws {
+    let docs = try String(contentsOf: repository.appendingPathComponent(DocsCheck.filesPath), encoding: .utf8)
+    let problems = DocsCheck.fileProblems(in: docs)
+    #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
+}
+
+@Test func headerNamesTheFileService() {
+    let header = CHeader.render()
+    #expect(header.contains("KX_SERVICE_FILES = 2,"))
+    for op in FileRequest.allCases {
+        #expect(header.contains("KX_FILE_OP_\(CName.screamingSnake("\(op)")) = \(op.rawValue),"))
+    }
+    for error in FileError.allCases {
+        #expect(header.contains("KX_FILE_ERR_\(CName.screamingSnake("\(error)")) = \(error.rawValue),"))
+        #expect(header.contains("return \(error.posixNumber);"))
+    }
+    #expect(header.contains("#define KX_OPEN_CREATE 0x40ULL"))
+    #expect(header.contains("#define KX_STAT_RECORD_SIZE 64ULL"))
+}
+
 @Test func headerNamesEveryCase() {
     let header = CHeader.render()
     #expect(header.contains("KX_SYS_REPLY_TO = 14,"))
@@ -28,6 +55,9 @@ private let repository = URL(fileURLWithPath: #filePath)
     #expect(header.contains("KX_ERR_WOULD_BLOCK = -14,"))
     #expect(header.contains("KX_KILL_SOFTWARE_TRAP = 3,"))
     #expect(header.contains("KX_KILL_OUT_OF_MEMORY = 5,"))
+    #expect(header.contains("KX_SYS_BLOCK_SUBMIT = 102,"))
+    #expect(header.contains("KX_BLOCK_STATUS_IO_ERROR = 1,"))
+    #expect(header.contains("KX_SERVICE_BLOCK = 3,"))
     for call in Syscall.allCases {
         #expect(header.contains("KX_SYS_\(CName.screamingSnake("\(call.name)")) = \(call.rawValue),"))
     }
