@@ -55,3 +55,46 @@ public enum HandleLimits {
     /// The handle value 0 never names anything.
     public static let none: UInt64 = 0
 }
+
+/// IPC messages that carry a handle (docs/capabilities.md): set in the tag,
+/// w3 names one of the sender's handles (with `transfer`); the receiver's
+/// w3 is its own handle to the same object, installed as it receives.
+public enum IPCTag {
+    /// w3 carries a handle; the sender keeps its own.
+    public static let transfersHandle: UInt64 = 1 << 62
+    /// With `transfersHandle`: the sender's handle is closed once delivered.
+    public static let movesHandle: UInt64 = 1 << 61
+}
+
+/// The handle every task starts with: its parent (`send` only), so a child
+/// can always call the task that started it. init has none.
+public enum StartupHandle {
+    public static let parent: UInt64 = 1
+}
+
+/// The handles init starts with, at fixed values (a device the platform
+/// lacks leaves its value empty: `handle_info` says `badHandle`).
+public enum InitHandle {
+    /// Spawn at any priority (ceiling 31).
+    public static let spawnAuthority: UInt64 = 2
+    /// Every task: `task_info` by slot, and `kill` by id.
+    public static let taskDirectory: UInt64 = 3
+    /// Route any interrupt line the kernel does not own.
+    public static let interruptController: UInt64 = 4
+    public static let uart: UInt64 = 5
+    public static let keyboard: UInt64 = 6
+    public static let framebuffer: UInt64 = 7
+    /// `service(key)`: register as the server of `ServiceKey` key.
+    public static func service(_ key: ServiceKey) -> UInt64 { 16 + key.rawValue }
+    /// `disk(n)`: data disk n (n < 16).
+    public static func disk(_ n: UInt64) -> UInt64 { 32 + n }
+}
+
+/// Device codes: the object a device handle names.
+public enum DeviceCode {
+    public static let uart: UInt64 = 1
+    public static let keyboard: UInt64 = 2
+    public static let framebuffer: UInt64 = 3
+    /// Data disk n is `disk + n`.
+    public static let disk: UInt64 = 16
+}

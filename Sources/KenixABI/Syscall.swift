@@ -36,14 +36,12 @@ public enum Syscall: UInt64, CaseIterable {
 
     case shmCreate = 20
     case shmMap = 21
-    case shmGrant = 22
     case shmUnmap = 23
     case mmap = 24
     case munmap = 25
     case mprotect = 26
     case brk = 27
     case shmInfo = 28
-    case shmRelease = 29
 
     case uartClaim = 30
     case uartWrite = 31
@@ -56,7 +54,6 @@ public enum Syscall: UInt64, CaseIterable {
     case notifySignal = 51
     case notifyWait = 52
     case notifyPoll = 53
-    case notifyGrant = 54
     case notifyBind = 55
     case irqRegister = 56
     case irqAck = 57
@@ -91,6 +88,13 @@ public enum Syscall: UInt64, CaseIterable {
     case blockClaim = 101
     case blockSubmit = 102
     case blockComplete = 103
+
+    case handleClose = 110
+    case handleDuplicate = 111
+    case handleRevoke = 112
+    case handleInfo = 113
+    case taskSelf = 114
+    case taskQuota = 115
 }
 
 extension Syscall {
@@ -120,14 +124,12 @@ extension Syscall {
         case .recvNonBlocking: "recv_nb"
         case .shmCreate: "shm_create"
         case .shmMap: "shm_map"
-        case .shmGrant: "shm_grant"
         case .shmUnmap: "shm_unmap"
         case .mmap: "mmap"
         case .munmap: "munmap"
         case .mprotect: "mprotect"
         case .brk: "brk"
         case .shmInfo: "shm_info"
-        case .shmRelease: "shm_release"
         case .uartClaim: "uart_claim"
         case .uartWrite: "uart_write"
         case .uartRead: "uart_read"
@@ -137,7 +139,6 @@ extension Syscall {
         case .notifySignal: "notify_signal"
         case .notifyWait: "notify_wait"
         case .notifyPoll: "notify_poll"
-        case .notifyGrant: "notify_grant"
         case .notifyBind: "notify_bind"
         case .irqRegister: "irq_register"
         case .irqAck: "irq_ack"
@@ -168,6 +169,12 @@ extension Syscall {
         case .blockClaim: "block_claim"
         case .blockSubmit: "block_submit"
         case .blockComplete: "block_complete"
+        case .handleClose: "handle_close"
+        case .handleDuplicate: "handle_duplicate"
+        case .handleRevoke: "handle_revoke"
+        case .handleInfo: "handle_info"
+        case .taskSelf: "task_self"
+        case .taskQuota: "task_quota"
         }
     }
 }

@@ -19,6 +19,9 @@ public enum SyscallError: Int64, Error, CaseIterable {
     case timedOut = -13
     /// A non-blocking send or receive found no partner ready.
     case wouldBlock = -14
+    /// The handle names nothing in the caller's table (never given, closed,
+    /// revoked), or an object of another kind.
+    case badHandle = -15
 }
 
 extension SyscallError {
@@ -38,6 +41,7 @@ extension SyscallError {
         case .limitReached: "limitReached"
         case .timedOut: "timedOut"
         case .wouldBlock: "wouldBlock"
+        case .badHandle: "badHandle"
         }
     }
 }

@@ -92,6 +92,31 @@ public enum CHeader {
         h.define("KX_REGS_V", UInt64(SupervisedRegisters.v))
         h.define("KX_REGS_SIZE", UInt64(SupervisedRegisters.size))
         h.define("KX_MAX_TASK_TRANSFER", SupervisionLimits.maxTransfer, hex: true)
+        h.section("Handles: kinds, rights, carried handles, the well-known values (Handles.swift)")
+        h.enumeration(ObjectKind.allCases.map { ("KX_OBJECT_" + CName.screamingSnake("\($0)"), "\($0.rawValue)") })
+        for (name, value) in [("DUPLICATE", HandleRights.duplicate), ("TRANSFER", HandleRights.transfer),
+                              ("REVOKE", HandleRights.revoke), ("SEND", HandleRights.send), ("KILL", HandleRights.kill),
+                              ("WAIT", HandleRights.wait), ("INFO", HandleRights.info), ("WATCH", HandleRights.watch),
+                              ("SUPERVISE", HandleRights.supervise), ("SIGNAL", HandleRights.signal),
+                              ("RECEIVE", HandleRights.receive), ("MAP", HandleRights.map), ("WRITE", HandleRights.write),
+                              ("DMA", HandleRights.dma), ("USE", HandleRights.use), ("ALL", HandleRights.all)] {
+            h.define("KX_RIGHT_" + name, value, hex: true)
+        }
+        h.define("KX_TAG_TRANSFERS_HANDLE", IPCTag.transfersHandle, hex: true)
+        h.define("KX_TAG_MOVES_HANDLE", IPCTag.movesHandle, hex: true)
+        h.define("KX_HANDLE_PARENT", StartupHandle.parent)
+        h.define("KX_HANDLE_SPAWN_AUTHORITY", InitHandle.spawnAuthority)
+        h.define("KX_HANDLE_TASK_DIRECTORY", InitHandle.taskDirectory)
+        h.define("KX_HANDLE_INTERRUPT_CONTROLLER", InitHandle.interruptController)
+        h.define("KX_HANDLE_UART", InitHandle.uart)
+        h.define("KX_HANDLE_KEYBOARD", InitHandle.keyboard)
+        h.define("KX_HANDLE_FRAMEBUFFER", InitHandle.framebuffer)
+        h.line("#define KX_HANDLE_SERVICE(key) (\(InitHandle.service(ServiceKey.allCases[0]) - ServiceKey.allCases[0].rawValue)ULL + (key))")
+        h.line("#define KX_HANDLE_DISK(n) (\(InitHandle.disk(0))ULL + (n))")
+        h.define("KX_DEVICE_UART", DeviceCode.uart)
+        h.define("KX_DEVICE_KEYBOARD", DeviceCode.keyboard)
+        h.define("KX_DEVICE_FRAMEBUFFER", DeviceCode.framebuffer)
+        h.define("KX_DEVICE_DISK", DeviceCode.disk)
         h.section("The Kenix note, which marks a Kenix program (KenixNote)")
         h.define("KX_NOTE_TYPE", UInt64(KenixNote.type))
         h.define("KX_NOTE_ABI_VERSION", UInt64(KenixNote.abiVersion))

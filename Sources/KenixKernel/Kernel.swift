@@ -46,6 +46,10 @@ public struct Kernel<H: HAL> {
     public let config: KernelConfig
     var frames: FrameAllocator
     var tasks: TaskTable
+    /// Every task's handle table (Capabilities/).
+    var handles: HandleTable
+    /// Frames the kernel took at boot for its tables (statistics, tests).
+    public let tableFrames: Int
     var ready = ReadyQueues()
     /// The running task's slot, if any.
     var current: Int? = nil
@@ -101,7 +105,15 @@ public struct Kernel<H: HAL> {
         // The pixels are the display's, whatever the backend listed.
         if let display = hal.display { reserved.append(display.pixels) }
         frames = FrameAllocator(ram: boot.ram, reserved: reserved)
-        tasks = TaskTable()
+        let slots = KernelCapacity.taskSlots(forFrames: frames.frameCount)
+        let handleBytes = slots * KernelCapacity.handlesPerTask * MemoryLayout<HandleEntry>.stride
+        guard let taskStorage = KernelTableStorage.allocate(bytes: slots * MemoryLayout<Task>.stride,
+                                                            frames: &frames, memory: hal.memory),
+              let handleStorage = KernelTableStorage.allocate(bytes: handleBytes, frames: &frames, memory: hal.memory)
+        else { throw .outOfMemory }
+        tasks = TaskTable(capacity: slots, storage: taskStorage.0)
+        handles = HandleTable(taskSlots: slots, perTask: KernelCapacity.handlesPerTask, storage: handleStorage.0)
+        tableFrames = taskStorage.1 + handleStorage.1
         pager = PagerPolicy(frameCount: frames.frameCount)
         let disk = hal.swapDevice
         swap = disk.flatMap { SwapSpace(sectorCount: $0.sectorCount, sectorSize: $0.sectorSize) }
@@ -112,18 +124,21 @@ public struct Kernel<H: HAL> {
                                            count: Int(boot.initrd.size))
         do { initrd = try CPIOArchive(image) } catch { throw .malformedInitrd(error) }
 
+        // Before init: its handles name the data disks.
+        setUpDataDisks()
         let spawned = config.initName.withUnsafeBytes { name in
-            spawnTask(named: name, arg: config.initArgument, priority: config.initPriority, parent: TaskID(raw: 0))
+            spawnTask(named: name, arg: config.initArgument, priority: config.initPriority, parent: nil)
         }
         switch spawned {
-        case .success(let slot): initTask = tasks[slot].pointee.id
+        case .success(let slot):
+            initTask = tasks[slot].pointee.id
+            giveBootHandles(to: slot)
         case .failure(.notFound): throw .initNotFound
         case .failure(.badExecutable(let e)): throw .badInit(e)
         case .failure(.outOfMemory), .failure(.tableFull): throw .outOfMemory
         }
         hal.interrupts.enable(hal.timer.irq)
         if let diskIRQ { hal.interrupts.enable(diskIRQ) }
-        setUpDataDisks()
     }
 
     /// Runs tasks until init ends, a deadlock, or a halt.

@@ -10,13 +10,18 @@ import HAL
 import KenixABI
 
 public enum KernelCapacity {
-    /// Task slots (slot 0 is never used). Shared-memory and notification
-    /// access is a 64-bit mask with a bit per slot, so at most 64.
-    public static let tasks = 64
+    /// Task slots (slot 0 is never used), sized from RAM: one per 32 frames
+    /// (1,024 with 128 MiB), at least 64, at most 4,096. The table and every
+    /// task's handles live in frames the kernel takes at boot.
+    public static func taskSlots(forFrames frames: Int) -> Int { min(max(frames / 32, 64), 4096) }
+    public static let minimumTaskSlots = 64
+    public static let maximumTaskSlots = 4096
+    /// Handles one task may hold at once (its handle table).
+    public static let handlesPerTask = 64
     /// Shared-memory objects and notification objects (each table's index 0
     /// is never used).
-    public static let sharedMemoryObjects = 32
-    public static let notifications = 32
+    public static let sharedMemoryObjects = 256
+    public static let notifications = 256
     /// Interrupt lines routed to user-space drivers.
     public static let interruptRoutes = 16
     /// Well-known service keys (key 0 is never used).
@@ -28,7 +33,7 @@ public enum KernelCapacity {
     /// Disk transfers the pager keeps in flight (at most the disk's queue depth).
     public static let pageTransfers = 32
     /// Outstanding `task_watch` requests, all tasks together.
-    public static let taskWatches = 256
+    public static let taskWatches = 1024
     /// Data disks lent to user-space drivers (further disks are ignored).
     public static let dataDisks = 8
     /// Requests one data disk takes at once (at most its device's depth).
@@ -43,8 +48,10 @@ public enum KernelCapacity {
     /// Proves the representations that depend on these numbers. Traps at
     /// boot (a build mistake, never a user's) when one does not hold.
     public static func check() {
-        precondition(tasks <= UInt64.bitWidth, "KernelCapacity: holder masks have one bit per task slot")
-        precondition(tasks <= Int(UInt16.max) + 1, "KernelCapacity: a task slot is its 16-bit ASID")
+        precondition(maximumTaskSlots <= Int(UInt16.max) + 1, "KernelCapacity: a task slot is its 16-bit ASID")
+        precondition(taskSlots(forFrames: 0) == minimumTaskSlots && taskSlots(forFrames: .max) == maximumTaskSlots,
+                     "KernelCapacity: task slots are clamped")
+        precondition(handlesPerTask <= 0xFFFF, "KernelCapacity: a handle value holds its entry in 16 bits")
         precondition(InterruptRoutes(repeating: InterruptRoute()).count == interruptRoutes,
                      "KernelCapacity: InterruptRoutes size")
         precondition(ServiceTable(repeating: TaskID(raw: 0)).count == services, "KernelCapacity: ServiceTable size")

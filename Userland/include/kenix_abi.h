@@ -38,14 +38,12 @@ enum {
     KX_SYS_RECV_NB = 19,
     KX_SYS_SHM_CREATE = 20,
     KX_SYS_SHM_MAP = 21,
-    KX_SYS_SHM_GRANT = 22,
     KX_SYS_SHM_UNMAP = 23,
     KX_SYS_MMAP = 24,
     KX_SYS_MUNMAP = 25,
     KX_SYS_MPROTECT = 26,
     KX_SYS_BRK = 27,
     KX_SYS_SHM_INFO = 28,
-    KX_SYS_SHM_RELEASE = 29,
     KX_SYS_UART_CLAIM = 30,
     KX_SYS_UART_WRITE = 31,
     KX_SYS_UART_READ = 32,
@@ -55,7 +53,6 @@ enum {
     KX_SYS_NOTIFY_SIGNAL = 51,
     KX_SYS_NOTIFY_WAIT = 52,
     KX_SYS_NOTIFY_POLL = 53,
-    KX_SYS_NOTIFY_GRANT = 54,
     KX_SYS_NOTIFY_BIND = 55,
     KX_SYS_IRQ_REGISTER = 56,
     KX_SYS_IRQ_ACK = 57,
@@ -86,6 +83,12 @@ enum {
     KX_SYS_BLOCK_CLAIM = 101,
     KX_SYS_BLOCK_SUBMIT = 102,
     KX_SYS_BLOCK_COMPLETE = 103,
+    KX_SYS_HANDLE_CLOSE = 110,
+    KX_SYS_HANDLE_DUPLICATE = 111,
+    KX_SYS_HANDLE_REVOKE = 112,
+    KX_SYS_HANDLE_INFO = 113,
+    KX_SYS_TASK_SELF = 114,
+    KX_SYS_TASK_QUOTA = 115,
 };
 
 /* Errors a caller can cause, returned negated in x0 (SyscallError). */
@@ -104,6 +107,7 @@ enum {
     KX_ERR_LIMIT_REACHED = -12,
     KX_ERR_TIMED_OUT = -13,
     KX_ERR_WOULD_BLOCK = -14,
+    KX_ERR_BAD_HANDLE = -15,
 };
 
 /* The name of error `err` (a KX_ERR_ value), or "unknown". */
@@ -123,6 +127,7 @@ static inline const char *kx_abi_error_name(int64_t err) {
     case KX_ERR_LIMIT_REACHED: return "limitReached";
     case KX_ERR_TIMED_OUT: return "timedOut";
     case KX_ERR_WOULD_BLOCK: return "wouldBlock";
+    case KX_ERR_BAD_HANDLE: return "badHandle";
     default: return "unknown";
     }
 }
@@ -238,6 +243,49 @@ enum {
 #define KX_REGS_V 296ULL
 #define KX_REGS_SIZE 808ULL
 #define KX_MAX_TASK_TRANSFER 0x100000ULL
+
+/* Handles: kinds, rights, carried handles, the well-known values (Handles.swift). */
+enum {
+    KX_OBJECT_TASK = 1,
+    KX_OBJECT_NOTIFICATION = 2,
+    KX_OBJECT_SHARED_MEMORY = 3,
+    KX_OBJECT_INTERRUPT_LINE = 4,
+    KX_OBJECT_DEVICE = 5,
+    KX_OBJECT_SERVICE_KEY = 6,
+    KX_OBJECT_SPAWN_AUTHORITY = 7,
+    KX_OBJECT_TASK_DIRECTORY = 8,
+};
+#define KX_RIGHT_DUPLICATE 0x1ULL
+#define KX_RIGHT_TRANSFER 0x2ULL
+#define KX_RIGHT_REVOKE 0x4ULL
+#define KX_RIGHT_SEND 0x8ULL
+#define KX_RIGHT_KILL 0x10ULL
+#define KX_RIGHT_WAIT 0x20ULL
+#define KX_RIGHT_INFO 0x40ULL
+#define KX_RIGHT_WATCH 0x80ULL
+#define KX_RIGHT_SUPERVISE 0x100ULL
+#define KX_RIGHT_SIGNAL 0x200ULL
+#define KX_RIGHT_RECEIVE 0x400ULL
+#define KX_RIGHT_MAP 0x800ULL
+#define KX_RIGHT_WRITE 0x1000ULL
+#define KX_RIGHT_DMA 0x2000ULL
+#define KX_RIGHT_USE 0x4000ULL
+#define KX_RIGHT_ALL 0x7FFFULL
+#define KX_TAG_TRANSFERS_HANDLE 0x4000000000000000ULL
+#define KX_TAG_MOVES_HANDLE 0x2000000000000000ULL
+#define KX_HANDLE_PARENT 1ULL
+#define KX_HANDLE_SPAWN_AUTHORITY 2ULL
+#define KX_HANDLE_TASK_DIRECTORY 3ULL
+#define KX_HANDLE_INTERRUPT_CONTROLLER 4ULL
+#define KX_HANDLE_UART 5ULL
+#define KX_HANDLE_KEYBOARD 6ULL
+#define KX_HANDLE_FRAMEBUFFER 7ULL
+#define KX_HANDLE_SERVICE(key) (16ULL + (key))
+#define KX_HANDLE_DISK(n) (32ULL + (n))
+#define KX_DEVICE_UART 1ULL
+#define KX_DEVICE_KEYBOARD 2ULL
+#define KX_DEVICE_FRAMEBUFFER 3ULL
+#define KX_DEVICE_DISK 16ULL
 
 /* The Kenix note, which marks a Kenix program (KenixNote). */
 #define KX_NOTE_TYPE 1ULL

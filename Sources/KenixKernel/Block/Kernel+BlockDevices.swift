@@ -60,15 +60,26 @@ extension Kernel {
     /// until it ends; each batch of completions signals `bit` of the
     /// notification (which the caller must hold). The owner may claim again
     /// to name another bit.
-    mutating func blockClaim(_ slot: Int, disk: UInt64, notification: UInt64, bit: UInt64) -> SyscallResult {
+    mutating func blockClaim(_ slot: Int, device: UInt64, notification: UInt64, bit: UInt64) -> SyscallResult {
+        let disk: UInt64
+        switch resolve(slot, device, .device, HandleRights.use) {
+        case .failure(let e): return .failure(e)
+        case .success(let entry):
+            guard entry.object >= DeviceCode.disk else { return .failure(.badHandle) }
+            disk = entry.object - DeviceCode.disk
+        }
         guard let k = dataDisk(disk) else { return .failure(.notFound) }
         guard bit < 64 else { return .failure(.invalidArgument) }
-        if case .failure(let e) = heldNotification(slot, notification) { return .failure(e) }
+        let note: UInt64
+        switch heldNotification(slot, notification, HandleRights.signal) {
+        case .failure(let e): return .failure(e)
+        case .success(let i): note = notifications[i].id
+        }
         let me = tasks[slot].pointee.id
         let owner = dataDisks[k].owner
         if owner != me, owner.raw != 0, tasks.liveSlot(of: owner) != nil { return .failure(.busy) }
         dataDisks[k].owner = me
-        dataDisks[k].notification = notification
+        dataDisks[k].notification = note
         dataDisks[k].bit = bit
         return .success(0)
     }
@@ -92,8 +103,7 @@ extension Kernel {
                 dataDisks[k].outstanding -= 1
             }
         }
-        if delivered, let n = notifications.index(of: dataDisks[k].notification),
-           notifications[n].holders & (1 << UInt64(dataDisks[k].owner.slot)) != 0 {
+        if delivered, let n = notifications.index(of: dataDisks[k].notification) {
             signal(n, 1 << dataDisks[k].bit)
         }
     }

@@ -1,6 +1,7 @@
 // `block_submit` and `block_complete`: a data disk's owner queues reads,
 // writes and flushes, and collects their results. The memory side of a
-// transfer is a place in a shared-memory object the caller holds: such an
+// transfer is a place in a shared-memory object the caller holds a handle
+// with `dma` for (x3): such an
 // object is physically contiguous, never swapped and never moved, so the
 // device moves the bytes straight into or out of its frames (no copy), and
 // the request pins the object until the device is done with it.
@@ -10,7 +11,7 @@ import KenixABI
 
 extension Kernel {
     /// `block_submit`: x0 = disk | op << 8, x1 first sector, x2 sector
-    /// count, x3 shared-memory object, x4 byte offset in it, x5 tag.
+    /// count, x3 shared-memory handle, x4 byte offset in it, x5 tag.
     mutating func blockSubmit(_ slot: Int, _ a: SyscallArguments) -> SyscallResult {
         guard a.x0 >> BlockSubmitLayout.opShift <= UInt64(UInt8.max),
               let op = BlockSubmitOp(rawValue: a.x0 >> BlockSubmitLayout.opShift) else {
@@ -54,15 +55,20 @@ extension Kernel {
     /// The physical memory of a read or write of `count` sectors from
     /// `sector` at `offset` in shared-memory object `object`, and the
     /// object's table index; or why the transfer is refused.
-    private func transferMemory(_ slot: Int, device: H.Disk, sector: UInt64, count: UInt64, object: UInt64,
-                                offset: UInt64) -> Result<(PhysAddr, Int), SyscallError> {
+    private mutating func transferMemory(_ slot: Int, device: H.Disk, sector: UInt64, count: UInt64, object handle: UInt64,
+                                         offset: UInt64) -> Result<(PhysAddr, Int), SyscallError> {
         let sectorSize = UInt64(device.sectorSize)
         guard count > 0, count <= SyscallLimits.maxBlockTransfer / sectorSize,
               sector <= device.sectorCount, count <= device.sectorCount - sector else {
             return .failure(.invalidArgument)
         }
-        guard let i = shm.index(of: object) else { return .failure(.invalidArgument) }
-        guard shm[i].holders & (1 << UInt64(slot)) != 0 else { return .failure(.notPermitted) }
+        let i: Int
+        switch resolve(slot, handle, .sharedMemory, HandleRights.dma) {
+        case .failure(let e): return .failure(e)
+        case .success(let entry):
+            guard let found = shm.index(of: entry.object) else { return .failure(.badHandle) }
+            i = found
+        }
         let size = UInt64(shm[i].pages) * PageGeometry.pageSize
         let bytes = count * sectorSize
         guard offset % sectorSize == 0, offset <= size, bytes <= size - offset else {

@@ -32,10 +32,12 @@ struct HandleTable {
     let perTask: Int
     let taskSlots: Int
 
-    init(taskSlots: Int, perTask: Int) {
+    /// Tables of `perTask` entries for `taskSlots` tasks in `storage`
+    /// (KernelTableStorage).
+    init(taskSlots: Int, perTask: Int, storage: UnsafeMutableRawPointer) {
         self.taskSlots = taskSlots
         self.perTask = perTask
-        entries = .allocate(capacity: taskSlots * perTask)
+        entries = storage.bindMemory(to: HandleEntry.self, capacity: taskSlots * perTask)
         entries.initialize(repeating: HandleEntry(), count: taskSlots * perTask)
     }
 
@@ -62,6 +64,21 @@ struct HandleTable {
             return UInt64(i + 1) | UInt64(e.generation) << 16
         }
         return nil
+    }
+
+    /// Empties task `slot`'s table for a new task in that slot: every
+    /// generation back to 0, so its handles have their well-known values
+    /// (StartupHandle, InitHandle). Values are per task: no other task's
+    /// stale value can name anything here.
+    func reset(_ slot: Int) {
+        base(slot).update(repeating: HandleEntry(), count: perTask)
+    }
+
+    /// Whether task `slot`'s table has a free entry.
+    func hasRoom(_ slot: Int) -> Bool {
+        let table = base(slot)
+        for i in 0..<perTask where table[i].kind == nil { return true }
+        return false
     }
 
     /// Frees entry `index` of task `slot`; its value goes stale.

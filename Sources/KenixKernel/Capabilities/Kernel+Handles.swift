@@ -87,3 +87,19 @@ extension Kernel {
         }
     }
 }
+
+extension Kernel {
+    /// `handle_info(h)`: x0 = its ObjectKind, x1 = its rights, x2 = the
+    /// object (a task's id, a device code, a line, a key, a priority
+    /// ceiling; 0 for others).
+    mutating func handleInfo(_ slot: Int, _ value: UInt64) -> SyscallResult {
+        guard let h = handles.lookup(slot, value), let kind = h.entry.kind,
+              h.entry.epoch == currentEpoch(of: h.entry) else { return .failure(.badHandle) }
+        let visible: UInt64
+        switch kind {
+        case .notification, .sharedMemory: visible = 0    // table ids mean nothing to a task
+        default: visible = h.entry.object
+        }
+        return .registers(SyscallReturn(x0: kind.rawValue, x1: h.entry.rights, x2: visible))
+    }
+}

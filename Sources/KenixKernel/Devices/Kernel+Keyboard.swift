@@ -7,11 +7,15 @@ import KenixABI
 extension Kernel {
     /// `keyboard_claim`: makes the caller the keyboard's owner; returns its
     /// interrupt line, which the owner then routes with `irq_register`.
-    mutating func keyboardClaim(_ slot: Int) -> SyscallResult {
+    /// `keyboard_claim(device)`: as `uart_claim`, for the keyboard.
+    mutating func keyboardClaim(_ slot: Int, device: UInt64) -> SyscallResult {
         guard let keyboard = hal.keyboard else { return .failure(.notFound) }
-        if let owner = keyboardOwner, tasks.liveSlot(of: owner) != nil { return .failure(.busy) }
+        if case .failure(let e) = useDevice(slot, device, DeviceCode.keyboard) { return .failure(e) }
+        if let owner = keyboardOwner, owner != tasks[slot].pointee.id, tasks.liveSlot(of: owner) != nil {
+            return .failure(.busy)
+        }
         keyboardOwner = tasks[slot].pointee.id
-        return .success(UInt64(keyboard.irq.number))
+        return lineHandle(slot, keyboard.irq)
     }
 
     /// `keyboard_read`: x0 = events returned (0 to 4, 0 when none wait),

@@ -7,10 +7,16 @@ import KenixABI
 extension Kernel {
     /// Makes `slot` the UART's owner; returns the UART's receive interrupt
     /// line, which the owner may then route to itself with `irq_register`.
-    mutating func uartClaim(_ slot: Int) -> SyscallResult {
-        if let owner = uartOwner, tasks.liveSlot(of: owner) != nil { return .failure(.busy) }
+    /// `uart_claim(device)`: with the UART's device handle, the caller
+    /// becomes its owner; x0 = a handle for its receive line (to route with
+    /// `irq_register`), x1 = the line's number.
+    mutating func uartClaim(_ slot: Int, device: UInt64) -> SyscallResult {
+        if case .failure(let e) = useDevice(slot, device, DeviceCode.uart) { return .failure(e) }
+        if let owner = uartOwner, owner != tasks[slot].pointee.id, tasks.liveSlot(of: owner) != nil {
+            return .failure(.busy)
+        }
         uartOwner = tasks[slot].pointee.id
-        return .success(UInt64(hal.uart.irq.number))
+        return lineHandle(slot, hal.uart.irq)
     }
 
     mutating func uartWrite(_ slot: Int, address: UInt64, length: UInt64) -> SyscallResult {

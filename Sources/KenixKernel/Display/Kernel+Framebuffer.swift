@@ -1,8 +1,9 @@
 // The display, for user-space drivers and clients. The framebuffer's pixels
 // are platform memory, not the kernel's frames: `fb_map` maps them, unowned,
-// into the caller's shared-memory area (any task may; the console server and
-// graphics programs agree among themselves who draws), and `fb_present`
-// tells the platform which pixels are finished.
+// into the caller's shared-memory area (a task holding the framebuffer's
+// device handle may: init gives it to the console, which lends the screen to
+// graphics programs), and `fb_present` tells the platform which pixels are
+// finished.
 import HAL
 import KenixABI
 
@@ -18,8 +19,9 @@ extension Kernel {
 
     /// `fb_map`: the pixels, writable, in the caller's shared-memory area;
     /// the same address again on a second call.
-    mutating func fbMap(_ slot: Int) -> SyscallResult {
+    mutating func fbMap(_ slot: Int, device: UInt64) -> SyscallResult {
         guard let display = hal.display, display.pixels.size > 0 else { return .failure(.notFound) }
+        if case .failure(let e) = useDevice(slot, device, DeviceCode.framebuffer) { return .failure(e) }
         let t = tasks[slot]
         if t.pointee.framebufferAddress != 0 { return .success(t.pointee.framebufferAddress) }
         let page = PageGeometry.pageSize

@@ -4,7 +4,8 @@
 // where the general path would make exactly the same decisions (the partner
 // would be the next task to run, no timeout is involved) and records the
 // same trace events, so a run is identical with it on or off
-// (`KernelConfig.ipcFastPath`). Anything else falls back to the general path.
+// (`KernelConfig.ipcFastPath`). Anything else, a message carrying a handle
+// or a bad handle included, falls back to the general path.
 import HAL
 import KenixABI
 
@@ -19,7 +20,8 @@ extension Kernel {
 
     /// `call` from the running task `slot`; false to take the general path.
     mutating func fastCall(_ slot: Int, to dest: UInt64) -> Bool {
-        guard config.ipcFastPath, let r = tasks.liveSlot(of: TaskID(raw: dest)), r != slot else { return false }
+        guard config.ipcFastPath, tasks[slot].pointee.context.x[1] & IPCTag.transfersHandle == 0,
+              case .success(let r) = taskSlot(slot, dest, HandleRights.send), r != slot else { return false }
         let server = tasks[r], client = tasks[slot]
         guard case .blocked(.receiving(let filter)) = server.pointee.state,
               filter == nil || filter == client.pointee.id,
@@ -41,6 +43,7 @@ extension Kernel {
     mutating func fastReplyReceive(_ slot: Int, from filter: UInt64) -> Bool {
         let server = tasks[slot]
         guard config.ipcFastPath, filter == ipcAnySender, server.pointee.sendersHead < 0,
+              server.pointee.context.x[1] & IPCTag.transfersHandle == 0,
               pendingBoundNotification(slot) == nil,
               let callerID = server.pointee.lastCaller, let c = tasks.liveSlot(of: callerID) else { return false }
         let client = tasks[c]

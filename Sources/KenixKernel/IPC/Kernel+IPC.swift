@@ -1,6 +1,12 @@
-// Synchronous IPC addressed by task id. A message is a tag and four words,
-// carried in x1–x5 of the sender's saved context and copied straight into
-// x1–x5 of the receiver's: no kernel buffer, no allocation.
+// Synchronous IPC to a task named by a handle with `send` (a task id alone
+// grants nothing). A message is a tag and four words, carried in x1–x5 of
+// the sender's saved context and copied straight into x1–x5 of the
+// receiver's: no kernel buffer, no allocation. A message may carry one
+// handle (IPCTag.transfersHandle, w3): the receiver gets its own handle to
+// the object as it receives, which is its consent. The receiver learns the
+// sender's task id (x0): information, not authority. Replies need no
+// handle: a caller blocked awaiting my reply is the one-time right to
+// answer it.
 //
 // Blocking rules (see docs/syscalls.md): a sender or caller waits in the
 // receiver's FIFO until received; a caller then waits in `.awaitingReply`
@@ -22,12 +28,19 @@ extension Kernel {
         r.pointee.context.x[5] = s.pointee.context.x[5]
     }
 
-    /// What a receive of `sender`'s message returns: x0 the sender's id (or
-    /// `x0` as given, for a reply), x1–x5 its message.
-    @inline(__always)
-    mutating func message(of sender: Int, x0: UInt64) -> SyscallResult {
+    /// What `receiver` gets for `sender`'s message: x0 as given (the
+    /// sender's id, or 0 for a reply), x1–x5 the message, with a carried
+    /// handle installed in the receiver's table and named in its w3.
+    mutating func message(from sender: Int, to receiver: Int, x0: UInt64) -> Result<SyscallResult, SyscallError> {
         let c = tasks[sender].pointee.context
-        return .registers(SyscallReturn(x0: x0, x1: c.x[1], x2: c.x[2], x3: c.x[3], x4: c.x[4], x5: c.x[5]))
+        var w3 = c.x[5]
+        if c.x[1] & IPCTag.transfersHandle != 0 && c.x[1] & SupervisorEventTag.marker == 0 {
+            switch carryHandle(from: sender, value: c.x[5], to: receiver, move: c.x[1] & IPCTag.movesHandle != 0) {
+            case .failure(let e): return .failure(e)
+            case .success(let h): w3 = h
+            }
+        }
+        return .success(.registers(SyscallReturn(x0: x0, x1: c.x[1], x2: c.x[2], x3: c.x[3], x4: c.x[4], x5: w3)))
     }
 
     /// How long a blocking IPC may wait.
@@ -39,15 +52,26 @@ extension Kernel {
         case never
     }
 
-    /// `send` (isCall false) or `call` from `slot` to task id `dest`. A
-    /// call's timeout covers both waiting to be received and for the reply.
+    /// `send` (isCall false) or `call` from `slot` to the task `dest` (a
+    /// handle with `send`). A call's timeout covers both waiting to be
+    /// received and for the reply.
     mutating func ipcSend(_ slot: Int, to dest: UInt64, isCall: Bool, wait: Wait = .forever) -> SyscallResult {
-        guard let r = tasks.liveSlot(of: TaskID(raw: dest)) else { return .failure(.noSuchTask) }
+        let r: Int
+        switch taskSlot(slot, dest, HandleRights.send) {
+        case .failure(let e): return .failure(e)
+        case .success(let s): r = s
+        }
         guard r != slot else { return .failure(.invalidArgument) }
+        if case .failure(let e) = checkCarriedHandle(of: slot) { return .failure(e) }
         let me = tasks[slot].pointee.id
         if case .blocked(.receiving(let filter)) = tasks[r].pointee.state, filter == nil || filter == me {
             // The receiver is waiting: it takes the message now.
-            write(message(of: slot, x0: me.raw), to: r)
+            let delivered: SyscallResult
+            switch message(from: slot, to: r, x0: me.raw) {
+            case .failure(let e): return .failure(e)          // the receiver keeps waiting
+            case .success(let m): delivered = m
+            }
+            write(delivered, to: r)
             recordDelivery(from: slot, to: r)
             makeReady(r)
             guard isCall else { return .success(0) }
@@ -62,24 +86,28 @@ extension Kernel {
         return .blocked
     }
 
-    /// `recv` by `slot` from `filter` (0 = anyone). A receive from anyone
-    /// also ends with the pending bits of the task's bound notification,
-    /// which take precedence over queued senders.
+    /// `recv` by `slot` from `filter` (0 = anyone, else a task handle). A
+    /// receive from anyone also ends with the pending bits of the task's
+    /// bound notification, which take precedence over queued senders.
     mutating func ipcReceive(_ slot: Int, from filter: UInt64, wait: Wait = .forever) -> SyscallResult {
         var wanted: TaskID? = nil
         if filter != ipcAnySender {
-            guard let s = tasks.liveSlot(of: TaskID(raw: filter)) else { return .failure(.noSuchTask) }
-            guard s != slot else { return .failure(.invalidArgument) }
-            wanted = TaskID(raw: filter)
+            switch taskSlot(slot, filter, 0) {
+            case .failure(let e): return .failure(e)
+            case .success(let s):
+                guard s != slot else { return .failure(.invalidArgument) }
+                wanted = tasks[s].pointee.id
+            }
         } else if let i = pendingBoundNotification(slot) {
             return notificationReceived(i)
         }
         var cursor = tasks[slot].pointee.sendersHead
         while cursor >= 0 {
-            if wanted == nil || tasks[cursor].pointee.id == wanted {
-                return takeQueuedSender(cursor, by: slot)
+            let next = tasks[cursor].pointee.senderNext
+            if wanted == nil || tasks[cursor].pointee.id == wanted, let result = takeQueuedSender(cursor, by: slot) {
+                return result
             }
-            cursor = tasks[cursor].pointee.senderNext
+            cursor = next
         }
         switch wait {
         case .never: return .failure(.wouldBlock)
@@ -92,8 +120,10 @@ extension Kernel {
     }
 
     /// The running `receiver` takes the message of `sender`, blocked in its
-    /// queue: a plain sender is released with 0, a caller waits for the reply.
-    private mutating func takeQueuedSender(_ sender: Int, by receiver: Int) -> SyscallResult {
+    /// queue: a plain sender is released with 0, a caller waits for the
+    /// reply. nil when the handle the message carries cannot be delivered:
+    /// the sender gets the error and the receiver looks further.
+    private mutating func takeQueuedSender(_ sender: Int, by receiver: Int) -> SyscallResult? {
         guard case .blocked(.sending(_, let isCall)) = tasks[sender].pointee.state else {
             fatalError("IPC: sender queue holds a task that is not sending")
         }
@@ -105,7 +135,14 @@ extension Kernel {
             return eventReceived(from: sender)
         }
         let senderID = tasks[sender].pointee.id
-        let result = message(of: sender, x0: senderID.raw)
+        let result: SyscallResult
+        switch message(from: sender, to: receiver, x0: senderID.raw) {
+        case .failure(let e):
+            write(.failure(e), to: sender)
+            makeReady(sender)
+            return nil
+        case .success(let m): result = m
+        }
         recordDelivery(from: sender, to: receiver)
         if isCall {
             tasks[receiver].pointee.lastCaller = senderID
@@ -132,8 +169,14 @@ extension Kernel {
         guard tasks[c].pointee.state == .blocked(.awaitingReply(from: me)) else {
             return .failure(client == nil ? .noSuchTask : .notPermitted)
         }
+        if case .failure(let e) = checkCarriedHandle(of: slot) { return .failure(e) }
+        let delivered: SyscallResult
+        switch message(from: slot, to: c, x0: 0) {
+        case .failure(let e): return .failure(e)              // the caller keeps waiting
+        case .success(let m): delivered = m
+        }
         if tasks[slot].pointee.lastCaller == target { tasks[slot].pointee.lastCaller = nil }
-        write(message(of: slot, x0: 0), to: c)
+        write(delivered, to: c)
         recordDelivery(from: slot, to: c)
         makeReady(c)
         return .success(0)
@@ -156,7 +199,7 @@ extension Kernel {
             removeSender(s, from: slot)
             failIPC(s)
         }
-        for s in 1..<TaskTable.capacity where s != slot {
+        for s in 1..<tasks.capacity where s != slot {
             switch tasks[s].pointee.state {
             case .blocked(.awaitingReply(let server)) where server == me: failIPC(s)
             case .blocked(.receiving(let from)) where from == me: failIPC(s)

@@ -1,16 +1,31 @@
-// Interrupt lines owned by user-space drivers. A driver owns a line through
-// an `InterruptRoute`: the kernel masks the line when it fires, signals the
-// driver's notification bit and ends the interrupt; the line stays masked
-// until the driver acks it, so a level interrupt cannot storm while the
-// driver works.
+// Interrupt lines owned by user-space drivers. A driver routes a line it
+// holds a handle for (from its device's claim, or init's interrupt
+// controller) to a notification it may signal, through an `InterruptRoute`:
+// the kernel masks the line when it fires, signals the driver's notification
+// bit and ends the interrupt; the line stays masked until the driver acks
+// it, so a level interrupt cannot storm while the driver works.
 import HAL
 import KenixABI
 
 extension Kernel {
-    mutating func irqRegister(_ slot: Int, irq: UInt64, id: UInt64, bit: UInt64) -> SyscallResult {
+    /// `irq_register(line, irq, notification, bit)`: `line` is a handle for
+    /// line `irq` or init's interrupt controller.
+    mutating func irqRegister(_ slot: Int, line lineHandle: UInt64, irq: UInt64, notification: UInt64,
+                              bit: UInt64) -> SyscallResult {
         guard irq < UInt64(hal.boot.interruptLineCount), bit < 64 else { return .failure(.invalidArgument) }
+        switch resolve(slot, lineHandle, .interruptLine, HandleRights.use) {
+        case .failure(let e): return .failure(e)
+        case .success(let entry):
+            guard entry.object == irq || entry.object == InterruptLineHandle.everyLine else {
+                return .failure(.notPermitted)
+            }
+        }
         let line = IRQ(UInt32(irq))
-        if case .failure(let e) = heldNotification(slot, id) { return .failure(e) }
+        let id: UInt64
+        switch heldNotification(slot, notification, HandleRights.signal) {
+        case .failure(let e): return .failure(e)
+        case .success(let i): id = notifications[i].id
+        }
         // The UART's receive line belongs to the UART's owner (the console
         // server), the keyboard's to the keyboard driver; the timer and the
         // disks' completion lines are the kernel's own.

@@ -181,32 +181,30 @@ public struct AddressSpace {
 
     /// Frees the tables under [from, to) that map nothing any more (every
     /// entry zero: no page, no swapped-out page), bottom up, and clears the
-    /// entries that pointed at them; the root stays. Returns whether a table
-    /// went, so the caller can drop cached walks (TLBI by ASID).
+    /// entries that pointed at them; the root stays. Returns how many tables
+    /// went (the caller drops cached walks, TLBI by ASID, when any did).
     @discardableResult
     func pruneEmptyTables<M: PhysicalMemory>(from: UInt64, to: UInt64, frames: inout FrameAllocator,
-                                             memory: M) -> Bool {
+                                             memory: M) -> Int {
         prune(root, level: 0, base: 0, from: from, to: to, frames: &frames, memory: memory)
     }
 
     private func prune<M: PhysicalMemory>(_ table: PhysAddr, level: Int, base: UInt64, from: UInt64, to: UInt64,
-                                          frames: inout FrameAllocator, memory: M) -> Bool {
+                                          frames: inout FrameAllocator, memory: M) -> Int {
         let entries = memory.pointer(to: table).assumingMemoryBound(to: UInt64.self)
         let span: UInt64 = 1 << (39 - 9 * UInt64(level))
-        var freed = false
+        var freed = 0
         for i in 0..<PageGeometry.entriesPerTable {
             let va = base | UInt64(i) * span
             guard va < to, va + span > from else { continue }
             let d = PageDescriptor(raw: entries[i])
             guard level < 3, d.isValid else { continue }
             let next = d.outputAddress
-            if prune(next, level: level + 1, base: va, from: from, to: to, frames: &frames, memory: memory) {
-                freed = true
-            }
+            freed += prune(next, level: level + 1, base: va, from: from, to: to, frames: &frames, memory: memory)
             if Self.isEmpty(next, memory: memory) {
                 entries[i] = 0
                 frames.free(next)
-                freed = true
+                freed += 1
             }
         }
         return freed

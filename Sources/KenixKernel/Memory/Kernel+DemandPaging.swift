@@ -50,6 +50,9 @@ extension Kernel {
         guard let r = t.pointee.regions.find(address) else { return .refused }
         let region = t.pointee.regions[r]
         guard region.rights.allows(access) else { return .refused }
+        // The page, and up to three tables to reach it, come out of the task's
+        // share; past it, the task is out of memory whatever RAM has left.
+        guard t.pointee.quota.frames.remaining >= 1 + 3 else { return .outOfMemory }
         let frame: PhysAddr
         switch allocateUserFrame(zeroed: true) {
         case .frame(let f): frame = f
@@ -60,8 +63,13 @@ extension Kernel {
                                         executable: region.rights.execute,
                                         software: AddressSpace.ownedFrame
                                             | (region.shared ? AddressSpace.sharedMapping : 0))
-        switch space.install(VirtAddr(page), d, frames: &frames, memory: hal.memory) {
-        case .success: return .resolved
+        let installed = chargingTables(slot) { kernel in
+            space.install(VirtAddr(page), d, frames: &kernel.frames, memory: kernel.hal.memory)
+        }
+        switch installed {
+        case .success:
+            t.pointee.quota.frames.used += 1
+            return .resolved
         case .failure:
             frames.free(frame)
             return .outOfMemory

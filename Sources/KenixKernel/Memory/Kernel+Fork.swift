@@ -9,14 +9,29 @@ import HAL
 import KenixABI
 
 extension Kernel {
-    /// `fork`: the caller's clone, ready, returning 0.
+    /// `fork`: the caller's clone, ready, returning 0; the parent gets x0 =
+    /// a handle to it, x1 = its id. The clone holds copies of the caller's
+    /// handles (it is the same program, with the same authority).
     mutating func fork(_ slot: Int) -> SyscallResult {
+        guard handles.hasRoom(slot) else { return .failure(.limitReached) }
         switch clone(slot, for: slot) {
         case .failure(let e): return .failure(e)
         case .success(let child):
+            copyHandles(from: slot, to: child)
+            giveParentHandle(to: child, parent: slot)
             tasks[child].pointee.context.x[0] = 0
             makeReady(child)
-            return .success(tasks[child].pointee.id.raw)
+            return childHandle(slot, child)
+        }
+    }
+
+    /// Gives `child` a copy of every live handle of `parent`.
+    private mutating func copyHandles(from parent: Int, to child: Int) {
+        for i in 0..<handles.perTask {
+            let e = handles[parent, i]
+            guard e.kind != nil, e.epoch == currentEpoch(of: e) else { continue }
+            handles[child, i] = e
+            retainObject(e)
         }
     }
 
@@ -34,17 +49,26 @@ extension Kernel {
             tasks[caller].pointee.restartSyscall = true
             return .failure(.wouldBlock)
         }
-        guard let child = tasks.claim() else { return .failure(.limitReached) }
+        guard tasks[caller].pointee.quota.tasks.remaining >= 1, let child = claimTask() else {
+            return .failure(.limitReached)
+        }
+        tasks[child].pointee.parent = tasks[caller].pointee.id
+        giveQuota(to: child, from: caller)
+        let before = frames.freeCount
         guard let space = AddressSpace.create(asid: ASID(UInt16(child)), frames: &frames, memory: hal.memory) else {
+            returnQuota(of: child)
+            releaseTaskCharge(of: child)
             tasks.release(child)
             return .failure(.outOfMemory)
         }
         var failed = false
+        var sharedPages = 0, sharedSlots = 0
         parentSpace.forEachEntry(memory: hal.memory) { va, entry in
             guard !failed else { return }
             // A swapped-out page: the child's leaf names the same slot; a
             // page-in by either side reads it into a frame of its own.
             if let swapped = SwapEntry(raw: entry.pointee) {
+                sharedSlots += 1
                 swap!.retain(swapped.slot)
                 if case .failure = space.install(va, PageDescriptor(raw: swapped.raw), frames: &frames,
                                                  memory: hal.memory) {
@@ -65,7 +89,10 @@ extension Kernel {
                                              executable: d.isUserExecutable)
                 entry.pointee = d.raw
             }
-            if owned { frames.retain(d.outputAddress) }
+            if owned {
+                frames.retain(d.outputAddress)
+                sharedPages += 1
+            }
             if case .failure = space.install(va, d, frames: &frames, memory: hal.memory) {
                 if owned { frames.release(d.outputAddress) }
                 failed = true
@@ -73,8 +100,13 @@ extension Kernel {
         }
         // The parent's writable pages just became read-only.
         hal.mmu.invalidateAll(asid: parentSpace.asid)
-        if failed {
+        // The clone is charged for its tables and for every page it now owns
+        // with its parent, as if it were a copy: each may come to need one.
+        tasks[child].pointee.quota.swap.used = sharedSlots
+        if failed || !chargeFrames(child, before - frames.freeCount + sharedPages) {
             space.destroy(frames: &frames, swap: &swap, memory: hal.memory)
+            returnQuota(of: child)
+            releaseTaskCharge(of: child)
             tasks.release(child)
             return .failure(.outOfMemory)
         }
@@ -94,7 +126,7 @@ extension Kernel {
         c.pointee.imageAddress = parent.pointee.imageAddress
         c.pointee.shmMappings = parent.pointee.shmMappings
         for m in 0..<c.pointee.shmMappings.count {
-            if let i = shm.index(of: c.pointee.shmMappings[m].object) { shm[i].holders |= 1 << UInt64(child) }
+            if let i = shm.index(of: c.pointee.shmMappings[m].object) { shm[i].mappings += 1 }
         }
         hal.trace.record(TraceEvent(.taskSpawn, parent.pointee.id.raw, c.pointee.id.raw))
         return .success(child)

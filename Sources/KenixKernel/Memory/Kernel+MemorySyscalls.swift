@@ -138,17 +138,25 @@ extension Kernel {
     private mutating func releasePages(_ slot: Int, from start: UInt64, to end: UInt64) {
         let space = tasks[slot].pointee.space!
         let mmu = hal.mmu
-        space.forEachEntry(from: start, to: end, memory: hal.memory) { va, slot in
-            let d = PageDescriptor(raw: slot.pointee)
-            slot.pointee = PageDescriptor.invalid.raw
-            if let swapped = SwapEntry(raw: d.raw) { return releaseSwapSlot(swapped.slot) }
-            if d.softwareBits & AddressSpace.ownedFrame != 0 { frames.release(d.outputAddress) }
+        var pages = 0, swapped = 0
+        space.forEachEntry(from: start, to: end, memory: hal.memory) { va, leaf in
+            let d = PageDescriptor(raw: leaf.pointee)
+            leaf.pointee = PageDescriptor.invalid.raw
+            if let entry = SwapEntry(raw: d.raw) {
+                swapped += 1
+                return releaseSwapSlot(entry.slot)
+            }
+            if d.softwareBits & AddressSpace.ownedFrame != 0 {
+                frames.release(d.outputAddress)
+                pages += 1
+            }
             mmu.invalidate(asid: space.asid, page: va)
         }
         // Tables that map nothing any more go too: unmapping must give back
         // everything mapping took, or map/unmap cycles would drain RAM.
-        if space.pruneEmptyTables(from: start, to: end, frames: &frames, memory: hal.memory) {
-            mmu.invalidateAll(asid: space.asid)
-        }
+        let tables = space.pruneEmptyTables(from: start, to: end, frames: &frames, memory: hal.memory)
+        if tables > 0 { mmu.invalidateAll(asid: space.asid) }
+        tasks[slot].pointee.quota.frames.giveBack(pages + tables)
+        tasks[slot].pointee.quota.swap.giveBack(swapped)
     }
 }

@@ -84,10 +84,11 @@ extension Kernel {
         let page = PageGeometry.pageSize
         // Two turns over the tasks at most: on the first the hand may only
         // clear access flags, which the second turn then finds still clear.
-        for _ in 0...(2 * TaskTable.capacity) {
+        for _ in 0...(2 * tasks.capacity) {
             let s = clockHand.slot
             let t = tasks[s]
-            if t.pointee.isAlive, let space = t.pointee.space {
+            // A task whose swap share is used up keeps its pages in RAM.
+            if t.pointee.isAlive, t.pointee.quota.swap.remaining > 0, let space = t.pointee.space {
                 while budget > 0, let table = space.nextLeafTable(from: clockHand.address, memory: hal.memory) {
                     var i = clockHand.address > table.base ? Int((clockHand.address - table.base) / page) : 0
                     while i < PageGeometry.entriesPerTable && budget > 0 {
@@ -104,7 +105,7 @@ extension Kernel {
                 }
                 if budget == 0 { return nil }
             }
-            clockHand = (s + 1 == TaskTable.capacity ? 1 : s + 1, 0)
+            clockHand = (s + 1 == tasks.capacity ? 1 : s + 1, 0)
         }
         return nil
     }
@@ -162,6 +163,7 @@ extension Kernel {
         guard let disk = hal.swapDevice else { return .refused }
         // A page-out of this slot may still be under way; read after it.
         if transfers.isBusy(slot: swapped.slot) || transfers.isFull { return .mustWait }
+        guard tasks[slot].pointee.quota.frames.remaining >= 1 else { return .outOfMemory }
         let frame: PhysAddr
         switch allocateUserFrame(zeroed: false) {
         case .frame(let f): frame = f
@@ -195,7 +197,7 @@ extension Kernel {
             finish(t, succeeded: done.succeeded)
             swap!.release(t.slot)   // the transfer's reference
         }
-        for s in 1..<TaskTable.capacity where tasks[s].pointee.state == .blocked(.paging) { makeReady(s) }
+        for s in 1..<tasks.capacity where tasks[s].pointee.state == .blocked(.paging) { makeReady(s) }
         if frames.freeCount < pager.low { reclaim() }
     }
 
@@ -207,10 +209,16 @@ extension Kernel {
            let swapped = SwapEntry(raw: entry.pointee), swapped.slot == t.slot {
             leaf = entry
         }
+        // The page moves between the owner's frame and swap shares.
+        let owner = tasks.liveSlot(of: t.owner)
         switch t.operation {
         case .write where succeeded:
             frames.release(t.frame)
             pagesOut &+= 1
+            if let owner, leaf != nil {
+                tasks[owner].pointee.quota.frames.giveBack(1)
+                tasks[owner].pointee.quota.swap.used += 1
+            }
         case .write:
             // The frame still holds the data: put the page back.
             log.put("kenix: swap write failed; the page stays in RAM\n")
@@ -218,6 +226,10 @@ extension Kernel {
         case .read where succeeded:
             guard let leaf else { return frames.release(t.frame) }
             let d = restore(leaf, frame: t.frame)
+            if let owner {
+                tasks[owner].pointee.quota.frames.used += 1
+                tasks[owner].pointee.quota.swap.giveBack(1)
+            }
             if d.isUserExecutable { hal.memory.synchronizeInstructions(at: t.frame, length: Int(PageGeometry.pageSize)) }
             pagesIn &+= 1
         case .read:

@@ -1,26 +1,33 @@
-// Notification syscalls: create, signal, wait, poll, grant, bind. A signal
-// never blocks; it wakes the waiter, or the bound task blocked receiving from
-// anyone (its receive ends with the bits).
+// Notification syscalls: create, signal, wait, poll, bind. A notification is
+// reached through a handle: `signal` to signal it, `receive` to wait on,
+// poll or bind it. A signal never blocks; it wakes the waiter, or the bound
+// task blocked receiving from anyone (its receive ends with the bits). The
+// object goes with its last handle.
 import HAL
 import KenixABI
 
 extension Kernel {
+    /// `notify_create`: x0 = a handle with every right.
     mutating func notifyCreate(_ slot: Int) -> SyscallResult {
-        guard let id = notifications.insert(NotificationObject(holders: 1 << UInt64(slot))) else {
-            return .failure(.limitReached)
+        guard let id = notifications.insert(NotificationObject()) else { return .failure(.limitReached) }
+        let handle = grant(slot, HandleEntry(kind: .notification, rights: HandleRights.all, object: id))
+        if case .failure = handle, let i = notifications.index(of: id) { destroyNotification(i) }
+        return SyscallResult(handle)
+    }
+
+    /// The table index of the notification `handle` names for `slot`, if the
+    /// handle carries `rights`.
+    mutating func heldNotification(_ slot: Int, _ handle: UInt64, _ rights: UInt64) -> Result<Int, SyscallError> {
+        switch resolve(slot, handle, .notification, rights) {
+        case .failure(let e): return .failure(e)
+        case .success(let entry):
+            guard let i = notifications.index(of: entry.object) else { return .failure(.badHandle) }
+            return .success(i)
         }
-        return .success(id)
     }
 
-    /// The object `id` if task `slot` holds it.
-    mutating func heldNotification(_ slot: Int, _ id: UInt64) -> Result<Int, SyscallError> {
-        guard let i = notifications.index(of: id) else { return .failure(.invalidArgument) }
-        guard notifications[i].holders & (1 << UInt64(slot)) != 0 else { return .failure(.notPermitted) }
-        return .success(i)
-    }
-
-    mutating func notifySignal(_ slot: Int, id: UInt64, bits: UInt64) -> SyscallResult {
-        switch heldNotification(slot, id) {
+    mutating func notifySignal(_ slot: Int, handle: UInt64, bits: UInt64) -> SyscallResult {
+        switch heldNotification(slot, handle, HandleRights.signal) {
         case .failure(let e): return .failure(e)
         case .success(let i):
             signal(i, bits)
@@ -55,9 +62,11 @@ extension Kernel {
     }
 
     /// What a receive that ends with notification `i` returns: x0 = 0 (no
-    /// sender has id 0), x1 = the bits (taken), x2 = the notification id.
+    /// sender has id 0), x1 = the bits (taken), x2 = the bound handle.
     mutating func notificationReceived(_ i: Int) -> SyscallResult {
-        .registers(SyscallReturn(x0: 0, x1: takeBits(i), x2: notifications[i].id))
+        // x2 is the handle the bound task named the notification with.
+        let handle = notifications[i].bound >= 0 ? tasks[notifications[i].bound].pointee.boundHandle : 0
+        return .registers(SyscallReturn(x0: 0, x1: takeBits(i), x2: handle))
     }
 
     /// The bound notification of `slot` with pending bits, if any.
@@ -67,9 +76,9 @@ extension Kernel {
         return i
     }
 
-    mutating func notifyWait(_ slot: Int, id: UInt64) -> SyscallResult {
+    mutating func notifyWait(_ slot: Int, handle: UInt64) -> SyscallResult {
         let i: Int
-        switch heldNotification(slot, id) {
+        switch heldNotification(slot, handle, HandleRights.receive) {
         case .failure(let e): return .failure(e)
         case .success(let found): i = found
         }
@@ -77,43 +86,53 @@ extension Kernel {
         let waiter = notifications[i].waiter
         if waiter >= 0 && waiter != slot { return .failure(.busy) }
         notifications[i].waiter = slot
-        block(slot, .waitingForNotification(id: id))
+        block(slot, .waitingForNotification(id: notifications[i].id))
         return .blocked
     }
 
-    mutating func notifyPoll(_ slot: Int, id: UInt64) -> SyscallResult {
-        SyscallResult(heldNotification(slot, id).map { takeBits($0) })
+    mutating func notifyPoll(_ slot: Int, handle: UInt64) -> SyscallResult {
+        SyscallResult(heldNotification(slot, handle, HandleRights.receive).map { takeBits($0) })
     }
 
-    mutating func notifyGrant(_ slot: Int, id: UInt64, to task: UInt64) -> SyscallResult {
-        SyscallResult(heldNotification(slot, id).flatMap { i in
-            guard let other = tasks.liveSlot(of: TaskID(raw: task)) else { return .failure(.noSuchTask) }
-            notifications[i].holders |= 1 << UInt64(other)
-            return .success(0)
-        })
-    }
-
-    mutating func notifyBind(_ slot: Int, id: UInt64) -> SyscallResult {
-        SyscallResult(heldNotification(slot, id).flatMap { i in
+    /// `notify_bind(handle)`: the caller's receives from anyone also end with
+    /// this notification's signals (x2 of such a receive is `handle`).
+    mutating func notifyBind(_ slot: Int, handle: UInt64) -> SyscallResult {
+        SyscallResult(heldNotification(slot, handle, HandleRights.receive).flatMap { i in
             let bound = notifications[i].bound
             guard bound < 0 || bound == slot else { return .failure(.busy) }
             let current = tasks[slot].pointee.boundNotification
-            guard current == 0 || current == id else { return .failure(.busy) }
+            guard current == 0 || current == notifications[i].id else { return .failure(.busy) }
             notifications[i].bound = slot
-            tasks[slot].pointee.boundNotification = id
+            tasks[slot].pointee.boundNotification = notifications[i].id
+            tasks[slot].pointee.boundHandle = handle
             return .success(0)
         })
     }
 
-    /// Drops everything `slot` held: access, waits, bindings.
+    /// Notification `i` lost its last handle: a task still waiting on it
+    /// (through a handle revoked since) gets `badHandle`; the object goes.
+    mutating func destroyNotification(_ i: Int) {
+        let waiter = notifications[i].waiter
+        if waiter >= 0 {
+            write(.failure(.badHandle), to: waiter)
+            makeReady(waiter)
+        }
+        let bound = notifications[i].bound
+        if bound >= 0 {
+            tasks[bound].pointee.boundNotification = 0
+            tasks[bound].pointee.boundHandle = 0
+        }
+        notifications.remove(i)
+    }
+
+    /// `slot` is ending: it waits on and is bound to nothing any more (its
+    /// handles are closed separately).
     mutating func releaseNotifications(of slot: Int) {
-        let bit: UInt64 = 1 << UInt64(slot)
         for i in 1..<NotificationTable.capacity where notifications[i].id != 0 {
             if notifications[i].waiter == slot { notifications[i].waiter = -1 }
             if notifications[i].bound == slot { notifications[i].bound = -1 }
-            notifications[i].holders &= ~bit
-            if notifications[i].holders == 0 { notifications.remove(i) }
         }
         tasks[slot].pointee.boundNotification = 0
+        tasks[slot].pointee.boundHandle = 0
     }
 }

@@ -1,30 +1,46 @@
-// Shared-memory syscalls: create, map, grant, unmap. Decode and validate
-// everything first; only then take frames or edit page tables.
+// Shared-memory syscalls: create, map, unmap, info. An object is reached
+// through a handle (`map` to map it, `write` to map it writable); it is
+// handed to other tasks in IPC messages. Decode and validate everything
+// first; only then take frames or edit page tables.
 import HAL
 import KenixABI
 
 extension Kernel {
+    /// `shm_create(size)`: a new object; x0 = a handle with every right.
     mutating func shmCreate(_ slot: Int, size: UInt64) -> SyscallResult {
         guard size > 0, size <= SyscallLimits.maxSharedMemorySize else { return .failure(.invalidArgument) }
         let pages = Int((size + PageGeometry.pageSize - 1) / PageGeometry.pageSize)
-        guard let base = frames.allocate(count: pages) else { return .failure(.outOfMemory) }
-        guard let id = shm.insert(SharedMemoryObject(base: base, pages: pages, holders: 1 << UInt64(slot))) else {
+        guard chargeFrames(slot, pages) else { return .failure(.outOfMemory) }
+        guard let base = allocateContiguousUserFrames(pages) else {
+            refundFrames(tasks[slot].pointee.id, pages)
+            return .failure(.outOfMemory)
+        }
+        guard let id = shm.insert(SharedMemoryObject(base: base, pages: pages, payer: tasks[slot].pointee.id)) else {
             frames.free(base, count: pages)
+            refundFrames(tasks[slot].pointee.id, pages)
             return .failure(.limitReached)
         }
         hal.memory.pointer(to: base).initializeMemory(as: UInt8.self, repeating: 0,
                                                       count: pages * Int(PageGeometry.pageSize))
-        return .success(id)
+        let handle = grant(slot, HandleEntry(kind: .sharedMemory, rights: HandleRights.all, object: id))
+        if case .failure = handle, let i = shm.index(of: id) { freeSharedMemoryIfUnused(i) }
+        return SyscallResult(handle)
     }
 
-    mutating func shmMap(_ slot: Int, id: UInt64, hint: UInt64) -> SyscallResult {
-        guard let i = shm.index(of: id) else { return .failure(.invalidArgument) }
+    /// `shm_map(handle, hint)`: maps the object, writable if the handle has
+    /// `write`; the same object once per task.
+    mutating func shmMap(_ slot: Int, handle: UInt64, hint: UInt64) -> SyscallResult {
+        let entry: HandleEntry
+        switch resolve(slot, handle, .sharedMemory, HandleRights.map) {
+        case .failure(let e): return .failure(e)
+        case .success(let found): entry = found
+        }
+        guard let i = shm.index(of: entry.object) else { return .failure(.badHandle) }
         let object = shm[i]
-        guard object.holders & (1 << UInt64(slot)) != 0 else { return .failure(.notPermitted) }
         let t = tasks[slot]
         var free = -1
         for m in 0..<t.pointee.shmMappings.count {
-            if t.pointee.shmMappings[m].object == id { return .failure(.busy) }
+            if t.pointee.shmMappings[m].object == object.id { return .failure(.busy) }
             if free < 0 && t.pointee.shmMappings[m].object == 0 { free = m }
         }
         guard free >= 0 else { return .failure(.limitReached) }
@@ -34,10 +50,13 @@ extension Kernel {
               address <= UserLayout.shmLimit, length <= UserLayout.shmLimit - address else {
             return .failure(.invalidArgument)
         }
-        if case .failure(let e) = mapPhysical(slot, at: address, base: object.base, pages: object.pages) {
-            return .failure(e)
+        let writable = entry.rights & HandleRights.write != 0
+        let mapped = chargingTables(slot) { kernel in
+            kernel.mapPhysical(slot, at: address, base: object.base, pages: object.pages, writable: writable)
         }
-        t.pointee.shmMappings[free] = ShmMapping(object: id, address: address)
+        if case .failure(let e) = mapped { return .failure(e) }
+        shm[i].mappings += 1
+        t.pointee.shmMappings[free] = ShmMapping(object: object.id, address: address)
         if hint == 0 { t.pointee.shmNextAddress = address + length }
         return .success(address)
     }
@@ -63,23 +82,28 @@ extension Kernel {
         return candidate
     }
 
-    mutating func shmGrant(_ slot: Int, id: UInt64, to task: UInt64) -> SyscallResult {
-        guard let i = shm.index(of: id) else { return .failure(.invalidArgument) }
-        guard shm[i].holders & (1 << UInt64(slot)) != 0 else { return .failure(.notPermitted) }
-        guard let other = tasks.liveSlot(of: TaskID(raw: task)) else { return .failure(.noSuchTask) }
-        shm[i].holders |= 1 << UInt64(other)
-        return .success(0)
+    /// `shm_unmap(handle)`: removes the caller's mapping of the object.
+    mutating func shmUnmap(_ slot: Int, handle: UInt64) -> SyscallResult {
+        switch resolve(slot, handle, .sharedMemory, 0) {
+        case .failure(let e): return .failure(e)
+        case .success(let entry):
+            return unmapSharedMemory(slot, id: entry.object) ? .success(0) : .failure(.invalidArgument)
+        }
     }
 
-    mutating func shmUnmap(_ slot: Int, id: UInt64) -> SyscallResult {
+    /// Removes `slot`'s mapping of object `id`, if it has one.
+    mutating func unmapSharedMemory(_ slot: Int, id: UInt64) -> Bool {
         let t = tasks[slot]
         for m in 0..<t.pointee.shmMappings.count where t.pointee.shmMappings[m].object == id {
-            guard let i = shm.index(of: id) else { break }
-            unmapPages(slot, address: t.pointee.shmMappings[m].address, pages: shm[i].pages)
+            let address = t.pointee.shmMappings[m].address
             t.pointee.shmMappings[m] = ShmMapping()
-            return .success(0)
+            guard let i = shm.index(of: id) else { return true }
+            unmapPages(slot, address: address, pages: shm[i].pages)
+            shm[i].mappings -= 1
+            freeSharedMemoryIfUnused(i)
+            return true
         }
-        return .failure(.invalidArgument)
+        return false
     }
 
     /// Maps `pages` frames from `base` (memory no task owns: a shared-memory
@@ -112,20 +136,22 @@ extension Kernel {
             if space.unmap(va, memory: hal.memory) != nil { hal.mmu.invalidate(asid: space.asid, page: va) }
         }
         let end = address + UInt64(pages) * PageGeometry.pageSize
-        if space.pruneEmptyTables(from: address, to: end, frames: &frames, memory: hal.memory) {
-            hal.mmu.invalidateAll(asid: space.asid)
-        }
+        let tables = space.pruneEmptyTables(from: address, to: end, frames: &frames, memory: hal.memory)
+        if tables > 0 { hal.mmu.invalidateAll(asid: space.asid) }
+        tasks[slot].pointee.quota.frames.giveBack(tables)
     }
 
-    /// Drops `slot`'s access to every object, freeing those nobody holds.
-    /// Its mappings vanish with its address space.
-    mutating func releaseSharedMemory(of slot: Int) {
-        let bit: UInt64 = 1 << UInt64(slot)
-        for i in 1..<SharedMemoryTable.capacity where shm[i].id != 0 && shm[i].holders & bit != 0 {
-            shm[i].holders &= ~bit
-            freeSharedMemoryIfUnused(i)
-        }
+    /// `slot`'s address space is going away: its mappings no longer keep
+    /// their objects (its handles are closed separately).
+    mutating func releaseSharedMemoryMappings(of slot: Int) {
         let t = tasks[slot]
-        for m in 0..<t.pointee.shmMappings.count { t.pointee.shmMappings[m] = ShmMapping() }
+        for m in 0..<t.pointee.shmMappings.count where t.pointee.shmMappings[m].object != 0 {
+            let id = t.pointee.shmMappings[m].object
+            t.pointee.shmMappings[m] = ShmMapping()
+            if let i = shm.index(of: id) {
+                shm[i].mappings -= 1
+                freeSharedMemoryIfUnused(i)
+            }
+        }
     }
 }

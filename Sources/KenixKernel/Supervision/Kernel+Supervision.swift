@@ -6,11 +6,12 @@ import HAL
 import KenixABI
 
 extension Kernel {
-    /// The slot of live task `id` if the caller supervises it.
-    mutating func supervised(_ caller: Int, _ id: UInt64) -> Result<Int, SyscallError> {
-        guard let s = tasks.liveSlot(of: TaskID(raw: id)) else { return .failure(.noSuchTask) }
-        guard tasks[s].pointee.supervisor == tasks[caller].pointee.id else { return .failure(.notPermitted) }
-        return .success(s)
+    /// The slot of the live task `handle` names, if the handle has
+    /// `supervise` and the caller supervises the task.
+    mutating func supervised(_ caller: Int, _ handle: UInt64) -> Result<Int, SyscallError> {
+        taskSlot(caller, handle, HandleRights.supervise).flatMap { s in
+            tasks[s].pointee.supervisor == tasks[caller].pointee.id ? .success(s) : .failure(.notPermitted)
+        }
     }
 
     /// The slot of task `id` if the caller supervises it and it is stopped.
@@ -24,25 +25,34 @@ extension Kernel {
     /// The ELF image in the first `length` bytes of shared-memory object `id`
     /// (held by the caller), validated. Any ELF executable: the supervisor
     /// runs foreign programs.
-    private mutating func image(_ caller: Int, shm id: UInt64, length: UInt64)
+    private mutating func image(_ caller: Int, shm handle: UInt64, length: UInt64)
         -> Result<(ELFFile, ByteReader), SyscallError> {
-        guard let i = shm.index(of: id) else { return .failure(.invalidArgument) }
-        guard shm[i].holders & (1 << UInt64(caller)) != 0 else { return .failure(.notPermitted) }
-        guard length > 0, length <= UInt64(shm[i].pages) * PageGeometry.pageSize else {
+        let object: SharedMemoryObject
+        switch mappableObject(caller, handle) {
+        case .failure(let e): return .failure(e)
+        case .success(let o): object = o
+        }
+        guard length > 0, length <= UInt64(object.pages) * PageGeometry.pageSize else {
             return .failure(.invalidArgument)
         }
-        let reader = ByteReader(UnsafeRawBufferPointer(start: hal.memory.pointer(to: shm[i].base), count: Int(length)))
+        let reader = ByteReader(UnsafeRawBufferPointer(start: hal.memory.pointer(to: object.base), count: Int(length)))
         do { return .success((try ELFFile(reader), reader)) } catch { return .failure(.badExecutable) }
     }
 
     /// `task_create(shm, length, priority, name, nameLength)`: a new task,
     /// the caller's child and supervised by it, with the ELF's segments
     /// mapped and nothing else (no stack: the supervisor builds one), stopped
-    /// with pc at the entry. x0 = its id, x1 = the entry point.
+    /// with pc at the entry. x0 = a handle to it (every right), x1 = its id,
+    /// x2 = the entry point. At most the caller's own priority.
     mutating func taskCreate(_ slot: Int, shm id: UInt64, length: UInt64, priority: UInt64, name: UInt64,
                              nameLength: UInt64) -> SyscallResult {
         guard priority <= Priority.highest, nameLength > 0, nameLength <= SyscallLimits.maxNameLength else {
             return .failure(.invalidArgument)
+        }
+        let prio = priority == Priority.inherit ? tasks[slot].pointee.priority : UInt8(priority)
+        if case .failure(let e) = mayStart(slot, atPriority: prio, authority: 0) { return .failure(e) }
+        guard handles.hasRoom(slot), tasks[slot].pointee.quota.tasks.remaining >= 1 else {
+            return .failure(.limitReached)
         }
         var nameBuffer = InlineArray<64, UInt8>(repeating: 0)
         let copied = withUnsafeMutableBytes(of: &nameBuffer) { raw in copyFromUser(slot, name, Int(nameLength), into: raw) }
@@ -52,25 +62,39 @@ extension Kernel {
         case .failure(let e): return .failure(e)
         case .success(let loaded): (file, reader) = loaded
         }
-        guard let child = tasks.claim() else { return .failure(.limitReached) }
+        guard let child = claimTask() else { return .failure(.limitReached) }
+        let me = tasks[slot].pointee.id
+        tasks[child].pointee.parent = me
+        giveQuota(to: child, from: slot)
+        let before = frames.freeCount
         let space: AddressSpace
         switch loadImage(file, bytes: reader, asid: ASID(UInt16(child)), stack: false) {
         case .failure(let e):
+            returnQuota(of: child)
+            releaseTaskCharge(of: child)
             tasks.release(child)
             return .failure(e == .outOfMemory ? .outOfMemory : .badExecutable)
         case .success(let loaded): space = loaded
         }
-        let me = tasks[slot].pointee.id
+        guard chargeFrames(child, before - frames.freeCount) else {
+            space.destroy(frames: &frames, memory: hal.memory)
+            returnQuota(of: child)
+            releaseTaskCharge(of: child)
+            tasks.release(child)
+            return .failure(.outOfMemory)
+        }
         let c = tasks[child]
         installImage(child, file, space)
-        c.pointee.priority = priority == Priority.inherit ? tasks[slot].pointee.priority : UInt8(priority)
-        c.pointee.parent = me
+        c.pointee.priority = prio
         c.pointee.supervisor = me
         c.pointee.context = UserContext(entry: file.entry)
         withUnsafeBytes(of: nameBuffer) { raw in setName(child, UnsafeRawBufferPointer(rebasing: raw[0..<Int(nameLength)])) }
         hal.trace.record(TraceEvent(.taskSpawn, me.raw, c.pointee.id.raw))
         block(child, .stopped(by: me))
-        return .registers(SyscallReturn(x0: c.pointee.id.raw, x1: file.entry))
+        switch grant(slot, HandleEntry(kind: .task, rights: HandleRights.all, object: c.pointee.id.raw)) {
+        case .failure(let e): return .failure(e)      // cannot happen: room was checked
+        case .success(let h): return .registers(SyscallReturn(x0: h, x1: c.pointee.id.raw, x2: file.entry))
+        }
     }
 
     /// `task_exec(task, shm, length)`: replaces the stopped task's address
@@ -97,16 +121,26 @@ extension Kernel {
         }
         let t = tasks[target]
         let asid = t.pointee.space!.asid
+        let before = frames.freeCount
         let space: AddressSpace
         switch loadImage(file, bytes: reader, asid: asid, stack: false) {
         case .failure(let e): return .failure(e == .outOfMemory ? .outOfMemory : .badExecutable)
         case .success(let loaded): space = loaded
         }
-        releaseSharedMemory(of: target)
-        t.pointee.space!.destroy(frames: &frames, swap: &swap, memory: hal.memory)
+        // The new image replaces the old one in the task's share.
+        let imageFrames = before - frames.freeCount
+        guard imageFrames <= t.pointee.quota.frames.limit else {
+            space.destroy(frames: &frames, memory: hal.memory)
+            return .failure(.outOfMemory)
+        }
+        let oldSpace = t.pointee.space!
+        oldSpace.destroy(frames: &frames, swap: &swap, memory: hal.memory)
+        releaseSharedMemoryMappings(of: target)
         hal.mmu.invalidateAll(asid: asid)
         if activeASID == asid { activeASID = nil }   // same ASID, new tables: activate again
         installImage(target, file, space)
+        t.pointee.quota.frames.used = imageFrames
+        t.pointee.quota.swap.used = 0
         t.pointee.framebufferAddress = 0
         t.pointee.imageAddress = 0
         t.pointee.context = UserContext(entry: file.entry)
@@ -114,20 +148,22 @@ extension Kernel {
     }
 
     /// `task_fork(task)`: a copy-on-write clone of the stopped task, with its
-    /// registers, supervised by the caller and stopped. x0 = the clone's id.
+    /// registers, supervised by the caller and stopped. x0 = a handle to the
+    /// clone, x1 = its id.
     mutating func taskFork(_ slot: Int, task: UInt64) -> SyscallResult {
         let source: Int
         switch stoppedTask(slot, task) {
         case .failure(let e): return .failure(e)
         case .success(let s): source = s
         }
+        guard handles.hasRoom(slot) else { return .failure(.limitReached) }
         switch clone(source, for: slot) {
         case .failure(let e): return .failure(e)
         case .success(let child):
             let me = tasks[slot].pointee.id
             tasks[child].pointee.supervisor = me
             block(child, .stopped(by: me))
-            return .success(tasks[child].pointee.id.raw)
+            return childHandle(slot, child, rights: HandleRights.all)
         }
     }
 

@@ -7,26 +7,42 @@ import KenixABI
 extension Kernel {
     /// Creates a ready task running program `name` from the initrd.
     mutating func spawnTask(named name: UnsafeRawBufferPointer, arg: UInt64, priority: UInt8,
-                            parent: TaskID) -> Result<Int, SpawnError> {
+                            parent: Int?) -> Result<Int, SpawnError> {
         guard let image = initrd.file(named: name) else { return .failure(.notFound) }
         return spawnTask(image: image, name: name, arg: arg, priority: priority, parent: parent)
     }
 
     /// Creates a ready task running the ELF executable `image`, named `name`
-    /// (for diagnostics). The image is read, never kept: the task's pages
-    /// are its own copies.
+    /// (for diagnostics), child of task `parent` (nil: init, the first task).
+    /// The image is read, never kept: the task's pages are its own copies,
+    /// charged to the child's share of its parent's quota.
     mutating func spawnTask(image: UnsafeRawBufferPointer, name: UnsafeRawBufferPointer, arg: UInt64,
-                            priority: UInt8, parent: TaskID) -> Result<Int, SpawnError> {
+                            priority: UInt8, parent parentSlot: Int?) -> Result<Int, SpawnError> {
+        let parent = parentSlot.map { tasks[$0].pointee.id } ?? TaskID(raw: 0)
+        if let p = parentSlot, tasks[p].pointee.quota.tasks.remaining < 1 { return .failure(.tableFull) }
         let reader = ByteReader(image)
         let file: ELFFile
         do { file = try ELFFile(reader) } catch { return .failure(.badExecutable(error)) }
         // A foreign (Linux) program would misread every syscall it makes: it
         // runs only under its personality server (task_create).
         guard file.isKenixProgram else { return .failure(.badExecutable(.notAKenixProgram)) }
-        guard let slot = tasks.claim() else { return .failure(.tableFull) }
+        guard let slot = claimTask() else { return .failure(.tableFull) }
+        tasks[slot].pointee.parent = parent
+        giveQuota(to: slot, from: parentSlot)
         // The ASID is the slot: unique among live tasks, flushed on reuse.
-        switch loadImage(file, bytes: reader, asid: ASID(UInt16(slot))) {
+        let before = frames.freeCount
+        let loaded = loadImage(file, bytes: reader, asid: ASID(UInt16(slot)))
+        if case .success(let space) = loaded, !chargeFrames(slot, before - frames.freeCount) {
+            space.destroy(frames: &frames, memory: hal.memory)      // more than the child's share
+            returnQuota(of: slot)
+            releaseTaskCharge(of: slot)
+            tasks.release(slot)
+            return .failure(.outOfMemory)
+        }
+        switch loaded {
         case .failure(let e):
+            returnQuota(of: slot)
+            releaseTaskCharge(of: slot)
             tasks.release(slot)
             return .failure(e)
         case .success(let space):
@@ -43,6 +59,7 @@ extension Kernel {
                 start: UserLayout.stackTop - UserLayout.stackLimit, end: UserLayout.stackTop,
                 rights: .readWrite, shared: false, kind: .stack))
             setName(slot, name)
+            if let parentSlot { giveParentHandle(to: slot, parent: parentSlot) }
             hal.trace.record(TraceEvent(.taskSpawn, parent.raw, t.pointee.id.raw))
             makeReady(slot)
             return .success(slot)
@@ -52,9 +69,10 @@ extension Kernel {
     /// `spawn(name, length, arg, priority)`: a child running boot-image
     /// program `name`, at `priority` (0 = the caller's).
     mutating func spawn(_ slot: Int, name: UInt64, length: UInt64, arg: UInt64,
-                        priority: UInt64) -> SyscallResult {
-        withSpawnRequest(slot, name: name, length: length, priority: priority) { kernel, name, priority, parent in
-            kernel.spawnTask(named: name, arg: arg, priority: priority, parent: parent)
+                        priority: UInt64, authority: UInt64) -> SyscallResult {
+        withSpawnRequest(slot, name: name, length: length, priority: priority, authority: authority) {
+            kernel, name, priority in
+            kernel.spawnTask(named: name, arg: arg, priority: priority, parent: slot)
         }
     }
 
@@ -63,41 +81,46 @@ extension Kernel {
     /// shared-memory object `shm`, which the caller holds. How a program is
     /// started from a file: the caller reads the file into the object (the
     /// kernel never calls a file server) and hands the kernel the image.
-    mutating func spawnImage(_ slot: Int, shm id: UInt64, length: UInt64, arg: UInt64, priority: UInt64,
+    mutating func spawnImage(_ slot: Int, shm handle: UInt64, length: UInt64, arg: UInt64, priority: UInt64,
                              name: UInt64, nameLength: UInt64) -> SyscallResult {
-        guard let i = shm.index(of: id) else { return .failure(.invalidArgument) }
-        guard shm[i].holders & (1 << UInt64(slot)) != 0 else { return .failure(.notPermitted) }
-        let object = shm[i]
+        let object: SharedMemoryObject
+        switch mappableObject(slot, handle) {
+        case .failure(let e): return .failure(e)
+        case .success(let o): object = o
+        }
         guard length > 0, length <= UInt64(object.pages) * PageGeometry.pageSize else {
             return .failure(.invalidArgument)
         }
         let image = UnsafeRawBufferPointer(start: hal.memory.pointer(to: object.base), count: Int(length))
-        return withSpawnRequest(slot, name: name, length: nameLength, priority: priority) { kernel, name, priority, parent in
-            kernel.spawnTask(image: image, name: name, arg: arg, priority: priority, parent: parent)
+        return withSpawnRequest(slot, name: name, length: nameLength, priority: priority, authority: 0) {
+            kernel, name, priority in
+            kernel.spawnTask(image: image, name: name, arg: arg, priority: priority, parent: slot)
         }
     }
 
     /// Decodes what every spawn takes: the child's name (1–64 bytes of the
-    /// caller's memory) and priority (0 = the caller's); then starts the
-    /// child with `start` and reports its id or the error.
+    /// caller's memory) and priority (0 = the caller's; above the caller's
+    /// only with a spawn authority whose ceiling allows it); then starts the
+    /// child with `start` and returns x0 = a handle to it, x1 = its id.
     private mutating func withSpawnRequest(
-        _ slot: Int, name: UInt64, length: UInt64, priority: UInt64,
-        _ start: (inout Kernel, UnsafeRawBufferPointer, UInt8, TaskID) -> Result<Int, SpawnError>
+        _ slot: Int, name: UInt64, length: UInt64, priority: UInt64, authority: UInt64,
+        _ start: (inout Kernel, UnsafeRawBufferPointer, UInt8) -> Result<Int, SpawnError>
     ) -> SyscallResult {
         guard length > 0, length <= SyscallLimits.maxNameLength else { return .failure(.invalidArgument) }
         guard priority <= Priority.highest else { return .failure(.invalidArgument) }
+        let prio = priority == Priority.inherit ? tasks[slot].pointee.priority : UInt8(priority)
+        if case .failure(let e) = mayStart(slot, atPriority: prio, authority: authority) { return .failure(e) }
+        guard handles.hasRoom(slot) else { return .failure(.limitReached) }
         var buffer = InlineArray<64, UInt8>(repeating: 0)
         let copied = withUnsafeMutableBytes(of: &buffer) { raw in
             copyFromUser(slot, name, Int(length), into: raw)
         }
         if case .failure(let e) = copied { return .failure(e) }
-        let prio = priority == Priority.inherit ? tasks[slot].pointee.priority : UInt8(priority)
-        let me = tasks[slot].pointee.id
         let result = withUnsafeBytes(of: buffer) { raw in
-            start(&self, UnsafeRawBufferPointer(rebasing: raw[0..<Int(length)]), prio, me)
+            start(&self, UnsafeRawBufferPointer(rebasing: raw[0..<Int(length)]), prio)
         }
         switch result {
-        case .success(let child): return .success(tasks[child].pointee.id.raw)
+        case .success(let child): return childHandle(slot, child)
         case .failure(.notFound): return .failure(.notFound)
         case .failure(.badExecutable): return .failure(.badExecutable)
         case .failure(.outOfMemory): return .failure(.outOfMemory)

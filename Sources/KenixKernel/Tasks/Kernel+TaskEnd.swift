@@ -12,13 +12,23 @@ extension Kernel {
         return .ended
     }
 
-    /// `kill(id)`: ends another live task as if it had faulted, with status
-    /// `KillReason.killedByTask`. init cannot be killed (its end ends the
-    /// system), and a task ends itself with `exit`.
-    mutating func killSyscall(_ slot: Int, target: UInt64) -> SyscallResult {
-        guard let victim = tasks.liveSlot(of: TaskID(raw: target)) else { return .failure(.noSuchTask) }
+    /// `kill(handle, id)`: ends another live task as if it had faulted, with
+    /// status `KillReason.killedByTask`: the task a handle with `kill` names,
+    /// or task `id` with the task directory's `kill`. init cannot be killed
+    /// (its end ends the system), and a task ends itself with `exit`.
+    mutating func killSyscall(_ slot: Int, handle: UInt64, target: UInt64) -> SyscallResult {
+        let victim: Int
+        if case .success = resolve(slot, handle, .taskDirectory, HandleRights.kill) {
+            guard let s = tasks.liveSlot(of: TaskID(raw: target)) else { return .failure(.noSuchTask) }
+            victim = s
+        } else {
+            switch taskSlot(slot, handle, HandleRights.kill) {
+            case .failure(let e): return .failure(e)
+            case .success(let s): victim = s
+            }
+        }
         guard victim != slot, tasks[victim].pointee.id != initTask else { return .failure(.notPermitted) }
-        hal.trace.record(TraceEvent(.taskFault, target, tasks[victim].pointee.context.pc, 0))
+        hal.trace.record(TraceEvent(.taskFault, tasks[victim].pointee.id.raw, tasks[victim].pointee.context.pc, 0))
         endTask(victim, status: Int64(KillReason.killedByTask.rawValue), killed: true)
         return .success(0)
     }
@@ -74,7 +84,7 @@ extension Kernel {
         t.pointee.state = .zombie
 
         // Orphan the children; zombies among them have nobody to reap them.
-        for s in 1..<TaskTable.capacity where s != slot && tasks[s].pointee.state != .free
+        for s in 1..<tasks.capacity where s != slot && tasks[s].pointee.state != .free
             && tasks[s].pointee.parent == me {
             tasks[s].pointee.parent = TaskID(raw: 0)
             if tasks[s].pointee.state == .zombie { tasks.release(s) }
@@ -108,8 +118,8 @@ extension Kernel {
     /// disks, the UART and services.
     private mutating func releaseResources(_ slot: Int) {
         let t = tasks[slot]
-        releaseSharedMemory(of: slot)
         releaseNotifications(of: slot)
+        closeAllHandles(of: slot)
         releaseInterruptRoutes(of: slot)
         releaseDataDisks(of: slot)
         if let space = t.pointee.space {
@@ -118,6 +128,8 @@ extension Kernel {
             if activeASID == space.asid { activeASID = nil }
             t.pointee.space = nil
         }
+        releaseSharedMemoryMappings(of: slot)
+        returnQuota(of: slot)
         if uartOwner == t.pointee.id { uartOwner = nil }
         if keyboardOwner == t.pointee.id { keyboardOwner = nil }
         for i in 0..<services.count where services[i] == t.pointee.id { services[i] = TaskID(raw: 0) }

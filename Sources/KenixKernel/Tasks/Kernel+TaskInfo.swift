@@ -4,10 +4,12 @@ import HAL
 import KenixABI
 
 extension Kernel {
-    /// `task_info(slot)`: x0 = id (0 for a free slot), x1 = TaskStateCode,
-    /// x2 = priority, x3/x4 = the first 16 bytes of the name, little-endian.
-    mutating func taskInfo(index: UInt64) -> SyscallResult {
-        guard index >= 1, index < UInt64(TaskTable.capacity) else { return .failure(.invalidArgument) }
+    /// `task_info(directory, slot)`: x0 = id (0 for a free slot), x1 =
+    /// TaskStateCode, x2 = priority, x3/x4 = the first 16 bytes of the name,
+    /// little-endian. Needs the task directory's `info`.
+    mutating func taskInfo(_ slot: Int, directory: UInt64, index: UInt64) -> SyscallResult {
+        if case .failure(let e) = resolve(slot, directory, .taskDirectory, HandleRights.info) { return .failure(e) }
+        guard index >= 1, index < UInt64(tasks.capacity) else { return .failure(.invalidArgument) }
         let t = tasks[Int(index)]
         guard t.pointee.state != .free else { return .registers(SyscallReturn()) }
         let code = t.pointee.stateCode

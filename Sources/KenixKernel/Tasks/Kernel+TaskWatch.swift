@@ -6,30 +6,41 @@ import HAL
 import KenixABI
 
 extension Kernel {
-    /// `task_watch(task, notification, bits)`: signal `bits` of the caller's
-    /// `notification` when `task` ends.
+    /// `task_watch(task, notification, bits)`: signal `bits` of the
+    /// notification (a handle with `signal`) when the task (a handle with
+    /// `watch`) ends.
     mutating func taskWatch(_ slot: Int, task: UInt64, notification: UInt64, bits: UInt64) -> SyscallResult {
         guard bits != 0 else { return .failure(.invalidArgument) }
+        let target: TaskID
+        switch resolve(slot, task, .task, HandleRights.watch) {
+        case .failure(let e): return .failure(e)
+        case .success(let entry): target = TaskID(raw: entry.object)
+        }
         let note: Int
-        switch heldNotification(slot, notification) {
+        switch heldNotification(slot, notification, HandleRights.signal) {
         case .failure(let e): return .failure(e)
         case .success(let i): note = i
         }
-        let target = TaskID(raw: task)
         guard tasks.liveSlot(of: target) != nil else {
             signal(note, bits)           // already ended (or never was): tell at once
             return .success(0)
         }
-        guard watches.insert(TaskWatch(target: target, watcher: slot, notification: notification, bits: bits)) else {
+        guard watches.insert(TaskWatch(target: target, watcher: slot, notification: notifications[note].id,
+                                       bits: bits)) else {
             return .failure(.limitReached)
         }
         return .success(0)
     }
 
-    /// `task_status(task)`: the task's `TaskStateCode`, or `noSuchTask` once
-    /// it has been reaped (or for an id that never named a task).
-    mutating func taskStatus(task: UInt64) -> SyscallResult {
-        guard let s = tasks.slot(of: TaskID(raw: task)) else { return .failure(.noSuchTask) }
+    /// `task_status(task)`: the state of the task a handle with `info`
+    /// names, or `noSuchTask` once it has been reaped.
+    mutating func taskStatus(_ slot: Int, task: UInt64) -> SyscallResult {
+        let id: TaskID
+        switch resolve(slot, task, .task, HandleRights.info) {
+        case .failure(let e): return .failure(e)
+        case .success(let entry): id = TaskID(raw: entry.object)
+        }
+        guard let s = tasks.slot(of: id) else { return .failure(.noSuchTask) }
         return .success(tasks[s].pointee.stateCode.rawValue)
     }
 

@@ -5,9 +5,15 @@ import HAL
 import KenixABI
 
 extension Kernel {
-    /// `wait(child)`: x0 = 0, x1 = status, x2 = ExitKind.
-    mutating func wait(_ slot: Int, child: UInt64) -> SyscallResult {
-        let id = TaskID(raw: child)
+    /// `wait(handle)`: x0 = 0, x1 = status, x2 = ExitKind. The handle (with
+    /// `wait`) names a child of the caller; it stays open (stale once the
+    /// child is reaped) until the caller closes it.
+    mutating func wait(_ slot: Int, handle: UInt64) -> SyscallResult {
+        let id: TaskID
+        switch resolve(slot, handle, .task, HandleRights.wait) {
+        case .failure(let e): return .failure(e)
+        case .success(let entry): id = TaskID(raw: entry.object)
+        }
         guard let c = tasks.slot(of: id), tasks[c].pointee.parent == tasks[slot].pointee.id else {
             return .failure(.notChild)
         }
@@ -27,6 +33,7 @@ extension Kernel {
     /// Frees the ended task `child`; returns its exit record as `wait`'s result.
     private mutating func reap(_ child: Int) -> SyscallResult {
         let record = tasks[child].pointee.exit
+        releaseTaskCharge(of: child)
         tasks.release(child)
         return .registers(SyscallReturn(
             x0: 0, x1: UInt64(bitPattern: record.status),

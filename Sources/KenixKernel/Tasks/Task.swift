@@ -95,6 +95,14 @@ public struct Task {
     /// syscall runs again from the start once the task is woken.
     var restartSyscall = false
 
+    /// What it may hold of frames, tasks and swap, and holds (Quota).
+    var quota = Quota.none
+    /// Bumped by `handle_revoke` on a task handle: older handles are dead.
+    var epoch: UInt32 = 0
+    /// The handle the task bound its notification with (what a receive
+    /// ended by that notification reports in x2).
+    var boundHandle: UInt64 = 0
+
     /// The server that handles this task's syscalls and faults (Supervision);
     /// nil for a Kenix task, whose syscalls the kernel handles.
     var supervisor: TaskID? = nil
@@ -103,7 +111,7 @@ public struct Task {
     var event = SupervisorMessage()
     var eventPending = false
 
-    init(slot: Int) { id = TaskID(slot: slot, generation: 0) }
+    init(slot: Int, capacity: Int) { id = TaskID(slot: slot, generation: 0, capacity: capacity) }
 
     var isAlive: Bool {
         switch state { case .free, .zombie: return false; default: return true }
