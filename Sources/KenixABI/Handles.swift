@@ -59,11 +59,17 @@ public enum HandleLimits {
 /// IPC messages that carry a handle (docs/capabilities.md): set in the tag,
 /// w3 names one of the sender's handles (with `transfer`); the receiver's
 /// w3 is its own handle to the same object, installed as it receives.
+/// A tag with bit 63 set (a negative number: an error code as a reply tag,
+/// or a supervisor event) never carries a handle.
 public enum IPCTag {
     /// w3 carries a handle; the sender keeps its own.
     public static let transfersHandle: UInt64 = 1 << 62
     /// With `transfersHandle`: the sender's handle is closed once delivered.
     public static let movesHandle: UInt64 = 1 << 61
+
+    /// Whether a message with `tag` carries a handle.
+    @inline(__always)
+    public static func carriesHandle(_ tag: UInt64) -> Bool { tag >> 62 == 1 }
 }
 
 /// The handle every task starts with: its parent (`send` only), so a child
@@ -97,4 +103,12 @@ public enum DeviceCode {
     public static let framebuffer: UInt64 = 3
     /// Data disk n is `disk + n`.
     public static let disk: UInt64 = 16
+}
+
+/// How a parent hands handles to a task it just started (libkenix Startup):
+/// one `handle` message per handle (w0 the role: an `InitHandle` value; the
+/// handle carried in w3), then `done`.
+public enum StartupOp: UInt64, CaseIterable {
+    case handle = 1
+    case done = 2
 }

@@ -3,7 +3,8 @@
 // an interrupt line to one of its bits and acks the line after each one.
 
 public enum Notification {
-    public static func create() throws(SyscallError) -> UInt64 {
+    /// A new notification; returns a handle with every right.
+    public static func create() throws(SyscallError) -> Handle {
         try RawSyscall.check(RawSyscall.invoke(.notifyCreate))
     }
 
@@ -22,10 +23,6 @@ public enum Notification {
         try RawSyscall.check(RawSyscall.invoke(.notifyPoll, id))
     }
 
-    public static func grant(_ id: UInt64, to task: TaskID) throws(SyscallError) {
-        _ = try RawSyscall.check(RawSyscall.invoke(.notifyGrant, id, task))
-    }
-
     /// Makes the caller's receives from anyone also end with this
     /// notification's bits (see `Received.isNotification`).
     public static func bind(_ id: UInt64) throws(SyscallError) {
@@ -34,9 +31,12 @@ public enum Notification {
 }
 
 public enum Interrupt {
-    /// Routes interrupt `line` to bit `bit` of notification `id`.
-    public static func register(line: UInt64, notification id: UInt64, bit: UInt64) throws(SyscallError) {
-        _ = try RawSyscall.check(RawSyscall.invoke(.irqRegister, line, id, bit))
+    /// Routes interrupt `line` to bit `bit` of notification `id`, with
+    /// `lineHandle`: the handle a device's claim returned, or init's
+    /// interrupt controller.
+    public static func register(lineHandle: Handle, line: UInt64, notification id: Handle,
+                                bit: UInt64) throws(SyscallError) {
+        _ = try RawSyscall.check(RawSyscall.invoke(.irqRegister, lineHandle, line, id, bit))
     }
 
     /// Unmasks `line` again, once the device's cause is cleared.

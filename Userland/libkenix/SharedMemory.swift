@@ -1,39 +1,39 @@
-// Shared memory (docs/syscalls.md, "Shared memory"): create, map, grant,
-// unmap, size and release, plus `SharedWords`, volatile 64-bit access to a mapped object so
-// that loops watching another task's writes are not optimized away.
+// Shared memory (docs/syscalls.md, "Shared memory"): create, map, unmap,
+// size and release (close) through handles, plus `SharedWords`, volatile
+// 64-bit access to a mapped object so that loops watching another task's
+// writes are not optimized away. An object reaches another task in an IPC
+// message (`Message(…, carrying:)`).
 
 import _Volatile
 
 public enum SharedMemory {
-    /// Creates a zeroed object of `size` bytes (1 B – 16 MiB, rounded up to pages).
-    public static func create(size: UInt64) throws(SyscallError) -> UInt64 {
+    /// Creates a zeroed object of `size` bytes (1 B – 16 MiB, rounded up to
+    /// pages); returns a handle with every right.
+    public static func create(size: UInt64) throws(SyscallError) -> Handle {
         try RawSyscall.check(RawSyscall.invoke(.shmCreate, size))
     }
 
-    /// Maps object `id` read-write (never executable); `hint` 0 = anywhere.
-    public static func map(_ id: UInt64, hint: UInt64 = 0) throws(SyscallError) -> UInt64 {
-        try RawSyscall.check(RawSyscall.invoke(.shmMap, id, hint))
+    /// Maps the object (read-write if the handle has `write`, never
+    /// executable); `hint` 0 = anywhere.
+    public static func map(_ handle: Handle, hint: UInt64 = 0) throws(SyscallError) -> UInt64 {
+        try RawSyscall.check(RawSyscall.invoke(.shmMap, handle, hint))
     }
 
-    /// Lets `task` map object `id`.
-    public static func grant(_ id: UInt64, to task: TaskID) throws(SyscallError) {
-        _ = try RawSyscall.check(RawSyscall.invoke(.shmGrant, id, task))
+    public static func unmap(_ handle: Handle) throws(SyscallError) {
+        _ = try RawSyscall.check(RawSyscall.invoke(.shmUnmap, handle))
     }
 
-    public static func unmap(_ id: UInt64) throws(SyscallError) {
-        _ = try RawSyscall.check(RawSyscall.invoke(.shmUnmap, id))
+    /// The object's size in bytes: how a server checks a buffer a client
+    /// handed it.
+    public static func size(_ handle: Handle) throws(SyscallError) -> UInt64 {
+        try RawSyscall.check(RawSyscall.invoke(.shmInfo, handle))
     }
 
-    /// The object's size in bytes, if the caller holds it and so does
-    /// `task` (0: only the caller): how a server checks a client's buffer.
-    public static func size(_ id: UInt64, heldBy task: TaskID = 0) throws(SyscallError) -> UInt64 {
-        try RawSyscall.check(RawSyscall.invoke(.shmInfo, id, task))
-    }
-
-    /// Unmaps the object (if mapped) and lets go of it; its memory is freed
-    /// once nobody holds it and no disk request uses it.
-    public static func release(_ id: UInt64) throws(SyscallError) {
-        _ = try RawSyscall.check(RawSyscall.invoke(.shmRelease, id))
+    /// Unmaps the object (if mapped) and closes the handle; the memory is
+    /// freed once no handle, mapping or disk request keeps it.
+    public static func release(_ handle: Handle) {
+        _ = RawSyscall.invoke(.shmUnmap, handle)
+        Handles.close(handle)
     }
 }
 

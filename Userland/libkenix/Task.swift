@@ -67,52 +67,68 @@ public enum Kenix {
     }
 
     /// Starts the initrd program `name` with `arg` in its x0, at `priority`
-    /// (0 = the caller's, else 1–31). Returns the child's id.
-    public static func spawn(_ name: StaticString, arg: UInt64 = 0,
-                             priority: UInt64 = 0) throws(SyscallError) -> TaskID {
+    /// (0 = the caller's; above it only with a spawn `authority`). Returns a
+    /// handle to the child (kill, wait, info, watch, send).
+    public static func spawn(_ name: StaticString, arg: UInt64 = 0, priority: UInt64 = 0,
+                             authority: Handle = 0) throws(SyscallError) -> Handle {
         try RawSyscall.check(RawSyscall.invoke(
             .spawn, UInt64(UInt(bitPattern: name.utf8Start)),
-            UInt64(name.utf8CodeUnitCount), arg, priority))
+            UInt64(name.utf8CodeUnitCount), arg, priority, authority))
     }
 
     /// `spawn` with a name that is not a literal (e.g. typed at the shell).
-    public static func spawn(name: UnsafeRawBufferPointer, arg: UInt64 = 0,
-                             priority: UInt64 = 0) throws(SyscallError) -> TaskID {
+    public static func spawn(name: UnsafeRawBufferPointer, arg: UInt64 = 0, priority: UInt64 = 0,
+                             authority: Handle = 0) throws(SyscallError) -> Handle {
         try RawSyscall.check(RawSyscall.invoke(
-            .spawn, UInt64(UInt(bitPattern: name.baseAddress)), UInt64(name.count), arg, priority))
+            .spawn, UInt64(UInt(bitPattern: name.baseAddress)), UInt64(name.count), arg, priority, authority))
     }
 
-    /// Ends task `id` (not init, not oneself); its status is `KillReason.killedByTask`.
-    public static func kill(_ id: TaskID) throws(SyscallError) {
-        _ = try RawSyscall.check(RawSyscall.invoke(.kill, id))
-    }
-
-    /// Starts the ELF executable held in the first `length` bytes of
-    /// shared-memory object `shm` (which the caller holds), named `name`,
-    /// with `arg` in its x0, at `priority` (0 = the caller's). How a program
+    /// Starts the ELF executable held in the first `length` bytes of the
+    /// shared-memory object `shm` (a handle with `map`), named `name`, with
+    /// `arg` in its x0, at `priority` (at most the caller's). How a program
     /// starts from a file: read it into the object, then hand it over.
-    public static func spawn(image shm: UInt64, length: UInt64, name: UnsafeRawBufferPointer, arg: UInt64 = 0,
-                             priority: UInt64 = 0) throws(SyscallError) -> TaskID {
+    public static func spawn(image shm: Handle, length: UInt64, name: UnsafeRawBufferPointer, arg: UInt64 = 0,
+                             priority: UInt64 = 0) throws(SyscallError) -> Handle {
         try RawSyscall.check(RawSyscall.invoke(
             .spawnImage, shm, length, arg, priority, UInt64(UInt(bitPattern: name.baseAddress)), UInt64(name.count)))
     }
 
-    /// Whether task `id` exists and has not ended (a zombie has ended).
-    public static func isAlive(_ id: TaskID) -> Bool {
-        guard let state = status(of: id) else { return false }
+    /// Ends the task `task` names (a handle with `kill`; not init, not
+    /// oneself); its status is `KillReason.killedByTask`.
+    public static func kill(_ task: Handle) throws(SyscallError) {
+        _ = try RawSyscall.check(RawSyscall.invoke(.kill, task))
+    }
+
+    /// Ends task `id` through the task directory (`kill`): how the shell's
+    /// `kill ID` works.
+    public static func kill(id: TaskID, directory: Handle) throws(SyscallError) {
+        _ = try RawSyscall.check(RawSyscall.invoke(.kill, directory, id))
+    }
+
+    /// Whether the task `task` names exists and has not ended.
+    public static func isAlive(_ task: Handle) -> Bool {
+        guard let state = status(of: task) else { return false }
         return state != .zombie
     }
 
-    /// Task `id`'s state, or nil once it has been reaped (or never existed).
-    public static func status(of id: TaskID) -> TaskStateCode? {
-        let r = RawSyscall.invoke(.taskStatus, id)
+    /// The state of the task `task` names (a handle with `info`), or nil
+    /// once it has been reaped.
+    public static func status(of task: Handle) -> TaskStateCode? {
+        let r = RawSyscall.invoke(.taskStatus, task)
         return r < 0 ? nil : TaskStateCode(rawValue: UInt64(r))
     }
 
-    /// Signals `bits` of notification `notification` (which the caller
-    /// holds) when task `id` ends, or at once if it has already ended.
-    public static func watch(_ id: TaskID, notification: UInt64, bits: UInt64) throws(SyscallError) {
-        _ = try RawSyscall.check(RawSyscall.invoke(.taskWatch, id, notification, bits))
+    /// Signals `bits` of notification `notification` (a handle with
+    /// `signal`) when the task `task` names (a handle with `watch`) ends, or
+    /// at once if it has already ended.
+    public static func watch(_ task: Handle, notification: Handle, bits: UInt64) throws(SyscallError) {
+        _ = try RawSyscall.check(RawSyscall.invoke(.taskWatch, task, notification, bits))
+    }
+
+    /// A handle to the caller itself (send, info, watch, duplicate,
+    /// transfer): what a client hands a server that must watch it.
+    public static func selfHandle() throws(SyscallError) -> Handle {
+        try RawSyscall.check(RawSyscall.invoke(.taskSelf))
     }
 
     /// Nanoseconds since 1970-01-01 00:00 UTC (the platform's real-time
@@ -121,13 +137,23 @@ public enum Kenix {
         try RawSyscall.check(RawSyscall.invoke(.realTime))
     }
 
-    /// The task in table slot `slot` (1–63), or nil for a free slot.
-    public static func taskInfo(slot: UInt64) throws(SyscallError) -> TaskInfo? {
-        let r = RawSyscall.invokeWithRegisters(.taskInfo, slot)
+    /// The task in table slot `slot`, or nil for a free slot (with the task
+    /// directory handle, `info`).
+    public static func taskInfo(directory: Handle, slot: UInt64) throws(SyscallError) -> TaskInfo? {
+        let r = RawSyscall.invokeWithRegisters(.taskInfo, directory, slot)
         let id = try RawSyscall.check(r.x0)
         guard id != 0 else { return nil }
         return TaskInfo(id: id, state: TaskStateCode(rawValue: r.x1) ?? .zombie, priority: r.x2,
                         name: (r.x3, r.x4))
+    }
+
+    /// A task's quota: the caller's own (no directory), or slot `slot`'s
+    /// with the task directory handle.
+    public static func quota(directory: Handle = 0, slot: UInt64 = 0) throws(SyscallError) -> TaskQuota {
+        let r = RawSyscall.invokeWithRegisters(.taskQuota, directory, slot)
+        let framesUsed = try RawSyscall.check(r.x0)
+        return TaskQuota(framesUsed: framesUsed, framesLimit: r.x1, tasksUsed: r.x2, tasksLimit: r.x3,
+                         swapUsed: r.x4, swapLimit: r.x5)
     }
 
     /// RAM and swap: frames, swap slots (4 KiB each) and paging counts.
@@ -137,18 +163,27 @@ public enum Kenix {
                           swapUsed: r.x3, pagesOut: r.x4, pagesIn: r.x5)
     }
 
-    /// Clones the caller with a copy-on-write address space: returns the
-    /// child's id in the parent and 0 in the child.
-    public static func fork() throws(SyscallError) -> TaskID {
+    /// Clones the caller with a copy-on-write address space: returns a
+    /// handle to the child in the parent and 0 in the child.
+    public static func fork() throws(SyscallError) -> Handle {
         try RawSyscall.check(RawSyscall.invoke(.fork))
     }
 
-    /// Blocks until child `id` ends, reaps it and reports how it ended.
-    public static func wait(_ id: TaskID) throws(SyscallError) -> ExitStatus {
-        let r = RawSyscall.invokeWithRegisters(.wait, id)
+    /// Blocks until the child `child` names ends, reaps it, closes the
+    /// handle and reports how it ended.
+    public static func wait(_ child: Handle) throws(SyscallError) -> ExitStatus {
+        let r = RawSyscall.invokeWithRegisters(.wait, child)
         _ = try RawSyscall.check(r.x0)
+        Handles.close(child)
         return r.x2 == ExitKind.killed.rawValue ? .killed(r.x1) : .exited(Int64(bitPattern: r.x1))
     }
+}
+
+/// A task's shares and use (`task_quota`): frames, child tasks, swap slots.
+public struct TaskQuota {
+    public var framesUsed: UInt64, framesLimit: UInt64
+    public var tasksUsed: UInt64, tasksLimit: UInt64
+    public var swapUsed: UInt64, swapLimit: UInt64
 }
 
 /// What `mem_info` reports.

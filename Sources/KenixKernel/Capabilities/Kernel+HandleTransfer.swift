@@ -13,7 +13,7 @@ extension Kernel {
     /// carries a handle it may hand over.
     mutating func checkCarriedHandle(of slot: Int) -> Result<Void, SyscallError> {
         let c = tasks[slot].pointee.context
-        guard c.x[1] & IPCTag.transfersHandle != 0 else { return .success(()) }
+        guard IPCTag.carriesHandle(c.x[1]) else { return .success(()) }
         guard let h = handles.lookup(slot, c.x[5]), h.entry.epoch == currentEpoch(of: h.entry) else {
             return .failure(.badHandle)
         }

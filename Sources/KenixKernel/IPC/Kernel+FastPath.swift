@@ -20,7 +20,7 @@ extension Kernel {
 
     /// `call` from the running task `slot`; false to take the general path.
     mutating func fastCall(_ slot: Int, to dest: UInt64) -> Bool {
-        guard config.ipcFastPath, tasks[slot].pointee.context.x[1] & IPCTag.transfersHandle == 0,
+        guard config.ipcFastPath, !IPCTag.carriesHandle(tasks[slot].pointee.context.x[1]),
               case .success(let r) = taskSlot(slot, dest, HandleRights.send), r != slot else { return false }
         let server = tasks[r], client = tasks[slot]
         guard case .blocked(.receiving(let filter)) = server.pointee.state,
@@ -43,7 +43,7 @@ extension Kernel {
     mutating func fastReplyReceive(_ slot: Int, from filter: UInt64) -> Bool {
         let server = tasks[slot]
         guard config.ipcFastPath, filter == ipcAnySender, server.pointee.sendersHead < 0,
-              server.pointee.context.x[1] & IPCTag.transfersHandle == 0,
+              !IPCTag.carriesHandle(server.pointee.context.x[1]),
               pendingBoundNotification(slot) == nil,
               let callerID = server.pointee.lastCaller, let c = tasks.liveSlot(of: callerID) else { return false }
         let client = tasks[c]

@@ -34,7 +34,7 @@ extension Kernel {
     mutating func message(from sender: Int, to receiver: Int, x0: UInt64) -> Result<SyscallResult, SyscallError> {
         let c = tasks[sender].pointee.context
         var w3 = c.x[5]
-        if c.x[1] & IPCTag.transfersHandle != 0 && c.x[1] & SupervisorEventTag.marker == 0 {
+        if IPCTag.carriesHandle(c.x[1]) {
             switch carryHandle(from: sender, value: c.x[5], to: receiver, move: c.x[1] & IPCTag.movesHandle != 0) {
             case .failure(let e): return .failure(e)
             case .success(let h): w3 = h
