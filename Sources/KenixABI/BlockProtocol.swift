@@ -1,22 +1,24 @@
 // The block server's IPC protocol (docs/block.md). The server registers as
 // `ServiceKey.block`. A request's tag holds the operation in bits 0–7 and
 // the disk in bits 8–15; the reply's tag is a `BlockStatus` (0 = ok). Data
-// never travels in messages: a client attaches a shared-memory buffer once
-// (creates it, grants it to the server, sends `attach`), then names runs of
-// sectors and a place in that buffer; the disk moves the bytes straight into
-// or out of the buffer (DMA), many sectors per request.
+// never travels in messages: a client connects once (handing the server a
+// handle to itself, so the server learns when it ends), attaches a
+// shared-memory buffer (creates it and hands it over in the `attach`
+// message), then names runs of sectors and a place in that buffer by the
+// buffer's token; the disk moves the bytes straight into or out of the
+// buffer (DMA), many sectors per request.
 
 public enum BlockOp: UInt64, CaseIterable {
     /// Reply: w0 sector size, w1 sector count, w2 `BlockDiskFlags`, w3 the
     /// number of disks the server serves.
     case info = 1
-    /// w0 = a shared-memory object the client holds and has granted to the
-    /// server. Reply: w0 = its size in bytes. Any disk (the tag's disk is
-    /// ignored).
+    /// Carries the shared-memory buffer (a handle with `dma`). Reply: w0 =
+    /// its size in bytes, w1 = its token, which requests name it by. Any
+    /// disk (the tag's disk is ignored).
     case attach = 2
-    /// w0 = an attached object: the server lets go of it.
+    /// w0 = a buffer token: the server lets go of the buffer.
     case detach = 3
-    /// w0 = attached object, w1 = byte offset in it (a multiple of the
+    /// w0 = buffer token, w1 = byte offset in it (a multiple of the
     /// sector size), w2 = first sector, w3 = sector count. The reply comes
     /// once every sector is in the buffer: w0 = sectors read.
     case read = 4
@@ -28,6 +30,10 @@ public enum BlockOp: UInt64, CaseIterable {
     /// Reply: w0 device requests submitted, w1 of them failed, w2 client
     /// reads and writes served, for the tag's disk since the server started.
     case stats = 7
+    /// Carries a handle to the client itself (`watch`, from `task_self`): the
+    /// server watches it and lets go of its buffers when it ends. Once,
+    /// before `attach`.
+    case connect = 8
 }
 
 /// A reply's tag.
@@ -45,10 +51,11 @@ public enum BlockStatus: UInt64, CaseIterable {
     case outOfRange = 4
     /// A write or flush on a read-only disk.
     case readOnly = 5
-    /// The object is not attached by this client.
+    /// The token names no buffer this client attached.
     case noBuffer = 6
-    /// Attach: the client does not hold the object, or has not granted it
-    /// to the server.
+    /// Attach or connect without the handle it must carry (a shared-memory
+    /// handle with `dma`, a task handle with `watch`), or attach before
+    /// connect.
     case notGranted = 7
     /// Too many clients or buffers; or detach while the buffer is in use.
     case busy = 8

@@ -114,9 +114,10 @@ extension FileError {
 /// Request op codes (the low 8 bits of the request tag). Registers are the
 /// message words w0–w3 (x2–x5); "buf" is the client's attached buffer.
 public enum FileRequest: UInt64, CaseIterable {
-    /// w0 buffer size (`FileLimits.minBufferSize`–`maxBufferSize`; 0: `defaultBufferSize`)
-    /// → the id of a shared-memory object the server made, zeroed, and granted to the
-    /// caller, and in the reply's w0 its size (smaller than asked when memory is
+    /// w0 buffer size (`FileLimits.minBufferSize`–`maxBufferSize`; 0: `defaultBufferSize`);
+    /// the message carries a handle to the client itself (`watch`, from `task_self`)
+    /// → the reply carries a shared-memory object the server made, zeroed (its
+    /// handle in w3), and its size in w0 (smaller than asked when memory is
     /// short): the client maps it, and it is the client's buffer from now on.
     case attach = 1
     /// Closes every open file, drops the buffer and the client's state.

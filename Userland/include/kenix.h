@@ -35,25 +35,30 @@ static inline int64_t kx_getpid(void) { return kx_syscall(0, 0, 0, 0, 0, 0, KX_S
 static inline int64_t kx_sleep(uint64_t ns) { return kx_syscall(ns, 0, 0, 0, 0, 0, KX_SYS_SLEEP); }
 static inline int64_t kx_clock(void) { return kx_syscall(0, 0, 0, 0, 0, 0, KX_SYS_CLOCK); }
 
-/* Starts the initrd program `name` (len bytes, no NUL needed). Returns the
- * child id or a negative error. */
+/* Starts the initrd program `name` (len bytes, no NUL needed). Returns a
+ * handle to the child or a negative error. */
 static inline int64_t kx_spawn(const char *name, size_t len, uint64_t arg, uint64_t priority) {
     return kx_syscall((uint64_t)(uintptr_t)name, len, arg, priority, 0, 0, KX_SYS_SPAWN);
 }
 
-/* Waits for child `id` to end and reaps it. Returns 0 or a negative error;
- * on 0, *status is the exit status (or KillReason) and *kind KX_EXIT_EXITED/KX_EXIT_KILLED. */
-static inline int64_t kx_wait(uint64_t id, uint64_t *status, uint64_t *kind) {
+/* Waits for the child `child` (a handle) to end, reaps it and closes the
+ * handle. Returns 0 or a negative error; on 0, *status is the exit status
+ * (or KillReason) and *kind KX_EXIT_EXITED/KX_EXIT_KILLED. */
+static inline int64_t kx_wait(uint64_t child, uint64_t *status, uint64_t *kind) {
     uint64_t r[6];
-    int64_t rc = kx_syscall_msg(id, 0, 0, 0, 0, 0, KX_SYS_WAIT, r);
+    int64_t rc = kx_syscall_msg(child, 0, 0, 0, 0, 0, KX_SYS_WAIT, r);
     if (rc == 0) {
         if (status) *status = r[1];
         if (kind) *kind = r[2];
+        kx_syscall(child, 0, 0, 0, 0, 0, KX_SYS_HANDLE_CLOSE);
     }
     return rc;
 }
 
-static inline int64_t kx_uart_claim(void) { return kx_syscall(0, 0, 0, 0, 0, 0, KX_SYS_UART_CLAIM); }
+static inline int64_t kx_uart_claim(uint64_t device) { return kx_syscall(device, 0, 0, 0, 0, 0, KX_SYS_UART_CLAIM); }
+static inline int64_t kx_handle_close(uint64_t handle) {
+    return kx_syscall(handle, 0, 0, 0, 0, 0, KX_SYS_HANDLE_CLOSE);
+}
 static inline int64_t kx_uart_write(const void *p, size_t len) {
     return kx_syscall((uint64_t)(uintptr_t)p, len, 0, 0, 0, 0, KX_SYS_UART_WRITE);
 }

@@ -1,7 +1,8 @@
 /*
  * shm.h: shared memory for C programs (docs/syscalls.md, "Shared memory").
  * Objects are zeroed pages, mapped read-write and never executable in
- * [KX_SHM_BASE, KX_SHM_LIMIT). The creator maps and grants; a grantee maps.
+ * [KX_SHM_BASE, KX_SHM_LIMIT). An object is named by a handle and handed
+ * to other tasks in IPC messages (kx_shm_send; docs/capabilities.md).
  *
  * Each function returns the syscall's x0: >= 0 on success, a negative KX_ERR_*
  * error otherwise.
@@ -11,7 +12,7 @@
 
 #include "kenix.h"
 
-/* Creates an object of `size` bytes (1 B - 16 MiB, rounded up to pages); returns its id. */
+/* Creates an object of `size` bytes (1 B - 16 MiB, rounded up to pages); returns a handle. */
 static inline int64_t kx_shm_create(uint64_t size) {
     return kx_syscall(size, 0, 0, 0, 0, 0, KX_SYS_SHM_CREATE);
 }
@@ -29,8 +30,10 @@ static inline void *kx_shm_map_ptr(uint64_t id, int64_t *err) {
 }
 
 /* Lets task `task` map object `id`. */
-static inline int64_t kx_shm_grant(uint64_t id, uint64_t task) {
-    return kx_syscall(id, task, 0, 0, 0, 0, KX_SYS_SHM_GRANT);
+/* Hands the object to `task` (a handle with send): a message carrying the
+ * handle; the receiver's copy arrives in its reply/receive's w3. */
+static inline int64_t kx_shm_send(uint64_t task, uint64_t handle, uint64_t tag) {
+    return kx_syscall(task, tag | KX_TAG_TRANSFERS_HANDLE, 0, 0, 0, handle, KX_SYS_SEND);
 }
 
 /* Unmaps object `id` from the caller. */

@@ -28,7 +28,7 @@ public enum BlockError: Error, Equatable {
 
 public final class BlockClient {
     public let disk: UInt64
-    public let server: TaskID
+    public let server: Handle
     public let sectorSize: Int
     public let sectorCount: UInt64
     public let isReadOnly: Bool
@@ -38,7 +38,9 @@ public final class BlockClient {
     public let diskCount: UInt64
     /// The shared-memory buffer: sectors move between it and the disk.
     public let buffer: UnsafeMutableRawBufferPointer
-    public let bufferID: UInt64
+    /// The buffer's handle here, and the token the server knows it by.
+    public let bufferHandle: Handle
+    public let bufferToken: UInt64
 
     /// Finds the block server, describes `disk`, and attaches a buffer of
     /// `bufferSize` bytes (rounded up to whole pages; at most 16 MiB).
@@ -51,26 +53,30 @@ public final class BlockClient {
         isReadOnly = info.w2 & BlockDiskFlags.readOnly != 0
         hasWriteCache = info.w2 & BlockDiskFlags.writeCache != 0
         diskCount = info.w3
-        let id: UInt64
+        // Connect (the server watches us), then hand over the buffer.
+        let me: Handle
+        do throws(SyscallError) { me = try Kenix.selfHandle() } catch { throw .system(error) }
+        _ = try Self.call(server, Message(tag: BlockProtocol.tag(.connect, disk: disk), carrying: me, move: true))
+        let handle: Handle
         let address: UInt64
         do throws(SyscallError) {
-            id = try SharedMemory.create(size: UInt64(max(bufferSize, 1)))
-            address = try SharedMemory.map(id)
-            try SharedMemory.grant(id, to: server)
+            handle = try SharedMemory.create(size: UInt64(max(bufferSize, 1)))
+            address = try SharedMemory.map(handle)
         } catch { throw .system(error) }
-        bufferID = id
-        let size = try Self.call(server, Message(tag: BlockProtocol.tag(.attach, disk: disk), id)).w0
+        bufferHandle = handle
+        let attached = try Self.call(server, Message(tag: BlockProtocol.tag(.attach, disk: disk), carrying: handle))
+        bufferToken = attached.w1
         buffer = UnsafeMutableRawBufferPointer(start: UnsafeMutableRawPointer(bitPattern: UInt(address)),
-                                               count: Int(size))
+                                               count: Int(attached.w0))
     }
 
     deinit {
-        _ = try? Self.call(server, Message(tag: BlockProtocol.tag(.detach, disk: disk), bufferID))
-        try? SharedMemory.release(bufferID)
+        _ = try? Self.call(server, Message(tag: BlockProtocol.tag(.detach, disk: disk), bufferToken))
+        SharedMemory.release(bufferHandle)
     }
 
     /// Sends `message`; the reply, or the server's status as an error.
-    private static func call(_ server: TaskID, _ message: Message) throws(BlockError) -> Message {
+    private static func call(_ server: Handle, _ message: Message) throws(BlockError) -> Message {
         let reply: Message
         do throws(SyscallError) { reply = try IPC.call(server, message) } catch { throw .system(error) }
         guard reply.tag == BlockStatus.ok.rawValue else {
@@ -83,14 +89,14 @@ public final class BlockClient {
 
     /// Reads `count` sectors from `sector` into the buffer at `bufferOffset`.
     public func read(sector: UInt64, count: UInt64, bufferOffset: Int = 0) throws(BlockError) {
-        _ = try Self.call(server, Message(tag: BlockProtocol.tag(.read, disk: disk), bufferID,
+        _ = try Self.call(server, Message(tag: BlockProtocol.tag(.read, disk: disk), bufferToken,
                                           UInt64(bufferOffset), sector, count))
     }
 
     /// Writes `count` sectors from the buffer at `bufferOffset` to `sector`;
     /// returns once the device has completed them (durable after `flush`).
     public func write(sector: UInt64, count: UInt64, bufferOffset: Int = 0) throws(BlockError) {
-        _ = try Self.call(server, Message(tag: BlockProtocol.tag(.write, disk: disk), bufferID,
+        _ = try Self.call(server, Message(tag: BlockProtocol.tag(.write, disk: disk), bufferToken,
                                           UInt64(bufferOffset), sector, count))
     }
 

@@ -34,14 +34,15 @@ public enum BlockDriver {
                              diskCount: r.x4)
     }
 
-    /// Owns `disk` until the caller ends; completions signal `bit` of
-    /// `notification` (which the caller holds).
-    public static func claim(_ disk: UInt64, notification: UInt64, bit: UInt64) throws(SyscallError) {
-        _ = try RawSyscall.check(RawSyscall.invoke(.blockClaim, disk, notification, bit))
+    /// Owns the disk whose device handle is `device` until the caller ends;
+    /// completions signal `bit` of `notification` (a handle with `signal`).
+    public static func claim(device: Handle, notification: Handle, bit: UInt64) throws(SyscallError) {
+        _ = try RawSyscall.check(RawSyscall.invoke(.blockClaim, device, notification, bit))
     }
 
     /// Queues `op` on `count` sectors from `sector`, the memory at `offset`
-    /// in shared-memory object `object`; `tag` comes back with the completion.
+    /// in shared-memory object `object` (a handle with `dma`); `tag` comes
+    /// back with the completion.
     public static func submit(_ disk: UInt64, _ op: BlockSubmitOp, sector: UInt64, count: UInt64,
                               object: UInt64, offset: UInt64, tag: UInt64) throws(SyscallError) {
         _ = try RawSyscall.check(RawSyscall.invoke(.blockSubmit, disk | op.rawValue << BlockSubmitLayout.opShift,

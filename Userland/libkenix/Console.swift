@@ -95,12 +95,19 @@ public enum Console {
     }
 
     /// Takes the display for a graphics program: the console stops drawing
-    /// (text still reaches the UART) until `giveScreen` or the caller's end.
-    /// Fails (`invalidArgument`) when there is no display or it is taken.
-    public static func takeScreen() throws(SyscallError) {
+    /// (text still reaches the UART) until `giveScreen` or the caller's end,
+    /// and lends the framebuffer: returns a device handle for
+    /// `Framebuffer.map`. Fails (`invalidArgument`) when there is no display
+    /// or it is taken.
+    public static func takeScreen() throws(SyscallError) -> Handle {
         flush()
-        let reply = try IPC.call(try Service.lookup(.console), Message(tag: ConsoleOp.takeScreen.rawValue))
+        // The request carries a handle to ourselves: the console sees when we end.
+        let me = try Kenix.selfHandle()
+        let reply = try IPC.call(try Service.lookup(.console),
+                                 Message(tag: ConsoleOp.takeScreen.rawValue, carrying: me, move: true))
         _ = try RawSyscall.check(Int64(bitPattern: reply.tag))
+        guard let device = reply.carriedHandle else { throw .invalidArgument }
+        return device
     }
 
     /// Gives the display back; the console repaints its text.

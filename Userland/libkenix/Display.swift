@@ -21,9 +21,11 @@ public enum Framebuffer {
         return FramebufferInfo(width: Int(r.x0), height: Int(r.x1), stride: Int(r.x2), format: r.x3)
     }
 
-    /// Maps the pixels into the caller (the same address on a second call).
-    public static func map() throws(SyscallError) -> UInt64 {
-        try RawSyscall.check(RawSyscall.invoke(.fbMap))
+    /// Maps the pixels into the caller (the same address on a second call),
+    /// with the framebuffer's device handle: init gives it to the console,
+    /// which lends it to a graphics program that takes the screen.
+    public static func map(device: Handle) throws(SyscallError) -> UInt64 {
+        try RawSyscall.check(RawSyscall.invoke(.fbMap, device))
     }
 
     /// Tells the display these pixels are finished.
@@ -39,10 +41,12 @@ public struct KeyEvent: Equatable {
 }
 
 public enum Keyboard {
-    /// Makes the caller the keyboard's owner; returns its interrupt line.
-    /// `notFound` without a keyboard, `busy` when another task owns it.
-    public static func claim() throws(SyscallError) -> UInt64 {
-        try RawSyscall.check(RawSyscall.invoke(.keyboardClaim))
+    /// With the keyboard's device handle, makes the caller its owner;
+    /// returns a handle for its interrupt line and the line. `notFound`
+    /// without a keyboard, `busy` when another task owns it.
+    public static func claim(device: Handle) throws(SyscallError) -> (lineHandle: Handle, line: UInt64) {
+        let r = RawSyscall.invokeWithRegisters(.keyboardClaim, device)
+        return (try RawSyscall.check(r.x0), r.x1)
     }
 
     /// Up to four waiting events (none when the queue is empty). Owner only.

@@ -1,7 +1,8 @@
 // blk: the block server. It owns every data disk (block_claim) and serves
 // clients over IPC (service 3, ServiceKey.block; protocol in docs/block.md,
 // constants in KenixABI's BlockProtocol). Data never travels in messages: a
-// client attaches a shared-memory buffer it created and granted to blk, then
+// client connects (handing blk a handle to itself, which blk watches), then
+// attaches a shared-memory buffer it created and hands over in the message, then
 // asks for runs of sectors read into, or written from, a place in it. blk
 // names that place to the kernel (object, offset) and the disk moves the
 // bytes straight into the client's frames; blk never maps a client buffer.
@@ -70,7 +71,8 @@ final class Server {
     var buffers = [Buffer](repeating: Buffer(), count: maxBuffers)
     var jobs = [Job](repeating: Job(), count: maxJobs)
     var parts = [Part](repeating: Part(), count: maxParts)
-    var watched: [TaskID] = []
+    /// Connected clients: their id and the handle they handed us (watch).
+    var watched: [(id: TaskID, handle: Handle)] = []
     let note: UInt64
     var done: [BlockDone] = []
 
@@ -91,7 +93,8 @@ final class Server {
         }
         let k = Int((m.tag >> BlockProtocol.diskShift) & BlockProtocol.diskMask)
         switch op {
-        case .attach: return attach(m.w0, client: client)
+        case .connect: return connect(m, client: client)
+        case .attach: return attach(m, client: client)
         case .detach: return detach(m.w0, client: client)
         default: break
         }
@@ -107,7 +110,7 @@ final class Server {
             return start(Job(client: client, disk: k, op: .flush))
         case .read, .write:
             return transfer(op == .read ? .read : .write, disk: k, m, client: client)
-        case .attach, .detach:
+        case .attach, .detach, .connect:
             return Self.reply(.invalidRequest)
         }
     }
@@ -115,9 +118,7 @@ final class Server {
     /// A read or write: w0 object, w1 offset, w2 first sector, w3 count.
     func transfer(_ op: BlockSubmitOp, disk k: Int, _ m: Message, client: TaskID) -> Message? {
         let d = disks[k].info
-        guard let b = buffers.firstIndex(where: { $0.client == client && $0.object == m.w0 && !$0.orphaned }) else {
-            return Self.reply(.noBuffer)
-        }
+        guard let b = buffer(token: m.w0, client: client) else { return Self.reply(.noBuffer) }
         let (offset, sector, count) = (m.w1, m.w2, m.w3)
         let size = buffers[b].size
         guard count > 0, offset % d.sectorSize == 0, count <= size / d.sectorSize,
@@ -138,42 +139,56 @@ final class Server {
         return nil
     }
 
-    func attach(_ object: UInt64, client: TaskID) -> Message? {
-        let size: UInt64
-        do throws(SyscallError) { size = try SharedMemory.size(object, heldBy: client) } catch {
-            return Self.reply(.notGranted)
-        }
-        if buffers.contains(where: { $0.client == client && $0.object == object && !$0.orphaned }) {
-            return Self.reply(.ok, size)
-        }
-        guard buffers.filter({ $0.client == client }).count < BlockProtocol.buffersPerClient,
-              let b = buffers.firstIndex(where: { $0.client == 0 }) else { return Self.reply(.busy) }
-        if !watched.contains(client) {
-            guard (try? Kenix.watch(client, notification: note, bits: 1 << clientEndedBit)) != nil else {
-                return Self.reply(.busy)
-            }
-            watched.append(client)
-        }
-        buffers[b] = Buffer(client: client, object: object, size: size)
-        return Self.reply(.ok, size)
+    /// The buffer entry a client's token names (tokens are entry numbers).
+    func buffer(token: UInt64, client: TaskID) -> Int? {
+        guard token < UInt64(buffers.count), buffers[Int(token)].client == client,
+              !buffers[Int(token)].orphaned else { return nil }
+        return Int(token)
     }
 
-    func detach(_ object: UInt64, client: TaskID) -> Message? {
-        guard let b = buffers.firstIndex(where: { $0.client == client && $0.object == object && !$0.orphaned }) else {
-            return Self.reply(.noBuffer)
+    /// `connect`: the message carries the client's own handle; we watch it.
+    func connect(_ m: Message, client: TaskID) -> Message? {
+        guard let handle = m.carriedHandle else { return Self.reply(.notGranted) }
+        if watched.contains(where: { $0.id == client }) {
+            Handles.close(handle)
+            return Self.reply(.ok)
         }
+        guard (try? Kenix.watch(handle, notification: note, bits: 1 << clientEndedBit)) != nil else {
+            Handles.close(handle)
+            return Self.reply(.notGranted)
+        }
+        watched.append((client, handle))
+        return Self.reply(.ok)
+    }
+
+    /// `attach`: the message carries the buffer; its token is its entry.
+    func attach(_ m: Message, client: TaskID) -> Message? {
+        guard let object = m.carriedHandle else { return Self.reply(.notGranted) }
+        guard watched.contains(where: { $0.id == client }), let size = try? SharedMemory.size(object) else {
+            Handles.close(object)
+            return Self.reply(.notGranted)
+        }
+        guard buffers.filter({ $0.client == client }).count < BlockProtocol.buffersPerClient,
+              let b = buffers.firstIndex(where: { $0.client == 0 }) else {
+            Handles.close(object)
+            return Self.reply(.busy)
+        }
+        buffers[b] = Buffer(client: client, object: object, size: size)
+        return Self.reply(.ok, size, UInt64(b))
+    }
+
+    func detach(_ token: UInt64, client: TaskID) -> Message? {
+        guard let b = buffer(token: token, client: client) else { return Self.reply(.noBuffer) }
         guard buffers[b].busy == 0 else { return Self.reply(.busy) }
         drop(b)
         return Self.reply(.ok)
     }
 
-    /// Frees buffer entry `b`, letting go of the object unless another entry names it.
+    /// Frees buffer entry `b` and closes our handle to its object.
     func drop(_ b: Int) {
         let object = buffers[b].object
         buffers[b] = Buffer()
-        if !buffers.contains(where: { $0.client != 0 && $0.object == object }) {
-            try? SharedMemory.release(object)
-        }
+        Handles.close(object)
     }
 
     // MARK: The disks
@@ -268,8 +283,11 @@ final class Server {
     /// go of its buffers (at once, or when their last request completes).
     func clientsEnded() {
         var ended: [TaskID] = []
-        for c in watched where !Kenix.isAlive(c) { ended.append(c) }
-        watched.removeAll { ended.contains($0) }
+        for c in watched where !Kenix.isAlive(c.handle) {
+            ended.append(c.id)
+            Handles.close(c.handle)
+        }
+        watched.removeAll { ended.contains($0.id) }
         for k in disks.indices {
             for j in disks[k].queue where ended.contains(jobs[j].client) {
                 jobs[j].remaining = 0
@@ -288,6 +306,8 @@ final class Server {
 
 @_cdecl("main")
 func main(_ arg: UInt64, _ parent: TaskID) -> Int64 {
+    // init hands us the disks' device handles and the block service key.
+    let given = Startup.receive()
     guard let first = try? BlockDriver.info(0) else { return 0 }   // no data disk: nothing to serve
     let server: Server
     do throws(SyscallError) {
@@ -295,10 +315,12 @@ func main(_ arg: UInt64, _ parent: TaskID) -> Int64 {
         try Notification.bind(note)
         server = Server(note: note)
         for k in 0..<min(first.diskCount, 8) {
+            guard let device = given.handle(InitHandle.disk(k)) else { throw .notPermitted }
             server.disks.append(Disk(info: try BlockDriver.info(k)))
-            try BlockDriver.claim(k, notification: note, bit: k)
+            try BlockDriver.claim(device: device, notification: note, bit: k)
         }
-        try Service.register(.block)
+        guard let key = given.handle(InitHandle.service(.block)) else { throw .notPermitted }
+        try Service.register(with: key)
     } catch {
         print("blk: setup failed: \(error.name)")
         return 1

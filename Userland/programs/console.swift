@@ -98,8 +98,10 @@ struct LineDiscipline {
 /// Where output goes: the UART always, the screen when there is one.
 struct Output {
     var screen: TextScreen?
-    /// The graphics program that has the screen, if any.
+    /// The graphics program that has the screen, if any, and the handle to
+    /// itself it handed over with its request (to see whether it ended).
     var screenOwner: TaskID? = nil
+    var screenOwnerHandle: Handle = 0
 
     mutating func write(_ bytes: UnsafeRawBufferPointer) {
         if screen != nil {
@@ -115,26 +117,30 @@ struct Output {
 
     /// Takes the screen back if its owner ended without giving it back.
     mutating func reclaimScreenIfOwnerEnded() {
-        guard let owner = screenOwner, !Kenix.isAlive(owner) else { return }
+        guard screenOwner != nil, !Kenix.isAlive(screenOwnerHandle) else { return }
         giveBack()
     }
 
     mutating func giveBack() {
         screenOwner = nil
+        if screenOwnerHandle != 0 { Handles.close(screenOwnerHandle) }
+        screenOwnerHandle = 0
         screen?.visible = true
         screen?.repaint()
         screen?.present()
     }
 }
 
-/// The screen, when the machine has a display and the boot image a font.
-func openScreen() -> TextScreen? {
+/// The screen, when the machine has a display (and init lent us its
+/// device handle) and the boot image a font.
+func openScreen(_ framebuffer: Handle?) -> TextScreen? {
+    guard let framebuffer else { return nil }
     guard let info = try? Framebuffer.info(), info.format == Framebuffer.xrgb8888 else { return nil }
     guard let bytes = try? BootImage.contents(of: "font.psf"), let font = try? PSFFont(bytes) else {
         Console.writeLine("console: no usable font.psf in the boot image; serial only")
         return nil
     }
-    guard let base = try? Framebuffer.map() else { return nil }
+    guard let base = try? Framebuffer.map(device: framebuffer) else { return nil }
     var screen = TextScreen(font: font, framebuffer: base, info: info)
     screen.repaint()
     screen.present()
@@ -172,18 +178,21 @@ func drainUART(_ input: inout LineDiscipline, _ output: inout Output) {
 
 @_cdecl("main")
 func main(_ arg: UInt64, _ parent: TaskID) -> Int64 {
-    let line: UInt64
+    // init hands us the UART, the console service key and the framebuffer.
+    let given = Startup.receive()
+    let claimed: (lineHandle: Handle, line: UInt64)
     do throws(SyscallError) {
-        line = try UART.claim()
+        claimed = try UART.claim(device: given.handle(InitHandle.uart) ?? 0)
     } catch {
-        return 1   // someone else owns the UART: nowhere to say so
+        return 1   // the UART is not ours: nowhere to say so
     }
+    let line = claimed.line
     Console.useUART()
     do throws(SyscallError) {
-        try Service.register(.console)
+        try Service.register(with: given.handle(InitHandle.service(.console)) ?? 0)
         let note = try Notification.create()
         try Notification.bind(note)
-        try Interrupt.register(line: line, notification: note, bit: 0)
+        try Interrupt.register(lineHandle: claimed.lineHandle, line: line, notification: note, bit: 0)
     } catch {
         Console.write("console: setup failed: ")
         Console.writeLine(error.name)
@@ -191,7 +200,8 @@ func main(_ arg: UInt64, _ parent: TaskID) -> Int64 {
     }
 
     var input = LineDiscipline()
-    var output = Output(screen: openScreen())
+    let framebuffer = given.handle(InitHandle.framebuffer)
+    var output = Output(screen: openScreen(framebuffer))
     var reader: TaskID? = nil
     while true {
         guard let r = try? IPC.recv() else { continue }
@@ -209,10 +219,13 @@ func main(_ arg: UInt64, _ parent: TaskID) -> Int64 {
                 try? IPC.reply(to: r.sender, ok ? Message(tag: 0) : invalidArgument)
             case .read where reader == nil:
                 reader = r.sender
-            case .takeScreen where output.screen != nil && output.screenOwner == nil:
+            case .takeScreen where output.screen != nil && output.screenOwner == nil && r.message.carriedHandle != nil:
+                // The request carries the program's handle to itself; the
+                // reply lends it the framebuffer's device handle.
                 output.screenOwner = r.sender
+                output.screenOwnerHandle = r.message.carriedHandle!
                 output.screen!.visible = false
-                try? IPC.reply(to: r.sender, Message(tag: 0))
+                try? IPC.reply(to: r.sender, Message(tag: 0, carrying: framebuffer!))
             case .giveScreen where output.screenOwner == r.sender:
                 output.giveBack()
                 try? IPC.reply(to: r.sender, Message(tag: 0))

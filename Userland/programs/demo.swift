@@ -75,27 +75,23 @@ struct Scene {
 func main(_ arg: UInt64, _ parent: TaskID) -> Int64 {
     let benchmark = arg & benchmarkFlag != 0
     let lastFrame = arg & 0xFFFF_FFFF != 0 ? Int(arg & 0xFFFF_FFFF) : 90
-    // Booted as the first task (a benchmark), there is no console server.
-    if (try? Service.lookup(.console)) == nil, (try? UART.claim()) != nil { Console.useUART() }
+    // Booted as the first task (a benchmark), there is no console server:
+    // the demo is init and holds the devices itself.
+    let console = (try? Service.lookup(.console)) != nil
+    if !console, (try? UART.claim(device: InitHandle.uart)) != nil { Console.useUART() }
     let info: FramebufferInfo
     let base: UInt64
     do throws(SyscallError) {
         info = try Framebuffer.info()
-        base = try Framebuffer.map()
+        let device = console ? try Console.takeScreen() : InitHandle.framebuffer
+        base = try Framebuffer.map(device: device)
     } catch {
-        print("demo: no display (\(error.name))")
+        print("demo: no display, or it is busy (\(error.name))")
         return 2
     }
     guard info.format == Framebuffer.xrgb8888 else {
         print("demo: unsupported pixel format")
         return 3
-    }
-    let console = (try? Service.lookup(.console)) != nil
-    if console {
-        do throws(SyscallError) { try Console.takeScreen() } catch {
-            print("demo: the display is busy (\(error.name))")
-            return 4
-        }
     }
     let font = (try? BootImage.contents(of: "font.psf")).flatMap { try? PSFFont($0) }
     let scene = Scene(info: info, base: base, font: font)

@@ -20,7 +20,7 @@
 
 static char line[LINE_MAX];
 static size_t line_len;
-static int64_t console_id;   /* 0 = not looked up yet */
+static int64_t console_id;   /* a handle to the console server; 0 = not looked up yet */
 static int direct_uart;
 
 void kx_console_use_uart(void) { direct_uart = 1; }
@@ -52,6 +52,7 @@ static void console_out(const char *p, size_t n) {
     for (size_t off = 0; off < n; off += CHUNK) {
         size_t len = n - off < CHUNK ? n - off : CHUNK;
         if (console_chunk(p + off, len) < 0) {  /* server gone: look it up again next time */
+            kx_syscall((uint64_t)console_id, 0, 0, 0, 0, 0, KX_SYS_HANDLE_CLOSE);
             console_id = 0;
             return;
         }

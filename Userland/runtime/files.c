@@ -3,7 +3,8 @@
  * and the one connection each task has to it, which libkenix's Swift API
  * uses too (kx_file_buffer, kx_file_call).
  *
- * The connection: look up ServiceKey.files and send `attach` with the buffer
+ * The connection: look up ServiceKey.files and send `attach` (carrying a
+ * handle to ourselves) with the buffer
  * size; the server answers with a shared-memory object it made for us (and
  * its size, smaller than asked when memory is short), which we map. It is made again when the task is not the one that made it (a
  * forked child gets its own buffer), after the server was gone (looked up
@@ -34,44 +35,64 @@ int64_t kx_file_set_buffer_size(uint64_t size) {
     return 0;
 }
 
-/* The server's id, or 0. */
+/* A handle to call the server, or 0. */
 static int64_t server(void) {
     if (conn.server <= 0) {
-        int64_t id = kx_service_lookup(KX_SERVICE_FILES);
-        conn.server = id > 0 ? id : 0;
+        int64_t h = kx_service_lookup(KX_SERVICE_FILES);
+        conn.server = h > 0 ? h : 0;
         conn.attached = 0;
     }
     return conn.server;
+}
+
+/* The server is gone (or restarted): forget our handle to it. */
+static void forget_server(void) {
+    if (conn.server > 0) kx_syscall((uint64_t)conn.server, 0, 0, 0, 0, 0, KX_SYS_HANDLE_CLOSE);
+    conn.server = 0;
+}
+
+/* Drops our buffer: unmapped, handle closed. */
+static void drop_buffer(void) {
+    if (conn.shm > 0) {
+        kx_syscall((uint64_t)conn.shm, 0, 0, 0, 0, 0, KX_SYS_SHM_UNMAP);
+        kx_syscall((uint64_t)conn.shm, 0, 0, 0, 0, 0, KX_SYS_HANDLE_CLOSE);
+    }
+    conn.shm = 0;
+    conn.buffer = NULL;
 }
 
 /* Makes sure this task has a buffer attached to the server; 0 or a KX_FILE_ERR_. */
 static int64_t connect(void) {
     int64_t self = kx_getpid();
     if (conn.owner != self) {               /* first use, or a forked child: our own buffer */
-        conn.buffer = NULL;
+        drop_buffer();                       /* a forked child's copies of the parent's */
         conn.attached = 0;
         conn.owner = self;
     }
     if (conn.attached && conn.buffer) return 0;
     if (!server()) return KX_FILE_ERR_UNAVAILABLE;
+    /* The attach carries a handle to ourselves, so the server can watch us. */
+    int64_t me = kx_syscall(0, 0, 0, 0, 0, 0, KX_SYS_TASK_SELF);
+    if (me < 0) return KX_FILE_ERR_UNAVAILABLE;
     uint64_t r[6];
-    if (kx_syscall_msg((uint64_t)conn.server, KX_FILE_OP_ATTACH, wanted_size, 0, 0, 0, KX_SYS_CALL, r) < 0) {
-        conn.server = 0;
+    if (kx_syscall_msg((uint64_t)conn.server, KX_FILE_OP_ATTACH | KX_TAG_TRANSFERS_HANDLE | KX_TAG_MOVES_HANDLE,
+                       wanted_size, 0, 0, (uint64_t)me, KX_SYS_CALL, r) < 0) {
+        kx_syscall((uint64_t)me, 0, 0, 0, 0, 0, KX_SYS_HANDLE_CLOSE);
+        forget_server();
         return KX_FILE_ERR_UNAVAILABLE;
     }
-    int64_t shm = (int64_t)r[1];
-    if (shm < 0) return shm;
-    if (conn.buffer && conn.shm != shm) kx_syscall((uint64_t)conn.shm, 0, 0, 0, 0, 0, KX_SYS_SHM_UNMAP);
-    if (!conn.buffer || conn.shm != shm) {
-        int64_t at = kx_syscall((uint64_t)shm, 0, 0, 0, 0, 0, KX_SYS_SHM_MAP);
-        if (at < 0) {
-            conn.buffer = NULL;
-            (void)kx_syscall_msg((uint64_t)conn.server, KX_FILE_OP_DETACH, 0, 0, 0, 0, KX_SYS_CALL, r);
-            return KX_FILE_ERR_OUT_OF_MEMORY;
-        }
-        conn.buffer = (unsigned char *)(uintptr_t)at;
-        conn.shm = shm;
+    if ((int64_t)r[1] < 0) return (int64_t)r[1];
+    if (r[1] >> 62 != 1) return KX_FILE_ERR_UNAVAILABLE;      /* no buffer came with the reply */
+    drop_buffer();
+    int64_t shm = (int64_t)r[5];
+    int64_t at = kx_syscall((uint64_t)shm, 0, 0, 0, 0, 0, KX_SYS_SHM_MAP);
+    if (at < 0) {
+        kx_syscall((uint64_t)shm, 0, 0, 0, 0, 0, KX_SYS_HANDLE_CLOSE);
+        (void)kx_syscall_msg((uint64_t)conn.server, KX_FILE_OP_DETACH, 0, 0, 0, 0, KX_SYS_CALL, r);
+        return KX_FILE_ERR_OUT_OF_MEMORY;
     }
+    conn.buffer = (unsigned char *)(uintptr_t)at;
+    conn.shm = shm;
     conn.size = r[2] >= KX_FILE_MIN_BUFFER_SIZE && r[2] <= wanted_size ? r[2] : wanted_size;   /* smaller when memory is short */
     conn.attached = 1;
     return 0;
@@ -90,7 +111,7 @@ int64_t kx_file_call(uint64_t op, uint64_t w0, uint64_t w1, uint64_t w2, uint64_
     if (rc < 0) return rc;
     uint64_t r[6];
     if (kx_syscall_msg((uint64_t)conn.server, op, w0, w1, w2, w3, KX_SYS_CALL, r) < 0) {
-        conn.server = 0;                     /* gone: look it up (and attach) again next time */
+        forget_server();                     /* gone: look it up (and attach) again next time */
         return KX_FILE_ERR_UNAVAILABLE;
     }
     int64_t result = (int64_t)r[1];

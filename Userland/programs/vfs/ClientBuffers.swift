@@ -1,13 +1,13 @@
 // ClientBuffers: each client's shared buffer, which the server makes (so it
-// knows the real size and never trusts a client's word for it), grants to
-// the client and maps into one of a few fixed windows of its own address
-// space. A task maps at most 8 objects at once, so the windows are shared:
+// knows the real size and never trusts a client's word for it), hands to
+// the client in the attach reply and maps into one of a few fixed windows
+// of its own address space. A task maps at most 8 objects at once, so the windows are shared:
 // the least recently used client's buffer is unmapped when another needs a
 // window, and mapped again on its next request.
 //
-// A client's buffer is released (shm_release) when it detaches or ends, so
-// its memory goes once the client lets go too: clients can come and go for
-// ever; at most 32 objects exist at once in the whole system.
+// A client's buffer is released (unmapped, handle closed) when it detaches
+// or ends, so its memory goes once the client lets go too: clients can come
+// and go for ever.
 
 struct ClientBuffers {
     static let windowCount = 6
@@ -16,7 +16,7 @@ struct ClientBuffers {
     static let windowStride: UInt64 = FileLimits.maxBufferSize
 
     struct Attachment {
-        var shm: UInt64
+        var shm: Handle
         var size: UInt64
         var window: Int
         var lastUse: UInt64
@@ -28,11 +28,11 @@ struct ClientBuffers {
 
     var clients: [TaskID] { Array(attachments.keys) }
 
-    /// A buffer of `requested` bytes (0: the default) for `client`, granted
-    /// to it: its id and size. When memory is short (a buffer is physically
+    /// A buffer of `requested` bytes (0: the default) for `client`: our
+    /// handle to it (the reply hands the client a copy) and its size. When memory is short (a buffer is physically
     /// contiguous) it is smaller, halving down to the minimum. A client
     /// attaching again with the same size keeps its buffer.
-    mutating func attach(_ client: TaskID, requested: UInt64) throws(FileError) -> (shm: UInt64, size: UInt64) {
+    mutating func attach(_ client: TaskID, requested: UInt64) throws(FileError) -> (shm: Handle, size: UInt64) {
         let wanted = requested == 0 ? FileLimits.defaultBufferSize : requested
         guard wanted >= FileLimits.minBufferSize, wanted <= FileLimits.maxBufferSize else { throw .invalidArgument }
         var size = (wanted + 4095) & ~4095
@@ -47,7 +47,6 @@ struct ClientBuffers {
             }
         }
         let shm = created!
-        do throws(SyscallError) { try SharedMemory.grant(shm, to: client) } catch { throw .unavailable }
         attachments[client] = Attachment(shm: shm, size: size, window: -1, lastUse: 0)
         return (shm, size)
     }
@@ -57,7 +56,7 @@ struct ClientBuffers {
     mutating func detach(_ client: TaskID) {
         guard let a = attachments[client] else { return }
         if a.window >= 0 { windows[a.window] = 0 }
-        try? SharedMemory.release(a.shm)
+        SharedMemory.release(a.shm)
         attachments[client] = nil
     }
 

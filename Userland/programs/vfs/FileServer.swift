@@ -17,10 +17,15 @@ final class FileServer {
     let vfs: VFS<BlockDisk>
     var buffers = ClientBuffers()
     var notification: UInt64 = 0
+    /// Each attached client's handle to itself, which it handed us: how we
+    /// watch it and ask whether it has ended.
+    var clientHandles: [TaskID: Handle] = [:]
 
     init() {
-        // First, so clients that start now queue on IPC rather than miss the service.
-        do throws(SyscallError) { try Service.register(.files) } catch {
+        // First, so clients that start now queue on IPC rather than miss the
+        // service; init hands us the files service key.
+        let key = Startup.receive().handle(InitHandle.service(.files)) ?? 0
+        do throws(SyscallError) { try Service.register(with: key) } catch {
             print("vfs: cannot register the file service: \(error.name)")
             Kenix.exit(1)
         }
@@ -77,7 +82,11 @@ final class FileServer {
             }
             let reply = handle(received.sender, received.message)
             do throws(SyscallError) {
-                try IPC.reply(Message(tag: UInt64(bitPattern: reply.result), reply.w0))
+                if let buffer = reply.handle {
+                    try IPC.reply(Message(tag: UInt64(bitPattern: reply.result), reply.w0, carrying: buffer))
+                } else {
+                    try IPC.reply(Message(tag: UInt64(bitPattern: reply.result), reply.w0))
+                }
             } catch {
                 release(received.sender)   // it is gone
             }
@@ -86,7 +95,7 @@ final class FileServer {
 
     func handle(_ client: TaskID, _ m: Message) -> FileReply {
         let op = m.tag & 0xFF
-        if op == FileRequest.attach.rawValue { return attach(client, size: m.w0) }
+        if op == FileRequest.attach.rawValue { return attach(client, size: m.w0, handle: m.carriedHandle) }
         if op == FileRequest.detach.rawValue {
             release(client)
             return FileReply(result: 0)
@@ -96,15 +105,22 @@ final class FileServer {
         return vfs.handle(client, op: op, m.w0, m.w1, m.w2, m.w3, buffer: buffer)
     }
 
-    private func attach(_ client: TaskID, size: UInt64) -> FileReply {
+    private func attach(_ client: TaskID, size: UInt64, handle: Handle?) -> FileReply {
         do throws(FileError) {
+            if let handle {
+                // The client's own handle: how we learn that it ended.
+                if let old = clientHandles[client] { Handles.close(old) }
+                clientHandles[client] = handle
+            }
             if !vfs.isAttached(client) {
                 do throws(FileError) { try vfs.attach(client) } catch {
                     guard error == .tooManyClients else { throw error }
                     releaseEndedClients()
                     try vfs.attach(client)
                 }
-                if notification != 0 { try? Kenix.watch(client, notification: notification, bits: Self.watchBit) }
+                if notification != 0, let watched = clientHandles[client] {
+                    try? Kenix.watch(watched, notification: notification, bits: Self.watchBit)
+                }
             }
             let buffer: (shm: UInt64, size: UInt64)
             do throws(FileError) { buffer = try buffers.attach(client, requested: size) } catch {
@@ -112,7 +128,7 @@ final class FileServer {
                 release(client)
                 throw error
             }
-            return FileReply(result: Int64(buffer.shm), w0: buffer.size)
+            return FileReply(result: 0, w0: buffer.size, handle: buffer.shm)
         } catch {
             return FileReply(result: error.rawValue)
         }
@@ -122,10 +138,16 @@ final class FileServer {
     func release(_ client: TaskID) {
         vfs.releaseClient(client)
         buffers.detach(client)
+        if let handle = clientHandles[client] {
+            Handles.close(handle)
+            clientHandles[client] = nil
+        }
     }
 
-    /// Releases every attached client that has ended.
+    /// Releases every attached client that has ended (or never said who it is).
     func releaseEndedClients() {
-        for client in vfs.attachedClients where !Kenix.isAlive(client) { release(client) }
+        for client in vfs.attachedClients {
+            guard let handle = clientHandles[client], Kenix.isAlive(handle) else { release(client); continue }
+        }
     }
 }

@@ -14,10 +14,13 @@ import KenixABI
 public struct FileReply: Equatable {
     public var result: Int64
     public var w0: UInt64 = 0
+    /// A handle the reply hands the client (the attach reply's buffer).
+    public var handle: UInt64? = nil
 
-    public init(result: Int64, w0: UInt64 = 0) {
+    public init(result: Int64, w0: UInt64 = 0, handle: UInt64? = nil) {
         self.result = result
         self.w0 = w0
+        self.handle = handle
     }
 
     static func error(_ e: FileError) -> FileReply { FileReply(result: e.rawValue) }
