@@ -111,4 +111,8 @@ public enum DeviceCode {
 public enum StartupOp: UInt64, CaseIterable {
     case handle = 1
     case done = 2
+
+    /// Set in a program's start argument when its parent will hand it
+    /// handles, for programs that also run without (the shell).
+    public static let argumentFlag: UInt64 = 1 << 63
 }

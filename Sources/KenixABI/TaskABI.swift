@@ -12,6 +12,13 @@ public enum Priority {
     public static let highest: UInt64 = 31
 }
 
+/// A child's quota share (spawn's x5): this many 256ths of what the
+/// parent has left of each resource; 0 asks for the default, half.
+public enum QuotaShare {
+    public static let half: UInt64 = 128
+    public static let whole: UInt64 = 256
+}
+
 /// How a waited-for task ended (x2 of `wait`).
 public enum ExitKind: UInt64, CaseIterable {
     case exited = 0

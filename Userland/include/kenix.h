@@ -55,7 +55,15 @@ static inline int64_t kx_wait(uint64_t child, uint64_t *status, uint64_t *kind) 
     return rc;
 }
 
-static inline int64_t kx_uart_claim(uint64_t device) { return kx_syscall(device, 0, 0, 0, 0, 0, KX_SYS_UART_CLAIM); }
+/* Claims the UART (`device`: its device handle, KX_HANDLE_UART for init).
+ * Returns a handle for its receive interrupt line, and the line's number in
+ * *line if given, or a negative error. */
+static inline int64_t kx_uart_claim(uint64_t device, uint64_t *line) {
+    uint64_t r[6];
+    int64_t rc = kx_syscall_msg(device, 0, 0, 0, 0, 0, KX_SYS_UART_CLAIM, r);
+    if (rc >= 0 && line) *line = r[1];
+    return rc;
+}
 static inline int64_t kx_handle_close(uint64_t handle) {
     return kx_syscall(handle, 0, 0, 0, 0, 0, KX_SYS_HANDLE_CLOSE);
 }

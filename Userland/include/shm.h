@@ -17,7 +17,7 @@ static inline int64_t kx_shm_create(uint64_t size) {
     return kx_syscall(size, 0, 0, 0, 0, 0, KX_SYS_SHM_CREATE);
 }
 
-/* Maps object `id` at `hint` (0 = anywhere); returns the address. */
+/* Maps object `id` (a handle) at `hint` (0 = anywhere); returns the address. */
 static inline int64_t kx_shm_map(uint64_t id, uint64_t hint) {
     return kx_syscall(id, hint, 0, 0, 0, 0, KX_SYS_SHM_MAP);
 }
@@ -29,7 +29,6 @@ static inline void *kx_shm_map_ptr(uint64_t id, int64_t *err) {
     return rc < 0 ? (void *)0 : (void *)(uintptr_t)rc;
 }
 
-/* Lets task `task` map object `id`. */
 /* Hands the object to `task` (a handle with send): a message carrying the
  * handle; the receiver's copy arrives in its reply/receive's w3. */
 static inline int64_t kx_shm_send(uint64_t task, uint64_t handle, uint64_t tag) {

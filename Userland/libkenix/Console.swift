@@ -62,13 +62,13 @@ public enum Console {
     }
 
     /// Reads one line typed at the console into `line` (without its newline).
-    /// Returns false at the end of input when nothing was read.
+    /// Returns false at the end of input when nothing was read. If the
+    /// console server is restarted meanwhile, reads from the new one.
     public static func readLine(into line: inout [UInt8]) -> Bool {
         line.removeAll()
         flush()   // the prompt must be out before we wait
-        guard let console = try? Service.lookup(.console) else { return false }
         while true {
-            guard let reply = try? IPC.call(console, Message(tag: ConsoleOp.read.rawValue)) else { return !line.isEmpty }
+            guard let reply = try? Service.call(.console, Message(tag: ConsoleOp.read.rawValue)) else { return !line.isEmpty }
             let length = Int((reply.tag >> ConsoleProtocol.lengthShift) & 0xFF)
             var words = (reply.w0, reply.w1, reply.w2, reply.w3)
             withUnsafeBytes(of: &words) { raw in
@@ -82,13 +82,12 @@ public enum Console {
     /// Hands typed characters to the console, as if typed at the UART (the
     /// keyboard driver's path). Up to 32 bytes a call.
     public static func type(_ bytes: [UInt8]) throws(SyscallError) {
-        let console = try Service.lookup(.console)
         var start = 0
         while start < bytes.count {
             let n = min(Int(ConsoleProtocol.maxChunk), bytes.count - start)
             var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
             withUnsafeMutableBytes(of: &words) { raw in for i in 0..<n { raw[i] = bytes[start + i] } }
-            _ = try IPC.call(console, Message(tag: ConsoleOp.input.rawValue | UInt64(n) << ConsoleProtocol.lengthShift,
+            _ = try Service.call(.console, Message(tag: ConsoleOp.input.rawValue | UInt64(n) << ConsoleProtocol.lengthShift,
                                               words.0, words.1, words.2, words.3))
             start += n
         }

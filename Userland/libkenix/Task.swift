@@ -67,13 +67,14 @@ public enum Kenix {
     }
 
     /// Starts the initrd program `name` with `arg` in its x0, at `priority`
-    /// (0 = the caller's; above it only with a spawn `authority`). Returns a
+    /// (0 = the caller's; above it only with a spawn `authority`), with
+    /// `share` 256ths of the caller's remaining quota (0 = half). Returns a
     /// handle to the child (kill, wait, info, watch, send).
     public static func spawn(_ name: StaticString, arg: UInt64 = 0, priority: UInt64 = 0,
-                             authority: Handle = 0) throws(SyscallError) -> Handle {
+                             authority: Handle = 0, share: UInt64 = 0) throws(SyscallError) -> Handle {
         try RawSyscall.check(RawSyscall.invoke(
             .spawn, UInt64(UInt(bitPattern: name.utf8Start)),
-            UInt64(name.utf8CodeUnitCount), arg, priority, authority))
+            UInt64(name.utf8CodeUnitCount), arg, priority, authority, share))
     }
 
     /// `spawn` with a name that is not a literal (e.g. typed at the shell).

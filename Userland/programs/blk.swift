@@ -331,6 +331,8 @@ func main(_ arg: UInt64, _ parent: TaskID) -> Int64 {
             let bits = r.message.tag
             for k in server.disks.indices where bits & (1 << UInt64(k)) != 0 { server.completions(k) }
             if bits & (1 << clientEndedBit) != 0 { server.clientsEnded() }
+        } else if r.isHeartbeat {
+            IPC.answerHeartbeat(r)
         } else if let answer = server.handle(r.message, from: r.sender) {
             _ = try? IPC.reply(to: r.sender, answer)
         }

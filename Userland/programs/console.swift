@@ -209,6 +209,8 @@ func main(_ arg: UInt64, _ parent: TaskID) -> Int64 {
         if r.isNotification {
             drainUART(&input, &output)
             try? Interrupt.ack(line: line)
+        } else if r.isHeartbeat {
+            IPC.answerHeartbeat(r)
         } else {
             switch ConsoleOp(rawValue: r.message.tag & ConsoleProtocol.opMask) {
             case .print:

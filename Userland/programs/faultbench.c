@@ -26,7 +26,7 @@ int64_t main(uint64_t arg, uint64_t parent) {
     (void)parent;
     uint64_t mode = (arg >> MODE_SHIFT) & 3, pages = arg & ((1ull << MODE_SHIFT) - 1);
     if (pages == 0) pages = 1024;
-    if (kx_uart_claim() < 0) return 2;
+    if (kx_uart_claim(KX_HANDLE_UART, 0) < 0) return 2;
     kx_console_use_uart();
     int64_t base = kx_syscall(0, pages * 4096, 3, 0, 0, 0, KX_SYS_MMAP);
     if (base < 0) return 3;

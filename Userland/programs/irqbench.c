@@ -1,7 +1,7 @@
 /*
  * irqbench: interrupt -> user handler cost, for `make bench`. Started as the
  * first program with console input (kenix-sim --init irqbench --input F): it
- * owns the UART itself, routes its receive line to a notification, and for
+ * owns the UART itself (init's boot handle for it), routes its receive line to a notification, and for
  * every interrupt wakes, drains the UART and acks the line, until Ctrl-D.
  * It exits with 0 after at least one interrupt.
  */
@@ -9,10 +9,11 @@
 
 int64_t main(uint64_t arg, uint64_t parent) {
     (void)arg; (void)parent;
-    int64_t line = kx_uart_claim();
+    uint64_t line = 0;
+    int64_t line_handle = kx_uart_claim(KX_HANDLE_UART, &line);
     int64_t note = kx_syscall(0, 0, 0, 0, 0, 0, KX_SYS_NOTIFY_CREATE);
-    if (line < 0 || note < 0) return 2;
-    if (kx_syscall((uint64_t)line, (uint64_t)note, 0, 0, 0, 0, KX_SYS_IRQ_REGISTER) < 0) return 3;
+    if (line_handle < 0 || note < 0) return 2;
+    if (kx_syscall((uint64_t)line_handle, line, (uint64_t)note, 0, 0, 0, KX_SYS_IRQ_REGISTER) < 0) return 3;
     uint64_t interrupts = 0;
     for (;;) {
         if (kx_syscall((uint64_t)note, 0, 0, 0, 0, 0, KX_SYS_NOTIFY_WAIT) <= 0) return 4;

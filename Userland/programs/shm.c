@@ -3,9 +3,9 @@
  * proves the C side of the userland: headers, runtime and console output.
  *
  * The test creates a two-page object, fills it with a pattern, spawns a peer
- * (this binary, arg 1), grants it the object and calls it with the object's
- * id. The peer maps the object, checks every word of the pattern, writes an
- * answer into the last word and replies. The test then checks the reply and
+ * (this binary, arg 1) and calls it with a message carrying the object's
+ * handle. The peer maps the object through its own copy of the handle, checks
+ * every word of the pattern, writes an answer into the last word and replies. The test then checks the reply and
  * the answer: both tasks saw the same physical pages, across a page boundary.
  * Exit 0 = pass; on failure one line says what went wrong.
  */
@@ -18,7 +18,7 @@
 #define TAG_CHECK 0x5348          /* "SH" */
 
 static uint64_t pattern(uint64_t i) { return (i + 1) * 0x9E3779B97F4A7C15ULL; }
-static uint64_t expected_answer(uint64_t id) { return ~id ^ 0xA5A5A5A5A5A5A5A5ULL; }
+#define ANSWER 0x5A5A0000C0FFEEULL
 
 static int64_t fail(const char *what, int64_t value) {
     kx_puts("shm: ");
@@ -30,12 +30,12 @@ static int64_t fail(const char *what, int64_t value) {
     return 1;
 }
 
-/* The peer: receive the id, map, verify, answer. */
-static int64_t peer(uint64_t parent) {
+/* The peer: receive the handle, map, verify, answer. */
+static int64_t peer(void) {
     struct kx_msg m;
-    int64_t rc = kx_recv(parent, &m);
+    int64_t rc = kx_recv(KX_HANDLE_PARENT, &m);
     if (rc < 0) return fail("peer recv:", rc);
-    uint64_t id = m.w[0];
+    uint64_t id = m.w[3];   /* the peer's own handle to the object */
     int64_t err;
     volatile uint64_t *p = kx_shm_map_ptr(id, &err);
     struct kx_msg reply = { .tag = 0 };
@@ -50,7 +50,7 @@ static int64_t peer(uint64_t parent) {
                 break;
             }
         }
-        if (reply.tag == 0) p[ANSWER_WORD] = expected_answer(id);
+        if (reply.tag == 0) p[ANSWER_WORD] = ANSWER;
     }
     rc = kx_reply(&reply);
     if (rc < 0) return fail("peer reply:", rc);
@@ -69,16 +69,13 @@ static int64_t test(void) {
 
     int64_t child = kx_spawn("shm", 3, 1, KX_PRIORITY_INHERIT);
     if (child < 0) return fail("spawn peer:", child);
-    int64_t rc = kx_shm_grant((uint64_t)id, (uint64_t)child);
-    if (rc < 0) return fail("shm_grant:", rc);
-
-    struct kx_msg m = { .tag = TAG_CHECK, .w = { (uint64_t)id } };
-    rc = kx_call((uint64_t)child, &m, &m);
+    struct kx_msg m = { .tag = TAG_CHECK | KX_TAG_TRANSFERS_HANDLE, .w = { 0, 0, 0, (uint64_t)id } };
+    int64_t rc = kx_call((uint64_t)child, &m, &m);
     if (rc < 0) return fail("call peer:", rc);
     if (m.tag == 1) return fail("peer's shm_map:", (int64_t)m.w[0]);
     if (m.tag == 2) return fail("peer saw a wrong pattern at word", (int64_t)m.w[0]);
     if (m.tag != 0) return fail("peer replied tag", (int64_t)m.tag);
-    if (p[ANSWER_WORD] != expected_answer((uint64_t)id)) return fail("wrong answer from peer:", (int64_t)p[ANSWER_WORD]);
+    if (p[ANSWER_WORD] != ANSWER) return fail("wrong answer from peer:", (int64_t)p[ANSWER_WORD]);
 
     uint64_t status, kind;
     rc = kx_wait((uint64_t)child, &status, &kind);
@@ -90,5 +87,6 @@ static int64_t test(void) {
 }
 
 int64_t main(uint64_t arg, uint64_t parent) {
-    return arg == 1 ? peer(parent) : test();
+    (void)parent;
+    return arg == 1 ? peer() : test();
 }

@@ -13,7 +13,7 @@ int64_t main(uint64_t arg, uint64_t parent) {
     (void)parent;
     uint64_t rounds = arg ? arg : 1000, late = 0;
     const uint64_t period = 100000;
-    if (kx_uart_claim() < 0) return 2;
+    if (kx_uart_claim(KX_HANDLE_UART, 0) < 0) return 2;
     kx_console_use_uart();
     for (uint64_t i = 0; i < rounds; i++) {
         int64_t start = kx_clock();

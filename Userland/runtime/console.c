@@ -8,6 +8,11 @@
  * little-endian in w0..w3), 32 bytes a call, the reply (tag 0) once they are
  * written.
  *
+ * When the console server ends (it crashed, or its supervisor killed it as
+ * hung), the flush looks the service up again, every 10 ms for up to 5 s,
+ * until the restarted server answers, and resends the chunk that failed: no
+ * output is lost, though a chunk the dead server had taken may appear twice.
+ *
  * The console server itself cannot call itself, so it switches this module
  * to writing the UART directly with kx_console_use_uart(). A program that
  * prints before any console server exists writes the UART directly as a last
@@ -22,6 +27,10 @@ static char line[LINE_MAX];
 static size_t line_len;
 static int64_t console_id;   /* a handle to the console server; 0 = not looked up yet */
 static int direct_uart;
+static int seen_console;     /* a console answered once: wait for its restart */
+
+#define RESTART_POLL_NS 10000000ULL
+#define RESTART_PATIENCE_NS 5000000000ULL
 
 void kx_console_use_uart(void) { direct_uart = 1; }
 
@@ -43,19 +52,34 @@ static int64_t console_chunk(const char *p, size_t n) {
                           KX_SYS_CALL, r);
 }
 
+/* A handle to the console server, waiting for a restarted one if a console
+ * was seen before; 0 if there is none. */
+static int64_t console_handle(void) {
+    if (console_id > 0) return console_id;
+    int64_t deadline = seen_console ? kx_clock() + (int64_t)RESTART_PATIENCE_NS : 0;
+    for (;;) {
+        int64_t h = kx_service_lookup(KX_SERVICE_CONSOLE);
+        if (h > 0) { console_id = h; seen_console = 1; return h; }
+        if (kx_clock() >= deadline) return 0;
+        kx_sleep(RESTART_POLL_NS);
+    }
+}
+
 static void console_out(const char *p, size_t n) {
     if (direct_uart) { uart_out(p, n); return; }
-    if (console_id <= 0) {
-        console_id = kx_service_lookup(KX_SERVICE_CONSOLE);
-        if (console_id <= 0) { console_id = 0; uart_out(p, n); return; }
-    }
-    for (size_t off = 0; off < n; off += CHUNK) {
+    size_t off = 0;
+    while (off < n) {
+        if (console_handle() <= 0) { uart_out(p + off, n - off); return; }
         size_t len = n - off < CHUNK ? n - off : CHUNK;
-        if (console_chunk(p + off, len) < 0) {  /* server gone: look it up again next time */
+        int64_t rc = console_chunk(p + off, len);
+        if (rc == KX_ERR_PARTNER_DIED || rc == KX_ERR_NO_SUCH_TASK) {
+            /* The server is gone: the next console_handle waits for its restart. */
             kx_syscall((uint64_t)console_id, 0, 0, 0, 0, 0, KX_SYS_HANDLE_CLOSE);
             console_id = 0;
-            return;
+            continue;
         }
+        if (rc < 0) return;   /* refused: nothing better to do with the text */
+        off += len;
     }
 }
 

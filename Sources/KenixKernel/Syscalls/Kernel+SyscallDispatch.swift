@@ -26,7 +26,7 @@ extension Kernel {
         case .getpid: return .success(tasks[slot].pointee.id.raw)
         case .sleep: return sleep(slot, nanoseconds: a.x0)
         case .clock: return .success(clock())
-        case .spawn: return spawn(slot, name: a.x0, length: a.x1, arg: a.x2, priority: a.x3, authority: a.x4)
+        case .spawn: return spawn(slot, name: a.x0, length: a.x1, arg: a.x2, priority: a.x3, authority: a.x4, share: a.x5)
         case .wait: return wait(slot, handle: a.x0)
         case .fork: return fork(slot)
         case .spawnImage:

@@ -34,16 +34,17 @@ extension Kernel {
         return result
     }
 
-    /// Sets up the quota of a new task `child` started by `parent` (0 for
-    /// init, which gets the whole machine).
-    mutating func giveQuota(to child: Int, from parent: Int?) {
+    /// Sets up the quota of a new task `child` started by `parent` (nil for
+    /// init, which gets the whole machine): `share` 256ths of what the
+    /// parent has left.
+    mutating func giveQuota(to child: Int, from parent: Int?, share fraction: UInt64 = QuotaShare.half) {
         guard let parent else {
             tasks[child].pointee.quota = Quota(frames: Allowance(limit: frames.freeCount),
                                                tasks: Allowance(limit: tasks.capacity - 2),
                                                swap: Allowance(limit: swap?.slotCount ?? 0))
             return
         }
-        let share = tasks[parent].pointee.quota.childShare()
+        let share = tasks[parent].pointee.quota.childShare(fraction)
         tasks[parent].pointee.quota.lend(share)
         tasks[parent].pointee.quota.tasks.used += 1
         tasks[child].pointee.quota = share

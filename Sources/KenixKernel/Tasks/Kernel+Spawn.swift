@@ -7,17 +7,19 @@ import KenixABI
 extension Kernel {
     /// Creates a ready task running program `name` from the initrd.
     mutating func spawnTask(named name: UnsafeRawBufferPointer, arg: UInt64, priority: UInt8,
-                            parent: Int?) -> Result<Int, SpawnError> {
+                            parent: Int?, share: UInt64 = QuotaShare.half) -> Result<Int, SpawnError> {
         guard let image = initrd.file(named: name) else { return .failure(.notFound) }
-        return spawnTask(image: image, name: name, arg: arg, priority: priority, parent: parent)
+        return spawnTask(image: image, name: name, arg: arg, priority: priority, parent: parent, share: share)
     }
 
     /// Creates a ready task running the ELF executable `image`, named `name`
     /// (for diagnostics), child of task `parent` (nil: init, the first task).
     /// The image is read, never kept: the task's pages are its own copies,
-    /// charged to the child's share of its parent's quota.
+    /// charged to the child's share of its parent's quota (`share`
+    /// 256ths of what the parent has left).
     mutating func spawnTask(image: UnsafeRawBufferPointer, name: UnsafeRawBufferPointer, arg: UInt64,
-                            priority: UInt8, parent parentSlot: Int?) -> Result<Int, SpawnError> {
+                            priority: UInt8, parent parentSlot: Int?,
+                            share: UInt64 = QuotaShare.half) -> Result<Int, SpawnError> {
         let parent = parentSlot.map { tasks[$0].pointee.id } ?? TaskID(raw: 0)
         if let p = parentSlot, tasks[p].pointee.quota.tasks.remaining < 1 { return .failure(.tableFull) }
         let reader = ByteReader(image)
@@ -28,7 +30,7 @@ extension Kernel {
         guard file.isKenixProgram else { return .failure(.badExecutable(.notAKenixProgram)) }
         guard let slot = claimTask() else { return .failure(.tableFull) }
         tasks[slot].pointee.parent = parent
-        giveQuota(to: slot, from: parentSlot)
+        giveQuota(to: slot, from: parentSlot, share: share)
         // The ASID is the slot: unique among live tasks, flushed on reuse.
         let before = frames.freeCount
         let loaded = loadImage(file, bytes: reader, asid: ASID(UInt16(slot)))
@@ -66,13 +68,16 @@ extension Kernel {
         }
     }
 
-    /// `spawn(name, length, arg, priority)`: a child running boot-image
-    /// program `name`, at `priority` (0 = the caller's).
+    /// `spawn(name, length, arg, priority, authority, share)`: a child
+    /// running boot-image program `name`, at `priority` (0 = the caller's),
+    /// with `share` 256ths of the caller's remaining quota (0 = half).
     mutating func spawn(_ slot: Int, name: UInt64, length: UInt64, arg: UInt64,
-                        priority: UInt64, authority: UInt64) -> SyscallResult {
-        withSpawnRequest(slot, name: name, length: length, priority: priority, authority: authority) {
+                        priority: UInt64, authority: UInt64, share: UInt64 = 0) -> SyscallResult {
+        guard share <= QuotaShare.whole else { return .failure(.invalidArgument) }
+        let fraction = share == 0 ? QuotaShare.half : share
+        return withSpawnRequest(slot, name: name, length: length, priority: priority, authority: authority) {
             kernel, name, priority in
-            kernel.spawnTask(named: name, arg: arg, priority: priority, parent: slot)
+            kernel.spawnTask(named: name, arg: arg, priority: priority, parent: slot, share: fraction)
         }
     }
 

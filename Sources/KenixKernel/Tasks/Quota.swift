@@ -33,11 +33,13 @@ struct Quota: Equatable {
 
     static let none = Quota(frames: Allowance(limit: 0), tasks: Allowance(limit: 0), swap: Allowance(limit: 0))
 
-    /// The share a new child gets: half of what this quota has left of each
-    /// resource (the parent keeps the other half).
-    func childShare() -> Quota {
-        Quota(frames: Allowance(limit: frames.remaining / 2), tasks: Allowance(limit: (tasks.remaining - 1) / 2),
-              swap: Allowance(limit: swap.remaining / 2))
+    /// The share a new child gets: `fraction` 256ths (QuotaShare) of what
+    /// this quota has left of each resource; the parent keeps the rest. One
+    /// task slot is always the child's own, outside its share.
+    func childShare(_ fraction: UInt64 = QuotaShare.half) -> Quota {
+        func part(_ n: Int) -> Int { Int(UInt64(max(n, 0)) * fraction / QuotaShare.whole) }
+        return Quota(frames: Allowance(limit: part(frames.remaining)), tasks: Allowance(limit: part(tasks.remaining - 1)),
+                     swap: Allowance(limit: part(swap.remaining)))
     }
 
     /// Sets aside `share` for a child (its limits leave this quota).

@@ -80,6 +80,10 @@ final class FileServer {
                 releaseEndedClients()
                 continue
             }
+            if received.isHeartbeat {
+                IPC.answerHeartbeat(received)
+                continue
+            }
             let reply = handle(received.sender, received.message)
             do throws(SyscallError) {
                 if let buffer = reply.handle {
