@@ -5,6 +5,8 @@
 // child ends. So a fork bomb or a memory hog stops at its own quota, and
 // everyone else's shares are untouched.
 
+import KenixABI
+
 /// A share of one resource.
 struct Allowance: Equatable {
     var limit: Int
