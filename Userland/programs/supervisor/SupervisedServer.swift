@@ -13,8 +13,9 @@ enum RestartPolicy {
 struct SupervisedServer {
     let program: StaticString
     let priority: UInt64
-    /// 256ths of the supervisor's remaining quota (QuotaShare).
-    let share: UInt64
+    /// Frames of the supervisor's quota it gets (0: all the supervisor can
+    /// spare, keeping `Quotas.keep` for itself).
+    let frames: UInt64
     let policy: RestartPolicy
     /// (role, handle in the supervisor's table): duplicated for each start.
     var roles: [(role: UInt64, handle: Handle)]
@@ -32,11 +33,11 @@ struct SupervisedServer {
     var finished = false
     var backoff = Backoff()
 
-    init(_ program: StaticString, priority: UInt64, share: UInt64, policy: RestartPolicy,
+    init(_ program: StaticString, priority: UInt64, frames: UInt64, policy: RestartPolicy,
          roles: [(role: UInt64, handle: Handle)]) {
         self.program = program
         self.priority = priority
-        self.share = share
+        self.frames = frames
         self.policy = policy
         self.roles = roles
     }
@@ -47,5 +48,21 @@ struct SupervisedServer {
         let count = min(program.utf8CodeUnitCount, 8)
         for i in 0..<count { packed |= UInt64(program.utf8Start[i]) << UInt64(8 * i) }
         return packed
+    }
+}
+
+/// Sizing a server's quota: spawn takes a share in 256ths of what the
+/// supervisor has left, so a wish in frames becomes such a fraction.
+enum Quotas {
+    /// Frames the supervisor keeps for itself (its heap grows with log lines).
+    static let keep: UInt64 = 64
+
+    /// The share (QuotaShare) that gives about `frames` frames (0: all but `keep`).
+    static func share(forFrames frames: UInt64) -> UInt64 {
+        guard let q = try? Kenix.quota(), q.framesLimit > q.framesUsed + keep else { return 1 }
+        let spare = q.framesLimit - q.framesUsed - keep
+        let wanted = frames == 0 ? spare : min(frames, spare)
+        let left = q.framesLimit - q.framesUsed
+        return max(1, min(QuotaShare.whole, (wanted * QuotaShare.whole + left - 1) / left))
     }
 }

@@ -40,7 +40,8 @@ func start(_ i: Int) {
     servers[i].missed = 0
     let task: Handle
     do throws(SyscallError) {
-        task = try Kenix.spawn(servers[i].program, priority: servers[i].priority, share: servers[i].share)
+        task = try Kenix.spawn(servers[i].program, priority: servers[i].priority,
+                               share: Quotas.share(forFrames: servers[i].frames))
         try Kenix.watch(task, notification: deathNote, bits: 1 << UInt64(i))
         try Startup.give(task, servers[i].roles)
     } catch {
@@ -129,16 +130,16 @@ func main(_ arg: UInt64, _ parent: TaskID) -> Int64 {
     var disks: [(role: UInt64, handle: Handle)] = []
     for n in 0..<UInt64(16) { disks += role(InitHandle.disk(n)) }
     // The console comes first: say() holds lines while it is down.
-    servers.append(SupervisedServer("console", priority: 30, share: QuotaShare.whole / 8, policy: .permanent,
+    servers.append(SupervisedServer("console", priority: 30, frames: 96, policy: .permanent,
                                     roles: role(InitHandle.uart) + role(InitHandle.service(.console))
                                         + role(InitHandle.framebuffer)))
-    servers.append(SupervisedServer("kbd", priority: 30, share: QuotaShare.whole / 16, policy: .transient,
+    servers.append(SupervisedServer("kbd", priority: 30, frames: 64, policy: .transient,
                                     roles: role(InitHandle.keyboard)))
     if !disks.isEmpty {
-        servers.append(SupervisedServer("blk", priority: 29, share: QuotaShare.whole / 4, policy: .transient,
+        servers.append(SupervisedServer("blk", priority: 29, frames: 192, policy: .transient,
                                         roles: disks + role(InitHandle.service(.block))))
     }
-    servers.append(SupervisedServer("vfs", priority: 28, share: QuotaShare.half, policy: .permanent,
+    servers.append(SupervisedServer("vfs", priority: 28, frames: 0, policy: .permanent,
                                     roles: role(InitHandle.service(.files))))
     for i in servers.indices { start(i) }
     _ = try? IPC.send(to: StartupHandle.parent, Message(tag: SupervisorNotice.ready))
