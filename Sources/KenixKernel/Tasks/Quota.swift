@@ -4,6 +4,7 @@
 // remainder (half of it, by default) and goes back to the parent when the
 // child ends. So a fork bomb or a memory hog stops at its own quota, and
 // everyone else's shares are untouched.
+import KenixABI
 
 /// A share of one resource.
 struct Allowance: Equatable {

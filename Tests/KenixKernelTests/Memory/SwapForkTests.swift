@@ -52,7 +52,7 @@ final class SwapForkTests: XCTestCase {
         let initID = sys.kernel.initID.raw
         let fork = try XCTUnwrap(sys.syscallIndices(.fork, by: initID).first)
         XCTAssertGreaterThan(sys.swappedOut(task: initID, pages: SwapScript.regionPages, before: fork),
-                             pages - smallRAM, "the fork copied swapped-out pages")
+                             pages - SwapScript.taskRAM, "the fork copied swapped-out pages")
         sys.checkNothingLeaked()
     }
 
@@ -81,7 +81,7 @@ final class SwapForkTests: XCTestCase {
         let initID = sys.kernel.initID.raw
         let fork = try XCTUnwrap(sys.syscallIndices(.fork, by: initID).first)
         let out = sys.swappedOut(task: initID, pages: SwapScript.regionPages, before: fork)
-        XCTAssertGreaterThan(out, pages - smallRAM)
+        XCTAssertGreaterThan(out, pages - SwapScript.taskRAM)
         let before = try XCTUnwrap(sys.record("before fork")).x[3]
         XCTAssertEqual(sys.record("munmap")?.x0, 0)
         XCTAssertEqual(sys.record("parent unmapped")?.x[3], before, "the child still names every slot")

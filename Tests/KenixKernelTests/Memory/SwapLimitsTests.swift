@@ -24,7 +24,7 @@ final class SwapLimitsTests: XCTestCase {
         bystander.recordMismatches("bystander")
         bystander.add(.exit(3))
         let sys = try TestSystem([
-            TestProgram("init", [.spawn("bystander"), .save(into: 23), .spawn("hog"), .record("hog id"),
+            TestProgram("init", [.spawn("bystander", share: 32), .save(into: 23), .spawn("hog", share: .imm(QuotaShare.whole)), .record("hog id"),
                                  .wait(.reg(0)), .record("hog"), .wait(.reg(23)), .record("bystander status"),
                                  .sleep(.imm(10 * ms)), .exit(0)]),
             TestProgram("bystander", bystander.steps),
@@ -33,7 +33,7 @@ final class SwapLimitsTests: XCTestCase {
         ], frames: SwapScript.smallRAM, disk: disk)
         XCTAssertEqual(sys.run(), .initExited(status: 0), file: file, line: line)
         sys.checkHarness(file: file, line: line)
-        let hogID = try XCTUnwrap(sys.record("hog id")).x0
+        let hogID = try XCTUnwrap(sys.record("hog id")).x[1]
         XCTAssertEqual(Array(try XCTUnwrap(sys.record("hog")).x[1...2]),
                        [KillReason.outOfMemory.rawValue, ExitKind.killed.rawValue], file: file, line: line)
         XCTAssertTrue(sys.uartText.contains("kenix: killed task \(hogID) (hog): out of memory at 0x2"), sys.uartText,
@@ -48,7 +48,7 @@ final class SwapLimitsTests: XCTestCase {
         let sys = try hogAndBystander(disk: ScriptedDiskConfig(sectors: 128))    // 16 slots
         sys.checkDiskLog()
         XCTAssertEqual(sys.kernel.swapSlots, 16)
-        let hogID = try XCTUnwrap(sys.record("hog id")).x0
+        let hogID = try XCTUnwrap(sys.record("hog id")).x[1]
         let death = try XCTUnwrap(sys.trace.firstIndex { $0.kind == .taskExit && $0.a == hogID })
         XCTAssertGreaterThanOrEqual(Set(sys.trace[..<death].filter { $0.kind == .pageOut }.map(\.c)).count, 16,
                                     "every slot was used before the kill")
@@ -67,8 +67,8 @@ final class SwapLimitsTests: XCTestCase {
         func register(disk: ScriptedDiskConfig?) throws -> TestSystem {
             let sys = try TestSystem([TestProgram("init", [
                 .notifyCreate, .save(into: 23),
-                .irqRegister(.imm(UInt64(ScriptedDisk.defaultIRQ.number)), .reg(23), bit: 0), .record("disk line"),
-                .irqRegister(49, .reg(23), bit: 1), .record("other line"), .exit(0)])], disk: disk)
+                .irqRegister(.imm(UInt64(ScriptedDisk.defaultIRQ.number)), note: .reg(23), bit: 0), .record("disk line"),
+                .irqRegister(49, note: .reg(23), bit: 1), .record("other line"), .exit(0)])], disk: disk)
             XCTAssertEqual(sys.run(), .initExited(status: 0))
             sys.checkHarness()
             return sys
@@ -95,7 +95,7 @@ final class SwapLimitsTests: XCTestCase {
             worker.recordMismatches("worker")
             worker.add(.exit(.reg(21)))
             let sys = try TestSystem([
-                TestProgram("init", [.spawn("worker", arg: 1), .save(into: 23), .spawn("worker", arg: 2),
+                TestProgram("init", [.spawn("worker", arg: 1), .save(into: 23), .spawn("worker", arg: 2, share: .imm(QuotaShare.whole)),
                                      .wait(.reg(0)), .wait(.reg(23)), .sleep(.imm(10 * ms)), .exit(0)]),
                 TestProgram("worker", worker.steps),
             ], frames: SwapScript.smallRAM,
