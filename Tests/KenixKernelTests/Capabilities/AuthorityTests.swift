@@ -45,12 +45,12 @@ final class AuthorityTests: XCTestCase {
         let sys = try TestSystem([
             TestProgram("init", [
                 .spawn("child"), .save(into: 19),
-                .recv(from: .reg(19)),                                       // the child tried everything bare
+                .recv(from: .reg(19)), .reply(),                             // the child tried everything bare
                 .handleDuplicate(.imm(InitHandle.uart), rights: .imm(weak)), .save(into: 20),
                 .sendHandle(to: .reg(19), handle: .reg(20)),
                 .handleDuplicate(.imm(InitHandle.service(.console)), rights: .imm(weak)), .save(into: 20),
                 .sendHandle(to: .reg(19), handle: .reg(20)),
-                .reply(), .wait(.reg(19)), .exit(0)]),
+                .wait(.reg(19)), .exit(0)]),
             TestProgram("child", [
                 .uartClaim(), .record("uart claim"),
                 .uartWrite("x"), .record("uart write"),
@@ -117,7 +117,8 @@ final class AuthorityTests: XCTestCase {
     /// program, the same authority); its handle 1 is the forker.
     func testForkCopiesHandles() throws {
         let sys = try TestSystem([TestProgram("init", [
-            /* 0 */ .notifyCreate, .save(into: 19), .spawn("leaf"), .save(into: 20),
+            // The leaf's handle takes init's entry 0 (init has no parent handle there).
+            /* 0 */ .spawn("leaf"), .save(into: 20), .notifyCreate, .save(into: 19),
             /* 4 */ .fork, .inChild(goTo: 9),
             /* 6 parent */ .move(21, .reg(0)), .wait(.reg(21)), .jump(14),
             /* 9 child */ .notifySignal(.reg(19), 8), .record("child signals"),
@@ -144,7 +145,8 @@ final class AuthorityTests: XCTestCase {
                 .spawn("bomb"), .save(into: 19), .spawn("worker"), .save(into: 20),
                 .sleep(.imm(2 * ms)), .taskQuota(), .record("init quota"),
                 .spawn("worker"), .record("init spawns"), .save(into: 21), .wait(.reg(21)),
-                .wait(.reg(20)), .record("worker"), .wait(.reg(19)), .exit(0)]),
+                .wait(.reg(20)), .record("worker"), .wait(.reg(19)),
+                .sleep(.imm(20 * ms)), .exit(0)]),                       // the bomb's orphans end meanwhile
             TestProgram("bomb", [
                 /* 0 */ .fork, .inChild(goTo: 0),                   // every child forks on
                 /* 2 */ .branch(ifRegister: 0, equals: .imm(limit), to: 6),
@@ -161,6 +163,7 @@ final class AuthorityTests: XCTestCase {
         XCTAssertGreaterThan(sys.records("stopped").count, 0)
         XCTAssertEqual(sys.record("init spawns")?.error, nil, "init kept its own share")
         XCTAssertEqual(sys.record("worker")?.x[1], 42, "the sibling finished its work")
+        XCTAssertEqual(sys.kernel.liveTaskCount, 0)
         XCTAssertEqual(sys.kernel.freeFrames, sys.bootFreeFrames)
     }
 }
