@@ -12,6 +12,14 @@ public protocol Timer {
     /// Contract: callable from an interrupt handler; the new deadline
     /// replaces the old one.
     func setDeadline(_ deadline: UInt64?)
+    /// `setDeadline`, telling whether every wait behind the deadline is
+    /// deferrable (TimeoutFlag.deferrable): a simulator may then treat the
+    /// machine as idle for its input. Hardware ignores the hint.
+    func setDeadline(_ deadline: UInt64?, deferrable: Bool)
     /// The timer's interrupt line (a PPI).
     var irq: IRQ { get }
+}
+
+extension Timer {
+    public func setDeadline(_ deadline: UInt64?, deferrable: Bool) { setDeadline(deadline) }
 }

@@ -109,8 +109,14 @@ public struct SimCPU: CPU {
             m.checkHostStop()
             if m.interruptPending { reason = .interrupt; break }
             if m.now >= m.haltTime { reason = .halt; break }
-            guard let wake = m.nextWakeTime else {
+            // Typed input comes before a deferrable deadline (periodic
+            // housekeeping): such a machine is idle as far as input goes.
+            var next = m.nextBusyWakeTime
+            if next == nil {
                 if m.feedInput() { continue }
+                next = m.nextWakeTime
+            }
+            guard let wake = next else {
                 reason = .noFutureEvents
                 break
             }

@@ -17,6 +17,9 @@ public struct SimTimer: Timer {
     public var frequency: UInt64 { SimMachine.frequency }
     public func now() -> UInt64 { machine.now }
     public func setDeadline(_ deadline: UInt64?) { machine.setTimerDeadline(deadline) }
+    public func setDeadline(_ deadline: UInt64?, deferrable: Bool) {
+        machine.setTimerDeadline(deadline, deferrable: deferrable)
+    }
     public var irq: IRQ { SimMachine.timerIRQ }
 }
 

@@ -10,7 +10,8 @@
 import HAL
 
 extension SimMachine {
-    func setTimerDeadline(_ deadline: UInt64?) {
+    func setTimerDeadline(_ deadline: UInt64?, deferrable: Bool = false) {
+        timerDeferrable = deferrable
         guard let deadline else { timerDeadline = nil; return }
         let jitter = config.timerJitter > 0 ? rng.next(below: config.timerJitter) : 0
         let (sum, overflow) = deadline.addingReportingOverflow(jitter)
@@ -80,6 +81,13 @@ extension SimMachine {
     /// could be delivered (enabled and not active).
     var nextWakeTime: UInt64? {
         levelLines.lazy.filter { self.gic.canDeliver($0) }.compactMap { self.nextEvent(on: $0) }.min()
+    }
+
+    /// `nextWakeTime` without a deferrable timer deadline: what keeps the
+    /// machine from being idle for good (SimMachine+Input).
+    var nextBusyWakeTime: UInt64? {
+        levelLines.lazy.filter { self.gic.canDeliver($0) && !($0 == Self.timerIRQ.number && self.timerDeferrable) }
+            .compactMap { self.nextEvent(on: $0) }.min()
     }
 }
 

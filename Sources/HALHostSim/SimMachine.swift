@@ -22,6 +22,8 @@ public final class SimMachine {
     var rng: SplitMix64
     /// The timer's effective deadline (kernel deadline plus jitter).
     var timerDeadline: UInt64?
+    /// Every wait behind `timerDeadline` is deferrable (HAL Timer).
+    var timerDeferrable = false
 
     // Devices.
     var gic = InterruptState()

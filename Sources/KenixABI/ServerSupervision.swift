@@ -17,3 +17,10 @@ public enum SupervisorOp: UInt64, CaseIterable {
     /// 8 bytes, little-endian, NUL-padded); tag `notFound` past the last.
     case server = 1
 }
+
+/// What the supervisor tells its parent (init): every server it starts at
+/// boot has answered its first heartbeat (or ended cleanly), so the system's
+/// services are there.
+public enum SupervisorNotice {
+    public static let ready: UInt64 = 0x1EA7_0001
+}

@@ -69,6 +69,7 @@ public struct Kernel<H: HAL> {
     var activeASID: ASID? = nil
     /// The deadline last programmed into the timer, in ticks.
     var armedDeadline: UInt64? = nil
+    var armedDeferrable = false
     /// When the running task's slice ends (ns).
     var sliceEnd: UInt64 = 0
     /// IPC operations the fast path completed (statistics; tests check it is used).

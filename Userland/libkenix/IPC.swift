@@ -92,10 +92,13 @@ public enum IPC {
         return Message(regs)
     }
 
-    /// `recv` that gives up with `timedOut` after `nanoseconds`.
-    public static func recv(from sender: Handle = ipcAnySender,
-                            timeout nanoseconds: UInt64) throws(SyscallError) -> Received {
-        let r = RawSyscall.invokeWithRegisters(.recvTimeout, sender, nanoseconds)
+    /// `recv` that gives up with `timedOut` after `nanoseconds`. A
+    /// `deferrable` deadline (TimeoutFlag.deferrable) is periodic
+    /// housekeeping that must not count as work pending on an idle machine.
+    public static func recv(from sender: Handle = ipcAnySender, timeout nanoseconds: UInt64,
+                            deferrable: Bool = false) throws(SyscallError) -> Received {
+        let r = RawSyscall.invokeWithRegisters(.recvTimeout, sender,
+                                               nanoseconds | (deferrable ? TimeoutFlag.deferrable : 0))
         return Received(sender: try RawSyscall.check(r.x0), message: Message(r))
     }
 

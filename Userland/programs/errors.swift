@@ -29,7 +29,7 @@ func spawnRaw(_ name: StaticString, priority: UInt64 = 0) -> Int64 {
 func main(_ arg: UInt64, _ parent: TaskID) -> Int64 {
     if arg == 1 { return 0 }
     let text: StaticString = "not the UART owner\n"
-    let me = Kenix.getpid()
+    let me = (try? Kenix.selfHandle()).map { Int64(bitPattern: $0) } ?? -1
 
     // spawn
     expect(.notFound, "spawn of a missing program", spawnRaw("no-such-program"))
@@ -38,22 +38,25 @@ func main(_ arg: UInt64, _ parent: TaskID) -> Int64 {
     expect(.invalidArgument, "spawn with an empty name",
            spawnRaw(UInt64(UInt(bitPattern: text.utf8Start)), 0))
     expect(.invalidArgument, "spawn at priority 32", spawnRaw("errors", priority: 32))
+    expect(.notPermitted, "spawn above one's own priority without authority", spawnRaw("errors", priority: 20))
 
     // wait, syscall numbers
-    expect(.notChild, "wait on the parent", RawSyscall.invoke(.wait, parent))
+    expect(.notPermitted, "wait through the parent handle (no wait right)",
+           RawSyscall.invoke(.wait, StartupHandle.parent))
+    expect(.badHandle, "kill through a made-up handle", RawSyscall.invoke(.kill, 0x4_0000))
     expect(.noSuchSyscall, "syscall 999", RawSyscall.invoke(999))
 
-    // devices and services: the console server owns both
+    // devices and services: only the handles init hands down reach them
     expect(.notPermitted, "uart_write from a non-owner",
            RawSyscall.invoke(.uartWrite, UInt64(UInt(bitPattern: text.utf8Start)),
                              UInt64(text.utf8CodeUnitCount)))
-    expect(.busy, "uart_claim while the console owns it", RawSyscall.invoke(.uartClaim))
-    expect(.busy, "service_register of the console key",
-           RawSyscall.invoke(.serviceRegister, ServiceKey.console.rawValue))
+    expect(.badHandle, "uart_claim without the UART handle", RawSyscall.invoke(.uartClaim, InitHandle.uart))
+    expect(.badHandle, "service_register without the key's handle",
+           RawSyscall.invoke(.serviceRegister, InitHandle.service(.console)))
     expect(.notFound, "service_lookup of an unused key", RawSyscall.invoke(.serviceLookup, 0xDEAD))
 
     // IPC and shared memory
-    expect(.invalidArgument, "send to self", RawSyscall.invoke(.send, me))
+    expect(.invalidArgument, "send to self", RawSyscall.invoke(.send, UInt64(bitPattern: me)))
     expect(.invalidArgument, "shm_create of 0 bytes", RawSyscall.invoke(.shmCreate, 0))
     let shm = RawSyscall.invoke(.shmCreate, 1)
     expect(.invalidArgument, "shm_unmap of an object never mapped",

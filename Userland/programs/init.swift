@@ -1,6 +1,6 @@
-// init: the first task. Starts the console server, the keyboard driver,
-// the block server (blk, when the machine has a data disk) and the file
-// server (vfs), then runs the self-tests one at a time and prints exactly
+// init: the first task. Starts the supervisor, which starts and watches the
+// console server, the keyboard driver, the block server (blk, when the
+// machine has a data disk) and the file server (vfs), then runs the self-tests one at a time and prints exactly
 // one line per test,
 //     PASS <name>   or   FAIL <name>: <reason>
 // then "selftest: N passed, M failed". Then it runs the shell (ksh) until
@@ -81,40 +81,31 @@ func faultTest() -> Outcome {
     return .pass
 }
 
-/// Starts the console server above everyone else. If that fails, init takes
-/// the UART itself so the results still get out.
-func startConsole() {
-    do throws(SyscallError) {
-        _ = try Kenix.spawn("console", priority: 30)
-    } catch {
-        if (try? UART.claim()) != nil { Console.useUART() }
-        print("init: cannot start console: \(error.name)")
+/// Starts the supervisor (docs/supervision.md) above everyone else, with the
+/// device and service handles the servers need, and waits until it says the
+/// servers answer. If that fails, init takes the UART itself so the results
+/// still get out.
+func startServers() {
+    var roles: [(role: UInt64, handle: Handle)] = [
+        (InitHandle.uart, InitHandle.uart), (InitHandle.keyboard, InitHandle.keyboard),
+        (InitHandle.framebuffer, InitHandle.framebuffer),
+    ]
+    for key in [ServiceKey.console, .files, .block, .supervisor] {
+        roles.append((InitHandle.service(key), InitHandle.service(key)))
     }
-}
-
-/// Starts the keyboard driver next to the console. Without a keyboard it
-/// ends at once, and is reaped here so its slot is not held.
-func startKeyboardDriver() {
-    guard let driver = try? Kenix.spawn("kbd", priority: 30) else { return }
-    if !Kenix.isAlive(driver) { _ = try? Kenix.wait(driver) }
-}
-
-/// Starts the block server when the machine has a data disk (without one
-/// nothing is started, so such a run is as it always was).
-func startBlockServer() {
-    guard (try? BlockDriver.info(0)) != nil else { return }
-    do throws(SyscallError) { _ = try Kenix.spawn("blk", priority: 29) } catch {
-        print("init: cannot start the block server: \(error.name)")
+    var disk: UInt64 = 0
+    while (try? BlockDriver.info(disk)) != nil {
+        roles.append((InitHandle.disk(disk), InitHandle.disk(disk)))
+        disk += 1
     }
-}
-
-/// Starts the file server (docs/vfs.md) after the console, above the
-/// self-tests and the shell, so it serves as soon as they ask.
-func startFileServer() {
     do throws(SyscallError) {
-        _ = try Kenix.spawn("vfs", priority: 28)
+        let supervisor = try Kenix.spawn("supervisor", priority: 31, authority: InitHandle.spawnAuthority,
+                                         share: QuotaShare.half)
+        try Startup.give(supervisor, roles)
+        _ = try IPC.recv(from: supervisor)   // SupervisorNotice.ready
     } catch {
-        print("init: cannot start the file server: \(error.name)")
+        if (try? UART.claim(device: InitHandle.uart)) != nil { Console.useUART() }
+        print("init: cannot start the supervisor: \(error.name)")
     }
 }
 
@@ -125,20 +116,29 @@ func syncFiles() {
     }
 }
 
-/// Runs the shell until its input ends; the system then shuts down.
+/// Runs the shell until its input ends; the system then shuts down. The
+/// shell gets the task directory, so its `ps` and `kill` reach every task
+/// (docs/capabilities.md, "What the shell holds").
 func startShell() {
-    switch runToEnd("ksh") {
-    case .failed(let reason): print("init: cannot run the shell: \(reason)")
-    case .ended(let status): if !status.isSuccess { print("init: the shell ended: \(status.description)") }
+    let shell: Handle
+    do throws(SyscallError) {
+        shell = try Kenix.spawn("ksh", arg: StartupOp.argumentFlag)
+        try Startup.give(shell, [(InitHandle.taskDirectory, InitHandle.taskDirectory)])
+    } catch {
+        print("init: cannot run the shell: \(error.name)")
+        return
+    }
+    do throws(SyscallError) {
+        let status = try Kenix.wait(shell)
+        if !status.isSuccess { print("init: the shell ended: \(status.description)") }
+    } catch {
+        print("init: cannot run the shell: wait: \(error.name)")
     }
 }
 
 @_cdecl("main")
 func main(_ arg: UInt64, _ parent: TaskID) -> Int64 {
-    startConsole()
-    startKeyboardDriver()
-    startBlockServer()   // before the file server, which mounts its disk
-    startFileServer()
+    startServers()
     var tally = Tally()
     tally.record("ipc", selfTest("ipc"))
     tally.record("shm", selfTest("shm"))

@@ -5,8 +5,9 @@
 //   2. reply_to lets a server hold two callers and answer them in reverse
 //      order, each caller getting its own answer;
 //   3. a caller whose server exits without replying gets partnerDied;
-//   4. a call to a task that does not exist (a reaped, stale id; a made-up
-//      id) gets noSuchTask.
+//   4. a call to a task that no longer exists (through a handle kept after
+//      it was reaped) gets noSuchTask, and a call through a made-up handle
+//      badHandle: a task id alone reaches nobody.
 //
 // One binary, three roles chosen by the spawn arg: 0 = the test (spawned by
 // init), 1 = the server, 2 = a second client for the reply_to case.
@@ -54,7 +55,7 @@ func serve() -> Int64 {
 }
 
 /// Calls `server` with `request` and checks the answer; returns a failure text or nil.
-func roundTrip(_ server: TaskID, _ request: Message) -> String? {
+func roundTrip(_ server: Handle, _ request: Message) -> String? {
     do throws(SyscallError) {
         let reply = try IPC.call(server, request)
         if reply != answer(request) {
@@ -67,9 +68,9 @@ func roundTrip(_ server: TaskID, _ request: Message) -> String? {
 }
 
 /// The second reply_to client: learns the server from its parent, then calls it.
-func client(parent: TaskID) -> Int64 {
+func client() -> Int64 {
     do throws(SyscallError) {
-        let server = try IPC.recv(from: parent).message.w0
+        guard let server = try IPC.recv(from: StartupHandle.parent).message.carriedHandle else { throw .invalidArgument }
         let me = Kenix.getpid()
         if let failure = roundTrip(server, Message(tag: tagDefer, me, me << 8, 0x5555, ~me)) {
             print("ipc client: \(failure)")
@@ -93,9 +94,11 @@ func expectError(_ expected: SyscallError, _ what: StaticString,
 }
 
 func test() -> String? {
-    let server: TaskID
+    let server: Handle
+    let kept: Handle
     do throws(SyscallError) {
         server = try Kenix.spawn("ipc", arg: roleServer)
+        kept = try Handles.duplicate(server, rights: HandleRights.send)
     } catch {
         return "spawn server: \(error.name)"
     }
@@ -109,7 +112,7 @@ func test() -> String? {
     // 2. reply_to: two held callers, answered newest first.
     do throws(SyscallError) {
         let second = try Kenix.spawn("ipc", arg: roleClient)
-        try IPC.send(to: second, Message(tag: 0, server))
+        try IPC.send(to: second, Message(tag: 0, carrying: server))
         if let f = roundTrip(server, Message(tag: tagDefer, 1, 2, 3, 4)) { return "reply_to: \(f)" }
         let status = try Kenix.wait(second)
         if !status.isSuccess { return "reply_to: second client ended with \(status)" }
@@ -130,13 +133,13 @@ func test() -> String? {
         return "wait server: \(error.name)"
     }
 
-    // 4. Nobody there: the reaped server's id, and an id nobody was given.
+    // 4. Nobody there: a handle kept to the reaped server, and a handle nobody was given.
     if let f = expectError(.noSuchTask, "call to a reaped task", {
-        () throws(SyscallError) in _ = try IPC.call(server, Message(tag: tagEcho))
+        () throws(SyscallError) in _ = try IPC.call(kept, Message(tag: tagEcho))
     }) {
         return f
     }
-    if let f = expectError(.noSuchTask, "call to a made-up id", {
+    if let f = expectError(.badHandle, "call through a made-up handle", {
         () throws(SyscallError) in _ = try IPC.call(0x7FFF_FFFF_0000_0001, Message(tag: tagEcho))
     }) {
         return f
@@ -150,7 +153,7 @@ func main(_ arg: UInt64, _ parent: TaskID) -> Int64 {
     case roleServer:
         return serve()
     case roleClient:
-        return client(parent: parent)
+        return client()
     default:
         if let failure = test() {
             print("ipc: \(failure)")

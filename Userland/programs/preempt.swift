@@ -32,9 +32,9 @@ func spin(_ page: SharedWords, me: Int) -> Bool {
     return false
 }
 
-func peer(parent: TaskID) -> Int64 {
+func peer() -> Int64 {
     do throws(SyscallError) {
-        let id = try IPC.recv(from: parent).message.w0
+        guard let id = try IPC.recv(from: StartupHandle.parent).message.carriedHandle else { throw .invalidArgument }
         let page = SharedWords(address: try SharedMemory.map(id))
         if spin(page, me: 1) { return 0 }
         print("preempt peer: gave up; own count \(page[counter(1)]), test's \(page[counter(0)])")
@@ -47,13 +47,12 @@ func peer(parent: TaskID) -> Int64 {
 
 func test() -> String? {
     let page: SharedWords
-    let peer: TaskID
+    let peer: Handle
     do throws(SyscallError) {
         let id = try SharedMemory.create(size: 4096)
         page = SharedWords(address: try SharedMemory.map(id))
         peer = try Kenix.spawn("preempt", arg: 1)
-        try SharedMemory.grant(id, to: peer)
-        try IPC.send(to: peer, Message(tag: 0, id))
+        try IPC.send(to: peer, Message(tag: 0, carrying: id))
     } catch {
         return "setup: \(error.name)"
     }
@@ -72,7 +71,7 @@ func test() -> String? {
 
 @_cdecl("main")
 func main(_ arg: UInt64, _ parent: TaskID) -> Int64 {
-    if arg == 1 { return peer(parent: parent) }
+    if arg == 1 { return peer() }
     if let failure = test() {
         print("preempt: \(failure)")
         return 1

@@ -6,19 +6,22 @@
 // when it runs, appends its task id to the log and exits. The log must read
 // 7, 5, 3: the scheduler picked by priority, not by spawn order.
 //
-// The children get the page's id through their spawn arg (id + 1, so that 0
-// still means "the test"), and the test grants it before it blocks, so the
-// grant is in place before any child runs. Children log their task id, which
-// the test maps back to a priority; that needs no assumption about how the
-// kernel encodes ids. Exit 0 = pass; on failure one line says what went wrong.
+// Each child (spawn arg 1) first receives the page's handle from the test
+// (the send lets it run just long enough to take it), then waits for a
+// "go"; the test sends every go before it blocks in wait, so all three are
+// ready together when the scheduler chooses. Children log their task id,
+// which the test maps back to a priority; that needs no assumption about how
+// the kernel encodes ids. Exit 0 = pass; on failure one line says what went wrong.
 
 let priorities: [UInt64] = [3, 5, 7]          // spawn order
 let expectedOrder: [UInt64] = [7, 5, 3]       // run order
 
 // Log layout, in 64-bit words: [0] = entries so far, [1...] = task ids.
-func child(arg: UInt64) -> Int64 {
+func child() -> Int64 {
     do throws(SyscallError) {
-        let log = SharedWords(address: try SharedMemory.map(arg - 1))
+        guard let page = try IPC.recv(from: StartupHandle.parent).message.carriedHandle else { throw .invalidArgument }
+        let log = SharedWords(address: try SharedMemory.map(page))
+        _ = try IPC.recv(from: StartupHandle.parent)   // go
         let n = Int(log[0])
         log[1 + n] = Kenix.getpid()
         log[0] = UInt64(n + 1)
@@ -31,15 +34,18 @@ func child(arg: UInt64) -> Int64 {
 
 func test() -> String? {
     let log: SharedWords
-    var children: [TaskID] = []
+    var children: [Handle] = []
+    var ids: [TaskID] = []
     do throws(SyscallError) {
         let id = try SharedMemory.create(size: 4096)
         log = SharedWords(address: try SharedMemory.map(id))
         for p in priorities {
-            let c = try Kenix.spawn("priority", arg: id + 1, priority: p)
-            try SharedMemory.grant(id, to: c)
+            let c = try Kenix.spawn("priority", arg: 1, priority: p)
+            try IPC.send(to: c, Message(tag: 0, carrying: id))
             children.append(c)
+            ids.append(try Handles.info(c).object)
         }
+        for c in children { try IPC.send(to: c, Message(tag: 0)) }   // go: each becomes ready, none runs yet
         for c in children {
             let status = try Kenix.wait(c)
             if !status.isSuccess { return "a child ended with \(status)" }
@@ -51,7 +57,7 @@ func test() -> String? {
     var order: [UInt64] = []
     for i in 0..<Int(min(log[0], 8)) {
         let task = log[1 + i]
-        order.append(children.firstIndex(of: task).map { priorities[$0] } ?? 0)
+        order.append(ids.firstIndex(of: task).map { priorities[$0] } ?? 0)
     }
     if order == expectedOrder { return nil }
     var text = "ran in priority order"
@@ -61,7 +67,7 @@ func test() -> String? {
 
 @_cdecl("main")
 func main(_ arg: UInt64, _ parent: TaskID) -> Int64 {
-    if arg != 0 { return child(arg: arg) }
+    if arg != 0 { return child() }
     if let failure = test() {
         print("priority: \(failure)")
         return 1

@@ -9,10 +9,10 @@
 
 let millisecond: UInt64 = 1_000_000
 
-func sleeper(ms: UInt64, parent: TaskID) -> Int64 {
+func sleeper(ms: UInt64) -> Int64 {
     Kenix.sleep(milliseconds: ms)
     do throws(SyscallError) {
-        try IPC.send(to: parent, Message(tag: ms, Kenix.clock()))
+        try IPC.send(to: StartupHandle.parent, Message(tag: ms, Kenix.clock()))
         return 0
     } catch {
         print("sleep child: \(error.name)")
@@ -31,9 +31,12 @@ func test() -> String? {
     do throws(SyscallError) {
         let long = try Kenix.spawn("sleep", arg: 30)
         let short = try Kenix.spawn("sleep", arg: 10)
+        let longID = try Handles.info(long).object
+        let shortID = try Handles.info(short).object
         let first = try IPC.recv()
         let second = try IPC.recv()
-        if first.sender != short || second.sender != long {
+        // A message names its sender by task id (information, not authority).
+        if first.sender != shortID || second.sender != longID {
             return "woke in order \(first.message.tag) ms, \(second.message.tag) ms; want 10 ms, 30 ms"
         }
         for child in [long, short] {
@@ -48,7 +51,7 @@ func test() -> String? {
 
 @_cdecl("main")
 func main(_ arg: UInt64, _ parent: TaskID) -> Int64 {
-    if arg != 0 { return sleeper(ms: arg, parent: parent) }
+    if arg != 0 { return sleeper(ms: arg) }
     if let failure = test() {
         print("sleep: \(failure)")
         return 1

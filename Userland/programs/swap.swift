@@ -113,7 +113,7 @@ func swapThroughRAM(_ start: MemoryInfo, _ results: Results) -> Int64 {
 @_cdecl("main")
 func main(_ arg: UInt64, _ parent: TaskID) -> Int64 {
     // Booted as the first task (make bench), there is no console server yet.
-    if (try? Service.lookup(.console)) == nil, (try? UART.claim()) != nil { Console.useUART() }
+    if (try? Service.lookup(.console)) == nil, (try? UART.claim(device: InitHandle.uart)) != nil { Console.useUART() }
     let results: Results
     do throws(SyscallError) {
         results = Results(words: SharedWords(address: try Memory.map(length: page, flags: MapFlags.shared)))

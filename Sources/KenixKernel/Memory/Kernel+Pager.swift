@@ -110,6 +110,40 @@ extension Kernel {
         return nil
     }
 
+    /// A task at its frame share pages out one of its own pages (a clock of
+    /// its own, `ownClockAddress`), if its swap share allows: so a task may
+    /// touch more than its frame share, as more than RAM, while everyone
+    /// else's frames stay untouched. True when the task can expect a frame
+    /// of its share back (a page-out of its own is under way).
+    mutating func evictOwnPage(_ slot: Int) -> Bool {
+        let t = tasks[slot]
+        guard swap != nil, t.pointee.quota.swap.remaining > 0, let space = t.pointee.space else { return false }
+        guard transfers.hasRoomForWrite else { return transfers.count > 0 }
+        let page = PageGeometry.pageSize
+        // Three turns at most: the first may only clear access flags.
+        var wraps = 0
+        while wraps < 3 {
+            guard let table = space.nextLeafTable(from: t.pointee.ownClockAddress, memory: hal.memory) else {
+                t.pointee.ownClockAddress = 0
+                wraps += 1
+                continue
+            }
+            let from = t.pointee.ownClockAddress
+            var i = from > table.base ? Int((from - table.base) / page) : 0
+            while i < PageGeometry.entriesPerTable {
+                let entry = table.entries + i
+                let va = table.base + UInt64(i) * page
+                i += 1
+                t.pointee.ownClockAddress = va + page
+                guard isEvictable(PageDescriptor(raw: entry.pointee)) else { continue }
+                if secondChance(entry, asid: space.asid, va: va) { continue }
+                return pageOut(slot, VirtAddr(va), entry)
+            }
+            t.pointee.ownClockAddress = table.base + UInt64(PageGeometry.entriesPerTable) * page
+        }
+        return false
+    }
+
     /// A page the pager may write out: the task's own frame (not shared
     /// memory, not a shared mapping). A frame with several owners
     /// (copy-on-write after a fork) goes out only from a read-only leaf:
@@ -163,7 +197,7 @@ extension Kernel {
         guard let disk = hal.swapDevice else { return .refused }
         // A page-out of this slot may still be under way; read after it.
         if transfers.isBusy(slot: swapped.slot) || transfers.isFull { return .mustWait }
-        guard tasks[slot].pointee.quota.frames.remaining >= 1 else { return .outOfMemory }
+        guard tasks[slot].pointee.quota.frames.remaining >= 1 else { return evictOwnPage(slot) ? .mustWait : .outOfMemory }
         let frame: PhysAddr
         switch allocateUserFrame(zeroed: false) {
         case .frame(let f): frame = f

@@ -81,18 +81,26 @@ extension Kernel {
     /// slice (only when a peer is waiting for it) and the earliest sleeper.
     mutating func armTimer() {
         var deadline: UInt64? = nil
+        var deferrable = true
         if let c = current, !ready.isEmpty(priority: tasks[c].pointee.priority) {
             advanceSliceEnd(past: clock())
             deadline = sliceEnd
+            deferrable = false
         }
         if timedHead >= 0, let until = tasks[timedHead].pointee.wakeAt {
             deadline = min(deadline ?? until, until)
         }
+        var cursor = timedHead
+        while deferrable && cursor >= 0 {
+            deferrable = tasks[cursor].pointee.wakeDeferrable
+            cursor = tasks[cursor].pointee.timerNext
+        }
         var target: UInt64? = nil
         if let deadline { target = ticks(fromNanoseconds: deadline) }
-        if target != armedDeadline {
+        if target != armedDeadline || deferrable != armedDeferrable {
             armedDeadline = target
-            hal.timer.setDeadline(target)
+            armedDeferrable = deferrable
+            hal.timer.setDeadline(target, deferrable: deferrable)
         }
     }
 

@@ -55,6 +55,7 @@ extension Kernel {
         var cursor = timedHead
         while cursor >= 0 && cursor != slot { prev = cursor; cursor = tasks[cursor].pointee.timerNext }
         tasks[slot].pointee.wakeAt = nil
+        tasks[slot].pointee.wakeDeferrable = false
         guard cursor == slot else { return }
         let next = tasks[slot].pointee.timerNext
         if prev < 0 { timedHead = next } else { tasks[prev].pointee.timerNext = next }
@@ -77,6 +78,7 @@ extension Kernel {
             timedHead = tasks[slot].pointee.timerNext
             tasks[slot].pointee.timerNext = -1
             tasks[slot].pointee.wakeAt = nil
+            tasks[slot].pointee.wakeDeferrable = false
             timeoutExpired(slot)
         }
         armTimer()

@@ -44,8 +44,12 @@ extension Kernel {
             guard a.x6 > 0 else { return .failure(.invalidArgument) }
             return ipcSend(slot, to: a.x0, isCall: true, wait: .until(deadline(after: a.x6)))
         case .recvTimeout:
-            guard a.x1 > 0 else { return .failure(.invalidArgument) }
-            return ipcReceive(slot, from: a.x0, wait: .until(deadline(after: a.x1)))
+            let ns = a.x1 & ~TimeoutFlag.deferrable
+            guard ns > 0 else { return .failure(.invalidArgument) }
+            tasks[slot].pointee.wakeDeferrable = a.x1 & TimeoutFlag.deferrable != 0
+            let result = ipcReceive(slot, from: a.x0, wait: .until(deadline(after: ns)))
+            if tasks[slot].pointee.wakeAt == nil { tasks[slot].pointee.wakeDeferrable = false }
+            return result
         case .sendNonBlocking: return ipcSend(slot, to: a.x0, isCall: false, wait: .never)
         case .recvNonBlocking: return ipcReceive(slot, from: a.x0, wait: .never)
 

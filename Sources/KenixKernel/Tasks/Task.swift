@@ -71,6 +71,10 @@ public struct Task {
     // (ns of kernel clock), and its link in the kernel's sorted timer list.
     var wakeAt: UInt64? = nil
     var timerNext = -1
+    /// Where the task's own page-out clock stands (Kernel.evictOwnPage).
+    var ownClockAddress: UInt64 = 0
+    /// The timed wait is deferrable (TimeoutFlag.deferrable).
+    var wakeDeferrable = false
 
     /// Shared-memory objects mapped into this task: (object id, address).
     var shmMappings = ShmMappings(repeating: ShmMapping())

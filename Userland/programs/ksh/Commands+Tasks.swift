@@ -1,10 +1,32 @@
 // Task commands: ps, mem, run (a boot-image program by name, or an ELF file
-// by path through spawn_image) and kill.
+// by path through spawn_image) and kill. `ps` and `kill ID` act through the
+// task directory handle init gives the shell (docs/capabilities.md); a shell
+// started without one (a nested `run ksh`) sees only its own children.
+
+/// The task directory handle, if the parent gave one (Startup).
+nonisolated(unsafe) var taskDirectory: Handle? = nil
+
+/// Restart counts by task id, asked of the supervisor (SupervisorOp.server).
+func restartCounts() -> [(id: TaskID, restarts: UInt64)] {
+    var counts: [(id: TaskID, restarts: UInt64)] = []
+    var index: UInt64 = 0
+    while let m = try? Service.call(.supervisor, Message(tag: SupervisorOp.server.rawValue, index)), m.tag == 0 {
+        counts.append((m.w0, m.w1))
+        index += 1
+    }
+    return counts
+}
 
 func ps() {
-    Console.writeLine("   ID  STATE     PRI  NAME")
-    for slot: UInt64 in 1..<64 {
-        guard let info = try? Kenix.taskInfo(slot: slot) else { continue }
+    guard let directory = taskDirectory else { return Console.writeLine("ps: notPermitted (no task directory)") }
+    let restarts = restartCounts()
+    Console.writeLine("   ID  STATE     PRI  FRAMES/QUOTA   TASKS  RESTARTS  NAME")
+    var slot: UInt64 = 1
+    while true {
+        let info: TaskInfo?
+        do throws(SyscallError) { info = try Kenix.taskInfo(directory: directory, slot: slot) } catch { break }
+        defer { slot += 1 }
+        guard let info else { continue }
         writeNumber(info.id, width: 5)
         switch info.state {
         case .running: Console.write("  running ")
@@ -13,6 +35,20 @@ func ps() {
         case .zombie: Console.write("  ended   ")
         }
         writeNumber(info.priority, width: 4)
+        if let q = try? Kenix.quota(directory: directory, slot: slot) {
+            writeNumber(q.framesUsed, width: 7)
+            Console.write("/")
+            Console.write(q.framesLimit)
+            for _ in digits(q.framesLimit)..<7 { Console.write(" ") }
+            writeNumber(q.tasksUsed, width: 5)
+        } else {
+            Console.write("      -         -    ")
+        }
+        if let r = restarts.first(where: { $0.id == info.id }) {
+            writeNumber(r.restarts, width: 10)
+        } else {
+            Console.write("         -")
+        }
         Console.write("  ")
         var name = info.name
         withUnsafeBytes(of: &name) { raw in
@@ -20,6 +56,14 @@ func ps() {
         }
         Console.newline()
     }
+}
+
+/// How many decimal digits `n` prints as.
+func digits(_ n: UInt64) -> Int {
+    var count = 1
+    var rest = n / 10
+    while rest > 0 { count += 1; rest /= 10 }
+    return count
 }
 
 func mem() {
@@ -32,6 +76,22 @@ func mem() {
     Console.write(info.totalFrames)
     Console.write(" total (4 KiB each)")
     Console.newline()
+    if let q = try? Kenix.quota() {
+        Console.write("shell quota: ")
+        Console.write(q.framesUsed)
+        Console.write(" of ")
+        Console.write(q.framesLimit)
+        Console.write(" frames, ")
+        Console.write(q.tasksUsed)
+        Console.write(" of ")
+        Console.write(q.tasksLimit)
+        Console.write(" tasks, ")
+        Console.write(q.swapUsed)
+        Console.write(" of ")
+        Console.write(q.swapLimit)
+        Console.write(" swap pages")
+        Console.newline()
+    }
     guard info.swapSlots > 0 else { return }
     Console.write("swap: ")
     Console.write(info.swapUsed)
@@ -51,7 +111,7 @@ var imageObject: (id: UInt64, size: UInt64, address: UInt64)? = nil
 
 /// Starts the ELF at `path`: its bytes go into a shared-memory object the
 /// kernel loads from (spawn_image); the shell is the parent.
-func spawnFromPath(_ path: Bytes, argument: UInt64) -> Result<TaskID, SyscallError>? {
+func spawnFromPath(_ path: Bytes, argument: UInt64) -> Result<Handle, SyscallError>? {
     let bytes: Bytes
     do throws(FileError) { bytes = try Files.contents(of: path) } catch {
         report("run", path, error)
@@ -89,7 +149,7 @@ func run(_ args: [Bytes]) {
         guard let n = number(args[1]) else { return Console.writeLine("run: N must be a number") }
         argument = n
     }
-    let spawned: Result<TaskID, SyscallError>
+    let spawned: Result<Handle, SyscallError>
     if name.contains(0x2F) {
         guard let result = spawnFromPath(name, argument: argument) else { return }
         spawned = result
@@ -100,7 +160,7 @@ func run(_ args: [Bytes]) {
             catch { return .failure(error) }
         }
     }
-    let child: TaskID
+    let child: Handle
     switch spawned {
     case .success(let id): child = id
     case .failure(let error):
@@ -129,8 +189,9 @@ func run(_ args: [Bytes]) {
 
 func kill(_ args: [Bytes]) {
     guard let id = number(args[0]) else { return Console.writeLine("kill: not a task id") }
+    guard let directory = taskDirectory else { return Console.writeLine("kill: notPermitted (no task directory)") }
     do throws(SyscallError) {
-        try Kenix.kill(id)
+        try Kenix.kill(id: id, directory: directory)
     } catch {
         Console.write("kill: ")
         Console.writeLine(error.name)

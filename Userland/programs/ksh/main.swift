@@ -24,6 +24,9 @@ func words(_ line: Bytes) -> [Bytes] {
 
 @_cdecl("main")
 func main(_ arg: UInt64, _ parent: TaskID) -> Int64 {
+    if arg & StartupOp.argumentFlag != 0 {
+        taskDirectory = Startup.receive().handle(InitHandle.taskDirectory)
+    }
     var line: Bytes = []
     while true {
         Console.write("ksh> ")
