@@ -6,8 +6,6 @@
 // everyone else's shares are untouched.
 import KenixABI
 
-import KenixABI
-
 /// A share of one resource.
 struct Allowance: Equatable {
     var limit: Int
