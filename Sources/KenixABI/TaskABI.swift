@@ -12,8 +12,8 @@ public enum Priority {
     public static let highest: UInt64 = 31
 }
 
-/// A child's quota share (spawn's x5): this many 256ths of what the
-/// parent has left of each resource; 0 asks for the default, half.
+/// A child's quota ceilings (spawn's x5): this many 256ths of the parent's
+/// ceilings on each resource; 0 asks for the default, the same ceilings.
 public enum QuotaShare {
     public static let half: UInt64 = 128
     public static let whole: UInt64 = 256

@@ -68,7 +68,7 @@ public enum Kenix {
 
     /// Starts the initrd program `name` with `arg` in its x0, at `priority`
     /// (0 = the caller's; above it only with a spawn `authority`), with
-    /// `share` 256ths of the caller's remaining quota (0 = half). Returns a
+    /// ceilings of `share` 256ths of the caller's (0 = the same). Returns a
     /// handle to the child (kill, wait, info, watch, send).
     public static func spawn(_ name: StaticString, arg: UInt64 = 0, priority: UInt64 = 0,
                              authority: Handle = 0, share: UInt64 = 0) throws(SyscallError) -> Handle {

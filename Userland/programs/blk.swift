@@ -88,10 +88,11 @@ final class Server {
     /// Answers `m` from `client` now, or returns nil when the answer is
     /// deferred (a read, write or flush under way).
     func handle(_ m: Message, from client: TaskID) -> Message? {
-        guard m.tag >> 16 == 0, let op = BlockOp(rawValue: m.tag & BlockProtocol.opMask) else {
+        let tag = m.plainTag   // without the kernel's handle-transfer bits
+        guard tag >> 16 == 0, let op = BlockOp(rawValue: tag & BlockProtocol.opMask) else {
             return Self.reply(.invalidRequest)
         }
-        let k = Int((m.tag >> BlockProtocol.diskShift) & BlockProtocol.diskMask)
+        let k = Int((tag >> BlockProtocol.diskShift) & BlockProtocol.diskMask)
         switch op {
         case .connect: return connect(m, client: client)
         case .attach: return attach(m, client: client)

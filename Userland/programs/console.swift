@@ -150,7 +150,7 @@ func openScreen(_ framebuffer: Handle?) -> TextScreen? {
 /// The bytes of a print or input request (length in tag bits 8–15), or nil
 /// when the length is out of range.
 func requestBytes(_ m: Message, _ body: (UnsafeRawBufferPointer) -> Void) -> Bool {
-    let length = m.tag >> ConsoleProtocol.lengthShift
+    let length = m.plainTag >> ConsoleProtocol.lengthShift
     guard length <= UInt64(maxChunk) else { return false }
     var words = (m.w0, m.w1, m.w2, m.w3)   // little-endian: bytes in order in memory
     withUnsafeBytes(of: &words) { body(UnsafeRawBufferPointer(rebasing: $0[0..<Int(length)])) }

@@ -122,7 +122,7 @@ func syncFiles() {
 func startShell() {
     let shell: Handle
     do throws(SyscallError) {
-        shell = try Kenix.spawn("ksh", arg: StartupOp.argumentFlag)
+        shell = try Kenix.spawn("ksh", arg: StartupOp.argumentFlag, share: QuotaShare.half)
         try Startup.give(shell, [(InitHandle.taskDirectory, InitHandle.taskDirectory)])
     } catch {
         print("init: cannot run the shell: \(error.name)")

@@ -52,7 +52,7 @@ extension Kernel {
         guard region.rights.allows(access) else { return .refused }
         // The page, and up to three tables to reach it, come out of the task's
         // share; past it, the task is out of memory whatever RAM has left.
-        guard t.pointee.quota.frames.remaining >= 1 + 3 else { return evictOwnPage(slot) ? .mustWait : .outOfMemory }
+        guard quotaRemaining(slot, .frames) >= 1 + 3 else { return evictOwnPage(slot) ? .mustWait : .outOfMemory }
         let frame: PhysAddr
         switch allocateUserFrame(zeroed: true) {
         case .frame(let f): frame = f
@@ -68,7 +68,7 @@ extension Kernel {
         }
         switch installed {
         case .success:
-            t.pointee.quota.frames.used += 1
+            account(slot, .frames, 1)
             return .resolved
         case .failure:
             frames.free(frame)

@@ -9,6 +9,9 @@ import HAL
 import KenixABI
 
 extension Kernel {
+    /// Frames of room a fork makes first, for the clone's page tables.
+    static var forkTableRoom: Int { 16 }
+
     /// `fork`: the caller's clone, ready, returning 0; the parent gets x0 =
     /// a handle to it, x1 = its id. The clone holds copies of the caller's
     /// handles (it is the same program, with the same authority).
@@ -49,7 +52,19 @@ extension Kernel {
             tasks[caller].pointee.restartSyscall = true
             return .failure(.wouldBlock)
         }
-        guard tasks[caller].pointee.quota.tasks.remaining >= 1, let child = claimTask() else {
+        // A task at its frame ceiling first pages out a few of its own pages
+        // (when its swap ceiling allows) to make room for the clone's tables.
+        let room = quotaRemaining(caller, .frames)
+        if room < Self.forkTableRoom {
+            var started = false
+            for _ in room..<Self.forkTableRoom where evictOwnPage(caller) { started = true }
+            if started {
+                block(caller, .paging)
+                tasks[caller].pointee.restartSyscall = true
+                return .failure(.wouldBlock)
+            }
+        }
+        guard quotaRemaining(caller, .tasks) >= 1, let child = claimTask() else {
             return .failure(.limitReached)
         }
         tasks[child].pointee.parent = tasks[caller].pointee.id
@@ -100,16 +115,21 @@ extension Kernel {
         }
         // The parent's writable pages just became read-only.
         hal.mmu.invalidateAll(asid: parentSpace.asid)
-        // The clone is charged for its tables and for every page it now owns
-        // with its parent, as if it were a copy: each may come to need one.
-        tasks[child].pointee.quota.swap.used = sharedSlots
-        if failed || !chargeFrames(child, before - frames.freeCount + sharedPages) {
+        // The clone is charged for its tables (within its ceilings) and for
+        // every page it now owns with its parent, as if it were a copy (each
+        // may come to need one). The shared pages take no RAM yet, so they
+        // may take the count past a ceiling; then the subtree's next copy
+        // must first make room (breakCopyOnWrite), and a fork of a large
+        // task still succeeds.
+        if failed || !chargeFrames(child, before - frames.freeCount) {
             space.destroy(frames: &frames, swap: &swap, memory: hal.memory)
             returnQuota(of: child)
             releaseTaskCharge(of: child)
             tasks.release(child)
             return .failure(.outOfMemory)
         }
+        account(child, .swap, sharedSlots)
+        account(child, .frames, sharedPages)
         let c = tasks[child]
         c.pointee.space = space
         c.pointee.priority = parent.pointee.priority
@@ -147,6 +167,9 @@ extension Kernel {
         guard rights.write else { return .refused }
         var frame = d.outputAddress
         if frames.referenceCount(frame) > 1 {
+            // Charged at the fork already; but a subtree whose count went past
+            // its ceiling there makes room before it takes RAM for the copy.
+            if quotaRemaining(slot, .frames) == 0 { return evictOwnPage(slot) ? .mustWait : .outOfMemory }
             switch allocateUserFrame(zeroed: false) {
             case .frame(let copy):
                 hal.memory.pointer(to: copy).copyMemory(from: hal.memory.pointer(to: frame),

@@ -156,7 +156,7 @@ extension Kernel {
         // everything mapping took, or map/unmap cycles would drain RAM.
         let tables = space.pruneEmptyTables(from: start, to: end, frames: &frames, memory: hal.memory)
         if tables > 0 { mmu.invalidateAll(asid: space.asid) }
-        tasks[slot].pointee.quota.frames.giveBack(pages + tables)
-        tasks[slot].pointee.quota.swap.giveBack(swapped)
+        account(slot, .frames, -(pages + tables))
+        account(slot, .swap, -swapped)
     }
 }

@@ -88,7 +88,7 @@ extension Kernel {
             let s = clockHand.slot
             let t = tasks[s]
             // A task whose swap share is used up keeps its pages in RAM.
-            if t.pointee.isAlive, t.pointee.quota.swap.remaining > 0, let space = t.pointee.space {
+            if t.pointee.isAlive, quotaRemaining(s, .swap) > 0, let space = t.pointee.space {
                 while budget > 0, let table = space.nextLeafTable(from: clockHand.address, memory: hal.memory) {
                     var i = clockHand.address > table.base ? Int((clockHand.address - table.base) / page) : 0
                     while i < PageGeometry.entriesPerTable && budget > 0 {
@@ -117,7 +117,7 @@ extension Kernel {
     /// of its share back (a page-out of its own is under way).
     mutating func evictOwnPage(_ slot: Int) -> Bool {
         let t = tasks[slot]
-        guard swap != nil, t.pointee.quota.swap.remaining > 0, let space = t.pointee.space else { return false }
+        guard swap != nil, quotaRemaining(slot, .swap) > 0, let space = t.pointee.space else { return false }
         guard transfers.hasRoomForWrite else { return transfers.count > 0 }
         let page = PageGeometry.pageSize
         // Three turns at most: the first may only clear access flags.
@@ -197,7 +197,7 @@ extension Kernel {
         guard let disk = hal.swapDevice else { return .refused }
         // A page-out of this slot may still be under way; read after it.
         if transfers.isBusy(slot: swapped.slot) || transfers.isFull { return .mustWait }
-        guard tasks[slot].pointee.quota.frames.remaining >= 1 else { return evictOwnPage(slot) ? .mustWait : .outOfMemory }
+        guard quotaRemaining(slot, .frames) >= 1 else { return evictOwnPage(slot) ? .mustWait : .outOfMemory }
         let frame: PhysAddr
         switch allocateUserFrame(zeroed: false) {
         case .frame(let f): frame = f
@@ -250,8 +250,8 @@ extension Kernel {
             frames.release(t.frame)
             pagesOut &+= 1
             if let owner, leaf != nil {
-                tasks[owner].pointee.quota.frames.giveBack(1)
-                tasks[owner].pointee.quota.swap.used += 1
+                account(owner, .frames, -1)
+                account(owner, .swap, 1)
             }
         case .write:
             // The frame still holds the data: put the page back.
@@ -261,8 +261,8 @@ extension Kernel {
             guard let leaf else { return frames.release(t.frame) }
             let d = restore(leaf, frame: t.frame)
             if let owner {
-                tasks[owner].pointee.quota.frames.used += 1
-                tasks[owner].pointee.quota.swap.giveBack(1)
+                account(owner, .frames, 1)
+                account(owner, .swap, -1)
             }
             if d.isUserExecutable { hal.memory.synchronizeInstructions(at: t.frame, length: Int(PageGeometry.pageSize)) }
             pagesIn &+= 1

@@ -138,7 +138,7 @@ extension Kernel {
         let end = address + UInt64(pages) * PageGeometry.pageSize
         let tables = space.pruneEmptyTables(from: address, to: end, frames: &frames, memory: hal.memory)
         if tables > 0 { hal.mmu.invalidateAll(asid: space.asid) }
-        tasks[slot].pointee.quota.frames.giveBack(tables)
+        account(slot, .frames, -tables)
     }
 
     /// `slot`'s address space is going away: its mappings no longer keep

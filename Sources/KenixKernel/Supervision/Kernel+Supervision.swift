@@ -51,7 +51,7 @@ extension Kernel {
         }
         let prio = priority == Priority.inherit ? tasks[slot].pointee.priority : UInt8(priority)
         if case .failure(let e) = mayStart(slot, atPriority: prio, authority: 0) { return .failure(e) }
-        guard handles.hasRoom(slot), tasks[slot].pointee.quota.tasks.remaining >= 1 else {
+        guard handles.hasRoom(slot), quotaRemaining(slot, .tasks) >= 1 else {
             return .failure(.limitReached)
         }
         var nameBuffer = InlineArray<64, UInt8>(repeating: 0)
@@ -129,7 +129,16 @@ extension Kernel {
         }
         // The new image replaces the old one in the task's share.
         let imageFrames = before - frames.freeCount
-        guard imageFrames <= t.pointee.quota.frames.limit else {
+        // The old image's frames and swap slots leave the task's count (and
+        // its ancestors'); its children's stay.
+        var childFrames = 0, childSwap = 0
+        for c in 1..<tasks.capacity where tasks[c].pointee.isAlive && tasks[c].pointee.parent == t.pointee.id {
+            childFrames += tasks[c].pointee.quota.frames.used
+            childSwap += tasks[c].pointee.quota.swap.used
+        }
+        let oldFrames = t.pointee.quota.frames.used - childFrames
+        let oldSwap = t.pointee.quota.swap.used - childSwap
+        guard imageFrames <= quotaRemaining(target, .frames) + oldFrames else {
             space.destroy(frames: &frames, memory: hal.memory)
             return .failure(.outOfMemory)
         }
@@ -139,8 +148,8 @@ extension Kernel {
         hal.mmu.invalidateAll(asid: asid)
         if activeASID == asid { activeASID = nil }   // same ASID, new tables: activate again
         installImage(target, file, space)
-        t.pointee.quota.frames.used = imageFrames
-        t.pointee.quota.swap.used = 0
+        account(target, .frames, imageFrames - oldFrames)
+        account(target, .swap, -oldSwap)
         t.pointee.framebufferAddress = 0
         t.pointee.imageAddress = 0
         t.pointee.context = UserContext(entry: file.entry)

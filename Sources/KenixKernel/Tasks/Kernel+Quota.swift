@@ -8,13 +8,57 @@ import HAL
 import KenixABI
 
 extension Kernel {
-    /// Charges `n` frames to `slot`; false when its share is exhausted.
-    mutating func chargeFrames(_ slot: Int, _ n: Int) -> Bool { tasks[slot].pointee.quota.frames.take(n) }
+    /// The task whose ceiling also bounds `slot`'s: its live parent, or
+    /// init for an orphan; nil for init.
+    @inline(__always)
+    func quotaParent(of slot: Int) -> Int? {
+        let id = tasks[slot].pointee.id
+        guard id != initTask else { return nil }
+        guard let p = tasks.liveSlot(of: tasks[slot].pointee.parent) ?? tasks.liveSlot(of: initTask), p != slot else {
+            return nil
+        }
+        return p
+    }
+
+    /// What `slot` may still take of `r`: the least room along its chain of ancestors.
+    mutating func quotaRemaining(_ slot: Int, _ r: QuotaResource) -> Int {
+        var least = Int.max
+        var s: Int? = slot
+        var depth = 0
+        while let c = s, depth < tasks.capacity {
+            least = min(least, tasks[c].pointee.quota[r].remaining)
+            s = quotaParent(of: c)
+            depth += 1
+        }
+        return least
+    }
+
+    /// Adds `n` (negative: gives back) to the use of `r` by `slot` and by
+    /// every ancestor, without a check (what was already taken).
+    mutating func account(_ slot: Int, _ r: QuotaResource, _ n: Int) {
+        var s: Int? = slot
+        var depth = 0
+        while let c = s, depth < tasks.capacity {
+            tasks[c].pointee.quota[r].used = max(tasks[c].pointee.quota[r].used + n, 0)
+            s = quotaParent(of: c)
+            depth += 1
+        }
+    }
+
+    /// Charges `n` of `r` to `slot` if every ceiling on its chain allows it.
+    mutating func charge(_ slot: Int, _ r: QuotaResource, _ n: Int) -> Bool {
+        guard quotaRemaining(slot, r) >= n else { return false }
+        account(slot, r, n)
+        return true
+    }
+
+    /// Charges `n` frames to `slot`; false when a ceiling would be passed.
+    mutating func chargeFrames(_ slot: Int, _ n: Int) -> Bool { charge(slot, .frames, n) }
 
     /// Gives `n` frames back to the task `payer`, if it still exists.
     mutating func refundFrames(_ payer: TaskID, _ n: Int) {
-        guard let s = tasks.slot(of: payer) else { return }
-        tasks[s].pointee.quota.frames.giveBack(n)
+        guard let s = tasks.liveSlot(of: payer) else { return }
+        account(s, .frames, -n)
     }
 
     /// `count` contiguous frames for user memory (shared memory), never
@@ -30,43 +74,52 @@ extension Kernel {
         let before = frames.freeCount
         let result = body(&self)
         let taken = before - frames.freeCount
-        if taken > 0 { tasks[slot].pointee.quota.frames.used += taken }
+        if taken > 0 { account(slot, .frames, taken) }
         return result
     }
 
-    /// Sets up the quota of a new task `child` started by `parent` (nil for
-    /// init, which gets the whole machine): `share` 256ths of what the
-    /// parent has left.
-    mutating func giveQuota(to child: Int, from parent: Int?, share fraction: UInt64 = QuotaShare.half) {
+    /// Sets up the ceilings of a new task `child` started by `parent` (nil
+    /// for init, which gets the whole machine): `share` 256ths of the
+    /// parent's; the child's slot counts in the parent's subtree.
+    mutating func giveQuota(to child: Int, from parent: Int?, share fraction: UInt64 = QuotaShare.whole) {
         guard let parent else {
             tasks[child].pointee.quota = Quota(frames: Allowance(limit: frames.freeCount),
                                                tasks: Allowance(limit: tasks.capacity - 2),
                                                swap: Allowance(limit: swap?.slotCount ?? 0))
             return
         }
-        let share = tasks[parent].pointee.quota.childShare(fraction)
-        tasks[parent].pointee.quota.lend(share)
-        tasks[parent].pointee.quota.tasks.used += 1
-        tasks[child].pointee.quota = share
+        tasks[child].pointee.quota = tasks[parent].pointee.quota.childShare(fraction)
+        account(parent, .tasks, 1)
     }
 
-    /// Task `slot` has ended: its share goes back to its parent, or to init
-    /// for an orphan (its frames are free by now; what it created that lives
-    /// on is charged to no one).
+    /// Task `slot` has ended (its frames and swap slots are free by now):
+    /// its subtree's use leaves its ancestors' counts. Live descendants go
+    /// on under their own ceilings; as orphans they count toward init's.
     mutating func returnQuota(of slot: Int) {
-        let share = tasks[slot].pointee.quota
+        let q = tasks[slot].pointee.quota
+        if let p = quotaParent(of: slot) {
+            account(p, .frames, -q.frames.used)
+            account(p, .swap, -q.swap.used)
+            account(p, .tasks, -q.tasks.used)
+        }
         tasks[slot].pointee.quota = .none
-        guard let p = tasks.liveSlot(of: tasks[slot].pointee.parent) ?? tasks.liveSlot(of: initTask),
-              p != slot else { return }
-        tasks[p].pointee.quota.reclaim(Quota(frames: Allowance(limit: share.frames.limit),
-                                             tasks: Allowance(limit: share.tasks.limit),
-                                             swap: Allowance(limit: share.swap.limit)))
+        // Orphans still alive now count toward init (their quotaParent).
+        guard let i = tasks.liveSlot(of: initTask), i != slot else { return }
+        let me = tasks[slot].pointee.id
+        for c in 1..<tasks.capacity where c != slot && tasks[c].pointee.isAlive && tasks[c].pointee.parent == me {
+            let cq = tasks[c].pointee.quota
+            account(i, .frames, cq.frames.used)
+            account(i, .swap, cq.swap.used)
+            account(i, .tasks, cq.tasks.used + 1)
+        }
     }
 
-    /// The ended child `slot` is reaped: its parent's task count drops.
+    /// The ended child `slot` is reaped: its slot leaves its parent's count.
     mutating func releaseTaskCharge(of slot: Int) {
-        guard let p = tasks.slot(of: tasks[slot].pointee.parent) else { return }
-        tasks[p].pointee.quota.tasks.giveBack(1)
+        guard let p = tasks.liveSlot(of: tasks[slot].pointee.parent) ?? tasks.liveSlot(of: initTask), p != slot else {
+            return
+        }
+        account(p, .tasks, -1)
     }
 
     /// `task_quota(directory, slot)`: a task's shares and use, x0/x1 frames

@@ -7,7 +7,7 @@ import KenixABI
 extension Kernel {
     /// Creates a ready task running program `name` from the initrd.
     mutating func spawnTask(named name: UnsafeRawBufferPointer, arg: UInt64, priority: UInt8,
-                            parent: Int?, share: UInt64 = QuotaShare.half) -> Result<Int, SpawnError> {
+                            parent: Int?, share: UInt64 = QuotaShare.whole) -> Result<Int, SpawnError> {
         guard let image = initrd.file(named: name) else { return .failure(.notFound) }
         return spawnTask(image: image, name: name, arg: arg, priority: priority, parent: parent, share: share)
     }
@@ -15,13 +15,13 @@ extension Kernel {
     /// Creates a ready task running the ELF executable `image`, named `name`
     /// (for diagnostics), child of task `parent` (nil: init, the first task).
     /// The image is read, never kept: the task's pages are its own copies,
-    /// charged to the child's share of its parent's quota (`share`
-    /// 256ths of what the parent has left).
+    /// charged to the child and its ancestors (Kernel+Quota; ceilings `share`
+    /// 256ths of the parent's ceilings).
     mutating func spawnTask(image: UnsafeRawBufferPointer, name: UnsafeRawBufferPointer, arg: UInt64,
                             priority: UInt8, parent parentSlot: Int?,
-                            share: UInt64 = QuotaShare.half) -> Result<Int, SpawnError> {
+                            share: UInt64 = QuotaShare.whole) -> Result<Int, SpawnError> {
         let parent = parentSlot.map { tasks[$0].pointee.id } ?? TaskID(raw: 0)
-        if let p = parentSlot, tasks[p].pointee.quota.tasks.remaining < 1 { return .failure(.tableFull) }
+        if let p = parentSlot, quotaRemaining(p, .tasks) < 1 { return .failure(.tableFull) }
         let reader = ByteReader(image)
         let file: ELFFile
         do { file = try ELFFile(reader) } catch { return .failure(.badExecutable(error)) }
@@ -70,11 +70,11 @@ extension Kernel {
 
     /// `spawn(name, length, arg, priority, authority, share)`: a child
     /// running boot-image program `name`, at `priority` (0 = the caller's),
-    /// with `share` 256ths of the caller's remaining quota (0 = half).
+    /// with `share` 256ths of the caller's ceilings (0 = all of it: the same ceilings).
     mutating func spawn(_ slot: Int, name: UInt64, length: UInt64, arg: UInt64,
                         priority: UInt64, authority: UInt64, share: UInt64 = 0) -> SyscallResult {
         guard share <= QuotaShare.whole else { return .failure(.invalidArgument) }
-        let fraction = share == 0 ? QuotaShare.half : share
+        let fraction = share == 0 ? QuotaShare.whole : share
         return withSpawnRequest(slot, name: name, length: length, priority: priority, authority: authority) {
             kernel, name, priority in
             kernel.spawnTask(named: name, arg: arg, priority: priority, parent: slot, share: fraction)

@@ -1,59 +1,60 @@
-// Quota: what a task may hold of each resource the kernel allocates on its
-// behalf, and what it holds (docs/capabilities.md, "Quotas"). init starts
-// with the whole machine; a new task's share is carved out of its parent's
-// remainder (half of it, by default) and goes back to the parent when the
-// child ends. So a fork bomb or a memory hog stops at its own quota, and
-// everyone else's shares are untouched.
+// Quota: what a task's subtree (the task and every descendant) may hold of
+// each resource the kernel allocates on its behalf, and what it holds
+// (docs/capabilities.md, "Quotas"). Limits are ceilings, as cgroups': init's
+// is the whole machine; a child's is a share of its parent's ceiling (all
+// of it by default), and everything a task takes counts against its own
+// ceiling and every ancestor's (Kernel+Quota). So a fork bomb or a memory
+// hog stops at the ceiling of the subtree it runs in, and a parent that
+// gives its children smaller ceilings than its own keeps room for itself.
+
 import KenixABI
 
-/// A share of one resource.
+/// A ceiling on one resource, and what the subtree uses of it.
 struct Allowance: Equatable {
     var limit: Int
     var used: Int = 0
 
     var remaining: Int { max(limit - used, 0) }
+}
 
-    /// Takes `n` if the share allows it.
-    mutating func take(_ n: Int) -> Bool {
-        guard n <= remaining else { return false }
-        used += n
-        return true
-    }
-
-    mutating func giveBack(_ n: Int) { used = max(used - n, 0) }
+/// What `charge` and `refund` count.
+enum QuotaResource {
+    /// 4 KiB frames: pages, page tables, shared-memory objects.
+    case frames
+    /// Tasks started (ended ones until reaped), not counting the task itself.
+    case tasks
+    /// Swap slots holding the subtree's pages.
+    case swap
 }
 
 struct Quota: Equatable {
-    /// 4 KiB frames: the task's pages, its page tables, the shared-memory
-    /// objects it created.
     var frames: Allowance
-    /// Tasks it started that still hold a slot (ended ones until reaped).
     var tasks: Allowance
-    /// Swap slots holding its pages.
     var swap: Allowance
 
     static let none = Quota(frames: Allowance(limit: 0), tasks: Allowance(limit: 0), swap: Allowance(limit: 0))
 
-    /// The share a new child gets: `fraction` 256ths (QuotaShare) of what
-    /// this quota has left of each resource; the parent keeps the rest. One
-    /// task slot is always the child's own, outside its share.
-    func childShare(_ fraction: UInt64 = QuotaShare.half) -> Quota {
+    /// A new child's ceilings: `fraction` 256ths (QuotaShare) of this one's.
+    func childShare(_ fraction: UInt64 = QuotaShare.whole) -> Quota {
         func part(_ n: Int) -> Int { Int(UInt64(max(n, 0)) * fraction / QuotaShare.whole) }
-        return Quota(frames: Allowance(limit: part(frames.remaining)), tasks: Allowance(limit: part(tasks.remaining - 1)),
-                     swap: Allowance(limit: part(swap.remaining)))
+        return Quota(frames: Allowance(limit: part(frames.limit)), tasks: Allowance(limit: part(tasks.limit - 1)),
+                     swap: Allowance(limit: part(swap.limit)))
     }
 
-    /// Sets aside `share` for a child (its limits leave this quota).
-    mutating func lend(_ share: Quota) {
-        frames.limit -= share.frames.limit
-        tasks.limit -= share.tasks.limit
-        swap.limit -= share.swap.limit
-    }
-
-    /// A child's share comes back.
-    mutating func reclaim(_ share: Quota) {
-        frames.limit += share.frames.limit
-        tasks.limit += share.tasks.limit
-        swap.limit += share.swap.limit
+    subscript(_ r: QuotaResource) -> Allowance {
+        get {
+            switch r {
+            case .frames: return frames
+            case .tasks: return tasks
+            case .swap: return swap
+            }
+        }
+        set {
+            switch r {
+            case .frames: frames = newValue
+            case .tasks: tasks = newValue
+            case .swap: swap = newValue
+            }
+        }
     }
 }

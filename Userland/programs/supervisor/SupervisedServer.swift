@@ -13,8 +13,7 @@ enum RestartPolicy {
 struct SupervisedServer {
     let program: StaticString
     let priority: UInt64
-    /// Frames of the supervisor's quota it gets (0: all the supervisor can
-    /// spare, keeping `Quotas.keep` for itself).
+    /// The frame ceiling it gets (0: `Quotas.restShare` of the supervisor's).
     let frames: UInt64
     let policy: RestartPolicy
     /// (role, handle in the supervisor's table): duplicated for each start.
@@ -51,18 +50,19 @@ struct SupervisedServer {
     }
 }
 
-/// Sizing a server's quota: spawn takes a share in 256ths of what the
-/// supervisor has left, so a wish in frames becomes such a fraction.
+/// Sizing a server's quota: spawn takes a share in 256ths of the
+/// supervisor's own ceilings (docs/capabilities.md, "Quotas"), so a wish in
+/// frames becomes such a fraction. Ceilings are not reservations: the
+/// servers' shares may add up to more than the supervisor's, and together
+/// they never pass it.
 enum Quotas {
-    /// Frames the supervisor keeps for itself (its heap grows with log lines).
-    static let keep: UInt64 = 64
+    /// A server with no wish gets this part of the supervisor's ceiling.
+    static let restShare: UInt64 = QuotaShare.whole * 3 / 4
 
-    /// The share (QuotaShare) that gives about `frames` frames (0: all but `keep`).
+    /// The share (QuotaShare) that gives about `frames` frames (0: `restShare`).
     static func share(forFrames frames: UInt64) -> UInt64 {
-        guard let q = try? Kenix.quota(), q.framesLimit > q.framesUsed + keep else { return 1 }
-        let spare = q.framesLimit - q.framesUsed - keep
-        let wanted = frames == 0 ? spare : min(frames, spare)
-        let left = q.framesLimit - q.framesUsed
-        return max(1, min(QuotaShare.whole, (wanted * QuotaShare.whole + left - 1) / left))
+        guard frames > 0 else { return restShare }
+        guard let q = try? Kenix.quota(), q.framesLimit > 0 else { return QuotaShare.whole }
+        return max(1, min(QuotaShare.whole, (frames * QuotaShare.whole + q.framesLimit - 1) / q.framesLimit))
     }
 }
