@@ -135,14 +135,14 @@ final class AuthorityTests: XCTestCase {
         XCTAssertEqual(sys.kernel.liveNotificationCount, 0)
     }
 
-    /// A fork bomb started with init's default share stops at its own task
-    /// share; a sibling started beside it finishes its work, and init can
-    /// still start tasks from what it kept.
+    /// A fork bomb given half of init's ceilings stops at its own task
+    /// ceiling; a sibling started beside it finishes its work, and init can
+    /// still start tasks in the room it kept.
     func testAForkBombStopsAtItsShareAndItsSiblingGoesOn() throws {
         let limit = errorValue(.limitReached), oom = errorValue(.outOfMemory)
         let sys = try TestSystem([
             TestProgram("init", [
-                .spawn("bomb"), .save(into: 19), .spawn("worker"), .save(into: 20),
+                .spawn("bomb", share: 128), .save(into: 19), .spawn("worker"), .save(into: 20),
                 .sleep(.imm(2 * ms)), .taskQuota(), .record("init quota"),
                 .spawn("worker"), .record("init spawns"), .save(into: 21), .wait(.reg(21)),
                 .wait(.reg(20)), .record("worker"), .wait(.reg(19)),
@@ -158,7 +158,7 @@ final class AuthorityTests: XCTestCase {
         sys.checkHarness()
         let forks = sys.records("forked").count
         XCTAssertGreaterThan(forks, 0)
-        let taskShare = (sys.kernel.taskCapacity - 2 - 1) / 2       // init's task limit, less the bomb's own slot, halved
+        let taskShare = (sys.kernel.taskCapacity - 2 - 1) * 128 / 256   // half of init's ceiling beside the bomb's own slot
         XCTAssertLessThanOrEqual(forks, taskShare, "the bomb's family never outgrew its share")
         XCTAssertGreaterThan(sys.records("stopped").count, 0)
         XCTAssertEqual(sys.record("init spawns")?.error, nil, "init kept its own share")

@@ -8,9 +8,9 @@ import KenixKernel
 import XCTest
 
 final class QuotaPagingTests: XCTestCase {
-    /// The child's share is about half of init's remainder (~450 frames of
-    /// 1,024); it touches 600 pages, so it must page against its own share
-    /// while RAM still has hundreds of free frames.
+    /// The child's frame ceiling is half of init's (~460 frames of 1,024);
+    /// it touches 600 pages, so it must page against its own ceiling while
+    /// RAM still has hundreds of free frames.
     func testATaskAtItsFrameSharePagesItsOwnPagesOut() throws {
         let pages = 600
         var child = SwapScript()
@@ -21,7 +21,7 @@ final class QuotaPagingTests: XCTestCase {
         child.recordMismatches("child")
         child.add(.exit(0))
         let sys = try TestSystem([
-            TestProgram("init", [.spawn("child"), .save(into: 19), .record("child id"), .wait(.reg(19)),
+            TestProgram("init", [.spawn("child", share: 128), .save(into: 19), .record("child id"), .wait(.reg(19)),
                                  .record("status"), .sleep(.imm(10 * ms)), .exit(0)]),
             TestProgram("child", child.steps),
         ], disk: ScriptedDiskConfig())
@@ -39,12 +39,13 @@ final class QuotaPagingTests: XCTestCase {
         sys.checkNothingLeaked()
     }
 
-    /// Without swap a hog is killed at its share, not when RAM runs out: its
+    /// Without swap a hog given half of init's ceiling is killed at it, not
+    /// when RAM runs out: its
     /// sibling and init go on, and init can still start tasks.
     func testAMemoryHogIsKilledAtItsShareAndTheOthersGoOn() throws {
         let sys = try TestSystem([
             TestProgram("init", [
-                .spawn("hog"), .save(into: 19), .spawn("worker"), .save(into: 20),
+                .spawn("hog", share: 128), .save(into: 19), .spawn("worker"), .save(into: 20),
                 .wait(.reg(19)), .record("hog"), .sys(.memInfo), .record("mem after hog"),
                 .wait(.reg(20)), .record("worker"),
                 .spawn("worker"), .save(into: 21), .record("spawn after"), .wait(.reg(21)), .exit(0)]),

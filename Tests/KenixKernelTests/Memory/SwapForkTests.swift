@@ -20,11 +20,6 @@ final class SwapForkTests: XCTestCase {
     /// side's leaf at a time) or the first side to need a frame is killed
     /// for out of memory while swap is nearly empty.
     func testForkedTasksEachReadTheRightValuesAndOnlyTheirOwnWrites() throws {
-        // Quotas (docs/capabilities.md): a forked child is charged a frame for
-        // every page it shares with its parent, out of half of what the parent
-        // has left; a parent that filled RAM has far less left than it holds,
-        // so this fork is refused (outOfMemory) and the scenario cannot arise.
-        throw XCTSkip("a fork of a task that fills RAM is refused by the quota model (reported to the lead)")
         var s = SwapScript()
         s.mapRegion()
         s.forEachPage { $0.stamp(0x1000) }
@@ -64,11 +59,6 @@ final class SwapForkTests: XCTestCase {
     /// The parent unmaps the region first: no slot is freed, since the child
     /// still names them all, and the child then reads every page intact.
     func testSlotsSharedByForkAreFreedOnlyWhenBothTasksAreDone() throws {
-        // Quotas (docs/capabilities.md): a forked child is charged a frame for
-        // every page it shares with its parent, out of half of what the parent
-        // has left; a parent that filled RAM has far less left than it holds,
-        // so this fork is refused (outOfMemory) and the scenario cannot arise.
-        throw XCTSkip("a fork of a task that fills RAM is refused by the quota model (reported to the lead)")
         var s = SwapScript()
         s.mapRegion()
         s.forEachPage { $0.stamp(0x1000) }
@@ -107,11 +97,6 @@ final class SwapForkTests: XCTestCase {
     /// gets those pages back in RAM, so the child must not be left naming
     /// slots that never received the data. The fork waits for the disk.
     func testAForkWaitsForPageOutsThatMayFail() throws {
-        // Quotas (docs/capabilities.md): a forked child is charged a frame for
-        // every page it shares with its parent, out of half of what the parent
-        // has left; a parent that filled RAM has far less left than it holds,
-        // so this fork is refused (outOfMemory) and the scenario cannot arise.
-        throw XCTSkip("a fork of a task that fills RAM is refused by the quota model (reported to the lead)")
         var s = SwapScript()
         s.mapRegion()
         s.forEachPage { $0.stamp(0x1000) }

@@ -176,27 +176,26 @@ final class TaskLifecycleTests: XCTestCase {
         XCTAssertEqual(sys.kernel.freeFrames, sys.bootFreeFrames)
     }
 
-    /// The task table is sized from RAM (64 slots up to 2,047 frames, one
-    /// per 32 frames above), and init's task share is every slot but its own
-    /// and slot 0. A child's share is carved from what its parent has left
-    /// (docs/capabilities.md, "Quotas"), so init holds as many live children
-    /// at once as halving its share allows, and the next spawn is refused
-    /// with `limitReached` while the table still has free slots.
-    func testSpawnStopsAtTheTaskShare() throws {
+    /// A task's children count against its task ceiling (a share of its
+    /// parent's, spawn x5): a spawner given 16/256 of init's ceiling starts
+    /// that many children, and the next spawn is refused with `limitReached`
+    /// while the table still has free slots.
+    func testSpawnStopsAtTheTaskCeiling() throws {
         var steps: [Step] = []
         for _ in 0..<20 { steps += [.spawn("idle"), .record("spawn")] }
         steps += [.exit(0)]
-        let sys = try TestSystem([TestProgram("init", steps), TestProgram("idle", [.recv(), .exit(0)])], frames: 4096)
+        let sys = try TestSystem([
+            TestProgram("init", [.spawn("spawner", share: 16), .save(into: 19), .wait(.reg(19)), .exit(0)]),
+            TestProgram("spawner", steps), TestProgram("idle", [.recv(), .exit(0)])], frames: 4096)
         XCTAssertEqual(sys.kernel.taskCapacity, 128)
         XCTAssertEqual(sys.run(), .initExited(status: 0))
-        // The rule, modelled: init starts with capacity − 2 slots; a child
-        // takes one and half of the rest (rounded down) as its own share.
-        var left = 128 - 2, expected = 0
-        while left >= 1 { left -= 1 + (left - 1) / 2; expected += 1 }
+        // init's ceiling is capacity − 2 slots; the spawner's is 16/256 of
+        // what is left beside its own slot.
+        let expected = (128 - 2 - 1) * 16 / 256
         let spawns = sys.records("spawn")
         XCTAssertEqual(spawns.prefix(expected).filter { $0.error == nil }.count, expected)
         XCTAssertTrue(spawns.dropFirst(expected).allSatisfy { $0.error == .limitReached }, "\(spawns)")
-        XCTAssertEqual(sys.kernel.liveTaskCount, expected, "the children outlive init, blocked in recv")
+        XCTAssertEqual(sys.kernel.liveTaskCount, expected, "the children outlive their parents, blocked in recv")
     }
 
     func testTheTaskTableIsSizedFromRAM() throws {
