@@ -174,6 +174,15 @@ if bash "$HERE/../System/check-shell.sh" "$WORK/shell.out" >"$WORK/shell.checks"
   pass "shell: Tests/System/check-shell.sh (the checks kenix-sim passes)"
 else fail "shell: Tests/System/check-shell.sh" "$WORK/shell.checks"; sed 's/^/       | /' "$WORK/shell.out" | tail -40; fi
 
+echo "==> supervision: the console server killed mid-session, typed from Tests/System/restart-session.txt"
+cat "$HERE/../System/restart-session.txt" "$WORK/exit.txt" >"$WORK/restart-session.txt"
+boot restart "$WORK/restart-session.txt" virt,gic-version=3 512M -initrd "$INITRD"
+if [ "$(cat "$WORK/restart.rc")" = 0 ] && grep -qx "kenix: init exited with status 0" "$WORK/restart.out"; then
+  pass "restart: the session ends with exit, init exits 0"; else fail "restart: exit status $(cat "$WORK/restart.rc")" "$WORK/restart.out"; fi
+if bash "$HERE/../System/check-restart.sh" "$WORK/restart.out" >"$WORK/restart.checks"; then
+  pass "restart: Tests/System/check-restart.sh (the checks kenix-sim passes)"
+else fail "restart: Tests/System/check-restart.sh" "$WORK/restart.checks"; sed 's/^/       | /' "$WORK/restart.out" | tail -40; fi
+
 echo "==> swapping: 16 MiB of RAM and the swap disk, typed from Tests/System/swap-session.txt"
 cat "$HERE/../System/swap-session.txt" "$WORK/exit.txt" >"$WORK/swap-session.txt"
 boot swap "$WORK/swap-session.txt" virt,gic-version=3 16M -initrd "$INITRD"

@@ -20,7 +20,7 @@ in_log "ps shows init"                     -Ex " +1  blocked +16 +[0-9]+/[0-9]+ 
 in_log "ps shows the supervisor"           -Ex " +[0-9]+  blocked +31 +[0-9]+/[0-9]+ +[0-9]+ +-  supervisor"
 in_log "ps shows the console server, never restarted" -Ex " +[0-9]+  blocked +30 +[0-9]+/[0-9]+ +0 +0  console"
 in_log "ps shows the file server"          -Ex " +[0-9]+  blocked +28 +[0-9]+/[0-9]+ +0 +0  vfs"
-in_log "ps shows the shell running"        -Ex " +[0-9]+  running +16 +[0-9]+/[0-9]+ +[0-9]+ +-  ksh"
+in_log "ps shows the shell running"        -Ex " *[0-9]+  running +16 +[0-9]+/[0-9]+ +[0-9]+ +-  ksh"
 in_log "mem reports frames"                -Ex "frames: [0-9]+ free, [0-9]+ used, [0-9]+ total \(4 KiB each\)"
 in_log "mem reports the shell's quota"     -Ex "shell quota: [0-9]+ of [0-9]+ frames, [0-9]+ of [0-9]+ tasks, [0-9]+ of [0-9]+ swap pages"
 in_log "ticker ticks with sleep"           -Fx "ticker: tick 3"

@@ -73,6 +73,11 @@ cat Tests/System/shell-session.txt | "$SIM" run --initrd "$INITRD" --max-time 60
 if cmp -s "$WORK/shell.out" "$WORK/piped.out" && [ "$(hash_of shell)" = "$(sed -n 's/^trace hash: //p' "$WORK/piped.err")" ]; then
   pass "piped stdin gives the same run as --input"; else fail "piped stdin differs from --input" "$WORK/piped.out"; fi
 
+echo "==> supervision: the console server killed mid-session, driven by Tests/System/restart-session.txt"
+boot restart --seed 1 --input Tests/System/restart-session.txt
+if [ "$(cat "$WORK/restart.rc")" = 0 ]; then pass "the session ends with the input after the restart"; else fail "restart session exit status $(cat "$WORK/restart.rc")" "$WORK/restart.err"; fi
+if bash Tests/System/check-restart.sh "$WORK/restart.out"; then pass "restart session output"; else fail "restart session output" "$WORK/restart.out"; fi
+
 echo "==> swapping: 8 MiB of RAM and a swap file, driven by Tests/System/swap-session.txt"
 boot swap --seed 1 --ram 8M --swap "$WORK/swap.img" --input Tests/System/swap-session.txt
 if [ "$(cat "$WORK/swap.rc")" = 0 ]; then pass "the swap session ends, init exits 0"; else fail "swap session exit status $(cat "$WORK/swap.rc")" "$WORK/swap.err"; fi

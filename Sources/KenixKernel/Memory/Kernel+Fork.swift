@@ -10,7 +10,7 @@ import KenixABI
 
 extension Kernel {
     /// Frames of room a fork makes first, for the clone's page tables.
-    static var forkTableRoom: Int { 16 }
+    static var forkTableRoom: Int { 64 }
 
     /// `fork`: the caller's clone, ready, returning 0; the parent gets x0 =
     /// a handle to it, x1 = its id. The clone holds copies of the caller's

@@ -34,11 +34,14 @@ struct Quota: Equatable {
 
     static let none = Quota(frames: Allowance(limit: 0), tasks: Allowance(limit: 0), swap: Allowance(limit: 0))
 
-    /// A new child's ceilings: `fraction` 256ths (QuotaShare) of this one's.
+    /// A new child's ceilings: `fraction` 256ths (QuotaShare) of this
+    /// one's frames and tasks. Swap is inherited whole: it is where a subtree
+    /// goes past its frame ceiling (a fork counts shared slots twice), and
+    /// the frame ceilings already bound what each subtree holds in RAM.
     func childShare(_ fraction: UInt64 = QuotaShare.whole) -> Quota {
         func part(_ n: Int) -> Int { Int(UInt64(max(n, 0)) * fraction / QuotaShare.whole) }
         return Quota(frames: Allowance(limit: part(frames.limit)), tasks: Allowance(limit: part(tasks.limit - 1)),
-                     swap: Allowance(limit: part(swap.limit)))
+                     swap: Allowance(limit: swap.limit))
     }
 
     subscript(_ r: QuotaResource) -> Allowance {
