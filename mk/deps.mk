@@ -2,7 +2,11 @@
 # missing ones with apt-get when run as root; otherwise it prints the exact
 # command and stops.
 # libsdl2-dev: kenix-sim's window; xvfb: window tests and benchmarks without a display.
-DEBIAN_PACKAGES := libunicorn-dev libsdl2-dev xvfb pkg-config python3 qemu-system-arm qemu-efi-aarch64 bc
+# busybox-static (amd64): the host oracle for the Linux tests; gcc-aarch64-linux-gnu and
+# libc6-dev-arm64-cross: the static Linux test programs (mk/linux.mk); qemu-user-static: runs
+# the arm64 busybox on the host (the build lists its applets).
+DEBIAN_PACKAGES := libunicorn-dev libsdl2-dev xvfb pkg-config python3 qemu-system-arm qemu-efi-aarch64 bc \
+  busybox-static gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static
 
 .PHONY: deps
 deps:

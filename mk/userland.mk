@@ -8,7 +8,9 @@
 #
 # A program is one file in Userland/programs/: NAME.swift (compiled as one
 # module with Userland/libkenix/*.swift and Sources/KenixABI/*.swift) or
-# NAME.c (with Userland/include). Each is linked with the runtime
+# NAME.c (with Userland/include); or a directory Userland/programs/NAME/ of
+# Swift files, compiled the same way, plus the pure libraries its file
+# `libraries` names (Userland/lib/LIB/**/*.swift, one name per word). Each is linked with the runtime
 # (Userland/runtime: crt0, syscall stubs, libc, allocator, console) by
 # Userland/ld/user.ld, then checked by tools/checkelf.py (W^X, page-aligned
 # segments, entry in text, no undefined symbols). The initrd holds every
@@ -34,6 +36,7 @@ u_saved_default_goal := $(.DEFAULT_GOAL)
 u_this_makefile := $(lastword $(MAKEFILE_LIST))
 
 U_Q := $(if $(V),,@)
+include $(dir $(lastword $(MAKEFILE_LIST)))linux.mk
 U_SRC := Userland
 U_OUT := $(BUILD)/userland
 U_OBJ := $(U_OUT)/obj
@@ -41,8 +44,9 @@ U_OBJ := $(U_OUT)/obj
 USERLAND_INITRD := $(BUILD)/initrd.cpio
 
 U_SWIFT_PROGRAMS := $(sort $(basename $(notdir $(wildcard $(U_SRC)/programs/*.swift))))
+U_DIR_PROGRAMS := $(sort $(patsubst $(U_SRC)/programs/%/,%,$(dir $(wildcard $(U_SRC)/programs/*/*.swift))))
 U_C_PROGRAMS := $(sort $(basename $(notdir $(wildcard $(U_SRC)/programs/*.c))))
-U_PROGRAMS := $(sort $(U_SWIFT_PROGRAMS) $(U_C_PROGRAMS))
+U_PROGRAMS := $(sort $(U_SWIFT_PROGRAMS) $(U_C_PROGRAMS) $(U_DIR_PROGRAMS))
 USERLAND_ELFS := $(U_PROGRAMS:%=$(U_OUT)/%.elf)
 U_PROG_OBJS := $(U_PROGRAMS:%=$(U_OBJ)/prog/%.o)
 
@@ -51,7 +55,7 @@ U_PROG_OBJS := $(U_PROGRAMS:%=$(U_OBJ)/prog/%.o)
 # Order is fixed: init and console first, then the other programs by name,
 # then data files.
 U_INITRD_NAMES := init console $(filter-out init console,$(U_PROGRAMS)) badelf font.psf
-U_INITRD_FILES := $(U_INITRD_NAMES:%=$(U_OUT)/initrd/%)
+U_INITRD_FILES := $(U_INITRD_NAMES:%=$(U_OUT)/initrd/%) $(LINUX_INITRD_FILES)
 
 U_LIBKENIX := $(sort $(wildcard $(U_SRC)/libkenix/*.swift) $(wildcard Sources/KenixABI/*.swift))
 U_LDSCRIPT := $(U_SRC)/ld/user.ld
@@ -79,6 +83,17 @@ userland: $(USERLAND_ELFS) $(USERLAND_INITRD)
 $(U_OBJ)/prog/%.o: $(U_SRC)/programs/%.swift $(U_LIBKENIX) | $(U_OBJ)/prog
 	@echo "  SWIFTC $*"
 	$(U_Q)$(SWIFTC) $(U_SWIFTFLAGS) -c $(U_LIBKENIX) $< -o $@
+
+# A directory program: its files, then its libraries' (Userland/lib/LIB, any depth).
+u_dir_sources = $(sort $(wildcard $(U_SRC)/programs/$(1)/*.swift))
+u_dir_libraries = $(foreach l,$(strip $(file <$(U_SRC)/programs/$(1)/libraries)),\
+  $(sort $(shell find $(U_SRC)/lib/$(l) -name '*.swift' 2>/dev/null)))
+define u_dir_program
+$$(U_OBJ)/prog/$(1).o: $$(call u_dir_sources,$(1)) $$(call u_dir_libraries,$(1)) $$(wildcard $$(U_SRC)/programs/$(1)/libraries) $$(U_LIBKENIX) | $$(U_OBJ)/prog
+	@echo "  SWIFTC $(1)/ ($$(words $$(call u_dir_sources,$(1)) $$(call u_dir_libraries,$(1))) files)"
+	$$(U_Q)$$(SWIFTC) $$(U_SWIFTFLAGS) -c $$(U_LIBKENIX) $$(call u_dir_libraries,$(1)) $$(call u_dir_sources,$(1)) -o $$@
+endef
+$(foreach p,$(U_DIR_PROGRAMS),$(eval $(call u_dir_program,$(p))))
 
 $(U_OBJ)/prog/%.o: $(U_SRC)/programs/%.c | $(U_OBJ)/prog
 	@echo "  CC $*"
@@ -124,4 +139,6 @@ userland-clean:
 
 ifneq ($(firstword $(MAKEFILE_LIST)),$(u_this_makefile))
 .DEFAULT_GOAL := $(u_saved_default_goal)
+else
+.DEFAULT_GOAL := userland
 endif

@@ -2,4 +2,6 @@
 
 public enum ServiceKey: UInt64, CaseIterable {
     case console = 1
+    /// The Linux personality server (docs/linux.md; LinuxServiceOp).
+    case linux = 4
 }

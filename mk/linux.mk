@@ -1,0 +1,53 @@
+# mk/linux.mk: the Linux side of the boot image (docs/linux.md). Included by
+# mk/userland.mk, so `make userland` builds it and packs it into the initrd.
+#
+#   make busybox        fetch Debian's busybox-static for arm64 into build/linux/busybox
+#                       (dpkg --add-architecture arm64, apt-get download, dpkg-deb -x);
+#                       the version is the host's amd64 busybox-static, the output oracle
+#   make linux-tests    build the static Linux test programs (Userland/linux/*.c) with
+#                       Debian's cross compiler (gcc-aarch64-linux-gnu, libc6-dev-arm64-cross)
+#
+# Nothing fetched is committed: build/ holds it. The initrd gets `busybox`
+# and every test program under its own name (they carry no Kenix note, so
+# Kenix starts them through the Linux personality server).
+
+LINUX_OUT := $(BUILD)/linux
+BUSYBOX := $(LINUX_OUT)/busybox
+LINUX_CC ?= aarch64-linux-gnu-gcc
+L_Q := $(if $(V),,@)
+LINUX_TEST_NAMES := $(sort $(basename $(notdir $(wildcard Userland/linux/*.c))))
+LINUX_TESTS := $(LINUX_TEST_NAMES:%=$(LINUX_OUT)/%)
+LINUX_CFLAGS := -static -O2 -Wall -Wextra -Wno-unused-parameter -fno-pie -no-pie
+# What mk/userland.mk packs into the initrd after the Kenix programs.
+LINUX_INITRD_FILES := $(BUSYBOX) $(LINUX_TESTS)
+
+.PHONY: busybox linux-tests
+
+busybox: $(BUSYBOX)
+linux-tests: $(LINUX_TESTS)
+
+# The arm64 package of the same version as the host's amd64 busybox-static
+# (make deps installs that one), so both run the same source and config.
+$(BUSYBOX):
+	@echo "==> fetching Debian's busybox-static (arm64) into $(LINUX_OUT)"
+	$(L_Q)mkdir -p $(LINUX_OUT)/deb
+	$(L_Q)if ! dpkg --print-foreign-architectures | grep -qx arm64; then \
+	  if [ "$$(id -u)" = 0 ]; then echo "  dpkg --add-architecture arm64; apt-get update"; \
+	    dpkg --add-architecture arm64 && apt-get update -qq; \
+	  else echo "run as root: dpkg --add-architecture arm64 && apt-get update"; exit 1; fi; fi
+	$(L_Q)version=$$(dpkg-query -W -f='$${Version}' busybox-static 2>/dev/null); \
+	  spec=busybox-static:arm64$${version:+=$$version}; \
+	  echo "  apt-get download $$spec"; \
+	  cd $(LINUX_OUT)/deb && rm -f busybox-static_*_arm64.deb && \
+	  { apt-get download -q "$$spec" 2>&1 | grep -v '^W: Download is performed unsandboxed' || true; } && \
+	  ls busybox-static_*_arm64.deb >/dev/null 2>&1 || \
+	  { apt-get update -qq && apt-get download -q "$$spec"; }
+	@echo "  dpkg-deb -x busybox-static_*_arm64.deb"
+	$(L_Q)rm -rf $(LINUX_OUT)/deb/root && dpkg-deb -x $(LINUX_OUT)/deb/busybox-static_*_arm64.deb $(LINUX_OUT)/deb/root
+	$(L_Q)cp $(LINUX_OUT)/deb/root/bin/busybox $@.tmp && mv $@.tmp $@
+	@echo "  $@: $$(stat -c %s $@) bytes"
+
+$(LINUX_OUT)/%: Userland/linux/%.c Userland/linux/lxtest.h
+	@mkdir -p $(LINUX_OUT)
+	@echo "  CC(linux) $*"
+	$(L_Q)$(LINUX_CC) $(LINUX_CFLAGS) -o $@ $<
