@@ -19,7 +19,8 @@ LINUX_TEST_NAMES := $(sort $(basename $(notdir $(wildcard Userland/linux/*.c))))
 LINUX_TESTS := $(LINUX_TEST_NAMES:%=$(LINUX_OUT)/%)
 LINUX_CFLAGS := -static -O2 -Wall -Wextra -Wno-unused-parameter -fno-pie -no-pie
 # What mk/userland.mk packs into the initrd after the Kenix programs.
-LINUX_INITRD_FILES := $(BUSYBOX) $(LINUX_TESTS)
+BUSYBOX_LINKS := $(LINUX_OUT)/busybox.links
+LINUX_INITRD_FILES := $(BUSYBOX) $(BUSYBOX_LINKS) $(LINUX_TESTS)
 
 .PHONY: busybox linux-tests
 
@@ -46,6 +47,11 @@ $(BUSYBOX):
 	$(L_Q)rm -rf $(LINUX_OUT)/deb/root && dpkg-deb -x $(LINUX_OUT)/deb/busybox-static_*_arm64.deb $(LINUX_OUT)/deb/root
 	$(L_Q)cp $(LINUX_OUT)/deb/root/bin/busybox $@.tmp && mv $@.tmp $@
 	@echo "  $@: $$(stat -c %s $@) bytes"
+
+# The applet names, one a line: the Linux server links each to busybox in /bin.
+$(BUSYBOX_LINKS): $(BUSYBOX)
+	@echo "  LIST busybox applets"
+	$(L_Q)qemu-aarch64-static $(BUSYBOX) --list >$@.tmp && mv $@.tmp $@
 
 $(LINUX_OUT)/%: Userland/linux/%.c Userland/linux/lxtest.h
 	@mkdir -p $(LINUX_OUT)

@@ -6,6 +6,8 @@
 //   ps              tasks with their state and priority
 //   mem             free and used frames (and swap, if any)
 //   run NAME [N]    start a program from the initrd (argument N) and wait for it
+//   run PATH ARGS   run a Linux program (PATH absolute, e.g. /bin/busybox sh)
+//                   through the Linux server, and wait for it
 //   kill ID         end a task
 //   exit            leave the shell
 //
@@ -52,6 +54,7 @@ func help() {
     Console.writeLine("  ps              tasks with their state and priority")
     Console.writeLine("  mem             free and used frames (and swap, if any)")
     Console.writeLine("  run NAME [N]    start a program from the initrd (argument N) and wait for it")
+    Console.writeLine("  run PATH ARGS   run a Linux program (e.g. run /bin/busybox sh) and wait for it")
     Console.writeLine("  kill ID         end a task")
     Console.writeLine("  exit            leave the shell")
 }
@@ -119,7 +122,57 @@ func mem() {
     Console.newline()
 }
 
+/// Whether boot-image file `name` is a foreign (Linux) program: an ELF
+/// without the Kenix note.
+func isForeign(_ name: Bytes) -> Bool {
+    var head = [UInt8](repeating: 0, count: 4096)
+    let n: Int? = name.withUnsafeBytes { nameRaw in
+        head.withUnsafeMutableBytes { raw in
+            Int(exactly: RawSyscall.invoke(.imageRead, UInt64(UInt(bitPattern: nameRaw.baseAddress)),
+                                           UInt64(nameRaw.count), 0, UInt64(UInt(bitPattern: raw.baseAddress)),
+                                           UInt64(raw.count)))
+        }
+    }
+    guard let n, n >= 64 else { return false }
+    head.removeLast(head.count - n)
+    return head[0] == 0x7F && head[1] == 0x45 && !Program.isKenix(head)
+}
+
+/// Runs a Linux program through the Linux server and reports how it ended.
+func runLinux(_ path: Bytes, _ argv: [Bytes]) {
+    switch Linux.run(path: path, arguments: argv) {
+    case .failure(.noServer): Console.writeLine("run: no Linux server")
+    case .failure(.tooLong): Console.writeLine("run: arguments too long")
+    case .failure(.errno(let e)):
+        Console.write("run: ")
+        Console.write(bytes: path)
+        Console.write(": ")
+        switch e {
+        case 2: Console.writeLine("no such file")
+        case 8: Console.writeLine("not an executable the Linux server runs")
+        case 13: Console.writeLine("permission denied")
+        default: Console.write("Linux error "); Console.write(UInt64(e)); Console.newline()
+        }
+    case .success(let status):
+        Console.write("[")
+        Console.write(bytes: path)
+        if status.exited {
+            Console.write(" exited with status ")
+            Console.write(status.exitCode)
+        } else {
+            Console.write(" killed by signal ")
+            Console.write(status.signal)
+        }
+        Console.writeLine("]")
+    }
+}
+
 func run(_ name: Bytes, argument: UInt64 = 0) {
+    if isForeign(name) {
+        var path = words([0x2F, 0x62, 0x6F, 0x6F, 0x74, 0x2F])[0]   // "/boot/"
+        path += name
+        return runLinux(path, [path])
+    }
     // withUnsafeBytes rethrows untyped errors, so the result is carried out as a Result.
     let spawned: Result<TaskID, SyscallError> = name.withUnsafeBytes { raw in
         do throws(SyscallError) { return .success(try Kenix.spawn(name: raw, arg: argument)) }
@@ -174,6 +227,7 @@ func main(_ arg: UInt64, _ parent: TaskID) -> Int64 {
         else if equals(command, "echo") { echo(argv.dropFirst()) }
         else if equals(command, "ps") { ps() }
         else if equals(command, "mem") { mem() }
+        else if equals(command, "run") && argv.count >= 2 && argv[1].first == 0x2F { runLinux(argv[1], Array(argv.dropFirst())) }
         else if equals(command, "run") && argv.count == 2 { run(argv[1]) }
         else if equals(command, "run") && argv.count == 3 {
             if let n = number(argv[2]) { run(argv[1], argument: n) } else { Console.writeLine("run: N must be a number") }
