@@ -76,7 +76,7 @@ enum Guest {
                 out.append(b)
             }
             if out.count > limit { return .failure(.ENAMETOOLONG) }
-            at += UInt64(want)
+            at &+= UInt64(want)
         }
     }
 
@@ -97,7 +97,7 @@ enum Guest {
                 guard total <= maxTotal, out.count < 65536 else { return .failure(.E2BIG) }
                 out.append(s)
             }
-            at += 8
+            at &+= 8
         }
     }
 

@@ -179,7 +179,7 @@ final class Server {
             guard var r = Guest.registers(p.task) else { return kill(p, WaitStatus.killedBy(Signal.SIGSEGV)) }
             if result == Self.interrupted {
                 let restarts = restart == .restartWithSARestart && a.flags & SignalActionFlags.restart != 0
-                if restarts { r.pc -= 4; r.x[0] = p.syscallX0 } else { r.x[0] = UInt64(bitPattern: Errno.EINTR.result) }
+                if restarts { r.pc &-= 4; r.x[0] = p.syscallX0 } else { r.x[0] = UInt64(bitPattern: Errno.EINTR.result) }
             } else {
                 r.x[0] = UInt64(bitPattern: result)
             }
@@ -193,7 +193,7 @@ final class Server {
                 return resume(p, Errno.EINTR.result)
             }
             guard var r = Guest.registers(p.task) else { return kill(p, WaitStatus.killedBy(Signal.SIGSEGV)) }
-            r.pc -= 4
+            r.pc &-= 4
             r.x[0] = p.syscallX0
             guard Guest.setRegisters(p.task, r), (try? Supervisor.resume(p.task)) != nil else { return taskVanished(p) }
             return
@@ -214,7 +214,7 @@ final class Server {
         var sp = r.sp
         let alt = p.signals.altStack
         if a.flags & SignalActionFlags.onStack != 0 && alt.isEnabled && !alt.contains(r.sp) {
-            sp = alt.base + alt.size
+            sp = alt.base &+ alt.size
         }
         var stackRecord = alt
         if alt.isEnabled && alt.contains(sp) { stackRecord.flags |= AltStack.onStack }
@@ -229,7 +229,7 @@ final class Server {
         var h = r
         h.x[0] = UInt64(n)
         h.x[1] = frame
-        h.x[2] = frame + UInt64(SignalFrame.ucontextOffset)
+        h.x[2] = frame &+ UInt64(SignalFrame.ucontextOffset)
         h.x[29] = record
         h.x[30] = a.flags & SignalActionFlags.restorer != 0 && a.restorer != 0 ? a.restorer : p.memory.trampoline
         h.sp = frame
@@ -293,7 +293,7 @@ final class Server {
         let now = Kenix.clock()
         for p in processes.all where p.isLive {
             if let a = p.alarmAt, a <= now {
-                p.alarmAt = p.alarmInterval > 0 ? now + p.alarmInterval : nil
+                p.alarmAt = p.alarmInterval > 0 ? now &+ p.alarmInterval : nil
                 send(p, Signal.SIGALRM, SignalInfo(signal: Signal.SIGALRM, code: SignalInfo.kernelCode))
             }
             guard let b = p.blocked, let d = b.deadline, d <= now, !p.isStopped else { continue }

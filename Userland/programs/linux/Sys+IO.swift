@@ -173,6 +173,9 @@ extension Server {
     func sysSendfile(_ c: inout SyscallCall) -> Outcome {
         guard let out = file(c, c.a0), let input = file(c, c.a1) else { return .error(.EBADF) }
         guard out.canWrite, input.canRead else { return .error(.EBADF) }
+        // As Linux: the input must be a file-like object (a terminal is not).
+        if case .terminal = input.object { return .error(.EINVAL) }
+        if case .node(let n) = input.object, n.isDirectory { return .error(.EINVAL) }
         var offset: UInt64? = nil
         if c.a2 != 0 {
             guard case .node = input.object else { return .error(.ESPIPE) }

@@ -90,7 +90,7 @@ extension Server {
             var done: UInt64 = 0
             while done < size {
                 let k = min(size - done, UInt64(Self.scratchSize))
-                let got = n.read(into: .local(scratch), Int(k), at: offset + done)
+                let got = n.read(into: .local(scratch), Int(k), at: offset &+ done)
                 if got <= 0 { break }
                 guard Guest.writeFrom(p.task, address + done, scratch, Int(got)) else { break }
                 done += UInt64(got)
@@ -102,7 +102,8 @@ extension Server {
     }
 
     func sysMunmap(_ c: inout SyscallCall) -> Outcome {
-        guard c.a0 & (Self.page - 1) == 0, c.a1 > 0, c.a0 < UserLayout.userLimit else { return .error(.EINVAL) }
+        guard c.a0 & (Self.page - 1) == 0, c.a1 > 0, c.a1 <= UserLayout.userLimit,
+              c.a0 < UserLayout.userLimit else { return .error(.EINVAL) }
         let size = (c.a1 + Self.page - 1) & ~(Self.page - 1)
         guard size <= UserLayout.userLimit - c.a0 else { return .error(.EINVAL) }
         if c.a0 < UserLayout.imageBase { return .success(0) }
@@ -118,6 +119,7 @@ extension Server {
         guard c.a0 & (Self.page - 1) == 0, let r = rights(c.a2) else { return .error(.EINVAL) }
         if c.a2 & 2 != 0 && c.a2 & 4 != 0 { return .error(.EACCES) }
         if c.a1 == 0 { return .success(0) }
+        guard c.a1 <= UserLayout.userLimit else { return .error(.ENOMEM) }
         let size = (c.a1 + Self.page - 1) & ~(Self.page - 1)
         guard c.a0 >= UserLayout.imageBase, c.a0 < UserLayout.userLimit, size <= UserLayout.userLimit - c.a0 else {
             return .error(.ENOMEM)
@@ -133,7 +135,8 @@ extension Server {
     /// mremap(old, oldsize, newsize, flags): shrinking in place, or -ENOMEM
     /// (glibc's realloc then allocates anew and copies).
     func sysMremap(_ c: inout SyscallCall) -> Outcome {
-        guard c.a0 & (Self.page - 1) == 0, c.a2 > 0 else { return .error(.EINVAL) }
+        guard c.a0 & (Self.page - 1) == 0, c.a2 > 0, c.a1 <= UserLayout.userLimit, c.a2 <= UserLayout.userLimit,
+              c.a0 < UserLayout.userLimit else { return .error(.EINVAL) }
         let old = (c.a1 + Self.page - 1) & ~(Self.page - 1), new = (c.a2 + Self.page - 1) & ~(Self.page - 1)
         if new == old { return .value(Int64(c.a0)) }
         if new < old {

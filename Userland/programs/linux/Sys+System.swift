@@ -45,7 +45,7 @@ extension Server {
 
     /// prlimit64(pid, resource, new, old): setting is accepted and not kept.
     func sysPrlimit64(_ c: inout SyscallCall) -> Outcome {
-        if c.a0 != 0 && c.a0 != UInt64(c.process.pid) && processes.find(pid: Int(c.a0)) == nil { return .error(.ESRCH) }
+        if c.a0 != 0 && c.a0 != UInt64(c.process.pid) && processes.find(pid: Int(Int32(truncatingIfNeeded: c.a0))) == nil { return .error(.ESRCH) }
         guard let (soft, hard) = limit(c.a1) else { return .error(.EINVAL) }
         if c.a2 != 0, Guest.read(c.task, c.a2, 16) == nil { return .error(.EFAULT) }
         if c.a3 != 0 {

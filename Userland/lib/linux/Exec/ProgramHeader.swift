@@ -68,7 +68,7 @@ public enum ProgramHeader {
                 guard !overflow else { return .unsupported(.damaged) }
                 end = max(end, top)
                 if phdr == nil, offset <= phoff, phoff + phnum * phent <= offset + filesz {
-                    phdr = vaddr + (phoff - offset)
+                    phdr = vaddr &+ (phoff - offset)
                 }
             default: break
             }

@@ -24,9 +24,10 @@ public enum WaitStatus {
     /// WIFCONTINUED.
     public static let continued: UInt32 = 0xFFFF
 
-    /// How a process that got `signal` with its default action ends.
+    /// How a process that got `signal` with its default action ends. No core
+    /// file is ever written (as with RLIMIT_CORE 0), so WCOREDUMP stays clear.
     public static func killedBy(_ signal: Int) -> ProcessEnd {
-        .signaled(signal, core: Signal.defaultAction(signal) == .coreDump)
+        .signaled(signal, core: false)
     }
 
     /// The SIGCHLD siginfo code and status for an end.
