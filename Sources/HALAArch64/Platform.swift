@@ -1,6 +1,6 @@
 // Platform.swift: the board facts the HAL needs, read from the device tree
 // that QEMU (or firmware) passes in x0, with QEMU virt's values as the
-// fallback table when a fact is missing (REFERENCE.md, "QEMU virt").
+// fallback table when a fact is missing (QEMU docs/system/arm/virt.rst and hw/arm/virt.c).
 // Interrupt specifiers use the GIC binding: <type number flags>, type 0 =
 // SPI (INTID number + 32), 1 = PPI (number + 16). Boot arguments come from
 // /chosen bootargs and fw_cfg (BootArguments.swift).

@@ -56,10 +56,13 @@ extension Kernel {
             var d = PageDescriptor(raw: entry.pointee)
             let owned = d.softwareBits & AddressSpace.ownedFrame != 0
             let shared = d.softwareBits & AddressSpace.sharedMapping != 0
-            if owned && !d.isReadOnly && !shared {
-                d = PageDescriptor.userPage(d.outputAddress, writable: false, executable: d.isUserExecutable,
-                                            accessed: d.accessed,
-                                            software: d.softwareBits | AddressSpace.copyOnWrite)
+            // Every private frame gets two owners: neither may write it
+            // until a write copies it, read-only pages included (mprotect
+            // could make them writable later).
+            if owned && !shared {
+                d = PageDescriptor(raw: d.raw | AddressSpace.copyOnWrite << PageDescriptor.softwareShift)
+                d = AddressSpace.reprotected(d, readable: d.isUserAccessible, writable: false,
+                                             executable: d.isUserExecutable)
                 entry.pointee = d.raw
             }
             if owned { frames.retain(d.outputAddress) }
@@ -105,9 +108,11 @@ extension Kernel {
         guard let d = space.lookup(page, memory: hal.memory),
               d.softwareBits & AddressSpace.copyOnWrite != 0 else { return .refused }
         // The page keeps its copy-on-write mark through mprotect; the region
-        // says whether writing is allowed at all now.
-        let regions = tasks[slot].pointee.regions
-        if let r = regions.find(va), !regions[r].rights.write { return .refused }
+        // says whether writing is allowed at all now (every owned page lies
+        // in a region: segments, heap, stack, mmap).
+        guard let r = tasks[slot].pointee.regions.find(va) else { return .refused }
+        let rights = tasks[slot].pointee.regions[r].rights
+        guard rights.write else { return .refused }
         var frame = d.outputAddress
         if frames.referenceCount(frame) > 1 {
             switch allocateUserFrame(zeroed: false) {
@@ -120,7 +125,7 @@ extension Kernel {
             case .outOfMemory: return .outOfMemory
             }
         }
-        let writable = PageDescriptor.userPage(frame, writable: true, executable: d.isUserExecutable,
+        let writable = PageDescriptor.userPage(frame, writable: true, executable: rights.execute,
                                                software: d.softwareBits & ~AddressSpace.copyOnWrite)
         _ = space.replaceLeaf(page, with: writable, memory: hal.memory)
         hal.mmu.invalidate(asid: space.asid, page: page)

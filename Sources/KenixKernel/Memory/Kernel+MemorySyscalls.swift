@@ -56,7 +56,7 @@ extension Kernel {
         }
         let region = MemoryRegion(start: address, end: address + size, rights: rights,
                                   shared: flags & MapFlags.shared != 0, kind: .anonymous)
-        guard t.pointee.regions.insert(region) else { return .failure(.limitReached) }
+        guard t.pointee.regions.insertMerging(region) else { return .failure(.limitReached) }
         return .success(address)
     }
 
@@ -93,11 +93,12 @@ extension Kernel {
         let mmu = hal.mmu
         space.forEachEntry(from: start, to: end, memory: hal.memory) { va, slot in
             if let swapped = SwapEntry(raw: slot.pointee) {
-                slot.pointee = swapped.reprotected(writable: rights.write, executable: rights.execute).raw
+                slot.pointee = swapped.reprotected(readable: rights.read, writable: rights.write,
+                                                   executable: rights.execute).raw
                 return
             }
-            slot.pointee = AddressSpace.reprotected(PageDescriptor(raw: slot.pointee), writable: rights.write,
-                                                    executable: rights.execute).raw
+            slot.pointee = AddressSpace.reprotected(PageDescriptor(raw: slot.pointee), readable: rights.read,
+                                                    writable: rights.write, executable: rights.execute).raw
             mmu.invalidate(asid: space.asid, page: va)
         }
         return .success(0)
@@ -105,6 +106,10 @@ extension Kernel {
 
     /// `brk(0)` returns the current break; `brk(x)` moves it to `x` (within
     /// the heap area above the program image) and returns the new break.
+    /// Growth adds a read-write heap piece above the old top (joined with the
+    /// top piece when that one is still plain read-write heap); shrinking
+    /// cuts whatever lies above the new top. Pieces mprotect made of the heap
+    /// keep their own rights either way.
     mutating func brk(_ slot: Int, to newBreak: UInt64) -> SyscallResult {
         let t = tasks[slot]
         guard newBreak != 0 else { return .success(t.pointee.heapEnd) }
@@ -112,19 +117,17 @@ extension Kernel {
               let newTop = roundUp(newBreak), let oldTop = roundUp(t.pointee.heapEnd) else {
             return .failure(.invalidArgument)
         }
-        let heap = t.pointee.regions.find(t.pointee.heapStart)
         if newTop > oldTop {
             if t.pointee.regions.overlaps(oldTop, newTop) { return .failure(.outOfMemory) }
-            if let heap {
-                t.pointee.regions.setEnd(of: heap, newTop)
-            } else if !t.pointee.regions.insert(MemoryRegion(start: t.pointee.heapStart, end: newTop,
-                                                              rights: .readWrite, shared: false, kind: .heap)) {
+            let piece = MemoryRegion(start: oldTop, end: newTop, rights: .readWrite, shared: false, kind: .heap)
+            guard t.pointee.regions.insertMerging(piece) else { return .failure(.limitReached) }
+        } else if newTop < oldTop {
+            guard t.pointee.regions.countAfterSplitting(newTop, oldTop) <= RegionList.capacity else {
                 return .failure(.limitReached)
             }
-        } else if newTop < oldTop, let heap {
+            t.pointee.regions.split(at: newTop, oldTop)
             releasePages(slot, from: newTop, to: oldTop)
-            if newTop == t.pointee.heapStart { t.pointee.regions.remove(t.pointee.heapStart, oldTop) }
-            else { t.pointee.regions.setEnd(of: heap, newTop) }
+            t.pointee.regions.remove(newTop, oldTop)
         }
         t.pointee.heapEnd = newBreak
         return .success(newBreak)
@@ -141,6 +144,11 @@ extension Kernel {
             if let swapped = SwapEntry(raw: d.raw) { return releaseSwapSlot(swapped.slot) }
             if d.softwareBits & AddressSpace.ownedFrame != 0 { frames.release(d.outputAddress) }
             mmu.invalidate(asid: space.asid, page: va)
+        }
+        // Tables that map nothing any more go too: unmapping must give back
+        // everything mapping took, or map/unmap cycles would drain RAM.
+        if space.pruneEmptyTables(from: start, to: end, frames: &frames, memory: hal.memory) {
+            mmu.invalidateAll(asid: space.asid)
         }
     }
 }

@@ -12,10 +12,12 @@ struct Rights: Equatable {
     var write: Bool
     var execute: Bool
 
-    /// From the ABI's prot bits: 1 read, 2 write, 4 execute.
+    /// From the ABI's prot bits: 1 read, 2 write, 4 execute. AArch64 cannot
+    /// give EL0 write or execute access without read access, so write and
+    /// execute each imply read (docs/syscalls.md); 0 is no access at all.
     init?(prot: UInt64) {
         guard prot & ~7 == 0 else { return nil }
-        read = prot & 1 != 0
+        read = prot != 0
         write = prot & 2 != 0
         execute = prot & 4 != 0
     }
@@ -70,6 +72,28 @@ struct RegionList {
     func overlaps(_ start: UInt64, _ end: UInt64) -> Bool {
         for i in 0..<count where items[i].start < end && start < items[i].end { return true }
         return false
+    }
+
+    /// Adds a region that overlaps none, joined with a neighbour that ends
+    /// or starts where it does and is alike in everything else (so a heap
+    /// growing by many `brk` steps stays one region); false when full.
+    mutating func insertMerging(_ region: MemoryRegion) -> Bool {
+        var merged = region
+        for i in 0..<count where items[i].end == merged.start && items[i].isLike(merged) {
+            merged.start = items[i].start
+        }
+        for i in 0..<count where items[i].start == merged.end && items[i].isLike(merged) {
+            merged.end = items[i].end
+        }
+        let before = count
+        remove(merged.start, merged.end)
+        guard insert(merged) else {
+            // Removing one or two neighbours always leaves room, so only a
+            // region that merged with nothing can fail here.
+            precondition(count == before, "RegionList: a merge lost regions")
+            return false
+        }
+        return true
     }
 
     /// Adds a region that overlaps none; false when the list is full.
@@ -129,5 +153,11 @@ struct RegionList {
         return true
     }
 
-    mutating func setEnd(of i: Int, _ end: UInt64) { items[i].end = end }
+}
+
+extension MemoryRegion {
+    /// Same rights, sharing and kind: two such neighbours can be one region.
+    func isLike(_ other: MemoryRegion) -> Bool {
+        rights == other.rights && shared == other.shared && kind == other.kind
+    }
 }

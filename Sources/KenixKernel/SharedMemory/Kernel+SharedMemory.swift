@@ -111,6 +111,10 @@ extension Kernel {
             let va = VirtAddr(address + UInt64(p) * PageGeometry.pageSize)
             if space.unmap(va, memory: hal.memory) != nil { hal.mmu.invalidate(asid: space.asid, page: va) }
         }
+        let end = address + UInt64(pages) * PageGeometry.pageSize
+        if space.pruneEmptyTables(from: address, to: end, frames: &frames, memory: hal.memory) {
+            hal.mmu.invalidateAll(asid: space.asid)
+        }
     }
 
     /// Drops `slot`'s access to every object, freeing those nobody holds.

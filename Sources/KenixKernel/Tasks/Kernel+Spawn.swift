@@ -37,9 +37,10 @@ extension Kernel {
             t.pointee.context = UserContext(entry: file.entry, stackTop: UserLayout.stackTop)
             t.pointee.context.x[0] = arg
             t.pointee.context.x[1] = parent.raw
-            // Below the initial stack, the stack grows on demand to its limit.
+            // The stack's region: the mapped initial stack, and below it the
+            // room it grows into on demand, to its limit.
             _ = t.pointee.regions.insert(MemoryRegion(
-                start: UserLayout.stackTop - UserLayout.stackLimit, end: UserLayout.stackTop - UserLayout.stackSize,
+                start: UserLayout.stackTop - UserLayout.stackLimit, end: UserLayout.stackTop,
                 rights: .readWrite, shared: false, kind: .stack))
             setName(slot, name)
             hal.trace.record(TraceEvent(.taskSpawn, parent.raw, t.pointee.id.raw))
