@@ -62,7 +62,7 @@ public enum Signal {
 }
 
 /// A set of signals: bit n-1 for signal n (the kernel's sigset_t, 8 bytes).
-public struct SignalSet: Equatable {
+public struct SignalSet: Equatable, Sendable {
     public var bits: UInt64
 
     public init(bits: UInt64 = 0) { self.bits = bits }
@@ -96,7 +96,7 @@ public enum SignalActionFlags {
 }
 
 /// A disposition: SIG_DFL (0), SIG_IGN (1) or a handler address.
-public struct SignalAction: Equatable {
+public struct SignalAction: Equatable, Sendable {
     public static let defaultHandler: UInt64 = 0
     public static let ignoreHandler: UInt64 = 1
     public static let size = 32
