@@ -84,6 +84,7 @@ public enum Syscall: UInt64, CaseIterable {
     case taskUnmap = 88
     case taskProtect = 89
     case taskFork = 90
+    case taskInterrupt = 91
 }
 
 extension Syscall {
@@ -155,6 +156,7 @@ extension Syscall {
         case .taskUnmap: "task_unmap"
         case .taskProtect: "task_protect"
         case .taskFork: "task_fork"
+        case .taskInterrupt: "task_interrupt"
         }
     }
 }

@@ -80,6 +80,7 @@ enum {
     KX_SYS_TASK_UNMAP = 88,
     KX_SYS_TASK_PROTECT = 89,
     KX_SYS_TASK_FORK = 90,
+    KX_SYS_TASK_INTERRUPT = 91,
 };
 
 /* Errors a caller can cause, returned negated in x0 (SyscallError). */
@@ -145,6 +146,7 @@ enum {
 /* Well-known services (ServiceKey) and the IPC wildcard sender. */
 enum {
     KX_SERVICE_CONSOLE = 1,
+    KX_SERVICE_LINUX = 4,
 };
 #define KX_ANY_SENDER 0ULL
 
@@ -185,12 +187,39 @@ enum {
     KX_CONSOLE_INPUT = 3,
     KX_CONSOLE_TAKE_SCREEN = 4,
     KX_CONSOLE_GIVE_SCREEN = 5,
+    KX_CONSOLE_ATTACH_BUFFER = 6,
+    KX_CONSOLE_WRITE = 7,
+    KX_CONSOLE_TTY_ATTACH = 8,
+    KX_CONSOLE_TTY_DETACH = 9,
+    KX_CONSOLE_TTY_SET_MODE = 10,
+    KX_CONSOLE_TTY_READ = 11,
 };
 #define KX_CONSOLE_MAX_CHUNK 32ULL
 #define KX_CONSOLE_LENGTH_SHIFT 8ULL
 #define KX_CONSOLE_OP_MASK 0xFFULL
 #define KX_CONSOLE_END_OF_LINE 0x10000ULL
 #define KX_CONSOLE_END_OF_INPUT 0x20000ULL
+#define KX_CONSOLE_WRITE_TERMINAL 0x10000ULL
+#define KX_CONSOLE_FLUSH_INPUT 0x20000ULL
+#define KX_CONSOLE_TTY_END_OF_FILE 1ULL
+#define KX_CONSOLE_TTY_EMPTY 2ULL
+#define KX_CONSOLE_MAX_CLIENTS 4ULL
+#define KX_CONSOLE_TERMINAL_BITS 4ULL
+
+/* The Linux server's protocol for Kenix programs (LinuxService.swift). */
+enum {
+    KX_LINUX_RESET = 1,
+    KX_LINUX_PATH = 2,
+    KX_LINUX_ARGUMENT = 3,
+    KX_LINUX_ENVIRONMENT = 4,
+    KX_LINUX_START = 5,
+};
+#define KX_LINUX_END_OF_STRING 0x10000ULL
+#define KX_LINUX_MAX_CHUNK 32ULL
+#define KX_LINUX_LENGTH_SHIFT 8ULL
+#define KX_LINUX_OP_MASK 0xFFULL
+#define KX_LINUX_MAX_STRING 4096ULL
+#define KX_LINUX_MAX_STRINGS 256ULL
 
 /* Supervision: events, resume modes and the register file (Supervision.swift). */
 enum {
@@ -198,6 +227,7 @@ enum {
     KX_EVENT_MEMORY_FAULT = 2,
     KX_EVENT_UNDEFINED_INSTRUCTION = 3,
     KX_EVENT_BREAKPOINT = 4,
+    KX_EVENT_INTERRUPTED = 5,
 };
 #define KX_EVENT_MARKER 0x8000000000000000ULL
 #define KX_EVENT_MASK 0xFFULL

@@ -78,6 +78,12 @@ public enum Supervisor {
         _ = try RawSyscall.check(RawSyscall.invoke(.taskProtect, task, address, length, prot))
     }
 
+    /// Stops a task that is running (ready) where it is; its `interrupted`
+    /// event follows. `busy` when it is stopped or on its way already.
+    public static func interrupt(_ task: TaskID) throws(SyscallError) {
+        _ = try RawSyscall.check(RawSyscall.invoke(.taskInterrupt, task))
+    }
+
     /// A copy-on-write clone of the stopped task, stopped.
     public static func fork(_ task: TaskID) throws(SyscallError) -> TaskID {
         try RawSyscall.check(RawSyscall.invoke(.taskFork, task))

@@ -14,7 +14,7 @@ extension Server {
         case .kill:
             return kill(p, WaitStatus.killedBy(n))
         case .stop:
-            if p.blocked != nil { p.resultAfterStop = nil }
+            if p.blocked == nil { interruptRunning(p) }
             return stop(p, n)
         case .continue:
             continueStopped(p)
@@ -30,10 +30,13 @@ extension Server {
         for p in processes.group(pgid) { send(p, n, info) }
     }
 
-    /// A running task with a signal to take: it takes it at its next
-    /// syscall or fault (the kernel has no way yet to stop a running task
-    /// for its supervisor; docs/linux.md).
-    func interruptRunning(_ p: Process) {}
+    /// A running task with a signal to take: stop it where it is
+    /// (task_interrupt); its `interrupted` event delivers the signal. When
+    /// the kernel says busy, an event of the task is on its way already and
+    /// the signal goes with that.
+    func interruptRunning(_ p: Process) {
+        _ = try? Supervisor.interrupt(p.task)
+    }
 
     /// Default action "stop": the task stays stopped (in the server or, if
     /// it was running, at its next event) until SIGCONT.
@@ -51,6 +54,9 @@ extension Server {
         if let r = p.resultAfterStop {
             p.resultAfterStop = nil
             finish(p, r, restart: .never)
+        } else if p.resumeAsIs {
+            p.resumeAsIs = false
+            resumeInterrupted(p)
         } else if p.blocked != nil {
             wakePending = true
         }

@@ -80,6 +80,11 @@ final class Process {
     var startTime: UInt64 = 0
     /// The result its syscall returns once a stop signal's SIGCONT resumes it.
     var resultAfterStop: Int64? = nil
+    /// Stopped between two instructions: SIGCONT resumes it as it was.
+    var resumeAsIs = false
+    /// Its parked syscall came while it was stopped: x4 and x5 are still
+    /// to be read from its registers.
+    var retryWithUpperArgs = false
     /// The wait status of its last stop or continue, and whether wait4 reported it.
     var stopStatus: UInt32 = 0
     var reportedStop = true

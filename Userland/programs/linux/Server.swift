@@ -101,7 +101,21 @@ final class Server {
     // MARK: events
 
     func handleEvent(_ p: Process, _ r: Received) {
+        if p.isStopped {
+            // Stopped by a signal while it ran: what it trapped for waits for SIGCONT.
+            if r.event == .syscall {
+                let m = r.message
+                p.syscallX0 = m.w0
+                p.blocked = BlockedCall(number: r.syscallNumber, args: (m.w0, m.w1, m.w2, m.w3, 0, 0), kind: .retry,
+                                        deadline: nil, restart: .restartWithSARestart)
+                p.retryWithUpperArgs = true
+                return
+            }
+            if r.event == .interrupted { p.resumeAsIs = true; return }
+        }
         switch r.event {
+        case .interrupted:
+            resumeInterrupted(p)
         case .syscall:
             let m = r.message
             p.syscallX0 = m.w0
@@ -201,6 +215,29 @@ final class Server {
         resume(p, result)
     }
 
+    /// A task stopped between two instructions (task_interrupt) because a
+    /// signal came for it: the signal acts, or the task runs on as it was.
+    func resumeInterrupted(_ p: Process) {
+        guard p.isLive else { return }
+        while let (n, info) = p.signals.takeDeliverable() {
+            let a = p.signals.action(n)
+            if a.isIgnored { continue }
+            if a.isDefault {
+                switch Signal.defaultAction(n) {
+                case .ignore, .continue: continue
+                case .stop:
+                    p.resumeAsIs = true
+                    return stop(p, n)
+                case .terminate, .coreDump:
+                    return kill(p, WaitStatus.killedBy(n))
+                }
+            }
+            guard let r = Guest.registers(p.task) else { return taskVanished(p) }
+            return deliver(p, n, info, r)
+        }
+        if (try? Supervisor.resume(p.task)) == nil { taskVanished(p) }
+    }
+
     /// The value `finish` gets for a call a signal interrupted.
     static let interrupted: Int64 = -512
 
@@ -269,7 +306,8 @@ final class Server {
             guard let b = p.blocked, case .retry = b.kind else { continue }
             p.blocked = nil
             var call = SyscallCall(number: b.number, args: b.args, process: p)
-            call.isRetry = true
+            call.isRetry = !p.retryWithUpperArgs
+            p.retryWithUpperArgs = false
             call.deadline = b.deadline
             let outcome = dispatch(&call)
             if case .block(let kind, _, let restart) = outcome {
