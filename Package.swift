@@ -46,6 +46,13 @@ let package = Package(
             "HALHostSim", "KenixKernel", "HAL", "CUnicorn",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // The file systems and the VFS core (Userland/lib/fs): also compiled
+        // into the vfs server as Embedded Swift by mk/userland.mk.
+        .target(name: "KenixFS", dependencies: ["KenixABI"], path: "Userland/lib/fs"),
+        .testTarget(name: "KenixFSTests", dependencies: ["KenixFS", "KenixABI"]),
+        // The user runtime's allocator (Userland/runtime/malloc.c) built for the host.
+        .target(name: "CMallocHost", path: "Tests/CMallocHost"),
+        .testTarget(name: "UserlandRuntimeTests", dependencies: ["CMallocHost"]),
         // The Linux personality's pure parts (Userland/lib/linux: its ABI,
         // exec stacks, signal frames, wait statuses, paths, stat records) and
         // the terminal line discipline (Userland/lib/terminal): also compiled

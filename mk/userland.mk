@@ -9,14 +9,18 @@
 # A program is one file in Userland/programs/: NAME.swift (compiled as one
 # module with Userland/libkenix/*.swift and Sources/KenixABI/*.swift) or
 # NAME.c (with Userland/include); or a directory Userland/programs/NAME/ of
-# Swift files, compiled the same way, plus the pure libraries its file
-# `libraries` names (Userland/lib/LIB/**/*.swift, one name per word). Each is linked with the runtime
-# (Userland/runtime: crt0, syscall stubs, libc, allocator, console) by
+# Swift files (main.swift and the rest, one module with libkenix and the
+# ABI), which may name libraries in NAME/LIBRARIES (names separated by
+# spaces or lines): the Swift sources of Userland/lib/LIB/ (subdirectories
+# included) are compiled into the program's module. Each is linked with the
+# runtime (Userland/runtime: crt0, syscall stubs, libc, allocator, console,
+# the file API; unused parts are dropped by --gc-sections) by
 # Userland/ld/user.ld, then checked by tools/checkelf.py (W^X, page-aligned
 # segments, entry in text, no undefined symbols). The initrd holds every
 # program under its name without .elf (stripped of symbols), plus "badelf"
 # (garbage for the errors test) and "font.psf" (the console's font, from
-# Userland/data), packed deterministically by tools/mkinitrd.py.
+# Userland/data), then the Linux files of mk/linux.mk (busybox, its applet
+# list, the static test programs), packed deterministically by tools/mkinitrd.py.
 #
 # Exports for the top-level Makefile: USERLAND_ELFS, USERLAND_INITRD.
 
@@ -44,9 +48,13 @@ U_OBJ := $(U_OUT)/obj
 USERLAND_INITRD := $(BUILD)/initrd.cpio
 
 U_SWIFT_PROGRAMS := $(sort $(basename $(notdir $(wildcard $(U_SRC)/programs/*.swift))))
-U_DIR_PROGRAMS := $(sort $(patsubst $(U_SRC)/programs/%/,%,$(dir $(wildcard $(U_SRC)/programs/*/*.swift))))
 U_C_PROGRAMS := $(sort $(basename $(notdir $(wildcard $(U_SRC)/programs/*.c))))
+U_DIR_PROGRAMS := $(sort $(patsubst $(U_SRC)/programs/%/,%,$(dir $(wildcard $(U_SRC)/programs/*/*.swift))))
 U_PROGRAMS := $(sort $(U_SWIFT_PROGRAMS) $(U_C_PROGRAMS) $(U_DIR_PROGRAMS))
+u_clash := $(filter $(U_DIR_PROGRAMS),$(U_SWIFT_PROGRAMS) $(U_C_PROGRAMS))
+ifneq ($(u_clash),)
+$(error Userland/programs: $(u_clash) is both a file and a directory)
+endif
 USERLAND_ELFS := $(U_PROGRAMS:%=$(U_OUT)/%.elf)
 U_PROG_OBJS := $(U_PROGRAMS:%=$(U_OBJ)/prog/%.o)
 
@@ -60,7 +68,8 @@ U_INITRD_FILES := $(U_INITRD_NAMES:%=$(U_OUT)/initrd/%) $(LINUX_INITRD_FILES)
 U_LIBKENIX := $(sort $(wildcard $(U_SRC)/libkenix/*.swift) $(wildcard Sources/KenixABI/*.swift))
 U_LDSCRIPT := $(U_SRC)/ld/user.ld
 U_RUNTIME_OBJS := $(U_OBJ)/runtime/crt0.o $(U_OBJ)/runtime/syscall.o $(U_OBJ)/runtime/note.o \
-                  $(U_OBJ)/runtime/libc.o $(U_OBJ)/runtime/malloc.o $(U_OBJ)/runtime/console.o
+                  $(U_OBJ)/runtime/libc.o $(U_OBJ)/runtime/malloc.o $(U_OBJ)/runtime/console.o \
+                  $(U_OBJ)/runtime/files.o $(U_OBJ)/runtime/dirent.o
 
 U_SWIFTFLAGS := -target aarch64-none-none-elf \
                 -enable-experimental-feature Embedded -enable-experimental-feature Extern \
@@ -83,17 +92,21 @@ userland: $(USERLAND_ELFS) $(USERLAND_INITRD)
 $(U_OBJ)/prog/%.o: $(U_SRC)/programs/%.swift $(U_LIBKENIX) | $(U_OBJ)/prog
 	@echo "  SWIFTC $*"
 	$(U_Q)$(SWIFTC) $(U_SWIFTFLAGS) -c $(U_LIBKENIX) $< -o $@
+	$(U_Q)touch $@   # swiftc leaves an unchanged object's time alone: make would rebuild it every time
 
-# A directory program: its files, then its libraries' (Userland/lib/LIB, any depth).
-u_dir_sources = $(sort $(wildcard $(U_SRC)/programs/$(1)/*.swift))
-u_dir_libraries = $(foreach l,$(strip $(file <$(U_SRC)/programs/$(1)/libraries)),\
-  $(sort $(shell find $(U_SRC)/lib/$(l) -name '*.swift' 2>/dev/null)))
-define u_dir_program
-$$(U_OBJ)/prog/$(1).o: $$(call u_dir_sources,$(1)) $$(call u_dir_libraries,$(1)) $$(wildcard $$(U_SRC)/programs/$(1)/libraries) $$(U_LIBKENIX) | $$(U_OBJ)/prog
-	@echo "  SWIFTC $(1)/ ($$(words $$(call u_dir_sources,$(1)) $$(call u_dir_libraries,$(1))) files)"
-	$$(U_Q)$$(SWIFTC) $$(U_SWIFTFLAGS) -c $$(U_LIBKENIX) $$(call u_dir_libraries,$(1)) $$(call u_dir_sources,$(1)) -o $$@
+# Directory programs: their files, and the libraries NAME/LIBRARIES names.
+u_libraries = $(strip $(shell cat $(U_SRC)/programs/$(1)/LIBRARIES 2>/dev/null))
+u_library_sources = $(if $(wildcard $(U_SRC)/lib/$(1)/.),$(sort $(shell find $(U_SRC)/lib/$(1) -name '*.swift')),\
+                      $(error $(2): no library Userland/lib/$(1)))
+u_directory_sources = $(sort $(wildcard $(U_SRC)/programs/$(1)/*.swift)) \
+                      $(foreach l,$(call u_libraries,$(1)),$(call u_library_sources,$(l),$(1)))
+define u_directory_program
+$(U_OBJ)/prog/$(1).o: $(call u_directory_sources,$(1)) $(wildcard $(U_SRC)/programs/$(1)/LIBRARIES) $(U_LIBKENIX) | $(U_OBJ)/prog
+	@echo "  SWIFTC $(1)/$(foreach l,$(call u_libraries,$(1)), + lib/$(l))"
+	$$(U_Q)$$(SWIFTC) $$(U_SWIFTFLAGS) -c $$(U_LIBKENIX) $(call u_directory_sources,$(1)) -o $$@
+	$$(U_Q)touch $$@
 endef
-$(foreach p,$(U_DIR_PROGRAMS),$(eval $(call u_dir_program,$(p))))
+$(foreach p,$(U_DIR_PROGRAMS),$(eval $(call u_directory_program,$(p))))
 
 $(U_OBJ)/prog/%.o: $(U_SRC)/programs/%.c | $(U_OBJ)/prog
 	@echo "  CC $*"

@@ -108,6 +108,7 @@ public enum CHeader {
         h.section("The Kenix note, which marks a Kenix program (KenixNote)")
         h.define("KX_NOTE_TYPE", UInt64(KenixNote.type))
         h.define("KX_NOTE_ABI_VERSION", UInt64(KenixNote.abiVersion))
+        renderFiles(into: &h)
 
         h.blank()
         h.line("#endif /* KENIX_ABI_H */")

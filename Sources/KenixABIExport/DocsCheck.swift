@@ -32,7 +32,7 @@ public enum DocsCheck {
         return problems
     }
 
-    private static func compare(_ kind: String, _ documented: [(value: String, name: String)],
+    static func compare(_ kind: String, _ documented: [(value: String, name: String)],
                                 _ defined: [(String, String)]) -> [String] {
         var problems: [String] = []
         var seen: [String: String] = [:]

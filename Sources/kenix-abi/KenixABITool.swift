@@ -37,6 +37,12 @@ struct KenixABITool: ParsableCommand {
             print("kenix-abi: \(DocsCheck.path): \(problem)")
             failed = true
         }
+        let filesURL = URL(fileURLWithPath: root).appendingPathComponent(DocsCheck.filesPath)
+        let files = try String(contentsOf: filesURL, encoding: .utf8)
+        for problem in DocsCheck.fileProblems(in: files) {
+            print("kenix-abi: \(DocsCheck.filesPath): \(problem)")
+            failed = true
+        }
         if failed { throw ExitCode(1) }
     }
 }

@@ -21,6 +21,26 @@ private let repository = URL(fileURLWithPath: #filePath)
     #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
 }
 
+@Test func fileDocsAgreeWithABI() throws {
+    let docs = try String(contentsOf: repository.appendingPathComponent(DocsCheck.filesPath), encoding: .utf8)
+    let problems = DocsCheck.fileProblems(in: docs)
+    #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
+}
+
+@Test func headerNamesTheFileService() {
+    let header = CHeader.render()
+    #expect(header.contains("KX_SERVICE_FILES = 2,"))
+    for op in FileRequest.allCases {
+        #expect(header.contains("KX_FILE_OP_\(CName.screamingSnake("\(op)")) = \(op.rawValue),"))
+    }
+    for error in FileError.allCases {
+        #expect(header.contains("KX_FILE_ERR_\(CName.screamingSnake("\(error)")) = \(error.rawValue),"))
+        #expect(header.contains("return \(error.posixNumber);"))
+    }
+    #expect(header.contains("#define KX_OPEN_CREATE 0x40ULL"))
+    #expect(header.contains("#define KX_STAT_RECORD_SIZE 64ULL"))
+}
+
 @Test func headerNamesEveryCase() {
     let header = CHeader.render()
     #expect(header.contains("KX_SYS_REPLY_TO = 14,"))

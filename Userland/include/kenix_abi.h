@@ -146,6 +146,7 @@ enum {
 /* Well-known services (ServiceKey) and the IPC wildcard sender. */
 enum {
     KX_SERVICE_CONSOLE = 1,
+    KX_SERVICE_FILES = 2,
     KX_SERVICE_LINUX = 4,
 };
 #define KX_ANY_SENDER 0ULL
@@ -263,5 +264,194 @@ enum {
 /* The Kenix note, which marks a Kenix program (KenixNote). */
 #define KX_NOTE_TYPE 1ULL
 #define KX_NOTE_ABI_VERSION 1ULL
+
+/* The file service (ServiceKey.files; FileSystem.swift, docs/vfs.md): request op codes (FileRequest). */
+enum {
+    KX_FILE_OP_ATTACH = 1,
+    KX_FILE_OP_DETACH = 2,
+    KX_FILE_OP_OPEN = 3,
+    KX_FILE_OP_CLOSE = 4,
+    KX_FILE_OP_READ = 5,
+    KX_FILE_OP_WRITE = 6,
+    KX_FILE_OP_SEEK = 7,
+    KX_FILE_OP_STAT = 8,
+    KX_FILE_OP_FSTAT = 9,
+    KX_FILE_OP_READ_DIRECTORY = 10,
+    KX_FILE_OP_MAKE_DIRECTORY = 11,
+    KX_FILE_OP_REMOVE_DIRECTORY = 12,
+    KX_FILE_OP_UNLINK = 13,
+    KX_FILE_OP_RENAME = 14,
+    KX_FILE_OP_TRUNCATE = 15,
+    KX_FILE_OP_TRUNCATE_FILE = 16,
+    KX_FILE_OP_SYNC = 17,
+    KX_FILE_OP_SYNC_FILE = 18,
+    KX_FILE_OP_CHANGE_DIRECTORY = 19,
+    KX_FILE_OP_CURRENT_DIRECTORY = 20,
+    KX_FILE_OP_SYMLINK = 21,
+    KX_FILE_OP_READ_LINK = 22,
+    KX_FILE_OP_FILE_SYSTEM_INFO = 23,
+    KX_FILE_OP_MOUNTS = 24,
+    KX_FILE_OP_READ_AT = 25,
+    KX_FILE_OP_WRITE_AT = 26,
+    KX_FILE_OP_UNMOUNT = 27,
+};
+
+/* Errors the file service returns, negated in the reply (FileError). */
+enum {
+    KX_FILE_ERR_NOT_FOUND = -1,
+    KX_FILE_ERR_EXISTS = -2,
+    KX_FILE_ERR_NOT_DIRECTORY = -3,
+    KX_FILE_ERR_IS_DIRECTORY = -4,
+    KX_FILE_ERR_NOT_EMPTY = -5,
+    KX_FILE_ERR_NO_SPACE = -6,
+    KX_FILE_ERR_READ_ONLY = -7,
+    KX_FILE_ERR_BAD_FILE = -8,
+    KX_FILE_ERR_IO_ERROR = -9,
+    KX_FILE_ERR_NAME_TOO_LONG = -10,
+    KX_FILE_ERR_CROSS_DEVICE = -11,
+    KX_FILE_ERR_BUSY = -12,
+    KX_FILE_ERR_INVALID_ARGUMENT = -13,
+    KX_FILE_ERR_TOO_MANY_OPEN_FILES = -14,
+    KX_FILE_ERR_FILE_TOO_LARGE = -15,
+    KX_FILE_ERR_TOO_MANY_LINKS = -16,
+    KX_FILE_ERR_NOT_SUPPORTED = -17,
+    KX_FILE_ERR_OUT_OF_MEMORY = -18,
+    KX_FILE_ERR_NO_BUFFER = -19,
+    KX_FILE_ERR_UNAVAILABLE = -20,
+    KX_FILE_ERR_ACCESS_DENIED = -21,
+    KX_FILE_ERR_TOO_MANY_CLIENTS = -22,
+};
+
+/* The name of file error `err` (a KX_FILE_ERR_ value), or "unknown". */
+static inline const char *kx_abi_file_error_name(int64_t err) {
+    switch (err) {
+    case KX_FILE_ERR_NOT_FOUND: return "notFound";
+    case KX_FILE_ERR_EXISTS: return "exists";
+    case KX_FILE_ERR_NOT_DIRECTORY: return "notDirectory";
+    case KX_FILE_ERR_IS_DIRECTORY: return "isDirectory";
+    case KX_FILE_ERR_NOT_EMPTY: return "notEmpty";
+    case KX_FILE_ERR_NO_SPACE: return "noSpace";
+    case KX_FILE_ERR_READ_ONLY: return "readOnly";
+    case KX_FILE_ERR_BAD_FILE: return "badFile";
+    case KX_FILE_ERR_IO_ERROR: return "ioError";
+    case KX_FILE_ERR_NAME_TOO_LONG: return "nameTooLong";
+    case KX_FILE_ERR_CROSS_DEVICE: return "crossDevice";
+    case KX_FILE_ERR_BUSY: return "busy";
+    case KX_FILE_ERR_INVALID_ARGUMENT: return "invalidArgument";
+    case KX_FILE_ERR_TOO_MANY_OPEN_FILES: return "tooManyOpenFiles";
+    case KX_FILE_ERR_FILE_TOO_LARGE: return "fileTooLarge";
+    case KX_FILE_ERR_TOO_MANY_LINKS: return "tooManyLinks";
+    case KX_FILE_ERR_NOT_SUPPORTED: return "notSupported";
+    case KX_FILE_ERR_OUT_OF_MEMORY: return "outOfMemory";
+    case KX_FILE_ERR_NO_BUFFER: return "noBuffer";
+    case KX_FILE_ERR_UNAVAILABLE: return "unavailable";
+    case KX_FILE_ERR_ACCESS_DENIED: return "accessDenied";
+    case KX_FILE_ERR_TOO_MANY_CLIENTS: return "tooManyClients";
+    default: return "unknown";
+    }
+}
+
+/* The Linux errno value for file error `err` (EIO for anything else). */
+static inline int kx_abi_file_errno(int64_t err) {
+    switch (err) {
+    case KX_FILE_ERR_NOT_FOUND: return 2;
+    case KX_FILE_ERR_EXISTS: return 17;
+    case KX_FILE_ERR_NOT_DIRECTORY: return 20;
+    case KX_FILE_ERR_IS_DIRECTORY: return 21;
+    case KX_FILE_ERR_NOT_EMPTY: return 39;
+    case KX_FILE_ERR_NO_SPACE: return 28;
+    case KX_FILE_ERR_READ_ONLY: return 30;
+    case KX_FILE_ERR_BAD_FILE: return 9;
+    case KX_FILE_ERR_IO_ERROR: return 5;
+    case KX_FILE_ERR_NAME_TOO_LONG: return 36;
+    case KX_FILE_ERR_CROSS_DEVICE: return 18;
+    case KX_FILE_ERR_BUSY: return 16;
+    case KX_FILE_ERR_INVALID_ARGUMENT: return 22;
+    case KX_FILE_ERR_TOO_MANY_OPEN_FILES: return 24;
+    case KX_FILE_ERR_FILE_TOO_LARGE: return 27;
+    case KX_FILE_ERR_TOO_MANY_LINKS: return 40;
+    case KX_FILE_ERR_NOT_SUPPORTED: return 95;
+    case KX_FILE_ERR_OUT_OF_MEMORY: return 12;
+    case KX_FILE_ERR_NO_BUFFER: return 105;
+    case KX_FILE_ERR_UNAVAILABLE: return 6;
+    case KX_FILE_ERR_ACCESS_DENIED: return 13;
+    case KX_FILE_ERR_TOO_MANY_CLIENTS: return 23;
+    default: return 5;
+    }
+}
+
+/* open flags (OpenFlags: the Linux AArch64 O_ values), stat flags (StatFlags), seek origins (SeekOrigin). */
+#define KX_OPEN_READ_ONLY 0ULL
+#define KX_OPEN_WRITE_ONLY 1ULL
+#define KX_OPEN_READ_WRITE 2ULL
+#define KX_OPEN_ACCESS_MASK 3ULL
+#define KX_OPEN_CREATE 0x40ULL
+#define KX_OPEN_EXCLUSIVE 0x80ULL
+#define KX_OPEN_TRUNCATE 0x200ULL
+#define KX_OPEN_APPEND 0x400ULL
+#define KX_OPEN_DIRECTORY 0x10000ULL
+#define KX_OPEN_NO_FOLLOW 0x20000ULL
+#define KX_STAT_NO_FOLLOW 1ULL
+enum {
+    KX_SEEK_START = 0,
+    KX_SEEK_CURRENT = 1,
+    KX_SEEK_END = 2,
+};
+
+/* Node kinds (FileKind) and file-system types (FileSystemType). */
+enum {
+    KX_FILE_KIND_REGULAR = 1,
+    KX_FILE_KIND_DIRECTORY = 2,
+    KX_FILE_KIND_SYMLINK = 3,
+};
+enum {
+    KX_FS_TYPE_RAM = 1,
+    KX_FS_TYPE_FAT32 = 2,
+};
+
+/* The stat record (FileStatLayout): byte offsets, little-endian. */
+#define KX_STAT_OFFSET_SIZE 0ULL
+#define KX_STAT_OFFSET_ID 8ULL
+#define KX_STAT_OFFSET_MODIFIED 16ULL
+#define KX_STAT_OFFSET_ACCESSED 24ULL
+#define KX_STAT_OFFSET_CREATED 32ULL
+#define KX_STAT_OFFSET_KIND 40ULL
+#define KX_STAT_OFFSET_FLAGS 44ULL
+#define KX_STAT_OFFSET_DEVICE 48ULL
+#define KX_STAT_OFFSET_LINKS 52ULL
+#define KX_STAT_OFFSET_ALLOCATED 56ULL
+#define KX_STAT_RECORD_SIZE 64ULL
+#define KX_STAT_READ_ONLY_FLAG 1ULL
+
+/* Directory entries (DirectoryEntryLayout): header offsets, then the name, a NUL, padding to 8. */
+#define KX_DIRENT_OFFSET_ID 0ULL
+#define KX_DIRENT_OFFSET_SIZE 8ULL
+#define KX_DIRENT_OFFSET_KIND 16ULL
+#define KX_DIRENT_OFFSET_NAME_LENGTH 20ULL
+#define KX_DIRENT_OFFSET_RECORD_LENGTH 22ULL
+#define KX_DIRENT_HEADER_SIZE 24ULL
+
+/* File-system information (FileSystemInfoLayout) and mount records (MountRecordLayout). */
+#define KX_FSINFO_OFFSET_BLOCK_SIZE 0ULL
+#define KX_FSINFO_OFFSET_TOTAL_BLOCKS 8ULL
+#define KX_FSINFO_OFFSET_FREE_BLOCKS 16ULL
+#define KX_FSINFO_OFFSET_FILES 24ULL
+#define KX_FSINFO_OFFSET_TYPE 32ULL
+#define KX_FSINFO_OFFSET_FLAGS 36ULL
+#define KX_FSINFO_OFFSET_DEVICE 40ULL
+#define KX_FSINFO_RECORD_SIZE 48ULL
+#define KX_FSINFO_READ_ONLY_FLAG 1ULL
+#define KX_MOUNT_OFFSET_PATH_LENGTH 48ULL
+#define KX_MOUNT_OFFSET_RECORD_LENGTH 50ULL
+#define KX_MOUNT_HEADER_SIZE 56ULL
+
+/* Limits of the file service (FileLimits). */
+#define KX_FILE_MAX_PATH_LENGTH 4096ULL
+#define KX_FILE_MAX_NAME_LENGTH 765ULL
+#define KX_FILE_MAX_OPEN_FILES 64ULL
+#define KX_FILE_MAX_SYMLINK_FOLLOWS 40ULL
+#define KX_FILE_MIN_BUFFER_SIZE 0x1000ULL
+#define KX_FILE_MAX_BUFFER_SIZE 0x1000000ULL
+#define KX_FILE_DEFAULT_BUFFER_SIZE 0x40000ULL
 
 #endif /* KENIX_ABI_H */

@@ -64,10 +64,10 @@ enum DevNode: Equatable {
     }
 
     /// The /dev listing for getdents64.
-    static var listing: [DirectoryEntry] {
-        var list = [DirectoryEntry(name: [0x2E], type: .directory, inode: 2),
-                    DirectoryEntry(name: [0x2E, 0x2E], type: .directory, inode: 1)]
-        for (name, node) in entries { list.append(DirectoryEntry(name: PathName.bytes(name), type: .characterDevice,
+    static var listing: [DirEntry] {
+        var list = [DirEntry(name: [0x2E], type: .directory, inode: 2),
+                    DirEntry(name: [0x2E, 0x2E], type: .directory, inode: 1)]
+        for (name, node) in entries { list.append(DirEntry(name: PathName.bytes(name), type: .characterDevice,
                                                                 inode: node.info.inode)) }
         return list
     }

@@ -116,7 +116,7 @@ extension Server {
         case .utimensat: return sysUtimensat(&c)
         case .statfs: return sysStatfs(&c)
         case .fstatfs: return sysFstatfs(&c)
-        case .sync: Files.sync(); return .success(0)
+        case .sync: LinuxFiles.sync(); return .success(0)
         case .fsync, .fdatasync: return sysFsync(&c)
         case .ppoll: return sysPpoll(&c)
         case .pselect6: return sysPselect6(&c)

@@ -58,7 +58,7 @@ extension Server {
             var absolute = PathName.join(cwd, path)
             if absolute == PathName.bytes("/proc/self/exe") { absolute = exe }
             let node: FileNode
-            switch Files.open(absolute, flags: OpenFlag.readOnly) {
+            switch LinuxFiles.open(absolute, flags: OpenFlag.readOnly) {
             case .failure(let e): return .failure(e)
             case .success(let n): node = n
             }

@@ -70,7 +70,7 @@ extension Server {
                 object = .node(FileNode(.directory(DevNode.listing), dev.info))
             case .proc, .procSelf:
                 guard flags & OpenFlag.accessMask == OpenFlag.readOnly else { return .error(.EISDIR) }
-                object = .node(FileNode(.directory([DirectoryEntry(name: [0x2E], type: .directory, inode: 3)]), dev.info))
+                object = .node(FileNode(.directory([DirEntry(name: [0x2E], type: .directory, inode: 3)]), dev.info))
             case .executable:
                 // Opening it opens the program itself.
                 return openNode(c, c.process.exe, flags: flags, kept: kept, closeOnExec: closeOnExec)
@@ -82,7 +82,7 @@ extension Server {
     }
 
     private func openNode(_ c: SyscallCall, _ absolute: [UInt8], flags: UInt64, kept: UInt64, closeOnExec: Bool) -> Outcome {
-        switch Files.open(absolute, flags: flags, follow: flags & OpenFlag.noFollow == 0) {
+        switch LinuxFiles.open(absolute, flags: flags, follow: flags & OpenFlag.noFollow == 0) {
         case .failure(let e): return .error(e)
         case .success(let node):
             return install(c, OpenFile(.node(node), flags: kept, path: PathName.normalize(absolute)), closeOnExec: closeOnExec)

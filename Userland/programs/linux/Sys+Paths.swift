@@ -7,10 +7,10 @@ extension Server {
     /// What `path` names: the server's own nodes, else the file system.
     func stat(path: [UInt8], follow: Bool, _ p: Process) -> Result<FileInfo, Errno> {
         if let dev = DevNode.lookup(path) {
-            if dev == .executable && follow { return Files.stat(p.exe, follow: true) }
+            if dev == .executable && follow { return LinuxFiles.stat(p.exe, follow: true) }
             return .success(dev.info)
         }
-        return Files.stat(path, follow: follow)
+        return LinuxFiles.stat(path, follow: follow)
     }
 
     /// What a description refers to.
@@ -127,7 +127,7 @@ extension Server {
             } else if DevNode.lookup(p) != nil {
                 return .error(.EINVAL)
             } else {
-                switch Files.readLink(p) {
+                switch LinuxFiles.readLink(p) {
                 case .failure(let e): return .error(e)
                 case .success(let t): target = t
                 }
@@ -178,13 +178,13 @@ extension Server {
     }
 
     func sysMkdirat(_ c: inout SyscallCall) -> Outcome {
-        simple(c, dirfd: c.a0, c.a1) { Files.makeDirectory($0) }
+        simple(c, dirfd: c.a0, c.a1) { LinuxFiles.makeDirectory($0) }
     }
 
     func sysUnlinkat(_ c: inout SyscallCall) -> Outcome {
         guard c.a2 & ~AtFlag.removeDir == 0 else { return .error(.EINVAL) }
         let rmdir = c.a2 & AtFlag.removeDir != 0
-        return simple(c, dirfd: c.a0, c.a1) { rmdir ? Files.removeDirectory($0) : Files.unlink($0) }
+        return simple(c, dirfd: c.a0, c.a1) { rmdir ? LinuxFiles.removeDirectory($0) : LinuxFiles.unlink($0) }
     }
 
     func sysSymlinkat(_ c: inout SyscallCall) -> Outcome {
@@ -194,7 +194,7 @@ extension Server {
         case .success(let t): target = t
         }
         guard !target.isEmpty else { return .error(.ENOENT) }
-        return simple(c, dirfd: c.a1, c.a2) { Files.symlink(target: target, $0) }
+        return simple(c, dirfd: c.a1, c.a2) { LinuxFiles.symlink(target: target, $0) }
     }
 
     /// renameat(olddirfd, old, newdirfd, new) and renameat2 with flags 0
@@ -211,14 +211,14 @@ extension Server {
         case .success(let p): to = p
         }
         if DevNode.lookup(from) != nil || DevNode.lookup(to) != nil { return .error(.EXDEV) }
-        if let e = Files.rename(from, to) { return .error(e) }
+        if let e = LinuxFiles.rename(from, to) { return .error(e) }
         return .success(0)
     }
 
     func sysTruncate(_ c: inout SyscallCall) -> Outcome {
         guard Int64(bitPattern: c.a1) >= 0 else { return .error(.EINVAL) }
         let size = c.a1
-        return simple(c, dirfd: UInt64(bitPattern: AtFlag.cwd), c.a0) { Files.truncate($0, size) }
+        return simple(c, dirfd: UInt64(bitPattern: AtFlag.cwd), c.a0) { LinuxFiles.truncate($0, size) }
     }
 
     func sysFtruncate(_ c: inout SyscallCall) -> Outcome {
@@ -263,7 +263,7 @@ extension Server {
 
     /// struct statfs (120 bytes on AArch64).
     private func statfsRecord(_ path: [UInt8]) -> Result<[UInt8], Errno> {
-        switch Files.fileSystemInfo(path) {
+        switch LinuxFiles.fileSystemInfo(path) {
         case .failure(let e): return .failure(e)
         case .success(let (blockSize, blocks, free, files, readOnly)):
             var b = [UInt8](repeating: 0, count: 120)

@@ -20,6 +20,6 @@ func main(_ arg: UInt64, _ parent: TaskID) -> Int64 {
     if !server.terminal.connect(notification: server.notification) {
         Console.writeLine("linux: the console has no terminal support; Linux programs get no terminal")
     }
-    Files.start()
+    LinuxFiles.start()
     server.run()
 }

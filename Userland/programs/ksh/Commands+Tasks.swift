@@ -1,0 +1,201 @@
+// Task commands: ps, mem, run and kill. `run` starts a Kenix program (a
+// boot-image name, or an ELF file by path through spawn_image; argument N)
+// or a Linux program (any executable without the Kenix note: busybox, the
+// static test programs) through the Linux server, with the words after it
+// as its arguments; the Kenix note decides (Program.isKenix).
+
+func ps() {
+    Console.writeLine("   ID  STATE     PRI  NAME")
+    for slot: UInt64 in 1..<64 {
+        guard let info = try? Kenix.taskInfo(slot: slot) else { continue }
+        writeNumber(info.id, width: 5)
+        switch info.state {
+        case .running: Console.write("  running ")
+        case .ready: Console.write("  ready   ")
+        case .blocked: Console.write("  blocked ")
+        case .zombie: Console.write("  ended   ")
+        }
+        writeNumber(info.priority, width: 4)
+        Console.write("  ")
+        var name = info.name
+        withUnsafeBytes(of: &name) { raw in
+            for b in raw where b != 0 { _ = kx_putchar(Int32(b)) }
+        }
+        Console.newline()
+    }
+}
+
+func mem() {
+    let info = Kenix.memoryInfo()
+    Console.write("frames: ")
+    Console.write(info.freeFrames)
+    Console.write(" free, ")
+    Console.write(info.totalFrames - info.freeFrames)
+    Console.write(" used, ")
+    Console.write(info.totalFrames)
+    Console.write(" total (4 KiB each)")
+    Console.newline()
+    guard info.swapSlots > 0 else { return }
+    Console.write("swap: ")
+    Console.write(info.swapUsed)
+    Console.write(" of ")
+    Console.write(info.swapSlots)
+    Console.write(" pages used; ")
+    Console.write(info.pagesOut)
+    Console.write(" written out, ")
+    Console.write(info.pagesIn)
+    Console.write(" read back")
+    Console.newline()
+}
+
+/// The shared-memory object `run PATH` loads programs into, kept for the
+/// next run (the shell cannot give an object back short of ending).
+var imageObject: (id: UInt64, size: UInt64, address: UInt64)? = nil
+
+/// Starts the ELF at `path`: its bytes go into a shared-memory object the
+/// kernel loads from (spawn_image); the shell is the parent.
+func spawnFromPath(_ path: Bytes, argument: UInt64) -> Result<TaskID, SyscallError>? {
+    let bytes: Bytes
+    do throws(FileError) { bytes = try Files.contents(of: path) } catch {
+        report("run", path, error)
+        return nil
+    }
+    guard !bytes.isEmpty, UInt64(bytes.count) <= SyscallLimits.maxSharedMemorySize else {
+        return .failure(.badExecutable)
+    }
+    let needed = (UInt64(bytes.count) + 4095) & ~4095
+    if imageObject == nil || imageObject!.size < needed {
+        do throws(SyscallError) {
+            let id = try SharedMemory.create(size: needed)
+            imageObject = (id, needed, try SharedMemory.map(id))
+        } catch {
+            return .failure(error)
+        }
+    }
+    let object = imageObject!
+    let target = UnsafeMutableRawPointer(bitPattern: UInt(object.address))!
+    bytes.withUnsafeBytes { target.copyMemory(from: $0.baseAddress!, byteCount: bytes.count) }
+    let name = baseName(path)
+    return name.withUnsafeBytes { raw in
+        do throws(SyscallError) {
+            return .success(try Kenix.spawn(image: object.id, length: UInt64(bytes.count), name: raw, arg: argument))
+        } catch {
+            return .failure(error)
+        }
+    }
+}
+
+/// The first 4 KiB of a file (or of a boot-image file, for a name), for the
+/// Kenix note; nil if it cannot be read.
+func head(of name: Bytes) -> Bytes? {
+    if name.contains(0x2F) {
+        do throws(FileError) {
+            let f = try File.open(name)
+            defer { try? f.close() }
+            return try f.read(upTo: 4096)
+        } catch { return nil }
+    }
+    var head = [UInt8](repeating: 0, count: 4096)
+    let n: Int64 = name.withUnsafeBytes { nameRaw in
+        head.withUnsafeMutableBytes { raw in
+            RawSyscall.invoke(.imageRead, UInt64(UInt(bitPattern: nameRaw.baseAddress)), UInt64(nameRaw.count), 0,
+                              UInt64(UInt(bitPattern: raw.baseAddress)), UInt64(raw.count))
+        }
+    }
+    guard n >= 0 else { return nil }
+    head.removeLast(head.count - Int(n))
+    return head
+}
+
+/// An ELF without the Kenix note: a Linux program.
+func isForeign(_ head: Bytes) -> Bool {
+    head.count >= 64 && head[0] == 0x7F && head[1] == 0x45 && head[2] == 0x4C && head[3] == 0x46 && !Program.isKenix(head)
+}
+
+/// Runs a Linux program through the Linux server and reports how it ended.
+func runLinux(_ path: Bytes, _ argv: [Bytes]) {
+    switch Linux.run(path: path, arguments: argv) {
+    case .failure(.noServer): Console.writeLine("run: no Linux server")
+    case .failure(.tooLong): Console.writeLine("run: arguments too long")
+    case .failure(.errno(let e)):
+        Console.write("run: ")
+        Console.write(bytes: path)
+        switch e {
+        case 2: Console.writeLine(": no such file")
+        case 8: Console.writeLine(": not an executable the Linux server runs")
+        case 13: Console.writeLine(": permission denied")
+        default: Console.write(": Linux error "); Console.write(UInt64(e)); Console.newline()
+        }
+    case .success(let status):
+        Console.write("[")
+        Console.write(bytes: path)
+        if status.exited {
+            Console.write(" exited with status ")
+            Console.write(status.exitCode)
+        } else {
+            Console.write(" killed by signal ")
+            Console.write(status.signal)
+        }
+        Console.writeLine("]")
+    }
+}
+
+func run(_ args: [Bytes]) {
+    let name = args[0]
+    if let head = head(of: name), isForeign(head) {
+        let path = name.contains(0x2F) ? name : Array("/boot/".utf8) + name
+        return runLinux(path, [name.contains(0x2F) ? name : path] + args.dropFirst())
+    }
+    var argument: UInt64 = 0
+    if args.count > 2 { return Console.writeLine("run: a Kenix program takes one number (run PROGRAM [N])") }
+    if args.count == 2 {
+        guard let n = number(args[1]) else { return Console.writeLine("run: N must be a number") }
+        argument = n
+    }
+    let spawned: Result<TaskID, SyscallError>
+    if name.contains(0x2F) {
+        guard let result = spawnFromPath(name, argument: argument) else { return }
+        spawned = result
+    } else {
+        // withUnsafeBytes rethrows untyped errors, so the result is carried out as a Result.
+        spawned = name.withUnsafeBytes { raw in
+            do throws(SyscallError) { return .success(try Kenix.spawn(name: raw, arg: argument)) }
+            catch { return .failure(error) }
+        }
+    }
+    let child: TaskID
+    switch spawned {
+    case .success(let id): child = id
+    case .failure(let error):
+        Console.write("run: ")
+        Console.write(bytes: name)
+        Console.write(": ")
+        Console.writeLine(error.name)
+        return
+    }
+    switch try? Kenix.wait(child) {
+    case .exited(let status):
+        Console.write("[")
+        Console.write(bytes: name)
+        Console.write(" exited with status ")
+        Console.write(status)
+        Console.writeLine("]")
+    case .killed(let reason):
+        Console.write("[")
+        Console.write(bytes: name)
+        Console.write(" was killed: ")
+        Console.writeLine(KillReason(rawValue: reason)?.name ?? "unknown")
+    case nil:
+        Console.writeLine("run: wait failed")
+    }
+}
+
+func kill(_ args: [Bytes]) {
+    guard let id = number(args[0]) else { return Console.writeLine("kill: not a task id") }
+    do throws(SyscallError) {
+        try Kenix.kill(id)
+    } catch {
+        Console.write("kill: ")
+        Console.writeLine(error.name)
+    }
+}
