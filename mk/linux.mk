@@ -20,7 +20,8 @@ LINUX_TESTS := $(LINUX_TEST_NAMES:%=$(LINUX_OUT)/%)
 LINUX_CFLAGS := -static -O2 -Wall -Wextra -Wno-unused-parameter -fno-pie -no-pie
 # What mk/userland.mk packs into the initrd after the Kenix programs.
 BUSYBOX_LINKS := $(LINUX_OUT)/busybox.links
-LINUX_INITRD_FILES := $(BUSYBOX) $(BUSYBOX_LINKS) $(LINUX_TESTS)
+# accept.sh: the acceptance script the tests run on Kenix and on the host (Tests/Linux).
+LINUX_INITRD_FILES := $(BUSYBOX) $(BUSYBOX_LINKS) $(LINUX_TESTS) Tests/Linux/accept.sh
 
 .PHONY: busybox linux-tests
 

@@ -8,8 +8,10 @@
 // 0755 (directories and files alike, as Linux's vfat shows a FAT volume
 // with umask 022), 0777 for symbolic links, the write bits cleared on a
 // read-only file system; chmod and chown are accepted and change nothing.
+// A directory's link count is 2 plus its subdirectories, as on Linux.
 // At start the server makes /bin (busybox and a symbolic link per applet,
-// from the boot image's busybox.links), /dev and /proc in the RAM file system.
+// from the boot image's busybox.links), /dev, /proc and /etc (passwd and
+// group naming root) in the RAM file system.
 
 /// A directory entry as getdents64 lists it.
 struct DirEntry {
@@ -154,7 +156,10 @@ enum LinuxFiles {
 
     /// /bin with busybox and its applet links; /dev and /proc (served by DevFS).
     static func populate() {
-        for dir: StaticString in ["/bin", "/dev", "/proc"] { _ = try? Files.makeDirectory(dir) }
+        for dir: StaticString in ["/bin", "/dev", "/proc", "/etc"] { _ = try? Files.makeDirectory(dir) }
+        // Names for uid and gid 0, so ls -l shows "root" as on a Linux system.
+        _ = try? Files.write(PathName.bytes("root:x:0:0:root:/:/bin/sh\n"), to: "/etc/passwd")
+        _ = try? Files.write(PathName.bytes("root:x:0:\n"), to: "/etc/group")
         guard (try? Files.status("/boot/busybox")) != nil else { return }
         _ = try? Files.symlink("/boot/busybox", at: "/bin/busybox")
         guard let list = try? Files.contents(of: "/boot/busybox.links") else { return }
@@ -180,7 +185,10 @@ enum LinuxFiles {
             let s = try Files.status(path, followLinks: follow)
             if s.kind == .directory {
                 guard flags & OpenFlag.accessMask == OpenFlag.readOnly else { return .failure(.EISDIR) }
-                return .success(FileNode(.directory(try listing(path, s)), info(s)))
+                let list = try listing(path, s)
+                var i = info(s)
+                i.links = 2 + UInt32(list.dropFirst(2).filter { $0.type == .directory }.count)
+                return .success(FileNode(.directory(list), i))
             }
         } catch {
             if error != .notFound || flags & OpenFlag.create == 0 { return .failure(errno(error)) }
@@ -211,8 +219,23 @@ enum LinuxFiles {
     }
 
     static func stat(_ path: [UInt8], follow: Bool) -> Result<FileInfo, Errno> {
-        do throws(FileError) { return .success(info(try Files.status(path, followLinks: follow))) }
-        catch { return .failure(errno(error)) }
+        do throws(FileError) {
+            let s = try Files.status(path, followLinks: follow)
+            var i = info(s)
+            if s.kind == .directory { i.links = directoryLinks(path) }
+            return .success(i)
+        } catch { return .failure(errno(error)) }
+    }
+
+    /// A directory's link count as Linux counts it: its entry in its
+    /// parent, its own ".", and each subdirectory's "..". The file server
+    /// keeps no count, so the directory is listed.
+    static func directoryLinks(_ path: [UInt8]) -> UInt32 {
+        guard var d = try? Directory.open(path) else { return 2 }
+        defer { d.close() }
+        var links: UInt32 = 2
+        while let e = try? d.next() { if e.kind == .directory { links += 1 } }
+        return links
     }
 
     static func readLink(_ path: [UInt8]) -> Result<[UInt8], Errno> {
