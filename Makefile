@@ -14,6 +14,9 @@ BUILD ?= build
 # The Swift toolchain ships llvm-objcopy; prefer it over any system copy.
 OBJCOPY ?= $(firstword $(wildcard $(dir $(shell command -v swiftc))llvm-objcopy) llvm-objcopy)
 SIMFLAGS ?=
+# LINUX=1: boot into busybox's sh (the Linux personality) after the self-tests, in `make sim`
+# and `make run`/`make run-kernel` (init's argument 1; kenix-sim --init-arg 1, QEMU kenix.arg=1).
+LINUX ?=
 SWIFT_BUILD_FLAGS ?=
 KENIX_SIM := .build/debug/kenix-sim
 INITRD := $(BUILD)/initrd.cpio
@@ -30,6 +33,7 @@ include mk/kernel.mk
 help:
 	@echo "Kenix make targets:"
 	@echo "  make sim            build everything and run the system in kenix-sim (SIMFLAGS=\"--seed 7 ...\")"
+	@echo "                      LINUX=1 (sim, run, run-kernel): boot into busybox's sh after the self-tests"
 	@echo "  make test           all tests: Embedded check, unit tests, system tests (what CI runs)"
 	@echo "  make bench          run the benchmarks and write BENCHMARKS.md"
 	@echo "  make kernel         build the AArch64 kernel image (build/kenix.img)"
@@ -54,7 +58,7 @@ host: deps
 
 sim: host userland
 	@echo "==> kenix-sim run --initrd $(INITRD) $(SIMFLAGS)"
-	@$(KENIX_SIM) run --initrd $(INITRD) $(SIMFLAGS)
+	@$(KENIX_SIM) run --initrd $(INITRD) $(if $(LINUX),--init-arg 1) $(SIMFLAGS)
 
 unit-test: deps userland
 	@echo "==> swift test"
