@@ -4,20 +4,23 @@
 #   make busybox        fetch Debian's busybox-static for arm64 into build/linux/busybox
 #                       (dpkg --add-architecture arm64, apt-get download, dpkg-deb -x);
 #                       the version is the host's amd64 busybox-static, the output oracle
-#   make linux-tests    build the static Linux test programs (Userland/linux/*.c) with
-#                       Debian's cross compiler (gcc-aarch64-linux-gnu, libc6-dev-arm64-cross)
+#   make linux-tests    build the static Linux test program build/linux/lxtest (Userland/linux/*.c,
+#                       one binary, `lxtest NAME`) with Debian's cross compiler
+#                       (gcc-aarch64-linux-gnu, libc6-dev-arm64-cross)
 #
 # Nothing fetched is committed: build/ holds it. The initrd gets `busybox`
 # and every test program under its own name (they carry no Kenix note, so
-# Kenix starts them through the Linux personality server).
+# Kenix starts them through the Linux personality server). The test programs
+# are one stripped binary: each static glibc program is ~700 KB, and the
+# boot image must fit beside a framebuffer in half of a small machine's RAM.
 
 LINUX_OUT := $(BUILD)/linux
 BUSYBOX := $(LINUX_OUT)/busybox
 LINUX_CC ?= aarch64-linux-gnu-gcc
 L_Q := $(if $(V),,@)
-LINUX_TEST_NAMES := $(sort $(basename $(notdir $(wildcard Userland/linux/*.c))))
-LINUX_TESTS := $(LINUX_TEST_NAMES:%=$(LINUX_OUT)/%)
-LINUX_CFLAGS := -static -O2 -Wall -Wextra -Wno-unused-parameter -fno-pie -no-pie
+LINUX_TEST_SOURCES := $(sort $(wildcard Userland/linux/*.c))
+LINUX_TESTS := $(LINUX_OUT)/lxtest
+LINUX_CFLAGS := -static -O2 -s -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter -Wno-array-bounds -fno-pie -no-pie
 # What mk/userland.mk packs into the initrd after the Kenix programs.
 BUSYBOX_LINKS := $(LINUX_OUT)/busybox.links
 # accept.sh: the acceptance script the tests run on Kenix and on the host (Tests/Linux).
@@ -54,7 +57,7 @@ $(BUSYBOX_LINKS): $(BUSYBOX)
 	@echo "  LIST busybox applets"
 	$(L_Q)qemu-aarch64-static $(BUSYBOX) --list >$@.tmp && mv $@.tmp $@
 
-$(LINUX_OUT)/%: Userland/linux/%.c Userland/linux/lxtest.h
+$(LINUX_OUT)/lxtest: $(LINUX_TEST_SOURCES) Userland/linux/lxtest.h
 	@mkdir -p $(LINUX_OUT)
-	@echo "  CC(linux) $*"
-	$(L_Q)$(LINUX_CC) $(LINUX_CFLAGS) -o $@ $<
+	@echo "  CC(linux) lxtest"
+	$(L_Q)$(LINUX_CC) $(LINUX_CFLAGS) -o $@ $(LINUX_TEST_SOURCES)

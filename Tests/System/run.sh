@@ -71,12 +71,12 @@ cat Tests/System/shell-session.txt | "$SIM" run --initrd "$INITRD" --max-time 60
 if cmp -s "$WORK/shell.out" "$WORK/piped.out" && [ "$(hash_of shell)" = "$(sed -n 's/^trace hash: //p' "$WORK/piped.err")" ]; then
   pass "piped stdin gives the same run as --input"; else fail "piped stdin differs from --input" "$WORK/piped.out"; fi
 
-echo "==> swapping: 8 MiB of RAM and a swap file, driven by Tests/System/swap-session.txt"
-boot swap --seed 1 --ram 8M --swap "$WORK/swap.img" --input Tests/System/swap-session.txt
+echo "==> swapping: 12 MiB of RAM and a swap file, driven by Tests/System/swap-session.txt"
+boot swap --seed 1 --ram 12M --swap "$WORK/swap.img" --input Tests/System/swap-session.txt
 if [ "$(cat "$WORK/swap.rc")" = 0 ]; then pass "the swap session ends, init exits 0"; else fail "swap session exit status $(cat "$WORK/swap.rc")" "$WORK/swap.err"; fi
 if bash Tests/System/check-swap.sh "$WORK/swap.out"; then pass "swap session output"; else fail "swap session output" "$WORK/swap.out"; fi
 if [ "$(stat -c %s "$WORK/swap.img" 2>/dev/null)" = $((64 << 20)) ]; then pass "--swap makes a 64 MiB file by default"; else fail "swap file size"; fi
-boot swapb --seed 1 --ram 8M --swap "$WORK/swap.img" --input Tests/System/swap-session.txt
+boot swapb --seed 1 --ram 12M --swap "$WORK/swap.img" --input Tests/System/swap-session.txt
 if [ "$(hash_of swap)" = "$(hash_of swapb)" ] && cmp -s "$WORK/swap.out" "$WORK/swapb.out"; then
   pass "a swapping run replays exactly (an old swap file changes nothing)"; else fail "swapping run differs on replay"; fi
 "$SIM" run --initrd "$INITRD" --swap "$WORK/no/such/dir/swap.img" >"$WORK/badswap.out" 2>&1 </dev/null; rc=$?

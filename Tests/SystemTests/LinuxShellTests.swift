@@ -86,14 +86,14 @@ final class LinuxShellTests: XCTestCase {
     }
 
     func testASegfaultIsReportedAndTheSystemGoesOn() throws {
-        let run = try boot("/boot/lxsegv; echo status $?\necho still here\nexit\n")
+        let run = try boot("/boot/lxtest segv; echo status $?\necho still here\nexit\n")
         XCTAssertEqual(run.outcome, .initExited(status: 0), run.console)
         XCTAssertTrue(run.console.contains("Segmentation fault\nstatus 139\n"), run.console)
         XCTAssertTrue(run.console.contains("still here\n"))
     }
 
     func testTheStaticTestProgramsPass() throws {
-        let run = try boot("/boot/lxsignals\n/boot/lxpipes\n/boot/lxfork\ncd /tmp\n/boot/lxfuzz\nexit\n")
+        let run = try boot("/boot/lxtest signals\n/boot/lxtest pipes\n/boot/lxtest fork\ncd /tmp\n/boot/lxtest fuzz\nexit\n")
         XCTAssertEqual(run.outcome, .initExited(status: 0), run.console)
         for name in ["lxsignals", "lxpipes", "lxfork", "lxfuzz"] {
             XCTAssertTrue(run.console.range(of: "\(name): [0-9]+ passed, 0 failed\n", options: .regularExpression) != nil,

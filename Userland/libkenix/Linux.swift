@@ -5,26 +5,28 @@
 // ends. The server is the program's parent; the caller gets its wait status.
 
 public enum Program {
-    /// Whether the first bytes of an ELF file (its program headers
-    /// included: the first 4 KiB is plenty) carry the Kenix note.
-    public static func isKenix(_ head: [UInt8]) -> Bool {
-        func u16(_ at: Int) -> Int { at + 2 <= head.count ? Int(head[at]) | Int(head[at + 1]) << 8 : 0 }
-        func u32(_ at: Int) -> Int { u16(at) | u16(at + 2) << 16 }
-        func u64(_ at: Int) -> Int { u32(at) | u32(at + 4) << 32 }
-        guard head.count >= 64, u32(0) == 0x464C_457F, head[4] == 2 else { return false }
-        let phoff = u64(32), phnum = u16(56)
-        guard u16(54) == 56, phoff > 0, phoff <= head.count, phnum <= (head.count - phoff) / 56 else { return false }
-        for i in 0..<phnum where u32(phoff + 56 * i) == 4 {          // PT_NOTE
-            var at = u64(phoff + 56 * i + 8)
-            let end = at + u64(phoff + 56 * i + 32)
-            guard at >= 0, end <= head.count, end >= at else { continue }
-            while end - at >= 12 {
-                let nameSize = u32(at), descSize = u32(at + 4), type = u32(at + 8)
+    /// Whether an ELF file carries the Kenix note. `read(offset, count)`
+    /// gives the file's bytes there (fewer at its end, nil on an error): the
+    /// header, the program headers and the notes are read where they are.
+    public static func isKenix(_ read: (Int, Int) -> [UInt8]?) -> Bool {
+        guard let h = read(0, 64), h.count == 64 else { return false }
+        func u16(_ b: [UInt8], _ at: Int) -> Int { at >= 0 && at + 2 <= b.count ? Int(b[at]) | Int(b[at + 1]) << 8 : 0 }
+        func u32(_ b: [UInt8], _ at: Int) -> Int { u16(b, at) | u16(b, at + 2) << 16 }
+        func u64(_ b: [UInt8], _ at: Int) -> Int { u32(b, at) | (u32(b, at + 4) & 0x7FFF_FFFF) << 32 }
+        guard u32(h, 0) == 0x464C_457F, h[4] == 2, u16(h, 54) == 56 else { return false }
+        let phoff = u64(h, 32), phnum = u16(h, 56)
+        guard phnum > 0, phnum <= 64, let ph = read(phoff, phnum * 56), ph.count == phnum * 56 else { return false }
+        for i in 0..<phnum where u32(ph, 56 * i) == 4 {                 // PT_NOTE
+            let size = u64(ph, 56 * i + 32)
+            guard size >= 12, size <= 4096, let notes = read(u64(ph, 56 * i + 8), size), notes.count == size else { continue }
+            var at = 0
+            while notes.count - at >= 12 {
+                let nameSize = u32(notes, at), descSize = u32(notes, at + 4), type = u32(notes, at + 8)
                 let next = at + 12 + (nameSize + 3) & ~3 + (descSize + 3) & ~3
-                guard nameSize < 256, descSize < 256, next <= end else { break }
+                guard nameSize < 256, descSize < 256, next <= notes.count else { break }
                 if type == Int(KenixNote.type) && nameSize == KenixNote.name.utf8CodeUnitCount + 1 {
                     var same = true
-                    for k in 0..<KenixNote.name.utf8CodeUnitCount where head[at + 12 + k] != KenixNote.name.utf8Start[k] {
+                    for k in 0..<KenixNote.name.utf8CodeUnitCount where notes[at + 12 + k] != KenixNote.name.utf8Start[k] {
                         same = false
                     }
                     if same { return true }

@@ -1,4 +1,4 @@
-/* lxfork: fork storms and wait statuses. Waves of 40 children run at once,
+/* lxtest fork: fork storms and wait statuses. Waves of 40 children run at once,
  * each exiting with its own status, reaped in any order; vfork + exec;
  * copy-on-write keeps parent and child memory apart; WNOHANG; ECHILD. */
 #include "lxtest.h"
@@ -8,7 +8,7 @@
 
 #define WAVE 40
 
-int main(void) {
+int lx_fork(void) {
     lx_name = "lxfork";
     static int shared_value = 7;
     for (int wave = 0; wave < 3; wave++) {

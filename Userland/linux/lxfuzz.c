@@ -1,4 +1,4 @@
-/* lxfuzz: a hostile program. First every served syscall gets bad pointers
+/* lxtest fuzz: a hostile program. First every served syscall gets bad pointers
  * (null, unmapped, kernel-half, misaligned, a buffer that runs off the end
  * of a page) and absurd lengths, and each answer must be an error code, not
  * a crash; then children make thousands of syscalls with random numbers and
@@ -45,7 +45,7 @@ static int denied(long n) {
     return 0;
 }
 
-int main(void) {
+int lx_fuzz(void) {
     lx_name = "lxfuzz";
     /* A page followed by an unmapped one: buffers that run off its end. */
     char *page = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

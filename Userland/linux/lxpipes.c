@@ -1,4 +1,4 @@
-/* lxpipes: pipes between processes. A megabyte through a chain of three
+/* lxtest pipes: pipes between processes. A megabyte through a chain of three
  * processes arrives intact; EOF when the last writer closes; EPIPE and
  * SIGPIPE when no reader is left; O_NONBLOCK gives EAGAIN; poll and select
  * wake when data comes; dup2 and close-on-exec behave. */
@@ -17,7 +17,7 @@ static uint32_t sum(const unsigned char *p, size_t n, uint32_t s) {
     return s;
 }
 
-int main(void) {
+int lx_pipes(void) {
     lx_name = "lxpipes";
     int a[2], b[2];
     CHECK(pipe(a) == 0 && pipe(b) == 0, "pipes");

@@ -1,4 +1,4 @@
-/* lxsignals: signal handlers, masks and frames. Handlers get siginfo and a
+/* lxtest signals: signal handlers, masks and frames. Handlers get siginfo and a
  * ucontext; SA_RESTART restarts a blocked read; sigsuspend waits with a
  * temporary mask; rt_sigreturn restores general and FP/SIMD registers; an
  * alternate stack is used with SA_ONSTACK; a SIGSEGV handler sees the
@@ -43,7 +43,7 @@ static void clobber_fp(int n) {
     __asm__ volatile("fmov d8, #1.0\n fmov d0, #2.0\n movi v16.16b, #0x55\n" ::: "d8", "d0", "v16");
 }
 
-int main(void) {
+int lx_signals(void) {
     lx_name = "lxsignals";
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);

@@ -1,10 +1,10 @@
 /*
  * lxtest.h: the checks of the static Linux test programs (Userland/linux/).
- * Each program is an ordinary glibc program for AArch64 Linux, built by
- * Debian's cross compiler (mk/linux.mk); it prints one line per failed check
- * and a summary "NAME: N passed, M failed", and exits 0 only if all passed.
- * The same binary runs under qemu-aarch64 on the host, so its output there
- * is the oracle for its output on Kenix.
+ * They are one ordinary glibc program for AArch64 Linux, `lxtest`, built by
+ * Debian's cross compiler (mk/linux.mk): `lxtest NAME` runs one test (the
+ * table in lxtest.c), which prints one line per failed check and a summary
+ * "NAME: N passed, M failed", and exits 0 only if all passed. The same
+ * binary runs under qemu-aarch64 on the host.
  */
 #ifndef LXTEST_H
 #define LXTEST_H
@@ -13,9 +13,10 @@
 #include <string.h>
 #include <errno.h>
 #include <unistd.h>
+#include <time.h>
 
-static int lx_passed, lx_failed;
-static const char *lx_name = "test";
+extern int lx_passed, lx_failed;
+extern const char *lx_name;
 
 #define CHECK(cond, what) do { \
     if (cond) lx_passed++; \

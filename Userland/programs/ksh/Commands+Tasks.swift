@@ -85,31 +85,39 @@ func spawnFromPath(_ path: Bytes, argument: UInt64) -> Result<TaskID, SyscallErr
     }
 }
 
-/// The first 4 KiB of a file (or of a boot-image file, for a name), for the
-/// Kenix note; nil if it cannot be read.
-func head(of name: Bytes) -> Bytes? {
+/// What kind of program `name` (a path, or a boot-image name) is: nil when
+/// it cannot be read; true for a foreign program (an ELF without the Kenix
+/// note, which the Linux server runs).
+func isForeign(_ name: Bytes) -> Bool? {
     if name.contains(0x2F) {
-        do throws(FileError) {
-            let f = try File.open(name)
-            defer { try? f.close() }
-            return try f.read(upTo: 4096)
-        } catch { return nil }
-    }
-    var head = [UInt8](repeating: 0, count: 4096)
-    let n: Int64 = name.withUnsafeBytes { nameRaw in
-        head.withUnsafeMutableBytes { raw in
-            RawSyscall.invoke(.imageRead, UInt64(UInt(bitPattern: nameRaw.baseAddress)), UInt64(nameRaw.count), 0,
-                              UInt64(UInt(bitPattern: raw.baseAddress)), UInt64(raw.count))
+        guard let f = try? File.open(name) else { return nil }
+        defer { try? f.close() }
+        return isForeign { offset, count in
+            var b = [UInt8](repeating: 0, count: count)
+            let n: Int? = b.withUnsafeMutableBytes { raw in try? f.read(at: UInt64(offset), into: raw) }
+            guard let n else { return nil }
+            b.removeLast(count - n)
+            return b
         }
     }
-    guard n >= 0 else { return nil }
-    head.removeLast(head.count - Int(n))
-    return head
+    return isForeign { offset, count in
+        var b = [UInt8](repeating: 0, count: count)
+        let n: Int64 = name.withUnsafeBytes { nameRaw in
+            b.withUnsafeMutableBytes { raw in
+                RawSyscall.invoke(.imageRead, UInt64(UInt(bitPattern: nameRaw.baseAddress)), UInt64(nameRaw.count),
+                                  UInt64(offset), UInt64(UInt(bitPattern: raw.baseAddress)), UInt64(raw.count))
+            }
+        }
+        guard n >= 0 else { return nil }
+        b.removeLast(count - Int(n))
+        return b
+    }
 }
 
 /// An ELF without the Kenix note: a Linux program.
-func isForeign(_ head: Bytes) -> Bool {
-    head.count >= 64 && head[0] == 0x7F && head[1] == 0x45 && head[2] == 0x4C && head[3] == 0x46 && !Program.isKenix(head)
+func isForeign(_ read: (Int, Int) -> [UInt8]?) -> Bool? {
+    guard let h = read(0, 4), h.count == 4 else { return nil }
+    return h == [0x7F, 0x45, 0x4C, 0x46] && !Program.isKenix(read)
 }
 
 /// Runs a Linux program through the Linux server and reports how it ended.
@@ -142,7 +150,7 @@ func runLinux(_ path: Bytes, _ argv: [Bytes]) {
 
 func run(_ args: [Bytes]) {
     let name = args[0]
-    if let head = head(of: name), isForeign(head) {
+    if isForeign(name) == true {
         let path = name.contains(0x2F) ? name : Array("/boot/".utf8) + name
         return runLinux(path, [name.contains(0x2F) ? name : path] + args.dropFirst())
     }

@@ -33,6 +33,7 @@ struct Staging {
     var base: UnsafeMutableRawPointer? = nil
     /// (path, inode, size, modification time) of the file it holds.
     var holds: ([UInt8], UInt64, UInt64, UInt64)? = nil
+    var holdsKenix = false
 
     /// Room for `length` bytes (a larger object when needed).
     mutating func reserve(_ length: UInt64) -> Bool {
@@ -95,7 +96,8 @@ extension Server {
             case .elf(let program):
                 let length = node.info.size
                 let identity = (absolute, node.info.inode, length, node.info.modified)
-                if let h = staging.holds, h.0 == identity.0, h.1 == identity.1, h.2 == identity.2, h.3 == identity.3 {
+                if let h = staging.holds, h.0 == identity.0, h.1 == identity.1, h.2 == identity.2, h.3 == identity.3,
+                   !staging.holdsKenix {
                     return .success(StagedProgram(program: program, length: length, path: absolute, argv: argv))
                 }
                 guard staging.reserve(length), let base = staging.base else { return .failure(.ENOMEM) }
@@ -103,6 +105,18 @@ extension Server {
                 let n = node.readLocal(into: base, Int(length), at: 0)
                 guard n == Int(length) else { return .failure(.EIO) }
                 staging.holds = identity
+                staging.holdsKenix = false
+                // A Kenix program (its note may sit anywhere in the file) is not
+                // ours to run: its syscalls are Kenix's.
+                let image = UnsafeRawBufferPointer(start: base, count: Int(length))
+                if Program.isKenix({ offset, count in
+                    guard offset >= 0, offset < image.count else { return [] }
+                    return Array(image[offset..<min(image.count, offset + count)])
+                }) {
+                    staging.holdsKenix = true
+                    Log.line("a Kenix program, not a Linux one (run it from ksh): ", absolute)
+                    return .failure(.ENOEXEC)
+                }
                 return .success(StagedProgram(program: program, length: length, path: absolute, argv: argv))
             }
         }
