@@ -2,7 +2,8 @@
 # missing ones with apt-get when run as root; otherwise it prints the exact
 # command and stops.
 # libsdl2-dev: kenix-sim's window; xvfb: window tests and benchmarks without a display;
-# dosfstools, mtools: the FAT32 tests make images with mkfs.fat and mtools and check them with fsck.fat;
+# dosfstools, mtools: make disk builds its FAT32 image with mkfs.fat and mtools; the FAT32 tests
+# make images the same way and check them with fsck.fat;
 # busybox-static (amd64): the host oracle for the Linux tests; gcc-aarch64-linux-gnu and
 # libc6-dev-arm64-cross: the static Linux test programs (mk/linux.mk); qemu-user-static: runs
 # the arm64 busybox and the test programs on the host (applet list, oracle outputs).

@@ -26,6 +26,7 @@ public struct SimCPU: CPU {
             var retired = engine.executed
             var trap = Self.trap(for: stop, space: space, retired: &retired)
             m.advance(by: retired)
+            m.checkHostStop()
             if trap == nil {
                 // The slice ended: take pending interrupts, then go on.
                 if space.needsCompaction { space.compact() }
@@ -105,6 +106,7 @@ public struct SimCPU: CPU {
         let reason: WakeReason
         while true {
             if m.window != nil { m.serviceWindow() }
+            m.checkHostStop()
             if m.interruptPending { reason = .interrupt; break }
             if m.now >= m.haltTime { reason = .halt; break }
             guard let wake = m.nextWakeTime else {

@@ -93,7 +93,7 @@ struct KenixBench: ParsableCommand {
               + "enterUser trips, \(fmt2(pipe / ipcStubs))× faster than the pipe")
         let swap = swapRuns.sorted { $0.hostNanosecondsPerPage < $1.hostNanosecondsPerPage }[swapRuns.count / 2]
         print("")
-        print("Swapping (the `swap` program on 8 MiB of RAM and a 64 MiB simulated disk, 100 µs a request):")
+        print("Swapping (the `swap` program on 8 MiB of RAM and a 64 MiB simulated disk, 16 requests in flight, 100 µs each):")
         print("")
         print("| measurement | value |")
         print("|---|---|")
