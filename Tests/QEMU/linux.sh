@@ -2,7 +2,7 @@
 # Tests/QEMU/linux.sh: the Linux personality on QEMU virt (-kernel, GICv3,
 # TCG), with the same initrd and the same session as kenix-sim's system
 # test: init boots into busybox's sh (kenix.arg=1), typist.py types
-# Tests/System/linux-session.txt at its prompts, and Tests/System/check-linux.sh
+# Tests/System/linux-session.txt at its prompts (make disk's FAT32 image at /disk), and Tests/System/check-linux.sh
 # checks the log (the acceptance output byte for byte against the host's
 # busybox). A second boot types Ctrl-C while `sleep 100` runs, and again
 # while a shell loop that makes no syscalls runs: both are interrupted and
@@ -18,11 +18,15 @@ trap 'rm -rf "$WORK"' EXIT
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/../lib/tally.sh"
 
-# linux_boot NAME INPUT: boots into busybox sh with INPUT typed at its prompts.
+# linux_boot NAME INPUT: boots into busybox sh with INPUT typed at its prompts,
+# and a fresh copy of make disk's FAT32 image ($WORK/NAME.img) as data disk 0.
+PROGRAM="$(dirname "$INITRD")/userland/initrd/ticker"
 linux_boot() {
   local name=$1 input=$2 start=$(date +%s.%N)
+  BUSYBOX="$(dirname "$INITRD")/linux/busybox" bash "$HERE/../../tools/mkdisk.sh" "$WORK/$name.img" "$PROGRAM" >/dev/null
   python3 "$HERE/typist.py" --prompt "# " --prompt "> " "$input" "$TIMEOUT" "$QEMU" -M virt,gic-version=3 \
     -cpu cortex-a72 -m 512M -nographic -no-reboot -monitor none -serial stdio -net none \
+    -drive "if=none,id=data0,format=raw,file=$WORK/$name.img" -device virtio-blk-device,drive=data0,serial=kenix-data0 \
     -kernel "$KERNEL" -initrd "$INITRD" -append "kenix.arg=1" >"$WORK/$name.log" 2>&1
   echo $? >"$WORK/$name.rc"
   printf '  (%s: %.2f s)\n' "$name" "$(echo "$(date +%s.%N) - $start" | bc)"
@@ -32,7 +36,7 @@ echo "==> busybox sh on QEMU, typed from Tests/System/linux-session.txt"
 linux_boot linux "$HERE/../System/linux-session.txt"
 if [ "$(cat "$WORK/linux.rc")" = 0 ] && grep -q "kenix: init exited with status 0" "$WORK/linux.log"; then
   pass "the session ends with sh's exit, init exits 0, QEMU powers off"; else fail "Linux session (rc $(cat "$WORK/linux.rc"))" "$WORK/linux.log"; fi
-if bash "$HERE/../System/check-linux.sh" "$WORK/linux.log"; then pass "Linux session: Tests/System/check-linux.sh"; else fail "Linux session" "$WORK/linux.log"; fi
+if bash "$HERE/../System/check-linux.sh" "$WORK/linux.log" "$WORK/linux.img"; then pass "Linux session: Tests/System/check-linux.sh"; else fail "Linux session" "$WORK/linux.log"; fi
 
 echo "==> Ctrl-C while sleep 100 and a busy loop run"
 printf 'sleep 100\n@ctrl-c\necho "after sleep $?"\nwhile :; do :; done\n@ctrl-c\necho after loop\nexit\n' >"$WORK/ctrlc.txt"

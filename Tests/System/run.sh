@@ -272,11 +272,14 @@ if python3 tools/screentext.py --font Userland/data/Lat15-Terminus16.psf "$WORK/
    && grep -qxF "[demo exited with status 0]" "$WORK/demoend.text"; then
   pass "the console repaints its text when the demo gives the screen back"; else fail "console repaint after the demo"; fi
 
-echo "==> Linux programs: busybox's sh (init argument 1), driven by Tests/System/linux-session.txt"
-boot linux --seed 1 --init-arg 1 --input Tests/System/linux-session.txt
+echo "==> Linux programs: busybox's sh (init argument 1) with make disk's FAT32 image at /disk, driven by Tests/System/linux-session.txt"
+PROGRAM="$(dirname "$INITRD")/userland/initrd/ticker"
+BUSYBOX="$(dirname "$INITRD")/linux/busybox" bash tools/mkdisk.sh "$WORK/linux.img" "$PROGRAM" >/dev/null 2>"$WORK/linux-mkdisk.err" || fail "tools/mkdisk.sh" "$WORK/linux-mkdisk.err"
+cp "$WORK/linux.img" "$WORK/linuxb.img"
+boot linux --seed 1 --init-arg 1 --disk "$WORK/linux.img" --input Tests/System/linux-session.txt
 if [ "$(cat "$WORK/linux.rc")" = 0 ]; then pass "the Linux session ends, init exits 0"; else fail "Linux session exit status $(cat "$WORK/linux.rc")" "$WORK/linux.err"; fi
-if bash Tests/System/check-linux.sh "$WORK/linux.out"; then pass "Linux session: Tests/System/check-linux.sh"; else fail "Linux session" "$WORK/linux.out"; fi
-boot linuxb --seed 1 --init-arg 1 --input Tests/System/linux-session.txt
+if bash Tests/System/check-linux.sh "$WORK/linux.out" "$WORK/linux.img"; then pass "Linux session: Tests/System/check-linux.sh"; else fail "Linux session" "$WORK/linux.out"; fi
+boot linuxb --seed 1 --init-arg 1 --disk "$WORK/linuxb.img" --input Tests/System/linux-session.txt
 if [ "$(hash_of linux)" = "$(hash_of linuxb)" ]; then pass "the Linux session replays exactly"; else fail "Linux session differs on replay"; fi
 
 echo "==> a window under Xvfb"

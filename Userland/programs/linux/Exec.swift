@@ -128,14 +128,14 @@ extension Server {
     func setUpImage(_ p: Process, _ staged: StagedProgram, envp: [[UInt8]]) -> Bool {
         let task = p.task
         let top = ExecLayout.stackTop
-        guard (try? Supervisor.map(task, hint: top - ExecLayout.stackSize, length: ExecLayout.stackSize,
-                                   prot: ExecLayout.rw, flags: MapFlags.fixed)) != nil,
-              (try? Supervisor.map(task, hint: top, length: 4096, prot: ExecLayout.rw, flags: MapFlags.fixed)) != nil
+        guard (try? Tasks.map(task, hint: top - ExecLayout.stackSize, length: ExecLayout.stackSize,
+                              prot: ExecLayout.rw, flags: MapFlags.fixed)) != nil,
+              (try? Tasks.map(task, hint: top, length: 4096, prot: ExecLayout.rw, flags: MapFlags.fixed)) != nil
         else { return false }
         // mov x8, #139 (rt_sigreturn); svc #0
         guard Guest.write(task, top, [0x68, 0x11, 0x80, 0xD2, 0x01, 0x00, 0x00, 0xD4]),
-              (try? Supervisor.protect(task, top, length: 4096,
-                                       prot: MemoryProtection.read | MemoryProtection.execute)) != nil
+              (try? Tasks.protect(task, top, length: 4096,
+                                  prot: MemoryProtection.read | MemoryProtection.execute)) != nil
         else { return false }
         let info = ExecInfo(phdr: staged.program.phdr, phent: staged.program.phent, phnum: staged.program.phnum,
                             entry: staged.program.entry, hwcap: CPUFeatures.hwcap, hwcap2: CPUFeatures.hwcap2,
@@ -176,7 +176,7 @@ extension Server {
         case .failure(let e): return .error(e)
         case .success(let s): staged = s
         }
-        guard (try? Supervisor.exec(p.task, shm: staging.shm, length: staged.length)) != nil else {
+        guard (try? Tasks.exec(p.task, shm: staging.shm, length: staged.length)) != nil else {
             return .error(.ENOMEM)
         }
         // The point of no return: the old image is gone.
@@ -191,7 +191,7 @@ extension Server {
             return .done
         }
         releaseVfork(p)
-        if (try? Supervisor.resume(p.task)) == nil { taskVanished(p) }
+        if (try? Tasks.resume(p.task)) == nil { taskVanished(p) }
         return .done
     }
 }

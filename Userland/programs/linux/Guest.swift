@@ -1,5 +1,5 @@
 // Guest: access to a Linux task's memory and registers on its behalf
-// (task_read, task_write, task_get/set_registers). Every address and length
+// (task_read, task_write, task_get/set_registers, through Tasks). Every address and length
 // comes from the task, so every failure is an answer (nil, false), never a
 // trap: the caller turns it into -EFAULT. Strings are read a page at a time,
 // so a string that ends just before an unmapped page still reads.
@@ -23,7 +23,7 @@ enum Guest {
         while done < length {
             let n = min(length - done, maxTransfer)
             let (a, overflow) = address.addingReportingOverflow(UInt64(done))
-            guard !overflow, (try? Supervisor.read(task, a, into: buffer + done, length: n)) != nil else { return false }
+            guard !overflow, (try? Tasks.read(task, a, into: buffer + done, length: n)) != nil else { return false }
             done += n
         }
         return true
@@ -39,7 +39,7 @@ enum Guest {
         while done < length {
             let n = min(length - done, maxTransfer)
             let (a, overflow) = address.addingReportingOverflow(UInt64(done))
-            guard !overflow, (try? Supervisor.write(task, a, from: buffer + done, length: n)) != nil else { return false }
+            guard !overflow, (try? Tasks.write(task, a, from: buffer + done, length: n)) != nil else { return false }
             done += n
         }
         return true
@@ -104,13 +104,13 @@ enum Guest {
     static func registers(_ task: TaskID) -> UserRegisters? {
         var file = [UInt8](repeating: 0, count: UserRegisters.size)
         let ok = file.withUnsafeMutableBytes { raw in
-            (try? Supervisor.getRegisters(task, into: raw.baseAddress!)) != nil
+            (try? Tasks.getRegisters(task, into: raw.baseAddress!)) != nil
         }
         return ok ? UserRegisters(file: file) : nil
     }
 
     static func setRegisters(_ task: TaskID, _ r: UserRegisters) -> Bool {
         let file = r.file
-        return file.withUnsafeBytes { raw in (try? Supervisor.setRegisters(task, from: raw.baseAddress!)) != nil }
+        return file.withUnsafeBytes { raw in (try? Tasks.setRegisters(task, from: raw.baseAddress!)) != nil }
     }
 }

@@ -90,8 +90,8 @@ extension Server {
         }
         let name = PathName.split(staged.path)?.name ?? staged.path
         let created: Result<(TaskID, UInt64), SyscallError> = name.withUnsafeBytes { raw in
-            do throws(SyscallError) { return .success(try Supervisor.create(shm: staging.shm, length: staged.length,
-                                                                            name: raw)) }
+            do throws(SyscallError) { return .success(try Tasks.create(shm: staging.shm, length: staged.length,
+                                                                       name: raw)) }
             catch { return .failure(error) }
         }
         let task: TaskID
@@ -113,12 +113,12 @@ extension Server {
             kill(p, WaitStatus.killedBy(Signal.SIGSEGV))
             return .success(())
         }
-        _ = try? Kenix.watch(task, notification: notification, bits: NotifyBit.taskEnded)
+        Tasks.watch(task, notification: notification)
         terminal.session = pid
         terminal.foregroundGroup = pid
         terminal.termios = Termios()
         terminal.attach()
-        if (try? Supervisor.resume(task)) == nil { taskVanished(p) }
+        if (try? Tasks.resume(task)) == nil { taskVanished(p) }
         return .success(())
     }
 }

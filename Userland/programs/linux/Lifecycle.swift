@@ -35,7 +35,7 @@ extension Server {
     /// the kernel says busy, an event of the task is on its way already and
     /// the signal goes with that.
     func interruptRunning(_ p: Process) {
-        _ = try? Supervisor.interrupt(p.task)
+        Tasks.interrupt(p.task)
     }
 
     /// Default action "stop": the task stays stopped (in the server or, if
@@ -81,22 +81,21 @@ extension Server {
     func kill(_ p: Process, _ end: ProcessEnd) {
         guard p.isLive else { return }
         if p.clearChildTid != 0 { _ = Guest.writeU32(p.task, p.clearChildTid, 0) }
-        try? Kenix.kill(p.task)
-        _ = try? Kenix.wait(p.task)
+        Tasks.end(p.task)
         becomeZombie(p, end)
     }
 
     /// The task is gone already (killed by someone else, or a resume failed).
     func taskVanished(_ p: Process) {
         guard p.isLive else { return }
-        _ = try? Kenix.wait(p.task)
+        Tasks.reap(p.task)
         becomeZombie(p, WaitStatus.killedBy(Signal.SIGKILL))
     }
 
     /// A watched task ended: find the live processes whose task is gone.
     func reapVanishedTasks() {
         for p in processes.all where p.isLive {
-            if let state = Kenix.status(of: p.task), state != .zombie { continue }
+            if !Tasks.isGone(p.task) { continue }
             taskVanished(p)
         }
     }

@@ -209,7 +209,7 @@ final class Server {
             guard var r = Guest.registers(p.task) else { return kill(p, WaitStatus.killedBy(Signal.SIGSEGV)) }
             r.pc &-= 4
             r.x[0] = p.syscallX0
-            guard Guest.setRegisters(p.task, r), (try? Supervisor.resume(p.task)) != nil else { return taskVanished(p) }
+            guard Guest.setRegisters(p.task, r), (try? Tasks.resume(p.task)) != nil else { return taskVanished(p) }
             return
         }
         resume(p, result)
@@ -235,14 +235,14 @@ final class Server {
             guard let r = Guest.registers(p.task) else { return taskVanished(p) }
             return deliver(p, n, info, r)
         }
-        if (try? Supervisor.resume(p.task)) == nil { taskVanished(p) }
+        if (try? Tasks.resume(p.task)) == nil { taskVanished(p) }
     }
 
     /// The value `finish` gets for a call a signal interrupted.
     static let interrupted: Int64 = -512
 
     func resume(_ p: Process, _ value: Int64) {
-        if (try? Supervisor.resume(p.task, result: UInt64(bitPattern: value))) == nil { taskVanished(p) }
+        if (try? Tasks.resume(p.task, result: UInt64(bitPattern: value))) == nil { taskVanished(p) }
     }
 
     /// Builds the frame for handler of `n` over registers `r` and runs it.
@@ -271,7 +271,7 @@ final class Server {
         h.x[30] = a.flags & SignalActionFlags.restorer != 0 && a.restorer != 0 ? a.restorer : p.memory.trampoline
         h.sp = frame
         h.pc = a.handler
-        guard Guest.setRegisters(p.task, h), (try? Supervisor.resume(p.task)) != nil else { return taskVanished(p) }
+        guard Guest.setRegisters(p.task, h), (try? Tasks.resume(p.task)) != nil else { return taskVanished(p) }
     }
 
     // MARK: blocking and waking

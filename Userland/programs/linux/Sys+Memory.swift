@@ -27,11 +27,11 @@ extension Server {
         guard want >= m.brkStart, want < ExecLayout.stackTop - ExecLayout.stackSize else { return .value(Int64(m.brk)) }
         let top = (want + Self.page - 1) & ~(Self.page - 1)
         if top > m.brkMapped {
-            guard (try? Supervisor.map(p.task, hint: m.brkMapped, length: top - m.brkMapped, prot: ExecLayout.rw,
-                                       flags: MapFlags.fixed)) != nil else { return .value(Int64(m.brk)) }
+            guard (try? Tasks.map(p.task, hint: m.brkMapped, length: top - m.brkMapped, prot: ExecLayout.rw,
+                                  flags: MapFlags.fixed)) != nil else { return .value(Int64(m.brk)) }
             m.brkMapped = top
         } else if top < m.brkMapped {
-            guard (try? Supervisor.unmap(p.task, top, length: m.brkMapped - top)) != nil else { return .value(Int64(m.brk)) }
+            guard (try? Tasks.unmap(p.task, top, length: m.brkMapped - top)) != nil else { return .value(Int64(m.brk)) }
             m.brkMapped = top
         }
         m.brk = want
@@ -74,14 +74,14 @@ extension Server {
         let address: UInt64
         let mapRights = file != nil ? r | MemoryProtection.write : r
         if fixed {
-            if flags & MapFlag.fixedNoReplace == 0 { _ = try? Supervisor.unmap(p.task, hint, length: size) }
-            guard let a = try? Supervisor.map(p.task, hint: hint, length: size, prot: mapRights,
-                                              flags: MapFlags.fixed | (kind == MapFlag.shared ? MapFlags.shared : 0))
+            if flags & MapFlag.fixedNoReplace == 0 { _ = try? Tasks.unmap(p.task, hint, length: size) }
+            guard let a = try? Tasks.map(p.task, hint: hint, length: size, prot: mapRights,
+                                         flags: MapFlags.fixed | (kind == MapFlag.shared ? MapFlags.shared : 0))
             else { return .error(flags & MapFlag.fixedNoReplace != 0 ? .EEXIST : .ENOMEM) }
             address = a
         } else {
-            guard let a = try? Supervisor.map(p.task, hint: 0, length: size, prot: mapRights,
-                                              flags: kind == MapFlag.shared ? MapFlags.shared : 0)
+            guard let a = try? Tasks.map(p.task, hint: 0, length: size, prot: mapRights,
+                                         flags: kind == MapFlag.shared ? MapFlags.shared : 0)
             else { return .error(.ENOMEM) }
             address = a
         }
@@ -96,7 +96,7 @@ extension Server {
                 done += UInt64(got)
                 if got < Int64(k) { break }
             }
-            if mapRights != r { _ = try? Supervisor.protect(p.task, address, length: size, prot: r) }
+            if mapRights != r { _ = try? Tasks.protect(p.task, address, length: size, prot: r) }
         }
         return .value(Int64(address))
     }
@@ -108,7 +108,7 @@ extension Server {
         guard size <= UserLayout.userLimit - c.a0 else { return .error(.EINVAL) }
         if c.a0 < UserLayout.imageBase { return .success(0) }
         do throws(SyscallError) {
-            try Supervisor.unmap(c.task, c.a0, length: size)
+            try Tasks.unmap(c.task, c.a0, length: size)
             return .success(0)
         } catch {
             return .error(error == .limitReached ? .ENOMEM : .EINVAL)
@@ -125,7 +125,7 @@ extension Server {
             return .error(.ENOMEM)
         }
         do throws(SyscallError) {
-            try Supervisor.protect(c.task, c.a0, length: size, prot: r)
+            try Tasks.protect(c.task, c.a0, length: size, prot: r)
             return .success(0)
         } catch {
             return .error(error == .invalidArgument ? .ENOMEM : .EINVAL)
@@ -140,7 +140,7 @@ extension Server {
         let old = (c.a1 + Self.page - 1) & ~(Self.page - 1), new = (c.a2 + Self.page - 1) & ~(Self.page - 1)
         if new == old { return .value(Int64(c.a0)) }
         if new < old {
-            _ = try? Supervisor.unmap(c.task, c.a0 + new, length: old - new)
+            _ = try? Tasks.unmap(c.task, c.a0 + new, length: old - new)
             return .value(Int64(c.a0))
         }
         return .error(.ENOMEM)

@@ -36,7 +36,7 @@ extension Server {
         }
         let p = c.process
         let childTid = c.a4()
-        guard let task = try? Supervisor.fork(p.task) else { return .error(.EAGAIN) }
+        guard let task = try? Tasks.fork(p.task) else { return .error(.EAGAIN) }
         let pid = processes.allocatePid()
         let child = Process(pid: pid, task: task, parent: p.pid, pgid: p.pgid, sid: p.sid,
                             files: p.files.duplicate(), cwd: p.cwd)
@@ -46,7 +46,7 @@ extension Server {
         child.memory = p.memory
         child.signals = p.signals.forChild()
         child.startTime = Kenix.clock()
-        _ = try? Kenix.watch(task, notification: notification, bits: NotifyBit.taskEnded)
+        Tasks.watch(task, notification: notification)
         processes.all.append(child)
         // The child's registers: x0 = 0, a new stack if asked, a new TLS if asked.
         if var r = Guest.registers(task) {
@@ -58,7 +58,7 @@ extension Server {
         if flags & CloneFlag.childSettid != 0 { _ = Guest.writeU32(task, childTid, UInt32(pid)) }
         if flags & CloneFlag.childCleartid != 0 { child.clearChildTid = childTid }
         if flags & CloneFlag.parentSettid != 0 { _ = Guest.writeU32(p.task, c.a2, UInt32(pid)) }
-        if (try? Supervisor.resume(task)) == nil { taskVanished(child) }
+        if (try? Tasks.resume(task)) == nil { taskVanished(child) }
         if isVfork {
             child.vforkParent = p.pid
             return .block(.vforkChild(pid), deadline: nil, restart: .never)

@@ -109,7 +109,7 @@ extension Server {
             finish(p, Int64(bitPattern: restored.x[0]), restart: .never)
             return .done
         }
-        if (try? Supervisor.resume(p.task)) == nil { taskVanished(p) }
+        if (try? Tasks.resume(p.task)) == nil { taskVanished(p) }
         return .done
     }
 
