@@ -50,6 +50,7 @@ help:
 	@echo "  make test-qemu      the QEMU boot tests alone (-kernel and UEFI, GICv2 and GICv3, virtio-blk,"
 	@echo "                      ramfb screendumps and virtio keyboard via Tests/QEMU/screen.py)"
 	@echo "  make bench-qemu     instruction counts on QEMU with -icount"
+	@echo "  make bench-linux    the Linux rows: busybox fork+exec and pipe throughput (QEMU -icount, TCG, kenix-sim)"
 	@echo "  make userland       build the EL0 programs and $(INITRD)"
 	@echo "  make embedded-check compile the kernel core as Embedded Swift for aarch64-none-none-elf"
 	@echo "  make host           build kenix-sim and the host targets with SwiftPM"
@@ -95,5 +96,7 @@ clean:
 bench: deps userland kernel
 	@echo "==> swift build -c release (kenix-bench)"
 	@swift build -c release --product kenix-bench 2>&1 | grep -Ev '^\[[0-9]+/[0-9]+\] (Compiling|Emitting|Write|Wrapping)' ; test $${PIPESTATUS[0]} -eq 0
+	@echo "==> swift build -c release (kenix-sim, for the Linux rows)"
+	@swift build -c release --product kenix-sim 2>&1 | grep -Ev '^\[[0-9]+/[0-9]+\] (Compiling|Emitting|Write|Wrapping)' ; test $${PIPESTATUS[0]} -eq 0
 	@echo "==> kenix-bench and QEMU -icount runs (a few minutes; kenix-sim numbers are medians of 5 runs)"
 	@QEMU=$(QEMU_AARCH64) bash tools/write-benchmarks.sh .build/release/kenix-bench $(INITRD) $(KERNEL_IMG) BENCHMARKS.md

@@ -25,6 +25,8 @@
 #                                    then Tests/QEMU/parity.sh: kenix-sim and QEMU screens pixel-identical
 #                                    Tests/QEMU/linux.sh: busybox sh on QEMU (the Linux session, Ctrl-C)
 #   make bench-qemu                  Tests/QEMU/bench.sh: instructions per IPC round trip under -icount
+#   make bench-linux                 Tests/QEMU/linuxbench.sh: busybox fork+exec and pipe throughput (-icount,
+#                                    TCG and kenix-sim); make bench includes it with the release kenix-sim
 # The kernel core (HAL, KenixABI, KenixKernel) is the Embedded build from
 # mk/embedded.mk; Sources/HALAArch64 adds the Swift backend, the boot and
 # vector assembly and a small C runtime (memset/memcpy/heap).
@@ -146,7 +148,7 @@ $(ESP_DIR)/kenix.img: $(UEFI_LOADER) $(KERNEL_IMG) $(INITRD)
 	@cp $(INITRD) $(ESP_DIR)/initrd.cpio
 	@cp $(KERNEL_IMG) $@
 
-.PHONY: kernel run-kernel test-qemu bench-qemu run esp fetch-ovmf swap
+.PHONY: kernel run-kernel test-qemu bench-qemu bench-linux run esp fetch-ovmf swap
 esp: $(ESP_DIR)/kenix.img
 swap: $(SWAP_IMG)
 
@@ -188,3 +190,8 @@ test-qemu: kernel userland esp host
 
 bench-qemu: kernel userland
 	@QEMU=$(QEMU_AARCH64) KERNEL=$(KERNEL_IMG) INITRD=$(INITRD) bash Tests/QEMU/bench.sh
+
+# The Linux rows alone (make bench runs them with the release kenix-sim).
+bench-linux: kernel userland host
+	@echo "==> Linux benchmarks: busybox true fork+exec, a pipe (Tests/QEMU/linuxbench.sh; a few minutes)"
+	@QEMU=$(QEMU_AARCH64) KERNEL=$(KERNEL_IMG) INITRD=$(INITRD) KENIX_SIM=$(KENIX_SIM) bash Tests/QEMU/linuxbench.sh
