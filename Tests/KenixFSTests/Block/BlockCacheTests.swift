@@ -13,7 +13,7 @@ final class BlockCacheTests: XCTestCase {
     }
 
     func write(_ cache: BlockCache<MemoryBlockStore>, _ offset: UInt64, _ data: [UInt8]) throws {
-        _ = try data.withUnsafeBytes { r throws(FileError) -> Int in try cache.write(at: offset, from: r); return 0 }
+        _ = try data.withUnsafeBytes { r throws(FileError) -> Int in try cache.write(at: offset, from: r, rank: .data); return 0 }
     }
 
     func testUnalignedReadsAndWritesMatchAPlainArray() throws {

@@ -148,11 +148,24 @@ extension FATVolume {
             steps += 1
             guard steps <= geometry.clusterCount else { throw .ioError }
         }
-        for _ in 0..<clusters {
-            let c = try table.allocate(after: last)
-            try cache.zero(at: geometry.clusterOffset(c), count: UInt64(geometry.clusterSize))
-            last = c
+        // The new clusters are zeroed on the disk before the directory's chain
+        // reaches them: a cut in between leaves lost clusters, never a
+        // directory of garbage entries.
+        var first: UInt32? = nil
+        var previous = last
+        do throws(FileError) {
+            for _ in 0..<clusters {
+                let c = try table.allocate(after: previous, link: first != nil)
+                if first == nil { first = c }
+                try cache.zero(at: geometry.clusterOffset(c), count: UInt64(geometry.clusterSize), rank: .directory)
+                previous = c
+            }
+            try cache.flush()
+        } catch {
+            if let f = first { try? freeChain(f) }
+            throw error
         }
+        try table.setEntry(last, first!)
         return runStart
     }
 
@@ -162,7 +175,7 @@ extension FATVolume {
         for k in 0..<count {
             guard let offset = try slotOffset(directory, start + UInt32(k)) else { throw .ioError }
             try bytes.withUnsafeBytesTyped { all throws(FileError) in
-                try cache.write(at: offset, from: UnsafeRawBufferPointer(rebasing: all[(k * 32)..<(k * 32 + 32)]))
+                try cache.write(at: offset, from: UnsafeRawBufferPointer(rebasing: all[(k * 32)..<(k * 32 + 32)]), rank: .directory)
             }
         }
     }
@@ -173,14 +186,25 @@ extension FATVolume {
         try table.freeChain(first)
     }
 
-    /// Marks the slots of an entry set deleted.
+    /// Whether slots `first ... last` of the directory lie in more than one
+    /// cache block (so they may reach the disk in separate writes).
+    func spansBlocks(_ directory: UInt32, _ first: UInt32, _ last: UInt32) throws(FileError) -> Bool {
+        guard let a = try slotOffset(directory, first), let b = try slotOffset(directory, last) else { throw .ioError }
+        return a / UInt64(cache.blockSize) != b / UInt64(cache.blockSize)
+    }
+
+    /// Marks the slots of an entry set deleted: the long-name slots before the
+    /// short entry (on the disk first when they may go out separately), so a
+    /// cut never leaves long-name slots without their entry.
     func deleteSlots(_ directory: UInt32, from first: UInt32, through last: UInt32) throws(FileError) {
+        let ordered = last > first ? try spansBlocks(directory, first, last) : false
         var slot = first
         while slot <= last {
+            if slot == last && ordered { try cache.flush() }
             guard let offset = try slotOffset(directory, slot) else { throw .ioError }
             let mark = UnsafeMutableRawBufferPointer(rebasing: chunk[0..<1])
             mark[0] = FATSlot.deleted
-            try cache.write(at: offset, from: UnsafeRawBufferPointer(mark))
+            try cache.write(at: offset, from: UnsafeRawBufferPointer(mark), rank: .directory)
             slot += 1
         }
     }
@@ -210,7 +234,7 @@ extension FATVolume {
         try cache.read(at: offset, into: raw)
         raw.setLE16(FATSlot.clusterHigh, UInt16(parent >> 16))
         raw.setLE16(FATSlot.clusterLow, UInt16(truncatingIfNeeded: parent))
-        try cache.write(at: offset, from: UnsafeRawBufferPointer(raw))
+        try cache.write(at: offset, from: UnsafeRawBufferPointer(raw), rank: .directory)
     }
 
     /// "." and ".." for a new directory at `cluster` inside `parent`, stamped `stamp`.
