@@ -85,6 +85,19 @@ final class BlockCacheTests: XCTestCase {
         XCTAssertEqual(cache.misses, 1)
     }
 
+    func testABadSectorInTheReadAheadFailsOnlyItsOwnBlock() throws {
+        let data = patternBytes(1 << 20, seed: 5)
+        let store = MemoryBlockStore(image: data)
+        store.badSectors = 24..<25   // inside block 3
+        let cache = BlockCache(store: store, blockSize: 4096, capacity: 64)
+        XCTAssertEqual(try read(cache, 100, 10), Array(data[100..<110]))   // block 0 reads; its read-ahead met block 3
+        XCTAssertEqual(try read(cache, 8192, 4096), Array(data[8192..<12288]))
+        XCTAssertFileError(.ioError, try read(cache, 3 * 4096 + 1, 1))
+        XCTAssertEqual(try read(cache, 4 * 4096, 4096), Array(data[16384..<20480]))
+        store.badSectors = 0..<0
+        XCTAssertEqual(try read(cache, 3 * 4096, 4096), Array(data[12288..<16384]))   // nothing bad was kept
+    }
+
     func testOutOfRangeAndFailingStores() throws {
         let store = MemoryBlockStore(sectorCount: 16)
         let cache = BlockCache(store: store, blockSize: 4096, capacity: 4)

@@ -273,8 +273,15 @@ public final class BlockCache<Store: BlockStore> {
             }
             return slot
         }
-        let run = max(1, min(uncachedRun(from: block, limit: runLimit), capacity / 2))
-        try storeRead(block: block, blocks: run, into: UnsafeMutableRawBufferPointer(rebasing: staging[0..<(run * blockSize)]))
+        var run = max(1, min(uncachedRun(from: block, limit: runLimit), capacity / 2))
+        do throws(FileError) {
+            try storeRead(block: block, blocks: run, into: UnsafeMutableRawBufferPointer(rebasing: staging[0..<(run * blockSize)]))
+        } catch {
+            // A bad sector in the read-ahead must not fail the block asked for.
+            guard run > 1 else { throw error }
+            run = 1
+            try storeRead(block: block, blocks: 1, into: UnsafeMutableRawBufferPointer(rebasing: staging[0..<blockSize]))
+        }
         var first = -1
         for k in stride(from: run - 1, through: 0, by: -1) {   // the requested block ends most recent
             let slot = try install(block + UInt64(k))

@@ -136,7 +136,10 @@ extension FATVolume {
         let wanted = UInt32((size + cs - 1) / cs)
         if size < oldSize {
             nodes[i].size = UInt32(size)
-            try shrink(i, from: oldClusters, to: wanted, entryFirst: true)
+            do throws(FileError) { try shrink(i, from: oldClusters, to: wanted, entryFirst: true) } catch {
+                nodes[i].size = UInt32(oldSize)
+                throw error
+            }
         } else if size > oldSize {
             let have = try grow(i, from: oldClusters, to: wanted)
             guard have >= wanted else {
@@ -183,6 +186,9 @@ extension FATVolume {
     /// leaves lost clusters, never an entry naming free ones.
     func shrink(_ i: Int, from current: UInt32, to wanted: UInt32, entryFirst: Bool = false) throws(FileError) {
         guard wanted < current else { return }
+        // A chain that starts inside another (a cross-link the FAT alone does
+        // not show) is not this file's to free.
+        if nodes[i].firstCluster != 0 { try table.checkChainStart(nodes[i].firstCluster) }
         nodes[i].cursorCluster = 0
         var last: UInt32? = nil
         let rest: UInt32?
