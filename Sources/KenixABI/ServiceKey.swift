@@ -6,7 +6,8 @@ public enum ServiceKey: UInt64, CaseIterable {
     case files = 2
     /// The block server (docs/block.md).
     case block = 3
-    // 4 is the Linux personality server's.
+    /// The Linux personality server (docs/linux.md; LinuxServiceOp).
+    case linux = 4
     /// The supervisor, which restarts the servers (docs/supervision.md; SupervisorOp).
     case supervisor = 5
 }

@@ -41,6 +41,8 @@ public final class BlockClient {
     /// The buffer's handle here, and the token the server knows it by.
     public let bufferHandle: Handle
     public let bufferToken: UInt64
+    /// The client whose buffer this one uses (`init(disk:sharing:)`), kept alive with it.
+    private let owner: BlockClient?
 
     /// Finds the block server, describes `disk`, and attaches a buffer of
     /// `bufferSize` bytes (rounded up to whole pages; at most 16 MiB).
@@ -64,13 +66,33 @@ public final class BlockClient {
             address = try SharedMemory.map(handle)
         } catch { throw .system(error) }
         bufferHandle = handle
+        owner = nil
         let attached = try Self.call(server, Message(tag: BlockProtocol.tag(.attach, disk: disk), carrying: handle))
         bufferToken = attached.w1
         buffer = UnsafeMutableRawBufferPointer(start: UnsafeMutableRawPointer(bitPattern: UInt(address)),
                                                count: Int(attached.w0))
     }
 
+    /// Another disk of the same server through `other`'s buffer: no second
+    /// buffer (a task maps only 8 objects), so the two must not be used at
+    /// the same time — one thread of one server, say. `other` lives as long.
+    public init(disk: UInt64, sharing other: BlockClient) throws(BlockError) {
+        self.disk = disk
+        server = other.server
+        let info = try Self.call(server, Message(tag: BlockProtocol.tag(.info, disk: disk)))
+        sectorSize = Int(info.w0)
+        sectorCount = info.w1
+        isReadOnly = info.w2 & BlockDiskFlags.readOnly != 0
+        hasWriteCache = info.w2 & BlockDiskFlags.writeCache != 0
+        diskCount = info.w3
+        buffer = other.buffer
+        bufferHandle = other.bufferHandle
+        bufferToken = other.bufferToken
+        owner = other
+    }
+
     deinit {
+        guard owner == nil else { return }
         _ = try? Self.call(server, Message(tag: BlockProtocol.tag(.detach, disk: disk), bufferToken))
         SharedMemory.release(bufferHandle)
     }

@@ -1,11 +1,13 @@
 // init: the first task. Starts the supervisor, which starts and watches the
 // console server, the keyboard driver, the block server (blk, when the
-// machine has a data disk) and the file server (vfs), then runs the self-tests one at a time and prints exactly
-// one line per test,
+// machine has a data disk), the file server (vfs) and the Linux server,
+// then runs the self-tests one at a time and prints exactly one line per test,
 //     PASS <name>   or   FAIL <name>: <reason>
-// then "selftest: N passed, M failed". Then it runs the shell (ksh) until
-// the end of console input, syncs the file systems, and exits 0 only if no
-// self-test failed.
+// then "selftest: N passed, M failed". Then it runs the shell until the end
+// of console input, unmounts the file systems on disks, and exits 0 only if
+// no self-test failed. The shell is ksh, or with argument bit 0 set
+// (kenix-sim --init-arg 1, QEMU kenix.arg=1, `make sim LINUX=1`) busybox's
+// sh through the Linux server (InitArgument).
 //
 // A test is a program that exits 0 on success; init spawns it at its own
 // priority (16) and waits. "fault" is different: init spawns two programs
@@ -92,7 +94,7 @@ func startServers() {
     for h in [InitHandle.uart, InitHandle.keyboard, InitHandle.framebuffer] where (try? Handles.info(h)) != nil {
         roles.append((h, h))
     }
-    for key in [ServiceKey.console, .files, .block, .supervisor] {
+    for key in [ServiceKey.console, .files, .block, .linux, .supervisor] {
         roles.append((InitHandle.service(key), InitHandle.service(key)))
     }
     var disk: UInt64 = 0
@@ -111,10 +113,45 @@ func startServers() {
     }
 }
 
-/// Before the machine powers off: every mounted file system's changes to disk.
-func syncFiles() {
-    do throws(FileError) { try Files.sync() } catch {
-        if error != .unavailable { print("init: sync: \(error.name)") }
+/// Before the machine powers off: every file system but "/" is unmounted,
+/// innermost first (its changes written, its disk flushed, FAT32's clean
+/// flag set), and whatever cannot be (busy, a disk error) is said so and
+/// synced as far as it goes.
+func unmountFiles() {
+    let mounts: [MountInfo]
+    do throws(FileError) { mounts = try Files.mounts() } catch {
+        if error != .unavailable { print("init: cannot list the mounts: \(error.name)") }
+        return
+    }
+    var failed = false
+    for m in mounts.reversed() where m.path != [0x2F] {
+        do throws(FileError) { try Files.unmount(m.path) } catch {
+            Console.write("init: unmount ")
+            Console.write(bytes: m.path)
+            Console.write(": ")
+            Console.writeLine(error.name)
+            failed = true
+        }
+    }
+    guard failed else { return }
+    do throws(FileError) { try Files.sync() } catch { print("init: sync: \(error.name)") }
+}
+
+/// init's argument bits.
+enum InitArgument {
+    /// Boot into the Linux shell (/bin/sh, busybox) instead of ksh.
+    static let linuxShell: UInt64 = 1
+}
+
+/// Runs busybox's sh on the console until it exits.
+func startLinuxShell() {
+    let sh: [UInt8] = [0x2F, 0x62, 0x69, 0x6E, 0x2F, 0x73, 0x68]   // "/bin/sh"
+    switch Linux.run(path: sh, arguments: [[0x2D, 0x73, 0x68]]) {   // argv[0] "-sh": a login shell
+    case .success(let status):
+        if !status.exited || status.exitCode != 0 { print("init: the Linux shell ended with status \(status.raw)") }
+    case .failure:
+        print("init: cannot run /bin/sh; starting ksh")
+        startShell()
     }
 }
 
@@ -152,7 +189,7 @@ func main(_ arg: UInt64, _ parent: TaskID) -> Int64 {
     tally.record("files", selfTest("files"))
     tally.record("cfiles", selfTest("cfiles"))
     print("selftest: \(tally.passed) passed, \(tally.failed) failed")
-    startShell()
-    syncFiles()
+    if arg & InitArgument.linuxShell != 0 { startLinuxShell() } else { startShell() }
+    unmountFiles()
     return tally.failed == 0 ? 0 : 1
 }

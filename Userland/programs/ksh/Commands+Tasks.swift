@@ -1,5 +1,9 @@
-// Task commands: ps, mem, run (a boot-image program by name, or an ELF file
-// by path through spawn_image) and kill. `ps` and `kill ID` act through the
+// Task commands: ps, mem, run and kill. `run` starts a Kenix program (a
+// boot-image name, or an ELF file by path through spawn_image; argument N)
+// or a Linux program (any executable without the Kenix note: busybox, the
+// static test programs) through the Linux server, with the words after it
+// as its arguments; the Kenix note decides (Program.isKenix).
+// `ps` and `kill ID` act through the
 // task directory handle init gives the shell (docs/capabilities.md); a shell
 // started without one (a nested `run ksh`) sees only its own children.
 
@@ -105,12 +109,10 @@ func mem() {
     Console.newline()
 }
 
-/// The shared-memory object `run PATH` loads programs into, kept for the
-/// next run (the shell cannot give an object back short of ending).
-var imageObject: (id: UInt64, size: UInt64, address: UInt64)? = nil
-
 /// Starts the ELF at `path`: its bytes go into a shared-memory object the
-/// kernel loads from (spawn_image); the shell is the parent.
+/// kernel loads from (spawn_image, which keeps nothing of it); the shell is
+/// the parent, and lets the object go (shm_release) as soon as the kernel
+/// has loaded the program, so a shell that runs many programs holds none.
 func spawnFromPath(_ path: Bytes, argument: UInt64) -> Result<Handle, SyscallError>? {
     let bytes: Bytes
     do throws(FileError) { bytes = try Files.contents(of: path) } catch {
@@ -120,31 +122,101 @@ func spawnFromPath(_ path: Bytes, argument: UInt64) -> Result<Handle, SyscallErr
     guard !bytes.isEmpty, UInt64(bytes.count) <= SyscallLimits.maxSharedMemorySize else {
         return .failure(.badExecutable)
     }
-    let needed = (UInt64(bytes.count) + 4095) & ~4095
-    if imageObject == nil || imageObject!.size < needed {
-        do throws(SyscallError) {
-            let id = try SharedMemory.create(size: needed)
-            imageObject = (id, needed, try SharedMemory.map(id))
-        } catch {
-            return .failure(error)
+    let object: UInt64
+    let address: UInt64
+    do throws(SyscallError) {
+        object = try SharedMemory.create(size: (UInt64(bytes.count) + 4095) & ~4095)
+        do throws(SyscallError) { address = try SharedMemory.map(object) } catch {
+            SharedMemory.release(object)
+            throw error
         }
+    } catch {
+        return .failure(error)
     }
-    let object = imageObject!
-    let target = UnsafeMutableRawPointer(bitPattern: UInt(object.address))!
+    defer { SharedMemory.release(object) }
+    let target = UnsafeMutableRawPointer(bitPattern: UInt(address))!
     bytes.withUnsafeBytes { target.copyMemory(from: $0.baseAddress!, byteCount: bytes.count) }
     let name = baseName(path)
     return name.withUnsafeBytes { raw in
         do throws(SyscallError) {
-            return .success(try Kenix.spawn(image: object.id, length: UInt64(bytes.count), name: raw, arg: argument))
+            return .success(try Kenix.spawn(image: object, length: UInt64(bytes.count), name: raw, arg: argument))
         } catch {
             return .failure(error)
         }
     }
 }
 
+/// What kind of program `name` (a path, or a boot-image name) is: nil when
+/// it cannot be read; true for a foreign program (an ELF without the Kenix
+/// note, which the Linux server runs).
+func isForeign(_ name: Bytes) -> Bool? {
+    if name.contains(0x2F) {
+        guard let f = try? File.open(name) else { return nil }
+        defer { try? f.close() }
+        return isForeign { offset, count in
+            var b = [UInt8](repeating: 0, count: count)
+            let n: Int? = b.withUnsafeMutableBytes { raw in try? f.read(at: UInt64(offset), into: raw) }
+            guard let n else { return nil }
+            b.removeLast(count - n)
+            return b
+        }
+    }
+    return isForeign { offset, count in
+        var b = [UInt8](repeating: 0, count: count)
+        let n: Int64 = name.withUnsafeBytes { nameRaw in
+            b.withUnsafeMutableBytes { raw in
+                RawSyscall.invoke(.imageRead, UInt64(UInt(bitPattern: nameRaw.baseAddress)), UInt64(nameRaw.count),
+                                  UInt64(offset), UInt64(UInt(bitPattern: raw.baseAddress)), UInt64(raw.count))
+            }
+        }
+        guard n >= 0 else { return nil }
+        b.removeLast(count - Int(n))
+        return b
+    }
+}
+
+/// An ELF without the Kenix note: a Linux program.
+func isForeign(_ read: (Int, Int) -> [UInt8]?) -> Bool? {
+    guard let h = read(0, 4), h.count == 4 else { return nil }
+    return h == [0x7F, 0x45, 0x4C, 0x46] && !Program.isKenix(read)
+}
+
+/// Runs a Linux program through the Linux server and reports how it ended.
+func runLinux(_ path: Bytes, _ argv: [Bytes]) {
+    switch Linux.run(path: path, arguments: argv) {
+    case .failure(.noServer): Console.writeLine("run: no Linux server")
+    case .failure(.tooLong): Console.writeLine("run: arguments too long")
+    case .failure(.errno(let e)):
+        Console.write("run: ")
+        Console.write(bytes: path)
+        switch e {
+        case 2: Console.writeLine(": no such file")
+        case 8: Console.writeLine(": not an executable the Linux server runs")
+        case 13: Console.writeLine(": permission denied")
+        default: Console.write(": Linux error "); Console.write(UInt64(e)); Console.newline()
+        }
+    case .success(let status):
+        Console.write("[")
+        Console.write(bytes: path)
+        if status.exited {
+            Console.write(" exited with status ")
+            Console.write(status.exitCode)
+        } else {
+            Console.write(" killed by signal ")
+            Console.write(status.signal)
+        }
+        Console.writeLine("]")
+    }
+}
+
 func run(_ args: [Bytes]) {
     let name = args[0]
+    if isForeign(name) == true {
+        let path = name.contains(0x2F) ? name : Array("/boot/".utf8) + name
+        return runLinux(path, [name.contains(0x2F) ? name : path] + args.dropFirst())
+    }
     var argument: UInt64 = 0
+    if args.count > 2 { return Console.writeLine("run: a Kenix program takes one number (run PROGRAM [N])") }
     if args.count == 2 {
         guard let n = number(args[1]) else { return Console.writeLine("run: N must be a number") }
         argument = n

@@ -1,6 +1,7 @@
 // supervisor: the watchdog (docs/supervision.md). Init starts it at
 // priority 31 with the device and service handles; it starts the system's
-// servers with them (console, kbd, blk when there is a data disk, vfs),
+// servers with them (console, kbd, blk when there is a data disk, vfs,
+// linux),
 // tells init when they answer, and from then on
 //   - restarts a server that ends, after a backoff (Backoff), unless a
 //     transient one ended cleanly;
@@ -141,6 +142,10 @@ func main(_ arg: UInt64, _ parent: TaskID) -> Int64 {
     }
     servers.append(SupervisedServer("vfs", priority: 28, frames: 0, policy: .permanent,
                                     roles: role(InitHandle.service(.files))))
+    // Above the programs it runs, so it answers their syscalls at once; the
+    // Linux programs are its children, inside its ceiling.
+    servers.append(SupervisedServer("linux", priority: 20, frames: 0, policy: .permanent,
+                                    roles: role(InitHandle.service(.linux))))
     for i in servers.indices { start(i) }
     _ = try? IPC.send(to: StartupHandle.parent, Message(tag: SupervisorNotice.ready))
 
