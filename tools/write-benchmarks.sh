@@ -99,7 +99,7 @@ goes to the disk again; it saves only the FAT and directory reads of *read cold*
 instead of 17). A 4 KiB `pread` costs far more on FAT32 than on /tmp because of the cluster
 chain: `make disk`'s volume has 512-byte clusters, so the 2 MiB file is a chain of 4,096 FAT
 entries, and the server finds a cluster by walking the chain from the file's cursor when the
-place lies ahead, otherwise from its start; a random place is on average a walk of thousands of
+place lies ahead, otherwise from its start; a random place is on average a walk of over a thousand
 entries through the cache. About 40% of the random reads are served from the cache (read-ahead);
 the rest take one disk request each. kenix-sim is far slower than QEMU TCG here, and where its
 host time goes has not been profiled yet: it is not the guest instructions themselves (a 2 MiB
