@@ -14,6 +14,9 @@ BUILD ?= build
 # The Swift toolchain ships llvm-objcopy; prefer it over any system copy.
 OBJCOPY ?= $(firstword $(wildcard $(dir $(shell command -v swiftc))llvm-objcopy) llvm-objcopy)
 SIMFLAGS ?=
+# LINUX=1: boot into busybox's sh (the Linux personality) after the self-tests, in `make sim`
+# and `make run`/`make run-kernel` (init's argument 1; kenix-sim --init-arg 1, QEMU kenix.arg=1).
+LINUX ?=
 SWIFT_BUILD_FLAGS ?=
 KENIX_SIM := .build/debug/kenix-sim
 INITRD := $(BUILD)/initrd.cpio
@@ -32,6 +35,7 @@ help:
 	@echo "Kenix make targets:"
 	@echo "  make sim            build everything and run the system in kenix-sim (SIMFLAGS=\"--seed 7 ...\";"
 	@echo "                      DISK=FILE adds a data disk: --disk FILE, served by the block server)"
+	@echo "                      LINUX=1 (sim, run, run-kernel): boot into busybox's sh after the self-tests"
 	@echo "  make test           all tests: Embedded check, unit tests, system tests (what CI runs)"
 	@echo "  make bench          run the benchmarks and write BENCHMARKS.md"
 	@echo "  make bench-fs       only the file-service benchmark (fsbench on QEMU and in kenix-sim), printed"
@@ -47,6 +51,7 @@ help:
 	@echo "  make test-qemu      the QEMU boot tests alone (-kernel and UEFI, GICv2 and GICv3, virtio-blk,"
 	@echo "                      ramfb screendumps and virtio keyboard via Tests/QEMU/screen.py)"
 	@echo "  make bench-qemu     instruction counts on QEMU with -icount"
+	@echo "  make bench-linux    the Linux rows: busybox fork+exec and pipe throughput (QEMU -icount, TCG, kenix-sim)"
 	@echo "  make userland       build the EL0 programs and $(INITRD)"
 	@echo "  make embedded-check compile the kernel core as Embedded Swift for aarch64-none-none-elf"
 	@echo "  make host           build kenix-sim and the host targets with SwiftPM"
@@ -59,8 +64,8 @@ host: deps
 	@swift build $(SWIFT_BUILD_FLAGS) 2>&1 | grep -Ev '^\[[0-9]+/[0-9]+\] (Compiling|Emitting|Write|Wrapping)' ; test $${PIPESTATUS[0]} -eq 0
 
 sim: host userland check-disk
-	@echo "==> kenix-sim run --initrd $(INITRD) $(if $(DISK),--disk $(DISK) )$(SIMFLAGS)"
-	@$(KENIX_SIM) run --initrd $(INITRD) $(if $(DISK),--disk "$(DISK)") $(SIMFLAGS)
+	@echo "==> kenix-sim run --initrd $(INITRD) $(if $(DISK),--disk $(DISK) )$(if $(LINUX),--init-arg 1 )$(SIMFLAGS)"
+	@$(KENIX_SIM) run --initrd $(INITRD) $(if $(DISK),--disk "$(DISK)") $(if $(LINUX),--init-arg 1) $(SIMFLAGS)
 
 # DISK=FILE must name an existing file: a data disk is never created.
 check-disk:
@@ -92,10 +97,10 @@ clean:
 bench: deps userland kernel
 	@echo "==> swift build -c release (kenix-bench)"
 	@swift build -c release --product kenix-bench 2>&1 | grep -Ev '^\[[0-9]+/[0-9]+\] (Compiling|Emitting|Write|Wrapping)' ; test $${PIPESTATUS[0]} -eq 0
-	@echo "==> swift build -c release (kenix-sim, for the file-service benchmark)"
+	@echo "==> swift build -c release (kenix-sim, for the Linux rows and the file service)"
 	@swift build -c release --product kenix-sim 2>&1 | grep -Ev '^\[[0-9]+/[0-9]+\] (Compiling|Emitting|Write|Wrapping)' ; test $${PIPESTATUS[0]} -eq 0
-	@echo "==> kenix-bench, QEMU -icount and fsbench runs (several minutes; kenix-sim numbers are medians of 5 runs)"
-	@QEMU=$(QEMU_AARCH64) bash tools/write-benchmarks.sh .build/release/kenix-bench $(INITRD) $(KERNEL_IMG) BENCHMARKS.md .build/release/kenix-sim
+	@echo "==> kenix-bench, QEMU -icount, Linux and fsbench runs (several minutes; kenix-sim numbers are medians of 5 runs)"
+	@QEMU=$(QEMU_AARCH64) bash tools/write-benchmarks.sh .build/release/kenix-bench $(INITRD) $(KERNEL_IMG) BENCHMARKS.md
 
 # The file-service benchmark alone (printed, BENCHMARKS.md untouched).
 bench-fs: deps userland kernel

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Runs kenix-bench and the QEMU -icount benchmark and writes BENCHMARKS.md
 # with the machine, the exact commands and the numbers of this one run.
-# Usage: [QEMU=qemu-system-aarch64] write-benchmarks.sh BENCH INITRD KERNEL_IMAGE OUT [KENIX_SIM]
-# (KENIX_SIM, a release build, adds the file service's benchmark: Tests/QEMU/fsbench.sh.)
+# Usage: [QEMU=qemu-system-aarch64] write-benchmarks.sh BENCH INITRD KERNEL_IMAGE OUT
+# (kenix-sim, a release build beside BENCH, runs the Linux rows and the file service's fsbench.)
 set -euo pipefail
-bench=$1 initrd=$2 kernel=$3 out=$4 sim=${5:-}
+bench=$1 initrd=$2 kernel=$3 out=$4
 # One CPU for everything: kenix-sim is single-threaded, and a pipe ping-pong
 # whose two processes land on different cores measures cross-core wake-ups
 # (seen: 5 to 40 us on this kind of machine), not the pipe.
@@ -17,11 +17,13 @@ results=$($cmd)
 cmd=$(echo "$cmd" | sed 's/^ *//')
 qemu_cmd="QEMU=${QEMU:-qemu-system-aarch64} KERNEL=$kernel INITRD=$initrd bash Tests/QEMU/bench.sh"
 qemu_results=$(QEMU=${QEMU:-qemu-system-aarch64} KERNEL=$kernel INITRD=$initrd bash Tests/QEMU/bench.sh)
-fs_cmd="" fs_results=""
-if [ -n "$sim" ]; then
-  fs_cmd="QEMU=${QEMU:-qemu-system-aarch64} KERNEL=$kernel INITRD=$initrd KENIX_SIM=$sim ROUNDS=2 bash Tests/QEMU/fsbench.sh"
-  fs_results=$(QEMU=${QEMU:-qemu-system-aarch64} KERNEL=$kernel INITRD=$initrd KENIX_SIM=$sim ROUNDS=2 bash Tests/QEMU/fsbench.sh)
-fi
+# The Linux personality: QEMU -icount, QEMU TCG and the release kenix-sim on the same loops.
+sim=$(dirname "$bench")/kenix-sim
+linux_cmd="QEMU=${QEMU:-qemu-system-aarch64} KERNEL=$kernel INITRD=$initrd KENIX_SIM=$sim bash Tests/QEMU/linuxbench.sh"
+linux_results=$(QEMU=${QEMU:-qemu-system-aarch64} KERNEL=$kernel INITRD=$initrd KENIX_SIM=$sim $pin bash Tests/QEMU/linuxbench.sh)
+# The file service (issue 10): fsbench on QEMU -icount, QEMU TCG and the release kenix-sim.
+fs_cmd="QEMU=${QEMU:-qemu-system-aarch64} KERNEL=$kernel INITRD=$initrd KENIX_SIM=$sim ROUNDS=2 bash Tests/QEMU/fsbench.sh"
+fs_results=$(QEMU=${QEMU:-qemu-system-aarch64} KERNEL=$kernel INITRD=$initrd KENIX_SIM=$sim ROUNDS=2 bash Tests/QEMU/fsbench.sh)
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 {
   echo "# Kenix benchmarks"
@@ -31,7 +33,7 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
   echo
   echo "- machine: $cpu, $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr)"
   echo "- toolchain: $(swift --version 2>&1 | head -1); Unicorn $(dpkg-query -W -f '${Version}' libunicorn2 2>/dev/null || echo '?')"
-  echo "- command: \`make bench\`, which runs \`$cmd\` (release build), \`$qemu_cmd\`${fs_cmd:+ and \`$fs_cmd\`}"
+  echo "- command: \`make bench\`, which runs \`$cmd\` (release build), \`$qemu_cmd\`, \`$linux_cmd\` and \`$fs_cmd\`"
   echo "- QEMU: $(${QEMU:-qemu-system-aarch64} --version | head -1)"
   echo
   echo "## IPC, notifications, interrupts, page faults, swapping and graphics in kenix-sim (issues 2, 4, 5 and 6)"
@@ -57,6 +59,22 @@ round trip, 91 for a null syscall and 331 for a yield that switches; the target 
 is a 4-word round trip under 1,000 instructions. The IPC fast path (Kernel+FastPath.swift)
 is in the kernel; the null syscall and yield go through the general path, and every entry
 saves and restores the full FP/SIMD state.
+
+## Linux programs (issue 11)
+
+busybox's sh types one timed loop per boot (Tests/QEMU/linuxbench.sh): N runs of
+`/bin/busybox true` (fork, exec, exit, wait) minus N runs of the builtin `true`; and
+`dd if=/dev/zero bs=64k count=256 | cat > /dev/null` four times minus the same with `count=0`.
+Under `-icount` the guest's time is its instruction count (busybox's `time` resolves 10 ms,
+that is 10 M instructions, so the loops are long); on QEMU TCG without `-icount` it is host
+time; kenix-sim's clock is simulated, so its host time is taken around each whole run, minus a
+run with the short loop. Targets: under 2 M instructions per fork+exec, at most 5 per piped byte.
+
+```
+NOTES
+  echo "$linux_results"
+  cat <<'NOTES'
+```
 NOTES
   if [ -n "$fs_results" ]; then
     echo
