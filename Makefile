@@ -29,7 +29,7 @@ include mk/userland.mk
 include mk/kernel.mk
 include mk/disk.mk
 
-.PHONY: help host sim test unit-test system-test bench clean abi check-disk
+.PHONY: help host sim test unit-test system-test bench bench-fs clean abi check-disk
 
 help:
 	@echo "Kenix make targets:"
@@ -38,6 +38,7 @@ help:
 	@echo "                      LINUX=1 (sim, run, run-kernel): boot into busybox's sh after the self-tests"
 	@echo "  make test           all tests: Embedded check, unit tests, system tests (what CI runs)"
 	@echo "  make bench          run the benchmarks and write BENCHMARKS.md"
+	@echo "  make bench-fs       only the file-service benchmark (fsbench on QEMU and in kenix-sim), printed"
 	@echo "  make kernel         build the AArch64 kernel image (build/kenix.img)"
 	@echo "  make run-kernel     boot it on QEMU virt with -kernel (GIC=2|3, MEM=512M, SWAP_SIZE=64M,"
 	@echo "                      DISK=FILE: a data disk, virtio-blk serial kenix-data0; default none)"
@@ -96,7 +97,14 @@ clean:
 bench: deps userland kernel
 	@echo "==> swift build -c release (kenix-bench)"
 	@swift build -c release --product kenix-bench 2>&1 | grep -Ev '^\[[0-9]+/[0-9]+\] (Compiling|Emitting|Write|Wrapping)' ; test $${PIPESTATUS[0]} -eq 0
-	@echo "==> swift build -c release (kenix-sim, for the Linux rows)"
+	@echo "==> swift build -c release (kenix-sim, for the Linux rows and the file service)"
 	@swift build -c release --product kenix-sim 2>&1 | grep -Ev '^\[[0-9]+/[0-9]+\] (Compiling|Emitting|Write|Wrapping)' ; test $${PIPESTATUS[0]} -eq 0
-	@echo "==> kenix-bench and QEMU -icount runs (a few minutes; kenix-sim numbers are medians of 5 runs)"
+	@echo "==> kenix-bench, QEMU -icount, Linux and fsbench runs (several minutes; kenix-sim numbers are medians of 5 runs)"
 	@QEMU=$(QEMU_AARCH64) bash tools/write-benchmarks.sh .build/release/kenix-bench $(INITRD) $(KERNEL_IMG) BENCHMARKS.md
+
+# The file-service benchmark alone (printed, BENCHMARKS.md untouched).
+bench-fs: deps userland kernel
+	@echo "==> swift build -c release (kenix-sim)"
+	@swift build -c release --product kenix-sim 2>&1 | grep -Ev '^\[[0-9]+/[0-9]+\] (Compiling|Emitting|Write|Wrapping)' ; test $${PIPESTATUS[0]} -eq 0
+	@echo "==> fsbench on QEMU (-icount, then TCG) and in kenix-sim (a few minutes)"
+	@QEMU=$(QEMU_AARCH64) KERNEL=$(KERNEL_IMG) INITRD=$(INITRD) KENIX_SIM=.build/release/kenix-sim bash Tests/QEMU/fsbench.sh

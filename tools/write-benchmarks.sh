@@ -2,6 +2,7 @@
 # Runs kenix-bench and the QEMU -icount benchmark and writes BENCHMARKS.md
 # with the machine, the exact commands and the numbers of this one run.
 # Usage: [QEMU=qemu-system-aarch64] write-benchmarks.sh BENCH INITRD KERNEL_IMAGE OUT
+# (kenix-sim, a release build beside BENCH, runs the Linux rows and the file service's fsbench.)
 set -euo pipefail
 bench=$1 initrd=$2 kernel=$3 out=$4
 # One CPU for everything: kenix-sim is single-threaded, and a pipe ping-pong
@@ -20,6 +21,9 @@ qemu_results=$(QEMU=${QEMU:-qemu-system-aarch64} KERNEL=$kernel INITRD=$initrd b
 sim=$(dirname "$bench")/kenix-sim
 linux_cmd="QEMU=${QEMU:-qemu-system-aarch64} KERNEL=$kernel INITRD=$initrd KENIX_SIM=$sim bash Tests/QEMU/linuxbench.sh"
 linux_results=$(QEMU=${QEMU:-qemu-system-aarch64} KERNEL=$kernel INITRD=$initrd KENIX_SIM=$sim $pin bash Tests/QEMU/linuxbench.sh)
+# The file service (issue 10): fsbench on QEMU -icount, QEMU TCG and the release kenix-sim.
+fs_cmd="QEMU=${QEMU:-qemu-system-aarch64} KERNEL=$kernel INITRD=$initrd KENIX_SIM=$sim ROUNDS=2 bash Tests/QEMU/fsbench.sh"
+fs_results=$(QEMU=${QEMU:-qemu-system-aarch64} KERNEL=$kernel INITRD=$initrd KENIX_SIM=$sim ROUNDS=2 bash Tests/QEMU/fsbench.sh)
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 {
   echo "# Kenix benchmarks"
@@ -29,7 +33,7 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
   echo
   echo "- machine: $cpu, $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr)"
   echo "- toolchain: $(swift --version 2>&1 | head -1); Unicorn $(dpkg-query -W -f '${Version}' libunicorn2 2>/dev/null || echo '?')"
-  echo "- command: \`make bench\`, which runs \`$cmd\` (release build), \`$qemu_cmd\` and \`$linux_cmd\`"
+  echo "- command: \`make bench\`, which runs \`$cmd\` (release build), \`$qemu_cmd\`, \`$linux_cmd\` and \`$fs_cmd\`"
   echo "- QEMU: $(${QEMU:-qemu-system-aarch64} --version | head -1)"
   echo
   echo "## IPC, notifications, interrupts, page faults, swapping and graphics in kenix-sim (issues 2, 4, 5 and 6)"
@@ -71,6 +75,58 @@ NOTES
   echo "$linux_results"
   cat <<'NOTES'
 ```
+NOTES
+  if [ -n "$fs_results" ]; then
+    echo
+    echo "## The file service: 2 MiB on FAT32 (/disk) and the RAM file system (/tmp) (issue 10)"
+    echo
+    echo "$fs_results"
+    cat <<'NOTES'
+
+How it is measured: `fsbench` (Userland/programs/fsbench.swift), typed as `run fsbench` at the
+shell of a boot with a fresh copy of `make disk`'s image (tools/mkdisk.sh) as data disk 0, reads
+the kernel clock just before and after each workload. Under QEMU `-icount shift=0,align=off,sleep=off`
+a nanosecond of that clock is one guest instruction, and that is the instruction count used here
+(the clock's tick is 16 instructions, far below these figures); it counts every instruction the
+machine runs meanwhile: fsbench, the file server, the block server and the kernel. No task has a
+timed wait while the disk works, so no timer is armed and an idle wait for the virtio disk adds
+nothing. PMU counters are not used (kenix-sim has none). In kenix-sim the same clock is simulated
+time: user instructions at 1 ns each plus the simulated disk's latency (100 µs or more a request)
+while every task waits, so its figure is not an instruction count.
+
+The workloads: *read cold* reads /disk/data/random.bin (2 MiB, written by mtools) for the first
+time since boot; *read warm* reads it again; *write* creates /disk/fsbench/seq.bin and writes the
+2 MiB (the cache's write-back: the data is on the disk only after *sync*, which also writes the
+FAT, the directory and FSInfo and flushes the disk); *read written* reads the copy back; *random
+4k reads* are 256 `pread`s of 4 KiB at seeded, 4 KiB-aligned places of the original (one file
+request each); *open+fstat+close* opens `/disk/Documents/Projects/A very long directory name for
+VFAT entries/nested.txt` (three directories below the volume's root; on /tmp,
+`/tmp/fsbench/deep/nested.txt`, three below `/`), fstats and closes it, 100 times. Every byte
+read is compared with what it must be, fsck.fat -n checks each image afterwards and mtools checks
+the copy. Requests: *file* are calls to the file server (a 256 KiB shared buffer, so 8 per
+2 MiB, plus open and close), *block* the calls the file server made to the block server, *device*
+the requests the block server submitted to the disk (at most 512 KiB each), from the block
+server's `stats` before and after. Host times come from the arrival of fsbench's lines on the
+host (Tests/QEMU/stamp.py), in runs that alternate kenix-sim (release build) and QEMU TCG without
+`-icount`; fsbench prints nothing inside a workload.
+
+What lies behind the figures (from the request counts and the code, not from a profile): a run
+of whole uncached blocks bypasses the block cache (one disk request per 256 KiB, straight into
+the file server's block buffer), so a sequential read does not fill the cache and *read warm*
+goes to the disk again; it saves only the FAT and directory reads of *read cold* (8 requests
+instead of 17). A 4 KiB `pread` costs far more on FAT32 than on /tmp because of the cluster
+chain: `make disk`'s volume has 512-byte clusters, so the 2 MiB file is a chain of 4,096 FAT
+entries, and the server finds a cluster by walking the chain from the file's cursor when the
+place lies ahead, otherwise from its start; a random place is on average a walk of over a thousand
+entries through the cache. About 40% of the random reads are served from the cache (read-ahead);
+the rest take one disk request each. kenix-sim is far slower than QEMU TCG here, and where its
+host time goes has not been profiled yet: it is not the guest instructions themselves (a 2 MiB
+/tmp read is under a million of them, yet takes hundreds of milliseconds), so the simulator's
+own work per request (memory mapping, address-space switches, shared-memory windows) is the
+suspect; the simulator engine issue is where this gets fixed.
+NOTES
+  fi
+  cat <<'NOTES'
 
 ## Notes on the kenix-sim figures
 
