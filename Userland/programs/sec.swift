@@ -14,7 +14,9 @@
 //   6. devices and services only through handles (UART, keyboard,
 //      framebuffer, service keys, another task by id);
 //   and the handle rules: unforgeable, rights only shrink, closed is gone.
-// Children that must be killed are forks of this program (spawn arg 0).
+// Children that must be killed are forks of this program. The ceiling
+// checks run in a copy of it (spawn arg 1) started with a thirty-second of
+// the shell's ceilings, so the hog and the bomb stop soon on any RAM.
 
 let page: UInt64 = 4096
 let rw = MemoryProtection.read | MemoryProtection.write
@@ -200,15 +202,34 @@ func rightsOnlyShrink() -> String? {
     return nil
 }
 
+/// The ceiling checks, in a child with small ceilings; its exit status is
+/// how many failed.
+func ceilingChecks() -> String? {
+    let child: Handle
+    do throws(SyscallError) { child = try Kenix.spawn("sec", arg: 1, share: QuotaShare.whole / 32) } catch {
+        return "spawn: \(error.name)"
+    }
+    guard let status = try? Kenix.wait(child) else { return "wait" }
+    if case .exited(let failed) = status {
+        failures += Int(failed)
+        return nil
+    }
+    return "the checker ended: \(status.description)"
+}
+
 @_cdecl("main")
 func main(_ arg: UInt64, _ parent: TaskID) -> Int64 {
+    if arg == 1 {
+        report("a memory hog stops at its ceiling", memoryHogStopsAtItsCeiling())
+        report("a fork bomb stops at its ceiling", forkBombStopsAtItsCeiling())
+        return Int64(failures)
+    }
     report("fork copies read-only pages both ways", forkCopiesReadOnlyPages())
     report("PROT_NONE blocks reads; write implies read", protNoneBlocksReads())
     report("brk keeps mprotect", brkKeepsMprotect())
     report("munmap gives back page tables", unmapGivesBackTables())
     report("no priority above one's own without authority", noPriorityAboveOwn())
-    report("a memory hog stops at its ceiling", memoryHogStopsAtItsCeiling())
-    report("a fork bomb stops at its ceiling", forkBombStopsAtItsCeiling())
+    if let f = ceilingChecks() { report("ceilings", f) }
     report("devices and services only through handles", devicesOnlyThroughHandles())
     report("handles are unforgeable", handlesAreUnforgeable())
     report("rights only shrink", rightsOnlyShrink())
