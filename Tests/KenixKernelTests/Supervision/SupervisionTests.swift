@@ -237,7 +237,7 @@ final class SupervisionTests: XCTestCase {
                 .recv(), .record("event"),
                 resume(mode: .keepRegisters), .sleep(.imm(300 * us)),
                 .sys(.taskInterrupt, .reg(21)), .recv(), .record("second event"),
-                .sys(.taskInterrupt, .imm(1)), .record("not mine"),
+                .sys(.taskInterrupt, .imm(0x3F)), .record("not mine"),
                 .sys(.kill, .reg(21)), .wait(.reg(21)), .exit(0)], data: image),
             guest,
         ])
@@ -253,6 +253,6 @@ final class SupervisionTests: XCTestCase {
         XCTAssertLessThan(event.x[2], entry + 0x1000)
         XCTAssertEqual(sys.record("second event")?.x[1], marker | SupervisorEvent.interrupted.rawValue,
                        "resumed with its registers, it runs on and can be stopped again")
-        XCTAssertEqual(sys.record("not mine")?.error, .notPermitted)
+        XCTAssertEqual(sys.record("not mine")?.error, .badHandle, "a value that names no handle of ours")
     }
 }

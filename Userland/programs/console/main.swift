@@ -366,7 +366,9 @@ func main(_ arg: UInt64, _ parent: TaskID) -> Int64 {
         guard let r = try? IPC.recv() else { continue }
         output.reclaimScreenIfOwnerEnded()
         if r.isNotification {
-            if let owner = terminal.owner, !Kenix.isAlive(owner) { detachTerminal(&input) }
+            // The terminal's owner is the registered Linux server; a server
+            // that ended (or was replaced) no longer owns it.
+            if let owner = terminal.owner, linuxServer() != owner { detachTerminal(&input) }
             drainUART(&input, &output)
             try? Interrupt.ack(line: line)
         } else if r.isHeartbeat {
