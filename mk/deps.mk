@@ -1,8 +1,9 @@
 # Debian packages the build and the tests need. `make deps` installs the
 # missing ones with apt-get when run as root; otherwise it prints the exact
 # command and stops.
+# libdynarmic-dev: the JIT CPU engine; libunicorn-dev: the Unicorn CPU engine (--cpu unicorn);
 # libsdl2-dev: kenix-sim's window; xvfb: window tests and benchmarks without a display.
-DEBIAN_PACKAGES := libunicorn-dev libsdl2-dev xvfb pkg-config python3 qemu-system-arm qemu-efi-aarch64 bc
+DEBIAN_PACKAGES := libunicorn-dev libdynarmic-dev libsdl2-dev xvfb pkg-config python3 qemu-system-arm qemu-efi-aarch64 bc
 
 .PHONY: deps
 deps:

@@ -72,6 +72,7 @@ enum {
     KENIX_STOP_BUDGET = 1,      // the instruction budget is used up
     KENIX_STOP_REQUESTED = 2,   // `stop_requested` was set (by a memory hook)
     KENIX_STOP_EXCEPTION = 3,   // a CPU exception; number in `exception`
+    KENIX_STOP_TRAMPOLINE = 4,  // user code jumped into the engine's own page
 };
 
 /// State shared by the hooks and UnicornEngine through `user_data`.
@@ -87,6 +88,13 @@ typedef struct kenix_hook_state {
     bool stop_requested;
     /// Unmanaged<UnicornEngine>, for the memory hooks.
     void *engine;
+    /// The engine's own code page (user code may not run there) and, while
+    /// `redirect` is set, where a run through it continues: the run starts
+    /// at the page's `clrex`, and the hook before the next instruction sends
+    /// the pc to `redirect_to` (see UnicornEngine.runAfterClearingExclusive).
+    uint64_t trampoline_page;
+    uint64_t redirect_to;
+    bool redirect;
 } kenix_hook_state;
 
 /// UC_HOOK_CODE: counts instructions; stops before one that would exceed the
@@ -96,7 +104,20 @@ typedef struct kenix_hook_state {
 static void kenix_count_instruction(uc_engine *uc, uint64_t address, uint32_t size,
                                     void *user_data) {
     kenix_hook_state *s = (kenix_hook_state *)user_data;
-    (void)address; (void)size;
+    (void)size;
+    if ((address & ~(uint64_t)0xFFF) == s->trampoline_page) {
+        if (s->redirect && address != s->trampoline_page) {
+            // Past the clrex: continue at the real pc, uncounted.
+            s->redirect = false;
+            uc_reg_write(uc, UC_ARM64_REG_PC, &s->redirect_to);
+            return;
+        }
+        if (!s->redirect) {
+            if (s->stop == KENIX_STOP_NONE) s->stop = KENIX_STOP_TRAMPOLINE;
+            uc_emu_stop(uc);
+            return;
+        }
+    }
     if (s->stop_requested || s->executed >= s->budget) {
         if (s->stop == KENIX_STOP_NONE)
             s->stop = s->stop_requested ? KENIX_STOP_REQUESTED : KENIX_STOP_BUDGET;

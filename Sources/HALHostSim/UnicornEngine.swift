@@ -52,6 +52,8 @@ enum UnicornStop: Equatable {
     case failure(UInt32)
     /// Emulation ended for no reason a hook saw (a WFI hint, for example).
     case other
+    /// User code reached the engine's own trampoline page (at `pc`).
+    case trampoline
 }
 
 /// QEMU's AArch64 exception numbers as UC_HOOK_INTR reports them
@@ -98,6 +100,8 @@ final class UnicornEngine {
     /// engine's thread, by the hooks only inside `run`.
     private let state: UnsafeMutablePointer<kenix_hook_state>
     let registers: UnicornRegisterFile
+    /// The engine's clrex page (UnicornEngine+EL0). Owned: freed in deinit.
+    let clrexPage = UnsafeMutableRawPointer.allocate(byteCount: 4096, alignment: 4096)
     /// The software MMU above. unowned(unsafe): it owns this engine.
     unowned(unsafe) var delegate: (any UnicornMemoryDelegate)?
 
@@ -110,6 +114,7 @@ final class UnicornEngine {
         state.initialize(to: kenix_hook_state())
         registers = UnicornRegisterFile()
         state.pointee.engine = Unmanaged.passUnretained(self).toOpaque()
+        state.pointee.trampoline_page = Self.clrexAddress
         // self is fully initialized: on a throw below, deinit cleans up.
         try check(kenix_uc_exits_enable(uc), "uc_ctl_exits_enable")
         var hook: uc_hook = 0
@@ -120,6 +125,7 @@ final class UnicornEngine {
 
     deinit {
         uc_close(handle)
+        clrexPage.deallocate()
         state.deinitialize(count: 1)
         state.deallocate()
     }
@@ -141,6 +147,7 @@ final class UnicornEngine {
             case Int(KENIX_STOP_BUDGET): return .budget
             case Int(KENIX_STOP_REQUESTED): return .requested
             case Int(KENIX_STOP_EXCEPTION): return .exception(state.pointee.exception)
+            case Int(KENIX_STOP_TRAMPOLINE): return .trampoline
             default: return .other
             }
         case UC_ERR_READ_UNMAPPED, UC_ERR_WRITE_UNMAPPED, UC_ERR_FETCH_UNMAPPED,
@@ -149,6 +156,18 @@ final class UnicornEngine {
         case UC_ERR_INSN_INVALID: return .invalidInstruction
         default: return .failure(err.rawValue)
         }
+    }
+
+    /// `run(pc:budget:)` preceded by a `clrex` on the engine's own page (an
+    /// exception return clears the exclusive monitor; Unicorn offers no other
+    /// way to clear it). The clrex is not counted.
+    func runAfterClearingExclusive(pc: UInt64, budget: UInt64) -> UnicornStop {
+        state.pointee.redirect_to = pc
+        state.pointee.redirect = true
+        let stop = run(pc: Self.clrexAddress, budget: budget &+ 1)
+        state.pointee.redirect = false
+        if state.pointee.executed > 0 { state.pointee.executed -= 1 }
+        return stop
     }
 
     /// Instructions started by the last `run`. An instruction that raised a

@@ -128,6 +128,7 @@ func describe(_ error: SimError) -> String {
     case .initrdTooLarge: return "the initrd does not fit in simulated RAM (try a larger --ram)"
     case .hostMemory(let op, let e): return "host memory: \(op) failed (errno \(e))"
     case .unicorn(let op, let code): return "Unicorn: \(op) failed (error \(code))"
+    case .jit(let message): return "JIT engine: \(message)"
     case .traceFile(let path): return "cannot open trace file '\(path)'"
     case .diskFile(let path): return "cannot open or size disk file '\(path)'"
     case .displayTooLarge:
@@ -174,4 +175,8 @@ func describe(_ error: ELFError) -> String {
     case .overlappingSegments: return "two segments share a page"
     case .entryNotExecutable: return "the entry point is not in an executable segment"
     }
+}
+
+extension SimCPUKind: ExpressibleByArgument {
+    public init?(argument: String) { self.init(rawValue: argument) }
 }

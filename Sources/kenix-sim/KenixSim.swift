@@ -54,6 +54,15 @@ struct Run: ParsableCommand {
     @Option(help: "Seed for the simulator's own nondeterminism (timer latency). The kernel never sees it.")
     var seed: UInt64 = 0
 
+    @Option(help: ArgumentHelp(
+        "The CPU engine that runs user code: jit (dynarmic, the default) or unicorn.",
+        discussion: "Both engines give the same run: the same output, exit status and trace hash for the same initrd, seed and input (make test checks it). unicorn is the independent, slower second implementation.",
+        valueName: "ENGINE"))
+    var cpu: SimCPUKind = .jit
+
+    @Flag(help: "Print the CPU engine's counters on stderr at the end (diagnostics; they never change a run).")
+    var stats = false
+
     @Option(name: .customLong("max-time"),
             help: "Stop after this much simulated time, e.g. 500ms, 10s, 2m (a bare number is seconds).")
     var maxTime: Duration?
@@ -113,6 +122,7 @@ struct Run: ParsableCommand {
     var screenshotAt: CaptureWhen?
 
     mutating func run() throws {
+        SimMachine.prewarm(cpu)
         if screenshotAt != nil && screenshot == nil { fail("--screenshot-at needs --screenshot FILE.png", code: 64) }
         if noDisplay && screenshot != nil { fail("--screenshot needs a display (drop --no-display)", code: 64) }
         if noDisplay && fbSize != nil { fail("--fb-size needs a display (drop --no-display)", code: 64) }
@@ -133,6 +143,7 @@ struct Run: ParsableCommand {
                                maxTime: maxTime?.nanoseconds ?? .max, console: .standardOutput)
         config.realtime = realtime
         config.traceFile = trace
+        config.cpu = cpu
         if let swap {
             guard swapSize.bytes >= 4096, swapSize.bytes % 512 == 0, swapSize.bytes <= 1 << 40 else {
                 fail("--swap-size must be a multiple of 512 bytes from 4K to 1T", code: 64)
@@ -221,5 +232,6 @@ struct Run: ParsableCommand {
         stderrLine("trace hash: \(hex16(machine.traceHash))")
         let ns = machine.now
         stderrLine("simulated time: \(ns / 1_000_000_000).\(pad9(ns % 1_000_000_000)) s (\(ns) ns)")
+        if stats { stderrLine(machine.engineSummary) }
     }
 }

@@ -1,0 +1,159 @@
+// KenixJIT.cpp: building a core, moving registers, binding it to an address
+// space, and forgetting translations (the kd_* entry points that are not the
+// run loop).
+//
+// The Jit's configuration, and why each setting:
+//   - page_table over 2^39 bytes, not mirrored: writable pages only (there are
+//     no per-page rights in the table); everything else takes the callbacks;
+//   - detect page-crossing accesses: they go to the callbacks, which split
+//     them as QEMU does (the table's host pages are not contiguous);
+//   - check_halt_on_memory_access: a faulting access stops the Jit at its
+//     instruction, with the instructions before it retired (precise aborts);
+//   - cycle counting on, block linking and the return stack buffer on,
+//     MiscIROpt off (it reads code ahead of the translator, which would blur
+//     what a block covers), FastDispatch off (its 16 MiB table is cleared on
+//     every cache flush, which made binding a core to a new ASID cost ms);
+//   - a global exclusive monitor of one processor (dynarmic's A64 exclusives
+//     need one), cleared at every entry to EL0;
+//   - hints (WFI, WFE, YIELD, SEV) are NOPs, as in the Unicorn engine.
+#include "KenixJIT.hpp"
+
+#include <sys/mman.h>
+
+#include <cstring>
+
+namespace kenix {
+
+Core::Core(kd_cpu_model model) {
+    const std::size_t bytes = kPageTableEntries * sizeof(void *);
+    void *table = mmap(nullptr, bytes, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    pageTable = table == MAP_FAILED ? nullptr : static_cast<void **>(table);
+    if (!pageTable) return;
+
+    Dynarmic::A64::UserConfig config{};
+    config.callbacks = this;
+    config.global_monitor = &monitor;
+    config.processor_id = 0;
+    config.page_table = pageTable;
+    config.page_table_address_space_bits = kAddressBits;
+    config.silently_mirror_page_table = false;
+    config.detect_misaligned_access_via_page_table = 16 | 32 | 64 | 128;
+    config.only_detect_misalignment_via_page_table_on_page_boundary = true;
+    config.check_halt_on_memory_access = true;
+    config.hook_data_cache_operations = false;
+    config.hook_hint_instructions = false;
+    config.define_unpredictable_behaviour = false;
+    config.enable_cycle_counting = true;
+    config.optimizations = Dynarmic::all_safe_optimizations & ~Dynarmic::OptimizationFlag::MiscIROpt
+                           & ~Dynarmic::OptimizationFlag::FastDispatch;
+    config.ctr_el0 = model.ctr_el0;
+    config.dczid_el0 = model.dczid_el0;
+    config.tpidr_el0 = &tpidr;
+    config.tpidrro_el0 = &tpidrro;
+    config.code_cache_size = 32u << 20;
+    jit = std::make_unique<Dynarmic::A64::Jit>(config);
+}
+
+Core::~Core() {
+    jit.reset();
+    if (pageTable) munmap(pageTable, kPageTableEntries * sizeof(void *));
+}
+
+void Core::bind(kd_host newHost) {
+    host = newHost;
+}
+
+void Core::setContext(const kd_context &c) {
+    std::array<u64, 31> x;
+    std::memcpy(x.data(), c.x, sizeof x);
+    jit->SetRegisters(x);
+    jit->SetSP(c.sp);
+    jit->SetPC(c.pc);
+    jit->SetPstate(static_cast<u32>(c.nzcv & 0xF000'0000));
+    std::array<Dynarmic::A64::Vector, 32> v;
+    std::memcpy(v.data(), c.v, sizeof v);
+    jit->SetVectors(v);
+    jit->SetFpcr(static_cast<u32>(c.fpcr));
+    jit->SetFpsr(static_cast<u32>(c.fpsr));
+    tpidr = c.tpidr;
+}
+
+void Core::getContext(kd_context &c) const {
+    const auto x = jit->GetRegisters();
+    std::memcpy(c.x, x.data(), sizeof c.x);
+    c.sp = jit->GetSP();
+    c.pc = jit->GetPC();
+    c.nzcv = jit->GetPstate() & 0xF000'0000;
+    const auto v = jit->GetVectors();
+    std::memcpy(c.v, v.data(), sizeof c.v);
+    c.fpcr = jit->GetFpcr();
+    c.fpsr = jit->GetFpsr();
+    c.tpidr = tpidr;
+}
+
+void Core::clearExclusive() {
+    jit->ClearExclusiveState();
+    monitor.ClearProcessor(0);
+}
+
+void Core::invalidatePage(u64 va) {
+    const u64 vpn = va >> 12;
+    if (vpn < kPageTableEntries) pageTable[vpn] = nullptr;
+    ReadOnlySlot &slot = readOnly[vpn % kReadOnlySlots];
+    if (slot.tag == vpn + 1) slot = {};
+    CodeSlot &code = codeSlots[vpn % kCodeSlots];
+    if (code.tag == vpn + 1) code = {};
+    if (codePages.erase(vpn)) {
+        const u64 base = vpn << 12;
+        jit->InvalidateCacheRange(base, 4096);
+        forgetCode(base, base + 4096);
+    }
+}
+
+void Core::invalidateAll() {
+    flushTLB();
+    jit->ClearCache();
+    blocks.clear();
+    pendingSplits.clear();
+    codePages.clear();
+    for (auto &slot : codeSlots) slot = {};
+}
+
+}  // namespace kenix
+
+using kenix::Core;
+
+extern "C" {
+
+kd_core *kd_create(kd_cpu_model model) {
+    try {
+        auto *core = new Core(model);
+        if (core->ok()) return reinterpret_cast<kd_core *>(core);
+        delete core;
+    } catch (...) {
+    }
+    return nullptr;
+}
+
+void kd_destroy(kd_core *core) { delete reinterpret_cast<Core *>(core); }
+
+void kd_bind(kd_core *core, kd_host host) { reinterpret_cast<Core *>(core)->bind(host); }
+
+void kd_set_context(kd_core *core, const kd_context *c) { reinterpret_cast<Core *>(core)->setContext(*c); }
+
+void kd_get_context(kd_core *core, kd_context *c) { reinterpret_cast<Core *>(core)->getContext(*c); }
+
+void kd_clear_exclusive(kd_core *core) { reinterpret_cast<Core *>(core)->clearExclusive(); }
+
+void kd_run(kd_core *core, uint64_t budget, kd_result *result) { reinterpret_cast<Core *>(core)->run(budget, *result); }
+
+void kd_invalidate_page(kd_core *core, uint64_t va) { reinterpret_cast<Core *>(core)->invalidatePage(va); }
+
+void kd_invalidate_all(kd_core *core) { reinterpret_cast<Core *>(core)->invalidateAll(); }
+
+void kd_get_stats(const kd_core *core, kd_stats *stats) { *stats = reinterpret_cast<const Core *>(core)->stats; }
+
+int kd_classify(uint32_t word) { return static_cast<int>(kenix::classify(word)); }
+
+}
