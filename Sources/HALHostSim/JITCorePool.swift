@@ -5,8 +5,10 @@
 // them back when it is done. Many machines in a row (kenix-sim swarm, the
 // tests) share the same few cores.
 //
-// A core comes back here forgotten (kd_invalidate_all: no TLB entries, no
-// translated code) and unbound; whoever takes it next sees a fresh CPU.
+// A core comes back here unbound and with an empty TLB; it keeps its
+// translated code, which it checks byte for byte against the next address
+// space's code pages before running anything (kd_invalidate_all), so the
+// next machine booting the same programs does not translate them again.
 // `prewarm(_:)` builds cores on a background thread (the command-line tools
 // call it at start-up, so a boot does not wait for most of them). Which core
 // serves a machine never shows in a run, so host timing cannot reach one.
@@ -33,9 +35,22 @@ final class JITCorePool: @unchecked Sendable {
 
     private init() { pthread_mutex_init(&lock, nil) }
 
+    /// How many cores the process means to have: below this, a machine that
+    /// finds no idle core holding its code builds one rather than reusing
+    /// one that holds other code (prewarm raises it).
+    private(set) var target = 4
+
+    /// Whether fewer than `target` cores exist.
+    var belowTarget: Bool {
+        pthread_mutex_lock(&lock)
+        defer { pthread_mutex_unlock(&lock) }
+        return built < target
+    }
+
     /// Builds `count` cores in the background (at most one builder thread).
     func prewarm(_ count: Int) {
         pthread_mutex_lock(&lock)
+        target = max(target, count)
         toBuild = max(toBuild, count - idle.count)
         let start = builder == nil && toBuild > 0
         pthread_mutex_unlock(&lock)
@@ -86,11 +101,25 @@ final class JITCorePool: @unchecked Sendable {
         return kd_create(Self.model)
     }
 
-    /// An idle core, if one is ready (never builds one).
-    func acquireIdle() -> OpaquePointer? {
+    /// An idle core, if one is ready (never builds one): the one whose
+    /// translated code best matches the code `host` maps (the same program
+    /// booted again, a fork child), so that its translations survive.
+    /// Only a core scoring above `minimum` (code pages of the sample that
+    /// match) is taken.
+    func acquireIdle(for host: kd_host, scoringAbove minimum: Int32) -> OpaquePointer? {
         pthread_mutex_lock(&lock)
         defer { pthread_mutex_unlock(&lock) }
-        return idle.popLast()
+        // Score ties go to the core holding the least code (cheapest to
+        // reprogram, and it keeps other programs' translations alive).
+        var best: Int?, bestScore = minimum, bestSize = Int32.max
+        for (i, core) in idle.enumerated().reversed() {
+            let score = kd_match_score(core, host, JITEngine.matchSample)
+            let size = kd_code_pages(core)
+            if score > bestScore || (score == bestScore && best != nil && size < bestSize) {
+                best = i; bestScore = score; bestSize = size
+            }
+        }
+        return best.map { idle.remove(at: $0) }
     }
 
     /// Takes a core back; it must be unbound and forgotten already.

@@ -25,12 +25,22 @@ import HAL
 
 /// One address space's core.
 final class JITBinding {
-    let engine: JITEngine
-    let core: OpaquePointer
+    /// unowned(unsafe): the engine owns its bindings and outlives them.
+    unowned(unsafe) let engine: JITEngine
+    var core: OpaquePointer
     var asid: ASID
     var root: PhysAddr
     /// When it was last activated (LRU).
     var lastUse: UInt64 = 0
+    /// TLBI ASIDE1 since its last activation: the ASID may hold another
+    /// program now (a new task), or the same (a fork's parent).
+    var invalidated = false
+
+    /// The core's counters when it was bound here (statistics per machine).
+    var statsAtBind = kd_stats()
+
+    /// The binding as a kd_host (its context is unretained: the engine keeps it).
+    var host: kd_host { kd_host(context: Unmanaged.passUnretained(self).toOpaque(), translate: jitTranslate) }
 
     init(engine: JITEngine, core: OpaquePointer, asid: ASID, root: PhysAddr) {
         self.engine = engine
@@ -46,6 +56,8 @@ final class JITEngine: CPUEngine {
     static let maxBoundCores = 24
     /// A binding not activated for this many activations may give up its core.
     static let coldAfter: UInt64 = 16
+    /// Code pages compared when matching a core to an address space.
+    static let matchSample: Int32 = 8
 
     let mmu: SoftMMU
     private var bindings: [UInt16: JITBinding] = [:]
@@ -53,6 +65,8 @@ final class JITEngine: CPUEngine {
     private var clock: UInt64 = 0
     /// Cores taken from another address space (statistics).
     private(set) var steals: UInt64 = 0
+    /// Counters of cores no longer bound here.
+    private var counted = kd_stats()
 
     init(mmu: SoftMMU) throws(SimError) {
         self.mmu = mmu
@@ -65,9 +79,31 @@ final class JITEngine: CPUEngine {
         for key in bindings.keys.sorted() {
             let b = bindings[key]!
             kd_invalidate_all(b.core)
-            kd_bind(b.core, kd_host(context: nil, translate: nil))
+            unbind(b)
             JITCorePool.shared.release(b.core)
         }
+    }
+
+    private func bind(_ b: JITBinding) {
+        kd_get_stats(b.core, &b.statsAtBind)
+        kd_bind(b.core, b.host)
+    }
+
+    /// Unbinds `b`'s core, keeping what it counted for this machine.
+    private func unbind(_ b: JITBinding) {
+        kd_bind(b.core, kd_host(context: nil, translate: nil))
+        var now = kd_stats()
+        kd_get_stats(b.core, &now)
+        Self.add(now, minus: b.statsAtBind, to: &counted)
+    }
+
+    private static func add(_ a: kd_stats, minus b: kd_stats, to t: inout kd_stats) {
+        t.runs &+= a.runs &- b.runs; t.steps &+= a.steps &- b.steps
+        t.blocks_translated &+= a.blocks_translated &- b.blocks_translated
+        t.block_splits &+= a.block_splits &- b.block_splits
+        t.page_fills &+= a.page_fills &- b.page_fills; t.tlb_flushes &+= a.tlb_flushes &- b.tlb_flushes
+        t.unsupported &+= a.unsupported &- b.unsupported
+        t.pages_retranslated &+= a.pages_retranslated &- b.pages_retranslated
     }
 
     func activate(root: PhysAddr, asid: ASID) {
@@ -76,29 +112,57 @@ final class JITEngine: CPUEngine {
             b.root = root
             b.lastUse = clock
             active = b
+            if b.invalidated {
+                // Maybe a new program in this ASID (a task ended, another
+                // took its ASID): find the core that suits it best.
+                b.invalidated = false
+                if let other = chooseCore(for: b, keeping: b.core) {
+                    unbind(b)
+                    JITCorePool.shared.release(b.core)
+                    b.core = other
+                    bind(b)
+                }
+            }
             return
         }
-        let b: JITBinding
-        let lru = bindings.values.min { ($0.lastUse, $0.asid.raw) < ($1.lastUse, $1.asid.raw) }
-        if let core = JITCorePool.shared.acquireIdle() {
-            b = JITBinding(engine: self, core: core, asid: asid, root: root)
-        } else if let victim = lru, clock - victim.lastUse > Self.coldAfter || bindings.count >= Self.maxBoundCores {
+        let b = JITBinding(engine: self, core: OpaquePointer(bitPattern: 1)!, asid: asid, root: root)
+        if let core = chooseCore(for: b, keeping: nil) {
+            b.core = core
+        } else if let victim = bindings.values.min(by: { ($0.lastUse, $0.asid.raw) < ($1.lastUse, $1.asid.raw) }),
+                  clock - victim.lastUse > Self.coldAfter || bindings.count >= Self.maxBoundCores {
             bindings[victim.asid.raw] = nil
+            unbind(victim)
             kd_invalidate_all(victim.core)
             steals &+= 1
-            b = victim
-            b.asid = asid
-            b.root = root
+            b.core = victim.core
         } else {
             guard let core = JITCorePool.shared.acquire() else {
                 fatalError("HALHostSim: cannot build a JIT core (host out of memory)")
             }
-            b = JITBinding(engine: self, core: core, asid: asid, root: root)
+            b.core = core
         }
         b.lastUse = clock
-        kd_bind(b.core, kd_host(context: Unmanaged.passUnretained(b).toOpaque(), translate: jitTranslate))
+        mmu.machine.stats.addressSpaces += 1
+        bind(b)
         bindings[asid.raw] = b
         active = b
+    }
+
+    /// The core `b`'s address space should run on, other than `current`
+    /// (nil: keep `current`, or, without one, steal or build). Translations
+    /// are expensive and survive only on a core that holds the same code
+    /// bytes, so: an idle core holding more of this code than `current`; else
+    /// `current`, if it holds some; else a new core while the process has
+    /// fewer than it means to (JITCorePool.target); else the idle core
+    /// holding the least code; else `current`. A core set aside goes back to
+    /// the pool with its translations, for the next task of its program.
+    private func chooseCore(for b: JITBinding, keeping current: OpaquePointer?) -> OpaquePointer? {
+        let pool = JITCorePool.shared
+        let mine = current.map { kd_match_score($0, b.host, Self.matchSample) } ?? 0
+        if let better = pool.acquireIdle(for: b.host, scoringAbove: mine) { return better }
+        if current != nil && mine > 0 { return nil }
+        if pool.belowTarget { return pool.acquire() }
+        return pool.acquireIdle(for: b.host, scoringAbove: -1)
     }
 
     func invalidate(asid: ASID, page: UInt64) {
@@ -106,7 +170,15 @@ final class JITEngine: CPUEngine {
     }
 
     func invalidateAll(asid: ASID) {
-        if let b = bindings[asid.raw] { kd_invalidate_all(b.core) }
+        guard let b = bindings[asid.raw] else { return }
+        kd_invalidate_all(b.core)
+        b.invalidated = true
+    }
+
+    /// Forgets every binding's translated code too (tests, benchmarks of
+    /// cold starts).
+    func forgetTranslations() {
+        for key in bindings.keys.sorted() { kd_forget(bindings[key]!.core) }
     }
 
     func enter(_ context: inout UserContext) {
@@ -141,16 +213,13 @@ final class JITEngine: CPUEngine {
         return EngineRun(retired: r.retired, trap: trap)
     }
 
-    /// Summed statistics of the bound cores.
+    /// What the cores counted while bound to this machine's address spaces.
     var stats: kd_stats {
-        var total = kd_stats()
+        var total = counted
         for b in bindings.values {
-            var s = kd_stats()
-            kd_get_stats(b.core, &s)
-            total.runs &+= s.runs; total.steps &+= s.steps
-            total.blocks_translated &+= s.blocks_translated; total.block_splits &+= s.block_splits
-            total.page_fills &+= s.page_fills; total.tlb_flushes &+= s.tlb_flushes
-            total.unsupported &+= s.unsupported
+            var now = kd_stats()
+            kd_get_stats(b.core, &now)
+            Self.add(now, minus: b.statsAtBind, to: &total)
         }
         return total
     }

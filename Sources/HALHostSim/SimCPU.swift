@@ -31,6 +31,7 @@ public struct SimCPU: CPU {
             while true {
                 m.stats.slices &+= 1
                 let run = engine.run(budget: m.sliceBudget())
+                m.stats.instructions &+= run.retired
                 m.advance(by: run.retired)
                 if let trap = run.trap { return trap }
                 // The slice ended: take pending interrupts, then go on.

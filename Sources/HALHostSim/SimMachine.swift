@@ -163,10 +163,13 @@ public final class SimMachine {
 /// Counters for benchmarks and diagnostics; they never influence a run.
 public struct SimStats: Sendable {
     public var traps: UInt64 = 0
+    /// User instructions retired.
+    public var instructions: UInt64 = 0
     public var slices: UInt64 = 0
     public var pagesMapped: UInt64 = 0
     public var regionCompactions: UInt64 = 0
     public var regionEvictions: UInt64 = 0
+    /// Address spaces given an engine (Unicorn) or a JIT core.
     public var addressSpaces: UInt64 = 0
     /// Times the Unicorn engine evicted pages to stay under its cap on
     /// host mappings.
@@ -184,14 +187,14 @@ extension SimMachine {
 
     /// One line of engine counters for diagnostics (`kenix-sim run --stats`).
     public var engineSummary: String {
-        var s = "cpu \(engine.kind.rawValue): \(stats.traps) traps, \(stats.slices) slices, "
+        var s = "cpu \(engine.kind.rawValue): \(stats.instructions) instructions, \(stats.traps) traps, \(stats.slices) slices, "
             + "\(mmu.resolved) faults resolved in place"
         if let jit = engine as? JITEngine {
             let k = jit.stats
             s += "; jit: \(JITCorePool.shared.built) cores built, \(jit.steals) steals, "
                 + "\(k.blocks_translated) blocks translated, \(k.block_splits) splits, \(k.runs) runs, "
                 + "\(k.steps) steps, \(k.page_fills) page fills, \(k.tlb_flushes) TLB flushes, "
-                + "\(k.unsupported) unsupported"
+                + "\(k.pages_retranslated) code pages dropped, \(k.unsupported) unsupported"
         } else {
             s += "; unicorn: \(stats.addressSpaces) engines, \(stats.pagesMapped) pages mapped, "
                 + "\(stats.regionCompactions) compactions, \(stats.regionEvictions) evictions, "

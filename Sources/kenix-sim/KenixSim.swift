@@ -23,11 +23,12 @@ struct KenixSim: ParsableCommand {
         commandName: "kenix-sim",
         abstract: "Run the Kenix microkernel in a simulated AArch64 machine.",
         discussion: """
-        User programs are real AArch64 EL0 code executed by Unicorn; time is a \
-        deterministic discrete-event clock (1 instruction = 1 ns). The same initrd, \
-        seed and input always give the same output and trace hash.
+        User programs are real AArch64 EL0 code executed by a JIT (dynarmic, the default) \
+        or by Unicorn (--cpu unicorn); time is a deterministic discrete-event clock \
+        (1 instruction = 1 ns). The same initrd, seed and input always give the same output \
+        and trace hash, on either engine. `swarm` boots many seeds in one process.
         """,
-        subcommands: [Run.self],
+        subcommands: [Run.self, Swarm.self],
         defaultSubcommand: Run.self)
 }
 

@@ -83,7 +83,7 @@ std::optional<u32> Core::MemoryReadCode(u64 va) {
         // A single-step translation covers one instruction; it is no block.
         const auto word = fetch(va);
         if (!word) return std::nullopt;
-        codePages.insert(va >> 12);
+        noteCodePage(va, codeSlots[(va >> 12) % kCodeSlots].host);
         return classify(*word) == Classified::run ? *word : kMarker;
     }
     const u64 start = jit->GetPC();  // the dispatcher stores it before translating
@@ -107,7 +107,7 @@ std::optional<u32> Core::MemoryReadCode(u64 va) {
         block.rangeEnd = va + 4;
         return std::nullopt;
     }
-    codePages.insert(va >> 12);
+    noteCodePage(va, codeSlots[(va >> 12) % kCodeSlots].host);
     block.realEnd = block.rangeEnd = va + 4;
     if (classify(*word) != Classified::run) return kMarker;
     translatingIR = translatingIR || emitsIR(*word);
@@ -241,6 +241,44 @@ void Core::forgetCode(u64 begin, u64 end) {
             ++it;
         }
     }
+}
+
+void Core::noteCodePage(u64 va, const u8 *page) {
+    auto &snapshot = codePages[va >> 12];
+    if (snapshot) return;
+    snapshot.reset(new u8[4096]);
+    std::memcpy(snapshot.get(), page, 4096);
+}
+
+/// Keeps the translations whose code pages still hold the same bytes, with
+/// execute permission, in the address space the core serves now; drops the
+/// rest. What a TLBI ASIDE1 or a new address space calls for: the next fetch
+/// of each dropped page translates it afresh.
+void Core::revalidate() {
+    needsRevalidation = false;
+    for (auto it = codePages.begin(); it != codePages.end();) {
+        const u64 base = it->first << 12;
+        const kd_page p = host.translate(host.context, base, KD_FETCH, false);
+        if (p.host && std::memcmp(p.host, it->second.get(), 4096) == 0) {
+            ++it;
+            continue;
+        }
+        stats.pages_retranslated++;
+        jit->InvalidateCacheRange(base, 4096);
+        forgetCode(base, base + 4096);
+        it = codePages.erase(it);
+    }
+}
+
+/// How many of the first `sample` code pages hold the same bytes under
+/// `other` (choosing a core for an address space; changes nothing).
+int Core::matchScore(kd_host other, int sample) {
+    int score = 0;
+    for (auto it = codePages.begin(); it != codePages.end() && sample > 0; ++it, --sample) {
+        const kd_page p = other.translate(other.context, it->first << 12, KD_FETCH, false);
+        if (p.host && std::memcmp(p.host, it->second.get(), 4096) == 0) score++;
+    }
+    return score;
 }
 
 void Core::performSplits() {

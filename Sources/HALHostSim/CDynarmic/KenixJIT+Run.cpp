@@ -34,6 +34,7 @@ u64 Core::partialBlock(u64 pc) {
 }
 
 void Core::run(u64 budget, kd_result &result) {
+    if (needsRevalidation) revalidate();
     u64 retired = 0;
     result.stop = KD_STOP_BUDGET;
     result.info = 0;

@@ -105,19 +105,29 @@ void Core::invalidatePage(u64 va) {
     CodeSlot &code = codeSlots[vpn % kCodeSlots];
     if (code.tag == vpn + 1) code = {};
     if (codePages.erase(vpn)) {
+        stats.pages_retranslated++;
         const u64 base = vpn << 12;
         jit->InvalidateCacheRange(base, 4096);
         forgetCode(base, base + 4096);
     }
 }
 
+/// TLBI ASIDE1: every TLB entry goes; translated code stays only where its
+/// bytes are still there (checked before the next run: revalidate).
 void Core::invalidateAll() {
     flushTLB();
+    for (auto &slot : codeSlots) slot = {};
+    needsRevalidation = true;
+}
+
+/// Forgets everything, translations too.
+void Core::forget() {
+    invalidateAll();
+    needsRevalidation = false;
     jit->ClearCache();
     blocks.clear();
     pendingSplits.clear();
     codePages.clear();
-    for (auto &slot : codeSlots) slot = {};
 }
 
 }  // namespace kenix
@@ -151,6 +161,16 @@ void kd_run(kd_core *core, uint64_t budget, kd_result *result) { reinterpret_cas
 void kd_invalidate_page(kd_core *core, uint64_t va) { reinterpret_cast<Core *>(core)->invalidatePage(va); }
 
 void kd_invalidate_all(kd_core *core) { reinterpret_cast<Core *>(core)->invalidateAll(); }
+
+void kd_forget(kd_core *core) { reinterpret_cast<Core *>(core)->forget(); }
+
+int kd_code_pages(const kd_core *core) {
+    return static_cast<int>(reinterpret_cast<const Core *>(core)->codePageCount());
+}
+
+int kd_match_score(kd_core *core, kd_host host, int sample) {
+    return reinterpret_cast<Core *>(core)->matchScore(host, sample);
+}
 
 void kd_get_stats(const kd_core *core, kd_stats *stats) { *stats = reinterpret_cast<const Core *>(core)->stats; }
 

@@ -88,6 +88,9 @@ public:
     void run(u64 budget, kd_result &result);
     void invalidatePage(u64 va);
     void invalidateAll();
+    void forget();
+    int matchScore(kd_host other, int sample);
+    std::size_t codePageCount() const { return codePages.size(); }
     kd_stats stats{};
 
     // Dynarmic callbacks.
@@ -175,7 +178,15 @@ private:
     // Translated code (KenixJIT+Code.cpp).
     std::map<u64, Block> blocks;
     std::vector<u64> pendingSplits;
-    std::unordered_set<u64> codePages;
+    /// The bytes of every page code was translated from, as they were then
+    /// (by vpn). Translated code is valid exactly while they are unchanged:
+    /// after a TLBI ASIDE1, or in another address space, the core keeps
+    /// its translations and checks these against what the tables map now
+    /// before anything runs (revalidate).
+    std::map<u64, std::unique_ptr<u8[]>> codePages;
+    bool needsRevalidation = false;
+    void noteCodePage(u64 va, const u8 *page);
+    void revalidate();
 };
 
 }  // namespace kenix

@@ -102,6 +102,8 @@ typedef struct kd_stats {
     uint64_t page_fills;
     uint64_t tlb_flushes;
     uint64_t unsupported;
+    /// Code pages whose translations were dropped (changed or unmapped).
+    uint64_t pages_retranslated;
 } kd_stats;
 
 /// The CPU's identity registers as EL0 code sees them (the baseline).
@@ -129,8 +131,17 @@ void kd_run(kd_core *core, uint64_t budget, kd_result *result);
 /// TLBI VAE1: forgets the page at `va` (its TLB entry and, if code was
 /// translated from it, that code).
 void kd_invalidate_page(kd_core *core, uint64_t va);
-/// TLBI ASIDE1: forgets every page and all translated code.
+/// TLBI ASIDE1: forgets every page. Translated code survives only where
+/// the bytes it came from are unchanged and executable in the tables the host
+/// maps at the next kd_run (the core compares its copies of its code pages).
 void kd_invalidate_all(kd_core *core);
+/// Forgets everything, translated code included.
+void kd_forget(kd_core *core);
+/// How many of the core's first `sample` code pages hold the same bytes in
+/// the address space `host` maps (for choosing a pooled core; no change).
+int kd_match_score(kd_core *core, kd_host host, int sample);
+/// Code pages the core holds translations from.
+int kd_code_pages(const kd_core *core);
 
 void kd_get_stats(const kd_core *core, kd_stats *stats);
 
