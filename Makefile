@@ -58,8 +58,10 @@ sim: host userland
 unit-test: deps userland
 	@echo "==> swift test"
 	@swift test $(SWIFT_BUILD_FLAGS)
-	@echo "==> kernel tests again, with the IPC fast path off"
-	@KENIX_IPC_FAST_PATH=0 swift test --skip-build $(SWIFT_BUILD_FLAGS) --filter KenixKernelTests
+	@echo "==> kernel tests again, with the fast paths off (IPC, faults resolved in place)"
+	@KENIX_IPC_FAST_PATH=0 KENIX_FAULTS_IN_PLACE=0 swift test --skip-build $(SWIFT_BUILD_FLAGS) --filter KenixKernelTests
+	@echo "==> simulator tests again, on the Unicorn CPU engine"
+	@KENIX_SIM_CPU=unicorn swift test --skip-build $(SWIFT_BUILD_FLAGS) --filter HALHostSimTests
 
 system-test: host userland
 	@echo "==> system tests (kenix-sim boots $(INITRD))"

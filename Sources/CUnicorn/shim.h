@@ -42,6 +42,13 @@ static inline uc_err kenix_uc_hook_prot(uc_engine *uc, uc_hook *hh,
     return uc_hook_add(uc, hh, UC_HOOK_MEM_PROT, (void *)cb, user_data, 1, 0);
 }
 
+/// MRS/MSR/SYS hooks (UC_HOOK_INSN), here for SYS: the engine emulates
+/// DC ZVA itself (UnicornEngine.sysHook).
+static inline uc_err kenix_uc_hook_sys(uc_engine *uc, uc_hook *hh,
+                                       uc_cb_insn_sys_t cb, void *user_data) {
+    return uc_hook_add(uc, hh, UC_HOOK_INSN, (void *)cb, user_data, 1, 0, UC_ARM64_INS_SYS);
+}
+
 /// Turns on the "exits" mechanism with an empty exit list, so that
 /// `uc_emu_start`'s `until` argument is ignored and no guest address stops
 /// emulation by accident.
@@ -95,6 +102,12 @@ typedef struct kenix_hook_state {
     uint64_t trampoline_page;
     uint64_t redirect_to;
     bool redirect;
+    /// The address of the last instruction counted (for an emulated
+    /// instruction that faults: its pc).
+    uint64_t last_pc;
+    /// An emulated instruction (DC ZVA) faulted; the run stops before the
+    /// next instruction and the trap is reported at `last_pc`.
+    bool emulation_fault;
 } kenix_hook_state;
 
 /// UC_HOOK_CODE: counts instructions; stops before one that would exceed the
@@ -125,6 +138,7 @@ static void kenix_count_instruction(uc_engine *uc, uint64_t address, uint32_t si
         return;
     }
     s->executed++;
+    s->last_pc = address;
 }
 
 /// UC_HOOK_INTR: a CPU exception (svc, udf, brk, aborts) ends the run.

@@ -11,10 +11,11 @@
 //     (HostWindow), so a run of guest-contiguous pages is host-contiguous;
 //   - a new page becomes a one-page region (mapping inside a hook is safe;
 //     unmapping is not attempted there);
-//   - past `compactThreshold` regions the engine is asked to stop, and
-//     `compact()` merges adjacent regions with equal permissions; if more
-//     than `maxRegions` remain (a sparse address space), the oldest regions
-//     are evicted, exactly as a TLB evicts entries: they fault in again.
+//   - after `compactThreshold` new one-page regions the engine is asked to
+//     stop, and `compact()` merges adjacent regions with equal permissions;
+//     if more than `maxRegions` remain (a sparse address space, or one
+//     larger than maxRegions merged regions), the oldest regions are
+//     evicted, exactly as a TLB evicts entries: they fault in again.
 // Host mappings: every aliased page is one host mapping. The owner caps the
 // total across address spaces (UnicornCPUEngine.maxAliasedPages) by evicting,
 // so a guest touching any number of pages cannot exhaust vm.max_map_count.
@@ -60,7 +61,8 @@ extension AddressSpaceEngine {
         insert(Region(start: page, size: PageGeometry.pageSize, permissions: permissions,
                       sequence: takeSequence()))
         machine.stats.pagesMapped &+= 1
-        if regions.count > Self.compactThreshold || owner.aliasedPages > UnicornCPUEngine.maxAliasedPages {
+        newRegions += 1
+        if newRegions > Self.compactThreshold || owner.aliasedPages > owner.maxAliasedPages {
             needsCompaction = true
             engine.requestStop()
         }
@@ -148,6 +150,7 @@ extension AddressSpaceEngine {
     /// regions if too many remain. Must not be called during a run.
     func compact() {
         needsCompaction = false
+        newRegions = 0
         machine.stats.regionCompactions &+= 1
         var merged: [Region] = []
         merged.reserveCapacity(regions.count)
@@ -235,7 +238,8 @@ extension AddressSpaceEngine {
             insert(right)
         }
         unalias(page, pages: 1)
-        if regions.count > Self.compactThreshold { needsCompaction = true }
+        newRegions += 1
+        if newRegions > Self.compactThreshold { needsCompaction = true }
     }
 
     /// TLBI ASIDE1: forgets every page.

@@ -21,6 +21,7 @@
 // during a run (from the resolver) wait until the run stops the same way:
 // Unicorn must not unmap inside its hooks.
 import HAL
+import KenixABI
 
 /// A page held in the engine (one TLB entry).
 struct CachedPage {
@@ -44,6 +45,8 @@ final class AddressSpaceEngine: UnicornMemoryDelegate {
     var regions: [Region] = []
     var nextSequence: UInt64 = 0
     var needsCompaction = false
+    /// Regions made (or split) since the last compaction.
+    var newRegions = 0
     /// Host windows per 1 GiB chunk of guest address space.
     var windows: [UInt64: HostWindow] = [:]
     /// Inside `engine.run` (hooks may fire): unmapping must wait.
@@ -100,6 +103,21 @@ final class AddressSpaceEngine: UnicornMemoryDelegate {
         }
         if !deferred.contains(base) { deferred.append(base) }
         engine.requestStop()
+        return true
+    }
+
+    func unicornZeroBlock(address: UInt64) -> Bool {
+        guard let page = owner.machine.mmu.translate(address, .write, root: root, resolve: true) else { return false }
+        let base = address & ~(PageGeometry.pageSize - 1)
+        if let cached = pages[base], cached.frame != page.frame {
+            // Copy-on-write resolved here: the engine's mapping is the old frame.
+            do { try realias(base, frame: page.frame) } catch { fatalError("HALHostSim: cannot map a page: \(error)") }
+            if !deferred.contains(base) { deferred.append(base) }
+            engine.requestStop()
+        }
+        let block = CPUBaseline.zeroBlockBytes
+        (page.host + Int(address & (PageGeometry.pageSize - 1) & ~(block - 1)))
+            .initializeMemory(as: UInt8.self, repeating: 0, count: Int(block))
         return true
     }
 }

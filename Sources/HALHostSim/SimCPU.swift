@@ -22,6 +22,7 @@ public struct SimCPU: CPU {
         if m.interruptPending { return m.finishBeforeRun(.interrupt, pc: context.pc) }
         if m.now >= m.haltTime { return m.finishBeforeRun(.halt, pc: context.pc) }
         let engine = m.engine!
+        m.mmu.clearFault()
         engine.enter(&context)
         let trap: Trap = withoutActuallyEscaping({ (fault: MemoryFault) -> Bool in
             resolver.resolveUserFault(fault)

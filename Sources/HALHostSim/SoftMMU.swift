@@ -38,11 +38,16 @@ final class SoftMMU {
 
     init(machine: SimMachine) { self.machine = machine }
 
-    /// The fault recorded by the last refused translation, cleared on read.
+    /// The first fault recorded since the last take, cleared on read. The
+    /// first, because Unicorn goes on trying the bytes of a store after one
+    /// was refused; the instruction faults at the first.
     func takeFault() -> MemoryFault? {
         defer { fault = nil }
         return fault
     }
+
+    /// Forgets a recorded fault (at each entry to EL0).
+    func clearFault() { fault = nil }
 
     func translate(_ va: UInt64, _ access: MemoryAccess, root: PhysAddr?, resolve: Bool) -> SoftPage? {
         switch walk(va, access, root: root) {
@@ -53,13 +58,17 @@ final class SoftMMU {
                 resolved &+= 1
                 switch walk(va, access, root: root) {
                 case .success(let page): return page
-                case .failure(let again): if resolve { fault = again.fault }
+                case .failure(let again): record(again.fault)
                 }
                 return nil
             }
-            if resolve { fault = f.fault }
+            if resolve { record(f.fault) }
             return nil
         }
+    }
+
+    private func record(_ f: MemoryFault) {
+        if fault == nil { fault = f }
     }
 
     /// Whether the CPU may offer `fault` to the resolver.

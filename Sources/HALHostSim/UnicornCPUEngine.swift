@@ -16,10 +16,12 @@ import HAL
 
 final class UnicornCPUEngine: CPUEngine {
     var kind: SimCPUKind { .unicorn }
-    /// Aliased pages (host mappings) allowed across all address spaces.
-    /// Linux allows 65530 mappings per process by default; the rest of the
+    /// Aliased pages (host mappings) allowed across all address spaces by
+    /// default. Linux allows 65530 mappings per process; the rest of the
     /// process needs some.
-    static let maxAliasedPages = 24_000
+    static let defaultMaxAliasedPages = 24_000
+    /// The cap in force (tests lower it).
+    var maxAliasedPages = UnicornCPUEngine.defaultMaxAliasedPages
 
     /// unowned(unsafe): the machine owns its engine and outlives it.
     unowned(unsafe) let machine: SimMachine
@@ -77,7 +79,13 @@ final class UnicornCPUEngine: CPUEngine {
             space.inRun = false
             clearExclusive = false
             var executed = engine.executed
-            let trap = Self.trap(for: stop, space: space, executed: &executed)
+            var trap = Self.trap(for: stop, space: space, executed: &executed)
+            if engine.emulationFaulted {
+                // DC ZVA faulted: it started (counted) but did not retire.
+                executed &-= 1
+                engine.registers.writePC(engine.lastPC, engine.handle)
+                trap = .memoryFault(machine.mmu.takeFault()!)
+            }
             retired += executed
             if let trap { return EngineRun(retired: retired, trap: trap) }
             pc = engine.pc
@@ -89,13 +97,13 @@ final class UnicornCPUEngine: CPUEngine {
     private func prepare(_ space: AddressSpaceEngine) {
         if !space.deferred.isEmpty { space.applyDeferred() }
         if space.needsCompaction { space.compact() }
-        if aliasedPages > Self.maxAliasedPages { enforceCap(current: space) }
+        if aliasedPages > maxAliasedPages { enforceCap(current: space) }
     }
 
     /// Evicts pages until the host mappings are well under the cap: the
     /// running space's oldest first, then whole other spaces, largest first.
     private func enforceCap(current space: AddressSpaceEngine) {
-        let target = Self.maxAliasedPages * 3 / 4
+        let target = maxAliasedPages * 3 / 4
         let others = spaces.compactMap { $0 }.filter { $0 !== space }
             .sorted { ($0.pages.count, $1.asid.raw) > ($1.pages.count, $0.asid.raw) }
         for other in others where aliasedPages > target { other.invalidateAll() }

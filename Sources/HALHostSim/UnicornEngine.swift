@@ -74,6 +74,9 @@ protocol UnicornMemoryDelegate: AnyObject {
     func unicornUnmapped(_ access: UnicornAccess, address: UInt64, size: Int) -> Bool
     /// An access a region's permissions forbid. Return false to fail it.
     func unicornProtection(_ access: UnicornAccess, address: UInt64, size: Int) -> Bool
+    /// DC ZVA of `address` (Xt): zero its aligned 64-byte block. False
+    /// after recording the fault (at `address`).
+    func unicornZeroBlock(address: UInt64) -> Bool
 }
 
 enum UnicornAccess: UInt8 { case read, write, fetch }
@@ -121,6 +124,7 @@ final class UnicornEngine {
         try check(kenix_uc_install_run_hooks(uc, state), "hook code and intr")
         try check(kenix_uc_hook_unmapped(uc, &hook, UnicornEngine.unmappedHook, state), "hook unmapped")
         try check(kenix_uc_hook_prot(uc, &hook, UnicornEngine.protectionHook, state), "hook prot")
+        try check(kenix_uc_hook_sys(uc, &hook, UnicornEngine.sysHook, state), "hook sys")
     }
 
     deinit {
@@ -139,6 +143,7 @@ final class UnicornEngine {
         state.pointee.executed = 0
         state.pointee.budget = budget
         state.pointee.stop_requested = false
+        state.pointee.emulation_fault = false
         state.pointee.stop = UInt8(KENIX_STOP_NONE)
         let err = uc_emu_start(handle, pc, 0, 0, 0)
         switch err {
@@ -174,6 +179,11 @@ final class UnicornEngine {
     /// data abort, an undefined-instruction or a breakpoint exception is
     /// included; one whose fetch failed is not (it never started).
     var executed: UInt64 { state.pointee.executed }
+
+    /// The emulated instruction at `lastPC` faulted in the last run (its
+    /// fault is the SoftMMU's): it did not retire, and the pc must go back.
+    var emulationFaulted: Bool { state.pointee.emulation_fault }
+    var lastPC: UInt64 { state.pointee.last_pc }
 
     /// Asks the running engine to stop before its next instruction. For
     /// memory delegates; the current instruction completes first.
@@ -221,6 +231,26 @@ final class UnicornEngine {
         return Unmanaged<UnicornEngine>.fromOpaque(raw)._withUnsafeGuaranteedRef {
             $0.delegate?.unicornUnmapped(access, address: address, size: Int(size)) ?? false
         }
+    }
+
+    /// SYS at EL0: DC ZVA is done here, through the delegate (QEMU 5's
+    /// helper in Unicorn 2.0.1 neither stops at a fault nor reports Xt);
+    /// every other SYS goes on to QEMU, which refuses it (UCI = 0).
+    private static let sysHook: uc_cb_insn_sys_t = { uc, reg, cp, userData in
+        guard let cp, cp.pointee.op0 == 1, cp.pointee.op1 == 3, cp.pointee.crn == 7,
+              cp.pointee.crm == 4, cp.pointee.op2 == 1 else { return 0 }
+        let s = userData.unsafelyUnwrapped.assumingMemoryBound(to: kenix_hook_state.self)
+        var xt: UInt64 = 0
+        if reg != UC_ARM64_REG_XZR { _ = uc_reg_read(uc, Int32(reg.rawValue), &xt) }
+        guard let raw = s.pointee.engine else { return 0 }
+        let done = Unmanaged<UnicornEngine>.fromOpaque(raw)._withUnsafeGuaranteedRef {
+            $0.delegate?.unicornZeroBlock(address: xt) ?? false
+        }
+        if !done {
+            s.pointee.emulation_fault = true
+            s.pointee.stop_requested = true
+        }
+        return 1
     }
 
     private static let protectionHook: uc_cb_eventmem_t = { _, type, address, size, _, userData in

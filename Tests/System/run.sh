@@ -2,7 +2,8 @@
 # System tests, tier 2: boot the real initrd in kenix-sim and check every
 # self-test line, determinism by seed, clear errors for bad boot images, the
 # shell session, swapping (little RAM and a swap file) and the display
-# (headless fallback, screenshots, a window under Xvfb).
+# (headless fallback, screenshots, a window under Xvfb); then the
+# differential check of the two CPU engines (engines.sh).
 # Usage: KENIX_SIM=path INITRD=path bash Tests/System/run.sh
 set -uo pipefail
 SIM=${KENIX_SIM:-.build/debug/kenix-sim}
@@ -176,6 +177,11 @@ if command -v xvfb-run >/dev/null 2>&1; then
 else
   echo "  skip xvfb-run is not installed (apt-get install xvfb): the window checks did not run"
 fi
+
+echo "==> the differential check: Tests/System/engines.sh (JIT and Unicorn engines)"
+if KENIX_SIM=$SIM INITRD=$INITRD bash "$(dirname "$0")/engines.sh" >"$WORK/engines.log" 2>&1; then
+  pass "both CPU engines give the same runs ($(grep -c '^  ok' "$WORK/engines.log") checks)"
+else fail "the CPU engines disagree (Tests/System/engines.sh)" "$WORK/engines.log"; fi
 
 echo "system: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

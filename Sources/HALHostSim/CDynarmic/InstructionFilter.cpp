@@ -11,9 +11,13 @@
 // EL0 system instructions: only what the A72 model allows at EL0 (measured
 // by enumerating every MRS/MSR/SYS encoding in the Unicorn engine):
 //   MRS  CTR_EL0, DCZID_EL0, NZCV, FPCR, FPSR, TPIDR_EL0, TPIDRRO_EL0,
-//        PMUSERENR_EL0 (reads 0; emulated)
+//        PMUSERENR_EL0 (reads 0)
 //   MSR  NZCV, FPCR, FPSR, TPIDR_EL0
-//   SYS  DC ZVA (emulated: dynarmic 6.4.5 zeroes from the unaligned address)
+//   SYS  DC ZVA
+// Emulated by the core (KenixJIT+Code.cpp) rather than by dynarmic: DC ZVA
+// (dynarmic 6.4.5 zeroes from the unaligned address), PMUSERENR_EL0 (unknown
+// to dynarmic), FPCR (the A72 keeps fewer bits than dynarmic, and two that
+// dynarmic drops) and FPSR (dynarmic drops bits 31:28, which QEMU keeps).
 // Everything else in the system space is undefined: cache maintenance by VA
 // (UCI = 0), the generic timer (CNTKCTL_EL1 = 0), DAIF (UMA = 0), MSR
 // (immediate), and the ARMv8.4/8.5 flag instructions (CFINV, RMIF, XAFLAG,
@@ -41,11 +45,11 @@ Classified systemInstruction(u32 word) {
         case encode(3, 3, 0, 0, 1):   // CTR_EL0
         case encode(3, 3, 0, 0, 7):   // DCZID_EL0
         case encode(3, 3, 4, 2, 0):   // NZCV
-        case encode(3, 3, 4, 4, 0):   // FPCR
-        case encode(3, 3, 4, 4, 1):   // FPSR
         case encode(3, 3, 13, 0, 2):  // TPIDR_EL0
         case encode(3, 3, 13, 0, 3):  // TPIDRRO_EL0
             return Classified::run;
+        case encode(3, 3, 4, 4, 0):   // FPCR (dynarmic drops Stride and Len)
+        case encode(3, 3, 4, 4, 1):   // FPSR (dynarmic drops bits 31:28)
         case encode(3, 3, 9, 14, 0):  // PMUSERENR_EL0
             return Classified::emulate;
         default:
@@ -54,11 +58,12 @@ Classified systemInstruction(u32 word) {
     }
     if (is(word, 0xFFF0'0000, 0xD510'0000)) {   // MSR (register)
         switch (sysreg(word)) {
-        case encode(3, 3, 4, 2, 0):
-        case encode(3, 3, 4, 4, 0):
-        case encode(3, 3, 4, 4, 1):
-        case encode(3, 3, 13, 0, 2):
+        case encode(3, 3, 4, 2, 0):   // NZCV
+        case encode(3, 3, 13, 0, 2):  // TPIDR_EL0
             return Classified::run;
+        case encode(3, 3, 4, 4, 0):   // FPCR (masked to the A72's bits)
+        case encode(3, 3, 4, 4, 1):   // FPSR (bits 31:28 kept aside)
+            return Classified::emulate;
         default:
             return Classified::undefined;
         }

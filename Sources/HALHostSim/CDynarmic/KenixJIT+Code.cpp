@@ -183,16 +183,34 @@ void Core::ExceptionRaised(u64 pc, Dynarmic::A64::Exception exception) {
 /// charged as one instruction: the emulated one, which retires here.
 void Core::emulate(u64 pc, u32 word) {
     const unsigned rt = word & 31;
+    const u64 xt = rt == 31 ? 0 : jit->GetRegister(rt);
     if ((word & 0xFFFF'FFE0) == 0xD50B'7420) {
         // DC ZVA, Xt: zero the aligned block DCZID_EL0 names (64 bytes). A
-        // fault reports the aligned address, as QEMU's helper_dc_zva does.
-        const u64 va = (rt == 31 ? 0 : jit->GetRegister(rt)) & ~u64{63};
-        u8 *p = page(va, KD_WRITE);
+        // fault reports Xt itself, as QEMU's helper_dc_zva does ("DC_ZVA
+        // requires that we supply the original pointer for an invalid page").
+        u8 *p = page(xt, KD_WRITE);
         if (!p) return stopAt(Stop::dataFault, pc);
-        std::memset(p + (va & 0xFFF), 0, 64);
+        std::memset(p + (xt & 0xFC0), 0, 64);
     } else if ((word & 0xFFFF'FFE0) == 0xD53B'9E00) {
         // MRS Xt, PMUSERENR_EL0: readable at EL0 on the baseline CPU, 0.
         if (rt != 31) jit->SetRegister(rt, 0);
+    } else if ((word & 0xFFFF'FFE0) == 0xD51B'4400) {
+        // MSR FPCR, Xt: the A72 keeps AHP, DN, FZ, RMode, Stride and Len;
+        // no FP16 (FZ16) and no trapped exceptions. dynarmic keeps only the
+        // first four: Stride and Len (AArch32's) are kept aside.
+        jit->SetFpcr(static_cast<u32>(xt) & kFPCRMask);
+        fpcrVector = static_cast<u32>(xt) & kFPCRVectorBits;
+    } else if ((word & 0xFFFF'FFE0) == 0xD53B'4400) {
+        // MRS Xt, FPCR.
+        if (rt != 31) jit->SetRegister(rt, jit->GetFpcr() | fpcrVector);
+    } else if ((word & 0xFFFF'FFE0) == 0xD51B'4420) {
+        // MSR FPSR, Xt: dynarmic keeps QC and the exception bits; the A72
+        // (AArch32's) N, Z, C, V bits live here.
+        jit->SetFpsr(static_cast<u32>(xt));
+        fpsrFlags = static_cast<u32>(xt) & 0xF000'0000;
+    } else if ((word & 0xFFFF'FFE0) == 0xD53B'4420) {
+        // MRS Xt, FPSR.
+        if (rt != 31) jit->SetRegister(rt, jit->GetFpsr() | fpsrFlags);
     } else {
         return stopAt(Stop::undefined, pc);
     }

@@ -10,10 +10,13 @@
 // records the fault and the access aborts: the Jit halts at the instruction
 // (check_halt_on_memory_access) and the run ends with a data fault.
 //
-// Page crossings are split the way QEMU's softmmu (and so the Unicorn engine)
-// splits them, so both engines touch pages, and fault, in the same order and
-// at the same address: first the page of the access's own address, then the
-// next page at its first byte. A 128-bit access is two 64-bit ones.
+// Page crossings are split the way Unicorn 2.0.1's softmmu splits them, so
+// both engines touch pages, and fault, in the same order and at the same
+// address: first the page of the access's own address, then the next page
+// at its first byte; a store writes the first page's bytes before it touches
+// the second (QEMU 7.2 checks the second page first and writes nothing; the
+// kernel sees the same fault either way). A 128-bit access is two 64-bit
+// ones.
 #include "KenixJIT.hpp"
 
 #include <sys/mman.h>
@@ -103,12 +106,12 @@ void Core::write(u64 va, T value) {
         std::memcpy(first + offset, &value, sizeof(T));
         return;
     }
-    u8 *second = page((va | 0xFFF) + 1, KD_WRITE);
-    if (!second) return dataAbort();
     const std::size_t head = 4096 - offset;
     u8 bytes[sizeof(T)];
     std::memcpy(bytes, &value, sizeof(T));
     std::memcpy(first + offset, bytes, head);
+    u8 *second = page((va | 0xFFF) + 1, KD_WRITE);
+    if (!second) return dataAbort();
     std::memcpy(second, bytes + head, sizeof(T) - head);
 }
 

@@ -74,8 +74,10 @@ void Core::setContext(const kd_context &c) {
     std::array<Dynarmic::A64::Vector, 32> v;
     std::memcpy(v.data(), c.v, sizeof v);
     jit->SetVectors(v);
-    jit->SetFpcr(static_cast<u32>(c.fpcr));
+    jit->SetFpcr(static_cast<u32>(c.fpcr) & kFPCRMask);
+    fpcrVector = static_cast<u32>(c.fpcr) & kFPCRVectorBits;
     jit->SetFpsr(static_cast<u32>(c.fpsr));
+    fpsrFlags = static_cast<u32>(c.fpsr) & 0xF000'0000;
     tpidr = c.tpidr;
 }
 
@@ -87,8 +89,8 @@ void Core::getContext(kd_context &c) const {
     c.nzcv = jit->GetPstate() & 0xF000'0000;
     const auto v = jit->GetVectors();
     std::memcpy(c.v, v.data(), sizeof c.v);
-    c.fpcr = jit->GetFpcr();
-    c.fpsr = jit->GetFpsr();
+    c.fpcr = jit->GetFpcr() | fpcrVector;
+    c.fpsr = jit->GetFpsr() | fpsrFlags;
     c.tpidr = tpidr;
 }
 

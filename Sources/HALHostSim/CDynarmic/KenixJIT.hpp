@@ -46,6 +46,12 @@ constexpr std::size_t kReadOnlySlots = 4096;
 /// page table's resident memory bounded whatever the guest touches).
 constexpr std::size_t kMaxLiveEntries = std::size_t{1} << 17;
 
+/// FPCR bits the baseline CPU keeps (QEMU's Cortex-A72: no FZ16, no trap
+/// enables).
+constexpr u32 kFPCRMask = 0x07F7'0000;
+/// Of those, Stride and Len, which dynarmic does not keep.
+constexpr u32 kFPCRVectorBits = 0x0037'0000;
+
 /// What MemoryReadCode hands the translator instead of an instruction the
 /// core emulates or refuses: `udf #0xdead`, which dynarmic raises as an
 /// unallocated encoding at exactly that pc.
@@ -160,6 +166,9 @@ private:
     bool translatingIR = false;
     u64 tpidr = 0;
     u64 tpidrro = 0;
+    /// FPSR bits 31:28 and FPCR's Stride and Len, which dynarmic does not keep.
+    u32 fpsrFlags = 0;
+    u32 fpcrVector = 0;
     kd_host host{};
 
     // Per kd_run / per Run() state.
