@@ -19,33 +19,27 @@ let jitTranslate: @convention(c) (UnsafeMutableRawPointer?, UInt64, UInt32, Bool
 }
 
 extension JITEngine {
-    static func copy(_ c: UserContext, to k: inout kd_context) {
-        withUnsafeBytes(of: c.x) { src in
-            withUnsafeMutableBytes(of: &k.x) { $0.copyMemory(from: src) }
+    /// `context` seen as CDynarmic's kd_context: the two have the same
+    /// layout (x0-x30, sp, pc, nzcv, tpidr, q0-q31, fpcr, fpsr; Swift lays a
+    /// non-resilient struct out in declaration order, checked by
+    /// `layoutsMatch`), so registers move with no copy in between.
+    @inline(__always)
+    static func asKernelContext<T>(_ context: inout UserContext, _ body: (UnsafeMutablePointer<kd_context>) -> T) -> T {
+        withUnsafeMutablePointer(to: &context) { p in
+            UnsafeMutableRawPointer(p).withMemoryRebound(to: kd_context.self, capacity: 1, body)
         }
-        withUnsafeBytes(of: c.fp.v) { src in
-            withUnsafeMutableBytes(of: &k.v) { $0.copyMemory(from: src) }
-        }
-        k.sp = c.sp
-        k.pc = c.pc
-        k.nzcv = c.nzcv
-        k.tpidr = c.tpidr
-        k.fpcr = c.fp.fpcr
-        k.fpsr = c.fp.fpsr
     }
 
-    static func copy(_ k: kd_context, to c: inout UserContext) {
-        withUnsafeBytes(of: k.x) { src in
-            withUnsafeMutableBytes(of: &c.x) { $0.copyMemory(from: src) }
-        }
-        withUnsafeBytes(of: k.v) { src in
-            withUnsafeMutableBytes(of: &c.fp.v) { $0.copyMemory(from: src) }
-        }
-        c.sp = k.sp
-        c.pc = k.pc
-        c.nzcv = k.nzcv
-        c.tpidr = k.tpidr
-        c.fp.fpcr = k.fpcr
-        c.fp.fpsr = k.fpsr
-    }
+    static let layoutsMatch: Bool = {
+        typealias U = UserContext
+        return MemoryLayout<U>.size == MemoryLayout<kd_context>.size
+            && MemoryLayout<U>.offset(of: \U.x) == MemoryLayout<kd_context>.offset(of: \kd_context.x)
+            && MemoryLayout<U>.offset(of: \U.sp) == MemoryLayout<kd_context>.offset(of: \kd_context.sp)
+            && MemoryLayout<U>.offset(of: \U.pc) == MemoryLayout<kd_context>.offset(of: \kd_context.pc)
+            && MemoryLayout<U>.offset(of: \U.nzcv) == MemoryLayout<kd_context>.offset(of: \kd_context.nzcv)
+            && MemoryLayout<U>.offset(of: \U.tpidr) == MemoryLayout<kd_context>.offset(of: \kd_context.tpidr)
+            && MemoryLayout<U>.offset(of: \U.fp.v) == MemoryLayout<kd_context>.offset(of: \kd_context.v)
+            && MemoryLayout<U>.offset(of: \U.fp.fpcr) == MemoryLayout<kd_context>.offset(of: \kd_context.fpcr)
+            && MemoryLayout<U>.offset(of: \U.fp.fpsr) == MemoryLayout<kd_context>.offset(of: \kd_context.fpsr)
+    }()
 }

@@ -69,6 +69,7 @@ final class JITEngine: CPUEngine {
     private var counted = kd_stats()
 
     init(mmu: SoftMMU) throws(SimError) {
+        precondition(Self.layoutsMatch, "HALHostSim: UserContext and kd_context differ in layout")
         self.mmu = mmu
         // Fail now, not in the middle of a run, if no core can be built.
         guard let core = JITCorePool.shared.acquire() else { throw .jit("cannot build a JIT core") }
@@ -183,16 +184,13 @@ final class JITEngine: CPUEngine {
 
     func enter(_ context: inout UserContext) {
         guard let b = active else { preconditionFailure("enterUser before MMU.activate") }
-        var k = kd_context()
-        Self.copy(context, to: &k)
-        kd_set_context(b.core, &k)
+        Self.asKernelContext(&context) { kd_set_context(b.core, $0) }
         kd_clear_exclusive(b.core)
     }
 
     func leave(_ context: inout UserContext) {
-        var k = kd_context()
-        kd_get_context(active!.core, &k)
-        Self.copy(k, to: &context)
+        let core = active!.core
+        Self.asKernelContext(&context) { kd_get_context(core, $0) }
     }
 
     func run(budget: UInt64) -> EngineRun {

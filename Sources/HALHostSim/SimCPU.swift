@@ -22,13 +22,13 @@ public struct SimCPU: CPU {
         if m.interruptPending { return m.finishBeforeRun(.interrupt, pc: context.pc) }
         if m.now >= m.haltTime { return m.finishBeforeRun(.halt, pc: context.pc) }
         let engine = m.engine!
-        m.mmu.clearFault()
+        let mmu = m.mmu!
+        mmu.clearFault()
         engine.enter(&context)
-        let trap: Trap = withoutActuallyEscaping({ (fault: MemoryFault) -> Bool in
-            resolver.resolveUserFault(fault)
-        }) { resolve in
-            m.mmu.resolver = resolve
-            defer { m.mmu.resolver = nil }
+        mmu.resolverFunction = mmu.resolverCall(for: R.self)
+        let trap: Trap = withUnsafeMutablePointer(to: &resolver) { r in
+            mmu.resolverContext = UnsafeMutableRawPointer(r)
+            defer { mmu.resolverContext = nil }
             while true {
                 m.stats.slices &+= 1
                 let run = engine.run(budget: m.sliceBudget())

@@ -5,9 +5,9 @@
 //
 // Interface: `translate(_:_:root:resolve:)` returns the page a user access
 // may use, or nil after recording the fault (`takeFault()`). With `resolve`,
-// a fault the policy allows is first offered to `resolver` (set by SimCPU for
-// the duration of one enterUser); if the resolver succeeds the walk is done
-// once more, and a fault that remains is recorded as usual.
+// a fault the policy allows is first offered to the kernel's resolver (set by
+// SimCPU for the duration of one enterUser); if the resolver succeeds the walk
+// is done once more, and a fault that remains is recorded as usual.
 //
 // The policy (HAL/FaultResolver.swift, the CPU's side of the contract):
 // translation faults, access-flag faults and write permission faults, but not
@@ -30,8 +30,23 @@ struct SoftPage {
 final class SoftMMU {
     /// unowned(unsafe): the machine owns its MMU and outlives it.
     unowned(unsafe) let machine: SimMachine
-    /// The kernel's resolver, while an enterUser runs (SimCPU sets it).
-    var resolver: ((MemoryFault) -> Bool)?
+    /// The kernel's resolver, while an enterUser runs (SimCPU sets it): a
+    /// pointer to the caller's `inout` resolver and a function that calls it.
+    /// The function is made once per resolver type (`resolverCall(for:)`),
+    /// so entering user mode allocates nothing.
+    var resolverContext: UnsafeMutableRawPointer?
+    var resolverFunction: ((UnsafeMutableRawPointer, MemoryFault) -> Bool)?
+    private var resolverType: ObjectIdentifier?
+
+    /// The function that calls a resolver of type `R` through a pointer.
+    func resolverCall<R: FaultResolver>(for _: R.Type) -> (UnsafeMutableRawPointer, MemoryFault) -> Bool {
+        if resolverType == ObjectIdentifier(R.self), let f = resolverFunction { return f }
+        let f: (UnsafeMutableRawPointer, MemoryFault) -> Bool = { p, fault in
+            p.assumingMemoryBound(to: R.self).pointee.resolveUserFault(fault)
+        }
+        resolverType = ObjectIdentifier(R.self)
+        return f
+    }
     private var fault: MemoryFault?
     /// Faults resolved on the spot (statistics).
     private(set) var resolved: UInt64 = 0
@@ -54,7 +69,8 @@ final class SoftMMU {
         case .success(let page):
             return page
         case .failure(let f):
-            if resolve, Self.offers(f.fault, executable: f.executable), let resolver, resolver(f.fault) {
+            if resolve, Self.offers(f.fault, executable: f.executable), let context = resolverContext,
+               let call = resolverFunction, call(context, f.fault) {
                 resolved &+= 1
                 switch walk(va, access, root: root) {
                 case .success(let page): return page

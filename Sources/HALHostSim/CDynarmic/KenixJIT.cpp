@@ -64,6 +64,9 @@ void Core::bind(kd_host newHost) {
     host = newHost;
 }
 
+/// The FP/SIMD state changes rarely between two entries (the kernel does
+/// not touch it): it is moved only when it differs from what the core last
+/// handed out (`shadow`).
 void Core::setContext(const kd_context &c) {
     std::array<u64, 31> x;
     std::memcpy(x.data(), c.x, sizeof x);
@@ -71,6 +74,9 @@ void Core::setContext(const kd_context &c) {
     jit->SetSP(c.sp);
     jit->SetPC(c.pc);
     jit->SetPstate(static_cast<u32>(c.nzcv & 0xF000'0000));
+    tpidr = c.tpidr;
+    if (shadowValid && std::memcmp(c.v, shadow.v, sizeof c.v) == 0 && c.fpcr == shadow.fpcr
+        && c.fpsr == shadow.fpsr) return;
     std::array<Dynarmic::A64::Vector, 32> v;
     std::memcpy(v.data(), c.v, sizeof v);
     jit->SetVectors(v);
@@ -78,10 +84,10 @@ void Core::setContext(const kd_context &c) {
     fpcrVector = static_cast<u32>(c.fpcr) & kFPCRVectorBits;
     jit->SetFpsr(static_cast<u32>(c.fpsr));
     fpsrFlags = static_cast<u32>(c.fpsr) & 0xF000'0000;
-    tpidr = c.tpidr;
+    shadowValid = false;
 }
 
-void Core::getContext(kd_context &c) const {
+void Core::getContext(kd_context &c) {
     const auto x = jit->GetRegisters();
     std::memcpy(c.x, x.data(), sizeof c.x);
     c.sp = jit->GetSP();
@@ -92,6 +98,10 @@ void Core::getContext(kd_context &c) const {
     c.fpcr = jit->GetFpcr() | fpcrVector;
     c.fpsr = jit->GetFpsr() | fpsrFlags;
     c.tpidr = tpidr;
+    std::memcpy(shadow.v, c.v, sizeof c.v);
+    shadow.fpcr = c.fpcr;
+    shadow.fpsr = c.fpsr;
+    shadowValid = true;
 }
 
 void Core::clearExclusive() {

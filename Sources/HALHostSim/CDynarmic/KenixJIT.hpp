@@ -89,7 +89,7 @@ public:
     // kd_* entry points.
     void bind(kd_host host);
     void setContext(const kd_context &c);
-    void getContext(kd_context &c) const;
+    void getContext(kd_context &c);
     void clearExclusive();
     void run(u64 budget, kd_result &result);
     void invalidatePage(u64 va);
@@ -169,6 +169,9 @@ private:
     /// FPSR bits 31:28 and FPCR's Stride and Len, which dynarmic does not keep.
     u32 fpsrFlags = 0;
     u32 fpcrVector = 0;
+    /// The FP/SIMD state as last handed out by getContext.
+    kd_context shadow{};
+    bool shadowValid = false;
     kd_host host{};
 
     // Per kd_run / per Run() state.
