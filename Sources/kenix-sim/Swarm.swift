@@ -4,7 +4,7 @@
 // and forgotten between machines) and the loaded boot image are shared.
 //
 //   kenix-sim swarm [--seeds 1-200] [--cpu jit|unicorn|both] [--initrd PATH]
-//                   [--input FILE] [--ram SIZE] [--max-time DURATION] [--display]
+//                   [--input FILE] [--ram SIZE] [--max-time DURATION] [--display] [--stats]
 //
 // Checks, each a failure of the swarm (exit status 1): a run that does not
 // end with init's status 0; a seed listed twice (`--seeds 1-50,1-50`) that
@@ -23,7 +23,10 @@ import Glibc
 /// `--seeds`: comma-separated seeds and inclusive ranges, in order: "1-200", "1,5,9-12".
 struct SeedList: ExpressibleByArgument {
     var seeds: [UInt64]
+    /// The list as written, which is also how `--help` shows the default.
+    var defaultValueDescription: String
     init?(argument: String) {
+        defaultValueDescription = argument
         seeds = []
         for part in argument.split(separator: ",") {
             let ends = part.split(separator: "-", omittingEmptySubsequences: false)
@@ -71,7 +74,7 @@ struct Swarm: ParsableCommand {
     @Option(help: "Simulated RAM size, e.g. 64M, 1G.")
     var ram: ByteSize = ByteSize(bytes: 128 << 20)
 
-    @Option(name: .customLong("max-time"), help: "Stop each run after this much simulated time (default 60s).")
+    @Option(name: .customLong("max-time"), help: "Stop each run after this much simulated time, e.g. 500ms, 10s, 2m.")
     var maxTime: Duration = Duration(argument: "60s")!
 
     @Flag(help: "Give each machine the framebuffer and keyboard `run` has (headless); off by default.")
