@@ -25,7 +25,7 @@ include mk/embedded.mk
 include mk/userland.mk
 include mk/kernel.mk
 
-.PHONY: help host sim test unit-test system-test bench clean
+.PHONY: help host sim test unit-test system-test bench clean abi
 
 help:
 	@echo "Kenix make targets:"
@@ -44,6 +44,7 @@ help:
 	@echo "  make userland       build the EL0 programs and $(INITRD)"
 	@echo "  make embedded-check compile the kernel core as Embedded Swift for aarch64-none-none-elf"
 	@echo "  make host           build kenix-sim and the host targets with SwiftPM"
+	@echo "  make abi            regenerate Userland/include/kenix_abi.h from Sources/KenixABI (and check docs/syscalls.md)"
 	@echo "  make deps           install the Debian packages the build needs"
 	@echo "  make clean          remove build outputs"
 
@@ -69,6 +70,12 @@ system-test: host userland
 
 test: deps embedded-check unit-test system-test test-qemu
 	@echo "==> all tests passed"
+
+# The C view of the ABI is generated from Sources/KenixABI; `swift test`
+# (KenixABITests) fails when the committed header or the docs drift.
+abi: deps
+	@swift build $(SWIFT_BUILD_FLAGS) --product kenix-abi 2>&1 | grep -Ev '^\[[0-9]+/[0-9]+\] (Compiling|Emitting|Write|Wrapping)' ; test $${PIPESTATUS[0]} -eq 0
+	@.build/debug/kenix-abi
 
 clean:
 	rm -rf $(BUILD) .build

@@ -15,6 +15,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "kenix-sim", targets: ["kenix-sim"]),
+        .executable(name: "kenix-abi", targets: ["kenix-abi"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -22,6 +23,12 @@ let package = Package(
     targets: [
         .target(name: "HAL"),
         .target(name: "KenixABI"),
+        // The C header and the docs checks generated from KenixABI (host only).
+        .target(name: "KenixABIExport", dependencies: ["KenixABI"]),
+        .executableTarget(name: "kenix-abi", dependencies: [
+            "KenixABIExport",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         // Embedded Swift has no dynamic exclusivity checks; the hosted builds
         // of the kernel and the simulator match it in release (benchmarks).
         .target(name: "KenixKernel", dependencies: ["HAL", "KenixABI"], swiftSettings: releaseOnly),
@@ -45,6 +52,14 @@ let package = Package(
             "HALHostSim", "KenixKernel", "HAL", "CUnicorn",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // The file systems and the VFS core (Userland/lib/fs): also compiled
+        // into the vfs server as Embedded Swift by mk/userland.mk.
+        .target(name: "KenixFS", dependencies: ["KenixABI"], path: "Userland/lib/fs"),
+        .testTarget(name: "KenixFSTests", dependencies: ["KenixFS", "KenixABI"]),
+        // The user runtime's allocator (Userland/runtime/malloc.c) built for the host.
+        .target(name: "CMallocHost", path: "Tests/CMallocHost"),
+        .testTarget(name: "UserlandRuntimeTests", dependencies: ["CMallocHost"]),
+        .testTarget(name: "KenixABITests", dependencies: ["KenixABIExport", "KenixABI"]),
         .testTarget(name: "KenixKernelTests", dependencies: ["KenixKernel", "HAL", "KenixABI"]),
         .testTarget(name: "SystemTests", dependencies: ["HALHostSim", "KenixKernel", "HAL"]),
         .testTarget(name: "HALHostSimTests", dependencies: ["HALHostSim", "KenixKernel", "HAL", "KenixABI"]),

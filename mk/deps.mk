@@ -2,8 +2,10 @@
 # missing ones with apt-get when run as root; otherwise it prints the exact
 # command and stops.
 # libdynarmic-dev: the JIT CPU engine; libunicorn-dev: the Unicorn CPU engine (--cpu unicorn);
-# libsdl2-dev: kenix-sim's window; xvfb: window tests and benchmarks without a display.
-DEBIAN_PACKAGES := libunicorn-dev libdynarmic-dev libsdl2-dev xvfb pkg-config python3 qemu-system-arm qemu-efi-aarch64 bc
+# libsdl2-dev: kenix-sim's window; xvfb: window tests and benchmarks without a display;
+# dosfstools, mtools: the FAT32 tests make images with mkfs.fat and mtools and check them with fsck.fat.
+DEBIAN_PACKAGES := libunicorn-dev libdynarmic-dev libsdl2-dev xvfb pkg-config python3 qemu-system-arm qemu-efi-aarch64 bc \
+                   dosfstools mtools
 
 .PHONY: deps
 deps:

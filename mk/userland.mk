@@ -7,9 +7,14 @@
 #     make -f mk/userland.mk userland V=1    # show the full commands
 #
 # A program is one file in Userland/programs/: NAME.swift (compiled as one
-# module with Userland/libkenix/*.swift and Sources/KenixABI/Syscall.swift) or
-# NAME.c (with Userland/include). Each is linked with the runtime
-# (Userland/runtime: crt0, syscall stubs, libc, allocator, console) by
+# module with Userland/libkenix/*.swift and Sources/KenixABI/*.swift) or
+# NAME.c (with Userland/include); or a directory Userland/programs/NAME/ of
+# Swift files (main.swift and the rest, one module with libkenix and the
+# ABI), which may name libraries in NAME/LIBRARIES (names separated by
+# spaces or lines): the Swift sources of Userland/lib/LIB/ (subdirectories
+# included) are compiled into the program's module. Each is linked with the
+# runtime (Userland/runtime: crt0, syscall stubs, libc, allocator, console,
+# the file API; unused parts are dropped by --gc-sections) by
 # Userland/ld/user.ld, then checked by tools/checkelf.py (W^X, page-aligned
 # segments, entry in text, no undefined symbols). The initrd holds every
 # program under its name without .elf (stripped of symbols), plus "badelf"
@@ -42,7 +47,12 @@ USERLAND_INITRD := $(BUILD)/initrd.cpio
 
 U_SWIFT_PROGRAMS := $(sort $(basename $(notdir $(wildcard $(U_SRC)/programs/*.swift))))
 U_C_PROGRAMS := $(sort $(basename $(notdir $(wildcard $(U_SRC)/programs/*.c))))
-U_PROGRAMS := $(sort $(U_SWIFT_PROGRAMS) $(U_C_PROGRAMS))
+U_DIR_PROGRAMS := $(sort $(patsubst $(U_SRC)/programs/%/,%,$(dir $(wildcard $(U_SRC)/programs/*/*.swift))))
+U_PROGRAMS := $(sort $(U_SWIFT_PROGRAMS) $(U_C_PROGRAMS) $(U_DIR_PROGRAMS))
+u_clash := $(filter $(U_DIR_PROGRAMS),$(U_SWIFT_PROGRAMS) $(U_C_PROGRAMS))
+ifneq ($(u_clash),)
+$(error Userland/programs: $(u_clash) is both a file and a directory)
+endif
 USERLAND_ELFS := $(U_PROGRAMS:%=$(U_OUT)/%.elf)
 U_PROG_OBJS := $(U_PROGRAMS:%=$(U_OBJ)/prog/%.o)
 
@@ -53,10 +63,11 @@ U_PROG_OBJS := $(U_PROGRAMS:%=$(U_OBJ)/prog/%.o)
 U_INITRD_NAMES := init console $(filter-out init console,$(U_PROGRAMS)) badelf font.psf
 U_INITRD_FILES := $(U_INITRD_NAMES:%=$(U_OUT)/initrd/%)
 
-U_LIBKENIX := $(sort $(wildcard $(U_SRC)/libkenix/*.swift)) Sources/KenixABI/Syscall.swift
+U_LIBKENIX := $(sort $(wildcard $(U_SRC)/libkenix/*.swift) $(wildcard Sources/KenixABI/*.swift))
 U_LDSCRIPT := $(U_SRC)/ld/user.ld
-U_RUNTIME_OBJS := $(U_OBJ)/runtime/crt0.o $(U_OBJ)/runtime/syscall.o \
-                  $(U_OBJ)/runtime/libc.o $(U_OBJ)/runtime/malloc.o $(U_OBJ)/runtime/console.o
+U_RUNTIME_OBJS := $(U_OBJ)/runtime/crt0.o $(U_OBJ)/runtime/syscall.o $(U_OBJ)/runtime/note.o \
+                  $(U_OBJ)/runtime/libc.o $(U_OBJ)/runtime/malloc.o $(U_OBJ)/runtime/console.o \
+                  $(U_OBJ)/runtime/files.o $(U_OBJ)/runtime/dirent.o
 
 U_SWIFTFLAGS := -target aarch64-none-none-elf \
                 -enable-experimental-feature Embedded -enable-experimental-feature Extern \
@@ -79,6 +90,21 @@ userland: $(USERLAND_ELFS) $(USERLAND_INITRD)
 $(U_OBJ)/prog/%.o: $(U_SRC)/programs/%.swift $(U_LIBKENIX) | $(U_OBJ)/prog
 	@echo "  SWIFTC $*"
 	$(U_Q)$(SWIFTC) $(U_SWIFTFLAGS) -c $(U_LIBKENIX) $< -o $@
+	$(U_Q)touch $@   # swiftc leaves an unchanged object's time alone: make would rebuild it every time
+
+# Directory programs: their files, and the libraries NAME/LIBRARIES names.
+u_libraries = $(strip $(shell cat $(U_SRC)/programs/$(1)/LIBRARIES 2>/dev/null))
+u_library_sources = $(if $(wildcard $(U_SRC)/lib/$(1)/.),$(sort $(shell find $(U_SRC)/lib/$(1) -name '*.swift')),\
+                      $(error $(2): no library Userland/lib/$(1)))
+u_directory_sources = $(sort $(wildcard $(U_SRC)/programs/$(1)/*.swift)) \
+                      $(foreach l,$(call u_libraries,$(1)),$(call u_library_sources,$(l),$(1)))
+define u_directory_program
+$(U_OBJ)/prog/$(1).o: $(call u_directory_sources,$(1)) $(wildcard $(U_SRC)/programs/$(1)/LIBRARIES) $(U_LIBKENIX) | $(U_OBJ)/prog
+	@echo "  SWIFTC $(1)/$(foreach l,$(call u_libraries,$(1)), + lib/$(l))"
+	$$(U_Q)$$(SWIFTC) $$(U_SWIFTFLAGS) -c $$(U_LIBKENIX) $(call u_directory_sources,$(1)) -o $$@
+	$$(U_Q)touch $$@
+endef
+$(foreach p,$(U_DIR_PROGRAMS),$(eval $(call u_directory_program,$(p))))
 
 $(U_OBJ)/prog/%.o: $(U_SRC)/programs/%.c | $(U_OBJ)/prog
 	@echo "  CC $*"

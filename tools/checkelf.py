@@ -3,8 +3,9 @@
 
 Checks, per docs/syscalls.md and Sources/KenixABI/Syscall.swift (UserLayout):
   - ELF64, little-endian, ET_EXEC, EM_AARCH64;
-  - program headers are PT_LOAD only, each page-aligned (4 KiB) in memory and
-    in the file, with permissions exactly R+X, R or R+W (W^X: never W and X);
+  - program headers are PT_LOAD, each page-aligned (4 KiB) in memory and in
+    the file, with permissions exactly R+X, R or R+W (W^X: never W and X),
+    plus one PT_NOTE holding the Kenix note (what makes it a Kenix program);
   - segments lie in [0x40_0000, 0x4000_0000) and do not share a page;
   - the entry point is inside the R+X segment;
   - the symbol table has no undefined symbols.
@@ -18,6 +19,9 @@ import sys
 PAGE = 0x1000
 IMAGE_BASE, IMAGE_LIMIT = 0x0040_0000, 0x4000_0000
 PT_LOAD = 1
+PT_NOTE = 4
+# The Kenix note (Userland/runtime/note.S; KenixNote in Sources/KenixABI).
+KENIX_NOTE = struct.pack("<III", 6, 4, 1) + b"Kenix\0\0\0" + struct.pack("<I", 1)
 PF_X, PF_W, PF_R = 1, 2, 4
 ALLOWED = {PF_R | PF_X: "R+X", PF_R: "R", PF_R | PF_W: "R+W"}
 SHT_SYMTAB = 2
@@ -37,12 +41,18 @@ def check(path):
 
     pages = []
     entry_ok = False
+    notes = 0
     for i in range(e_phnum):
         p_type, p_flags, p_offset, p_vaddr, _, p_filesz, p_memsz, p_align = struct.unpack_from(
             "<IIQQQQQQ", data, e_phoff + i * e_phentsize)
         where = f"segment {i} at {p_vaddr:#x}"
+        if p_type == PT_NOTE:
+            notes += 1
+            if data[p_offset:p_offset + p_filesz] != KENIX_NOTE:
+                problems.append(f"{where}: the PT_NOTE is not exactly the Kenix note")
+            continue
         if p_type != PT_LOAD:
-            problems.append(f"{where}: type {p_type:#x}, want only PT_LOAD")
+            problems.append(f"{where}: type {p_type:#x}, want only PT_LOAD and the Kenix PT_NOTE")
             continue
         if p_flags not in ALLOWED:
             problems.append(f"{where}: flags {p_flags:#x} are not R+X, R or R+W")
@@ -62,6 +72,8 @@ def check(path):
             entry_ok = True
     if not entry_ok:
         problems.append(f"entry {e_entry:#x} is not inside the R+X segment")
+    if notes != 1:
+        problems.append(f"{notes} PT_NOTE segments, want exactly one (the Kenix note)")
 
     for i in range(e_shnum):
         (_, sh_type, _, _, sh_offset, sh_size, sh_link, _, _, sh_entsize) = struct.unpack_from(
@@ -80,8 +92,8 @@ def check(path):
 
 def main():
     parser = argparse.ArgumentParser(
-        description="Check a Kenix user ELF: PT_LOAD-only, page-aligned, W^X, "
-        "entry in text, inside the user image range, no undefined symbols.")
+        description="Check a Kenix user ELF: page-aligned PT_LOAD segments, W^X, "
+        "the Kenix note, entry in text, inside the user image range, no undefined symbols.")
     parser.add_argument("elf", nargs="+")
     args = parser.parse_args()
     failed = False

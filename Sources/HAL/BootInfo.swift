@@ -21,9 +21,17 @@ public struct BootInfo: Sendable {
     /// GIC's ITLinesNumber on hardware). User drivers may own any of them
     /// but the kernel's own (timer, UART).
     public var interruptLineCount: UInt32
+    /// The real time, in ns since 1970-01-01 00:00 UTC, at which the HAL
+    /// timer read 0: real time = this + the timer's time. The backend reads
+    /// its real-time clock once at boot (the PL031 on QEMU virt; kenix-sim
+    /// has a fixed, overridable epoch, so runs stay deterministic). 0 when
+    /// the platform has no real-time clock.
+    public var realTimeAtZero: UInt64
 
-    public init(ram: PhysRange, reserved: [PhysRange], initrd: PhysRange, interruptLineCount: UInt32 = 64) {
+    public init(ram: PhysRange, reserved: [PhysRange], initrd: PhysRange, interruptLineCount: UInt32 = 64,
+                realTimeAtZero: UInt64 = 0) {
         self.ram = ram; self.reserved = reserved; self.initrd = initrd
         self.interruptLineCount = interruptLineCount
+        self.realTimeAtZero = realTimeAtZero
     }
 }

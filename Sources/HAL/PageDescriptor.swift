@@ -55,15 +55,19 @@ public struct PageDescriptor: Equatable, Sendable {
 
     /// A level-3 page descriptor for EL0 with the given rights. `accessed`
     /// false makes the first touch raise an Access flag fault.
+    /// `readable` false makes a page EL0 cannot touch at all (PROT_NONE:
+    /// AP[1] = 0, and UXN, read-only): every EL0 access is a permission
+    /// fault, while the frame stays mapped.
     @inline(__always)
-    public static func userPage(_ frame: PhysAddr, writable: Bool, executable: Bool,
+    public static func userPage(_ frame: PhysAddr, readable: Bool = true, writable: Bool, executable: Bool,
                                 accessed: Bool = true, software: UInt64 = 0) -> PageDescriptor {
         var raw = (frame.raw & outputAddressMask) | validBit | tableOrPageBit
-        raw |= normalMemoryIndex << attrIndexShift | innerShareable | notGlobal | userBit
+        raw |= normalMemoryIndex << attrIndexShift | innerShareable | notGlobal
         raw |= privilegedExecuteNever
+        if readable { raw |= userBit }
         if accessed { raw |= accessFlag }
-        if !writable { raw |= readOnlyBit }
-        if !executable { raw |= userExecuteNever }
+        if !writable || !readable { raw |= readOnlyBit }
+        if !executable || !readable { raw |= userExecuteNever }
         raw |= (software << softwareShift) & softwareMask
         return PageDescriptor(raw: raw)
     }

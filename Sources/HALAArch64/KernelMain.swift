@@ -73,7 +73,10 @@ func kenixMain(_ dtbAddress: UInt64, _ entryEL: UInt64, _ handoverAddress: UInt6
     if let display { reserved.append(display.pixels) }
     let hal = ArmHAL(interrupts: gic, timer: timer, uart: consoleUART,
                      boot: BootInfo(ram: platform.ram, reserved: reserved, initrd: platform.initrd,
-                                    interruptLineCount: gic.lineCount),
+                                    interruptLineCount: gic.lineCount,
+                                    realTimeAtZero: platform.rtc.map {
+                                        PL031.realTimeAtZero(base: kva($0), timerFrequency: timer.frequency)
+                                    } ?? 0),
                      disk: disk, display: display, keyboard: keyboard)
     if platform.diskTest { DiskSelfTest.run(hal) }
     if platform.framebufferTest { FramebufferSelfTest.run(hal) }

@@ -1,6 +1,6 @@
 // Platform.swift: the board facts the HAL needs, read from the device tree
 // that QEMU (or firmware) passes in x0, with QEMU virt's values as the
-// fallback table when a fact is missing (REFERENCE.md, "QEMU virt").
+// fallback table when a fact is missing (QEMU docs/system/arm/virt.rst and hw/arm/virt.c).
 // Interrupt specifiers use the GIC binding: <type number flags>, type 0 =
 // SPI (INTID number + 32), 1 = PPI (number + 16). Boot arguments come from
 // /chosen bootargs and fw_cfg (BootArguments.swift).
@@ -23,6 +23,8 @@ struct Platform {
     var virtioSlots: [VirtioSlot] = []
     /// QEMU's fw_cfg device ("qemu,fw-cfg-mmio"; boot arguments, ramfb).
     var fwCfg: FWCfg? = nil
+    /// The PL031 real-time clock ("arm,pl031"), if the board has one.
+    var rtc: UInt64? = nil
     var fromDeviceTree = false
     var arguments = BootArguments()
     /// `kenix.panic-test`: fault in the kernel on purpose (tests the panic path).
@@ -97,6 +99,8 @@ struct Platform {
                 p.virtioSlots.append(VirtioSlot(base: b, irq: id))
             } else if compatible.containsString("qemu,fw-cfg-mmio"), let b = regBase(0) {
                 p.fwCfg = FWCfg(base: kva(b))
+            } else if compatible.containsString("arm,pl031"), let b = regBase(0) {
+                p.rtc = b
             }
         }
         p.readArguments()

@@ -1,5 +1,5 @@
 // StackWatermark.swift: how deep the 256 KB kernel stack has been used
-// (lesson 7: a large struct returned by value once overflowed a 16 KB stack).
+// (docs/architecture.md, lesson 7: a large struct returned by value once overflowed a 16 KB stack).
 // paint() fills the unused part below the current frame with a pattern;
 // used() finds the lowest word that no longer holds it.
 

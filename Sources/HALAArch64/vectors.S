@@ -1,6 +1,6 @@
 // vectors.S: entering EL0 and coming back (CPU.enterUser), and the exception
 // vector table (ARM ARM chapter D1, "Exception vectors"; VBAR_EL1: 16 entries of 128
-// bytes; each entry only branches out, lesson 3).
+// bytes; each entry only branches out: docs/architecture.md, lesson 3).
 //
 // kenix_enter_user(UserContext *ctx, TrapInfo *info):
 //   saves the kernel's callee-saved registers (x19-x30, d8-d15; AAPCS64) and

@@ -29,6 +29,11 @@ public struct SimConfig {
     public var seed: UInt64 = 0
     /// Simulated time (ns) at which the machine halts.
     public var maxTime: UInt64 = .max
+    /// The real-time clock: the time (seconds since 1970-01-01 00:00 UTC)
+    /// at power-on; real time then advances with simulated time. Fixed, so
+    /// runs stay deterministic. The default is 2026-01-01 00:00:00 UTC.
+    public var epoch: UInt64 = SimConfig.defaultEpoch
+    public static let defaultEpoch: UInt64 = 1_767_225_600
     /// Timer deadlines fire late by a seeded 0..<timerJitter ns (interrupt
     /// latency). 0 makes them exact.
     public var timerJitter: UInt64 = 2000

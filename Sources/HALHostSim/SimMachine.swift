@@ -114,7 +114,8 @@ public final class SimMachine {
         let ramRange = PhysRange(base: PhysAddr(config.ramBase), size: config.ramSize)
         bootInfo = BootInfo(ram: ramRange, reserved: display.map { [$0.pixels] } ?? [],
                             initrd: PhysRange(base: PhysAddr(config.ramBase + initrdStart),
-                                              size: UInt64(config.initrd.count)))
+                                              size: UInt64(config.initrd.count)),
+                            realTimeAtZero: config.epoch &* 1_000_000_000)
         rng = SplitMix64(seed: config.seed)
         switch config.console {
         case .standardOutput: hostConsole = HostConsole()

@@ -1,13 +1,17 @@
-// The syscall ABI between EL0 programs and the kernel: numbers, error codes
-// and the fixed user address layout. This file is compiled into the kernel
-// (through SwiftPM and the Embedded build) and into every Swift user program
-// (Userland/libkenix); Userland/include/kenix.h mirrors it for C and
-// docs/syscalls.md specifies it. Change all three together.
+// The syscall numbers: the one definition of the ABI between EL0 programs and
+// the kernel. KenixABI is compiled into the kernel (SwiftPM and the Embedded
+// build) and into every Swift user program (Userland/libkenix). The C header
+// Userland/include/kenix_abi.h is generated from it (`make abi`), and
+// docs/syscalls.md is checked against it; `make test` fails on drift
+// (Tests/KenixABITests).
 //
-// Convention: `svc #0`, number in x8, arguments in x0–x5, result in x0
-// (negative = error). IPC calls also return a message in x1–x5.
+// Convention: `svc #0`, number in x8, arguments in
+// x0–x5, result in x0 (negative = a `SyscallError`). IPC calls carry their
+// message in x1–x5 both ways. One syscall reads a seventh argument register:
+// `call_timeout`, whose timeout is in x6 because x0–x5 are taken by the
+// destination and the message.
 
-public enum Syscall: UInt64 {
+public enum Syscall: UInt64, CaseIterable {
     case yield = 0
     case exit = 1
     case getpid = 2
@@ -16,6 +20,8 @@ public enum Syscall: UInt64 {
     case spawn = 5
     case wait = 6
     case fork = 7
+    case spawnImage = 8
+    case realTime = 9
 
     case send = 10
     case recv = 11
@@ -56,6 +62,8 @@ public enum Syscall: UInt64 {
     case taskInfo = 60
     case memInfo = 61
     case kill = 62
+    case taskStatus = 63
+    case taskWatch = 64
 
     case fbInfo = 70
     case fbMap = 71
@@ -63,108 +71,90 @@ public enum Syscall: UInt64 {
     case keyboardClaim = 73
     case keyboardRead = 74
     case imageRead = 75
+    case imageMap = 76
+
+    case taskCreate = 80
+    case taskExec = 81
+    case taskResume = 82
+    case taskGetRegisters = 83
+    case taskSetRegisters = 84
+    case taskRead = 85
+    case taskWrite = 86
+    case taskMap = 87
+    case taskUnmap = 88
+    case taskProtect = 89
+    case taskFork = 90
 }
 
-/// Errors a caller can cause; returned negated in x0. They never kill the task.
-public enum SyscallError: Int64, Error {
-    case invalidArgument = -1
-    case badAddress = -2
-    case noSuchTask = -3
-    case outOfMemory = -4
-    case notFound = -5
-    case badExecutable = -6
-    case notPermitted = -7
-    case partnerDied = -8
-    case busy = -9
-    case noSuchSyscall = -10
-    case notChild = -11
-    case limitReached = -12
-    /// A timed IPC call or receive ran out of time.
-    case timedOut = -13
-    /// A non-blocking send or receive found no partner ready.
-    case wouldBlock = -14
-}
-
-/// IPC: a receive from any sender.
-public let ipcAnySender: UInt64 = 0
-
-/// How a waited-for task ended (x2 of `wait`).
-public enum ExitKind: UInt64 {
-    case exited = 0
-    case killed = 1
-}
-
-/// Well-known service keys for `serviceRegister` / `serviceLookup`.
-public enum ServiceKey: UInt64 {
-    case console = 1
-}
-
-/// The fixed parts of every user address space (lower, TTBR0 half).
-public enum UserLayout {
-    /// Programs are linked at or above this address.
-    public static let imageBase: UInt64 = 0x0040_0000
-    /// Highest address + 1 a program image may occupy.
-    public static let imageLimit: UInt64 = 0x4000_0000
-    /// Initial stack pointer; the stack grows down from here.
-    public static let stackTop: UInt64 = 0x8000_0000
-    /// Mapped when the task starts.
-    public static let stackSize: UInt64 = 64 * 1024
-    /// Below the initial stack, the stack grows on demand down to this size.
-    public static let stackLimit: UInt64 = 1024 * 1024
-    /// Anonymous mmap regions are placed from here up.
-    public static let mmapBase: UInt64 = 0x2_0000_0000
-    public static let mmapLimit: UInt64 = 0x40_0000_0000
-    /// Shared-memory mappings are placed from here up.
-    public static let shmBase: UInt64 = 0x1_0000_0000
-    public static let shmLimit: UInt64 = 0x2_0000_0000
-    /// First address no user mapping may reach.
-    public static let userLimit: UInt64 = 1 << 47
-}
-
-/// Task priorities: higher runs first. Spawn with 0 inherits the parent's.
-public enum Priority {
-    public static let lowest: UInt64 = 1
-    public static let highest: UInt64 = 31
-}
-
-/// The status `wait` reports for a task the kernel killed (with `ExitKind.killed`).
-public enum KillReason: UInt64 {
-    case memoryFault = 1
-    case undefinedInstruction = 2
-    /// `brk`: the program trapped itself (a failed Swift runtime check).
-    case softwareTrap = 3
-    /// Another task ended it with `kill`.
-    case killedByTask = 4
-    /// It touched a page no free frame was left for.
-    case outOfMemory = 5
-}
-
-/// mmap/mprotect rights (`prot`) and mmap flags.
-public enum MemoryProtection {
-    public static let read: UInt64 = 1
-    public static let write: UInt64 = 2
-    public static let execute: UInt64 = 4
-}
-
-public enum MapFlags {
-    /// Stays shared with the children of a fork (private pages are copied).
-    public static let shared: UInt64 = 1
-    /// Place exactly at the hint (which must be free), or fail.
-    public static let fixed: UInt64 = 2
-}
-
-/// Task states as `task_info` reports them (x1).
-public enum TaskStateCode: UInt64 {
-    case running = 1
-    case ready = 2
-    case blocked = 3
-    case zombie = 4
-}
-
-/// Limits the kernel enforces on syscall arguments.
-public enum SyscallLimits {
-    public static let maxNameLength: UInt64 = 64
-    public static let maxUARTWrite: UInt64 = 4096
-    public static let maxSharedMemorySize: UInt64 = 16 * 1024 * 1024
-    public static let maxImageRead: UInt64 = 1 << 20
+extension Syscall {
+    /// The documented name (docs/syscalls.md, traces, the C header's
+    /// `KX_SYS_` constants): lower snake case.
+    public var name: StaticString {
+        switch self {
+        case .yield: "yield"
+        case .exit: "exit"
+        case .getpid: "getpid"
+        case .sleep: "sleep"
+        case .clock: "clock"
+        case .spawn: "spawn"
+        case .wait: "wait"
+        case .fork: "fork"
+        case .spawnImage: "spawn_image"
+        case .realTime: "real_time"
+        case .send: "send"
+        case .recv: "recv"
+        case .call: "call"
+        case .reply: "reply"
+        case .replyTo: "reply_to"
+        case .replyRecv: "reply_recv"
+        case .callTimeout: "call_timeout"
+        case .recvTimeout: "recv_timeout"
+        case .sendNonBlocking: "send_nb"
+        case .recvNonBlocking: "recv_nb"
+        case .shmCreate: "shm_create"
+        case .shmMap: "shm_map"
+        case .shmGrant: "shm_grant"
+        case .shmUnmap: "shm_unmap"
+        case .mmap: "mmap"
+        case .munmap: "munmap"
+        case .mprotect: "mprotect"
+        case .brk: "brk"
+        case .uartClaim: "uart_claim"
+        case .uartWrite: "uart_write"
+        case .uartRead: "uart_read"
+        case .serviceRegister: "service_register"
+        case .serviceLookup: "service_lookup"
+        case .notifyCreate: "notify_create"
+        case .notifySignal: "notify_signal"
+        case .notifyWait: "notify_wait"
+        case .notifyPoll: "notify_poll"
+        case .notifyGrant: "notify_grant"
+        case .notifyBind: "notify_bind"
+        case .irqRegister: "irq_register"
+        case .irqAck: "irq_ack"
+        case .taskInfo: "task_info"
+        case .memInfo: "mem_info"
+        case .kill: "kill"
+        case .taskStatus: "task_status"
+        case .taskWatch: "task_watch"
+        case .fbInfo: "fb_info"
+        case .fbMap: "fb_map"
+        case .fbPresent: "fb_present"
+        case .keyboardClaim: "keyboard_claim"
+        case .keyboardRead: "keyboard_read"
+        case .imageRead: "image_read"
+        case .imageMap: "image_map"
+        case .taskCreate: "task_create"
+        case .taskExec: "task_exec"
+        case .taskResume: "task_resume"
+        case .taskGetRegisters: "task_get_registers"
+        case .taskSetRegisters: "task_set_registers"
+        case .taskRead: "task_read"
+        case .taskWrite: "task_write"
+        case .taskMap: "task_map"
+        case .taskUnmap: "task_unmap"
+        case .taskProtect: "task_protect"
+        case .taskFork: "task_fork"
+        }
+    }
 }

@@ -58,11 +58,12 @@ public struct Kernel<H: HAL> {
     var timedHead = -1
     var shm = SharedMemoryTable()
     var notifications = NotificationTable()
-    var interruptRoutes = InlineArray<16, InterruptRoute>(repeating: InterruptRoute())
+    var watches = TaskWatchTable()
+    var interruptRoutes = InterruptRoutes(repeating: InterruptRoute())
     let initrd: CPIOArchive
     var uartOwner: TaskID? = nil
     var keyboardOwner: TaskID? = nil
-    var services = InlineArray<8, TaskID>(repeating: TaskID(raw: 0))
+    var services = ServiceTable(repeating: TaskID(raw: 0))
     var initTask = TaskID(raw: 0)
     var outcome: RunOutcome? = nil
     var activeASID: ASID? = nil
@@ -90,6 +91,7 @@ public struct Kernel<H: HAL> {
     public internal(set) var pagesScanned: UInt64 = 0
 
     public init(hal: H, config: KernelConfig = KernelConfig()) throws(BootError) {
+        KernelCapacity.check()
         self.hal = hal
         self.config = config
         let boot = hal.boot
@@ -103,7 +105,7 @@ public struct Kernel<H: HAL> {
         let disk = hal.disk
         swap = disk.flatMap { SwapSpace(sectorCount: $0.sectorCount, sectorSize: $0.sectorSize) }
         diskIRQ = swap == nil ? nil : disk?.irq
-        transfers = PageTransfers(capacity: swap == nil ? 0 : min(32, disk?.queueDepth ?? 0))
+        transfers = PageTransfers(capacity: swap == nil ? 0 : min(KernelCapacity.pageTransfers, disk?.queueDepth ?? 0))
         guard boot.initrd.size > 0 else { throw .noInitrd }
         let image = UnsafeRawBufferPointer(start: hal.memory.pointer(to: boot.initrd.base),
                                            count: Int(boot.initrd.size))

@@ -193,6 +193,7 @@ func describe(_ error: ELFError) -> String {
     case .writableAndExecutable: return "a segment is both writable and executable (W^X)"
     case .overlappingSegments: return "two segments share a page"
     case .entryNotExecutable: return "the entry point is not in an executable segment"
+    case .notAKenixProgram: return "not a Kenix program (no Kenix note): a Linux program cannot be init"
     }
 }
 

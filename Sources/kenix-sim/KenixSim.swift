@@ -92,6 +92,11 @@ struct Run: ParsableCommand {
     var initArgument: UInt64 = 0
 
     @Option(help: ArgumentHelp(
+        "The real-time clock at power-on, in seconds since 1970-01-01 UTC (default 1767225600, 2026-01-01).",
+        discussion: "Real time then advances with simulated time, so file times are the same on every run."))
+    var epoch: UInt64 = SimConfig.defaultEpoch
+
+    @Option(help: ArgumentHelp(
         "Console input to type, from this file instead of stdin.",
         discussion: "Input (a file or stdin) is read a line at a time, only when the machine is idle, so a run depends on the bytes typed, not on when they were typed. The end of input reaches the console as Ctrl-D."))
     var input: String?
@@ -145,6 +150,8 @@ struct Run: ParsableCommand {
         config.realtime = realtime
         config.traceFile = trace
         config.cpu = cpu
+        guard epoch <= UInt64.max / 1_000_000_000 / 2 else { fail("--epoch is too far in the future", code: 64) }
+        config.epoch = epoch
         if let swap {
             guard swapSize.bytes >= 4096, swapSize.bytes % 512 == 0, swapSize.bytes <= 1 << 40 else {
                 fail("--swap-size must be a multiple of 512 bytes from 4K to 1T", code: 64)

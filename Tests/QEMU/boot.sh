@@ -127,10 +127,10 @@ check_selftest() {
     pass "$name: powered off by itself"
   elif [ "$rc" = 124 ]; then fail "$name: timed out after ${TIMEOUT}s" "$out"; return
   else fail "$name: QEMU exit status $rc" "$out"; fi
-  for t in ipc shm preempt priority fault sleep errors; do
+  for t in ipc shm preempt priority fault sleep errors files cfiles; do
     if grep -qx "PASS $t" "$out"; then pass "$name: self-test $t"; else fail "$name: self-test $t" "$out"; fi
   done
-  if grep -qx "selftest: 7 passed, 0 failed" "$out"; then pass "$name: summary line"; else fail "$name: summary line" "$out"; fi
+  if grep -qx "selftest: 9 passed, 0 failed" "$out"; then pass "$name: summary line"; else fail "$name: summary line" "$out"; fi
   if ! grep -q "^FAIL" "$out"; then pass "$name: no FAIL lines"; else fail "$name: FAIL lines" "$out"; fi
   if grep -Eq "^kenix: killed task [0-9]+ \(fault\): data abort \(translation fault, level [0-3]\) on read at 0x0, pc 0x[0-9a-f]+$" "$out" &&
      grep -Eq "^kenix: killed task [0-9]+ \(undef\): undefined instruction, pc 0x[0-9a-f]+$" "$out"; then

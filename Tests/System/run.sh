@@ -27,10 +27,10 @@ echo "==> boot the initrd (seed 1)"
 boot seed1 --seed 1
 cat "$WORK/seed1.out"
 if [ "$(cat "$WORK/seed1.rc")" = 0 ]; then pass "init exits with status 0"; else fail "init exit status $(cat "$WORK/seed1.rc")" "$WORK/seed1.err"; fi
-for t in ipc shm preempt priority fault sleep errors; do
+for t in ipc shm preempt priority fault sleep errors files cfiles; do
   if grep -qx "PASS $t" "$WORK/seed1.out"; then pass "self-test $t"; else fail "self-test $t" "$WORK/seed1.out"; fi
 done
-if grep -qx "selftest: 7 passed, 0 failed" "$WORK/seed1.out"; then pass "summary line"; else fail "summary line" "$WORK/seed1.out"; fi
+if grep -qx "selftest: 9 passed, 0 failed" "$WORK/seed1.out"; then pass "summary line"; else fail "summary line" "$WORK/seed1.out"; fi
 if ! grep -q "^FAIL" "$WORK/seed1.out"; then pass "no FAIL lines"; else fail "FAIL lines present" "$WORK/seed1.out"; fi
 if grep -Eq "^kenix: killed task [0-9]+ \(fault\): data abort \(translation fault, level [0-3]\) on read at 0x0, pc 0x[0-9a-f]+$" "$WORK/seed1.out"; then
   pass "fault diagnostic line"; else fail "fault diagnostic line" "$WORK/seed1.out"; fi
@@ -110,7 +110,7 @@ boot headless --seed 1 --headless
 if [ "$(cat "$WORK/headless.rc")" = 0 ] && ! grep -q "running headless" "$WORK/headless.err" && [ "$(hash_of headless)" = "$(hash_of seed1)" ]; then
   pass "--headless: no notice, the same run"; else fail "--headless run" "$WORK/headless.err"; fi
 boot nodisplay --seed 1 --no-display
-if [ "$(cat "$WORK/nodisplay.rc")" = 0 ] && grep -qx "selftest: 7 passed, 0 failed" "$WORK/nodisplay.out" && ! grep -q "window" "$WORK/nodisplay.err"; then
+if [ "$(cat "$WORK/nodisplay.rc")" = 0 ] && grep -qx "selftest: 9 passed, 0 failed" "$WORK/nodisplay.out" && ! grep -q "window" "$WORK/nodisplay.err"; then
   pass "--no-display: no framebuffer, no notice, self-tests pass"; else fail "--no-display run" "$WORK/nodisplay.err"; fi
 boot shotend --seed 1 --screenshot "$WORK/end.png"
 if [ "$(cat "$WORK/shotend.rc")" = 0 ] && png_ok "$WORK/end.png" 640 480 && [ "$(hash_of shotend)" = "$(hash_of seed1)" ]; then

@@ -9,7 +9,7 @@ import KenixKernel
 import XCTest
 
 final class BootInitrdTests: XCTestCase {
-    static let selfTests = ["ipc", "shm", "preempt", "priority", "fault", "sleep", "errors"]
+    static let selfTests = ["ipc", "shm", "preempt", "priority", "fault", "sleep", "errors", "files", "cfiles"]
 
     func boot(seed: UInt64, input: String = "", fastPath: Bool = true) throws -> BootedRun {
         try bootInitrd(seed: seed, input: input, fastPath: fastPath)
@@ -23,7 +23,7 @@ final class BootInitrdTests: XCTestCase {
             XCTAssertTrue(lines.contains("PASS \(name)"), "no PASS line for \(name):\n\(run.console)")
         }
         XCTAssertFalse(lines.contains { $0.hasPrefix("FAIL") }, run.console)
-        XCTAssertTrue(lines.contains("selftest: 7 passed, 0 failed"))
+        XCTAssertTrue(lines.contains("selftest: 9 passed, 0 failed"))
         XCTAssertEqual(lines.last, "ksh> ", "then the shell starts, and ends with the (empty) input")
         XCTAssertTrue(lines.contains { $0.hasPrefix("kenix: killed task") && $0.contains("(fault): data abort") },
                       "the deliberate fault has its diagnostic line")

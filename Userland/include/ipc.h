@@ -3,7 +3,7 @@
  * "Synchronous IPC"). A message is a tag and four words, carried in x1-x5.
  *
  * Every function returns the syscall's x0: >= 0 on success (the sender id for
- * the receiving calls), a negative KX_E* error otherwise. Received messages and
+ * the receiving calls), a negative KX_ERR_* error otherwise. Received messages and
  * replies are stored into *msg only on success.
  */
 #ifndef KENIX_IPC_H

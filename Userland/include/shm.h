@@ -3,7 +3,7 @@
  * Objects are zeroed pages, mapped read-write and never executable in
  * [KX_SHM_BASE, KX_SHM_LIMIT). The creator maps and grants; a grantee maps.
  *
- * Each function returns the syscall's x0: >= 0 on success, a negative KX_E*
+ * Each function returns the syscall's x0: >= 0 on success, a negative KX_ERR_*
  * error otherwise.
  */
 #ifndef KENIX_SHM_H

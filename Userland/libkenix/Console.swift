@@ -68,14 +68,14 @@ public enum Console {
         flush()   // the prompt must be out before we wait
         guard let console = try? Service.lookup(.console) else { return false }
         while true {
-            guard let reply = try? IPC.call(console, Message(tag: 2)) else { return !line.isEmpty }
-            let length = Int((reply.tag >> 8) & 0xFF)
+            guard let reply = try? IPC.call(console, Message(tag: ConsoleOp.read.rawValue)) else { return !line.isEmpty }
+            let length = Int((reply.tag >> ConsoleProtocol.lengthShift) & 0xFF)
             var words = (reply.w0, reply.w1, reply.w2, reply.w3)
             withUnsafeBytes(of: &words) { raw in
-                for i in 0..<min(length, 32) { line.append(raw[i]) }
+                for i in 0..<min(length, Int(ConsoleProtocol.maxChunk)) { line.append(raw[i]) }
             }
-            if reply.tag & (1 << 16) != 0 { return true }
-            if reply.tag & (2 << 16) != 0 { return !line.isEmpty }
+            if reply.tag & ConsoleReplyFlag.endOfLine != 0 { return true }
+            if reply.tag & ConsoleReplyFlag.endOfInput != 0 { return !line.isEmpty }
         }
     }
 
@@ -85,10 +85,11 @@ public enum Console {
         let console = try Service.lookup(.console)
         var start = 0
         while start < bytes.count {
-            let n = min(32, bytes.count - start)
+            let n = min(Int(ConsoleProtocol.maxChunk), bytes.count - start)
             var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
             withUnsafeMutableBytes(of: &words) { raw in for i in 0..<n { raw[i] = bytes[start + i] } }
-            _ = try IPC.call(console, Message(tag: 3 | UInt64(n) << 8, words.0, words.1, words.2, words.3))
+            _ = try IPC.call(console, Message(tag: ConsoleOp.input.rawValue | UInt64(n) << ConsoleProtocol.lengthShift,
+                                              words.0, words.1, words.2, words.3))
             start += n
         }
     }
@@ -98,14 +99,16 @@ public enum Console {
     /// Fails (`invalidArgument`) when there is no display or it is taken.
     public static func takeScreen() throws(SyscallError) {
         flush()
-        let reply = try IPC.call(try Service.lookup(.console), Message(tag: 4))
+        let reply = try IPC.call(try Service.lookup(.console), Message(tag: ConsoleOp.takeScreen.rawValue))
         _ = try RawSyscall.check(Int64(bitPattern: reply.tag))
     }
 
     /// Gives the display back; the console repaints its text.
     public static func giveScreen() {
         flush()
-        if let console = try? Service.lookup(.console) { _ = try? IPC.call(console, Message(tag: 5)) }
+        if let console = try? Service.lookup(.console) {
+            _ = try? IPC.call(console, Message(tag: ConsoleOp.giveScreen.rawValue))
+        }
     }
 
     /// Sends any buffered partial line now.

@@ -59,6 +59,14 @@ public enum Keyboard {
 }
 
 public enum BootImage {
+    /// The whole boot image (a cpio newc archive), mapped read-only into the
+    /// caller; the same mapping on every call.
+    public static func map() throws(SyscallError) -> UnsafeRawBufferPointer {
+        let r = RawSyscall.invokeWithRegisters(.imageMap)
+        let address = try RawSyscall.check(r.x0)
+        return UnsafeRawBufferPointer(start: UnsafeRawPointer(bitPattern: UInt(address)), count: Int(r.x1))
+    }
+
     /// Reads file `name` of the boot image from `offset` into `buffer`;
     /// returns the bytes read (0 at the end). `notFound` if there is no such file.
     public static func read(_ name: StaticString, offset: Int,

@@ -87,10 +87,38 @@ public enum Kenix {
         _ = try RawSyscall.check(RawSyscall.invoke(.kill, id))
     }
 
+    /// Starts the ELF executable held in the first `length` bytes of
+    /// shared-memory object `shm` (which the caller holds), named `name`,
+    /// with `arg` in its x0, at `priority` (0 = the caller's). How a program
+    /// starts from a file: read it into the object, then hand it over.
+    public static func spawn(image shm: UInt64, length: UInt64, name: UnsafeRawBufferPointer, arg: UInt64 = 0,
+                             priority: UInt64 = 0) throws(SyscallError) -> TaskID {
+        try RawSyscall.check(RawSyscall.invoke(
+            .spawnImage, shm, length, arg, priority, UInt64(UInt(bitPattern: name.baseAddress)), UInt64(name.count)))
+    }
+
     /// Whether task `id` exists and has not ended (a zombie has ended).
     public static func isAlive(_ id: TaskID) -> Bool {
-        guard let task = try? taskInfo(slot: id % 64) else { return false }
-        return task.id == id && task.state != .zombie
+        guard let state = status(of: id) else { return false }
+        return state != .zombie
+    }
+
+    /// Task `id`'s state, or nil once it has been reaped (or never existed).
+    public static func status(of id: TaskID) -> TaskStateCode? {
+        let r = RawSyscall.invoke(.taskStatus, id)
+        return r < 0 ? nil : TaskStateCode(rawValue: UInt64(r))
+    }
+
+    /// Signals `bits` of notification `notification` (which the caller
+    /// holds) when task `id` ends, or at once if it has already ended.
+    public static func watch(_ id: TaskID, notification: UInt64, bits: UInt64) throws(SyscallError) {
+        _ = try RawSyscall.check(RawSyscall.invoke(.taskWatch, id, notification, bits))
+    }
+
+    /// Nanoseconds since 1970-01-01 00:00 UTC (the platform's real-time
+    /// clock); `notFound` on a platform without one.
+    public static func realTime() throws(SyscallError) -> UInt64 {
+        try RawSyscall.check(RawSyscall.invoke(.realTime))
     }
 
     /// The task in table slot `slot` (1–63), or nil for a free slot.

@@ -8,7 +8,7 @@
 // keyboard driver's typing arrives as `input` requests: the same line
 // discipline serves both keyboards.
 //
-// Protocol (docs/syscalls.md, "Console protocol"):
+// Protocol (docs/syscalls.md, "Console protocol"; the numbers are KenixABI's ConsoleOp):
 //   print: tag = 1 | (length << 8), length 0–32, bytes little-endian in
 //          w0..w3; the reply (tag 0) comes after the bytes are written.
 //   read:  tag = 2; the reply carries up to 32 bytes of the current input
@@ -28,14 +28,8 @@
 // init spawns it first, at priority 30, so it claims the UART and registers
 // service 1 before init (priority 16) runs on and prints.
 
-let printOp: UInt64 = 1
-let readOp: UInt64 = 2
-let inputOp: UInt64 = 3
-let takeScreenOp: UInt64 = 4
-let giveScreenOp: UInt64 = 5
-let maxChunk = 32
-let endOfLineFlag: UInt64 = 1 << 16
-let endOfInputFlag: UInt64 = 2 << 16
+// The protocol's numbers: ConsoleOp, ConsoleProtocol and ConsoleReplyFlag (KenixABI).
+let maxChunk = Int(ConsoleProtocol.maxChunk)
 
 /// Typed input: the line being edited and the finished lines.
 struct LineDiscipline {
@@ -84,19 +78,20 @@ struct LineDiscipline {
         while readOffset < ready.count && bytes.count < maxChunk {
             let b = ready[readOffset]
             readOffset += 1
-            if b == 0x0A { flags = endOfLineFlag; break }
+            if b == 0x0A { flags = ConsoleReplyFlag.endOfLine; break }
             bytes.append(b)
         }
         if readOffset == ready.count {
             ready.removeAll()
             readOffset = 0
-            if inputEnded && flags == 0 { flags = endOfInputFlag }
+            if inputEnded && flags == 0 { flags = ConsoleReplyFlag.endOfInput }
         }
         var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
         withUnsafeMutableBytes(of: &words) { raw in
             for (i, b) in bytes.enumerated() { raw[i] = b }
         }
-        return Message(tag: readOp | UInt64(bytes.count) << 8 | flags, words.0, words.1, words.2, words.3)
+        return Message(tag: ConsoleOp.read.rawValue | UInt64(bytes.count) << ConsoleProtocol.lengthShift | flags,
+                       words.0, words.1, words.2, words.3)
     }
 }
 
@@ -149,7 +144,7 @@ func openScreen() -> TextScreen? {
 /// The bytes of a print or input request (length in tag bits 8–15), or nil
 /// when the length is out of range.
 func requestBytes(_ m: Message, _ body: (UnsafeRawBufferPointer) -> Void) -> Bool {
-    let length = m.tag >> 8
+    let length = m.tag >> ConsoleProtocol.lengthShift
     guard length <= UInt64(maxChunk) else { return false }
     var words = (m.w0, m.w1, m.w2, m.w3)   // little-endian: bytes in order in memory
     withUnsafeBytes(of: &words) { body(UnsafeRawBufferPointer(rebasing: $0[0..<Int(length)])) }
@@ -205,20 +200,20 @@ func main(_ arg: UInt64, _ parent: TaskID) -> Int64 {
             drainUART(&input, &output)
             try? Interrupt.ack(line: line)
         } else {
-            switch r.message.tag & 0xFF {
-            case printOp:
+            switch ConsoleOp(rawValue: r.message.tag & ConsoleProtocol.opMask) {
+            case .print:
                 let ok = requestBytes(r.message) { output.write($0) }
                 try? IPC.reply(to: r.sender, ok ? Message(tag: 0) : invalidArgument)
-            case inputOp:
+            case .input:
                 let ok = requestBytes(r.message) { type($0, &input, &output) }
                 try? IPC.reply(to: r.sender, ok ? Message(tag: 0) : invalidArgument)
-            case readOp where reader == nil:
+            case .read where reader == nil:
                 reader = r.sender
-            case takeScreenOp where output.screen != nil && output.screenOwner == nil:
+            case .takeScreen where output.screen != nil && output.screenOwner == nil:
                 output.screenOwner = r.sender
                 output.screen!.visible = false
                 try? IPC.reply(to: r.sender, Message(tag: 0))
-            case giveScreenOp where output.screenOwner == r.sender:
+            case .giveScreen where output.screenOwner == r.sender:
                 output.giveBack()
                 try? IPC.reply(to: r.sender, Message(tag: 0))
             default:

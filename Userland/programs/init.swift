@@ -1,8 +1,10 @@
-// init: the first task. Starts the console server and the keyboard driver,
-// then runs the self-tests one at a time and prints exactly one line per test,
+// init: the first task. Starts the console server, the keyboard driver and
+// the file server (vfs), then runs the self-tests one at a time and prints
+// exactly one line per test,
 //     PASS <name>   or   FAIL <name>: <reason>
 // then "selftest: N passed, M failed". Then it runs the shell (ksh) until
-// the end of console input, and exits 0 only if no self-test failed.
+// the end of console input, syncs the file systems, and exits 0 only if no
+// self-test failed.
 //
 // A test is a program that exits 0 on success; init spawns it at its own
 // priority (16) and waits. "fault" is different: init spawns two programs
@@ -96,6 +98,23 @@ func startKeyboardDriver() {
     if !Kenix.isAlive(driver) { _ = try? Kenix.wait(driver) }
 }
 
+/// Starts the file server (docs/vfs.md) after the console, above the
+/// self-tests and the shell, so it serves as soon as they ask.
+func startFileServer() {
+    do throws(SyscallError) {
+        _ = try Kenix.spawn("vfs", priority: 28)
+    } catch {
+        print("init: cannot start the file server: \(error.name)")
+    }
+}
+
+/// Before the machine powers off: every mounted file system's changes to disk.
+func syncFiles() {
+    do throws(FileError) { try Files.sync() } catch {
+        if error != .unavailable { print("init: sync: \(error.name)") }
+    }
+}
+
 /// Runs the shell until its input ends; the system then shuts down.
 func startShell() {
     switch runToEnd("ksh") {
@@ -108,6 +127,7 @@ func startShell() {
 func main(_ arg: UInt64, _ parent: TaskID) -> Int64 {
     startConsole()
     startKeyboardDriver()
+    startFileServer()
     var tally = Tally()
     tally.record("ipc", selfTest("ipc"))
     tally.record("shm", selfTest("shm"))
@@ -116,7 +136,10 @@ func main(_ arg: UInt64, _ parent: TaskID) -> Int64 {
     tally.record("fault", faultTest())
     tally.record("sleep", selfTest("sleep"))
     tally.record("errors", selfTest("errors"))
+    tally.record("files", selfTest("files"))
+    tally.record("cfiles", selfTest("cfiles"))
     print("selftest: \(tally.passed) passed, \(tally.failed) failed")
     startShell()
+    syncFiles()
     return tally.failed == 0 ? 0 : 1
 }

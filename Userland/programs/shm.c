@@ -83,7 +83,7 @@ static int64_t test(void) {
     uint64_t status, kind;
     rc = kx_wait((uint64_t)child, &status, &kind);
     if (rc < 0) return fail("wait:", rc);
-    if (kind != KX_EXITED || status != 0) return fail("peer ended with status", (int64_t)status);
+    if (kind != KX_EXIT_EXITED || status != 0) return fail("peer ended with status", (int64_t)status);
     rc = kx_shm_unmap((uint64_t)id);
     if (rc < 0) return fail("shm_unmap:", rc);
     return 0;

@@ -4,8 +4,9 @@
  * putchar (what Embedded Swift's print() calls, and C programs' too) buffers a
  * line and flushes it on '\n', when the buffer fills, and at exit. A flush
  * goes to the console server (service 1) with the console protocol of
- * docs/syscalls.md: call(console, tag = 1 | (len << 8), bytes little-endian
- * in w0..w3), 32 bytes a call, the reply (tag 0) once they are written.
+ * docs/syscalls.md: call(console, tag = KX_CONSOLE_PRINT | (len << 8), bytes
+ * little-endian in w0..w3), 32 bytes a call, the reply (tag 0) once they are
+ * written.
  *
  * The console server itself cannot call itself, so it switches this module
  * to writing the UART directly with kx_console_use_uart(). A program that
@@ -15,7 +16,7 @@
 #include "kenix.h"
 
 #define LINE_MAX 128
-#define CHUNK 32
+#define CHUNK KX_CONSOLE_MAX_CHUNK
 
 static char line[LINE_MAX];
 static size_t line_len;
@@ -37,7 +38,8 @@ static void uart_out(const char *p, size_t n) {
 static int64_t console_chunk(const char *p, size_t n) {
     uint64_t w[4] = {0, 0, 0, 0}, r[6];
     for (size_t i = 0; i < n; i++) w[i / 8] |= (uint64_t)(unsigned char)p[i] << (8 * (i % 8));
-    return kx_syscall_msg((uint64_t)console_id, 1 | ((uint64_t)n << 8), w[0], w[1], w[2], w[3],
+    return kx_syscall_msg((uint64_t)console_id, KX_CONSOLE_PRINT | ((uint64_t)n << KX_CONSOLE_LENGTH_SHIFT),
+                          w[0], w[1], w[2], w[3],
                           KX_SYS_CALL, r);
 }
 
@@ -89,14 +91,7 @@ void kx_put_hex(uint64_t v) {
     for (; shift >= 0; shift -= 4) putchar("0123456789abcdef"[(v >> shift) & 0xf]);
 }
 
-const char *kx_error_name(int64_t err) {
-    static const char *const names[] = {
-        "invalidArgument", "badAddress", "noSuchTask", "outOfMemory", "notFound", "badExecutable",
-        "notPermitted", "partnerDied", "busy", "noSuchSyscall", "notChild", "limitReached",
-        "timedOut", "wouldBlock",
-    };
-    return err <= -1 && err >= -(int64_t)(sizeof names / sizeof names[0]) ? names[-err - 1] : "unknown";
-}
+const char *kx_error_name(int64_t err) { return kx_abi_error_name(err); }
 
 void kx_exit(int64_t status) {
     kx_console_flush();

@@ -5,7 +5,7 @@ import KenixABI
 
 extension Kernel {
     mutating func imageRead(_ slot: Int, name: UInt64, nameLength: UInt64, offset: UInt64,
-                            buffer: UInt64, length: UInt64) -> Result<UInt64, SyscallError> {
+                            buffer: UInt64, length: UInt64) -> SyscallResult {
         guard nameLength > 0, nameLength <= SyscallLimits.maxNameLength,
               length <= SyscallLimits.maxImageRead else { return .failure(.invalidArgument) }
         var nameBytes = InlineArray<64, UInt8>(repeating: 0)
@@ -20,9 +20,9 @@ extension Kernel {
         guard offset < UInt64(file.count), length > 0 else { return .success(0) }
         let count = min(length, UInt64(file.count) - offset)
         var done = 0
-        return withUserBytes(slot, buffer, count, access: .write) { chunk in
+        return SyscallResult(withUserBytes(slot, buffer, count, access: .write) { chunk in
             chunk.copyMemory(from: UnsafeRawBufferPointer(rebasing: file[(Int(offset) + done)...].prefix(chunk.count)))
             done += chunk.count
-        }.map { count }
+        }.map { count })
     }
 }

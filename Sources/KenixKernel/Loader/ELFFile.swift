@@ -24,6 +24,9 @@ public enum ELFError: Error, Equatable, Sendable {
     case writableAndExecutable
     case overlappingSegments
     case entryNotExecutable
+    /// A valid executable without the Kenix note: a foreign (Linux) program,
+    /// which the kernel does not start natively (KenixNote).
+    case notAKenixProgram
 }
 
 public struct ELFSegment: Equatable, Sendable {
@@ -39,14 +42,19 @@ public struct ELFSegment: Equatable, Sendable {
     public var pageEnd: UInt64 {
         (virtualAddress + memorySize + PageGeometry.pageSize - 1) & ~(PageGeometry.pageSize - 1)
     }
+
+    static let none = ELFSegment(virtualAddress: 0, memorySize: 0, fileOffset: 0, fileSize: 0,
+                                 writable: false, executable: false)
 }
 
 public struct ELFFile {
-    public static let maxSegments = 8
+    public static let maxSegments = KernelCapacity.elfSegments
 
     public let entry: UInt64
     public let segmentCount: Int
-    private var segmentStorage: InlineArray<8, ELFSegment>
+    /// The file carries the Kenix note (KenixNote): a Kenix program.
+    public let isKenixProgram: Bool
+    private var segmentStorage: SegmentStorage
 
     public func segment(_ i: Int) -> ELFSegment { segmentStorage[i] }
 
@@ -65,11 +73,16 @@ public struct ELFFile {
         guard phentsize == 56, phnum > 0,
               reader.contains(offset: phoff, length: phnum * 56) else { throw .badProgramHeaders }
 
-        var segments = InlineArray<8, ELFSegment>(repeating: ELFSegment(
-            virtualAddress: 0, memorySize: 0, fileOffset: 0, fileSize: 0, writable: false, executable: false))
+        var segments = SegmentStorage(repeating: .none)
         var count = 0
+        var kenixNote = false
         for i in 0..<Int(phnum) {
             let ph = Int(phoff) + i * 56
+            if reader.u32(ph) == 4 {                                          // PT_NOTE
+                kenixNote = kenixNote || Self.holdsKenixNote(reader, offset: reader.u64(ph + 8)!,
+                                                             size: reader.u64(ph + 32)!)
+                continue
+            }
             guard reader.u32(ph) == 1 else { continue }                       // PT_LOAD only
             let flags = reader.u32(ph + 4)!
             let seg = ELFSegment(virtualAddress: reader.u64(ph + 16)!, memorySize: reader.u64(ph + 40)!,
@@ -99,7 +112,35 @@ public struct ELFFile {
         }
         guard entryOK, entry & 3 == 0 else { throw .entryNotExecutable }
         self.entry = entry
+        self.isKenixProgram = kenixNote
         self.segmentCount = count
         self.segmentStorage = segments
+    }
+
+    /// Whether the notes in [offset, offset + size) of the file include the
+    /// Kenix note. Malformed notes end the search; they are not an error.
+    private static func holdsKenixNote(_ reader: ByteReader, offset: UInt64, size: UInt64) -> Bool {
+        guard reader.contains(offset: offset, length: size) else { return false }
+        var cursor = offset
+        let end = offset + size
+        while end - cursor >= 12 {
+            let nameSize = UInt64(reader.u32(Int(cursor))!), descSize = UInt64(reader.u32(Int(cursor) + 4)!)
+            let type = reader.u32(Int(cursor) + 8)!
+            let name = cursor + 12
+            let desc = name + (nameSize + 3) & ~3
+            let next = desc + (descSize + 3) & ~3
+            guard nameSize <= size, descSize <= size, next <= end else { return false }
+            if type == KenixNote.type, nameSize == UInt64(KenixNote.name.utf8CodeUnitCount) + 1, descSize == 4,
+               reader.u32(Int(desc)) == KenixNote.abiVersion, matches(reader, at: name, KenixNote.name) {
+                return true
+            }
+            cursor = next
+        }
+        return false
+    }
+
+    private static func matches(_ reader: ByteReader, at offset: UInt64, _ name: StaticString) -> Bool {
+        for i in 0..<name.utf8CodeUnitCount where reader.u8(Int(offset) + i) != name.utf8Start[i] { return false }
+        return reader.u8(Int(offset) + name.utf8CodeUnitCount) == 0
     }
 }

@@ -13,8 +13,10 @@ enum SpawnError: Error, Equatable {
 }
 
 extension Kernel {
-    /// Builds the address space of `file` (whose bytes are `bytes`).
-    mutating func loadImage(_ file: ELFFile, bytes: ByteReader, asid: ASID) -> Result<AddressSpace, SpawnError> {
+    /// Builds the address space of `file` (whose bytes are `bytes`), with the
+    /// initial stack unless `stack` is false (a supervisor makes its own).
+    mutating func loadImage(_ file: ELFFile, bytes: ByteReader, asid: ASID,
+                            stack: Bool = true) -> Result<AddressSpace, SpawnError> {
         guard let space = AddressSpace.create(asid: asid, frames: &frames, memory: hal.memory) else {
             return .failure(.outOfMemory)
         }
@@ -34,7 +36,7 @@ extension Kernel {
                 page += PageGeometry.pageSize
             }
         }
-        var page = UserLayout.stackTop - UserLayout.stackSize
+        var page = stack ? UserLayout.stackTop - UserLayout.stackSize : UserLayout.stackTop
         while page < UserLayout.stackTop {
             guard mapFreshPage(page, in: space, writable: true, executable: false) != nil else {
                 space.destroy(frames: &frames, memory: hal.memory)

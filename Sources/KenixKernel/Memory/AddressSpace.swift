@@ -14,10 +14,11 @@
 // naming its swap slot) in place of its descriptor; `forEachEntry` and
 // `destroy` see those too.
 //
-// Copy-on-write: a private writable page shared by a fork is mapped
-// read-only with the software bit `copyOnWrite`; the first write faults and
-// the kernel copies the page (or, if it is the last reference, just makes it
-// writable again).
+// Copy-on-write: every private page shared by a fork is mapped read-only
+// with the software bit `copyOnWrite`, whatever its rights were; the first
+// write the task's region allows faults and the kernel copies the page (or,
+// if it is the last reference, just makes it writable again). So a frame
+// with two owners is never writable through either, even after mprotect.
 import HAL
 
 public enum MapError: Error, Equatable {
@@ -76,11 +77,13 @@ public struct AddressSpace {
     }
 
     /// `d` with new rights, keeping its frame, access flag and software bits.
-    /// A copy-on-write page stays read-only until its first write copies it.
-    public static func reprotected(_ d: PageDescriptor, writable: Bool, executable: Bool) -> PageDescriptor {
+    /// A copy-on-write page stays read-only until its first write copies it,
+    /// whatever the new rights say: its frame may have other owners.
+    public static func reprotected(_ d: PageDescriptor, readable: Bool, writable: Bool,
+                                   executable: Bool) -> PageDescriptor {
         let cow = d.softwareBits & copyOnWrite != 0
-        return PageDescriptor.userPage(d.outputAddress, writable: writable && !cow, executable: executable,
-                                       accessed: d.accessed, software: d.softwareBits)
+        return PageDescriptor.userPage(d.outputAddress, readable: readable, writable: writable && !cow,
+                                       executable: executable, accessed: d.accessed, software: d.softwareBits)
     }
 
     /// Replaces the leaf of a mapped page; false when nothing is mapped there.
@@ -174,6 +177,45 @@ public struct AddressSpace {
         guard let slot = existingLeafSlot(va, memory: memory) else { return nil }
         let d = PageDescriptor(raw: slot.pointee)
         return d.isValid ? d : nil
+    }
+
+    /// Frees the tables under [from, to) that map nothing any more (every
+    /// entry zero: no page, no swapped-out page), bottom up, and clears the
+    /// entries that pointed at them; the root stays. Returns whether a table
+    /// went, so the caller can drop cached walks (TLBI by ASID).
+    @discardableResult
+    func pruneEmptyTables<M: PhysicalMemory>(from: UInt64, to: UInt64, frames: inout FrameAllocator,
+                                             memory: M) -> Bool {
+        prune(root, level: 0, base: 0, from: from, to: to, frames: &frames, memory: memory)
+    }
+
+    private func prune<M: PhysicalMemory>(_ table: PhysAddr, level: Int, base: UInt64, from: UInt64, to: UInt64,
+                                          frames: inout FrameAllocator, memory: M) -> Bool {
+        let entries = memory.pointer(to: table).assumingMemoryBound(to: UInt64.self)
+        let span: UInt64 = 1 << (39 - 9 * UInt64(level))
+        var freed = false
+        for i in 0..<PageGeometry.entriesPerTable {
+            let va = base | UInt64(i) * span
+            guard va < to, va + span > from else { continue }
+            let d = PageDescriptor(raw: entries[i])
+            guard level < 3, d.isValid else { continue }
+            let next = d.outputAddress
+            if prune(next, level: level + 1, base: va, from: from, to: to, frames: &frames, memory: memory) {
+                freed = true
+            }
+            if Self.isEmpty(next, memory: memory) {
+                entries[i] = 0
+                frames.free(next)
+                freed = true
+            }
+        }
+        return freed
+    }
+
+    private static func isEmpty<M: PhysicalMemory>(_ table: PhysAddr, memory: M) -> Bool {
+        let entries = memory.pointer(to: table).assumingMemoryBound(to: UInt64.self)
+        for i in 0..<PageGeometry.entriesPerTable where entries[i] != 0 { return false }
+        return true
     }
 
     /// Frees every owned frame and every table, including the root.

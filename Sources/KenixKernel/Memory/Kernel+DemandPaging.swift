@@ -56,7 +56,8 @@ extension Kernel {
         case .mustWait: return .mustWait
         case .outOfMemory: return .outOfMemory
         }
-        let d = PageDescriptor.userPage(frame, writable: region.rights.write, executable: region.rights.execute,
+        let d = PageDescriptor.userPage(frame, readable: region.rights.read, writable: region.rights.write,
+                                        executable: region.rights.execute,
                                         software: AddressSpace.ownedFrame
                                             | (region.shared ? AddressSpace.sharedMapping : 0))
         switch space.install(VirtAddr(page), d, frames: &frames, memory: hal.memory) {

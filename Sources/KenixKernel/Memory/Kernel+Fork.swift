@@ -9,15 +9,29 @@ import HAL
 import KenixABI
 
 extension Kernel {
-    mutating func fork(_ slot: Int) -> Result<UInt64, SyscallError> {
-        let parent = tasks[slot]
+    /// `fork`: the caller's clone, ready, returning 0.
+    mutating func fork(_ slot: Int) -> SyscallResult {
+        switch clone(slot, for: slot) {
+        case .failure(let e): return .failure(e)
+        case .success(let child):
+            tasks[child].pointee.context.x[0] = 0
+            makeReady(child)
+            return .success(tasks[child].pointee.id.raw)
+        }
+    }
+
+    /// A new task, child of `caller`, with a copy-on-write clone of task
+    /// `source`'s address space and its registers; not yet scheduled.
+    /// `source` is the caller itself (fork) or a task it supervises (task_fork).
+    mutating func clone(_ source: Int, for caller: Int) -> Result<Int, SyscallError> {
+        let parent = tasks[source]
         let parentSpace = parent.pointee.space!
         // A page-out still on the disk may fail and put the page back in the
         // parent's RAM alone: the child must not name that slot until the
-        // disk is done with it. fork waits, then starts again.
+        // disk is done with it. The caller waits, then starts again.
         if transfers.hasWrite(owner: parent.pointee.id) {
-            block(slot, .paging)
-            parent.pointee.restartSyscall = true
+            block(caller, .paging)
+            tasks[caller].pointee.restartSyscall = true
             return .failure(.wouldBlock)
         }
         guard let child = tasks.claim() else { return .failure(.limitReached) }
@@ -42,10 +56,13 @@ extension Kernel {
             var d = PageDescriptor(raw: entry.pointee)
             let owned = d.softwareBits & AddressSpace.ownedFrame != 0
             let shared = d.softwareBits & AddressSpace.sharedMapping != 0
-            if owned && !d.isReadOnly && !shared {
-                d = PageDescriptor.userPage(d.outputAddress, writable: false, executable: d.isUserExecutable,
-                                            accessed: d.accessed,
-                                            software: d.softwareBits | AddressSpace.copyOnWrite)
+            // Every private frame gets two owners: neither may write it
+            // until a write copies it, read-only pages included (mprotect
+            // could make them writable later).
+            if owned && !shared {
+                d = PageDescriptor(raw: d.raw | AddressSpace.copyOnWrite << PageDescriptor.softwareShift)
+                d = AddressSpace.reprotected(d, readable: d.isUserAccessible, writable: false,
+                                             executable: d.isUserExecutable)
                 entry.pointee = d.raw
             }
             if owned { frames.retain(d.outputAddress) }
@@ -64,9 +81,8 @@ extension Kernel {
         let c = tasks[child]
         c.pointee.space = space
         c.pointee.priority = parent.pointee.priority
-        c.pointee.parent = parent.pointee.id
+        c.pointee.parent = tasks[caller].pointee.id
         c.pointee.context = parent.pointee.context
-        c.pointee.context.x[0] = 0
         c.pointee.name = parent.pointee.name
         c.pointee.nameLength = parent.pointee.nameLength
         c.pointee.regions = parent.pointee.regions
@@ -75,13 +91,13 @@ extension Kernel {
         c.pointee.mmapNextAddress = parent.pointee.mmapNextAddress
         c.pointee.shmNextAddress = parent.pointee.shmNextAddress
         c.pointee.framebufferAddress = parent.pointee.framebufferAddress
+        c.pointee.imageAddress = parent.pointee.imageAddress
         c.pointee.shmMappings = parent.pointee.shmMappings
         for m in 0..<c.pointee.shmMappings.count {
             if let i = shm.index(of: c.pointee.shmMappings[m].object) { shm[i].holders |= 1 << UInt64(child) }
         }
         hal.trace.record(TraceEvent(.taskSpawn, parent.pointee.id.raw, c.pointee.id.raw))
-        makeReady(child)
-        return .success(c.pointee.id.raw)
+        return .success(child)
     }
 
     /// A write to a copy-on-write page: copy it, or take it back when this
@@ -92,9 +108,11 @@ extension Kernel {
         guard let d = space.lookup(page, memory: hal.memory),
               d.softwareBits & AddressSpace.copyOnWrite != 0 else { return .refused }
         // The page keeps its copy-on-write mark through mprotect; the region
-        // says whether writing is allowed at all now.
-        let regions = tasks[slot].pointee.regions
-        if let r = regions.find(va), !regions[r].rights.write { return .refused }
+        // says whether writing is allowed at all now (every owned page lies
+        // in a region: segments, heap, stack, mmap).
+        guard let r = tasks[slot].pointee.regions.find(va) else { return .refused }
+        let rights = tasks[slot].pointee.regions[r].rights
+        guard rights.write else { return .refused }
         var frame = d.outputAddress
         if frames.referenceCount(frame) > 1 {
             switch allocateUserFrame(zeroed: false) {
@@ -107,7 +125,7 @@ extension Kernel {
             case .outOfMemory: return .outOfMemory
             }
         }
-        let writable = PageDescriptor.userPage(frame, writable: true, executable: d.isUserExecutable,
+        let writable = PageDescriptor.userPage(frame, writable: true, executable: rights.execute,
                                                software: d.softwareBits & ~AddressSpace.copyOnWrite)
         _ = space.replaceLeaf(page, with: writable, memory: hal.memory)
         hal.mmu.invalidate(asid: space.asid, page: page)

@@ -20,20 +20,26 @@ extension Kernel {
         return (address, end)
     }
 
+    /// Where a task's own `mmap` and `munmap` may act.
+    static var mmapArea: (low: UInt64, high: UInt64) { (UserLayout.mmapBase, UserLayout.mmapLimit) }
+
+    /// `mmap` for task `slot` inside `area` (the mmap area, or the whole
+    /// user half for a supervisor's `task_map`). Without a usable hint the
+    /// region goes after the task's mmap cursor.
     mutating func mmap(_ slot: Int, hint: UInt64, length: UInt64, prot: UInt64,
-                       flags: UInt64) -> Result<UInt64, SyscallError> {
+                       flags: UInt64, area: (low: UInt64, high: UInt64) = mmapArea) -> SyscallResult {
         guard let rights = Rights(prot: prot), !(rights.write && rights.execute),
               flags & ~(MapFlags.shared | MapFlags.fixed) == 0,
-              length > 0, let size = roundUp(length), size <= UserLayout.mmapLimit - UserLayout.mmapBase else {
+              length > 0, let size = roundUp(length), size <= area.high - area.low else {
             return .failure(.invalidArgument)
         }
         let t = tasks[slot]
         var address: UInt64
-        if hint != 0, let (start, end) = range(hint, size, in: UserLayout.mmapBase, UserLayout.mmapLimit),
+        if hint != 0, let (start, end) = range(hint, size, in: area.low, area.high),
            !t.pointee.regions.overlaps(start, end) {
             address = start
         } else if flags & MapFlags.fixed != 0 {
-            return .failure(hint == 0 || range(hint, size, in: UserLayout.mmapBase, UserLayout.mmapLimit) == nil
+            return .failure(hint == 0 || range(hint, size, in: area.low, area.high) == nil
                             ? .invalidArgument : .busy)
         } else {
             address = max(t.pointee.mmapNextAddress, UserLayout.mmapBase)
@@ -50,12 +56,13 @@ extension Kernel {
         }
         let region = MemoryRegion(start: address, end: address + size, rights: rights,
                                   shared: flags & MapFlags.shared != 0, kind: .anonymous)
-        guard t.pointee.regions.insert(region) else { return .failure(.limitReached) }
+        guard t.pointee.regions.insertMerging(region) else { return .failure(.limitReached) }
         return .success(address)
     }
 
-    mutating func munmap(_ slot: Int, address: UInt64, length: UInt64) -> Result<UInt64, SyscallError> {
-        guard let (start, end) = range(address, length, in: UserLayout.mmapBase, UserLayout.mmapLimit) else {
+    mutating func munmap(_ slot: Int, address: UInt64, length: UInt64,
+                         area: (low: UInt64, high: UInt64) = mmapArea) -> SyscallResult {
+        guard let (start, end) = range(address, length, in: area.low, area.high) else {
             return .failure(.invalidArgument)
         }
         let t = tasks[slot]
@@ -68,7 +75,7 @@ extension Kernel {
         return .success(0)
     }
 
-    mutating func mprotect(_ slot: Int, address: UInt64, length: UInt64, prot: UInt64) -> Result<UInt64, SyscallError> {
+    mutating func mprotect(_ slot: Int, address: UInt64, length: UInt64, prot: UInt64) -> SyscallResult {
         guard let rights = Rights(prot: prot), !(rights.write && rights.execute),
               let (start, end) = range(address, length, in: UserLayout.imageBase, UserLayout.userLimit) else {
             return .failure(.invalidArgument)
@@ -86,11 +93,12 @@ extension Kernel {
         let mmu = hal.mmu
         space.forEachEntry(from: start, to: end, memory: hal.memory) { va, slot in
             if let swapped = SwapEntry(raw: slot.pointee) {
-                slot.pointee = swapped.reprotected(writable: rights.write, executable: rights.execute).raw
+                slot.pointee = swapped.reprotected(readable: rights.read, writable: rights.write,
+                                                   executable: rights.execute).raw
                 return
             }
-            slot.pointee = AddressSpace.reprotected(PageDescriptor(raw: slot.pointee), writable: rights.write,
-                                                    executable: rights.execute).raw
+            slot.pointee = AddressSpace.reprotected(PageDescriptor(raw: slot.pointee), readable: rights.read,
+                                                    writable: rights.write, executable: rights.execute).raw
             mmu.invalidate(asid: space.asid, page: va)
         }
         return .success(0)
@@ -98,26 +106,28 @@ extension Kernel {
 
     /// `brk(0)` returns the current break; `brk(x)` moves it to `x` (within
     /// the heap area above the program image) and returns the new break.
-    mutating func brk(_ slot: Int, to newBreak: UInt64) -> Result<UInt64, SyscallError> {
+    /// Growth adds a read-write heap piece above the old top (joined with the
+    /// top piece when that one is still plain read-write heap); shrinking
+    /// cuts whatever lies above the new top. Pieces mprotect made of the heap
+    /// keep their own rights either way.
+    mutating func brk(_ slot: Int, to newBreak: UInt64) -> SyscallResult {
         let t = tasks[slot]
         guard newBreak != 0 else { return .success(t.pointee.heapEnd) }
         guard newBreak >= t.pointee.heapStart, newBreak <= UserLayout.imageLimit,
               let newTop = roundUp(newBreak), let oldTop = roundUp(t.pointee.heapEnd) else {
             return .failure(.invalidArgument)
         }
-        let heap = t.pointee.regions.find(t.pointee.heapStart)
         if newTop > oldTop {
             if t.pointee.regions.overlaps(oldTop, newTop) { return .failure(.outOfMemory) }
-            if let heap {
-                t.pointee.regions.setEnd(of: heap, newTop)
-            } else if !t.pointee.regions.insert(MemoryRegion(start: t.pointee.heapStart, end: newTop,
-                                                              rights: .readWrite, shared: false, kind: .heap)) {
+            let piece = MemoryRegion(start: oldTop, end: newTop, rights: .readWrite, shared: false, kind: .heap)
+            guard t.pointee.regions.insertMerging(piece) else { return .failure(.limitReached) }
+        } else if newTop < oldTop {
+            guard t.pointee.regions.countAfterSplitting(newTop, oldTop) <= RegionList.capacity else {
                 return .failure(.limitReached)
             }
-        } else if newTop < oldTop, let heap {
+            t.pointee.regions.split(at: newTop, oldTop)
             releasePages(slot, from: newTop, to: oldTop)
-            if newTop == t.pointee.heapStart { t.pointee.regions.remove(t.pointee.heapStart, oldTop) }
-            else { t.pointee.regions.setEnd(of: heap, newTop) }
+            t.pointee.regions.remove(newTop, oldTop)
         }
         t.pointee.heapEnd = newBreak
         return .success(newBreak)
@@ -134,6 +144,11 @@ extension Kernel {
             if let swapped = SwapEntry(raw: d.raw) { return releaseSwapSlot(swapped.slot) }
             if d.softwareBits & AddressSpace.ownedFrame != 0 { frames.release(d.outputAddress) }
             mmu.invalidate(asid: space.asid, page: va)
+        }
+        // Tables that map nothing any more go too: unmapping must give back
+        // everything mapping took, or map/unmap cycles would drain RAM.
+        if space.pruneEmptyTables(from: start, to: end, frames: &frames, memory: hal.memory) {
+            mmu.invalidateAll(asid: space.asid)
         }
     }
 }

@@ -1,6 +1,6 @@
-// MemoryRegion and RegionList: the parts of a task's address space that may
-// be touched without being mapped yet (anonymous mmap, the heap, the stack's
-// growth area). A translation fault inside a region, with an access its
+// MemoryRegion and RegionList: the parts of a task's address space it may
+// touch: the program's segments, and what may be touched without being
+// mapped yet (anonymous mmap, the heap, the stack's growth area). A translation fault inside a region, with an access its
 // rights allow, is demand paging: the kernel maps a zeroed frame and the task
 // retries. A fault anywhere else, or against the rights, kills the task.
 //
@@ -12,10 +12,12 @@ struct Rights: Equatable {
     var write: Bool
     var execute: Bool
 
-    /// From the ABI's prot bits: 1 read, 2 write, 4 execute.
+    /// From the ABI's prot bits: 1 read, 2 write, 4 execute. AArch64 cannot
+    /// give EL0 write or execute access without read access, so write and
+    /// execute each imply read (docs/syscalls.md); 0 is no access at all.
     init?(prot: UInt64) {
         guard prot & ~7 == 0 else { return nil }
-        read = prot & 1 != 0
+        read = prot != 0
         write = prot & 2 != 0
         execute = prot & 4 != 0
     }
@@ -38,7 +40,9 @@ struct Rights: Equatable {
 /// The access kinds a region's rights judge (mirrors HAL.MemoryAccess).
 enum MemoryAccessKind { case read, write, execute }
 
-enum RegionKind: Equatable { case anonymous, heap, stack }
+/// `image`: a program segment (mapped at load; a region so that mprotect and
+/// munmap treat it like any other memory, as glibc's RELRO needs).
+enum RegionKind: Equatable { case anonymous, heap, stack, image }
 
 struct MemoryRegion: Equatable {
     var start: UInt64
@@ -53,8 +57,8 @@ struct MemoryRegion: Equatable {
 }
 
 struct RegionList {
-    static let capacity = 16
-    private var items = InlineArray<16, MemoryRegion>(repeating: .none)
+    static let capacity = KernelCapacity.regionsPerTask
+    private var items = RegionStorage(repeating: .none)
     private(set) var count = 0
 
     subscript(i: Int) -> MemoryRegion { items[i] }
@@ -68,6 +72,28 @@ struct RegionList {
     func overlaps(_ start: UInt64, _ end: UInt64) -> Bool {
         for i in 0..<count where items[i].start < end && start < items[i].end { return true }
         return false
+    }
+
+    /// Adds a region that overlaps none, joined with a neighbour that ends
+    /// or starts where it does and is alike in everything else (so a heap
+    /// growing by many `brk` steps stays one region); false when full.
+    mutating func insertMerging(_ region: MemoryRegion) -> Bool {
+        var merged = region
+        for i in 0..<count where items[i].end == merged.start && items[i].isLike(merged) {
+            merged.start = items[i].start
+        }
+        for i in 0..<count where items[i].start == merged.end && items[i].isLike(merged) {
+            merged.end = items[i].end
+        }
+        let before = count
+        remove(merged.start, merged.end)
+        guard insert(merged) else {
+            // Removing one or two neighbours always leaves room, so only a
+            // region that merged with nothing can fail here.
+            precondition(count == before, "RegionList: a merge lost regions")
+            return false
+        }
+        return true
     }
 
     /// Adds a region that overlaps none; false when the list is full.
@@ -127,5 +153,11 @@ struct RegionList {
         return true
     }
 
-    mutating func setEnd(of i: Int, _ end: UInt64) { items[i].end = end }
+}
+
+extension MemoryRegion {
+    /// Same rights, sharing and kind: two such neighbours can be one region.
+    func isLike(_ other: MemoryRegion) -> Bool {
+        rights == other.rights && shared == other.shared && kind == other.kind
+    }
 }

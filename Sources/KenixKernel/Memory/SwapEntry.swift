@@ -39,8 +39,8 @@ struct SwapEntry: Equatable {
     }
 
     /// The same entry with new rights (mprotect of a swapped-out page).
-    func reprotected(writable: Bool, executable: Bool) -> SwapEntry {
-        let page = AddressSpace.reprotected(descriptor(in: PhysAddr(0)), writable: writable,
+    func reprotected(readable: Bool, writable: Bool, executable: Bool) -> SwapEntry {
+        let page = AddressSpace.reprotected(descriptor(in: PhysAddr(0)), readable: readable, writable: writable,
                                             executable: executable)
         return SwapEntry(paging: page, to: slot)
     }

@@ -16,6 +16,7 @@ struct NotificationObject: TableEntry {
     /// The slot bound to it, or -1.
     var bound = -1
     var generation: UInt64 = 0
+    static var capacity: Int { KernelCapacity.notifications }
 }
 
 typealias NotificationTable = ObjectTable<NotificationObject>

@@ -4,7 +4,7 @@ import HAL
 import KenixABI
 
 extension Kernel {
-    mutating func shmCreate(_ slot: Int, size: UInt64) -> Result<UInt64, SyscallError> {
+    mutating func shmCreate(_ slot: Int, size: UInt64) -> SyscallResult {
         guard size > 0, size <= SyscallLimits.maxSharedMemorySize else { return .failure(.invalidArgument) }
         let pages = Int((size + PageGeometry.pageSize - 1) / PageGeometry.pageSize)
         guard let base = frames.allocate(count: pages) else { return .failure(.outOfMemory) }
@@ -17,7 +17,7 @@ extension Kernel {
         return .success(id)
     }
 
-    mutating func shmMap(_ slot: Int, id: UInt64, hint: UInt64) -> Result<UInt64, SyscallError> {
+    mutating func shmMap(_ slot: Int, id: UInt64, hint: UInt64) -> SyscallResult {
         guard let i = shm.index(of: id) else { return .failure(.invalidArgument) }
         let object = shm[i]
         guard object.holders & (1 << UInt64(slot)) != 0 else { return .failure(.notPermitted) }
@@ -63,7 +63,7 @@ extension Kernel {
         return candidate
     }
 
-    mutating func shmGrant(_ slot: Int, id: UInt64, to task: UInt64) -> Result<UInt64, SyscallError> {
+    mutating func shmGrant(_ slot: Int, id: UInt64, to task: UInt64) -> SyscallResult {
         guard let i = shm.index(of: id) else { return .failure(.invalidArgument) }
         guard shm[i].holders & (1 << UInt64(slot)) != 0 else { return .failure(.notPermitted) }
         guard let other = tasks.liveSlot(of: TaskID(raw: task)) else { return .failure(.noSuchTask) }
@@ -71,7 +71,7 @@ extension Kernel {
         return .success(0)
     }
 
-    mutating func shmUnmap(_ slot: Int, id: UInt64) -> Result<UInt64, SyscallError> {
+    mutating func shmUnmap(_ slot: Int, id: UInt64) -> SyscallResult {
         let t = tasks[slot]
         for m in 0..<t.pointee.shmMappings.count where t.pointee.shmMappings[m].object == id {
             guard let i = shm.index(of: id) else { break }
@@ -83,9 +83,11 @@ extension Kernel {
     }
 
     /// Maps `pages` frames from `base` (memory no task owns: a shared-memory
-    /// object, the display) read-write at `address`, all or nothing: `busy`
-    /// if a page there is taken, `outOfMemory` if a table cannot be built.
-    mutating func mapPhysical(_ slot: Int, at address: UInt64, base: PhysAddr, pages: Int) -> Result<Void, SyscallError> {
+    /// object, the display, the boot image) at `address`, read-write or
+    /// read-only, all or nothing: `busy` if a page there is taken,
+    /// `outOfMemory` if a table cannot be built.
+    mutating func mapPhysical(_ slot: Int, at address: UInt64, base: PhysAddr, pages: Int,
+                              writable: Bool = true) -> Result<Void, SyscallError> {
         let space = tasks[slot].pointee.space!
         for p in 0..<pages where space.lookup(VirtAddr(address + UInt64(p) * PageGeometry.pageSize),
                                               memory: hal.memory) != nil {
@@ -93,7 +95,7 @@ extension Kernel {
         }
         for p in 0..<pages {
             let va = VirtAddr(address + UInt64(p) * PageGeometry.pageSize)
-            if case .failure = space.map(va, to: base.adding(UInt64(p) * PageGeometry.pageSize), writable: true,
+            if case .failure = space.map(va, to: base.adding(UInt64(p) * PageGeometry.pageSize), writable: writable,
                                          executable: false, owned: false, frames: &frames, memory: hal.memory) {
                 unmapPages(slot, address: address, pages: p)
                 return .failure(.outOfMemory)
@@ -108,6 +110,10 @@ extension Kernel {
         for p in 0..<pages {
             let va = VirtAddr(address + UInt64(p) * PageGeometry.pageSize)
             if space.unmap(va, memory: hal.memory) != nil { hal.mmu.invalidate(asid: space.asid, page: va) }
+        }
+        let end = address + UInt64(pages) * PageGeometry.pageSize
+        if space.pruneEmptyTables(from: address, to: end, frames: &frames, memory: hal.memory) {
+            hal.mmu.invalidateAll(asid: space.asid)
         }
     }
 

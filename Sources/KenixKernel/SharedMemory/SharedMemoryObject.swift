@@ -12,6 +12,7 @@ struct SharedMemoryObject: TableEntry {
     /// Bit i set: task slot i may map the object.
     var holders: UInt64 = 0
     var generation: UInt64 = 0
+    static var capacity: Int { KernelCapacity.sharedMemoryObjects }
 }
 
 typealias SharedMemoryTable = ObjectTable<SharedMemoryObject>

@@ -8,6 +8,8 @@
 // 1.5 KB inline table on every lookup).
 
 protocol TableEntry {
+    /// Entries in a table of this kind (KernelCapacity).
+    static var capacity: Int { get }
     /// 0 marks a free entry.
     var id: UInt64 { get set }
     var generation: UInt64 { get set }
@@ -15,7 +17,7 @@ protocol TableEntry {
 }
 
 struct ObjectTable<Entry: TableEntry> {
-    static var capacity: Int { 32 }
+    static var capacity: Int { Entry.capacity }
     private let entries: UnsafeMutablePointer<Entry>
 
     init() {

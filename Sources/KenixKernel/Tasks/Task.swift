@@ -2,6 +2,7 @@
 // exactly what it is doing; a blocked task records what it waits for, so the
 // kernel can wake it, or fail its IPC when a partner dies.
 import HAL
+import KenixABI
 
 public enum BlockReason: Equatable, Sendable {
     /// Queued on `to`'s sender queue; `isCall` means it wants a reply after.
@@ -19,6 +20,9 @@ public enum BlockReason: Equatable, Sendable {
     /// Waiting for the pager: a page coming back from swap, or a free frame.
     /// Woken when a disk transfer completes, it retries what it was doing.
     case paging
+    /// A supervised task stopped by an event its supervisor has received;
+    /// only `task_resume` (or its end) moves it on.
+    case stopped(by: TaskID)
 }
 
 public enum TaskState: Equatable, Sendable {
@@ -45,7 +49,7 @@ public struct Task {
     var space: AddressSpace? = nil
     var generation: UInt64 = 0
     /// Program name for diagnostics (first 16 bytes).
-    var name = InlineArray<16, UInt8>(repeating: 0)
+    var name = TaskName(repeating: 0)
     var nameLength = 0
     var exit = ExitRecord(status: 0, killed: false)
 
@@ -69,10 +73,12 @@ public struct Task {
     var timerNext = -1
 
     /// Shared-memory objects mapped into this task: (object id, address).
-    var shmMappings = InlineArray<8, ShmMapping>(repeating: ShmMapping())
+    var shmMappings = ShmMappings(repeating: ShmMapping())
     var shmNextAddress: UInt64 = 0
     /// Where `fb_map` put the framebuffer (0 = not mapped).
     var framebufferAddress: UInt64 = 0
+    /// Where `image_map` put the boot image (0 = not mapped).
+    var imageAddress: UInt64 = 0
 
     /// Where untouched memory may be demand-paged (mmap, heap, stack growth).
     var regions = RegionList()
@@ -89,14 +95,38 @@ public struct Task {
     /// syscall runs again from the start once the task is woken.
     var restartSyscall = false
 
+    /// The server that handles this task's syscalls and faults (Supervision);
+    /// nil for a Kenix task, whose syscalls the kernel handles.
+    var supervisor: TaskID? = nil
+    /// The event a supervised task waits to hand its supervisor (valid while
+    /// it is queued as a sender with `eventPending`).
+    var event = SupervisorMessage()
+    var eventPending = false
+
     init(slot: Int) { id = TaskID(slot: slot, generation: 0) }
 
     var isAlive: Bool {
         switch state { case .free, .zombie: return false; default: return true }
+    }
+
+    /// The state as `task_info` and `task_status` report it.
+    var stateCode: TaskStateCode {
+        switch state {
+        case .running: .running
+        case .ready: .ready
+        case .blocked: .blocked
+        case .zombie, .free: .zombie
+        }
     }
 }
 
 struct ShmMapping {
     var object: UInt64 = 0    // 0 = unused entry
     var address: UInt64 = 0
+}
+
+/// A supervision event as its supervisor receives it: tag and four words.
+struct SupervisorMessage {
+    var tag: UInt64 = 0
+    var w0: UInt64 = 0, w1: UInt64 = 0, w2: UInt64 = 0, w3: UInt64 = 0
 }

@@ -2,7 +2,7 @@
 // never used, so no task has id 0 (0 means "any" or "none" in the ABI).
 
 public struct TaskTable {
-    public static let capacity = 64
+    public static let capacity = KernelCapacity.tasks
     let slots: UnsafeMutablePointer<Task>
 
     init() {

@@ -82,21 +82,24 @@ final class SwapEntryTests: XCTestCase {
     func testReprotectingKeepsTheSlotAndChangesOnlyTheRights() {
         let page = PageDescriptor.userPage(frame, writable: true, executable: false, software: owned)
         let entry = SwapEntry(paging: page, to: 77)
-        let readOnly = entry.reprotected(writable: false, executable: false)
+        let readOnly = entry.reprotected(readable: true, writable: false, executable: false)
         XCTAssertEqual(readOnly.slot, 77)
         XCTAssertNotNil(SwapEntry(raw: readOnly.raw))
         let back = readOnly.descriptor(in: frame)
         XCTAssertTrue(back.isReadOnly)
         XCTAssertFalse(back.isUserExecutable)
         XCTAssertEqual(back.softwareBits, owned)
-        let executable = entry.reprotected(writable: false, executable: true).descriptor(in: frame)
+        let executable = entry.reprotected(readable: true, writable: false, executable: true).descriptor(in: frame)
         XCTAssertTrue(executable.isUserExecutable && executable.isReadOnly)
-        XCTAssertFalse(entry.reprotected(writable: true, executable: false).descriptor(in: frame).isReadOnly)
+        XCTAssertFalse(entry.reprotected(readable: true, writable: true, executable: false).descriptor(in: frame).isReadOnly)
+        let none = entry.reprotected(readable: false, writable: false, executable: false).descriptor(in: frame)
+        XCTAssertEqual(none.userFault(for: .read, level: 3), .permission(level: 3), "PROT_NONE survives swap")
+        XCTAssertEqual(none.outputAddress, frame)
     }
 
     func testACopyOnWritePageStaysReadOnlyWhenMadeWritable() {
         let page = PageDescriptor.userPage(frame, writable: false, executable: false, software: owned | cow)
-        let back = SwapEntry(paging: page, to: 3).reprotected(writable: true, executable: false).descriptor(in: frame)
+        let back = SwapEntry(paging: page, to: 3).reprotected(readable: true, writable: true, executable: false).descriptor(in: frame)
         XCTAssertTrue(back.isReadOnly, "the first write must still copy it")
         XCTAssertEqual(back.softwareBits, owned | cow)
     }

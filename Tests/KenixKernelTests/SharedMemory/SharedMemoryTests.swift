@@ -118,10 +118,14 @@ final class SharedMemoryTests: XCTestCase {
         XCTAssertEqual(sys.record("before")?.x0, 5)
         XCTAssertEqual(sys.record("unmapped")?.x0, 0)
         XCTAssertEqual(sys.record("waited")?.x[1...2], [KillReason.memoryFault.rawValue, ExitKind.killed.rawValue])
+        // The page's tables mapped nothing else, so they went with it: the
+        // walk now stops at level 1.
         XCTAssertEqual(sys.uartText,
-                       "kenix: killed task 2 (user): data abort (translation fault, level 3) on read at 0x100000000, pc 0x410024\n")
+                       "kenix: killed task 2 (user): data abort (translation fault, level 1) on read at 0x100000000, pc 0x410024\n")
         XCTAssertTrue(sys.machine.invalidations.contains { $0.asid == ASID(2) && $0.page == VirtAddr(shmBase) },
                       "shm_unmap invalidates the page it unmapped")
+        XCTAssertTrue(sys.machine.invalidations.contains { $0.asid == ASID(2) && $0.page == nil },
+                      "and drops the cached walks through the tables it freed")
     }
 
     func testSharedPagesAreNeverExecutable() throws {

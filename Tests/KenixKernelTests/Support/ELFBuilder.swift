@@ -25,16 +25,34 @@ struct ELFBuilder {
 
     var entry: UInt64
     var segments: [Segment]
+    /// Appends a PT_NOTE with the Kenix note (what the kernel requires of a
+    /// program it starts natively) after the given segments.
+    var kenixNote: Bool
 
-    init(entry: UInt64, segments: [Segment]) {
+    init(entry: UInt64, segments: [Segment], kenixNote: Bool = true) {
         self.entry = entry
         self.segments = segments
+        self.kenixNote = kenixNote
     }
+
+    /// The Kenix note's bytes (KenixNote in KenixABI, Userland/runtime/note.S).
+    static let kenixNoteBytes: [UInt8] = {
+        var note = [UInt8](repeating: 0, count: 24)
+        note.setLE(UInt32(6), at: 0)
+        note.setLE(UInt32(4), at: 4)
+        note.setLE(UInt32(1), at: 8)
+        note.replaceSubrange(12..<17, with: Array("Kenix".utf8))
+        note.setLE(UInt32(1), at: 20)
+        return note
+    }()
 
     /// Offset of program header `i` in the built file.
     static func programHeaderOffset(_ i: Int) -> Int { headerSize + i * programHeaderSize }
 
     func build() -> [UInt8] {
+        let segments = kenixNote
+            ? self.segments + [Segment(type: 4, flags: Segment.r, vaddr: 0, bytes: Self.kenixNoteBytes)]
+            : self.segments
         var out = [UInt8](repeating: 0, count: Self.headerSize + segments.count * Self.programHeaderSize)
         out.replaceSubrange(0..<4, with: [0x7F, 0x45, 0x4C, 0x46])
         out[Self.classOffset] = 2                // ELFCLASS64

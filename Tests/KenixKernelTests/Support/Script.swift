@@ -41,6 +41,10 @@ enum Step {
     case read(Operand, into: Int)
     /// Stores 8 bytes to a user address.
     case write(Operand, Operand)
+    /// Copies `length` bytes (a multiple of 8) from one user address to
+    /// another, 8 at a time, as a copy loop would; a fault restarts the whole
+    /// copy once it is resolved (the ranges must not overlap).
+    case copy(from: Operand, to: Operand, length: Operand)
     /// Branches to a user address and comes back (an instruction fetch there).
     case execute(Operand)
     /// An undefined instruction.

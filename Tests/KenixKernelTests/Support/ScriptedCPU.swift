@@ -117,6 +117,19 @@ struct ScriptedCPU: CPU {
                 machine.pointer(to: pa).storeBytes(of: resolve(value, script, ctx), as: UInt64.self)
                 advance(&ctx)
             }
+        case .copy(let from, let to, let length):
+            let source = resolve(from, script, ctx), destination = resolve(to, script, ctx)
+            var offset: UInt64 = 0
+            while offset < resolve(length, script, ctx) {
+                let pa: (PhysAddr, PhysAddr)
+                switch (access(source + offset, .read, offer), access(destination + offset, .write, offer)) {
+                case (.fault(let fault), _), (_, .fault(let fault)): return .memoryFault(fault)
+                case (.allowed(let s), .allowed(let d)): pa = (s, d)
+                }
+                machine.pointer(to: pa.1).storeBytes(of: machine.pointer(to: pa.0).load(as: UInt64.self), as: UInt64.self)
+                offset += 8
+            }
+            advance(&ctx)
         case .execute(let target):
             let va = resolve(target, script, ctx)
             if case .fault(let fault) = translate(va, .execute, offer) {

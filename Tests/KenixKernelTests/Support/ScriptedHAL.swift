@@ -10,8 +10,10 @@ import HAL
 struct ScriptedHAL: HAL {
     static let ramBase: UInt64 = 0x4000_0000
     static let reservedFrames: UInt64 = 16
-    /// Offset of the initrd from the RAM base (not page-aligned on purpose).
+    /// Offset of the initrd from the RAM base (not page-aligned on purpose,
+    /// unless a test asks for `alignedInitrd`, as the real backends place it).
     static let initrdOffset: UInt64 = reservedFrames * PageGeometry.pageSize + 0x200
+    static let alignedInitrdOffset: UInt64 = reservedFrames * PageGeometry.pageSize
 
     let machine: SimMachine
     let boot: BootInfo
@@ -33,32 +35,35 @@ struct ScriptedHAL: HAL {
     /// A machine with `frames` frames of RAM, `initrd` as its boot image,
     /// and a disk, a display and a keyboard when they are given.
     init(frames: Int, initrd: [UInt8], frequency: UInt64 = 1_000_000_000, disk: ScriptedDiskConfig? = nil,
-         display: FramebufferMode? = nil, keyboard: ScriptedKeyboardConfig? = nil) {
+         display: FramebufferMode? = nil, keyboard: ScriptedKeyboardConfig? = nil, realTimeAtZero: UInt64 = 0,
+         alignedInitrd: Bool = false) {
         let pageSize = PageGeometry.pageSize
         let size = UInt64(frames) * pageSize
         machine = SimMachine(ramBase: Self.ramBase, ramSize: size, frequency: frequency)
         if let disk { machine.disk = ScriptedDisk(machine: machine, config: disk) }
         if let keyboard { machine.keyboard = ScriptedKeyboard(machine: machine, config: keyboard) }
-        let initrdBase = PhysAddr(Self.ramBase + Self.initrdOffset)
+        let initrdOffset = alignedInitrd ? Self.alignedInitrdOffset : Self.initrdOffset
+        let initrdBase = PhysAddr(Self.ramBase + initrdOffset)
         machine.store(initrd, at: initrdBase)
         var reserved = [PhysRange(base: PhysAddr(Self.ramBase), size: Self.reservedFrames * pageSize)]
         if let display {
-            let offset = (Self.initrdOffset + UInt64(initrd.count) + pageSize - 1) & ~(pageSize - 1)
+            let offset = (initrdOffset + UInt64(initrd.count) + pageSize - 1) & ~(pageSize - 1)
             let framebuffer = ScriptedFramebuffer(machine: machine, mode: display, base: PhysAddr(Self.ramBase + offset))
             precondition(offset + framebuffer.pixels.size <= size, "the pixels must fit in RAM")
             machine.display = framebuffer
             reserved.append(framebuffer.pixels)
         }
         boot = BootInfo(ram: PhysRange(base: PhysAddr(Self.ramBase), size: size), reserved: reserved,
-                        initrd: PhysRange(base: initrdBase, size: UInt64(initrd.count)))
+                        initrd: PhysRange(base: initrdBase, size: UInt64(initrd.count)), realTimeAtZero: realTimeAtZero)
     }
 
     /// Frames the kernel may hand out: RAM minus the reserved frames, every
     /// frame the initrd touches and the pixels.
     var allocatableFrames: Int {
         let pageSize = PageGeometry.pageSize
-        let first = Self.initrdOffset / pageSize
-        let end = (Self.initrdOffset + boot.initrd.size + pageSize - 1) / pageSize
+        let offset = boot.initrd.base.raw - Self.ramBase
+        let first = offset / pageSize
+        let end = (offset + boot.initrd.size + pageSize - 1) / pageSize
         let initrdFrames = boot.initrd.size == 0 ? 0 : end - first
         let pixelFrames = display.map { Int($0.pixels.size / pageSize) } ?? 0
         return Int(machine.ramSize / pageSize - Self.reservedFrames - initrdFrames) - pixelFrames

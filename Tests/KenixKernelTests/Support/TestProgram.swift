@@ -80,6 +80,7 @@ struct ProgramImage {
         case .syscall(_, let args): return args
         case .read(let a, _), .execute(let a), .move(_, let a), .branch(_, let a, _): return [a]
         case .write(let a, let v): return [a, v]
+        case .copy(let a, let b, let n): return [a, b, n]
         default: return []
         }
     }

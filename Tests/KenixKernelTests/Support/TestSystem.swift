@@ -27,7 +27,7 @@ final class TestSystem {
     init(_ programs: [TestProgram], extraFiles: [(String, [UInt8])] = [], frames: Int = 1024,
          config: KernelConfig = KernelConfig(), frequency: UInt64 = 1_000_000_000,
          disk: ScriptedDiskConfig? = nil, display: FramebufferMode? = nil,
-         keyboard: ScriptedKeyboardConfig? = nil) throws {
+         keyboard: ScriptedKeyboardConfig? = nil, realTimeAtZero: UInt64 = 0, alignedInitrd: Bool = false) throws {
         var cpio = CPIOBuilder()
         var images: [String: ProgramImage] = [:]
         var scripts: [UInt64: LoadedScript] = [:]
@@ -39,7 +39,8 @@ final class TestSystem {
         }
         for (name, bytes) in extraFiles { cpio.addFile(name, bytes) }
         hal = ScriptedHAL(frames: frames, initrd: cpio.build(), frequency: frequency, disk: disk,
-                          display: display, keyboard: keyboard)
+                          display: display, keyboard: keyboard, realTimeAtZero: realTimeAtZero,
+                          alignedInitrd: alignedInitrd)
         // `make test` runs the kernel tests twice: with the IPC fast path and without ...
         var config = config
         if ProcessInfo.processInfo.environment["KENIX_IPC_FAST_PATH"] == "0" { config.ipcFastPath = false }

@@ -9,12 +9,12 @@ import XCTest
 final class SyscallDispatchTests: XCTestCase {
     func testUnknownSyscallNumbersReturnNoSuchSyscall() throws {
         let sys = try TestSystem([TestProgram("init", [
-            .syscall(8, []), .record("8"), .syscall(29, []), .record("29"), .syscall(99, []), .record("99"),
+            .syscall(28, []), .record("28"), .syscall(29, []), .record("29"), .syscall(99, []), .record("99"),
             .syscall(UInt64.max, []), .record("max"), .getpid, .record("still alive"), .exit(0)])])
         XCTAssertEqual(sys.run(), .initExited(status: 0))
-        for label in ["8", "29", "99", "max"] { XCTAssertEqual(sys.record(label)?.error, .noSuchSyscall, label) }
+        for label in ["28", "29", "99", "max"] { XCTAssertEqual(sys.record(label)?.error, .noSuchSyscall, label) }
         XCTAssertEqual(sys.record("still alive")?.x0, 1)
-        XCTAssertEqual(sys.trace.filter { $0.kind == .syscall }.map(\.b), [8, 29, 99, UInt64.max, 2, 1])
+        XCTAssertEqual(sys.trace.filter { $0.kind == .syscall }.map(\.b), [28, 29, 99, UInt64.max, 2, 1])
         XCTAssertEqual(sys.uartText, "", "a bad syscall is not a fault")
     }
 
@@ -38,5 +38,18 @@ final class SyscallDispatchTests: XCTestCase {
         XCTAssertEqual(sys.run(), .initExited(status: 0))
         XCTAssertEqual(sys.trace.filter { $0.kind == .syscall }.map { [$0.a, $0.b] },
                        [[1, 5], [1, 6], [2, 2], [2, 0], [2, 1], [1, 1]])
+    }
+}
+
+/// Every number between the defined ones is unknown: the dispatcher has no
+/// gaps the ABI does not know about.
+final class SyscallNumberingTests: XCTestCase {
+    func testUndefinedNumbersBelowTheLastAreRejected() throws {
+        let defined = Set(Syscall.allCases.map(\.rawValue))
+        let undefined = (0...Syscall.allCases.map(\.rawValue).max()!).filter { !defined.contains($0) }
+        let steps = undefined.flatMap { [Step.syscall($0, []), .record("n\($0)")] } + [.exit(0)]
+        let sys = try TestSystem([TestProgram("init", steps)])
+        XCTAssertEqual(sys.run(), .initExited(status: 0))
+        for n in undefined { XCTAssertEqual(sys.record("n\(n)")?.error, .noSuchSyscall, "\(n)") }
     }
 }

@@ -1,0 +1,7 @@
+// Well-known service keys for `service_register` / `service_lookup`.
+
+public enum ServiceKey: UInt64, CaseIterable {
+    case console = 1
+    /// The VFS server (docs/vfs.md; its protocol is in FileSystem.swift).
+    case files = 2
+}

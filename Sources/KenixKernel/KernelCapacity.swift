@@ -1,0 +1,58 @@
+// KernelCapacity: every fixed capacity of the kernel, in one place. Kernel
+// objects live in tables sized here, allocated once at boot. Where a
+// representation depends on a capacity (a bitmask with a bit per task slot,
+// an ASID per slot, an id encoding), `check()` proves it at boot on every
+// backend, and the unit tests call it too.
+//
+// The inline storage types are declared here as well, so a literal size
+// sits beside the constant it must equal.
+import HAL
+
+public enum KernelCapacity {
+    /// Task slots (slot 0 is never used). Shared-memory and notification
+    /// access is a 64-bit mask with a bit per slot, so at most 64.
+    public static let tasks = 64
+    /// Shared-memory objects and notification objects (each table's index 0
+    /// is never used).
+    public static let sharedMemoryObjects = 32
+    public static let notifications = 32
+    /// Interrupt lines routed to user-space drivers.
+    public static let interruptRoutes = 16
+    /// Well-known service keys (key 0 is never used).
+    public static let services = 8
+    /// Shared-memory objects mapped at once by one task.
+    public static let sharedMemoryMappingsPerTask = 8
+    /// Regions (program segments, mmap, heap, stack) of one task.
+    public static let regionsPerTask = 64
+    /// Disk transfers the pager keeps in flight (at most the disk's queue depth).
+    public static let pageTransfers = 32
+    /// Outstanding `task_watch` requests, all tasks together.
+    public static let taskWatches = 256
+    /// Bytes of a task's name kept for diagnostics.
+    public static let taskNameBytes = 16
+    /// Loadable segments of a program image.
+    public static let elfSegments = 8
+
+    /// Proves the representations that depend on these numbers. Traps at
+    /// boot (a build mistake, never a user's) when one does not hold.
+    public static func check() {
+        precondition(tasks <= UInt64.bitWidth, "KernelCapacity: holder masks have one bit per task slot")
+        precondition(tasks <= Int(UInt16.max) + 1, "KernelCapacity: a task slot is its 16-bit ASID")
+        precondition(InterruptRoutes(repeating: InterruptRoute()).count == interruptRoutes,
+                     "KernelCapacity: InterruptRoutes size")
+        precondition(ServiceTable(repeating: TaskID(raw: 0)).count == services, "KernelCapacity: ServiceTable size")
+        precondition(ShmMappings(repeating: ShmMapping()).count == sharedMemoryMappingsPerTask,
+                     "KernelCapacity: ShmMappings size")
+        precondition(RegionStorage(repeating: .none).count == regionsPerTask, "KernelCapacity: RegionStorage size")
+        precondition(TaskName(repeating: 0).count == taskNameBytes, "KernelCapacity: TaskName size")
+        precondition(SegmentStorage(repeating: ELFSegment.none).count == elfSegments,
+                     "KernelCapacity: SegmentStorage size")
+    }
+}
+
+typealias InterruptRoutes = InlineArray<16, InterruptRoute>
+typealias ServiceTable = InlineArray<8, TaskID>
+typealias ShmMappings = InlineArray<8, ShmMapping>
+typealias RegionStorage = InlineArray<64, MemoryRegion>
+typealias TaskName = InlineArray<16, UInt8>
+typealias SegmentStorage = InlineArray<8, ELFSegment>

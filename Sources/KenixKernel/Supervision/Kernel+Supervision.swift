@@ -1,0 +1,183 @@
+// Supervision syscalls, part 1: creating, exec-ing, forking and resuming
+// supervised tasks (docs/syscalls.md, "Supervision"; docs/linux.md). Only a
+// task's supervisor may act on it. A supervised task's registers are read
+// and written only while it is stopped, when they are stable.
+import HAL
+import KenixABI
+
+extension Kernel {
+    /// The slot of live task `id` if the caller supervises it.
+    mutating func supervised(_ caller: Int, _ id: UInt64) -> Result<Int, SyscallError> {
+        guard let s = tasks.liveSlot(of: TaskID(raw: id)) else { return .failure(.noSuchTask) }
+        guard tasks[s].pointee.supervisor == tasks[caller].pointee.id else { return .failure(.notPermitted) }
+        return .success(s)
+    }
+
+    /// The slot of task `id` if the caller supervises it and it is stopped.
+    private mutating func stoppedTask(_ caller: Int, _ id: UInt64) -> Result<Int, SyscallError> {
+        supervised(caller, id).flatMap { s in
+            tasks[s].pointee.state == .blocked(.stopped(by: tasks[caller].pointee.id))
+                ? .success(s) : .failure(.busy)
+        }
+    }
+
+    /// The ELF image in the first `length` bytes of shared-memory object `id`
+    /// (held by the caller), validated. Any ELF executable: the supervisor
+    /// runs foreign programs.
+    private mutating func image(_ caller: Int, shm id: UInt64, length: UInt64)
+        -> Result<(ELFFile, ByteReader), SyscallError> {
+        guard let i = shm.index(of: id) else { return .failure(.invalidArgument) }
+        guard shm[i].holders & (1 << UInt64(caller)) != 0 else { return .failure(.notPermitted) }
+        guard length > 0, length <= UInt64(shm[i].pages) * PageGeometry.pageSize else {
+            return .failure(.invalidArgument)
+        }
+        let reader = ByteReader(UnsafeRawBufferPointer(start: hal.memory.pointer(to: shm[i].base), count: Int(length)))
+        do { return .success((try ELFFile(reader), reader)) } catch { return .failure(.badExecutable) }
+    }
+
+    /// `task_create(shm, length, priority, name, nameLength)`: a new task,
+    /// the caller's child and supervised by it, with the ELF's segments
+    /// mapped and nothing else (no stack: the supervisor builds one), stopped
+    /// with pc at the entry. x0 = its id, x1 = the entry point.
+    mutating func taskCreate(_ slot: Int, shm id: UInt64, length: UInt64, priority: UInt64, name: UInt64,
+                             nameLength: UInt64) -> SyscallResult {
+        guard priority <= Priority.highest, nameLength > 0, nameLength <= SyscallLimits.maxNameLength else {
+            return .failure(.invalidArgument)
+        }
+        var nameBuffer = InlineArray<64, UInt8>(repeating: 0)
+        let copied = withUnsafeMutableBytes(of: &nameBuffer) { raw in copyFromUser(slot, name, Int(nameLength), into: raw) }
+        if case .failure(let e) = copied { return .failure(e) }
+        let (file, reader): (ELFFile, ByteReader)
+        switch image(slot, shm: id, length: length) {
+        case .failure(let e): return .failure(e)
+        case .success(let loaded): (file, reader) = loaded
+        }
+        guard let child = tasks.claim() else { return .failure(.limitReached) }
+        let space: AddressSpace
+        switch loadImage(file, bytes: reader, asid: ASID(UInt16(child)), stack: false) {
+        case .failure(let e):
+            tasks.release(child)
+            return .failure(e == .outOfMemory ? .outOfMemory : .badExecutable)
+        case .success(let loaded): space = loaded
+        }
+        let me = tasks[slot].pointee.id
+        let c = tasks[child]
+        installImage(child, file, space)
+        c.pointee.priority = priority == Priority.inherit ? tasks[slot].pointee.priority : UInt8(priority)
+        c.pointee.parent = me
+        c.pointee.supervisor = me
+        c.pointee.context = UserContext(entry: file.entry)
+        withUnsafeBytes(of: nameBuffer) { raw in setName(child, UnsafeRawBufferPointer(rebasing: raw[0..<Int(nameLength)])) }
+        hal.trace.record(TraceEvent(.taskSpawn, me.raw, c.pointee.id.raw))
+        block(child, .stopped(by: me))
+        return .registers(SyscallReturn(x0: c.pointee.id.raw, x1: file.entry))
+    }
+
+    /// `task_exec(task, shm, length)`: replaces the stopped task's address
+    /// space with the ELF's segments (no stack), clears its registers and
+    /// puts its pc at the entry, which x0 returns. Its memory is its own
+    /// again: a failure leaves the old space in place.
+    mutating func taskExec(_ slot: Int, task: UInt64, shm id: UInt64, length: UInt64) -> SyscallResult {
+        let target: Int
+        switch stoppedTask(slot, task) {
+        case .failure(let e): return .failure(e)
+        case .success(let s): target = s
+        }
+        let (file, reader): (ELFFile, ByteReader)
+        switch image(slot, shm: id, length: length) {
+        case .failure(let e): return .failure(e)
+        case .success(let loaded): (file, reader) = loaded
+        }
+        // A page-out of the old space may still be on the disk: wait for it,
+        // so the disk never writes a frame the new space has taken over.
+        if transfers.hasWrite(owner: tasks[target].pointee.id) {
+            block(slot, .paging)
+            tasks[slot].pointee.restartSyscall = true
+            return .failure(.wouldBlock)
+        }
+        let t = tasks[target]
+        let asid = t.pointee.space!.asid
+        let space: AddressSpace
+        switch loadImage(file, bytes: reader, asid: asid, stack: false) {
+        case .failure(let e): return .failure(e == .outOfMemory ? .outOfMemory : .badExecutable)
+        case .success(let loaded): space = loaded
+        }
+        releaseSharedMemory(of: target)
+        t.pointee.space!.destroy(frames: &frames, swap: &swap, memory: hal.memory)
+        hal.mmu.invalidateAll(asid: asid)
+        if activeASID == asid { activeASID = nil }   // same ASID, new tables: activate again
+        installImage(target, file, space)
+        t.pointee.framebufferAddress = 0
+        t.pointee.imageAddress = 0
+        t.pointee.context = UserContext(entry: file.entry)
+        return .success(file.entry)
+    }
+
+    /// `task_fork(task)`: a copy-on-write clone of the stopped task, with its
+    /// registers, supervised by the caller and stopped. x0 = the clone's id.
+    mutating func taskFork(_ slot: Int, task: UInt64) -> SyscallResult {
+        let source: Int
+        switch stoppedTask(slot, task) {
+        case .failure(let e): return .failure(e)
+        case .success(let s): source = s
+        }
+        switch clone(source, for: slot) {
+        case .failure(let e): return .failure(e)
+        case .success(let child):
+            let me = tasks[slot].pointee.id
+            tasks[child].pointee.supervisor = me
+            block(child, .stopped(by: me))
+            return .success(tasks[child].pointee.id.raw)
+        }
+    }
+
+    /// `task_resume(task, value, mode)`: the stopped task runs on, with x0 =
+    /// `value` (a syscall's result) or with its registers as they are.
+    mutating func taskResume(_ slot: Int, task: UInt64, value: UInt64, mode: UInt64) -> SyscallResult {
+        guard let mode = ResumeMode(rawValue: mode) else { return .failure(.invalidArgument) }
+        switch stoppedTask(slot, task) {
+        case .failure(let e): return .failure(e)
+        case .success(let target):
+            if mode == .setResult { write(.success(value), to: target) }
+            makeReady(target)
+            return .success(0)
+        }
+    }
+
+    /// `task_get_registers(task, buffer)`: the stopped task's register file
+    /// (SupervisedRegisters) into the caller's buffer.
+    mutating func taskGetRegisters(_ slot: Int, task: UInt64, buffer: UInt64) -> SyscallResult {
+        let target: Int
+        switch stoppedTask(slot, task) {
+        case .failure(let e): return .failure(e)
+        case .success(let s): target = s
+        }
+        var file = RegisterFile(tasks[target].pointee.context)
+        var offset = 0
+        let result = withUserBytes(slot, buffer, UInt64(SupervisedRegisters.size), access: .write) { chunk in
+            withUnsafeBytes(of: &file.bytes) { raw in
+                chunk.copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + chunk.count)]))
+            }
+            offset += chunk.count
+        }
+        return SyscallResult(result.map { 0 })
+    }
+
+    /// `task_set_registers(task, buffer)`: the stopped task's register file
+    /// from the caller's buffer. Only EL0 state exists in it: nothing a
+    /// supervisor writes can raise the task's privilege.
+    mutating func taskSetRegisters(_ slot: Int, task: UInt64, buffer: UInt64) -> SyscallResult {
+        let target: Int
+        switch stoppedTask(slot, task) {
+        case .failure(let e): return .failure(e)
+        case .success(let s): target = s
+        }
+        var file = RegisterFile()
+        let copied = withUnsafeMutableBytes(of: &file.bytes) { raw in
+            copyFromUser(slot, buffer, SupervisedRegisters.size, into: raw)
+        }
+        if case .failure(let e) = copied { return .failure(e) }
+        file.store(into: &tasks[target].pointee.context)
+        return .success(0)
+    }
+}

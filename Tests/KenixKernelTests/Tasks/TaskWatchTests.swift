@@ -1,0 +1,94 @@
+// task_watch and task_status: how a server learns that a client ended, by
+// exit, kill or fault, and the rules around a watch.
+import HAL
+import KenixABI
+import KenixKernel
+import XCTest
+
+final class TaskWatchTests: XCTestCase {
+    func testAWatchSignalsWhenTheTaskEndsAndStatusFollowsIt() throws {
+        let sys = try TestSystem([
+            TestProgram("init", [.notifyCreate, .save(into: 19),
+                                 .spawn("client"), .save(into: 21),
+                                 .sys(.taskStatus, .reg(21)), .record("status while alive"),
+                                 .sys(.taskWatch, .reg(21), .reg(19), 0x30), .record("watch"),
+                                 .notifyWait(.reg(19)), .record("signalled"),
+                                 .sys(.taskStatus, .reg(21)), .record("status ended"),
+                                 .wait(.reg(21)),
+                                 .sys(.taskStatus, .reg(21)), .record("status reaped"),
+                                 .sys(.taskWatch, .reg(21), .reg(19), 0x1), .record("watch the dead"),
+                                 .notifyPoll(.reg(19)), .record("at once"),
+                                 .exit(0)]),
+            TestProgram("client", [.sleep(.imm(50 * us)), .exit(3)]),
+        ])
+        XCTAssertEqual(sys.run(), .initExited(status: 0))
+        XCTAssertEqual(sys.record("status while alive")?.x0, TaskStateCode.ready.rawValue)
+        XCTAssertEqual(sys.record("watch")?.x0, 0)
+        XCTAssertEqual(sys.record("signalled")?.x0, 0x30)
+        XCTAssertGreaterThanOrEqual(sys.record("signalled")!.time, 50 * us, "only when the client ends")
+        XCTAssertEqual(sys.record("status ended")?.x0, TaskStateCode.zombie.rawValue)
+        XCTAssertEqual(sys.record("status reaped")?.error, .noSuchTask)
+        XCTAssertEqual(sys.record("watch the dead")?.x0, 0)
+        XCTAssertEqual(sys.record("at once")?.x0, 0x1)
+    }
+
+    func testAKilledOrFaultingTaskFiresItsWatches() throws {
+        let sys = try TestSystem([
+            TestProgram("init", [.notifyCreate, .save(into: 19),
+                                 .spawn("sleeper"), .save(into: 21), .spawn("faulter"), .save(into: 22),
+                                 .sys(.taskWatch, .reg(21), .reg(19), 1), .sys(.taskWatch, .reg(22), .reg(19), 2),
+                                 .sys(.kill, .reg(21)),
+                                 .notifyWait(.reg(19)), .record("first"),
+                                 .wait(.reg(22)), .notifyPoll(.reg(19)), .record("second"), .exit(0)]),
+            TestProgram("sleeper", [.sleep(.imm(1_000_000 * us)), .exit(0)]),
+            TestProgram("faulter", [.sleep(.imm(10 * us)), .read(0x8, into: 0), .exit(0)]),
+        ])
+        XCTAssertEqual(sys.run(), .initExited(status: 0))
+        XCTAssertEqual(sys.record("first")?.x0, 1, "the killed task's bit")
+        XCTAssertEqual(sys.record("second")?.x0, 2, "the faulting task's bit")
+    }
+
+    func testWatchErrorsAndAWatcherThatEnds() throws {
+        let sys = try TestSystem([
+            TestProgram("init", [.notifyCreate, .save(into: 19), .spawn("client"), .save(into: 21),
+                                 .sys(.taskWatch, .reg(21), .reg(19), 0), .record("no bits"),
+                                 .sys(.taskWatch, .reg(21), 77, 1), .record("unknown notification"),
+                                 .spawn("watcher", arg: .reg(21)), .save(into: 22), .wait(.reg(22)),
+                                 .send(.reg(21)), .wait(.reg(21)),
+                                 .notifyPoll(.reg(19)), .record("nothing for init"), .exit(0)]),
+            TestProgram("client", [.recv(), .exit(0)]),
+            TestProgram("watcher", [.move(21, .reg(0)),
+                                    .sys(.taskWatch, .reg(21), 1, 1), .record("not held"),
+                                    .notifyCreate, .save(into: 19),
+                                    .sys(.taskWatch, .reg(21), .reg(19), 1), .record("own"), .exit(0)]),
+        ])
+        XCTAssertEqual(sys.run(), .initExited(status: 0))
+        XCTAssertEqual(sys.record("no bits")?.error, .invalidArgument)
+        XCTAssertEqual(sys.record("unknown notification")?.error, .invalidArgument)
+        XCTAssertEqual(sys.record("not held")?.error, .notPermitted)
+        XCTAssertEqual(sys.record("own")?.x0, 0)
+        XCTAssertEqual(sys.record("nothing for init")?.x0, 0, "the ended watcher's watch went with it")
+    }
+
+    func testTheWatchTableIsBounded() throws {
+        let count = KernelCapacity.taskWatches
+        let sys = try TestSystem([
+            TestProgram("init", [.notifyCreate, .save(into: 19), .spawn("client"), .save(into: 21),
+                                 .move(22, .imm(0)),
+                                 .sys(.taskWatch, .reg(21), .reg(19), 1),                  // step 5
+                                 .move(23, .reg(0)),
+                                 .branch(ifRegister: 23, equals: .imm(UInt64(bitPattern: SyscallError.limitReached.rawValue)), to: 10),
+                                 .move(22, .regPlus(22, 1)),
+                                 .jump(5),
+                                 .record("full"),                                          // step 10
+                                 .move(0, .reg(22)), .record("count"),
+                                 .send(.reg(21)), .wait(.reg(21)),
+                                 .notifyPoll(.reg(19)), .record("fired"), .exit(0)]),
+            TestProgram("client", [.recv(), .exit(0)]),
+        ])
+        XCTAssertEqual(sys.run(), .initExited(status: 0))
+        XCTAssertEqual(sys.record("full")?.error, .limitReached)
+        XCTAssertEqual(sys.record("count")?.x0, UInt64(count))
+        XCTAssertEqual(sys.record("fired")?.x0, 1)
+    }
+}

@@ -1,0 +1,2 @@
+/* <dirent.h> for Kenix: the POSIX file API is declared in kenix_files.h (docs/files.md). */
+#include "kenix_files.h"

@@ -1,0 +1,50 @@
+// ksh: the Kenix shell. Reads lines from the console server and runs its
+// built-in commands (the table in Commands.swift; `help` lists them); at the
+// end of input (Ctrl-D) or `exit` it ends with status 0. Words are separated
+// by spaces and tabs; `echo WORDS > FILE` (or `>> FILE`) writes instead of
+// printing. Programs start by boot-image name or by path (`run`).
+//
+// Text is handled as bytes (no String), so the program needs no Unicode tables.
+
+typealias Bytes = [UInt8]
+
+func words(_ line: Bytes) -> [Bytes] {
+    var result: [Bytes] = []
+    var current: Bytes = []
+    for b in line {
+        if b == 0x20 || b == 0x09 {
+            if !current.isEmpty { result.append(current); current.removeAll() }
+        } else {
+            current.append(b)
+        }
+    }
+    if !current.isEmpty { result.append(current) }
+    return result
+}
+
+@_cdecl("main")
+func main(_ arg: UInt64, _ parent: TaskID) -> Int64 {
+    var line: Bytes = []
+    while true {
+        Console.write("ksh> ")
+        guard Console.readLine(into: &line) else { break }
+        let argv = words(line)
+        guard let name = argv.first else { continue }
+        if equals(name, "exit") { return 0 }
+        guard let command = commands.first(where: { equals(name, $0.name) }) else {
+            Console.write("ksh: unknown command: ")
+            Console.write(bytes: name)
+            Console.writeLine(" (try help)")
+            continue
+        }
+        let arguments = Array(argv.dropFirst())
+        guard arguments.count >= command.minimum, arguments.count <= command.maximum else {
+            Console.write("usage: ")
+            Console.writeLine(command.usage)
+            continue
+        }
+        command.run(arguments)
+    }
+    Console.newline()
+    return 0
+}
