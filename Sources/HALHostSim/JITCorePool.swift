@@ -27,13 +27,19 @@ final class JITCorePool: @unchecked Sendable {
 
     private var idle: [OpaquePointer] = []
     private var lock = pthread_mutex_t()
+    /// Signalled when the background thread has added a core or stopped.
+    private var changed = pthread_cond_t()
     /// Cores built so far (statistics).
     private(set) var built = 0
-    /// Cores the background thread is still to build.
+    /// Cores the background thread is still to build, and is building now.
     private var toBuild = 0
+    private var building = 0
     private var builder: pthread_t?
 
-    private init() { pthread_mutex_init(&lock, nil) }
+    private init() {
+        pthread_mutex_init(&lock, nil)
+        pthread_cond_init(&changed, nil)
+    }
 
     /// How many cores the process means to have: below this, a machine that
     /// finds no idle core holding its code builds one rather than reusing
@@ -52,19 +58,24 @@ final class JITCorePool: @unchecked Sendable {
         pthread_mutex_lock(&lock)
         target = max(target, count)
         toBuild = max(toBuild, count - idle.count)
-        let start = builder == nil && toBuild > 0
+        startBuilderLocked()
         pthread_mutex_unlock(&lock)
-        guard start else { return }
+    }
+
+    /// Starts the builder thread if there is work and none runs (lock held).
+    private func startBuilderLocked() {
+        guard builder == nil && toBuild > 0 else { return }
         var thread = pthread_t()
         let made = pthread_create(&thread, nil, { _ in
             JITCorePool.shared.buildInBackground()
             return nil
         }, nil)
         if made == 0 {
-            pthread_mutex_lock(&lock)
             builder = thread
-            pthread_mutex_unlock(&lock)
             pthread_detach(thread)
+        } else {
+            toBuild = 0  // nobody would build them: acquire() must not wait
+            pthread_cond_broadcast(&changed)
         }
     }
 
@@ -73,14 +84,27 @@ final class JITCorePool: @unchecked Sendable {
             pthread_mutex_lock(&lock)
             guard toBuild > 0 else {
                 builder = nil
+                pthread_cond_broadcast(&changed)
                 pthread_mutex_unlock(&lock)
                 return
             }
             toBuild -= 1
             built += 1
+            building += 1
             pthread_mutex_unlock(&lock)
-            guard let core = kd_create(Self.model) else { continue }
-            release(core)
+            let core = kd_create(Self.model)
+            pthread_mutex_lock(&lock)
+            building -= 1
+            if let core, idle.count < Self.maxIdle {
+                idle.append(core)
+                pthread_cond_broadcast(&changed)
+                pthread_mutex_unlock(&lock)
+            } else {
+                if core == nil { toBuild = 0 }  // out of memory: stop
+                pthread_cond_broadcast(&changed)
+                pthread_mutex_unlock(&lock)
+                if let core { kd_destroy(core) }
+            }
         }
     }
 
@@ -88,17 +112,33 @@ final class JITCorePool: @unchecked Sendable {
     static let model = kd_cpu_model(ctr_el0: UInt32(CPUBaseline.ctr), dczid_el0: UInt32(CPUBaseline.dczid))
 
     /// An idle core, or a new one; nil only if the host cannot build one.
+    /// While the background thread is building cores, this waits for its
+    /// next one rather than building another alongside it: on a busy host
+    /// the two would only share a processor, and the first run would wait
+    /// for both. A machine that needs a new core now often needs another
+    /// soon (a task tree growing), so taking the last idle one starts
+    /// building a spare in the background.
     func acquire() -> OpaquePointer? {
         pthread_mutex_lock(&lock)
+        while idle.isEmpty && toBuild + building > 0 {
+            pthread_cond_wait(&changed, &lock)
+        }
         if let core = idle.popLast() {
+            buildSpareLocked()
             pthread_mutex_unlock(&lock)
             return core
         }
         built += 1
-        // One fewer for the builder: this thread builds it instead.
-        if toBuild > 0 { toBuild -= 1 }
+        buildSpareLocked()
         pthread_mutex_unlock(&lock)
         return kd_create(Self.model)
+    }
+
+    /// With no idle core left and none coming, starts building one (lock held).
+    private func buildSpareLocked() {
+        guard idle.isEmpty && toBuild + building == 0 else { return }
+        toBuild = 1
+        startBuilderLocked()
     }
 
     /// An idle core, if one is ready (never builds one): the one whose
@@ -119,7 +159,10 @@ final class JITCorePool: @unchecked Sendable {
                 best = i; bestScore = score; bestSize = size
             }
         }
-        return best.map { idle.remove(at: $0) }
+        guard let best else { return nil }
+        let core = idle.remove(at: best)
+        buildSpareLocked()
+        return core
     }
 
     /// Takes a core back; it must be unbound and forgotten already.

@@ -86,7 +86,7 @@ public final class SimMachine {
         kept.initrd = [] // copied into RAM below; not kept twice
         self.config = kept
         let ram: HostRAM
-        do { ram = try HostRAM.allocate(size: config.ramSize) } catch {
+        do { ram = try HostRAM.allocate(size: config.ramSize, aliasable: config.cpu == .unicorn) } catch {
             throw .hostMemory(operation: "\(error.operation)", errno: error.errno)
         }
         self.ram = ram

@@ -20,7 +20,9 @@
 
 #include <sys/mman.h>
 
+#include <cstddef>
 #include <cstring>
+#include <mutex>
 
 namespace kenix {
 
@@ -66,20 +68,38 @@ void Core::bind(kd_host newHost) {
 
 /// The FP/SIMD state changes rarely between two entries (the kernel does
 /// not touch it): it is moved only when it differs from what the core last
-/// handed out (`shadow`).
+/// handed out (`shadow`). An svc round trip is a few hundred nanoseconds, so
+/// the fixed-size copies here are expanded inline (a call to memcpy for a
+/// few hundred bytes costs as much as the copy), and registers go to and
+/// from dynarmic's std::arrays in place (kd_context's arrays have their
+/// layout).
+namespace {
+using Registers = std::array<u64, 31>;
+using Vectors = std::array<Dynarmic::A64::Vector, 32>;
+static_assert(sizeof(Registers) == sizeof(kd_context::x) && alignof(Registers) <= alignof(u64));
+static_assert(sizeof(Vectors) == sizeof(kd_context::v) && alignof(Vectors) <= alignof(u64));
+
+/// The vector registers, FPCR and FPSR (the tail of kd_context from v on).
+constexpr std::size_t kFPBytes = sizeof(kd_context) - offsetof(kd_context, v);
+static_assert(kFPBytes == sizeof(kd_context::v) + 2 * sizeof(u64));
+
+bool sameFP(const kd_context &a, const kd_context &b) {
+    const auto *x = reinterpret_cast<const u64 *>(&a.v[0]);
+    const auto *y = reinterpret_cast<const u64 *>(&b.v[0]);
+    u64 differ = 0;
+    for (std::size_t i = 0; i < kFPBytes / 8; i++) differ |= x[i] ^ y[i];
+    return differ == 0;
+}
+}  // namespace
+
 void Core::setContext(const kd_context &c) {
-    std::array<u64, 31> x;
-    std::memcpy(x.data(), c.x, sizeof x);
-    jit->SetRegisters(x);
+    jit->SetRegisters(*reinterpret_cast<const Registers *>(c.x));
     jit->SetSP(c.sp);
     jit->SetPC(c.pc);
     jit->SetPstate(static_cast<u32>(c.nzcv & 0xF000'0000));
     tpidr = c.tpidr;
-    if (shadowValid && std::memcmp(c.v, shadow.v, sizeof c.v) == 0 && c.fpcr == shadow.fpcr
-        && c.fpsr == shadow.fpsr) return;
-    std::array<Dynarmic::A64::Vector, 32> v;
-    std::memcpy(v.data(), c.v, sizeof v);
-    jit->SetVectors(v);
+    if (shadowValid && sameFP(c, shadow)) return;
+    jit->SetVectors(*reinterpret_cast<const Vectors *>(c.v));
     jit->SetFpcr(static_cast<u32>(c.fpcr) & kFPCRMask);
     fpcrVector = static_cast<u32>(c.fpcr) & kFPCRVectorBits;
     jit->SetFpsr(static_cast<u32>(c.fpsr));
@@ -88,25 +108,23 @@ void Core::setContext(const kd_context &c) {
 }
 
 void Core::getContext(kd_context &c) {
-    const auto x = jit->GetRegisters();
-    std::memcpy(c.x, x.data(), sizeof c.x);
+    *reinterpret_cast<Registers *>(c.x) = jit->GetRegisters();
     c.sp = jit->GetSP();
     c.pc = jit->GetPC();
     c.nzcv = jit->GetPstate() & 0xF000'0000;
-    const auto v = jit->GetVectors();
-    std::memcpy(c.v, v.data(), sizeof c.v);
+    *reinterpret_cast<Vectors *>(c.v) = jit->GetVectors();
     c.fpcr = jit->GetFpcr() | fpcrVector;
     c.fpsr = jit->GetFpsr() | fpsrFlags;
     c.tpidr = tpidr;
-    std::memcpy(shadow.v, c.v, sizeof c.v);
-    shadow.fpcr = c.fpcr;
-    shadow.fpsr = c.fpsr;
+    __builtin_memcpy_inline(&shadow.v[0], &c.v[0], kFPBytes);
     shadowValid = true;
 }
 
+/// Only the Jit's own flag: a store-exclusive fails on it before it asks the
+/// monitor, and the next load-exclusive marks the monitor afresh (one
+/// processor per monitor), so the monitor's lock is not taken here.
 void Core::clearExclusive() {
     jit->ClearExclusiveState();
-    monitor.ClearProcessor(0);
 }
 
 void Core::invalidatePage(u64 va) {
@@ -142,6 +160,27 @@ void Core::forget() {
     codePages.clear();
 }
 
+void Core::warmUp() {
+    // mov x0, #1; svc #0 (the rest of the page is UDF, never reached).
+    alignas(4096) static const u32 page[1024] = {0xD2800020, 0xD4000001};
+    const kd_host saved = host;
+    const kd_stats counted = stats;
+    host = kd_host{const_cast<u32 *>(page), [](void *context, uint64_t va, uint32_t access, bool) -> kd_page {
+                       if (access == KD_FETCH && va >> 12 == 1) return {static_cast<uint8_t *>(context), false};
+                       return {nullptr, false};
+                   }};
+    kd_context c{};
+    c.pc = 0x1000;
+    setContext(c);
+    kd_result r{};
+    run(2, r);
+    forget();
+    clearExclusive();
+    stats = counted;
+    host = saved;
+    shadowValid = false;
+}
+
 }  // namespace kenix
 
 using kenix::Core;
@@ -151,7 +190,11 @@ extern "C" {
 kd_core *kd_create(kd_cpu_model model) {
     try {
         auto *core = new Core(model);
-        if (core->ok()) return reinterpret_cast<kd_core *>(core);
+        if (core->ok()) {
+            static std::once_flag warm;
+            std::call_once(warm, [core] { core->warmUp(); });
+            return reinterpret_cast<kd_core *>(core);
+        }
         delete core;
     } catch (...) {
     }

@@ -95,6 +95,11 @@ public:
     void invalidatePage(u64 va);
     void invalidateAll();
     void forget();
+    /// Translates and runs two instructions of a private page, then forgets
+    /// them: dynarmic builds its A64 decode table (tens of ms) on the first
+    /// translation in the process, which is better paid by the thread that
+    /// builds cores than by the first run.
+    void warmUp();
     int matchScore(kd_host other, int sample);
     std::size_t codePageCount() const { return codePages.size(); }
     kd_stats stats{};

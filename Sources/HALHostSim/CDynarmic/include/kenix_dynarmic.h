@@ -113,7 +113,9 @@ typedef struct kd_cpu_model {
 } kd_cpu_model;
 
 /// Builds a core: a Jit with a page table over the low 2^39 bytes of VA.
-/// Returns NULL if the host cannot reserve the memory.
+/// Returns NULL if the host cannot reserve the memory. The process's first
+/// core also translates two instructions of its own (and forgets them), so
+/// that dynarmic's one-time decoder set-up happens here, not in a run.
 kd_core *kd_create(kd_cpu_model model);
 void kd_destroy(kd_core *core);
 
