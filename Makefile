@@ -24,20 +24,25 @@ include mk/deps.mk
 include mk/embedded.mk
 include mk/userland.mk
 include mk/kernel.mk
+include mk/disk.mk
 
-.PHONY: help host sim test unit-test system-test bench clean abi
+.PHONY: help host sim test unit-test system-test bench clean abi check-disk
 
 help:
 	@echo "Kenix make targets:"
-	@echo "  make sim            build everything and run the system in kenix-sim (SIMFLAGS=\"--seed 7 ...\")"
+	@echo "  make sim            build everything and run the system in kenix-sim (SIMFLAGS=\"--seed 7 ...\";"
+	@echo "                      DISK=FILE adds a data disk: --disk FILE, served by the block server)"
 	@echo "  make test           all tests: Embedded check, unit tests, system tests (what CI runs)"
 	@echo "  make bench          run the benchmarks and write BENCHMARKS.md"
 	@echo "  make kernel         build the AArch64 kernel image (build/kenix.img)"
-	@echo "  make run-kernel     boot it on QEMU virt with -kernel (GIC=2|3, MEM=512M, SWAP_SIZE=64M)"
+	@echo "  make run-kernel     boot it on QEMU virt with -kernel (GIC=2|3, MEM=512M, SWAP_SIZE=64M,"
+	@echo "                      DISK=FILE: a data disk, virtio-blk serial kenix-data0; default none)"
 	@echo "  make run            boot it through UEFI firmware (make fetch-ovmf installs it; same variables),"
 	@echo "                      with a ramfb display (FB=640x480; a window if DISPLAY/WAYLAND_DISPLAY is set,"
 	@echo "                      else -display none) and a virtio keyboard; run-kernel is serial only"
 	@echo "                      both attach $(BUILD)/swap.img (SWAP_SIZE, made if missing) as the swap disk"
+	@echo "  make disk           build $(BUILD)/disk.img: 64 MiB FAT32 (mkfs.fat, mtools), deterministic; kept if a"
+	@echo "                      run has written to it (FORCE=1 rebuilds). Use it with DISK=$(BUILD)/disk.img"
 	@echo "  make test-qemu      the QEMU boot tests alone (-kernel and UEFI, GICv2 and GICv3, virtio-blk,"
 	@echo "                      ramfb screendumps and virtio keyboard via Tests/QEMU/screen.py)"
 	@echo "  make bench-qemu     instruction counts on QEMU with -icount"
@@ -52,9 +57,14 @@ host: deps
 	@echo "==> swift build (host targets)"
 	@swift build $(SWIFT_BUILD_FLAGS) 2>&1 | grep -Ev '^\[[0-9]+/[0-9]+\] (Compiling|Emitting|Write|Wrapping)' ; test $${PIPESTATUS[0]} -eq 0
 
-sim: host userland
-	@echo "==> kenix-sim run --initrd $(INITRD) $(SIMFLAGS)"
-	@$(KENIX_SIM) run --initrd $(INITRD) $(SIMFLAGS)
+sim: host userland check-disk
+	@echo "==> kenix-sim run --initrd $(INITRD) $(if $(DISK),--disk $(DISK) )$(SIMFLAGS)"
+	@$(KENIX_SIM) run --initrd $(INITRD) $(if $(DISK),--disk "$(DISK)") $(SIMFLAGS)
+
+# DISK=FILE must name an existing file: a data disk is never created.
+check-disk:
+	@if [ -n "$(DISK)" ] && [ ! -f "$(DISK)" ]; then \
+	  echo "DISK=$(DISK): no such file (make disk builds $(BUILD)/disk.img)"; exit 1; fi
 
 unit-test: deps userland
 	@echo "==> swift test"

@@ -3,7 +3,8 @@
 # command and stops.
 # libdynarmic-dev: the JIT CPU engine; libunicorn-dev: the Unicorn CPU engine (--cpu unicorn);
 # libsdl2-dev: kenix-sim's window; xvfb: window tests and benchmarks without a display;
-# dosfstools, mtools: the FAT32 tests make images with mkfs.fat and mtools and check them with fsck.fat.
+# dosfstools, mtools: make disk builds its FAT32 image with mkfs.fat and mtools; the FAT32 tests
+# make images the same way and check them with fsck.fat.
 DEBIAN_PACKAGES := libunicorn-dev libdynarmic-dev libsdl2-dev xvfb pkg-config python3 qemu-system-arm qemu-efi-aarch64 bc \
                    dosfstools mtools
 

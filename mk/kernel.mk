@@ -1,9 +1,9 @@
 # mk/kernel.mk: the AArch64 kernel image for QEMU virt (and later hardware).
 #   make kernel                      build/kenix.elf (symbols) and build/kenix.img (Linux arm64 Image)
-#   make run-kernel [GIC=2|3] [MEM=512M] [SWAP_SIZE=64M]   boot it with -kernel and build/initrd.cpio
+#   make run-kernel [GIC=2|3] [MEM=512M] [SWAP_SIZE=64M] [DISK=FILE]   boot it with -kernel and build/initrd.cpio
 #                                    (interactive, serial only: no display or keyboard; Ctrl-A x quits
 #                                    QEMU; `exit` in the shell ends init and powers off)
-#   make run [GIC=2|3] [MEM=512M] [SWAP_SIZE=64M] [FB=640x480]   boot through UEFI firmware (AAVMF)
+#   make run [GIC=2|3] [MEM=512M] [SWAP_SIZE=64M] [FB=640x480] [DISK=FILE]   boot through UEFI firmware (AAVMF)
 #                                    from a FAT ESP holding EFI/BOOT/BOOTAA64.EFI (Sources/HALAArch64/uefi),
 #                                    kenix.img, initrd.cpio; with a display (ramfb, mode FB, passed as
 #                                    kenix.fb=FB through fw_cfg opt/kenix/bootargs: -append needs -kernel)
@@ -12,10 +12,14 @@
 #                                    on the terminal either way (Ctrl-A x quits, Ctrl-A c the monitor)
 #   Both attach build/swap.img (SWAP_SIZE, created sparse if missing; delete it to resize) as the
 #   kernel's swap disk: a modern virtio-blk device with serial kenix-swap, which is how the HAL
-#   tells it from the ESP (Sources/HALAArch64/README.md).
+#   tells it from the ESP (Sources/HALAArch64/README.md). DISK=FILE (default none) adds FILE as data
+#   disk 0, a virtio-blk device with serial kenix-data0, which the kernel lends to the block server
+#   (docs/block.md); the file must exist (make disk builds build/disk.img). QEMU locks its images:
+#   a file another QEMU or a kenix-sim run has open is refused.
 #   make fetch-ovmf                  make sure the UEFI firmware is installed (Debian qemu-efi-aarch64)
 #   make test-qemu                   Tests/QEMU/boot.sh: headless boots, -kernel and UEFI, GICv2 and GICv3,
-#                                    each with a fresh swap disk of SWAP_SIZE; kenix.disk-test, kenix.fb-test
+#                                    each with a fresh swap disk of SWAP_SIZE; blktest on a data disk (with
+#                                    blkdebug faults), image locks against kenix-sim; kenix.disk-test, kenix.fb-test
 #                                    (screendumps) and kenix.kbd-test (sendkey) through Tests/QEMU/screen.py;
 #                                    then Tests/QEMU/parity.sh: kenix-sim and QEMU screens pixel-identical
 #   make bench-qemu                  Tests/QEMU/bench.sh: instructions per IPC round trip under -icount
@@ -33,6 +37,10 @@ SWAP_IMG := $(BUILD)/swap.img
 # The swap disk for every QEMU run; modern (version 2) virtio-mmio transports only.
 QEMU_SWAP = -drive if=none,id=swap,format=raw,file=$(SWAP_IMG) \
   -device virtio-blk-device,drive=swap,serial=kenix-swap -global virtio-mmio.force-legacy=false
+# A data disk (DISK=FILE), data disk 0 for the kernel; empty: none.
+DISK ?=
+QEMU_DATA = $(if $(DISK),-drive if=none,id=data0,format=raw,file=$(DISK) \
+  -device virtio-blk-device,drive=data0,serial=kenix-data0)
 # The display mode for `make run` (kenix.fb=WxH, each 64..4096).
 FB ?= 640x480
 # `make run`'s display: a window where there is a graphical session, none elsewhere (CI, ssh).
@@ -146,15 +154,15 @@ fetch-ovmf:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qemu-efi-aarch64; \
 	else echo "UEFI firmware missing: sudo apt-get install -y qemu-efi-aarch64"; exit 1; fi
 
-run: kernel userland esp fetch-ovmf $(SWAP_IMG)
+run: kernel userland esp fetch-ovmf $(SWAP_IMG) check-disk
 	@cp $(OVMF_VARS) $(UEFI_DIR)/vars.fd
-	@echo "==> qemu-system-aarch64 -M virt,gic-version=$(GIC),acpi=off -m $(MEM) (UEFI: $(OVMF_CODE), ESP $(ESP_DIR), swap $(SWAP_IMG))"
+	@echo "==> qemu-system-aarch64 -M virt,gic-version=$(GIC),acpi=off -m $(MEM) (UEFI: $(OVMF_CODE), ESP $(ESP_DIR), swap $(SWAP_IMG)$(if $(DISK),, data disk $(DISK)))"
 	@echo "==> $(if $(HAVE_DISPLAY),display: ramfb $(FB) in a QEMU window,no DISPLAY or WAYLAND_DISPLAY: -display none (ramfb $(FB) still there for screendump)); serial console here"
 	@$(QEMU_INPUT) $(QEMU_AARCH64) -M virt,gic-version=$(GIC),acpi=off -cpu cortex-a72 -m $(MEM) $(QEMU_DISPLAY) -net none \
 	  -drive if=pflash,format=raw,readonly=on,file=$(OVMF_CODE) \
 	  -drive if=pflash,format=raw,file=$(UEFI_DIR)/vars.fd \
 	  -drive if=none,id=esp,format=raw,readonly=on,file=fat:$(ESP_DIR) -device virtio-blk-device,drive=esp \
-	  $(QEMU_SWAP)
+	  $(QEMU_SWAP) $(QEMU_DATA)
 
 kernel: $(KERNEL_IMG)
 	@echo "==> $(KERNEL_IMG): $$(stat -c %s $(KERNEL_IMG)) bytes (symbols in $(KERNEL_ELF))"
@@ -163,14 +171,14 @@ kernel: $(KERNEL_IMG)
 # prompt and ends with Ctrl-D, so a piped script ends the run by itself.
 QEMU_INPUT = $(if $(filter 0,$(shell [ -t 0 ]; echo $$?)),,python3 Tests/QEMU/typist.py --eot /dev/stdin 0)
 
-run-kernel: kernel userland $(SWAP_IMG)
-	@echo "==> qemu-system-aarch64 -M virt,gic-version=$(GIC) -m $(MEM) -kernel $(KERNEL_IMG) -initrd $(INITRD) (swap $(SWAP_IMG))"
+run-kernel: kernel userland $(SWAP_IMG) check-disk
+	@echo "==> qemu-system-aarch64 -M virt,gic-version=$(GIC) -m $(MEM) -kernel $(KERNEL_IMG) -initrd $(INITRD) (swap $(SWAP_IMG)$(if $(DISK),, data disk $(DISK)))"
 	@$(QEMU_INPUT) $(QEMU_AARCH64) -M virt,gic-version=$(GIC) -cpu cortex-a72 -m $(MEM) -nographic \
-	  -kernel $(KERNEL_IMG) -initrd $(INITRD) $(QEMU_SWAP)
+	  -kernel $(KERNEL_IMG) -initrd $(INITRD) $(QEMU_SWAP) $(QEMU_DATA)
 
 test-qemu: kernel userland esp host
 	@QEMU=$(QEMU_AARCH64) KERNEL=$(KERNEL_IMG) INITRD=$(INITRD) ESP=$(ESP_DIR) SWAP_SIZE=$(SWAP_SIZE) \
-	  OVMF_CODE=$(OVMF_CODE) OVMF_VARS=$(OVMF_VARS) bash Tests/QEMU/boot.sh
+	  OVMF_CODE=$(OVMF_CODE) OVMF_VARS=$(OVMF_VARS) KENIX_SIM=$(KENIX_SIM) bash Tests/QEMU/boot.sh
 	@echo "==> screen parity: kenix-sim and QEMU draw the same pixels (Tests/QEMU/parity.sh)"
 	@KENIX_SIM=$(KENIX_SIM) QEMU=$(QEMU_AARCH64) KERNEL=$(KERNEL_IMG) INITRD=$(INITRD) bash Tests/QEMU/parity.sh
 

@@ -110,9 +110,10 @@ notification, the driver waking, draining the UART and acking the line.
 The swap rows come from the `swap` program (Userland/programs/swap.swift) booted as the first
 task: it maps a quarter more pages than RAM has frames, writes every byte, reads every byte back
 twice, then lets a forked child read them all. Its figure is pages written out plus pages read
-back per second of simulated time while it writes and checks. kenix-sim's disk takes 100 µs
-(plus up to 20 µs of seeded jitter) per request and serves one at a time, so about 9,000 pages
-per simulated second is the disk's own limit; the host row is what a page costs the simulator.
+back per second of simulated time while it writes and checks. kenix-sim's disk keeps up to 16
+requests in flight: their data moves one after another at 1 GiB/s, then each takes 100 µs (plus
+up to 20 µs of seeded jitter), so requests overlap and finish out of order, as on virtio; the
+host row is what a page costs the simulator.
 On QEMU, simulated time counts instructions, so the figure there is the kernel's and the
 program's work per page (the clock, the fault, the virtio request and its interrupt). It is the
 one QEMU figure that varies between runs (by a few percent): the virtio disk completes in host

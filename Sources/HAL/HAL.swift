@@ -23,8 +23,13 @@ public protocol HAL {
     var memory: RAM { get }
     var trace: Tracer { get }
     var boot: BootInfo { get }
-    /// The kernel's own disk (the swap area), if the platform has one.
-    var disk: Disk? { get }
+    /// Every disk of the platform, in an order the backend documents and
+    /// keeps for the whole run (all of one type: no existentials).
+    var disks: [Disk] { get }
+    /// The index in `disks` of the kernel's own disk (the swap area), if
+    /// any. Every other disk is a data disk, which the kernel lends to a
+    /// user-space driver: data disk k is the k-th of the others, in order.
+    var swapDisk: Int? { get }
     /// The display, if the platform has one.
     var display: Display? { get }
     /// The keyboard, if the platform has one.
@@ -32,7 +37,13 @@ public protocol HAL {
 }
 
 extension HAL where Disk == NoBlockDevice {
-    public var disk: NoBlockDevice? { nil }
+    public var disks: [NoBlockDevice] { [] }
+    public var swapDisk: Int? { nil }
+}
+
+extension HAL {
+    /// The swap disk, if the platform has one.
+    public var swapDevice: Disk? { swapDisk.map { disks[$0] } }
 }
 
 extension HAL where Display == NoFramebuffer {

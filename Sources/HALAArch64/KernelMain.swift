@@ -44,11 +44,11 @@ func kenixMain(_ dtbAddress: UInt64, _ entryEL: UInt64, _ handoverAddress: UInt6
     consoleUART.enableReceiveInterrupts()
     let timer = GenericTimer(frequency: kenix_read_cntfrq(), irq: IRQ(platform.timerIRQ))
     timer.setDeadline(nil)
-    // The swap disk; its line (disabled until the kernel enables it) is
-    // level-triggered whatever the DTB's flags say (QEMU's say edge): the
-    // device holds it until its completions are taken.
-    let disk = VirtioBlockDevice.discover(platform.virtioSlots, ram: platform.ram)
-    if let disk { gic.configureLevelTriggered(disk.irq) }
+    // The disks; their lines (disabled until the kernel enables them) are
+    // level-triggered whatever the DTB's flags say (QEMU's say edge): a
+    // device holds its line until its completions are taken.
+    let (disks, swapDisk) = VirtioBlockDevice.discover(platform.virtioSlots, ram: platform.ram)
+    for disk in disks { gic.configureLevelTriggered(disk.irq) }
     // The keyboard's line likewise (held while events wait).
     let keyboard = VirtioKeyboard.discover(platform.virtioSlots)
     if let keyboard { gic.configureLevelTriggered(keyboard.irq) }
@@ -77,7 +77,7 @@ func kenixMain(_ dtbAddress: UInt64, _ entryEL: UInt64, _ handoverAddress: UInt6
                                     realTimeAtZero: platform.rtc.map {
                                         PL031.realTimeAtZero(base: kva($0), timerFrequency: timer.frequency)
                                     } ?? 0),
-                     disk: disk, display: display, keyboard: keyboard)
+                     disks: disks, swapDisk: swapDisk, display: display, keyboard: keyboard)
     if platform.diskTest { DiskSelfTest.run(hal) }
     if platform.framebufferTest { FramebufferSelfTest.run(hal) }
     if platform.keyboardTestEvents > 0 { KeyboardSelfTest.run(hal, events: platform.keyboardTestEvents) }

@@ -16,7 +16,7 @@ import HAL
 
 enum DiskSelfTest {
     static func run(_ hal: ArmHAL) {
-        guard let disk = hal.disk else {
+        guard let disk = hal.swapDevice else {
             Console.put("disk-test: FAILED no writable virtio-blk disk\n")
             return
         }

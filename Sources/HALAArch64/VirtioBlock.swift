@@ -1,11 +1,14 @@
 // VirtioBlock.swift: a virtio-blk device (Virtio 1.1, 5.2 "Block Device") as
 // the HAL's BlockDevice, on one modern virtio-mmio transport with one split
-// virtqueue (queue 0). Only VIRTIO_F_VERSION_1 is negotiated.
-// A request is a fixed three-descriptor chain; request slot s owns
-// descriptors 3s, 3s+1, 3s+2:
-//   header {le32 type (0 IN = read, 1 OUT = write, 8 GET_ID), le32 reserved,
-//           le64 sector} — device reads;
-//   the data — device writes it for IN and GET_ID;
+// virtqueue (queue 0). Negotiated: VIRTIO_F_VERSION_1 and, when offered,
+// VIRTIO_BLK_F_FLUSH (5.2.3: the device then caches writes until a flush;
+// without it QEMU writes through, every write durable when it completes).
+// A request is a fixed descriptor chain; request slot s owns descriptors
+// 3s, 3s+1, 3s+2:
+//   header {le32 type (0 IN = read, 1 OUT = write, 4 FLUSH, 8 GET_ID),
+//           le32 reserved, le64 sector} — device reads;
+//   the data — device writes it for IN and GET_ID (a flush has none: its
+//           header chains straight to the status);
 //   one status byte (0 OK, 1 IOERR, 2 UNSUPP) — device writes.
 // Sectors in requests are 512 bytes whatever the medium's block size (5.2.6).
 // Completions come in the order the device finished them (the used ring),
@@ -21,21 +24,32 @@ struct VirtioBlockDevice: BlockDevice {
     let sectorCount: UInt64
     /// The device offers VIRTIO_BLK_F_RO: writes fail (never used for swap).
     let readOnly: Bool
+    /// VIRTIO_BLK_F_FLUSH was negotiated: the device caches writes until a flush.
+    let flushes: Bool
     /// Requests must move memory inside this range.
     let ram: PhysRange
     let state: VirtioBlockState
 
     var sectorSize: Int { 512 }
     var queueDepth: Int { state.depth }
+    var isReadOnly: Bool { readOnly }
+    var canFlush: Bool { flushes }
 
     /// Descriptor lengths are 32-bit.
     static let maximumSectorsPerRequest = UInt64(UInt32.max) / 512
 
     /// Contract (BlockDevice): false, and nothing queued, when the sectors lie
     /// outside the device, count is 0 (or above maximumSectorsPerRequest), the
-    /// memory lies outside RAM, or every request slot is in flight.
-    /// Allocates nothing; callable from an interrupt handler.
+    /// memory lies outside RAM, a write meets a read-only device, a flush has
+    /// a count or meets a device without a cache, or every request slot is
+    /// in flight. Allocates nothing; callable from an interrupt handler.
     func submit(_ request: BlockRequest) -> Bool {
+        if request.operation == .flush {
+            guard request.count == 0, flushes else { return false }
+            return state.enqueue(type: 4, sector: 0, data: 0, length: 0, deviceWrites: false, tag: request.tag,
+                                 transport: transport)
+        }
+        if request.operation == .write && readOnly { return false }
         let count = UInt64(request.count)
         guard count > 0, count <= Self.maximumSectorsPerRequest,
               request.sector < sectorCount, count <= sectorCount - request.sector else { return false }
@@ -95,10 +109,13 @@ final class VirtioBlockState {
         header.storeBytes(of: sector, toByteOffset: 8, as: UInt64.self)
         queue.scratch(Self.statusOffset + slot).storeBytes(of: 0xFF, as: UInt8.self)   // not yet written
         let head = UInt16(slot * 3)
+        // No data (a flush): the header chains straight to the status.
         queue.setDescriptor(head, address: queue.scratchPhysical(Self.headerOffset + slot * 16), length: 16,
-                            flags: VirtioQueue.chained, next: head + 1)
-        queue.setDescriptor(head + 1, address: data, length: length,
-                            flags: VirtioQueue.chained | (deviceWrites ? VirtioQueue.deviceWrites : 0), next: head + 2)
+                            flags: VirtioQueue.chained, next: length > 0 ? head + 1 : head + 2)
+        if length > 0 {
+            queue.setDescriptor(head + 1, address: data, length: length,
+                                flags: VirtioQueue.chained | (deviceWrites ? VirtioQueue.deviceWrites : 0), next: head + 2)
+        }
         queue.setDescriptor(head + 2, address: queue.scratchPhysical(Self.statusOffset + slot), length: 1,
                             flags: VirtioQueue.deviceWrites, next: 0)
         tags[slot] = tag

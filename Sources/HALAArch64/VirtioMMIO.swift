@@ -118,12 +118,13 @@ struct VirtioMMIO {
     // own device in between (3.1.1 step 7; the keyboard reads its key bitmap).
 
     /// Resets the device, announces a driver and negotiates VIRTIO_F_VERSION_1
-    /// alone; returns every feature the device offers (a driver may look at
-    /// the rest, never accept them). nil, the device reset, when it does not
-    /// offer VERSION_1 or does not keep FEATURES_OK.
-    func negotiateVersion1() -> UInt64? {
+    /// plus those of `optional` the device offers; returns every feature the
+    /// device offers (a driver may look at the rest, never use them). nil,
+    /// the device reset, when it does not offer VERSION_1 or does not keep
+    /// FEATURES_OK.
+    func negotiateVersion1(optional: UInt64 = 0) -> UInt64? {
         let offered = begin()
-        guard offered & Self.featureVersion1 != 0, accept(Self.featureVersion1) else {
+        guard offered & Self.featureVersion1 != 0, accept(Self.featureVersion1 | (offered & optional)) else {
             reset()
             return nil
         }

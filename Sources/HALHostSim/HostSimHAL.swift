@@ -16,7 +16,9 @@ public struct HostSimHAL: HAL {
     public let memory: SimRAM
     public let trace: SimTracer
     public var boot: BootInfo { machine.bootInfo }
-    public var disk: SimBlockDevice? { machine.disk == nil ? nil : SimBlockDevice(machine: machine) }
+    /// The swap disk (`SimConfig.disk`) first, if any, then the data disks.
+    public let disks: [SimBlockDevice]
+    public var swapDisk: Int? { machine.swapDiskIndex }
     public typealias Display = SimFramebuffer
     public var display: SimFramebuffer? { machine.display == nil ? nil : SimFramebuffer(machine: machine) }
     public typealias Keys = SimKeyboardDevice
@@ -31,6 +33,7 @@ public struct HostSimHAL: HAL {
         uart = SimUART(machine: machine)
         memory = SimRAM(machine: machine)
         trace = SimTracer(machine: machine)
+        disks = machine.disks.map { SimBlockDevice(machine: machine, disk: $0) }
     }
 
     public init(config: SimConfig) throws(SimError) {

@@ -26,7 +26,7 @@ public final class HostStandardInput: ConsoleInputSource {
             if n == 1 {
                 line.append(byte)
                 if byte == 0x0A { return line }
-            } else if n < 0 && errno == EINTR {
+            } else if n < 0 && errno == EINTR && HostSignals.pending == nil {
                 continue
             } else {
                 ended = true

@@ -34,6 +34,7 @@ public struct SimCPU: CPU {
                 let run = engine.run(budget: m.sliceBudget())
                 m.stats.instructions &+= run.retired
                 m.advance(by: run.retired)
+                m.checkHostStop()
                 if let trap = run.trap { return trap }
                 // The slice ended: take pending interrupts, then go on.
                 if m.window != nil && m.stats.slices & 63 == 0 { m.serviceWindow() }
@@ -51,6 +52,7 @@ public struct SimCPU: CPU {
         let reason: WakeReason
         while true {
             if m.window != nil { m.serviceWindow() }
+            m.checkHostStop()
             if m.interruptPending { reason = .interrupt; break }
             if m.now >= m.haltTime { reason = .halt; break }
             guard let wake = m.nextWakeTime else {

@@ -53,6 +53,14 @@ public struct SimConfig {
     public var traceFile: String?
     /// A disk for the kernel (the swap area), when set.
     public var disk: SimDiskConfig?
+    /// Data disks, lent by the kernel to user space: data disk k has
+    /// completion line 50 + k (SimDisk). At most `maximumDataDisks`.
+    public var dataDisks: [SimDiskConfig] = []
+    public static let maximumDataDisks = 8
+    /// Power cut: the machine halts the moment this many writes to data
+    /// disks have completed (the last of them is on its disk, nothing
+    /// later is). nil: never.
+    public var powerCutAfterWrites: UInt64? = nil
     /// A framebuffer (SimDisplay: pixels in RAM just below the initrd), when set.
     public var display: SimDisplayConfig?
     /// A keyboard device (SimKeyboard, line 49). Scripted `keys` imply one.
@@ -80,7 +88,9 @@ public enum SimError: Error, Equatable {
     /// The JIT engine could not be set up (the host is out of memory).
     case jit(String)
     case traceFile(path: String)
-    case diskFile(path: String)
+    /// A disk file cannot be used.
+    case disk(path: String, problem: DiskFileProblem)
+    case tooManyDisks
     /// The display's size is out of range, or its pixels and the initrd
     /// together take more than half of RAM.
     case displayTooLarge

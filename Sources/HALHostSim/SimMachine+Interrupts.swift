@@ -2,15 +2,23 @@
 // acknowledge / end-of-interrupt protocol (see InterruptState for the rules).
 //
 // Lines: 27 = EL1 virtual timer (level, PPI), 33 = UART receive (level, SPI
-// 1), 48 = disk completion (level, SPI 16), 49 = keyboard event waiting
-// (level, SPI 17); any other line is edge-triggered through `raise(_:)`.
+// 1), 48 = swap disk completion (level, SPI 16), 49 = keyboard event waiting
+// (level, SPI 17), 50 + k = data disk k's completion (level, SPI 18 + k);
+// any other line is edge-triggered through `raise(_:)`.
 import HAL
 
 extension SimMachine {
-    /// The level lines, lowest first. A level device is wired here, in
-    /// `isAsserted`, and in SimMachine+Time's `nextEvent(on:)` and
-    /// `catchUp(_:)`.
-    static let levelLines: [UInt32] = [timerIRQ.number, uartIRQ.number, SimDisk.irq.number, SimKeyboard.irq.number]
+    // The level lines, lowest first, are `levelLines` (the disks'
+    // depend on the config). A level device is wired there, in
+    // `isAsserted`, and in SimMachine+Time's `nextEvent(on:)` and
+    // `catchUp(_:)`.
+
+    /// The disk whose completion line is `n`, if any.
+    @inline(__always)
+    func disk(onLine n: UInt32) -> SimDisk? {
+        for d in disks where d.irq.number == n { return d }
+        return nil
+    }
 
     /// Whether a source drives `n` (level) or an edge is latched on it.
     @inline(__always)
@@ -18,16 +26,17 @@ extension SimMachine {
         switch n {
         case Self.timerIRQ.number: return timerDeadline.map { now >= $0 } ?? false
         case Self.uartIRQ.number: return !uartInput.isEmpty
-        case SimDisk.irq.number: return disk?.hasCompletion ?? false
         case SimKeyboard.irq.number: return keyboard?.hasEvent ?? false
-        default: return gic.latched.contains(n)
+        default:
+            if let d = disk(onLine: n) { return d.hasCompletion }
+            return gic.latched.contains(n)
         }
     }
 
     /// The lowest level line that is asserted, enabled and inactive.
     @inline(__always)
     var deliverableLevel: UInt32? {
-        for n in Self.levelLines where isAsserted(n) && gic.canDeliver(n) { return n }
+        for n in levelLines where isAsserted(n) && gic.canDeliver(n) { return n }
         return nil
     }
 

@@ -2,7 +2,7 @@
 //
 // Time moves only here: `advance(by:)` after user instructions ran (one
 // instruction = one tick) and `jump(to:)` when the CPU idles until the next
-// event. Events are the timer deadline, scheduled UART input, the disk's
+// event. Events are the timer deadline, scheduled UART input, each disk's
 // next finished request and scheduled key events; a screenshot time
 // (`captureTime`) ends a slice too, so the copy shows that instant. Timer
 // deadlines get a seeded jitter of 0..<config.timerJitter ticks, the latency
@@ -24,9 +24,8 @@ extension SimMachine {
         switch n {
         case Self.timerIRQ.number: return timerDeadline.flatMap { $0 > now ? $0 : nil }
         case Self.uartIRQ.number: return uartInput.nextArrival
-        case SimDisk.irq.number: return disk?.nextFinish
         case SimKeyboard.irq.number: return keyboard?.nextArrival
-        default: return nil
+        default: return disk(onLine: n)?.nextFinish
         }
     }
 
@@ -35,22 +34,21 @@ extension SimMachine {
     func catchUp(_ n: UInt32) {
         switch n {
         case Self.uartIRQ.number: uartInput.deliver(upTo: now)
-        case SimDisk.irq.number: disk?.finish(upTo: now, machine: self)
         case SimKeyboard.irq.number: keyboard?.deliver(upTo: now)
-        default: break
+        default: disk(onLine: n)?.finish(upTo: now, machine: self)
         }
     }
 
     /// The earliest future event, if any.
     var nextEventTime: UInt64? {
-        Self.levelLines.lazy.compactMap { self.nextEvent(on: $0) }.min()
+        levelLines.lazy.compactMap { self.nextEvent(on: $0) }.min()
     }
 
     /// Instructions the CPU may run before the next interrupt check.
     @inline(__always)
     func sliceBudget() -> UInt64 {
         var budget = config.sliceInstructions
-        for n in Self.levelLines {
+        for n in levelLines {
             if let t = nextEvent(on: n), t > now, t - now < budget { budget = t - now }
         }
         if let t = captureTime, t > now, t - now < budget { budget = t - now }
@@ -61,7 +59,7 @@ extension SimMachine {
     @inline(__always)
     func advance(by ticks: UInt64) {
         now &+= ticks
-        for n in Self.levelLines {
+        for n in levelLines {
             if let t = nextEvent(on: n), t <= now { catchUp(n) }
         }
         checkCaptureTime()
@@ -73,7 +71,7 @@ extension SimMachine {
         // Nothing changes while idle: a capture due before `time` shows now.
         if let t = captureTime, t < time { capture(.time(t)) }
         now = time
-        for n in Self.levelLines { catchUp(n) }
+        for n in levelLines { catchUp(n) }
         checkCaptureTime()
         stats.idleJumps += 1
     }
@@ -81,6 +79,27 @@ extension SimMachine {
     /// When the idle CPU would wake: the earliest future event whose line
     /// could be delivered (enabled and not active).
     var nextWakeTime: UInt64? {
-        Self.levelLines.lazy.filter { self.gic.canDeliver($0) }.compactMap { self.nextEvent(on: $0) }.min()
+        levelLines.lazy.filter { self.gic.canDeliver($0) }.compactMap { self.nextEvent(on: $0) }.min()
+    }
+}
+
+extension SimMachine {
+    /// A write to a data disk has completed (its data is on the disk): at
+    /// the configured count the power is cut, now.
+    func dataWriteCompleted() {
+        dataWritesCompleted += 1
+        if let n = config.powerCutAfterWrites, dataWritesCompleted >= n {
+            poweredOff = true
+            haltTime = min(haltTime, now)
+        }
+    }
+
+    /// A host signal (HostSignals) asked to stop: halt now, as at the time
+    /// limit. Called at slice boundaries and idle steps.
+    @inline(__always)
+    func checkHostStop() {
+        guard stoppedBySignal == nil, let n = HostSignals.pending else { return }
+        stoppedBySignal = n
+        haltTime = min(haltTime, now)
     }
 }

@@ -29,7 +29,19 @@ public final class SimMachine {
     var uartInput = TimedQueue<UInt8>()
     /// The end of `config.input` has been delivered.
     var inputEnded = false
-    let disk: SimDisk?
+    /// The swap disk (if any) first, then the data disks in config order.
+    let disks: [SimDisk]
+    /// The index of the swap disk in `disks`.
+    let swapDiskIndex: Int?
+    /// The level lines, lowest first (SimMachine+Interrupts).
+    let levelLines: [UInt32]
+    /// The power cut has come (`config.powerCutAfterWrites`): no disk moves
+    /// data any more and the machine halts.
+    public internal(set) var poweredOff = false
+    /// Writes to data disks completed so far.
+    public internal(set) var dataWritesCompleted: UInt64 = 0
+    /// The host signal that stopped the run (HostSignals), if one did.
+    public internal(set) var stoppedBySignal: Int32? = nil
     let display: SimDisplay?
     let keyboard: SimKeyboard?
     /// `config.keys` has given its last line.
@@ -81,7 +93,16 @@ public final class SimMachine {
             guard let f = HostTraceFile(path: path) else { throw .traceFile(path: path) }
             file = f
         }
-        disk = try config.disk.map { config throws(SimError) in try SimDisk(config: config) }
+        guard config.dataDisks.count <= SimConfig.maximumDataDisks else { throw .tooManyDisks }
+        try Self.checkDistinct(config)
+        var disks: [SimDisk] = []
+        if let swap = config.disk { disks.append(try SimDisk(config: swap, irq: SimDisk.swapIRQ)) }
+        for (k, d) in config.dataDisks.enumerated() {
+            disks.append(try SimDisk(config: d, irq: IRQ(SimDisk.dataIRQBase + UInt32(k))))
+        }
+        self.disks = disks
+        swapDiskIndex = config.disk == nil ? nil : 0
+        levelLines = ([Self.timerIRQ.number, Self.uartIRQ.number, SimKeyboard.irq.number] + disks.map(\.irq.number)).sorted()
         var kept = config
         kept.initrd = [] // copied into RAM below; not kept twice
         self.config = kept
@@ -143,10 +164,33 @@ public final class SimMachine {
     /// The run's trace hash so far.
     public var traceHash: UInt64 { hash.value }
 
-    /// Flushes console and trace output to the host.
+    /// Flushes console and trace output to the host, and makes every disk
+    /// write so far durable there.
     public func flush() {
         hostConsole?.flush()
         traceFile?.flush()
+        for d in disks { _ = d.store.flush() }
+    }
+
+    /// Flushes, then closes every disk file (releasing its locks).
+    public func closeDisks() {
+        flush()
+        for d in disks { d.store.closeFile() }
+    }
+
+    /// Two disks of one run are never the same host file (under any name).
+    /// Checked before any file is opened: the second open would otherwise
+    /// fail on the first one's lock, with a less helpful message.
+    private static func checkDistinct(_ config: SimConfig) throws(SimError) {
+        var paths: [String] = []
+        if case .swap(let p?, _) = config.disk?.medium { paths.append(p) }
+        for d in config.dataDisks { if case .file(let p) = d.medium { paths.append(p) } }
+        var seen: [(device: UInt64, inode: UInt64)] = []
+        for p in paths {
+            guard let id = HostDiskStore.identity(of: p) else { continue }
+            if seen.contains(where: { $0 == id }) { throw .disk(path: p, problem: .givenTwice) }
+            seen.append(id)
+        }
     }
 
     /// The HAL over this machine, for `Kernel<HostSimHAL>`.

@@ -42,6 +42,8 @@ public enum Syscall: UInt64, CaseIterable {
     case munmap = 25
     case mprotect = 26
     case brk = 27
+    case shmInfo = 28
+    case shmRelease = 29
 
     case uartClaim = 30
     case uartWrite = 31
@@ -84,6 +86,11 @@ public enum Syscall: UInt64, CaseIterable {
     case taskUnmap = 88
     case taskProtect = 89
     case taskFork = 90
+
+    case blockInfo = 100
+    case blockClaim = 101
+    case blockSubmit = 102
+    case blockComplete = 103
 }
 
 extension Syscall {
@@ -119,6 +126,8 @@ extension Syscall {
         case .munmap: "munmap"
         case .mprotect: "mprotect"
         case .brk: "brk"
+        case .shmInfo: "shm_info"
+        case .shmRelease: "shm_release"
         case .uartClaim: "uart_claim"
         case .uartWrite: "uart_write"
         case .uartRead: "uart_read"
@@ -155,6 +164,10 @@ extension Syscall {
         case .taskUnmap: "task_unmap"
         case .taskProtect: "task_protect"
         case .taskFork: "task_fork"
+        case .blockInfo: "block_info"
+        case .blockClaim: "block_claim"
+        case .blockSubmit: "block_submit"
+        case .blockComplete: "block_complete"
         }
     }
 }

@@ -65,6 +65,7 @@ public enum CHeader {
         h.define("KX_MAX_UART_WRITE", SyscallLimits.maxUARTWrite)
         h.define("KX_MAX_SHARED_MEMORY_SIZE", SyscallLimits.maxSharedMemorySize, hex: true)
         h.define("KX_MAX_IMAGE_READ", SyscallLimits.maxImageRead, hex: true)
+        h.define("KX_MAX_BLOCK_TRANSFER", SyscallLimits.maxBlockTransfer, hex: true)
         h.section("The console protocol (ConsoleOp, ConsoleProtocol, ConsoleReplyFlag)")
         h.enumeration(ConsoleOp.allCases.map { ("KX_CONSOLE_" + CName.screamingSnake("\($0)"), "\($0.rawValue)") })
         h.define("KX_CONSOLE_MAX_CHUNK", ConsoleProtocol.maxChunk)
@@ -95,6 +96,7 @@ public enum CHeader {
         h.define("KX_NOTE_TYPE", UInt64(KenixNote.type))
         h.define("KX_NOTE_ABI_VERSION", UInt64(KenixNote.abiVersion))
         renderFiles(into: &h)
+        renderBlock(into: &h)
 
         h.blank()
         h.line("#endif /* KENIX_ABI_H */")

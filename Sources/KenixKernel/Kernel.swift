@@ -84,6 +84,11 @@ public struct Kernel<H: HAL> {
     /// Free frames fell below the low watermark during the last trap.
     var reclaimPending = false
     let diskIRQ: IRQ?
+    // Data disks lent to user-space drivers (Block/): their owners and
+    // queues, and every request from submission until it is collected.
+    var dataDisks = DataDiskTable(repeating: DataDisk())
+    var dataDiskCount = 0
+    var blockRequests = BlockRequests()
     /// Pages written to swap and read back (statistics).
     public internal(set) var pagesOut: UInt64 = 0
     public internal(set) var pagesIn: UInt64 = 0
@@ -102,7 +107,7 @@ public struct Kernel<H: HAL> {
         frames = FrameAllocator(ram: boot.ram, reserved: reserved)
         tasks = TaskTable()
         pager = PagerPolicy(frameCount: frames.frameCount)
-        let disk = hal.disk
+        let disk = hal.swapDevice
         swap = disk.flatMap { SwapSpace(sectorCount: $0.sectorCount, sectorSize: $0.sectorSize) }
         diskIRQ = swap == nil ? nil : disk?.irq
         transfers = PageTransfers(capacity: swap == nil ? 0 : min(KernelCapacity.pageTransfers, disk?.queueDepth ?? 0))
@@ -122,6 +127,7 @@ public struct Kernel<H: HAL> {
         }
         hal.interrupts.enable(hal.timer.irq)
         if let diskIRQ { hal.interrupts.enable(diskIRQ) }
+        setUpDataDisks()
     }
 
     /// Runs tasks until init ends, a deadlock, or a halt.
@@ -167,6 +173,10 @@ public struct Kernel<H: HAL> {
     /// Swap slots (pages) of the swap area, and how many are free (0 and 0 without swap).
     public var swapSlots: Int { swap?.slotCount ?? 0 }
     public var freeSwapSlots: Int { swap?.freeCount ?? 0 }
+    /// Data disks lent to user space, and block requests the kernel tracks
+    /// (in flight or waiting to be collected) on data disk `k`.
+    public var dataDiskTotal: Int { dataDiskCount }
+    public func outstandingBlockRequests(disk k: Int) -> Int { k < dataDiskCount ? dataDisks[k].outstanding : 0 }
     /// The kernel clock in ns.
     public var now: UInt64 { nanoseconds(fromTicks: hal.timer.now()) }
 }

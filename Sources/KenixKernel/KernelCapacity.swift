@@ -7,6 +7,7 @@
 // The inline storage types are declared here as well, so a literal size
 // sits beside the constant it must equal.
 import HAL
+import KenixABI
 
 public enum KernelCapacity {
     /// Task slots (slot 0 is never used). Shared-memory and notification
@@ -28,6 +29,12 @@ public enum KernelCapacity {
     public static let pageTransfers = 32
     /// Outstanding `task_watch` requests, all tasks together.
     public static let taskWatches = 256
+    /// Data disks lent to user-space drivers (further disks are ignored).
+    public static let dataDisks = 8
+    /// Requests one data disk takes at once (at most its device's depth).
+    public static let blockRequestsPerDisk = 16
+    /// Block requests tracked at once, for every data disk together.
+    public static let blockRequests = dataDisks * blockRequestsPerDisk
     /// Bytes of a task's name kept for diagnostics.
     public static let taskNameBytes = 16
     /// Loadable segments of a program image.
@@ -47,6 +54,8 @@ public enum KernelCapacity {
         precondition(TaskName(repeating: 0).count == taskNameBytes, "KernelCapacity: TaskName size")
         precondition(SegmentStorage(repeating: ELFSegment.none).count == elfSegments,
                      "KernelCapacity: SegmentStorage size")
+        precondition(DataDiskTable(repeating: DataDisk()).count == dataDisks, "KernelCapacity: DataDiskTable size")
+        precondition(dataDisks <= Int(BlockSubmitLayout.diskMask) + 1, "KernelCapacity: a disk index is 8 bits of x0")
     }
 }
 
@@ -56,3 +65,4 @@ typealias ShmMappings = InlineArray<8, ShmMapping>
 typealias RegionStorage = InlineArray<64, MemoryRegion>
 typealias TaskName = InlineArray<16, UInt8>
 typealias SegmentStorage = InlineArray<8, ELFSegment>
+typealias DataDiskTable = InlineArray<8, DataDisk>

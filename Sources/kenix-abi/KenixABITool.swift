@@ -1,5 +1,5 @@
 // kenix-abi: writes the C header generated from KenixABI, or checks the
-// header and docs/syscalls.md against it (what `make abi` and the ABI tests
+// header, docs/syscalls.md and docs/block.md against it (what `make abi` and the ABI tests
 // run). Paths are relative to the repository root.
 import ArgumentParser
 import Foundation
@@ -35,6 +35,12 @@ struct KenixABITool: ParsableCommand {
         let docs = try String(contentsOf: docsURL, encoding: .utf8)
         for problem in DocsCheck.problems(in: docs) {
             print("kenix-abi: \(DocsCheck.path): \(problem)")
+            failed = true
+        }
+        let blockURL = URL(fileURLWithPath: root).appendingPathComponent(DocsCheck.blockPath)
+        let block = try String(contentsOf: blockURL, encoding: .utf8)
+        for problem in DocsCheck.blockProblems(in: block) {
+            print("kenix-abi: \(DocsCheck.blockPath): \(problem)")
             failed = true
         }
         let filesURL = URL(fileURLWithPath: root).appendingPathComponent(DocsCheck.filesPath)

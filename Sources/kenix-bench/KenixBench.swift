@@ -147,7 +147,7 @@ struct KenixBench: ParsableCommand {
         print("- through ipc.h: \(Int(1e9 / jit.ipcStubs)) round trips per second, \(fmt2(jit.ipcStubs / (2 * jit.svc)))× two "
               + "enterUser trips, \(fmt2(pipe / jit.ipcStubs))× faster than the pipe")
         print("")
-        print("Swapping (the `swap` program on 8 MiB of RAM and a 64 MiB simulated disk, 100 µs a request; JIT):")
+        print("Swapping (the `swap` program on 8 MiB of RAM and a 64 MiB simulated disk, 16 requests in flight, 100 µs each; JIT):")
         print("")
         print("| measurement | value |")
         print("|---|---|")

@@ -149,9 +149,32 @@ func describe(_ error: SimError) -> String {
     case .unicorn(let op, let code): return "Unicorn: \(op) failed (error \(code))"
     case .jit(let message): return "JIT engine: \(message)"
     case .traceFile(let path): return "cannot open trace file '\(path)'"
-    case .diskFile(let path): return "cannot open or size disk file '\(path)'"
+    case .disk(let path, let problem): return "disk file '\(path)': " + describe(problem)
+    case .tooManyDisks: return "at most \(SimConfig.maximumDataDisks) data disks"
     case .displayTooLarge:
         return "the framebuffer and the initrd take more than half of simulated RAM (try a larger --ram, a smaller --fb-size or --no-display)"
+    }
+}
+
+func describe(_ problem: DiskFileProblem) -> String {
+    switch problem {
+    case .missing: return "no such file (a data disk is never created: make one first, e.g. make disk)"
+    case .notRegularFile: return "not a regular file"
+    case .size(let bytes): return "its size, \(bytes) bytes, is not a whole number of 512-byte sectors"
+    case .locked: return "in use by another program (a kenix-sim run, QEMU, or a flock holder)"
+    case .givenTwice: return "given twice (--swap and --disk must all be different files)"
+    case .hostError(let e): return String(cString: strerror(e))
+    }
+}
+
+/// kenix-sim's exit status for a machine that could not be built.
+func exitStatus(for error: SimError) -> Int32 {
+    switch error {
+    case .displayTooLarge, .tooManyDisks: return 64
+    case .disk(_, .missing): return 66
+    case .disk(_, .locked): return 75
+    case .disk(_, .givenTwice): return 64
+    default: return 65
     }
 }
 

@@ -1,13 +1,16 @@
 // kenix-sim: runs Kenix inside this process on the host backend.
 //
 //   kenix-sim run [--initrd PATH] [--seed N] [--max-time DURATION] [--trace FILE] [--realtime]
-//                 [--ram SIZE] [--swap FILE [--swap-size SIZE]] [--init NAME] [--init-arg N]
+//                 [--ram SIZE] [--swap FILE [--swap-size SIZE]] [--disk FILE]... [--disk-fail SPEC]...
+//                 [--power-cut N] [--init NAME] [--init-arg N]
 //                 [--input FILE] [--keys FILE] [--headless] [--no-display] [--fb-size WxH]
 //                 [--screenshot FILE.png [--screenshot-at WHEN]]
 //
 // Exit status: init's own exit status (0 when the window was closed); 64 bad
-// usage; 65 malformed boot image; 66 boot image missing; 70 init killed by a
-// fault; 71 deadlock; 74 screenshot not written; 124 time limit.
+// usage; 65 malformed boot image or disk file; 66 boot image or disk file
+// missing; 70 init killed by a fault; 71 deadlock; 74 screenshot not written;
+// 75 disk file in use; 124 time limit; 125 power cut; 128 + N stopped by
+// signal N (SIGINT, SIGTERM, SIGHUP), after flushing the disks.
 import ArgumentParser
 import HAL
 import HALHostSim
@@ -37,8 +40,20 @@ struct Run: ParsableCommand {
         abstract: "Boot an initrd and run it until init exits.",
         discussion: """
         Prints the console on stdout, then the trace hash and simulated time on stderr. \
-        Exits with init's status; 65 malformed boot image, 66 missing boot image, \
-        70 init killed by a fault, 71 deadlock, 74 screenshot not written, 124 time limit reached.
+        Exits with init's status; 64 bad usage, 65 malformed boot image or disk file (a size \
+        that is not a whole number of 512-byte sectors, not a regular file), 66 missing boot \
+        image or disk file, 70 init killed by a fault, 71 deadlock, 74 screenshot not written, \
+        75 disk file in use (locked by another kenix-sim, QEMU or flock), 124 time limit \
+        reached, 125 power cut (--power-cut), 128+N stopped by signal N (SIGINT, SIGTERM, SIGHUP).
+
+        Disks: --swap gives the kernel a swap disk; each --disk FILE is a data disk (data disk 0, \
+        1, ... in the order given) that the kernel lends to user space, where init starts the \
+        block server (blk). A data disk is the file as it is: kenix-sim never creates, extends or \
+        truncates it, holds it locked for the run (flock, and the byte-range locks QEMU uses, so \
+        neither a second kenix-sim nor QEMU can open it meanwhile), and makes every completed \
+        write durable (fdatasync) before it exits, however the run ends. A disk serves several \
+        requests at once, finishing them out of order after a seeded latency; requests still in \
+        flight when the run stops never reach the file.
 
         The machine has a framebuffer (640x480 XRGB8888 in reserved RAM, --fb-size) and a \
         keyboard, shown in a window that scales the screen to fit and types into the keyboard. \
@@ -85,6 +100,24 @@ struct Run: ParsableCommand {
     @Option(name: .customLong("swap-size"), help: "Size of the swap disk, e.g. 64M (with --swap).")
     var swapSize: ByteSize = ByteSize(bytes: 64 << 20)
 
+    @Option(name: .customLong("disk"), help: ArgumentHelp(
+        "A data disk kept in this existing file (repeatable; up to 8).",
+        discussion: "Its size must be a whole number of 512-byte sectors (0 is an empty disk). The file is used in place, locked for the run, and flushed before exit.",
+        valueName: "FILE"))
+    var dataDisks: [String] = []
+
+    @Option(name: .customLong("disk-fail"), help: ArgumentHelp(
+        "Make chosen requests of a data disk fail (repeatable).",
+        discussion: "SPEC is [diskK:]OP@WHERE. OP is read, write, flush or any (a read or a write); WHERE is N, the Nth request of that kind on the disk (from 1, in the order the disk accepted them), or sectors=S-E (or sectors=S), every read or write touching those sectors (inclusive). The disk is data disk K (default 0). A failed request completes at its usual time as an I/O error and moves no data: the memory of a failed read and the sectors of a failed write stay as they were. Examples: write@3, read@sectors=2048-2055, disk1:any@sectors=0, flush@1.",
+        valueName: "SPEC"))
+    var diskFaults: [String] = []
+
+    @Option(name: .customLong("power-cut"), help: ArgumentHelp(
+        "Cut the power the moment the Nth write to a data disk completes (exit status 125).",
+        discussion: "That write and every one completed before it are in the files, byte for byte; nothing submitted later, and nothing still in flight, reaches them. Deterministic: the same run cuts at the same place. Vary N (or --seed) to cut at other points.",
+        valueName: "N"))
+    var powerCut: UInt64?
+
     @Option(name: .customLong("init"), help: "The boot-image program to start first.")
     var initProgram = "init"
 
@@ -128,6 +161,9 @@ struct Run: ParsableCommand {
     var screenshotAt: CaptureWhen?
 
     mutating func run() throws {
+        // First of all: a signal from now on stops the run the orderly way
+        // (the machine sees it at its first slice), never half-way through.
+        HostSignals.install()
         SimMachine.prewarm(cpu)
         if screenshotAt != nil && screenshot == nil { fail("--screenshot-at needs --screenshot FILE.png", code: 64) }
         if noDisplay && screenshot != nil { fail("--screenshot needs a display (drop --no-display)", code: 64) }
@@ -158,6 +194,23 @@ struct Run: ParsableCommand {
             }
             config.disk = SimDiskConfig(path: swap, sectors: swapSize.bytes / 512)
         }
+        guard dataDisks.count <= SimConfig.maximumDataDisks else {
+            fail("at most \(SimConfig.maximumDataDisks) --disk files", code: 64)
+        }
+        config.dataDisks = dataDisks.map { SimDiskConfig(medium: .file(path: $0)) }
+        for spec in diskFaults {
+            guard let fault = SimDiskFault(parsing: spec) else {
+                fail("--disk-fail '\(spec)': want [diskK:]OP@N or [diskK:]OP@sectors=S-E, OP read, write, flush or any (see --help)", code: 64)
+            }
+            guard fault.disk < config.dataDisks.count else {
+                fail("--disk-fail '\(spec)': there is no data disk \(fault.disk) (give it with --disk)", code: 64)
+            }
+            config.dataDisks[fault.disk].faults.append(fault)
+        }
+        if let powerCut {
+            guard powerCut > 0, !dataDisks.isEmpty else { fail("--power-cut needs N >= 1 and a --disk", code: 64) }
+            config.powerCutAfterWrites = powerCut
+        }
         if let input {
             switch readFile(input) {
             case .success(let bytes): config.input = ScriptedInput(bytes)
@@ -181,7 +234,7 @@ struct Run: ParsableCommand {
         }
         let hal: HostSimHAL
         do { hal = try HostSimHAL(config: config) } catch {
-            fail("cannot build the simulated machine: \(describe(error))", code: error == .displayTooLarge ? 64 : 65)
+            fail("cannot build the simulated machine: \(describe(error))", code: exitStatus(for: error))
         }
         var kernelConfig = KernelConfig()
         kernelConfig.initName = Array(initProgram.utf8)
@@ -198,13 +251,17 @@ struct Run: ParsableCommand {
         }
         let outcome = kernel.run()
         hal.machine.closeWindow()
-        hal.machine.flush()
+        hal.machine.closeDisks()
         report(hal.machine)
         if kernel.swapSlots > 0 {
             stderrLine("paging: \(kernel.pagesOut) pages written out, \(kernel.pagesIn) read back, "
                        + "\(kernel.pagesScanned) looked at by the clock")
         }
         if let screenshot { writeScreenshot(hal.machine, to: screenshot) }
+        if let signal = hal.machine.stoppedBySignal {
+            stderrLine("kenix-sim: stopped by \(HostSignals.name(signal)); disk writes flushed")
+            Foundation_exit(128 + signal)
+        }
         switch outcome {
         case .initExited(let status):
             Foundation_exit(status == 0 ? 0 : (status & 0xFF == 0 ? 1 : Int32(status & 0xFF)))
@@ -217,6 +274,9 @@ struct Run: ParsableCommand {
         case .halted where hal.machine.windowClosed:
             stderrLine("kenix-sim: window closed")
             Foundation_exit(0)
+        case .halted where hal.machine.poweredOff:
+            stderrLine("kenix-sim: power cut after \(hal.machine.dataWritesCompleted) completed disk writes (--power-cut)")
+            Foundation_exit(125)
         case .halted:
             stderrLine("kenix-sim: time limit reached (--max-time)")
             Foundation_exit(124)

@@ -21,6 +21,13 @@ private let repository = URL(fileURLWithPath: #filePath)
     #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
 }
 
+@Test func blockDocsAgreeWithABI() throws {
+    let docs = try String(contentsOf: repository.appendingPathComponent(DocsCheck.blockPath), encoding: .utf8)
+    let problems = DocsCheck.blockProblems(in: docs)
+    #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
+    #expect(DocsCheck.blockProblems(in: "| op | name |\n|---|---|\n| 1 | `info` |\n").contains("block op 4 `read` is not documented"))
+}
+
 @Test func fileDocsAgreeWithABI() throws {
     let docs = try String(contentsOf: repository.appendingPathComponent(DocsCheck.filesPath), encoding: .utf8)
     let problems = DocsCheck.fileProblems(in: docs)
@@ -48,6 +55,9 @@ private let repository = URL(fileURLWithPath: #filePath)
     #expect(header.contains("KX_ERR_WOULD_BLOCK = -14,"))
     #expect(header.contains("KX_KILL_SOFTWARE_TRAP = 3,"))
     #expect(header.contains("KX_KILL_OUT_OF_MEMORY = 5,"))
+    #expect(header.contains("KX_SYS_BLOCK_SUBMIT = 102,"))
+    #expect(header.contains("KX_BLOCK_STATUS_IO_ERROR = 1,"))
+    #expect(header.contains("KX_SERVICE_BLOCK = 3,"))
     for call in Syscall.allCases {
         #expect(header.contains("KX_SYS_\(CName.screamingSnake("\(call.name)")) = \(call.rawValue),"))
     }

@@ -24,9 +24,13 @@
 # and the AAVMF firmware, it also boots through UEFI with GICv2 and GICv3; the
 # ESP is a (read-only) virtio-blk device too, which the HAL must not pick. A
 # third UEFI boot proves the kernel's ramfb mode replaces the firmware's.
+# A data disk (serial kenix-data0, through QEMU's blkdebug driver, which
+# fails reads of sector 64 and writes of sector 80) runs blktest, checked by
+# the same Tests/System/check-blk.sh and tools/blkcheck.py as in kenix-sim;
+# QEMU's image locks and kenix-sim's (KENIX_SIM) keep each other off a disk.
 # Usage: QEMU=qemu-system-aarch64 KERNEL=build/kenix.img INITRD=build/initrd.cpio \
 #        ESP=build/esp OVMF_CODE=/usr/share/AAVMF/AAVMF_CODE.fd OVMF_VARS=/usr/share/AAVMF/AAVMF_VARS.fd \
-#        SWAP_SIZE=64M TIMEOUT=120 bash Tests/QEMU/boot.sh
+#        SWAP_SIZE=64M TIMEOUT=120 KENIX_SIM=.build/debug/kenix-sim bash Tests/QEMU/boot.sh
 set -uo pipefail
 QEMU=${QEMU:-qemu-system-aarch64}
 KERNEL=${KERNEL:-build/kenix.img}
@@ -53,16 +57,16 @@ swap_disk() {
              -device virtio-blk-device,drive=swap,serial=kenix-swap -global virtio-mmio.force-legacy=false)
 }
 
-# uefi_boot NAME INPUT GIC: boots $ESP through the firmware, with a swap disk.
+# uefi_boot NAME INPUT GIC [extra qemu args...]: boots $ESP through the firmware, with a swap disk.
 uefi_boot() {
-  local name=$1 input=$2 gic=$3
+  local name=$1 input=$2 gic=$3; shift 3
   cp "$OVMF_VARS" "$WORK/$name.vars"
   swap_disk "$name"
   run_qemu "$name" "$input" -M "virt,gic-version=$gic,acpi=off" -cpu cortex-a72 -m 512M -nographic \
     -no-reboot -monitor none -serial stdio -net none \
     -drive "if=pflash,format=raw,readonly=on,file=$OVMF_CODE" -drive "if=pflash,format=raw,file=$WORK/$name.vars" \
     -drive "if=none,id=esp,format=raw,readonly=on,file=fat:$ESP" -device virtio-blk-device,drive=esp \
-    "${SWAP_ARGS[@]}"
+    "${SWAP_ARGS[@]}" "$@"
 }
 
 # run_qemu NAME INPUT ARGS...: runs QEMU headless; with INPUT (a file, or "-"
@@ -179,6 +183,79 @@ if bash "$HERE/../System/check-swap.sh" "$WORK/swap.out" >"$WORK/swap.checks"; t
   pass "swap: Tests/System/check-swap.sh (the checks kenix-sim passes)"
 else fail "swap: Tests/System/check-swap.sh" "$WORK/swap.checks"; sed 's/^/       | /' "$WORK/swap.out" | tail -40; fi
 
+echo "==> a data disk (serial kenix-data0) and the block server: blktest with blkdebug faults, typed from Tests/System/blk-session.txt"
+# The same faults kenix-sim's --disk-fail injects: reads of sector 64 and
+# writes of sector 80 fail with EIO (QEMU's blkdebug driver; a rule matches
+# every request that covers its sector).
+printf '[inject-error]\nevent = "read_aio"\niotype = "read"\nsector = "64"\nerrno = "5"\n\n[inject-error]\nevent = "write_aio"\niotype = "write"\nsector = "80"\nerrno = "5"\n' >"$WORK/blkdebug.cfg"
+truncate -s 8M "$WORK/data.img"
+cat "$HERE/../System/blk-session.txt" "$WORK/exit.txt" >"$WORK/blk-session.txt"
+boot blk "$WORK/blk-session.txt" virt,gic-version=3 512M -initrd "$INITRD" \
+  -drive "if=none,id=data0,format=raw,file.driver=blkdebug,file.config=$WORK/blkdebug.cfg,file.image.filename=$WORK/data.img" \
+  -device virtio-blk-device,drive=data0,serial=kenix-data0
+check_swap_disk blk
+if grep -Eq "^kenix: data disk 0: virtio-blk at 0x[0-9a-f]+, INTID [0-9]+, 16384 sectors, serial kenix-data0, write cache$" "$WORK/blk.out"; then
+  pass "blk: data disk 0 found by its serial, beside the swap disk"; else fail "blk: data disk line" "$WORK/blk.out"; fi
+if [ "$(cat "$WORK/blk.rc")" = 0 ] && grep -qx "kenix: init exited with status 0" "$WORK/blk.out"; then
+  pass "blk: the session ends with exit, init exits 0"; else fail "blk: exit status $(cat "$WORK/blk.rc")" "$WORK/blk.out"; fi
+if bash "$HERE/../System/check-blk.sh" "$WORK/blk.out" >"$WORK/blk.checks"; then
+  pass "blk: Tests/System/check-blk.sh (the checks kenix-sim passes)"
+else fail "blk: Tests/System/check-blk.sh" "$WORK/blk.checks"; sed 's/^/       | /' "$WORK/blk.out" | tail -40; fi
+if python3 "$HERE/../../tools/blkcheck.py" "$WORK/data.img" >"$WORK/blk.check" 2>&1; then
+  pass "blk: the disk file, byte for byte (tools/blkcheck.py)"; else fail "blk: the disk file" "$WORK/blk.check"; fi
+
+echo "==> the file server's FAT32 volume on a data disk (DISK=): Tests/System/disk-session.txt, the same transcript as kenix-sim"
+PROGRAM="$(dirname "$INITRD")/userland/initrd/ticker"
+if command -v mkfs.fat >/dev/null && [ -f "$PROGRAM" ]; then
+  bash "$HERE/../../tools/mkdisk.sh" "$WORK/fat.img" "$PROGRAM" >/dev/null
+  cp "$WORK/fat.img" "$WORK/fatsim.img"
+  cat "$HERE/../System/disk-session.txt" "$WORK/exit.txt" >"$WORK/disk-session.txt"
+  # 128 MiB, as kenix-sim's default: the RAM file system's size (df) follows RAM.
+  boot fat "$WORK/disk-session.txt" virt,gic-version=3 128M -initrd "$INITRD" \
+    -drive "if=none,id=data0,format=raw,file=$WORK/fat.img" -device virtio-blk-device,drive=data0,serial=kenix-data0
+  if bash "$HERE/../System/check-disk.sh" "$WORK/fat.out" "$WORK/fat.img" >"$WORK/fat.checks"; then
+    pass "fat: Tests/System/check-disk.sh (the log, fsck.fat, mtools)"; else fail "fat: the disk session" "$WORK/fat.checks"; fi
+  if [ -n "${KENIX_SIM:-}" ] && [ -x "$KENIX_SIM" ]; then
+    "$KENIX_SIM" run --initrd "$INITRD" --no-display --seed 1 --disk "$WORK/fatsim.img" \
+      --input "$HERE/../System/disk-session.txt" >"$WORK/fatsim.out" 2>/dev/null </dev/null
+    transcript() { tr -d '\r' <"$1" | sed -n '/^ksh> ls \/disk$/,/^ksh> sync$/p'; }
+    if [ "$(transcript "$WORK/fat.out" | wc -l)" -gt 20 ] && diff <(transcript "$WORK/fatsim.out") <(transcript "$WORK/fat.out") >"$WORK/fat.diff"; then
+      pass "fat: the session's transcript is the same in kenix-sim (--disk) and on QEMU (DISK=)"
+    else fail "fat: kenix-sim and QEMU transcripts differ" "$WORK/fat.diff"; fi
+  fi
+else
+  echo "  skip mkfs.fat or $PROGRAM is missing (make deps userland)"
+fi
+
+echo "==> a disk is never opened twice for writing: QEMU's image locks against kenix-sim's"
+truncate -s 1M "$WORK/locked.img"
+LOCKED=(-drive "if=none,id=data0,format=raw,file=$WORK/locked.img" -device virtio-blk-device,drive=data0,serial=kenix-data0
+        -global virtio-mmio.force-legacy=false)
+timeout 30 "$QEMU" -S -M virt -cpu cortex-a72 -m 128M -nographic -monitor none -serial null -kernel "$KERNEL" "${LOCKED[@]}" \
+  >"$WORK/lockq.log" 2>&1 & qemu=$!
+sleep 1
+if [ -n "${KENIX_SIM:-}" ] && [ -x "$KENIX_SIM" ]; then
+  "$KENIX_SIM" run --initrd "$INITRD" --no-display --disk "$WORK/locked.img" </dev/null >"$WORK/locksim.out" 2>&1; rc=$?
+  if [ $rc = 75 ] && grep -q "in use by another program" "$WORK/locksim.out"; then
+    pass "kenix-sim refuses a disk QEMU has open (status 75)"; else fail "kenix-sim on QEMU's disk (rc $rc)" "$WORK/locksim.out"; fi
+fi
+timeout 30 "$QEMU" -M virt -cpu cortex-a72 -m 128M -nographic -monitor none -serial null -kernel "$KERNEL" "${LOCKED[@]}" \
+  >"$WORK/lockq2.log" 2>&1; rc=$?
+if [ $rc != 0 ] && grep -q 'Failed to get "write" lock' "$WORK/lockq2.log"; then
+  pass "a second QEMU refuses the disk"; else fail "a second QEMU on the same disk (rc $rc)" "$WORK/lockq2.log"; fi
+kill $qemu 2>/dev/null; wait $qemu 2>/dev/null
+if [ -n "${KENIX_SIM:-}" ] && [ -x "$KENIX_SIM" ]; then
+  ( echo $BASHPID >"$WORK/lock.feeder"; exec sleep 30 ) | "$KENIX_SIM" run --initrd "$INITRD" --no-display \
+    --disk "$WORK/locked.img" >/dev/null 2>&1 & sim=$!
+  sleep 1
+  timeout 30 "$QEMU" -M virt -cpu cortex-a72 -m 128M -nographic -monitor none -serial null -kernel "$KERNEL" "${LOCKED[@]}" \
+    >"$WORK/lockq3.log" 2>&1; rc=$?
+  if [ $rc != 0 ] && grep -Eq 'Failed to (get "write" lock|lock byte)' "$WORK/lockq3.log"; then
+    pass "QEMU refuses a disk kenix-sim has open"; else fail "QEMU on kenix-sim's disk (rc $rc)" "$WORK/lockq3.log"; fi
+  kill -TERM $sim 2>/dev/null; wait $sim 2>/dev/null
+  kill "$(cat "$WORK/lock.feeder")" 2>/dev/null
+fi
+
 echo "==> the end of piped input ends the run (as \`printf ... | make run-kernel\` does)"
 printf 'echo piped\n' >"$WORK/piped.txt"
 timeout "$TIMEOUT" python3 "$HERE/typist.py" --eot "$WORK/piped.txt" "$TIMEOUT" "$QEMU" -M virt,gic-version=3 \
@@ -276,9 +353,21 @@ if [ "$(cat "$WORK/panic.rc")" = 0 ] && grep -q "KERNEL PANIC: exception from EL
 
 if [ -n "$ESP" ] && [ -f "$ESP/EFI/BOOT/BOOTAA64.EFI" ] && [ -f "$OVMF_CODE" ]; then
   for g in 2 3; do
-    echo "==> UEFI (AAVMF, ESP $ESP), GICv$g"
-    uefi_boot uefi$g "$WORK/exit.txt" $g
+    echo "==> UEFI (AAVMF, ESP $ESP), GICv$g$([ $g = 3 ] && echo ", a data disk")"
+    DATA=()
+    if [ $g = 3 ]; then   # data disk 0 as `make run DISK=...` attaches it, and a read-only data disk 1
+      truncate -s 4M "$WORK/uefi.data"
+      truncate -s 1M "$WORK/uefi.ro"
+      DATA=(-drive "if=none,id=data1,format=raw,readonly=on,file=$WORK/uefi.ro" -device virtio-blk-device,drive=data1,serial=kenix-data1
+            -drive "if=none,id=data0,format=raw,file=$WORK/uefi.data" -device virtio-blk-device,drive=data0,serial=kenix-data0)
+    fi
+    uefi_boot uefi$g "$WORK/exit.txt" $g "${DATA[@]}"
     check_selftest uefi$g
+    if [ $g = 3 ]; then
+      if grep -Eq "^kenix: data disk 0: virtio-blk at 0x[0-9a-f]+, INTID [0-9]+, 8192 sectors, serial kenix-data0, write cache$" "$WORK/uefi3.out" &&
+         grep -Eq "^kenix: data disk 1: virtio-blk at 0x[0-9a-f]+, INTID [0-9]+, 2048 sectors, serial kenix-data1, read-only" "$WORK/uefi3.out"; then
+        pass "uefi3: data disks 0 and 1 (read-only) by serial, beside the ESP and the swap disk"; else fail "uefi3: data disk lines" "$WORK/uefi3.out"; fi
+    fi
     if grep -q "kenix: booted by the UEFI loader; reserved [0-9]* firmware ranges" "$WORK/uefi$g.out" &&
        grep -q "GICv$g" "$WORK/uefi$g.out"; then
       pass "uefi$g: loader handover (memory map, initrd) and GICv$g"; else fail "uefi$g: handover" "$WORK/uefi$g.out"; fi

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # System tests, tier 2: boot the real initrd in kenix-sim and check every
 # self-test line, determinism by seed, clear errors for bad boot images, the
-# shell session, swapping (little RAM and a swap file) and the display
-# (headless fallback, screenshots, a window under Xvfb); then the
-# differential check of the two CPU engines (engines.sh).
+# shell session, swapping (little RAM and a swap file), data disks and the
+# block server (blktest, faults, two disks, bad disk files, locks, a power
+# cut, SIGTERM) and the display (headless fallback, screenshots, a window
+# under Xvfb); then the differential check of the two CPU engines
+# (engines.sh).
 # Usage: KENIX_SIM=path INITRD=path bash Tests/System/run.sh
 set -uo pipefail
 SIM=${KENIX_SIM:-.build/debug/kenix-sim}
@@ -84,6 +86,111 @@ if [ "$(hash_of swap)" = "$(hash_of swapb)" ] && cmp -s "$WORK/swap.out" "$WORK/
 if [ $rc -ne 0 ] && [ $rc -lt 128 ] && grep -q "swap.img" "$WORK/badswap.out"; then pass "unusable swap file: clear error"; else fail "unusable swap file (rc $rc)" "$WORK/badswap.out"; fi
 "$SIM" run --initrd "$INITRD" --swap "$WORK/s.img" --swap-size 100 >"$WORK/badsize.out" 2>&1 </dev/null; rc=$?
 if [ $rc -eq 64 ] && grep -q "swap-size" "$WORK/badsize.out"; then pass "bad --swap-size: clear error"; else fail "bad --swap-size (rc $rc)" "$WORK/badsize.out"; fi
+
+echo "==> data disks and the block server: blktest on a blank disk with injected faults (Tests/System/blk-session.txt)"
+# blank NAME [SIZE]: a fresh all-zero disk file $WORK/NAME.img (default 8 MiB).
+blank() { rm -f "$WORK/$1.img"; truncate -s "${2:-8M}" "$WORK/$1.img"; }
+FAULTS=(--disk-fail read@sectors=64-71 --disk-fail write@sectors=80-87)
+blank blk
+boot blk --seed 1 --disk "$WORK/blk.img" "${FAULTS[@]}" --input Tests/System/blk-session.txt
+if [ "$(cat "$WORK/blk.rc")" = 0 ]; then pass "the blktest session ends, init exits 0"; else fail "blktest session exit status $(cat "$WORK/blk.rc")" "$WORK/blk.err"; fi
+if bash Tests/System/check-blk.sh "$WORK/blk.out" >"$WORK/blk.checks"; then pass "blktest output (Tests/System/check-blk.sh)"; else fail "blktest output" "$WORK/blk.checks"; fi
+if python3 tools/blkcheck.py "$WORK/blk.img" >"$WORK/blk.check" 2>&1; then pass "the disk file, byte for byte (tools/blkcheck.py)"; else fail "the disk file" "$WORK/blk.check"; fi
+if [ "$(stat -c %s "$WORK/blk.img")" = $((8 << 20)) ]; then pass "the disk file keeps its size"; else fail "the disk file's size changed"; fi
+cp "$WORK/blk.img" "$WORK/blk.first"
+blank blk
+boot blkb --seed 1 --disk "$WORK/blk.img" "${FAULTS[@]}" --input Tests/System/blk-session.txt
+if [ "$(hash_of blk)" = "$(hash_of blkb)" ] && cmp -s "$WORK/blk.out" "$WORK/blkb.out" && cmp -s "$WORK/blk.img" "$WORK/blk.first"; then
+  pass "a disk run replays exactly: trace hash, output and the file's bytes"; else fail "the disk run differs on replay"; fi
+
+echo "==> two data disks: blktest on disk 1 leaves disk 0 (a FAT image) untouched"
+python3 - "$WORK/fat.img" <<'PY'
+import sys
+# Not blank: blktest must refuse it, and nothing may write it.
+open(sys.argv[1], "wb").write(bytes([0xEB, 0x58, 0x90]) + b"KENIXFAT" + bytes(8 * 1024 * 1024 - 11))
+PY
+cp "$WORK/fat.img" "$WORK/fat.orig"
+blank two
+printf 'run blktest\nrun blktest 256\n' >"$WORK/two-session.txt"
+boot two --seed 2 --disk "$WORK/fat.img" --disk "$WORK/two.img" --input "$WORK/two-session.txt"
+if [ "$(cat "$WORK/two.rc")" = 0 ] && grep -qx "blktest: FAILED disk 0 is not blank (sector 0 holds data): blktest overwrites a disk, so it runs only on a blank one" "$WORK/two.out" \
+   && grep -qx "blktest: disk 1: 16384 sectors of 512 bytes" "$WORK/two.out" && grep -qx "blktest: ok" "$WORK/two.out"; then
+  pass "the server serves both disks; blktest refuses a disk that is not blank"; else fail "two disks" "$WORK/two.out"; fi
+if cmp -s "$WORK/fat.img" "$WORK/fat.orig" && python3 tools/blkcheck.py "$WORK/two.img" >/dev/null; then
+  pass "disk 0 untouched, disk 1 exactly as blktest wrote it"; else fail "two disks: the files"; fi
+
+echo "==> data disk files: never created, resized or opened twice"
+disk_error() {   # disk_error NAME RC TEXT kenix-sim-flags...
+  local name=$1 want=$2 text=$3; shift 3
+  "$SIM" run --initrd "$INITRD" --max-time 5s "$@" >"$WORK/$name.out" 2>&1 </dev/null; local rc=$?
+  if [ $rc -eq "$want" ] && grep -qF -- "$text" "$WORK/$name.out"; then pass "$name: status $want, clear error"; else fail "$name (rc $rc)" "$WORK/$name.out"; fi
+}
+disk_error missing 66 "no such file (a data disk is never created" --disk "$WORK/no-such.img"
+[ ! -e "$WORK/no-such.img" ] && pass "a missing disk file is not created" || fail "a missing disk file was created"
+head -c 1000 /dev/zero >"$WORK/odd.img"
+disk_error odd 65 "its size, 1000 bytes, is not a whole number of 512-byte sectors" --disk "$WORK/odd.img"
+[ "$(stat -c %s "$WORK/odd.img")" = 1000 ] && pass "an odd-sized file is left as it was" || fail "the odd-sized file changed"
+blank twice 1M
+disk_error twice 64 "given twice" --disk "$WORK/twice.img" --disk "$WORK/twice.img"
+disk_error swap-and-disk 64 "given twice" --swap "$WORK/twice.img" --disk "$WORK/twice.img"
+disk_error bad-fault 64 "--disk-fail 'write@sectors=9-3'" --disk "$WORK/twice.img" --disk-fail write@sectors=9-3
+disk_error fault-no-disk 64 "there is no data disk 1" --disk "$WORK/twice.img" --disk-fail disk1:read@1
+flock "$WORK/twice.img" -c "sleep 3" & holder=$!
+sleep 0.5
+disk_error locked 75 "in use by another program" --disk "$WORK/twice.img"
+wait $holder
+
+echo "==> a power cut in the middle of blktest's writes (--power-cut 3)"
+blank cut
+printf 'run blktest\n' >"$WORK/cut-session.txt"
+boot cut --seed 3 --disk "$WORK/cut.img" --power-cut 3 --input "$WORK/cut-session.txt"
+if [ "$(cat "$WORK/cut.rc")" = 125 ] && grep -qx "kenix-sim: power cut after 3 completed disk writes (--power-cut)" "$WORK/cut.err"; then
+  pass "the run stops at the cut, status 125"; else fail "power cut (rc $(cat "$WORK/cut.rc"))" "$WORK/cut.err"; fi
+if python3 tools/blkcheck.py --power-cut 3 "$WORK/cut.img" >"$WORK/cut.check" 2>&1; then
+  pass "exactly the 3 writes completed before the cut are in the file, byte for byte"; else fail "the file after the cut" "$WORK/cut.check"; fi
+
+echo "==> SIGTERM: the run stops, every completed write is in the file"
+blank term
+( echo $BASHPID >"$WORK/term.feeder"; printf 'run blktest\n'; exec sleep 60 ) \
+  | "$SIM" run --initrd "$INITRD" --seed 1 --disk "$WORK/term.img" >"$WORK/term.out" 2>"$WORK/term.err" &
+sim=$!
+for _ in $(seq 200); do grep -qx "blktest: ok" "$WORK/term.out" 2>/dev/null && break; sleep 0.1; done
+kill -TERM $sim; wait $sim; rc=$?
+kill "$(cat "$WORK/term.feeder")" 2>/dev/null
+if [ $rc = 143 ] && grep -qx "kenix-sim: stopped by SIGTERM; disk writes flushed" "$WORK/term.err" \
+   && python3 tools/blkcheck.py "$WORK/term.img" >/dev/null; then
+  pass "SIGTERM: status 143, the disk file complete"; else fail "SIGTERM (rc $rc)" "$WORK/term.err"; fi
+
+echo "==> make disk's image (tools/mkdisk.sh): FAT32 by cluster count, the same bytes every time"
+PROGRAM="$(dirname "$INITRD")/userland/initrd/ticker"
+if command -v mkfs.fat >/dev/null && [ -f "$PROGRAM" ]; then
+  bash tools/mkdisk.sh "$WORK/fat1.img" "$PROGRAM" >/dev/null 2>"$WORK/mkdisk.err"
+  sleep 1   # another second on the clock: the timestamps must not follow it
+  bash tools/mkdisk.sh "$WORK/fat2.img" "$PROGRAM" >/dev/null 2>>"$WORK/mkdisk.err"
+  if [ -f "$WORK/fat1.img" ] && cmp -s "$WORK/fat1.img" "$WORK/fat2.img" && [ "$(stat -c %s "$WORK/fat1.img")" = $((64 << 20)) ]; then
+    pass "two builds, identical 64 MiB images"; else fail "make disk is not deterministic" "$WORK/mkdisk.err"; fi
+  clusters=$(fsck.fat -n -v "$WORK/fat1.img" 2>/dev/null | sed -n 's/^ *\([0-9]*\) data clusters.*/\1/p')
+  if [ -n "$clusters" ] && [ "$clusters" -ge 65525 ] && fsck.fat -n "$WORK/fat1.img" >/dev/null 2>&1; then
+    pass "FAT32 by cluster count ($clusters clusters), fsck.fat finds no errors"; else fail "FAT type or fsck ($clusters clusters)"; fi
+  export MTOOLS_SKIP_CHECK=1 LC_ALL=C.UTF-8
+  if mtype -i "$WORK/fat1.img" ::/hello.txt | grep -q "Hello from the Kenix data disk" \
+     && [ "$(mcopy -n -i "$WORK/fat1.img" ::/data/random.bin - | wc -c)" = 2097152 ] \
+     && mcopy -n -i "$WORK/fat1.img" ::/bin/ticker - | cmp -s - "$PROGRAM" \
+     && mtype -i "$WORK/fat1.img" "::/Documents/Projects/A very long directory name for VFAT entries/nested.txt" | grep -q nested \
+     && mtype -i "$WORK/fat1.img" "::/Documents/Projects/Größenänderung – 日本語.txt" | grep -q "Ünïcødé"; then
+    pass "the text file, the 2 MiB file, the program and the long and non-ASCII names read back"
+  else fail "the image's contents"; fi
+  unset MTOOLS_SKIP_CHECK LC_ALL
+
+  echo "==> the file server's FAT32 volume on the data disk: Tests/System/disk-session.txt"
+  cp "$WORK/fat1.img" "$WORK/fatdisk.img"
+  boot fatdisk --seed 1 --disk "$WORK/fatdisk.img" --input Tests/System/disk-session.txt
+  if [ "$(cat "$WORK/fatdisk.rc")" = 0 ]; then pass "the disk session ends, init exits 0"; else fail "disk session exit status $(cat "$WORK/fatdisk.rc")" "$WORK/fatdisk.err"; fi
+  if bash Tests/System/check-disk.sh "$WORK/fatdisk.out" "$WORK/fatdisk.img" >"$WORK/fatdisk.checks"; then
+    pass "/disk through the block server: Tests/System/check-disk.sh (the log, fsck.fat, mtools)"; else fail "the disk session" "$WORK/fatdisk.checks"; fi
+else
+  echo "  skip mkfs.fat or $PROGRAM is missing (make deps userland)"
+fi
 
 echo "==> the display: headless fallback, screenshots, usage errors"
 NOTICE="kenix-sim: no window (DISPLAY is not set); running headless"

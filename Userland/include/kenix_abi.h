@@ -44,6 +44,8 @@ enum {
     KX_SYS_MUNMAP = 25,
     KX_SYS_MPROTECT = 26,
     KX_SYS_BRK = 27,
+    KX_SYS_SHM_INFO = 28,
+    KX_SYS_SHM_RELEASE = 29,
     KX_SYS_UART_CLAIM = 30,
     KX_SYS_UART_WRITE = 31,
     KX_SYS_UART_READ = 32,
@@ -80,6 +82,10 @@ enum {
     KX_SYS_TASK_UNMAP = 88,
     KX_SYS_TASK_PROTECT = 89,
     KX_SYS_TASK_FORK = 90,
+    KX_SYS_BLOCK_INFO = 100,
+    KX_SYS_BLOCK_CLAIM = 101,
+    KX_SYS_BLOCK_SUBMIT = 102,
+    KX_SYS_BLOCK_COMPLETE = 103,
 };
 
 /* Errors a caller can cause, returned negated in x0 (SyscallError). */
@@ -146,6 +152,7 @@ enum {
 enum {
     KX_SERVICE_CONSOLE = 1,
     KX_SERVICE_FILES = 2,
+    KX_SERVICE_BLOCK = 3,
 };
 #define KX_ANY_SENDER 0ULL
 
@@ -178,6 +185,7 @@ enum {
 #define KX_MAX_UART_WRITE 4096ULL
 #define KX_MAX_SHARED_MEMORY_SIZE 0x1000000ULL
 #define KX_MAX_IMAGE_READ 0x100000ULL
+#define KX_MAX_BLOCK_TRANSFER 0x400000ULL
 
 /* The console protocol (ConsoleOp, ConsoleProtocol, ConsoleReplyFlag). */
 enum {
@@ -423,5 +431,46 @@ enum {
 #define KX_FILE_MIN_BUFFER_SIZE 0x1000ULL
 #define KX_FILE_MAX_BUFFER_SIZE 0x1000000ULL
 #define KX_FILE_DEFAULT_BUFFER_SIZE 0x40000ULL
+
+/* The kernel's block interface (BlockSubmitOp, BlockSubmitLayout, BlockDiskFlags, BlockCompletionLayout). */
+enum {
+    KX_BLOCK_SUBMIT_READ = 0,
+    KX_BLOCK_SUBMIT_WRITE = 1,
+    KX_BLOCK_SUBMIT_FLUSH = 2,
+};
+#define KX_BLOCK_SUBMIT_DISK_MASK 0xFFULL
+#define KX_BLOCK_SUBMIT_OP_SHIFT 8ULL
+#define KX_BLOCK_DISK_READ_ONLY 1ULL
+#define KX_BLOCK_DISK_WRITE_CACHE 2ULL
+#define KX_BLOCK_COMPLETE_MAX 5ULL
+#define KX_BLOCK_COMPLETE_COUNT_MASK 0xFFULL
+#define KX_BLOCK_COMPLETE_FAILED_SHIFT 8ULL
+
+/* The block server's protocol (BlockOp, BlockStatus, BlockProtocol; docs/block.md). */
+enum {
+    KX_BLOCK_OP_INFO = 1,
+    KX_BLOCK_OP_ATTACH = 2,
+    KX_BLOCK_OP_DETACH = 3,
+    KX_BLOCK_OP_READ = 4,
+    KX_BLOCK_OP_WRITE = 5,
+    KX_BLOCK_OP_FLUSH = 6,
+    KX_BLOCK_OP_STATS = 7,
+};
+enum {
+    KX_BLOCK_STATUS_OK = 0,
+    KX_BLOCK_STATUS_IO_ERROR = 1,
+    KX_BLOCK_STATUS_INVALID_REQUEST = 2,
+    KX_BLOCK_STATUS_NO_SUCH_DISK = 3,
+    KX_BLOCK_STATUS_OUT_OF_RANGE = 4,
+    KX_BLOCK_STATUS_READ_ONLY = 5,
+    KX_BLOCK_STATUS_NO_BUFFER = 6,
+    KX_BLOCK_STATUS_NOT_GRANTED = 7,
+    KX_BLOCK_STATUS_BUSY = 8,
+};
+#define KX_BLOCK_OP_MASK 0xFFULL
+#define KX_BLOCK_DISK_SHIFT 8ULL
+#define KX_BLOCK_DISK_MASK 0xFFULL
+#define KX_BLOCK_MAX_DEVICE_REQUEST 0x80000ULL
+#define KX_BLOCK_BUFFERS_PER_CLIENT 4ULL
 
 #endif /* KENIX_ABI_H */

@@ -1,5 +1,5 @@
-// Shared memory (docs/syscalls.md, "Shared memory"): create, map, grant and
-// unmap, plus `SharedWords`, volatile 64-bit access to a mapped object so
+// Shared memory (docs/syscalls.md, "Shared memory"): create, map, grant,
+// unmap, size and release, plus `SharedWords`, volatile 64-bit access to a mapped object so
 // that loops watching another task's writes are not optimized away.
 
 import _Volatile
@@ -22,6 +22,18 @@ public enum SharedMemory {
 
     public static func unmap(_ id: UInt64) throws(SyscallError) {
         _ = try RawSyscall.check(RawSyscall.invoke(.shmUnmap, id))
+    }
+
+    /// The object's size in bytes, if the caller holds it and so does
+    /// `task` (0: only the caller): how a server checks a client's buffer.
+    public static func size(_ id: UInt64, heldBy task: TaskID = 0) throws(SyscallError) -> UInt64 {
+        try RawSyscall.check(RawSyscall.invoke(.shmInfo, id, task))
+    }
+
+    /// Unmaps the object (if mapped) and lets go of it; its memory is freed
+    /// once nobody holds it and no disk request uses it.
+    public static func release(_ id: UInt64) throws(SyscallError) {
+        _ = try RawSyscall.check(RawSyscall.invoke(.shmRelease, id))
     }
 }
 

@@ -1,6 +1,7 @@
-// init: the first task. Starts the console server, the keyboard driver and
-// the file server (vfs), then runs the self-tests one at a time and prints
-// exactly one line per test,
+// init: the first task. Starts the console server, the keyboard driver,
+// the block server (blk, when the machine has a data disk) and the file
+// server (vfs), then runs the self-tests one at a time and prints exactly
+// one line per test,
 //     PASS <name>   or   FAIL <name>: <reason>
 // then "selftest: N passed, M failed". Then it runs the shell (ksh) until
 // the end of console input, syncs the file systems, and exits 0 only if no
@@ -98,6 +99,15 @@ func startKeyboardDriver() {
     if !Kenix.isAlive(driver) { _ = try? Kenix.wait(driver) }
 }
 
+/// Starts the block server when the machine has a data disk (without one
+/// nothing is started, so such a run is as it always was).
+func startBlockServer() {
+    guard (try? BlockDriver.info(0)) != nil else { return }
+    do throws(SyscallError) { _ = try Kenix.spawn("blk", priority: 29) } catch {
+        print("init: cannot start the block server: \(error.name)")
+    }
+}
+
 /// Starts the file server (docs/vfs.md) after the console, above the
 /// self-tests and the shell, so it serves as soon as they ask.
 func startFileServer() {
@@ -127,6 +137,7 @@ func startShell() {
 func main(_ arg: UInt64, _ parent: TaskID) -> Int64 {
     startConsole()
     startKeyboardDriver()
+    startBlockServer()   // before the file server, which mounts its disk
     startFileServer()
     var tally = Tally()
     tally.record("ipc", selfTest("ipc"))

@@ -13,10 +13,11 @@ extension Kernel {
         if case .failure(let e) = heldNotification(slot, id) { return .failure(e) }
         // The UART's receive line belongs to the UART's owner (the console
         // server), the keyboard's to the keyboard driver; the timer and the
-        // swap disk are the kernel's own.
+        // disks' completion lines are the kernel's own.
         let uartLineTaken = line == hal.uart.irq && uartOwner != tasks[slot].pointee.id
         let keyboardLineTaken = hal.keyboard.map { line == $0.irq && keyboardOwner != tasks[slot].pointee.id } ?? false
-        if line == hal.timer.irq || line == diskIRQ || uartLineTaken || keyboardLineTaken || route(for: line) != nil { return .failure(.busy) }
+        if line == hal.timer.irq || line == diskIRQ || dataDisk(onLine: line) != nil || uartLineTaken || keyboardLineTaken
+            || route(for: line) != nil { return .failure(.busy) }
         guard let free = firstFreeRoute() else { return .failure(.limitReached) }
         interruptRoutes[free] = InterruptRoute(irq: line.number, owner: slot, notification: id, bit: bit)
         hal.interrupts.enable(line)

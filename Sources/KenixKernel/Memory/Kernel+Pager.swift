@@ -1,4 +1,4 @@
-// The pager: swapping to the platform's disk (HAL.disk).
+// The pager: swapping to the platform's disk (HAL.swapDevice).
 //
 // Page replacement is a clock over virtual pages, with the access flag as
 // the reference bit: the hand walks the tasks' page tables; a page it finds
@@ -134,7 +134,7 @@ extension Kernel {
     /// Writes the page at `va` of task `slot` to a fresh swap slot. False
     /// when swap is full or the disk refuses the request.
     private mutating func pageOut(_ slot: Int, _ va: VirtAddr, _ entry: UnsafeMutablePointer<UInt64>) -> Bool {
-        guard let disk = hal.disk, let swapSlot = swap!.allocate() else { return false }
+        guard let disk = hal.swapDevice, let swapSlot = swap!.allocate() else { return false }
         let d = PageDescriptor(raw: entry.pointee)
         let owner = tasks[slot].pointee.id
         guard let tag = transfers.insert(PageTransfer(operation: .write, frame: d.outputAddress, slot: swapSlot,
@@ -159,7 +159,7 @@ extension Kernel {
     /// Starts reading swapped-out page `va` of task `slot` back. The task
     /// always waits: for this read, or for a transfer already on the slot.
     mutating func swapIn(_ slot: Int, _ va: UInt64, _ swapped: SwapEntry) -> PageResolution {
-        guard let disk = hal.disk else { return .refused }
+        guard let disk = hal.swapDevice else { return .refused }
         // A page-out of this slot may still be under way; read after it.
         if transfers.isBusy(slot: swapped.slot) || transfers.isFull { return .mustWait }
         let frame: PhysAddr
@@ -189,7 +189,7 @@ extension Kernel {
     /// The disk's completion interrupt: finishes every completed transfer,
     /// wakes the tasks waiting for paging, and keeps page-outs going.
     mutating func diskInterrupt() {
-        guard let disk = hal.disk else { return }
+        guard let disk = hal.swapDevice else { return }
         while let done = disk.takeCompletion() {
             guard let t = transfers.take(done.tag) else { continue }
             finish(t, succeeded: done.succeeded)
@@ -227,6 +227,8 @@ extension Kernel {
                 kill(s, reason: .memoryFault, fault: MemoryFault(address: VirtAddr(t.page), access: .read,
                                                                  status: .other(esr: 0)))
             }
+        case .flush:
+            break   // the pager never flushes: swap need not survive a power cut
         }
     }
 

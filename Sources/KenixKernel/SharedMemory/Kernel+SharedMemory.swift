@@ -105,7 +105,7 @@ extension Kernel {
     }
 
     /// Removes `pages` mappings from `address` and flushes them from the TLB.
-    private mutating func unmapPages(_ slot: Int, address: UInt64, pages: Int) {
+    mutating func unmapPages(_ slot: Int, address: UInt64, pages: Int) {
         guard let space = tasks[slot].pointee.space else { return }
         for p in 0..<pages {
             let va = VirtAddr(address + UInt64(p) * PageGeometry.pageSize)
@@ -123,10 +123,7 @@ extension Kernel {
         let bit: UInt64 = 1 << UInt64(slot)
         for i in 1..<SharedMemoryTable.capacity where shm[i].id != 0 && shm[i].holders & bit != 0 {
             shm[i].holders &= ~bit
-            if shm[i].holders == 0 {
-                frames.free(shm[i].base, count: shm[i].pages)
-                shm.remove(i)
-            }
+            freeSharedMemoryIfUnused(i)
         }
         let t = tasks[slot]
         for m in 0..<t.pointee.shmMappings.count { t.pointee.shmMappings[m] = ShmMapping() }

@@ -53,6 +53,8 @@ extension Kernel {
         case .shmMap: return shmMap(slot, id: a.x0, hint: a.x1)
         case .shmGrant: return shmGrant(slot, id: a.x0, to: a.x1)
         case .shmUnmap: return shmUnmap(slot, id: a.x0)
+        case .shmInfo: return shmInfo(slot, id: a.x0, task: a.x1)
+        case .shmRelease: return shmRelease(slot, id: a.x0)
         case .mmap: return mmap(slot, hint: a.x0, length: a.x1, prot: a.x2, flags: a.x3)
         case .munmap: return munmap(slot, address: a.x0, length: a.x1)
         case .mprotect: return mprotect(slot, address: a.x0, length: a.x1, prot: a.x2)
@@ -101,6 +103,10 @@ extension Kernel {
         case .taskUnmap: return taskUnmap(slot, task: a.x0, address: a.x1, length: a.x2)
         case .taskProtect: return taskProtect(slot, task: a.x0, address: a.x1, length: a.x2, prot: a.x3)
         case .taskFork: return taskFork(slot, task: a.x0)
+        case .blockInfo: return blockInfo(disk: a.x0)
+        case .blockClaim: return blockClaim(slot, disk: a.x0, notification: a.x1, bit: a.x2)
+        case .blockSubmit: return blockSubmit(slot, a)
+        case .blockComplete: return blockComplete(slot, disk: a.x0)
         }
     }
 

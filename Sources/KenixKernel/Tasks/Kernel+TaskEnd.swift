@@ -104,12 +104,14 @@ extension Kernel {
         }
     }
 
-    /// Frees the address space, shared-memory access, the UART and services.
+    /// Frees the address space, shared-memory access, interrupt lines, data
+    /// disks, the UART and services.
     private mutating func releaseResources(_ slot: Int) {
         let t = tasks[slot]
         releaseSharedMemory(of: slot)
         releaseNotifications(of: slot)
         releaseInterruptRoutes(of: slot)
+        releaseDataDisks(of: slot)
         if let space = t.pointee.space {
             space.destroy(frames: &frames, swap: &swap, memory: hal.memory)
             hal.mmu.invalidateAll(asid: space.asid)

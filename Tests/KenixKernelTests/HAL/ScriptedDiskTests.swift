@@ -11,7 +11,7 @@ final class ScriptedDiskTests: XCTestCase {
     private let ramBase = ScriptedHAL.ramBase
     private var hal: ScriptedHAL!
     private var machine: SimMachine { hal.machine }
-    private var disk: ScriptedDisk { hal.disk! }
+    private var disk: ScriptedDisk { hal.swapDevice! }
 
     private func makeDisk(_ config: ScriptedDiskConfig = ScriptedDiskConfig(sectors: 64, queueDepth: 2, latency: 100)) {
         hal = ScriptedHAL(frames: 32, initrd: [], disk: config)

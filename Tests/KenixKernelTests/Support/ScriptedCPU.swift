@@ -67,6 +67,9 @@ struct ScriptedCPU: CPU {
         if machine.runLimitReached { return .halt }
         if machine.interruptDeliverable { return .interrupt }
         guard let next = machine.nextInterruptTime else { return .noFutureEvents }
+        // A wait past the run's time limit (a timeout of centuries) ends the
+        // run there, as it would end any machine: the clock never gets near 2^64.
+        if next > machine.timeLimit { return .halt }
         machine.now = max(machine.now, next)
         return .interrupt
     }

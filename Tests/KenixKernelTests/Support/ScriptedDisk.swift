@@ -1,8 +1,10 @@
-// ScriptedDisk: the test machine's disk, a HAL `BlockDevice` kept in host
-// memory. It serves one request at a time in submission order: a request
-// submitted at t finishes at max(t, the previous finish) + `latency` ticks of
-// the machine's clock, and moves its data then, as a DMA would (never at
-// submission). Its level line is high while a completion is untaken; the
+// ScriptedDisk: a disk of the test machine (the swap disk or a data disk), a
+// HAL `BlockDevice` kept in host memory. By default it serves one request at
+// a time in submission order: a request submitted at t finishes at max(t,
+// the previous finish) + `latency` ticks of the machine's clock; with
+// `latencyOf` each request takes its own time from submission instead, so
+// completions come out of order. The data moves when a request finishes, as
+// a DMA would (never at submission); a flush moves none. Its level line is high while a completion is untaken; the
 // machine's `nextInterruptTime` includes the next finish, so an idle kernel
 // jumps to it and is not reported as deadlocked. Requests chosen by the
 // config's `fails` predicate finish with `succeeded: false` after scribbling
@@ -43,16 +45,24 @@ struct ScriptedDiskConfig {
     /// Ticks each request takes once the disk starts it.
     var latency: UInt64 = 20_000
     var irq = ScriptedDisk.defaultIRQ
+    /// Writes are refused (`isReadOnly`).
+    var readOnly = false
+    /// The disk accepts flushes (`canFlush`).
+    var writeCache = true
     /// Requests that complete with `succeeded: false` (the record's indices
     /// say which: e.g. `{ $0.operation == .write && $0.operationIndex == 0 }`
     /// fails the first write).
     var fails: (ScriptedDiskRequest) -> Bool = { _ in false }
+    /// When set, each request finishes this long after its submission,
+    /// whatever came before it (out-of-order completion).
+    var latencyOf: ((ScriptedDiskRequest) -> UInt64)? = nil
 
-    init(sectors: UInt64 = 4096, queueDepth: Int = 8, latency: UInt64 = 20_000,
+    init(sectors: UInt64 = 4096, queueDepth: Int = 8, latency: UInt64 = 20_000, irq: IRQ = ScriptedDisk.defaultIRQ,
          fails: @escaping (ScriptedDiskRequest) -> Bool = { _ in false }) {
         self.sectors = sectors
         self.queueDepth = queueDepth
         self.latency = latency
+        self.irq = irq
         self.fails = fails
     }
 }
@@ -91,16 +101,12 @@ final class ScriptedDisk: BlockDevice {
     var sectorCount: UInt64 { config.sectors }
     var queueDepth: Int { config.queueDepth }
     var irq: IRQ { config.irq }
+    var isReadOnly: Bool { config.readOnly }
+    var canFlush: Bool { config.writeCache }
 
     func submit(_ request: BlockRequest) -> Bool {
         finish(upTo: machine.now)
-        let bytes = UInt64(request.count) * UInt64(sectorSize)
-        let (end, overflow) = request.sector.addingReportingOverflow(UInt64(request.count))
-        let offset = request.memory.raw &- machine.ramBase
-        // The queue holds a request until its completion is taken (as a virtio ring does).
-        guard request.count > 0, !overflow, end <= config.sectors, pending.count + completed.count < queueDepth,
-              request.memory.raw >= machine.ramBase, offset <= machine.ramSize,
-              bytes <= machine.ramSize - offset else {
+        guard isAcceptable(request) else {
             refused.append(request)
             return false
         }
@@ -110,12 +116,31 @@ final class ScriptedDisk: BlockDevice {
                                          request: request, submitted: machine.now,
                                          finishes: start + config.latency, succeeds: true,
                                          submitSequence: sequence)
+        if let latencyOf = config.latencyOf { record.finishes = machine.now + latencyOf(record) }
         sequence += 1
         record.succeeds = !config.fails(record)
         accepted[request.operation, default: 0] += 1
-        pending.append(requests.count)
+        // Ordered by finish time (then submission), so `pending.first` is next.
+        let at = pending.firstIndex { requests[$0].finishes > record.finishes } ?? pending.endIndex
+        pending.insert(requests.count, at: at)
         requests.append(record)
         return true
+    }
+
+    /// The BlockDevice contract's refusals.
+    private func isAcceptable(_ request: BlockRequest) -> Bool {
+        // The queue holds a request until its completion is taken (as a virtio ring does).
+        guard pending.count + completed.count < queueDepth else { return false }
+        switch request.operation {
+        case .flush: return request.count == 0 && config.writeCache
+        case .write where config.readOnly: return false
+        case .read, .write:
+            let bytes = UInt64(request.count) * UInt64(sectorSize)
+            let (end, overflow) = request.sector.addingReportingOverflow(UInt64(request.count))
+            let offset = request.memory.raw &- machine.ramBase
+            return request.count > 0 && !overflow && end <= config.sectors && request.memory.raw >= machine.ramBase
+                && offset <= machine.ramSize && bytes <= machine.ramSize - offset
+        }
     }
 
     func takeCompletion() -> BlockCompletion? {
@@ -147,6 +172,7 @@ final class ScriptedDisk: BlockDevice {
     }
 
     private func transfer(_ r: ScriptedDiskRequest) {
+        guard r.operation != .flush else { return }
         let length = Int(r.request.count) * sectorSize
         let offset = Int(r.sector) * sectorSize
         let memory = machine.pointer(to: r.request.memory)
@@ -157,6 +183,7 @@ final class ScriptedDisk: BlockDevice {
             case (.write, true): sectors.copyMemory(from: memory, byteCount: length)
             case (.read, false): memory.initializeMemory(as: UInt8.self, repeating: Self.failureByte, count: length)
             case (.write, false): sectors.initializeMemory(as: UInt8.self, repeating: Self.failureByte, count: length)
+            case (.flush, _): break
             }
         }
     }
@@ -183,4 +210,11 @@ final class ScriptedDisk: BlockDevice {
 
     var reads: [ScriptedDiskRequest] { requests.filter { $0.operation == .read } }
     var writes: [ScriptedDiskRequest] { requests.filter { $0.operation == .write } }
+    var flushes: [ScriptedDiskRequest] { requests.filter { $0.operation == .flush } }
+
+    /// Writes `bytes` to the disk from `sector` (a test's initial contents).
+    func preload(_ bytes: [UInt8], atSector sector: UInt64) {
+        let offset = Int(sector) * sectorSize
+        store.replaceSubrange(offset..<(offset + bytes.count), with: bytes)
+    }
 }

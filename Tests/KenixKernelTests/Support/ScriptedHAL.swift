@@ -2,7 +2,7 @@
 // starts at 0x4000_0000; the first 16 frames are reserved (the "kernel
 // image"), and the initrd is copied in at a deliberately unaligned address
 // just after them, so frame rounding of reserved ranges is exercised too.
-// A disk (ScriptedDisk), a display (ScriptedFramebuffer, its pixels on the
+// A swap disk and data disks (ScriptedDisk), a display (ScriptedFramebuffer, its pixels on the
 // first page boundary after the initrd, reserved) and a keyboard
 // (ScriptedKeyboard) are there only when the test asks for them.
 import HAL
@@ -25,8 +25,9 @@ struct ScriptedHAL: HAL {
     var uart: RecordingUART { RecordingUART(machine: machine) }
     var memory: SimulatedRAM { SimulatedRAM(machine: machine) }
     var trace: RecordingTrace { RecordingTrace(machine: machine) }
-    /// nil unless the test asked for a disk (then the kernel swaps to it).
-    var disk: ScriptedDisk? { machine.disk }
+    /// The swap disk (when the test asked for `disk`), then the data disks.
+    var disks: [ScriptedDisk] { (machine.disk.map { [$0] } ?? []) + machine.dataDisks }
+    var swapDisk: Int? { machine.disk == nil ? nil : 0 }
     /// nil unless the test asked for a display.
     var display: ScriptedFramebuffer? { machine.display }
     /// nil unless the test asked for a keyboard.
@@ -35,12 +36,15 @@ struct ScriptedHAL: HAL {
     /// A machine with `frames` frames of RAM, `initrd` as its boot image,
     /// and a disk, a display and a keyboard when they are given.
     init(frames: Int, initrd: [UInt8], frequency: UInt64 = 1_000_000_000, disk: ScriptedDiskConfig? = nil,
+         dataDisks: [ScriptedDiskConfig] = [],
          display: FramebufferMode? = nil, keyboard: ScriptedKeyboardConfig? = nil, realTimeAtZero: UInt64 = 0,
          alignedInitrd: Bool = false) {
         let pageSize = PageGeometry.pageSize
         let size = UInt64(frames) * pageSize
         machine = SimMachine(ramBase: Self.ramBase, ramSize: size, frequency: frequency)
         if let disk { machine.disk = ScriptedDisk(machine: machine, config: disk) }
+        let m = machine
+        m.dataDisks = dataDisks.map { ScriptedDisk(machine: m, config: $0) }
         if let keyboard { machine.keyboard = ScriptedKeyboard(machine: machine, config: keyboard) }
         let initrdOffset = alignedInitrd ? Self.alignedInitrdOffset : Self.initrdOffset
         let initrdBase = PhysAddr(Self.ramBase + initrdOffset)

@@ -125,8 +125,11 @@ final class SimMachine {
     var deviceLinesHigh: Set<UInt32> = []
     var scheduledRaises: [(time: UInt64, irq: UInt32)] = []
 
-    /// The disk, when the test asked for one (TestSystem's `disk:`).
+    /// The swap disk, when the test asked for one (TestSystem's `disk:`),
+    /// and the data disks (`dataDisks:`).
     var disk: ScriptedDisk? = nil
+    var dataDisks: [ScriptedDisk] = []
+    var allDisks: [ScriptedDisk] { (disk.map { [$0] } ?? []) + dataDisks }
     /// The display and the keyboard, when the test asked for them
     /// (TestSystem's `display:` and `keyboard:`).
     var display: ScriptedFramebuffer? = nil
@@ -138,7 +141,7 @@ final class SimMachine {
     func updateDeviceLines() {
         for event in scheduledRaises where event.time <= now { deviceLinesHigh.insert(event.irq) }
         scheduledRaises.removeAll { $0.time <= now }
-        disk?.finish(upTo: now)
+        for d in allDisks { d.finish(upTo: now) }
         keyboard?.arrive(upTo: now)
     }
 
@@ -147,7 +150,7 @@ final class SimMachine {
         updateDeviceLines()
         var lines = deviceLinesHigh
         if timerLineHigh { lines.insert(Self.timerIRQ.number) }
-        if let disk, disk.hasCompletion { lines.insert(disk.irq.number) }
+        for d in allDisks where d.hasCompletion { lines.insert(d.irq.number) }
         if let keyboard, keyboard.hasEvent { lines.insert(keyboard.irq.number) }
         return lines.sorted().map(IRQ.init).first { canSignal($0) }
     }
@@ -160,7 +163,9 @@ final class SimMachine {
         var next: UInt64? = nil
         if let deadline, canSignal(Self.timerIRQ) { next = deadline }
         for event in scheduledRaises where canSignal(IRQ(event.irq)) { next = min(next ?? event.time, event.time) }
-        if let disk, canSignal(disk.irq), let finish = disk.nextFinish { next = min(next ?? finish, finish) }
+        for d in allDisks where canSignal(d.irq) {
+            if let finish = d.nextFinish { next = min(next ?? finish, finish) }
+        }
         if let keyboard, canSignal(keyboard.irq), let arrival = keyboard.nextArrival {
             next = min(next ?? arrival, arrival)
         }

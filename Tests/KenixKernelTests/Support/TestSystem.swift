@@ -18,6 +18,8 @@ final class TestSystem {
     var trace: [TimedTraceEvent] { machine.trace }
     /// The disk, when the system was made with one.
     var disk: ScriptedDisk? { machine.disk }
+    /// The data disks the system was made with.
+    var dataDisks: [ScriptedDisk] { machine.dataDisks }
     /// The display and the keyboard, when the system was made with them.
     var display: ScriptedFramebuffer? { machine.display }
     var keyboard: ScriptedKeyboard? { machine.keyboard }
@@ -26,7 +28,7 @@ final class TestSystem {
 
     init(_ programs: [TestProgram], extraFiles: [(String, [UInt8])] = [], frames: Int = 1024,
          config: KernelConfig = KernelConfig(), frequency: UInt64 = 1_000_000_000,
-         disk: ScriptedDiskConfig? = nil, display: FramebufferMode? = nil,
+         disk: ScriptedDiskConfig? = nil, dataDisks: [ScriptedDiskConfig] = [], display: FramebufferMode? = nil,
          keyboard: ScriptedKeyboardConfig? = nil, realTimeAtZero: UInt64 = 0, alignedInitrd: Bool = false) throws {
         var cpio = CPIOBuilder()
         var images: [String: ProgramImage] = [:]
@@ -39,7 +41,7 @@ final class TestSystem {
         }
         for (name, bytes) in extraFiles { cpio.addFile(name, bytes) }
         hal = ScriptedHAL(frames: frames, initrd: cpio.build(), frequency: frequency, disk: disk,
-                          display: display, keyboard: keyboard, realTimeAtZero: realTimeAtZero,
+                          dataDisks: dataDisks, display: display, keyboard: keyboard, realTimeAtZero: realTimeAtZero,
                           alignedInitrd: alignedInitrd)
         // `make test` runs the kernel tests twice: with the IPC fast path and without ...
         var config = config

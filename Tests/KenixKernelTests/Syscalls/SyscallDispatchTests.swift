@@ -9,12 +9,12 @@ import XCTest
 final class SyscallDispatchTests: XCTestCase {
     func testUnknownSyscallNumbersReturnNoSuchSyscall() throws {
         let sys = try TestSystem([TestProgram("init", [
-            .syscall(28, []), .record("28"), .syscall(29, []), .record("29"), .syscall(99, []), .record("99"),
+            .syscall(38, []), .record("38"), .syscall(39, []), .record("39"), .syscall(99, []), .record("99"),
             .syscall(UInt64.max, []), .record("max"), .getpid, .record("still alive"), .exit(0)])])
         XCTAssertEqual(sys.run(), .initExited(status: 0))
-        for label in ["28", "29", "99", "max"] { XCTAssertEqual(sys.record(label)?.error, .noSuchSyscall, label) }
+        for label in ["38", "39", "99", "max"] { XCTAssertEqual(sys.record(label)?.error, .noSuchSyscall, label) }
         XCTAssertEqual(sys.record("still alive")?.x0, 1)
-        XCTAssertEqual(sys.trace.filter { $0.kind == .syscall }.map(\.b), [28, 29, 99, UInt64.max, 2, 1])
+        XCTAssertEqual(sys.trace.filter { $0.kind == .syscall }.map(\.b), [38, 39, 99, UInt64.max, 2, 1])
         XCTAssertEqual(sys.uartText, "", "a bad syscall is not a fault")
     }
 

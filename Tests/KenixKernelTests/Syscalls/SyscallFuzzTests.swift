@@ -1,8 +1,9 @@
 // Syscall fuzzing: programs that make random syscalls with hostile arguments
 // (stale and foreign ids, kernel-looking and unaligned pointers, huge
-// lengths) and fork, kill and fault along the way. Whatever they do, the
-// kernel must neither trap nor misuse the hardware, every frame must come
-// back when everything has ended, and a seed must replay exactly.
+// lengths; data disks to submit to) and fork, kill and fault along the way.
+// Whatever they do, the kernel must neither trap nor misuse the hardware,
+// every frame must come back when everything has ended, and a seed must
+// replay exactly.
 import HAL
 import KenixABI
 import KenixKernel
@@ -26,7 +27,7 @@ final class SyscallFuzzTests: XCTestCase {
 
     static func program(seed: UInt64) -> [Step] {
         var rng = SeededRandom(seed: seed)
-        let numbers = Array(0...70).map(UInt64.init) + [UInt64.max]
+        let numbers = Array(0...103).map(UInt64.init) + [UInt64.max]
         var steps: [Step] = []
         for _ in 0..<64 {
             // exit and unbounded sleeps are rare, so most programs live long enough to do harm.
@@ -47,11 +48,14 @@ final class SyscallFuzzTests: XCTestCase {
         return steps
     }
 
+    /// Two data disks, so the block syscalls meet real devices; init waits
+    /// a little after its children, so the disk requests they left in
+    /// flight complete (and release their memory) before the frame count.
     func run(seed: UInt64) throws -> TestSystem {
         let sys = try TestSystem([
-            TestProgram("init", [.spawn("fuzz"), .spawn("fuzz"), .wait(2), .wait(3), .exit(0)]),
+            TestProgram("init", [.spawn("fuzz"), .spawn("fuzz"), .wait(2), .wait(3), .sleep(.imm(1 * ms)), .exit(0)]),
             TestProgram("fuzz", Self.program(seed: seed), bss: 4096),
-        ], frames: 512)
+        ], frames: 512, dataDisks: [BlockScript.disk(), BlockScript.disk(sectors: 8, depth: 2, irq: 51)])
         sys.machine.maxEnters = 20_000
         _ = sys.run()
         return sys
@@ -71,13 +75,15 @@ final class SyscallFuzzTests: XCTestCase {
     /// Guards the fuzzer itself: programs must live long enough to make
     /// many syscalls, and most runs must end so the frame check applies.
     func testTheFuzzerReachesDeepIntoTheKernel() throws {
-        var syscalls = 0, finished = 0, forks = 0
+        var syscalls = 0, finished = 0, forks = 0, diskRequests = 0
         for seed: UInt64 in 1...150 {
             let sys = try run(seed: seed)
             syscalls += sys.trace.filter { $0.kind == .syscall }.count
             forks += sys.trace.filter { $0.kind == .syscall && $0.b == Syscall.fork.rawValue }.count
+            diskRequests += sys.dataDisks.reduce(0) { $0 + $1.requests.count }
             if sys.kernel.liveTaskCount == 0 { finished += 1 }
         }
+        print("fuzz: \(syscalls) syscalls, \(forks) forks, \(diskRequests) disk requests, \(finished) runs finished")
         XCTAssertGreaterThan(syscalls, 5_000)
         XCTAssertGreaterThan(forks, 50)
         XCTAssertGreaterThan(finished, 100)

@@ -5,10 +5,9 @@
 // the least recently used client's buffer is unmapped when another needs a
 // window, and mapped again on its next request.
 //
-// Known limit (docs/vfs.md): the kernel offers no way for a holder to give
-// up a shared-memory object short of ending, so the server keeps holding a
-// departed client's buffer; the object table (32 objects) bounds how many
-// clients can come and go.
+// A client's buffer is released (shm_release) when it detaches or ends, so
+// its memory goes once the client lets go too: clients can come and go for
+// ever; at most 32 objects exist at once in the whole system.
 
 struct ClientBuffers {
     static let windowCount = 6
@@ -53,13 +52,12 @@ struct ClientBuffers {
         return (shm, size)
     }
 
-    /// Unmaps `client`'s buffer and forgets it.
+    /// Lets go of `client`'s buffer (unmapped and released: freed once the
+    /// client has let go too) and forgets it.
     mutating func detach(_ client: TaskID) {
         guard let a = attachments[client] else { return }
-        if a.window >= 0 {
-            try? SharedMemory.unmap(a.shm)
-            windows[a.window] = 0
-        }
+        if a.window >= 0 { windows[a.window] = 0 }
+        try? SharedMemory.release(a.shm)
         attachments[client] = nil
     }
 

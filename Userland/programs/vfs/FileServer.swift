@@ -1,6 +1,7 @@
 // FileServer: the VFS server's loop. It registers ServiceKey.files, builds
-// the name space — a RAM file system at "/" with /tmp, /disk (a mount point)
-// and /boot (the boot image's files, read-only, shown in place through
+// the name space — a RAM file system at "/" with /tmp, /disk (the FAT32
+// volume on data disk 0, through the block server, when the machine has
+// one) and /boot (the boot image's files, read-only, shown in place through
 // image_map) — and serves requests one at a time (docs/vfs.md).
 //
 // Client deaths: every attached client is watched (task_watch) on one bit of
@@ -13,7 +14,7 @@
 final class FileServer {
     static let watchBit: UInt64 = 1
     let ram: RamFS
-    let vfs: VFS<MemoryBlockStore>
+    let vfs: VFS<BlockDisk>
     var buffers = ClientBuffers()
     var notification: UInt64 = 0
 
@@ -30,6 +31,23 @@ final class FileServer {
         vfs = VFS(root: .ram(ram), clock: clock)
         if let n = try? Notification.create(), (try? Notification.bind(n)) != nil { notification = n }
         buildNameSpace()
+        mountDataDisk(clock: clock)
+    }
+
+    /// Mounts the FAT32 volume of data disk 0 on /disk. Without a block
+    /// server (no data disk) nothing happens and nothing is said; a disk
+    /// without a usable FAT32 volume is reported and left alone.
+    private func mountDataDisk(clock: @escaping WallClock) {
+        guard let client = try? BlockClient(disk: 0, bufferSize: 256 * 1024) else { return }
+        do throws(MountFailure) {
+            let volume = try FATVolume.mount(BlockDisk(client), clock: clock)
+            for warning in volume.warnings { print("vfs: /disk: \(warning)") }
+            do throws(FileError) { try vfs.mount(.fat(volume), at: [0x2F, 0x64, 0x69, 0x73, 0x6B]) } catch {
+                print("vfs: /disk: cannot mount: \(error.name)")
+            }
+        } catch {
+            print("vfs: /disk: data disk 0 is not mounted: \(error.reason)")
+        }
     }
 
     private func buildNameSpace() {
