@@ -92,6 +92,52 @@ final class JITEngineTests: XCTestCase {
         }
     }
 
+    /// A recursion `depth` levels deep on a stack: every level returns to
+    /// the same address, the pattern that let dynarmic's return stack
+    /// buffer chain blocks past the budget (blktest's retain loop caught it).
+    static func recursion(depth: UInt16) -> [UInt32] {
+        let stp: UInt32 = 0xA9BF_7BFD      // stp x29, x30, [sp, #-16]!
+        let ldp: UInt32 = 0xA8C1_7BFD      // ldp x29, x30, [sp], #16
+        let ret: UInt32 = 0xD65F_03C0
+        let bl = { (offset: Int32) in 0x9400_0000 | (UInt32(bitPattern: offset / 4) & 0x03FF_FFFF) }
+        let beq = { (offset: Int32) in 0x5400_0000 | (UInt32(bitPattern: offset / 4) & 0x7FFFF) << 5 }
+        return [A64.movz(0, depth), bl(12), A64.svc(), 0xD503_201F,          // 0-3: call f, svc, nop
+                stp, A64.subs(0, 0, 1), beq(8), bl(-12),                   // 4-7: f
+                ldp, A64.add(1, 1, 1), ret]                                // 8-10: every return lands here
+    }
+
+    func testCallsAndReturnsStopExactlyAtEveryBudget() throws {
+        let code = Self.recursion(depth: 12)   // deeper than dynarmic's 8-entry buffer
+        func run(_ cpu: SimCPUKind, stop: UInt64?) throws -> (Trap, [UInt64]) {
+            let bed = try bed(cpu)
+            for page in 1...2 { bed.map(SimTestBed.stackTop - UInt64(page) * 4096) }
+            if let stop {
+                bed.hal.interrupts.enable(bed.hal.timer.irq)
+                bed.hal.timer.setDeadline(stop)
+            }
+            var ctx = bed.context()
+            let trap = bed.run(code, &ctx)
+            return (trap, [ctx.pc, ctx.x[0], ctx.x[1], ctx.x[30], ctx.sp, bed.machine.now])
+        }
+        let (trap, whole) = try run(.jit, stop: nil)
+        XCTAssertEqual(trap, .syscall)
+        XCTAssertEqual(whole[2], 12, "every level returned")
+        // movz, bl; 12 × (stp, subs, b.eq); 11 bl; 12 × (ldp, add, ret); svc.
+        let total = whole[5]
+        let expected: UInt64 = 2 + 36 + 11 + 36 + 1
+        XCTAssertEqual(total, expected)
+        // A timer at every instant: both engines stop after exactly that
+        // many instructions, in the same state.
+        for stop in 1..<total {
+            let (jitTrap, jit) = try run(.jit, stop: stop)
+            let (unicornTrap, unicorn) = try run(.unicorn, stop: stop)
+            XCTAssertEqual(jitTrap, .interrupt)
+            XCTAssertEqual(unicornTrap, .interrupt)
+            XCTAssertEqual(jit[5], stop, "the JIT stops after exactly \(stop)")
+            XCTAssertEqual(jit, unicorn, "stop at \(stop): pc, x0, x1, x30, sp, now (jit, unicorn)")
+        }
+    }
+
     /// Host mappings of this process (lines of /proc/self/maps).
     private func hostMappings() -> Int {
         guard let f = fopen("/proc/self/maps", "r") else { return 0 }

@@ -7,8 +7,10 @@
 // block halted by a data abort is not charged.
 //
 // The budget: no block is longer than kMaxBlock instructions (the translator
-// is cut there), so a Run offered `left - kMaxBlock + 1` ticks cannot pass
-// `left`. Within the last kMaxBlock instructions the loop offers 1 tick, which
+// is cut there), and every way from one block to the next checks the budget
+// (linked blocks and the dispatcher; the return stack buffer and fast
+// dispatch, which do not, are off: KenixJIT.cpp), so a Run offered
+// `left - kMaxBlock + 1` ticks cannot pass `left`. Within the last kMaxBlock instructions the loop offers 1 tick, which
 // runs exactly one block: one whose length is known to fit (`blocks`), or one
 // translated now, which MemoryReadCode cuts at `left` instructions. A known
 // block that is too long is stepped through instead.

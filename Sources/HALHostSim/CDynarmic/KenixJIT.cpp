@@ -9,10 +9,15 @@
 //     them as QEMU does (the table's host pages are not contiguous);
 //   - check_halt_on_memory_access: a faulting access stops the Jit at its
 //     instruction, with the instructions before it retired (precise aborts);
-//   - cycle counting on, block linking and the return stack buffer on,
-//     MiscIROpt off (it reads code ahead of the translator, which would blur
-//     what a block covers), FastDispatch off (its 16 MiB table is cleared on
-//     every cache flush, which made binding a core to a new ASID cost ms);
+//   - cycle counting on, block linking on, MiscIROpt off (it reads code
+//     ahead of the translator, which would blur what a block covers);
+//   - the return stack buffer and FastDispatch off: both jump from a block
+//     straight into the next one without looking at the tick budget (only
+//     linked blocks and the dispatcher check it), so a `ret` could run on
+//     past the end of a slice, and a deep recursion (every level returning
+//     to the same address) without bound; the budget is exact only if every
+//     block boundary checks it. (FastDispatch's 16 MiB table was also
+//     cleared on every cache flush, which made binding a core cost ms.)
 //   - a global exclusive monitor of one processor (dynarmic's A64 exclusives
 //     need one), cleared at every entry to EL0;
 //   - hints (WFI, WFE, YIELD, SEV) are NOPs, as in the Unicorn engine.
@@ -48,7 +53,8 @@ Core::Core(kd_cpu_model model) {
     config.define_unpredictable_behaviour = false;
     config.enable_cycle_counting = true;
     config.optimizations = Dynarmic::all_safe_optimizations & ~Dynarmic::OptimizationFlag::MiscIROpt
-                           & ~Dynarmic::OptimizationFlag::FastDispatch;
+                           & ~Dynarmic::OptimizationFlag::FastDispatch
+                           & ~Dynarmic::OptimizationFlag::ReturnStackBuffer;
     config.ctr_el0 = model.ctr_el0;
     config.dczid_el0 = model.dczid_el0;
     config.tpidr_el0 = &tpidr;
