@@ -2,7 +2,8 @@
 // (TLBI of a page, TLBI ASIDE1 with new code in the ASID, a core moved to
 // another machine), exact counts across block splits and long blocks, and
 // host resources that do not grow with the guest's pages (the 80k-page
-// case). The Unicorn engine has its cap on host mappings tested here too.
+// case), and calls and returns that stop exactly at every budget (against
+// Unicorn). The Unicorn engine has its cap on host mappings tested here too.
 import HAL
 import XCTest
 @testable import HALHostSim
