@@ -13,6 +13,9 @@
 // call it at start-up, so a boot does not wait for most of them). Which core
 // serves a machine never shows in a run, so host timing cannot reach one.
 // Thread safety: the pool is locked; a core belongs to one machine at a time.
+// Exit: a process stops the builder first (`stopBuilding`, also registered
+// with atexit): exit() while a core is being built crashed in the JIT
+// library's static destructors.
 import CDynarmic
 import KenixABI
 #if canImport(Glibc)
@@ -35,6 +38,7 @@ final class JITCorePool: @unchecked Sendable {
     private var toBuild = 0
     private var building = 0
     private var builder: pthread_t?
+    private var stopsAtExit = false
 
     private init() {
         pthread_mutex_init(&lock, nil)
@@ -62,9 +66,28 @@ final class JITCorePool: @unchecked Sendable {
         pthread_mutex_unlock(&lock)
     }
 
+    /// Stops the background thread building cores, waiting for the core it
+    /// is building now. The process must call this before it exits: exit()
+    /// runs the C++ static destructors (dynarmic's, LLVM's) while a core
+    /// being built still uses them, which crashed short runs (an error found
+    /// at start-up) with SIGSEGV.
+    func stopBuilding() {
+        pthread_mutex_lock(&lock)
+        toBuild = 0
+        while building > 0 { pthread_cond_wait(&changed, &lock) }
+        pthread_mutex_unlock(&lock)
+    }
+
     /// Starts the builder thread if there is work and none runs (lock held).
     private func startBuilderLocked() {
         guard builder == nil && toBuild > 0 else { return }
+        if !stopsAtExit {
+            // A safety net for processes that exit without stopBuilding()
+            // (test runners, tools): it runs before the destructors of
+            // everything loaded before the first builder started.
+            stopsAtExit = true
+            atexit { JITCorePool.shared.stopBuilding() }
+        }
         var thread = pthread_t()
         let made = pthread_create(&thread, nil, { _ in
             JITCorePool.shared.buildInBackground()

@@ -256,4 +256,11 @@ extension SimMachine {
     public static func prewarm(_ cpu: SimCPUKind, cores: Int = 6) {
         if cpu == .jit { JITCorePool.shared.prewarm(cores) }
     }
+
+    /// Stops building JIT cores in the background (waits for the one being
+    /// built). Call it before the process exits: exit() while a core is
+    /// being built can crash in the JIT library's static destructors.
+    public static func stopBackgroundWork() {
+        JITCorePool.shared.stopBuilding()
+    }
 }

@@ -24,6 +24,7 @@ struct KenixBench: ParsableCommand {
     var repeats = 5
 
     mutating func run() throws {
+        defer { SimMachine.stopBackgroundWork() }   // exit() must not meet a core being built
         guard case .success(let image) = readAll(initrd) else {
             fputsStderr("kenix-bench: cannot read \(initrd); run `make userland` first\n")
             throw ExitCode(66)

@@ -127,6 +127,7 @@ func fail(_ message: String, code: Int32) -> Never {
 }
 
 func Foundation_exit(_ code: Int32) -> Never {
+    SimMachine.stopBackgroundWork()
     fflush(nil)
     exit(code)
 }
