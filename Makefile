@@ -14,6 +14,8 @@ BUILD ?= build
 # The Swift toolchain ships llvm-objcopy; prefer it over any system copy.
 OBJCOPY ?= $(firstword $(wildcard $(dir $(shell command -v swiftc))llvm-objcopy) llvm-objcopy)
 SIMFLAGS ?=
+# Runs per benchmark figure (make bench BENCH_REPEATS=3 for a quicker, noisier table).
+BENCH_REPEATS ?= 5
 SWIFT_BUILD_FLAGS ?=
 KENIX_SIM := .build/debug/kenix-sim
 INITRD := $(BUILD)/initrd.cpio
@@ -33,7 +35,7 @@ help:
 	@echo "  make sim            build everything and run the system in kenix-sim (SIMFLAGS=\"--seed 7 ...\";"
 	@echo "                      DISK=FILE adds a data disk: --disk FILE, served by the block server)"
 	@echo "  make test           all tests: Embedded check, unit tests, system tests (what CI runs)"
-	@echo "  make bench          run the benchmarks and write BENCHMARKS.md"
+	@echo "  make bench          run the benchmarks and write BENCHMARKS.md (BENCH_REPEATS=5 runs per figure)"
 	@echo "  make kernel         build the AArch64 kernel image (build/kenix.img)"
 	@echo "  make run-kernel     boot it on QEMU virt with -kernel (GIC=2|3, MEM=512M, SWAP_SIZE=64M,"
 	@echo "                      DISK=FILE: a data disk, virtio-blk serial kenix-data0; default none)"
@@ -94,5 +96,5 @@ bench: deps userland kernel
 	@echo "==> swift build -c release (kenix-bench, kenix-sim)"
 	@swift build -c release --product kenix-bench 2>&1 | grep -Ev '^\[[0-9]+/[0-9]+\] (Compiling|Emitting|Write|Wrapping)' ; test $${PIPESTATUS[0]} -eq 0
 	@swift build -c release --product kenix-sim 2>&1 | grep -Ev '^\[[0-9]+/[0-9]+\] (Compiling|Emitting|Write|Wrapping)' ; test $${PIPESTATUS[0]} -eq 0
-	@echo "==> kenix-sim against QEMU, kenix-bench and QEMU -icount runs (several minutes; medians of 5 runs)"
-	@QEMU=$(QEMU_AARCH64) bash tools/write-benchmarks.sh .build/release/kenix-bench .build/release/kenix-sim $(INITRD) $(KERNEL_IMG) BENCHMARKS.md
+	@echo "==> kenix-sim against QEMU, kenix-bench and QEMU -icount runs (several minutes; medians of $(BENCH_REPEATS) runs)"
+	@QEMU=$(QEMU_AARCH64) REPEATS=$(BENCH_REPEATS) bash tools/write-benchmarks.sh .build/release/kenix-bench .build/release/kenix-sim $(INITRD) $(KERNEL_IMG) BENCHMARKS.md

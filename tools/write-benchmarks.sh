@@ -3,9 +3,11 @@
 # commands and the numbers of this one run: kenix-sim against QEMU TCG
 # (tools/sim-vs-qemu.sh), kenix-bench (both CPU engines, IPC against a pipe,
 # swarm, faults, swapping, the demo) and the QEMU -icount instruction counts.
-# Usage: [QEMU=qemu-system-aarch64] write-benchmarks.sh BENCH SIM INITRD KERNEL_IMAGE OUT
+# Usage: [QEMU=qemu-system-aarch64] [REPEATS=5] write-benchmarks.sh BENCH SIM INITRD KERNEL_IMAGE OUT
+# REPEATS: runs per figure (each figure is their median; the report says how many).
 set -euo pipefail
 bench=$1 sim=$2 initrd=$3 kernel=$4 out=$5
+repeats=${REPEATS:-5}
 # One CPU for kenix-bench: kenix-sim is single-threaded (the JIT cores'
 # background builder shares that CPU), and a pipe ping-pong whose two
 # processes land on different cores measures cross-core wake-ups (seen: 5
@@ -14,11 +16,11 @@ pin=$(command -v taskset >/dev/null && echo "taskset -c 0" || true)
 # The demo's window rows need a display; without one, a virtual X server.
 xvfb=""
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ] && command -v xvfb-run >/dev/null; then xvfb="xvfb-run -a"; fi
-echo "==> kenix-sim against QEMU TCG (tools/sim-vs-qemu.sh, interleaved, medians of 5)"
-vs_cmd="SIM=$sim QEMU=${QEMU:-qemu-system-aarch64} KERNEL=$kernel INITRD=$initrd REPEATS=5 bash tools/sim-vs-qemu.sh"
-versus=$(SIM=$sim QEMU=${QEMU:-qemu-system-aarch64} KERNEL=$kernel INITRD=$initrd REPEATS=5 bash tools/sim-vs-qemu.sh)
-echo "==> kenix-bench (both CPU engines; medians of 5)"
-cmd="$xvfb $pin $bench --initrd $initrd --repeats 5"
+echo "==> kenix-sim against QEMU TCG (tools/sim-vs-qemu.sh, interleaved, medians of $repeats)"
+vs_cmd="SIM=$sim QEMU=${QEMU:-qemu-system-aarch64} KERNEL=$kernel INITRD=$initrd REPEATS=$repeats bash tools/sim-vs-qemu.sh"
+versus=$(SIM=$sim QEMU=${QEMU:-qemu-system-aarch64} KERNEL=$kernel INITRD=$initrd REPEATS=$repeats bash tools/sim-vs-qemu.sh)
+echo "==> kenix-bench (both CPU engines; medians of $repeats)"
+cmd="$xvfb $pin $bench --initrd $initrd --repeats $repeats"
 results=$($cmd)
 cmd=$(echo "$cmd" | sed 's/^ *//')
 echo "==> QEMU -icount"
@@ -42,7 +44,7 @@ load=$(cut -d' ' -f1-3 /proc/loadavg)
   echo "Wall-clock seconds of whole processes (process start, JIT set-up and translation included),"
   echo "kenix-sim on its default JIT engine, QEMU TCG without \`-icount\`, \`-M virt,gic-version=3"
   echo "-cpu cortex-a72\` as \`make run-kernel\` runs it, the same RAM on both, runs interleaved,"
-  echo "medians of 5. The speed-up is QEMU's time over kenix-sim's."
+  echo "medians of $repeats. The speed-up is QEMU's time over kenix-sim's."
   echo
   echo "$versus"
   echo
