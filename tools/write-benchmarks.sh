@@ -85,8 +85,12 @@ Where kenix-sim's time goes on the JIT engine (docs/simulator.md): building a dy
 tens of milliseconds (a boot uses about six, built by a background thread where a second CPU
 is free), and dynarmic translates a block in tens of microseconds, against a few for QEMU's TCG.
 Short runs pay both; `kenix-sim swarm` pays them once for many boots (cores keep their
-translations). Straight-line guest code runs at about QEMU's speed; IPC, faults and swapping are
-where the simulator wins, because the kernel runs natively on the host.
+translations). Straight-line guest code runs at or below QEMU's speed (the demo): dynarmic's
+return stack buffer and fast dispatch are off, because they skip the tick budget that exact
+counting needs, so every `ret` and indirect branch goes through its dispatcher. IPC, faults and
+swapping are where the simulator wins, because the kernel runs natively on the host. The run
+above was made on a machine shared with other builds (see the load average): absolute host
+times are inflated, and even the same-run ratios move by tens of percent between runs.
 
 The JIT against Unicorn rows run the same measurement on both engines in the same process. The
 store loop and the `svc` round trip are hand-assembled code driven through `SimCPU.enterUser`;
