@@ -20,11 +20,16 @@ in_log "a long directory name"                -Ex "d +-  2026-01-01 00:00  A ver
 in_log "mtools' text reads back"              -Fx "This file was written by mtools; Kenix reads it through the block server."
 in_log "Kenix's own file reads back"          -Fx "written by Kenix on a FAT32 disk"
 in_log "the copy is listed"                   -Fx "copy.bin"
+in_log "Kenix's files carry the real-time clock's date (kenix-sim --epoch, QEMU -rtc base=)" -Ex -- "- +2097152  2026-01-01 00:0[0-9]  copy.bin"
 in_log "a program runs from the disk"         -Fx "[/disk/bin/ticker exited with status 0]"
 in_log "df shows the FAT32 volume"            -Ex "fat32 +64511 +[0-9]+ +[0-9]+  /disk"
 if grep -q "notFound\|ioError\|noSpace\|readOnly" "$clean"; then fail "no file errors" ; else pass "no file errors"; fi
 
 export MTOOLS_SKIP_CHECK=1 LC_ALL=C.UTF-8
+# Files mtools wrote, read byte-exact inside Kenix: ksh's cksum against the host's.
+for f in /hello.txt /data/random.bin /bin/ticker "/Documents/Projects/A very long directory name for VFAT entries/nested.txt"; do
+  in_log "mtools wrote $f, Kenix reads it byte for byte (cksum)" -Fx "$(mcopy -n -i "$image" "::$f" - | cksum) /disk$f"
+done
 if fsck.fat -n "$image" >"$clean.fsck" 2>&1; then pass "fsck.fat -n: no errors"; else fail "fsck.fat -n" "$clean.fsck"; fi
 if [ "$(mtype -i "$image" ::/kenix/notes.txt)" = "written by Kenix on a FAT32 disk" ]; then
   pass "mtools reads the file Kenix wrote"; else fail "mtools reads the file Kenix wrote"; fi

@@ -188,6 +188,69 @@ if command -v mkfs.fat >/dev/null && [ -f "$PROGRAM" ]; then
   if [ "$(cat "$WORK/fatdisk.rc")" = 0 ]; then pass "the disk session ends, init exits 0"; else fail "disk session exit status $(cat "$WORK/fatdisk.rc")" "$WORK/fatdisk.err"; fi
   if bash Tests/System/check-disk.sh "$WORK/fatdisk.out" "$WORK/fatdisk.img" >"$WORK/fatdisk.checks"; then
     pass "/disk through the block server: Tests/System/check-disk.sh (the log, fsck.fat, mtools)"; else fail "the disk session" "$WORK/fatdisk.checks"; fi
+
+  echo "==> damaged FAT images in the running system (tools/fatdamage.py): eight disks in one boot, Tests/System/damaged-session.txt"
+  kinds=(bad-boot loop off-volume cross-link outside truncated empty)
+  disks=()
+  for k in "${kinds[@]}"; do
+    python3 tools/fatdamage.py make "$k" "$WORK/fat1.img" "$WORK/dmg-$k.img"
+    [ "$k" = cross-link ] || [ "$k" = outside ] || cp "$WORK/dmg-$k.img" "$WORK/dmg-$k.orig"
+    disks+=(--disk "$WORK/dmg-$k.img")
+  done
+  fsck.fat -n "$WORK/dmg-cross-link.img" >"$WORK/dmg-cl.before" 2>&1; fsck.fat -n "$WORK/dmg-outside.img" >"$WORK/dmg-out.before" 2>&1
+  cp "$WORK/fat1.img" "$WORK/dmg-good.img"
+  boot damaged --seed 1 "${disks[@]}" --disk "$WORK/dmg-good.img" --input Tests/System/damaged-session.txt
+  if [ "$(cat "$WORK/damaged.rc")" = 0 ]; then pass "the damaged-disks session ends, init exits 0"; else fail "damaged session exit status $(cat "$WORK/damaged.rc")" "$WORK/damaged.err"; fi
+  if bash Tests/System/check-damaged.sh "$WORK/damaged.out" "$WORK/dmg-good.img" >"$WORK/damaged.checks"; then
+    pass "a clean error for every damage, everything else goes on: Tests/System/check-damaged.sh"; else fail "damaged disks" "$WORK/damaged.checks"; fi
+  same=1
+  for k in bad-boot loop off-volume truncated empty; do cmp -s "$WORK/dmg-$k.img" "$WORK/dmg-$k.orig" || same=0; done
+  fsck.fat -n "$WORK/dmg-cross-link.img" >"$WORK/dmg-cl.after" 2>&1; fsck.fat -n "$WORK/dmg-outside.img" >"$WORK/dmg-out.after" 2>&1
+  if [ $same = 1 ] && cmp -s "$WORK/dmg-cl.before" "$WORK/dmg-cl.after" && cmp -s "$WORK/dmg-out.before" "$WORK/dmg-out.after"; then
+    pass "refused and read-only disks are untouched; the writable damaged ones are no worse (fsck.fat -n the same)"
+  else fail "a damaged disk was changed" "$WORK/dmg-cl.after"; fi
+
+  echo "==> disk errors (--disk-fail): a FAT16 disk refused, bad sectors and failed writes reach the caller as ioError"
+  mkfs.fat -F 32 -C --invariant -s 1 "$WORK/fat16.img" 16384 >/dev/null 2>&1
+  cp "$WORK/fat1.img" "$WORK/fail.img"
+  # Reads fail on the 4 KiB blocks wholly inside /data/random.bin, writes on every sector after the last used cluster.
+  read -r first last < <(python3 tools/fatdamage.py sectors "$WORK/fat1.img" /DATA/RANDOM.BIN)
+  read -r free end < <(python3 tools/fatdamage.py free "$WORK/fat1.img")
+  boot diskfail --seed 1 --disk "$WORK/fail.img" --disk "$WORK/fat16.img" --input Tests/System/diskfail-session.txt \
+    --disk-fail "read@sectors=$(( (first + 7) / 8 * 8 ))-$(( (last + 1) / 8 * 8 - 1 ))" --disk-fail "write@sectors=$free-$end"
+  f=$(tr -d '\r' <"$WORK/diskfail.out")
+  if [ "$(cat "$WORK/diskfail.rc")" = 0 ] && grep -qx "selftest: 9 passed, 0 failed" <<<"$f" \
+     && grep -qx "vfs: /disk1: data disk 1 is not mounted: FAT16 volume (fewer than 65525 clusters): only FAT32 is supported (32232 clusters)" <<<"$f"; then
+    pass "a FAT16 volume (mkfs.fat -F 32 on 16 MiB) is refused by cluster count, once, and the run goes on"; else fail "FAT16 refusal" "$WORK/diskfail.out"; fi
+  if grep -qx "This file was written by mtools; Kenix reads it through the block server." <<<"$f" && grep -qx "hello.txt" <<<"$f" \
+     && grep -qx "cksum: /disk/data/random.bin: ioError" <<<"$f" && grep -qx "cp: /disk/data/random.bin: ioError" <<<"$f"; then
+    pass "a failed read is ioError for its file only (read-ahead over a bad sector does not fail its neighbours)"; else fail "failed reads" "$WORK/diskfail.out"; fi
+  if [ "$(grep -cx "sync: ioError" <<<"$f")" = 2 ] && grep -qx "this write cannot reach the disk" <<<"$f" \
+     && grep -qx "init: unmount /disk: ioError" <<<"$f"; then
+    pass "failed writes (write-back): each sync and the shutdown unmount say ioError; the unwritten data stays readable"; else fail "failed writes" "$WORK/diskfail.out"; fi
+  fsck.fat -n "$WORK/fail.img" >"$WORK/fail.fsck" 2>&1
+  if ! grep -Evq '^(fsck\.fat .*|Dirty bit is set\. Fs was not properly unmounted and some data may be corrupt\.| Automatically removing dirty bit\.|Leaving filesystem unchanged\.|.*: [0-9]+ files, [0-9]+/[0-9]+ clusters|)$' "$WORK/fail.fsck" \
+     && cmp -s <(MTOOLS_SKIP_CHECK=1 mcopy -n -i "$WORK/fail.img" ::/data/random.bin -) <(MTOOLS_SKIP_CHECK=1 mcopy -n -i "$WORK/fat1.img" ::/data/random.bin -); then
+    pass "after the failures: fsck.fat -n finds only the dirty flag, the old files intact"; else fail "the image after disk errors" "$WORK/fail.fsck"; fi
+
+  echo "==> power cuts at seeded points after a sync, in the middle of FAT32 writes (Tests/System/powercut-session.txt)"
+  head -n 4 Tests/System/powercut-session.txt >"$WORK/pc-prefix.txt"   # up to and including the sync
+  cp "$WORK/fat1.img" "$WORK/pc-prefix.img"; boot pcprefix --seed 1 --disk "$WORK/pc-prefix.img" --input "$WORK/pc-prefix.txt"
+  cp "$WORK/fat1.img" "$WORK/pc-full.img"; boot pcfull --seed 1 --disk "$WORK/pc-full.img" --input Tests/System/powercut-session.txt
+  synced=$(sed -n 's/^data disk writes: \([0-9]*\) completed$/\1/p' "$WORK/pcprefix.err")
+  total=$(sed -n 's/^data disk writes: \([0-9]*\) completed$/\1/p' "$WORK/pcfull.err")
+  if [ -n "$synced" ] && [ -n "$total" ] && [ "$total" -gt $((synced + 10)) ] && bash Tests/System/check-powercut.sh "$WORK/pc-full.img" "$WORK/fat1.img" >/dev/null \
+     && fsck.fat -n "$WORK/pc-full.img" >/dev/null 2>&1; then
+    pass "without a cut: $total disk writes ($synced up to the sync and shutdown), fsck-clean"; else fail "the power-cut session without a cut" "$WORK/pcfull.err"; fi
+  RANDOM=10   # the seed of the cut points
+  for _ in 1 2 3; do
+    n=$((synced + 1 + RANDOM % (total - synced)))
+    cp "$WORK/fat1.img" "$WORK/pc-$n.img"
+    boot "pc$n" --seed 1 --disk "$WORK/pc-$n.img" --power-cut "$n" --input Tests/System/powercut-session.txt
+    if [ "$(cat "$WORK/pc$n.rc")" = 125 ] && bash Tests/System/check-powercut.sh "$WORK/pc-$n.img" "$WORK/fat1.img" >"$WORK/pc$n.checks"; then
+      pass "a cut after write $n of $total: fsck.fat finds only what a cut leaves, the synced files intact"
+    else fail "a cut after write $n (rc $(cat "$WORK/pc$n.rc"))" "$WORK/pc$n.checks"; fi
+  done
 else
   echo "  skip mkfs.fat or $PROGRAM is missing (make deps userland)"
 fi

@@ -39,6 +39,8 @@ public final class BlockClient {
     /// The shared-memory buffer: sectors move between it and the disk.
     public let buffer: UnsafeMutableRawBufferPointer
     public let bufferID: UInt64
+    /// The client whose buffer this one uses (`init(disk:sharing:)`), kept alive with it.
+    private let owner: BlockClient?
 
     /// Finds the block server, describes `disk`, and attaches a buffer of
     /// `bufferSize` bytes (rounded up to whole pages; at most 16 MiB).
@@ -59,12 +61,31 @@ public final class BlockClient {
             try SharedMemory.grant(id, to: server)
         } catch { throw .system(error) }
         bufferID = id
+        owner = nil
         let size = try Self.call(server, Message(tag: BlockProtocol.tag(.attach, disk: disk), id)).w0
         buffer = UnsafeMutableRawBufferPointer(start: UnsafeMutableRawPointer(bitPattern: UInt(address)),
                                                count: Int(size))
     }
 
+    /// Another disk of the same server through `other`'s buffer: no second
+    /// buffer (a task maps only 8 objects), so the two must not be used at
+    /// the same time — one thread of one server, say. `other` lives as long.
+    public init(disk: UInt64, sharing other: BlockClient) throws(BlockError) {
+        self.disk = disk
+        server = other.server
+        let info = try Self.call(server, Message(tag: BlockProtocol.tag(.info, disk: disk)))
+        sectorSize = Int(info.w0)
+        sectorCount = info.w1
+        isReadOnly = info.w2 & BlockDiskFlags.readOnly != 0
+        hasWriteCache = info.w2 & BlockDiskFlags.writeCache != 0
+        diskCount = info.w3
+        buffer = other.buffer
+        bufferID = other.bufferID
+        owner = other
+    }
+
     deinit {
+        guard owner == nil else { return }
         _ = try? Self.call(server, Message(tag: BlockProtocol.tag(.detach, disk: disk), bufferID))
         try? SharedMemory.release(bufferID)
     }

@@ -1,6 +1,6 @@
 // Files for Swift programs (docs/files.md): the name-space operations of the
 // file service (docs/vfs.md) — directories, links, status, renames, sync,
-// the current directory, usage and mounts — over the task's one connection
+// the current directory, usage, mounts and unmounting — over the task's one connection
 // to the server, which the C runtime keeps (Userland/runtime/files.c) so the
 // Swift and C APIs of a program share it. Paths are any PathRepresentable:
 // a string literal or bytes. Errors are FileError values.
@@ -164,6 +164,12 @@ public enum Files {
     /// Writes every mounted file system's changes to its disk.
     public static func sync() throws(FileError) {
         try call(.sync)
+    }
+
+    /// Syncs the file system mounted at `path` (absolute) and detaches it:
+    /// `busy` while some task has a file or its current directory there.
+    public static func unmount(_ path: some PathRepresentable) throws(FileError) {
+        try pathCall(.unmount, path)
     }
 
     public static func changeDirectory(_ path: some PathRepresentable) throws(FileError) {

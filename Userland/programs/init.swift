@@ -4,8 +4,8 @@
 // one line per test,
 //     PASS <name>   or   FAIL <name>: <reason>
 // then "selftest: N passed, M failed". Then it runs the shell (ksh) until
-// the end of console input, syncs the file systems, and exits 0 only if no
-// self-test failed.
+// the end of console input, unmounts the file systems on disks, and exits 0
+// only if no self-test failed.
 //
 // A test is a program that exits 0 on success; init spawns it at its own
 // priority (16) and waits. "fault" is different: init spawns two programs
@@ -118,11 +118,28 @@ func startFileServer() {
     }
 }
 
-/// Before the machine powers off: every mounted file system's changes to disk.
-func syncFiles() {
-    do throws(FileError) { try Files.sync() } catch {
-        if error != .unavailable { print("init: sync: \(error.name)") }
+/// Before the machine powers off: every file system but "/" is unmounted,
+/// innermost first (its changes written, its disk flushed, FAT32's clean
+/// flag set), and whatever cannot be (busy, a disk error) is said so and
+/// synced as far as it goes.
+func unmountFiles() {
+    let mounts: [MountInfo]
+    do throws(FileError) { mounts = try Files.mounts() } catch {
+        if error != .unavailable { print("init: cannot list the mounts: \(error.name)") }
+        return
     }
+    var failed = false
+    for m in mounts.reversed() where m.path != [0x2F] {
+        do throws(FileError) { try Files.unmount(m.path) } catch {
+            Console.write("init: unmount ")
+            Console.write(bytes: m.path)
+            Console.write(": ")
+            Console.writeLine(error.name)
+            failed = true
+        }
+    }
+    guard failed else { return }
+    do throws(FileError) { try Files.sync() } catch { print("init: sync: \(error.name)") }
 }
 
 /// Runs the shell until its input ends; the system then shuts down.
@@ -151,6 +168,6 @@ func main(_ arg: UInt64, _ parent: TaskID) -> Int64 {
     tally.record("cfiles", selfTest("cfiles"))
     print("selftest: \(tally.passed) passed, \(tally.failed) failed")
     startShell()
-    syncFiles()
+    unmountFiles()
     return tally.failed == 0 ? 0 : 1
 }

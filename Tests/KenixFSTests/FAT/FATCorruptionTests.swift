@@ -97,6 +97,15 @@ final class FATCorruptionTests: XCTestCase {
         // Writing to it must not touch A's clusters either.
         XCTAssertThrowsError(try volume.write("B.BIN", at: 0, [1]))
         XCTAssertEqual(try volume.readAll("A.BIN"), a)
+        // Nor may truncating it (an open for writing with truncate) free them.
+        let free = volume.usage().freeBlocks
+        let node = try volume.node("B.BIN")
+        XCTAssertFileError(.ioError, try volume.resize(node, to: 0))
+        XCTAssertFileError(.ioError, try volume.resize(node, to: 10))
+        volume.release(node)
+        XCTAssertEqual(volume.usage().freeBlocks, free)
+        XCTAssertEqual(try volume.readAll("A.BIN"), a)
+        XCTAssertFileError(.ioError, try volume.readAll("B.BIN"))
     }
 
     func testEntriesPointingOutsideTheVolume() throws {

@@ -45,12 +45,10 @@ func mem() {
     Console.newline()
 }
 
-/// The shared-memory object `run PATH` loads programs into, kept for the
-/// next run (the shell cannot give an object back short of ending).
-var imageObject: (id: UInt64, size: UInt64, address: UInt64)? = nil
-
 /// Starts the ELF at `path`: its bytes go into a shared-memory object the
-/// kernel loads from (spawn_image); the shell is the parent.
+/// kernel loads from (spawn_image, which keeps nothing of it); the shell is
+/// the parent, and lets the object go (shm_release) as soon as the kernel
+/// has loaded the program, so a shell that runs many programs holds none.
 func spawnFromPath(_ path: Bytes, argument: UInt64) -> Result<TaskID, SyscallError>? {
     let bytes: Bytes
     do throws(FileError) { bytes = try Files.contents(of: path) } catch {
@@ -60,22 +58,24 @@ func spawnFromPath(_ path: Bytes, argument: UInt64) -> Result<TaskID, SyscallErr
     guard !bytes.isEmpty, UInt64(bytes.count) <= SyscallLimits.maxSharedMemorySize else {
         return .failure(.badExecutable)
     }
-    let needed = (UInt64(bytes.count) + 4095) & ~4095
-    if imageObject == nil || imageObject!.size < needed {
-        do throws(SyscallError) {
-            let id = try SharedMemory.create(size: needed)
-            imageObject = (id, needed, try SharedMemory.map(id))
-        } catch {
-            return .failure(error)
+    let object: UInt64
+    let address: UInt64
+    do throws(SyscallError) {
+        object = try SharedMemory.create(size: (UInt64(bytes.count) + 4095) & ~4095)
+        do throws(SyscallError) { address = try SharedMemory.map(object) } catch {
+            try? SharedMemory.release(object)
+            throw error
         }
+    } catch {
+        return .failure(error)
     }
-    let object = imageObject!
-    let target = UnsafeMutableRawPointer(bitPattern: UInt(object.address))!
+    defer { try? SharedMemory.release(object) }
+    let target = UnsafeMutableRawPointer(bitPattern: UInt(address))!
     bytes.withUnsafeBytes { target.copyMemory(from: $0.baseAddress!, byteCount: bytes.count) }
     let name = baseName(path)
     return name.withUnsafeBytes { raw in
         do throws(SyscallError) {
-            return .success(try Kenix.spawn(image: object.id, length: UInt64(bytes.count), name: raw, arg: argument))
+            return .success(try Kenix.spawn(image: object, length: UInt64(bytes.count), name: raw, arg: argument))
         } catch {
             return .failure(error)
         }

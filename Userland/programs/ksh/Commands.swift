@@ -25,6 +25,8 @@ let commands: [Command] = [
     Command(name: "ls", usage: "ls [-l] [PATH...]", summary: "list directories (-l: kind, size, time)", minimum: 0,
             maximum: Int.max, run: list),
     Command(name: "cat", usage: "cat FILE...", summary: "print files", minimum: 1, maximum: Int.max, run: cat),
+    Command(name: "cksum", usage: "cksum FILE...", summary: "CRC and size of files, as POSIX cksum prints them",
+            minimum: 1, maximum: Int.max, run: checksum),
     Command(name: "write", usage: "write FILE WORDS...", summary: "write the words and a newline to FILE", minimum: 1,
             maximum: Int.max, run: writeWords),
     Command(name: "cp", usage: "cp FROM TO", summary: "copy a file (TO may be a directory)", minimum: 2, maximum: 2, run: copy),

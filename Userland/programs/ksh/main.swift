@@ -1,24 +1,38 @@
 // ksh: the Kenix shell. Reads lines from the console server and runs its
 // built-in commands (the table in Commands.swift; `help` lists them); at the
 // end of input (Ctrl-D) or `exit` it ends with status 0. Words are separated
-// by spaces and tabs; `echo WORDS > FILE` (or `>> FILE`) writes instead of
-// printing. Programs start by boot-image name or by path (`run`).
+// by spaces and tabs, and quotes ("..." or '...') keep spaces in one;
+// `echo WORDS > FILE` (or `>> FILE`) writes instead of printing. Programs
+// start by boot-image name or by path (`run`).
 //
 // Text is handled as bytes (no String), so the program needs no Unicode tables.
 
 typealias Bytes = [UInt8]
 
-func words(_ line: Bytes) -> [Bytes] {
+/// The line's words: separated by spaces and tabs; "..." or '...' keeps
+/// spaces in a word (`cat "/disk/A long name.txt"`), and the quotes go. nil
+/// for a quote that is not closed.
+func words(_ line: Bytes) -> [Bytes]? {
     var result: [Bytes] = []
     var current: Bytes = []
+    var inWord = false
+    var quote: UInt8? = nil
     for b in line {
-        if b == 0x20 || b == 0x09 {
-            if !current.isEmpty { result.append(current); current.removeAll() }
+        if let q = quote {
+            if b == q { quote = nil } else { current.append(b) }
+        } else if b == 0x22 || b == 0x27 {
+            quote = b
+            inWord = true
+        } else if b == 0x20 || b == 0x09 {
+            if inWord { result.append(current); current.removeAll() }
+            inWord = false
         } else {
             current.append(b)
+            inWord = true
         }
     }
-    if !current.isEmpty { result.append(current) }
+    guard quote == nil else { return nil }
+    if inWord { result.append(current) }
     return result
 }
 
@@ -28,7 +42,10 @@ func main(_ arg: UInt64, _ parent: TaskID) -> Int64 {
     while true {
         Console.write("ksh> ")
         guard Console.readLine(into: &line) else { break }
-        let argv = words(line)
+        guard let argv = words(line) else {
+            Console.writeLine("ksh: a quote is not closed")
+            continue
+        }
         guard let name = argv.first else { continue }
         if equals(name, "exit") { return 0 }
         guard let command = commands.first(where: { equals(name, $0.name) }) else {

@@ -1,15 +1,16 @@
 // FileServer: the VFS server's loop. It registers ServiceKey.files, builds
 // the name space — a RAM file system at "/" with /tmp, /disk (the FAT32
 // volume on data disk 0, through the block server, when the machine has
-// one) and /boot (the boot image's files, read-only, shown in place through
-// image_map) — and serves requests one at a time (docs/vfs.md).
+// one; /disk1 ... for the other data disks: DataDisks.swift) and /boot (the
+// boot image's files, read-only, shown in place through image_map) — and
+// serves requests one at a time (docs/vfs.md).
 //
 // Client deaths: every attached client is watched (task_watch) on one bit of
 // the server's bound notification; when it fires, or when a reply cannot be
-// delivered, or when the client table is full, the server asks task_status
-// and releases what ended clients held (releaseClient: files, current
-// directory, buffer window). A client that dies mid-request never blocks the
-// server: its reply fails and it is released.
+// delivered, or when the client table is full, or before an unmount, the
+// server asks task_status and releases what ended clients held
+// (releaseClient: files, current directory, buffer window). A client that
+// dies mid-request never blocks the server: its reply fails and it is released.
 
 final class FileServer {
     static let watchBit: UInt64 = 1
@@ -31,23 +32,7 @@ final class FileServer {
         vfs = VFS(root: .ram(ram), clock: clock)
         if let n = try? Notification.create(), (try? Notification.bind(n)) != nil { notification = n }
         buildNameSpace()
-        mountDataDisk(clock: clock)
-    }
-
-    /// Mounts the FAT32 volume of data disk 0 on /disk. Without a block
-    /// server (no data disk) nothing happens and nothing is said; a disk
-    /// without a usable FAT32 volume is reported and left alone.
-    private func mountDataDisk(clock: @escaping WallClock) {
-        guard let client = try? BlockClient(disk: 0, bufferSize: 256 * 1024) else { return }
-        do throws(MountFailure) {
-            let volume = try FATVolume.mount(BlockDisk(client), clock: clock)
-            for warning in volume.warnings { print("vfs: /disk: \(warning)") }
-            do throws(FileError) { try vfs.mount(.fat(volume), at: [0x2F, 0x64, 0x69, 0x73, 0x6B]) } catch {
-                print("vfs: /disk: cannot mount: \(error.name)")
-            }
-        } catch {
-            print("vfs: /disk: data disk 0 is not mounted: \(error.reason)")
-        }
+        mountDataDisks(clock: clock)
     }
 
     private func buildNameSpace() {
@@ -87,6 +72,9 @@ final class FileServer {
     func handle(_ client: TaskID, _ m: Message) -> FileReply {
         let op = m.tag & 0xFF
         if op == FileRequest.attach.rawValue { return attach(client, size: m.w0) }
+        // A client that has just ended (the shell, before init unmounts at
+        // shutdown) may not be released yet: its files must not keep a volume busy.
+        if op == FileRequest.unmount.rawValue { releaseEndedClients() }
         if op == FileRequest.detach.rawValue {
             release(client)
             return FileReply(result: 0)

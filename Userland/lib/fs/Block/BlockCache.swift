@@ -9,12 +9,29 @@
 // authoritative, so the two paths never disagree. A miss reads ahead over
 // the following uncached blocks in the same request.
 //
+// Write order (docs/vfs.md, "Write order"): every write names what the block
+// holds, a `WriteRank` — file data, then the allocation table, then
+// directories. A dirty block reaches the store only after every dirty block
+// of a lower rank has, with a store flush (a barrier) in between, whether it
+// goes out on eviction or on `flush`. So a directory entry is never on the
+// disk before the clusters it names are allocated there, which is what keeps
+// a volume consistent when the power goes at any point.
+//
 // Errors: a transfer outside the device is `ioError`; a store failure
 // propagates, and a dirty block whose write failed stays dirty (never lost).
 
 #if canImport(KenixABI)
 import KenixABI
 #endif
+
+/// What a cached block holds, in the order such blocks reach the disk.
+public enum WriteRank: UInt8, Comparable {
+    case data = 0
+    case table = 1
+    case directory = 2
+
+    public static func < (a: WriteRank, b: WriteRank) -> Bool { a.rawValue < b.rawValue }
+}
 
 public final class BlockCache<Store: BlockStore> {
     public let store: Store
@@ -36,6 +53,11 @@ public final class BlockCache<Store: BlockStore> {
     private let zeros: UnsafeMutableRawBufferPointer
     private var blockOf: [UInt64]
     private var dirty: [Bool]
+    /// The highest rank written to a dirty block since it was last clean.
+    private var rank: [WriteRank]
+    /// The lowest rank the store has written since its last flush (nil: none):
+    /// a write of a higher rank needs a barrier first.
+    private var lowestUnflushed: WriteRank? = nil
     private var newer: [Int]      // LRU list: toward the most recently used
     private var older: [Int]
     private var mostRecent = -1
@@ -49,6 +71,7 @@ public final class BlockCache<Store: BlockStore> {
     public private(set) var storeWrites = 0
     public private(set) var hits = 0
     public private(set) var misses = 0
+    public private(set) var barriers = 0
 
     public init(store: Store, blockSize: Int = 4096, capacity: Int = 256) {
         self.store = store
@@ -64,6 +87,7 @@ public final class BlockCache<Store: BlockStore> {
         memsetZero(zeros, zeros.count)
         blockOf = [UInt64](repeating: Self.empty, count: self.capacity)
         dirty = [Bool](repeating: false, count: self.capacity)
+        rank = [WriteRank](repeating: .data, count: self.capacity)
         newer = [Int](repeating: -1, count: self.capacity)
         older = [Int](repeating: -1, count: self.capacity)
     }
@@ -108,7 +132,9 @@ public final class BlockCache<Store: BlockStore> {
         }
     }
 
-    public func write(at offset: UInt64, from source: UnsafeRawBufferPointer) throws(FileError) {
+    /// Writes `source` at `offset`; `rank` says what the bytes are (file data,
+    /// the allocation table, directory entries) for the write order.
+    public func write(at offset: UInt64, from source: UnsafeRawBufferPointer, rank kind: WriteRank) throws(FileError) {
         let count = source.count
         guard offset <= deviceBytes, UInt64(count) <= deviceBytes - offset else { throw .ioError }
         var done = 0
@@ -135,32 +161,59 @@ public final class BlockCache<Store: BlockStore> {
             }
             (slots.baseAddress! + slot * blockSize + inBlock)
                 .copyMemory(from: source.baseAddress! + done, byteCount: n)
+            rank[slot] = dirty[slot] ? max(rank[slot], kind) : kind
             dirty[slot] = true
             done += n
         }
     }
 
     /// Writes `count` zero bytes at `offset` (new clusters, file extension).
-    public func zero(at offset: UInt64, count: UInt64) throws(FileError) {
+    public func zero(at offset: UInt64, count: UInt64, rank kind: WriteRank) throws(FileError) {
         guard offset <= deviceBytes, count <= deviceBytes - offset else { throw .ioError }
         var done: UInt64 = 0
         while done < count {
             let n = Int(min(UInt64(zeros.count), count - done))
-            try write(at: offset + done, from: UnsafeRawBufferPointer(rebasing: zeros[0..<n]))
+            try write(at: offset + done, from: UnsafeRawBufferPointer(rebasing: zeros[0..<n]), rank: kind)
             done += UInt64(n)
         }
     }
 
     // MARK: write-back
 
-    /// Writes every dirty block (ascending, adjacent ones in one request), then
-    /// flushes the store. On a failure the blocks not yet written stay dirty.
+    /// Writes every dirty block, rank by rank (ascending addresses within a
+    /// rank, adjacent ones in one request) with a barrier after each, so the
+    /// store holds everything written so far durably when it returns. On a
+    /// failure the blocks not yet written stay dirty, and so does the barrier.
     public func flush() throws(FileError) {
-        var order: [Int] = []
-        for slot in 0..<capacity where dirty[slot] { order.append(slot) }
-        order.sort { blockOf[$0] < blockOf[$1] }
-        for slot in order where dirty[slot] { try writeBack(around: slot) }
+        try writeRanks(below: nil)
+        if lowestUnflushed != nil { try barrier() }
+    }
+
+    /// Writes the dirty blocks of every rank below `limit` (nil: all), lowest
+    /// rank first (`ordered` puts the barriers between the ranks).
+    private func writeRanks(below limit: WriteRank?) throws(FileError) {
+        for r: WriteRank in [.data, .table, .directory] {
+            if let limit, r >= limit { return }
+            var order: [Int] = []
+            for slot in 0..<capacity where dirty[slot] && rank[slot] == r { order.append(slot) }
+            order.sort { blockOf[$0] < blockOf[$1] }
+            for slot in order where dirty[slot] { try writeBack(around: slot) }
+        }
+    }
+
+    /// Called before the store writes a block of rank `r`: a barrier first if
+    /// a lower rank was written since the last one.
+    private func ordered(_ r: WriteRank) throws(FileError) {
+        if let low = lowestUnflushed, low < r { try barrier() }
+        lowestUnflushed = min(lowestUnflushed ?? r, r)
+    }
+
+    /// A store flush: nothing written after it reaches the medium before what
+    /// was written before it (the store may cache writes until a flush).
+    private func barrier() throws(FileError) {
+        barriers += 1
         try store.flush()
+        lowestUnflushed = nil
     }
 
     /// Drops every block; dirty ones are lost (after a failed unmount only).
@@ -199,6 +252,7 @@ public final class BlockCache<Store: BlockStore> {
 
     private func storeWrite(block: UInt64, blocks: Int, from buffer: UnsafeRawBufferPointer) throws(FileError) {
         storeWrites += 1
+        try ordered(.data)
         try store.write(sector: block * UInt64(sectorsPerBlock), count: blocks * sectorsPerBlock, from: buffer)
     }
 
@@ -219,8 +273,15 @@ public final class BlockCache<Store: BlockStore> {
             }
             return slot
         }
-        let run = max(1, min(uncachedRun(from: block, limit: runLimit), capacity / 2))
-        try storeRead(block: block, blocks: run, into: UnsafeMutableRawBufferPointer(rebasing: staging[0..<(run * blockSize)]))
+        var run = max(1, min(uncachedRun(from: block, limit: runLimit), capacity / 2))
+        do throws(FileError) {
+            try storeRead(block: block, blocks: run, into: UnsafeMutableRawBufferPointer(rebasing: staging[0..<(run * blockSize)]))
+        } catch {
+            // A bad sector in the read-ahead must not fail the block asked for.
+            guard run > 1 else { throw error }
+            run = 1
+            try storeRead(block: block, blocks: 1, into: UnsafeMutableRawBufferPointer(rebasing: staging[0..<blockSize]))
+        }
         var first = -1
         for k in stride(from: run - 1, through: 0, by: -1) {   // the requested block ends most recent
             let slot = try install(block + UInt64(k))
@@ -239,7 +300,10 @@ public final class BlockCache<Store: BlockStore> {
             used += 1
         } else {
             let victim = leastRecent
-            if dirty[victim] { try writeBack(around: victim) }
+            if dirty[victim] {
+                try writeRanks(below: rank[victim])
+                try writeBack(around: victim)
+            }
             unlink(victim)
             index[blockOf[victim]] = nil
             slot = victim
@@ -259,14 +323,17 @@ public final class BlockCache<Store: BlockStore> {
         linkBack(slot)   // reused first
     }
 
-    /// Writes the run of adjacent dirty cached blocks around `slot` in one request.
+    /// Writes the run of adjacent dirty cached blocks around `slot` in one
+    /// request; only blocks of its rank or lower join it (higher ones wait
+    /// for their barrier). Every lower rank is written already.
     private func writeBack(around slot: Int) throws(FileError) {
         let block = blockOf[slot]
+        let limit = rank[slot]
         var first = block
-        while first > 0, block - first + 1 < UInt64(runLimit), let s = index[first - 1], dirty[s],
+        while first > 0, block - first + 1 < UInt64(runLimit), let s = index[first - 1], dirty[s], rank[s] <= limit,
               sectors(in: first - 1) == sectorsPerBlock { first -= 1 }
         var run = 0
-        while run < runLimit, let s = index[first + UInt64(run)], dirty[s] { run += 1 }
+        while run < runLimit, let s = index[first + UInt64(run)], dirty[s], rank[s] <= limit { run += 1 }
         var sectorTotal = 0
         for k in 0..<run {
             let s = index[first + UInt64(k)]!
@@ -276,6 +343,7 @@ public final class BlockCache<Store: BlockStore> {
             if n < sectorsPerBlock { run = k + 1; break }
         }
         storeWrites += 1
+        try ordered(limit)
         try store.write(sector: first * UInt64(sectorsPerBlock), count: sectorTotal,
                         from: UnsafeRawBufferPointer(writeStaging))
         for k in 0..<run { dirty[index[first + UInt64(k)]!] = false }

@@ -23,8 +23,8 @@ public protocol BlockStore: AnyObject {
     func flush() throws(FileError)
 }
 
-/// A disk held in memory. `failReads`/`failWrites` make it fail like a
-/// medium error (for tests of the error paths).
+/// A disk held in memory. `failReads`/`failWrites` (and `badSectors` for
+/// reads) make it fail like a medium error (for tests of the error paths).
 public final class MemoryBlockStore: BlockStore {
     public let sectorSize: Int
     public let sectorCount: UInt64
@@ -32,6 +32,8 @@ public final class MemoryBlockStore: BlockStore {
     public private(set) var bytes: [UInt8]
     public var failReads = false
     public var failWrites = false
+    /// A read that touches one of these sectors fails (a bad spot on the medium).
+    public var badSectors: Range<UInt64> = 0..<0
     /// Requests served, for tests that count them.
     public private(set) var readRequests = 0
     public private(set) var writeRequests = 0
@@ -60,7 +62,9 @@ public final class MemoryBlockStore: BlockStore {
 
     public func read(sector: UInt64, count: Int, into buffer: UnsafeMutableRawBufferPointer) throws(FileError) {
         readRequests += 1
-        if failReads { throw .ioError }
+        if failReads || (sector < badSectors.upperBound && sector + UInt64(max(count, 0)) > badSectors.lowerBound) {
+            throw .ioError
+        }
         let r = try range(sector, count, buffer.count)
         guard !r.isEmpty else { return }
         bytes.withUnsafeBytes { all in

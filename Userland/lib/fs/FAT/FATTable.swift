@@ -73,7 +73,7 @@ final class FATTable<Store: BlockStore> {
         let chunk = UnsafeMutableRawBufferPointer(rebasing: scratch[0..<4])
         chunk.setLE32(0, new)
         for copy in 0..<geometry.fatCount where geometry.mirroring || copy == geometry.activeFAT {
-            try cache.write(at: geometry.fatOffset(copy) + UInt64(index) * 4, from: UnsafeRawBufferPointer(chunk))
+            try cache.write(at: geometry.fatOffset(copy) + UInt64(index) * 4, from: UnsafeRawBufferPointer(chunk), rank: .table)
         }
     }
 
@@ -121,9 +121,9 @@ final class FATTable<Store: BlockStore> {
     }
 
     /// Allocates a free cluster, marks it end-of-chain and, if `after` is
-    /// given, links it behind `after`. Prefers the cluster right after
-    /// `after` (contiguous files), then searches from `nextFree`.
-    func allocate(after: UInt32?) throws(FileError) -> UInt32 {
+    /// given and `link` is true, links it behind `after`. Prefers the cluster
+    /// right after `after` (contiguous files), then searches from `nextFree`.
+    func allocate(after: UInt32?, link: Bool = true) throws(FileError) -> UInt32 {
         guard freeCount > 0 else { throw .noSpace }
         var found: UInt32? = nil
         if let a = after, a < geometry.maxCluster, free[Int(a + 1)] { found = a + 1 }
@@ -134,7 +134,7 @@ final class FATTable<Store: BlockStore> {
         }
         guard let cluster = found, !predecessor[Int(cluster)] else { throw .noSpace }
         try setEntry(cluster, Self.endOfChain)
-        if let a = after { try setEntry(a, cluster) }
+        if link, let a = after { try setEntry(a, cluster) }
         nextFree = cluster + 1 > geometry.maxCluster ? 2 : cluster + 1
         return cluster
     }

@@ -6,6 +6,11 @@
 // zeros. Files end at 4 GiB − 1 bytes (the 32-bit size field): a write is
 // cut there, and one that starts there is `fileTooLarge`. A chain shorter
 // than the size says, or broken, is `ioError`.
+//
+// Failures: a write that fails (the disk, or a damaged chain) gives back the
+// clusters it allocated, so the file keeps its old size and chain. A file
+// that shrinks has its smaller entry on the disk before the clusters it let
+// go are free there (docs/vfs.md, "Write order").
 
 #if canImport(KenixABI)
 import KenixABI
@@ -99,14 +104,19 @@ extension FATVolume {
             try shrink(i, from: have, to: oldClusters)
             throw .noSpace
         }
-        if offset > oldSize {
-            try forEachRun(i, at: oldSize, count: Int(offset - oldSize)) { device, _, length throws(FileError) in
-                try cache.zero(at: device, count: UInt64(length))
-            }
-        }
         let n = Int(writableEnd - offset)
-        try forEachRun(i, at: offset, count: n) { device, at, length throws(FileError) in
-            try cache.write(at: device, from: UnsafeRawBufferPointer(rebasing: buffer[at..<(at + length)]))
+        do throws(FileError) {
+            if offset > oldSize {
+                try forEachRun(i, at: oldSize, count: Int(offset - oldSize)) { device, _, length throws(FileError) in
+                    try cache.zero(at: device, count: UInt64(length), rank: .data)
+                }
+            }
+            try forEachRun(i, at: offset, count: n) { device, at, length throws(FileError) in
+                try cache.write(at: device, from: UnsafeRawBufferPointer(rebasing: buffer[at..<(at + length)]), rank: .data)
+            }
+        } catch {
+            try? shrink(i, from: have, to: oldClusters)   // the file stays as it was (its bytes may not)
+            throw error
         }
         nodes[i].size = UInt32(max(oldSize, writableEnd))
         // A cluster allocated for the part that did not fit would break the invariant.
@@ -125,15 +135,24 @@ extension FATVolume {
         let oldClusters = UInt32((oldSize + cs - 1) / cs)
         let wanted = UInt32((size + cs - 1) / cs)
         if size < oldSize {
-            try shrink(i, from: oldClusters, to: wanted)
+            nodes[i].size = UInt32(size)
+            do throws(FileError) { try shrink(i, from: oldClusters, to: wanted, entryFirst: true) } catch {
+                nodes[i].size = UInt32(oldSize)
+                throw error
+            }
         } else if size > oldSize {
             let have = try grow(i, from: oldClusters, to: wanted)
             guard have >= wanted else {
                 try shrink(i, from: have, to: oldClusters)
                 throw .noSpace
             }
-            try forEachRun(i, at: oldSize, count: Int(size - oldSize)) { device, _, length throws(FileError) in
-                try cache.zero(at: device, count: UInt64(length))
+            do throws(FileError) {
+                try forEachRun(i, at: oldSize, count: Int(size - oldSize)) { device, _, length throws(FileError) in
+                    try cache.zero(at: device, count: UInt64(length), rank: .data)
+                }
+            } catch {
+                try? shrink(i, from: have, to: oldClusters)
+                throw error
             }
         }
         nodes[i].size = UInt32(size)
@@ -151,6 +170,7 @@ extension FATVolume {
             let c: UInt32
             do throws(FileError) { c = try table.allocate(after: last) } catch {
                 if error == .noSpace { return have }
+                try? shrink(i, from: have, to: current)
                 throw error
             }
             if nodes[i].firstCluster == 0 { nodes[i].firstCluster = c }
@@ -160,21 +180,33 @@ extension FATVolume {
         return have
     }
 
-    /// Cuts node `i`'s chain from `current` down to `wanted` clusters.
-    func shrink(_ i: Int, from current: UInt32, to wanted: UInt32) throws(FileError) {
+    /// Cuts node `i`'s chain from `current` down to `wanted` clusters. With
+    /// `entryFirst` the node's entry (its new size, already in the node) is
+    /// written and on the disk before the clusters are freed: a cut between
+    /// leaves lost clusters, never an entry naming free ones.
+    func shrink(_ i: Int, from current: UInt32, to wanted: UInt32, entryFirst: Bool = false) throws(FileError) {
         guard wanted < current else { return }
+        // A chain that starts inside another (a cross-link the FAT alone does
+        // not show) is not this file's to free.
+        if nodes[i].firstCluster != 0 { try table.checkChainStart(nodes[i].firstCluster) }
         nodes[i].cursorCluster = 0
+        var last: UInt32? = nil
+        let rest: UInt32?
         if wanted == 0 {
-            let first = nodes[i].firstCluster
+            rest = nodes[i].firstCluster == 0 ? nil : nodes[i].firstCluster
             nodes[i].firstCluster = 0
-            if first != 0 { try freeChain(first) }
-            return
+        } else {
+            guard let l = try cluster(of: i, at: wanted - 1) else { throw .ioError }
+            last = l
+            rest = try table.next(l)
         }
-        guard let last = try cluster(of: i, at: wanted - 1) else { throw .ioError }
         nodes[i].cursorCluster = 0
-        if let rest = try table.next(last) {
-            try table.setEntry(last, FATTable<Store>.endOfChain)
-            try freeChain(rest)
+        if entryFirst && nodes[i].hasEntry {
+            try updateEntry(i, modified: true)
+            try cache.flush()
         }
+        guard let first = rest else { return }
+        if let l = last { try table.setEntry(l, FATTable<Store>.endOfChain) }
+        try freeChain(first)
     }
 }

@@ -37,6 +37,12 @@ extension FATVolume {
     /// false or the chain ends.
     func forEachSlot(_ directory: UInt32, from start: UInt32,
                      _ body: (UInt32, UnsafeRawBufferPointer) -> Bool) throws(FileError) {
+        try forEachSlot(directory, from: start) { slot, _, raw in body(slot, raw) }
+    }
+
+    /// As above, with each slot's device offset.
+    func forEachSlot(_ directory: UInt32, from start: UInt32,
+                     _ body: (UInt32, UInt64, UnsafeRawBufferPointer) -> Bool) throws(FileError) {
         try table.checkChainStart(directory)
         let chunkSlots = UInt32(chunk.count / 32)
         var cluster = directory
@@ -49,10 +55,11 @@ extension FATVolume {
                 while first < slotsPerCluster {
                     let base = clusterIndex * slotsPerCluster + first
                     if base + chunkSlots > start {
-                        try cache.read(at: geometry.clusterOffset(cluster) + UInt64(first) * 32, into: chunk)
+                        let offset = geometry.clusterOffset(cluster) + UInt64(first) * 32
+                        try cache.read(at: offset, into: chunk)
                         for s in 0..<chunkSlots where base + s >= start {
                             let raw = UnsafeRawBufferPointer(rebasing: chunk[Int(s * 32)..<Int(s * 32 + 32)])
-                            if !body(base + s, raw) { return }
+                            if !body(base + s, offset + UInt64(s) * 32, raw) { return }
                         }
                     }
                     first += chunkSlots
@@ -116,30 +123,38 @@ extension FATVolume {
     }
 
     /// The start of `count` consecutive free slots, growing the directory by
-    /// zeroed clusters when it has none.
+    /// zeroed clusters when it has none. The run lies in one cache block when
+    /// it can, so the entry set reaches the disk in one write (a set cut in
+    /// two by a power cut would leave orphaned long-name slots). Unused slots
+    /// (0x00) skipped before the run are marked deleted, since nothing after
+    /// an unused slot is read.
     func freeSlots(_ directory: UInt32, count: Int) throws(FileError) -> UInt32 {
+        let blockSize = UInt64(cache.blockSize)
         var runStart: UInt32 = 0
         var runLength = 0
+        var runBlock = UInt64.max
         var total: UInt32 = 0
         var found: UInt32? = nil
-        var ended = false
-        try forEachSlot(directory, from: 0) { slot, raw in
+        var endSlot: UInt32? = nil
+        try forEachSlot(directory, from: 0) { slot, offset, raw in
             total = slot + 1
-            if ended || raw[0] == 0 || raw[0] == FATSlot.deleted {
-                if raw[0] == 0 { ended = true }
-                if runLength == 0 { runStart = slot }
-                runLength += 1
-                if runLength == count { found = runStart; return false }
-            } else {
+            if endSlot == nil && raw[0] == 0 { endSlot = slot }
+            guard endSlot != nil || raw[0] == FATSlot.deleted else { runLength = 0; return true }
+            if runLength == 0 || offset / blockSize != runBlock {
+                runStart = slot
                 runLength = 0
+                runBlock = offset / blockSize
             }
+            runLength += 1
+            if runLength == count { found = runStart; return false }
             return true
         }
-        if let f = found { return f }
-        if runLength == 0 { runStart = total }
-        // Grow: the run at the end continues into the new clusters.
-        let needed = UInt32(count - runLength)
-        let clusters = (needed + slotsPerCluster - 1) / slotsPerCluster
+        if let f = found {
+            try markUnused(directory, from: endSlot, before: f)
+            return f
+        }
+        // Grow: the run starts in the new clusters.
+        let clusters = (UInt32(count) + slotsPerCluster - 1) / slotsPerCluster
         guard total + clusters * slotsPerCluster <= Self.maxDirectorySlots else { throw .noSpace }
         var last = directory
         var steps: UInt32 = 0
@@ -148,12 +163,38 @@ extension FATVolume {
             steps += 1
             guard steps <= geometry.clusterCount else { throw .ioError }
         }
-        for _ in 0..<clusters {
-            let c = try table.allocate(after: last)
-            try cache.zero(at: geometry.clusterOffset(c), count: UInt64(geometry.clusterSize))
-            last = c
+        // The new clusters are zeroed on the disk before the directory's chain
+        // reaches them: a cut in between leaves lost clusters, never a
+        // directory of garbage entries.
+        var first: UInt32? = nil
+        var previous = last
+        do throws(FileError) {
+            for _ in 0..<clusters {
+                let c = try table.allocate(after: previous, link: first != nil)
+                if first == nil { first = c }
+                try cache.zero(at: geometry.clusterOffset(c), count: UInt64(geometry.clusterSize), rank: .directory)
+                previous = c
+            }
+            try cache.flush()
+        } catch {
+            if let f = first { try? freeChain(f) }
+            throw error
         }
-        return runStart
+        try table.setEntry(last, first!)
+        try markUnused(directory, from: endSlot, before: total)
+        return total
+    }
+
+    /// Marks unused slots `from ..< before` deleted (nil: none are unused).
+    private func markUnused(_ directory: UInt32, from: UInt32?, before: UInt32) throws(FileError) {
+        guard var slot = from else { return }
+        let mark = UnsafeMutableRawBufferPointer(rebasing: chunk[0..<1])
+        while slot < before {
+            guard let offset = try slotOffset(directory, slot) else { throw .ioError }
+            mark[0] = FATSlot.deleted
+            try cache.write(at: offset, from: UnsafeRawBufferPointer(mark), rank: .directory)
+            slot += 1
+        }
     }
 
     /// Writes `bytes` (whole slots) into the directory from slot `start`.
@@ -162,7 +203,7 @@ extension FATVolume {
         for k in 0..<count {
             guard let offset = try slotOffset(directory, start + UInt32(k)) else { throw .ioError }
             try bytes.withUnsafeBytesTyped { all throws(FileError) in
-                try cache.write(at: offset, from: UnsafeRawBufferPointer(rebasing: all[(k * 32)..<(k * 32 + 32)]))
+                try cache.write(at: offset, from: UnsafeRawBufferPointer(rebasing: all[(k * 32)..<(k * 32 + 32)]), rank: .directory)
             }
         }
     }
@@ -173,14 +214,25 @@ extension FATVolume {
         try table.freeChain(first)
     }
 
-    /// Marks the slots of an entry set deleted.
+    /// Whether slots `first ... last` of the directory lie in more than one
+    /// cache block (so they may reach the disk in separate writes).
+    func spansBlocks(_ directory: UInt32, _ first: UInt32, _ last: UInt32) throws(FileError) -> Bool {
+        guard let a = try slotOffset(directory, first), let b = try slotOffset(directory, last) else { throw .ioError }
+        return a / UInt64(cache.blockSize) != b / UInt64(cache.blockSize)
+    }
+
+    /// Marks the slots of an entry set deleted: the long-name slots before the
+    /// short entry (on the disk first when they may go out separately), so a
+    /// cut never leaves long-name slots without their entry.
     func deleteSlots(_ directory: UInt32, from first: UInt32, through last: UInt32) throws(FileError) {
+        let ordered = last > first ? try spansBlocks(directory, first, last) : false
         var slot = first
         while slot <= last {
+            if slot == last && ordered { try cache.flush() }
             guard let offset = try slotOffset(directory, slot) else { throw .ioError }
             let mark = UnsafeMutableRawBufferPointer(rebasing: chunk[0..<1])
             mark[0] = FATSlot.deleted
-            try cache.write(at: offset, from: UnsafeRawBufferPointer(mark))
+            try cache.write(at: offset, from: UnsafeRawBufferPointer(mark), rank: .directory)
             slot += 1
         }
     }
@@ -210,7 +262,7 @@ extension FATVolume {
         try cache.read(at: offset, into: raw)
         raw.setLE16(FATSlot.clusterHigh, UInt16(parent >> 16))
         raw.setLE16(FATSlot.clusterLow, UInt16(truncatingIfNeeded: parent))
-        try cache.write(at: offset, from: UnsafeRawBufferPointer(raw))
+        try cache.write(at: offset, from: UnsafeRawBufferPointer(raw), rank: .directory)
     }
 
     /// "." and ".." for a new directory at `cluster` inside `parent`, stamped `stamp`.

@@ -4,6 +4,11 @@
 // other entry of the directory uses (numeric tails). A rename writes the new
 // entry set before deleting the old one, and a moved directory's ".." is
 // repointed. FAT has no symbolic links (`notSupported`).
+//
+// Write order (docs/vfs.md): a new directory's cluster is on the disk before
+// an entry names it; a removed entry is off the disk before its clusters are
+// free there; a renamed entry's new set is on the disk before the old one
+// goes. A cut at any point leaves lost clusters at worst.
 
 #if canImport(KenixABI)
 import KenixABI
@@ -85,8 +90,9 @@ extension FATVolume {
         if kind == .directory {
             let c = try table.allocate(after: nil)
             do throws(FileError) {
-                try cache.zero(at: geometry.clusterOffset(c), count: UInt64(geometry.clusterSize))
+                try cache.zero(at: geometry.clusterOffset(c), count: UInt64(geometry.clusterSize), rank: .directory)
                 try writeSlots(c, at: 0, dotEntries(c, parent: parent, stamp: entry.modified))
+                try cache.flush()
             } catch {
                 try? freeChain(c)
                 throw error
@@ -143,7 +149,15 @@ extension FATVolume {
         let start = try freeSlots(parent, count: count)
         entry.firstSlot = start
         entry.slot = start + UInt32(count - 1)
-        try writeSlots(parent, at: start, entry.encodeSet(longName: longName))
+        let set = entry.encodeSet(longName: longName)
+        if count > 1, try spansBlocks(parent, start, entry.slot) {
+            // The short entry first: alone it is a valid entry; long-name slots alone would be orphans.
+            try writeSlots(parent, at: entry.slot, Array(set[((count - 1) * 32)...]))
+            try cache.flush()
+            try writeSlots(parent, at: start, Array(set[0..<((count - 1) * 32)]))
+        } else {
+            try writeSlots(parent, at: start, set)
+        }
     }
 
     public func remove(in parent: NodeID, _ name: [UInt8], directory: Bool) throws(FileError) {
@@ -169,6 +183,7 @@ extension FATVolume {
             return
         }
         guard entry.firstCluster != 0, (try? table.checkChainStart(entry.firstCluster)) != nil else { return }
+        try cache.flush()
         try freeChain(entry.firstCluster)
     }
 
@@ -207,6 +222,7 @@ extension FATVolume {
             try place(&entry, longName: needsLong ? newLong : nil, in: destination)
         } else {
             try place(&entry, longName: needsLong ? newLong : nil, in: destination)
+            try cache.flush()
             try deleteSlots(source, from: old.firstSlot, through: old.slot)
         }
         if let i = byLocation[UInt64(source) << 32 | UInt64(old.slot)] {

@@ -110,10 +110,10 @@ extension FATVolume {
         nodes[i].refs -= 1
         guard nodes[i].refs <= 0 else { return }
         if !nodes[i].hasEntry, nodes[i].firstCluster != 0, !isReadOnly, isMounted {
-            // Removed while held: its clusters go now. A failure leaves lost
-            // clusters (fsck.fat reclaims them), never a damaged file.
-            try? beginChange()
-            try? freeChain(nodes[i].firstCluster)
+            // Removed while held: its clusters go now, once the entry's removal
+            // is on the disk. A failure leaves lost clusters (fsck.fat reclaims
+            // them), never a damaged file.
+            if (try? beginChange()) != nil, (try? cache.flush()) != nil { try? freeChain(nodes[i].firstCluster) }
         }
         detachEntry(i)
         nodes[i].live = false
@@ -146,7 +146,7 @@ extension FATVolume {
         }
         guard let offset = try slotOffset(nodes[i].parent, nodes[i].slot) else { throw .ioError }
         let raw = entry.encodeShort()
-        try raw.withUnsafeBytesTyped { bytes throws(FileError) in try cache.write(at: offset, from: bytes) }
+        try raw.withUnsafeBytesTyped { bytes throws(FileError) in try cache.write(at: offset, from: bytes, rank: .directory) }
     }
 
     public func info(_ node: NodeID) throws(FileError) -> NodeInfo {

@@ -140,7 +140,7 @@ public final class FATVolume<Store: BlockStore>: FileSystem {
         guard FSInfo(UnsafeRawBufferPointer(raw)) != nil else { return }   // not an FSInfo sector: leave it
         raw.setLE32(488, table.freeCount)
         raw.setLE32(492, table.nextFree)
-        try cache.write(at: offset, from: UnsafeRawBufferPointer(raw))
+        try cache.write(at: offset, from: UnsafeRawBufferPointer(raw), rank: .table)
     }
 
     public func unmount() throws(FileError) {
