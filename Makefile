@@ -16,6 +16,9 @@ OBJCOPY ?= $(firstword $(wildcard $(dir $(shell command -v swiftc))llvm-objcopy)
 SIMFLAGS ?=
 # Runs per benchmark figure (make bench BENCH_REPEATS=3 for a quicker, noisier table).
 BENCH_REPEATS ?= 5
+# LINUX=1: boot into busybox's sh (the Linux personality) after the self-tests, in `make sim`
+# and `make run`/`make run-kernel` (init's argument 1; kenix-sim --init-arg 1, QEMU kenix.arg=1).
+LINUX ?=
 SWIFT_BUILD_FLAGS ?=
 KENIX_SIM := .build/debug/kenix-sim
 INITRD := $(BUILD)/initrd.cpio
@@ -34,6 +37,7 @@ help:
 	@echo "Kenix make targets:"
 	@echo "  make sim            build everything and run the system in kenix-sim (SIMFLAGS=\"--seed 7 ...\";"
 	@echo "                      DISK=FILE adds a data disk: --disk FILE, served by the block server)"
+	@echo "                      LINUX=1 (sim, run, run-kernel): boot into busybox's sh after the self-tests"
 	@echo "  make test           all tests: Embedded check, unit tests, system tests (what CI runs)"
 	@echo "  make bench          run the benchmarks and write BENCHMARKS.md (BENCH_REPEATS=5 runs per figure)"
 	@echo "  make kernel         build the AArch64 kernel image (build/kenix.img)"
@@ -48,6 +52,7 @@ help:
 	@echo "  make test-qemu      the QEMU boot tests alone (-kernel and UEFI, GICv2 and GICv3, virtio-blk,"
 	@echo "                      ramfb screendumps and virtio keyboard via Tests/QEMU/screen.py)"
 	@echo "  make bench-qemu     instruction counts on QEMU with -icount"
+	@echo "  make bench-linux    the Linux rows: busybox fork+exec and pipe throughput (QEMU -icount, TCG, kenix-sim)"
 	@echo "  make userland       build the EL0 programs and $(INITRD)"
 	@echo "  make embedded-check compile the kernel core as Embedded Swift for aarch64-none-none-elf"
 	@echo "  make host           build kenix-sim and the host targets with SwiftPM"
@@ -60,8 +65,8 @@ host: deps
 	@swift build $(SWIFT_BUILD_FLAGS) 2>&1 | grep -Ev '^\[[0-9]+/[0-9]+\] (Compiling|Emitting|Write|Wrapping)' ; test $${PIPESTATUS[0]} -eq 0
 
 sim: host userland check-disk
-	@echo "==> kenix-sim run --initrd $(INITRD) $(if $(DISK),--disk $(DISK) )$(SIMFLAGS)"
-	@$(KENIX_SIM) run --initrd $(INITRD) $(if $(DISK),--disk "$(DISK)") $(SIMFLAGS)
+	@echo "==> kenix-sim run --initrd $(INITRD) $(if $(DISK),--disk $(DISK) )$(if $(LINUX),--init-arg 1 )$(SIMFLAGS)"
+	@$(KENIX_SIM) run --initrd $(INITRD) $(if $(DISK),--disk "$(DISK)") $(if $(LINUX),--init-arg 1) $(SIMFLAGS)
 
 # DISK=FILE must name an existing file: a data disk is never created.
 check-disk:
@@ -96,5 +101,5 @@ bench: deps userland kernel
 	@echo "==> swift build -c release (kenix-bench, kenix-sim)"
 	@swift build -c release --product kenix-bench 2>&1 | grep -Ev '^\[[0-9]+/[0-9]+\] (Compiling|Emitting|Write|Wrapping)' ; test $${PIPESTATUS[0]} -eq 0
 	@swift build -c release --product kenix-sim 2>&1 | grep -Ev '^\[[0-9]+/[0-9]+\] (Compiling|Emitting|Write|Wrapping)' ; test $${PIPESTATUS[0]} -eq 0
-	@echo "==> kenix-sim against QEMU, kenix-bench and QEMU -icount runs (several minutes; medians of $(BENCH_REPEATS) runs)"
+	@echo "==> kenix-sim against QEMU, kenix-bench, QEMU -icount and the Linux rows (several minutes; medians of $(BENCH_REPEATS) runs)"
 	@QEMU=$(QEMU_AARCH64) REPEATS=$(BENCH_REPEATS) bash tools/write-benchmarks.sh .build/release/kenix-bench .build/release/kenix-sim $(INITRD) $(KERNEL_IMG) BENCHMARKS.md

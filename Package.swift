@@ -59,6 +59,14 @@ let package = Package(
         // The user runtime's allocator (Userland/runtime/malloc.c) built for the host.
         .target(name: "CMallocHost", path: "Tests/CMallocHost"),
         .testTarget(name: "UserlandRuntimeTests", dependencies: ["CMallocHost"]),
+        // The Linux personality's pure parts (Userland/lib/linux: its ABI,
+        // exec stacks, signal frames, wait statuses, paths, stat records) and
+        // the terminal line discipline (Userland/lib/terminal): also compiled
+        // into the linux server and the console by mk/userland.mk.
+        .target(name: "KenixTerminal", path: "Userland/lib/terminal"),
+        .target(name: "KenixLinux", dependencies: ["KenixABI"], path: "Userland/lib/linux"),
+        .testTarget(name: "KenixLinuxTests", dependencies: ["KenixLinux", "KenixTerminal", "KenixABI"]),
+        .testTarget(name: "KenixTerminalTests", dependencies: ["KenixTerminal"]),
         .testTarget(name: "KenixABITests", dependencies: ["KenixABIExport", "KenixABI"]),
         .testTarget(name: "KenixKernelTests", dependencies: ["KenixKernel", "HAL", "KenixABI"]),
         .testTarget(name: "SystemTests", dependencies: ["HALHostSim", "KenixKernel", "HAL"]),

@@ -10,6 +10,7 @@
 #                                    and a virtio keyboard. The display is a QEMU window when DISPLAY or
 #                                    WAYLAND_DISPLAY is set, else -display none; the serial console stays
 #                                    on the terminal either way (Ctrl-A x quits, Ctrl-A c the monitor)
+#   LINUX=1 (either): boot into busybox's sh after the self-tests (init's argument 1, kenix.arg=1)
 #   Both attach build/swap.img (SWAP_SIZE, created sparse if missing; delete it to resize) as the
 #   kernel's swap disk: a modern virtio-blk device with serial kenix-swap, which is how the HAL
 #   tells it from the ESP (Sources/HALAArch64/README.md). DISK=FILE (default none) adds FILE as data
@@ -22,7 +23,10 @@
 #                                    blkdebug faults), image locks against kenix-sim; kenix.disk-test, kenix.fb-test
 #                                    (screendumps) and kenix.kbd-test (sendkey) through Tests/QEMU/screen.py;
 #                                    then Tests/QEMU/parity.sh: kenix-sim and QEMU screens pixel-identical
+#                                    Tests/QEMU/linux.sh: busybox sh on QEMU (the Linux session, Ctrl-C)
 #   make bench-qemu                  Tests/QEMU/bench.sh: instructions per IPC round trip under -icount
+#   make bench-linux                 Tests/QEMU/linuxbench.sh: busybox fork+exec and pipe throughput (-icount,
+#                                    TCG and kenix-sim); make bench includes it with the release kenix-sim
 # The kernel core (HAL, KenixABI, KenixKernel) is the Embedded build from
 # mk/embedded.mk; Sources/HALAArch64 adds the Swift backend, the boot and
 # vector assembly and a small C runtime (memset/memcpy/heap).
@@ -46,7 +50,7 @@ FB ?= 640x480
 # `make run`'s display: a window where there is a graphical session, none elsewhere (CI, ssh).
 HAVE_DISPLAY := $(if $(DISPLAY)$(WAYLAND_DISPLAY),yes,)
 QEMU_DISPLAY = $(if $(HAVE_DISPLAY),,-display none) -serial mon:stdio \
-  -device ramfb -device virtio-keyboard-device -fw_cfg name=opt/kenix/bootargs,string=kenix.fb=$(FB)
+  -device ramfb -device virtio-keyboard-device -fw_cfg name=opt/kenix/bootargs,string="kenix.fb=$(FB)$(if $(LINUX), kenix.arg=1)"
 
 HALA64_SWIFT := $(sort $(wildcard Sources/HALAArch64/*.swift))
 HALA64_ASM := $(sort $(wildcard Sources/HALAArch64/*.S))
@@ -144,7 +148,7 @@ $(ESP_DIR)/kenix.img: $(UEFI_LOADER) $(KERNEL_IMG) $(INITRD)
 	@cp $(INITRD) $(ESP_DIR)/initrd.cpio
 	@cp $(KERNEL_IMG) $@
 
-.PHONY: kernel run-kernel test-qemu bench-qemu run esp fetch-ovmf swap
+.PHONY: kernel run-kernel test-qemu bench-qemu bench-linux run esp fetch-ovmf swap
 esp: $(ESP_DIR)/kenix.img
 swap: $(SWAP_IMG)
 
@@ -174,13 +178,20 @@ QEMU_INPUT = $(if $(filter 0,$(shell [ -t 0 ]; echo $$?)),,python3 Tests/QEMU/ty
 run-kernel: kernel userland $(SWAP_IMG) check-disk
 	@echo "==> qemu-system-aarch64 -M virt,gic-version=$(GIC) -m $(MEM) -kernel $(KERNEL_IMG) -initrd $(INITRD) (swap $(SWAP_IMG)$(if $(DISK),, data disk $(DISK)))"
 	@$(QEMU_INPUT) $(QEMU_AARCH64) -M virt,gic-version=$(GIC) -cpu cortex-a72 -m $(MEM) -nographic \
-	  -kernel $(KERNEL_IMG) -initrd $(INITRD) $(QEMU_SWAP) $(QEMU_DATA)
+	  -kernel $(KERNEL_IMG) -initrd $(INITRD) $(QEMU_SWAP) $(QEMU_DATA) $(if $(LINUX),-append kenix.arg=1)
 
 test-qemu: kernel userland esp host
 	@QEMU=$(QEMU_AARCH64) KERNEL=$(KERNEL_IMG) INITRD=$(INITRD) ESP=$(ESP_DIR) SWAP_SIZE=$(SWAP_SIZE) \
 	  OVMF_CODE=$(OVMF_CODE) OVMF_VARS=$(OVMF_VARS) KENIX_SIM=$(KENIX_SIM) bash Tests/QEMU/boot.sh
+	@echo "==> Linux programs on QEMU: busybox sh, the acceptance script, Ctrl-C (Tests/QEMU/linux.sh)"
+	@QEMU=$(QEMU_AARCH64) KERNEL=$(KERNEL_IMG) INITRD=$(INITRD) bash Tests/QEMU/linux.sh
 	@echo "==> screen parity: kenix-sim and QEMU draw the same pixels (Tests/QEMU/parity.sh)"
 	@KENIX_SIM=$(KENIX_SIM) QEMU=$(QEMU_AARCH64) KERNEL=$(KERNEL_IMG) INITRD=$(INITRD) bash Tests/QEMU/parity.sh
 
 bench-qemu: kernel userland
 	@QEMU=$(QEMU_AARCH64) KERNEL=$(KERNEL_IMG) INITRD=$(INITRD) bash Tests/QEMU/bench.sh
+
+# The Linux rows alone (make bench runs them with the release kenix-sim).
+bench-linux: kernel userland host
+	@echo "==> Linux benchmarks: busybox true fork+exec, a pipe (Tests/QEMU/linuxbench.sh; a few minutes)"
+	@QEMU=$(QEMU_AARCH64) KERNEL=$(KERNEL_IMG) INITRD=$(INITRD) KENIX_SIM=$(KENIX_SIM) bash Tests/QEMU/linuxbench.sh

@@ -19,7 +19,8 @@
 # segments, entry in text, no undefined symbols). The initrd holds every
 # program under its name without .elf (stripped of symbols), plus "badelf"
 # (garbage for the errors test) and "font.psf" (the console's font, from
-# Userland/data), packed deterministically by tools/mkinitrd.py.
+# Userland/data), then the Linux files of mk/linux.mk (busybox, its applet
+# list, the static test programs), packed deterministically by tools/mkinitrd.py.
 #
 # Exports for the top-level Makefile: USERLAND_ELFS, USERLAND_INITRD.
 
@@ -39,6 +40,7 @@ u_saved_default_goal := $(.DEFAULT_GOAL)
 u_this_makefile := $(lastword $(MAKEFILE_LIST))
 
 U_Q := $(if $(V),,@)
+include $(dir $(lastword $(MAKEFILE_LIST)))linux.mk
 U_SRC := Userland
 U_OUT := $(BUILD)/userland
 U_OBJ := $(U_OUT)/obj
@@ -61,7 +63,7 @@ U_PROG_OBJS := $(U_PROGRAMS:%=$(U_OBJ)/prog/%.o)
 # Order is fixed: init and console first, then the other programs by name,
 # then data files.
 U_INITRD_NAMES := init console $(filter-out init console,$(U_PROGRAMS)) badelf font.psf
-U_INITRD_FILES := $(U_INITRD_NAMES:%=$(U_OUT)/initrd/%)
+U_INITRD_FILES := $(U_INITRD_NAMES:%=$(U_OUT)/initrd/%) $(LINUX_INITRD_FILES)
 
 U_LIBKENIX := $(sort $(wildcard $(U_SRC)/libkenix/*.swift) $(wildcard Sources/KenixABI/*.swift))
 U_LDSCRIPT := $(U_SRC)/ld/user.ld
@@ -150,4 +152,6 @@ userland-clean:
 
 ifneq ($(firstword $(MAKEFILE_LIST)),$(u_this_makefile))
 .DEFAULT_GOAL := $(u_saved_default_goal)
+else
+.DEFAULT_GOAL := userland
 endif

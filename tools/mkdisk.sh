@@ -13,8 +13,10 @@
 #   /bin/ticker                                   a user program (ELF from the initrd)
 #   /Documents/Projects/A very long directory name for VFAT entries/nested.txt
 #   /Documents/Projects/Größenänderung – 日本語.txt   a long, non-ASCII name
+#   /bin/busybox                                  with BUSYBOX=FILE (make disk: Debian's arm64
+#                                                 busybox-static, a Linux program, docs/linux.md)
 #
-# Usage: tools/mkdisk.sh OUT.img PROGRAM-ELF [SIZE-MiB]
+# Usage: [BUSYBOX=FILE] tools/mkdisk.sh OUT.img PROGRAM-ELF [SIZE-MiB]
 set -euo pipefail
 out=${1:?usage: mkdisk.sh OUT.img PROGRAM-ELF [SIZE-MiB]}
 elf=${2:?usage: mkdisk.sh OUT.img PROGRAM-ELF [SIZE-MiB]}
@@ -39,6 +41,10 @@ PY
 printf 'nested three levels deep\n' >"$stage/nested.txt"
 printf 'Ünïcødé names work: Größenänderung, 日本語.\n' >"$stage/unicode.txt"
 cp "$elf" "$stage/ticker"
+if [ -n "${BUSYBOX:-}" ]; then
+  [ -f "$BUSYBOX" ] || { echo "mkdisk: no busybox $BUSYBOX (make busybox fetches it)" >&2; exit 1; }
+  cp "$BUSYBOX" "$stage/busybox"
+fi
 touch -d "@$SOURCE_DATE_EPOCH" "$stage"/*
 
 tmp="$out.tmp"
@@ -49,6 +55,7 @@ mmd -i "$tmp" ::/data ::/bin ::/Documents ::/Documents/Projects \
 mcopy -m -i "$tmp" "$stage/hello.txt" ::/hello.txt
 mcopy -m -i "$tmp" "$stage/random.bin" ::/data/random.bin
 mcopy -m -i "$tmp" "$stage/ticker" ::/bin/ticker
+[ -f "$stage/busybox" ] && mcopy -m -i "$tmp" "$stage/busybox" ::/bin/busybox
 mcopy -m -i "$tmp" "$stage/nested.txt" "::/Documents/Projects/A very long directory name for VFAT entries/nested.txt"
 mcopy -m -i "$tmp" "$stage/unicode.txt" "::/Documents/Projects/Größenänderung – 日本語.txt"
 fsck.fat -n "$tmp" >/dev/null || { echo "mkdisk: fsck.fat finds errors in the new image" >&2; exit 1; }

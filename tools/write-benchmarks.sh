@@ -26,6 +26,9 @@ cmd=$(echo "$cmd" | sed 's/^ *//')
 echo "==> QEMU -icount"
 qemu_cmd="QEMU=${QEMU:-qemu-system-aarch64} KERNEL=$kernel INITRD=$initrd bash Tests/QEMU/bench.sh"
 qemu_results=$(QEMU=${QEMU:-qemu-system-aarch64} KERNEL=$kernel INITRD=$initrd bash Tests/QEMU/bench.sh)
+# The Linux personality: QEMU -icount, QEMU TCG and the release kenix-sim on the same loops.
+linux_cmd="QEMU=${QEMU:-qemu-system-aarch64} KERNEL=$kernel INITRD=$initrd KENIX_SIM=$sim bash Tests/QEMU/linuxbench.sh"
+linux_results=$(QEMU=${QEMU:-qemu-system-aarch64} KERNEL=$kernel INITRD=$initrd KENIX_SIM=$sim $pin bash Tests/QEMU/linuxbench.sh)
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 {
@@ -36,7 +39,7 @@ load=$(cut -d' ' -f1-3 /proc/loadavg)
   echo
   echo "- machine: $cpu, $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr); load average when the run ended: $load"
   echo "- toolchain: $(swift --version 2>&1 | head -1); dynarmic $(dpkg-query -W -f '${Version}' libdynarmic6 2>/dev/null || echo '?'); Unicorn $(dpkg-query -W -f '${Version}' libunicorn2 2>/dev/null || echo '?')"
-  echo "- commands: \`make bench\`, which runs \`$vs_cmd\`, then \`$cmd\` (release builds) and \`$qemu_cmd\`"
+  echo "- commands: \`make bench\`, which runs \`$vs_cmd\`, then \`$cmd\` (release builds), \`$qemu_cmd\` and \`$linux_cmd\`"
   echo "- QEMU: $(${QEMU:-qemu-system-aarch64} --version | head -1)"
   echo
   echo "## kenix-sim against QEMU (issue 12)"
@@ -70,13 +73,29 @@ is a 4-word round trip under 1,000 instructions. The IPC fast path (Kernel+FastP
 is in the kernel; the null syscall and yield go through the general path, and every entry
 saves and restores the full FP/SIMD state.
 
-## Notes on the figures
+## Linux programs (issue 11)
+
+busybox's sh types one timed loop per boot (Tests/QEMU/linuxbench.sh): N runs of
+`/bin/busybox true` (fork, exec, exit, wait) minus N runs of the builtin `true`; and
+`dd if=/dev/zero bs=64k count=256 | cat > /dev/null` four times minus the same with `count=0`.
+Under `-icount` the guest's time is its instruction count (busybox's `time` resolves 10 ms,
+that is 10 M instructions, so the loops are long); on QEMU TCG without `-icount` it is host
+time; kenix-sim's clock is simulated, so its host time is taken around each whole run, minus a
+run with the short loop. Targets: under 2 M instructions per fork+exec, at most 5 per piped byte.
+
+```
+NOTES
+  echo "$linux_results"
+  cat <<'NOTES'
+```
+
+## Notes on the kenix-sim figures
 
 The kenix-sim against QEMU rows: "boot" boots the initrd, runs the 7 self-tests and types
 `exit` (kenix-sim `--input`, QEMU through Tests/QEMU/typist.py); kenix-sim has its display
 (headless) and QEMU is serial only, as `make run-kernel`. "vm" types `run vm` first: its
 out-of-memory child fills the 512 MiB of RAM (131k demand-zero faults). "swap" boots the `swap`
-program as init on 16 MiB of RAM with a swap disk (kenix-sim's simulated disk, QEMU's virtio-blk
+program as init on 24 MiB of RAM with a swap disk (kenix-sim's simulated disk, QEMU's virtio-blk
 on a file). "ipcbench" is per call/reply round trip: a run of N minus a run of N/10. The demo row
 is per frame at 1280×720, every pixel redrawn, no pacing: a run of 24 frames minus 4. QEMU runs
 in real time without `-icount`, so its boot includes the sleep self-test's real sleeps.

@@ -17,6 +17,44 @@ public enum ConsoleOp: UInt64, CaseIterable {
     case takeScreen = 4
     /// Give the display back; the console repaints.
     case giveScreen = 5
+    /// w0 a shared-memory object the caller created and granted, w1 its
+    /// size: the console maps it as the caller's buffer for bulk writes
+    /// and terminal reads (one buffer per client, `maxClients` clients).
+    case attachBuffer = 6
+    /// w0 a length: write that many bytes of the caller's buffer. With
+    /// `ConsoleWriteFlag.terminal` in the tag, the terminal's output
+    /// processing applies (OPOST/ONLCR).
+    case write = 7
+    /// The caller (the Linux server) takes the terminal: typed input goes
+    /// through the terminal line discipline (Termios) for it. w0 a
+    /// notification the caller granted, w1 the first of its four bits:
+    /// +0 input is ready (after a `ttyRead` found none), +1 SIGINT,
+    /// +2 SIGQUIT, +3 SIGTSTP typed. Reply: w0 rows, w1 columns.
+    case ttyAttach = 8
+    /// The terminal goes back to the Kenix line mode (`read`).
+    case ttyDetach = 9
+    /// w0–w3 a Termios (`Termios.words`); `ConsoleWriteFlag.flushInput`
+    /// in the tag drops typed input first (TCSETSF).
+    case ttySetMode = 10
+    /// w0 the most bytes to take (≤ the buffer). Never waits. Reply tag 0,
+    /// w0 the bytes put at the start of the caller's buffer, w1 flags
+    /// (`ConsoleTerminalFlag`); with none, the input bit is signalled once
+    /// when there are.
+    case ttyRead = 11
+}
+
+/// Flags in the tag of `write` and `ttySetMode` requests.
+public enum ConsoleWriteFlag {
+    public static let terminal: UInt64 = 1 << 16
+    public static let flushInput: UInt64 = 1 << 17
+}
+
+/// Flags in w1 of a `ttyRead` reply.
+public enum ConsoleTerminalFlag {
+    /// The read met an end of file (VEOF at the start of a line): it returns 0.
+    public static let endOfFile: UInt64 = 1
+    /// Nothing to read: the caller is told through its input bit.
+    public static let empty: UInt64 = 2
 }
 
 public enum ConsoleProtocol {
@@ -25,6 +63,10 @@ public enum ConsoleProtocol {
     /// Where the byte count sits in a tag.
     public static let lengthShift: UInt64 = 8
     public static let opMask: UInt64 = 0xFF
+    /// Clients with an attached buffer at once.
+    public static let maxClients = 4
+    /// Notification bits a terminal client gives (`ttyAttach`).
+    public static let terminalBits: UInt64 = 4
 }
 
 /// Flags in a read reply's tag.

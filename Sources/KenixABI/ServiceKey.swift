@@ -6,4 +6,6 @@ public enum ServiceKey: UInt64, CaseIterable {
     case files = 2
     /// The block server (docs/block.md).
     case block = 3
+    /// The Linux personality server (docs/linux.md; LinuxServiceOp).
+    case linux = 4
 }

@@ -18,6 +18,9 @@ public enum SupervisorEvent: UInt64, CaseIterable {
     case undefinedInstruction = 3
     /// `brk #imm`: w0 the pc, w1 the immediate.
     case breakpoint = 4
+    /// The supervisor asked (`task_interrupt`): the task was stopped between
+    /// two instructions, its registers as they were; w0 the pc.
+    case interrupted = 5
 }
 
 public enum SupervisorEventTag {

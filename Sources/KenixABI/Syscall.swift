@@ -86,6 +86,7 @@ public enum Syscall: UInt64, CaseIterable {
     case taskUnmap = 88
     case taskProtect = 89
     case taskFork = 90
+    case taskInterrupt = 91
 
     case blockInfo = 100
     case blockClaim = 101
@@ -164,6 +165,7 @@ extension Syscall {
         case .taskUnmap: "task_unmap"
         case .taskProtect: "task_protect"
         case .taskFork: "task_fork"
+        case .taskInterrupt: "task_interrupt"
         case .blockInfo: "block_info"
         case .blockClaim: "block_claim"
         case .blockSubmit: "block_submit"

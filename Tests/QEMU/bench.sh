@@ -52,18 +52,18 @@ zero=$(echo "$faults" | sed -n 's/^faultbench: demand-zero fault \([0-9]*\) ns$/
 cow=$(echo "$faults" | sed -n 's/^faultbench: copy-on-write fault \([0-9]*\) ns$/\1/p')
 echo "  demand-zero page fault (zeroes 4 KB):    ${zero:-?} instructions (mean over 4096 pages)"
 echo "  copy-on-write fault (copies 4 KB):       ${cow:-?} instructions (mean over 4096 pages)"
-# Swapping: the swap program booted as init on 16 MiB of RAM with a fresh
+# Swapping: the swap program booted as init on 24 MiB of RAM with a fresh
 # 64 MiB virtio-blk disk. Under -icount a simulated second is 1e9 instructions,
 # so the figure is the kernel's and the program's work per page, not the speed
 # of the host file behind the disk.
 truncate -s 0 "$SWAPIMG"; truncate -s 64M "$SWAPIMG"
-swap=$(python3 "$HERE/typist.py" "$EXIT" 300 "$QEMU" -M virt,gic-version=3 -cpu cortex-a53 -m 16M -nographic \
+swap=$(python3 "$HERE/typist.py" "$EXIT" 300 "$QEMU" -M virt,gic-version=3 -cpu cortex-a53 -m 24M -nographic \
     -no-reboot -monitor none -serial stdio -icount shift=0,align=off,sleep=off -kernel "$KERNEL" -initrd "$INITRD" \
     -drive "if=none,id=swap,format=raw,file=$SWAPIMG" -device virtio-blk-device,drive=swap,serial=kenix-swap \
     -global virtio-mmio.force-legacy=false -append "kenix.init=swap" 2>/dev/null | tr -d '\r')
 rate=$(echo "$swap" | sed -n 's/^swap: .* read back, \([0-9]*\) pages per simulated second$/\1/p')
 moved=$(echo "$swap" | sed -n 's/^swap: \([0-9]*\) pages written out, \([0-9]*\) read back.*/\1 + \2/p')
-echo "  swap-out + swap-in throughput:           ${rate:-?} pages per simulated second ($((${moved:-0})) pages moved; 16 MiB RAM)"
+echo "  swap-out + swap-in throughput:           ${rate:-?} pages per simulated second ($((${moved:-0})) pages moved; 24 MiB RAM)"
 echo "  reset to init's exit (self-test, shell exit):        $(( $1 * (1000000000 / $2) )) ns of virtual time (instructions plus the idle time of the sleep test)"
 echo "  $(echo "$selftest" | grep -m1 '^kenix: kernel ready')"
 exec 1>&3

@@ -6,7 +6,7 @@
 # (PSCI SYSTEM_OFF) by itself once the shell that init starts is told `exit`
 # (typist.py types at the prompt, through the PL011's receive interrupts).
 # The shell session of the system tests runs too, checked by the same
-# Tests/System/check-shell.sh, and so does the swap session (16 MiB of RAM,
+# Tests/System/check-shell.sh, and so does the swap session (24 MiB of RAM,
 # Tests/System/check-swap.sh). A hang ends at the timeout with the serial
 # log shown. Boots: GICv2 and GICv3 at EL1; GICv3 entered at EL2
 # (virtualization=on, PSCI over SMC); 2 CPUs; RAM above 4 GB; no initrd;
@@ -174,9 +174,9 @@ if bash "$HERE/../System/check-shell.sh" "$WORK/shell.out" >"$WORK/shell.checks"
   pass "shell: Tests/System/check-shell.sh (the checks kenix-sim passes)"
 else fail "shell: Tests/System/check-shell.sh" "$WORK/shell.checks"; sed 's/^/       | /' "$WORK/shell.out" | tail -40; fi
 
-echo "==> swapping: 16 MiB of RAM and the swap disk, typed from Tests/System/swap-session.txt"
+echo "==> swapping: 24 MiB of RAM and the swap disk, typed from Tests/System/swap-session.txt"
 cat "$HERE/../System/swap-session.txt" "$WORK/exit.txt" >"$WORK/swap-session.txt"
-boot swap "$WORK/swap-session.txt" virt,gic-version=3 16M -initrd "$INITRD"
+boot swap "$WORK/swap-session.txt" virt,gic-version=3 24M -initrd "$INITRD"
 if [ "$(cat "$WORK/swap.rc")" = 0 ] && grep -qx "kenix: init exited with status 0" "$WORK/swap.out"; then
   pass "swap: the session ends with exit, init exits 0"; else fail "swap: exit status $(cat "$WORK/swap.rc")" "$WORK/swap.out"; fi
 if bash "$HERE/../System/check-swap.sh" "$WORK/swap.out" >"$WORK/swap.checks"; then

@@ -8,14 +8,19 @@ kenix-sim (which hands input to the console when the shell asks for it).
 After the last line it sends nothing more, unless --eot is given: then it
 sends Ctrl-D at the next prompt, as a terminal does at the end of input, so
 the shell exits, init exits and the machine powers off. Exits with QEMU's
-status, or 124 after TIMEOUT seconds (0: no limit).
-Usage: typist.py [--eot] INPUT TIMEOUT COMMAND...
+status, or 124 after TIMEOUT seconds (0: no limit). --prompt TEXT (repeatable)
+adds a prompt to wait for besides "ksh> " (busybox sh: "# ", and "> " for
+continuation lines). A line "@sleep SECONDS" in INPUT waits that long after
+the prompt instead of typing; a line "@ctrl-c" types Ctrl-C at once, without
+waiting for a prompt (a program is running).
+Usage: typist.py [--eot] [--prompt TEXT]... INPUT TIMEOUT COMMAND...
 
 As a module: SerialConsole is the same console for other scripts (screen.py).
 """
-import os, select, subprocess, sys, time
+import os, re, select, subprocess, sys, time
 
 PROMPT = b"ksh> "
+PROMPTS = [PROMPT]
 
 
 class SerialConsole:
@@ -52,9 +57,22 @@ class SerialConsole:
         clean = chunk.replace(b"\r", b"")
         self.text += clean
         self._tail = (self._tail + clean)[-64:]
-        if self._tail.endswith(PROMPT) and self.lines:
+        while self.lines and self.lines[0].startswith(b"@ctrl-c"):
+            self.lines.pop(0)
+            time.sleep(0.5)
+            self.send(b"\x03")
+        # Prompts are matched without terminal escapes (busybox asks for the
+        # cursor position, ESC [ 6 n, right after its prompt).
+        tail = re.sub(rb"\x1b\[[0-9;?]*[a-zA-Z]", b"", self._tail)
+        if any(tail.endswith(p) for p in PROMPTS) and self.lines:
             self._tail = b""
-            self.send(self.lines.pop(0))
+            line = self.lines.pop(0)
+            if line.startswith(b"@sleep "):
+                time.sleep(float(line.split()[1]))
+                if self.lines and not self.lines[0].startswith(b"@"):
+                    self.send(self.lines.pop(0))
+            else:
+                self.send(line)
         return True
 
     def send(self, data):
@@ -75,6 +93,9 @@ def main():
     eot = args[:1] == ["--eot"]
     if eot:
         args = args[1:]
+    while args[:1] == ["--prompt"]:
+        PROMPTS.append(args[1].encode())
+        args = args[2:]
     lines = open(args[0], "rb").read().splitlines(keepends=True)
     if eot:
         lines.append(b"\x04")

@@ -16,7 +16,7 @@ on_screen() { local name=$1; shift; check "$name" "$text" "$@"; }
 on_screen "the self-test summary is on screen"   -Fx "selftest: 9 passed, 0 failed"
 on_screen "the typed command is echoed"          -Fx "ksh> echo hello kenix"
 on_screen "echo's output"                        -Fx "hello kenix"
-on_screen "help's output"                        -Fx "  run NAME|PATH [N]       run a program (boot image name or file) to its end"
+on_screen "help's output"                        -Fx "  run PROGRAM [N|ARGS...] run a program to its end (a Linux one gets ARGS)"
 if [ "$(tail -n 1 "$text")" = "ksh>" ]; then pass "the prompt waits on the last line"
 else fail "the last line is not the prompt" "$text"; fi
 # The cursor (one inverted cell) stands just after the prompt "ksh> ".

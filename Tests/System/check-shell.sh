@@ -11,7 +11,7 @@ log=$1
 read_log "$log"
 
 in_log "self-tests pass before the shell"  -Fx "selftest: 9 passed, 0 failed"
-in_log "help lists the commands"           -Fx "  run NAME|PATH [N]       run a program (boot image name or file) to its end"
+in_log "help lists the commands"           -Fx "  run PROGRAM [N|ARGS...] run a program to its end (a Linux one gets ARGS)"
 in_log "help lists the file commands"      -Fx "  ls [-l] [PATH...]       list directories (-l: kind, size, time)"
 in_log "typed input is echoed"             -Fx "ksh> echo hello   kenix"
 in_log "echo prints its words"             -Fx "hello kenix"

@@ -4,7 +4,7 @@
 # console output, exit status, simulated time and trace hash, and the same
 # screenshots, byte for byte. A difference is a bug in one engine or the
 # other. Covers the self-tests (several seeds), the shell session, vm, swap
-# (--ram 8M --swap), the disks (blktest with injected faults on a blank
+# (--ram 12M --swap), the disks (blktest with injected faults on a blank
 # disk, the FAT32 session on make disk's image; the disk files afterwards
 # must be identical too), the console on screen, the demo's frame 12, a task tree
 # touching ~98k pages (--ram 384M, vm's out-of-memory child: it used to crash
@@ -69,7 +69,7 @@ both selftests-seed9 --seed 9
 both shell --seed 1 --input Tests/System/shell-session.txt
 printf 'run vm\n' >"$WORK/vm.txt"
 both vm --seed 1 --input "$WORK/vm.txt"
-both swap --seed 1 --ram 8M --swap '{swap}' --input Tests/System/swap-session.txt
+both swap --seed 1 --ram 12M --swap '{swap}' --input Tests/System/swap-session.txt
 both blk --seed 1 --disk '{disk}' --disk-fail read@sectors=64-71 --disk-fail write@sectors=80-87 \
   --input Tests/System/blk-session.txt
 if grep -qx "blktest: ok" "$WORK/blk-jit.out"; then pass "blktest passed (injected faults)"; else fail "blktest did not pass" "$WORK/blk-jit.out"; fi

@@ -74,12 +74,12 @@ cat Tests/System/shell-session.txt | "$SIM" run --initrd "$INITRD" --max-time 60
 if cmp -s "$WORK/shell.out" "$WORK/piped.out" && [ "$(hash_of shell)" = "$(sed -n 's/^trace hash: //p' "$WORK/piped.err")" ]; then
   pass "piped stdin gives the same run as --input"; else fail "piped stdin differs from --input" "$WORK/piped.out"; fi
 
-echo "==> swapping: 8 MiB of RAM and a swap file, driven by Tests/System/swap-session.txt"
-boot swap --seed 1 --ram 8M --swap "$WORK/swap.img" --input Tests/System/swap-session.txt
+echo "==> swapping: 12 MiB of RAM and a swap file, driven by Tests/System/swap-session.txt"
+boot swap --seed 1 --ram 12M --swap "$WORK/swap.img" --input Tests/System/swap-session.txt
 if [ "$(cat "$WORK/swap.rc")" = 0 ]; then pass "the swap session ends, init exits 0"; else fail "swap session exit status $(cat "$WORK/swap.rc")" "$WORK/swap.err"; fi
 if bash Tests/System/check-swap.sh "$WORK/swap.out"; then pass "swap session output"; else fail "swap session output" "$WORK/swap.out"; fi
 if [ "$(stat -c %s "$WORK/swap.img" 2>/dev/null)" = $((64 << 20)) ]; then pass "--swap makes a 64 MiB file by default"; else fail "swap file size"; fi
-boot swapb --seed 1 --ram 8M --swap "$WORK/swap.img" --input Tests/System/swap-session.txt
+boot swapb --seed 1 --ram 12M --swap "$WORK/swap.img" --input Tests/System/swap-session.txt
 if [ "$(hash_of swap)" = "$(hash_of swapb)" ] && cmp -s "$WORK/swap.out" "$WORK/swapb.out"; then
   pass "a swapping run replays exactly (an old swap file changes nothing)"; else fail "swapping run differs on replay"; fi
 "$SIM" run --initrd "$INITRD" --swap "$WORK/no/such/dir/swap.img" >"$WORK/badswap.out" 2>&1 </dev/null; rc=$?
@@ -335,6 +335,16 @@ boot demoend --seed 1 --headless --input Tests/System/demo-session.txt --screens
 if python3 tools/screentext.py --font Userland/data/Lat15-Terminus16.psf "$WORK/demoend.png" >"$WORK/demoend.text" \
    && grep -qxF "[demo exited with status 0]" "$WORK/demoend.text"; then
   pass "the console repaints its text when the demo gives the screen back"; else fail "console repaint after the demo"; fi
+
+echo "==> Linux programs: busybox's sh (init argument 1) with make disk's FAT32 image at /disk, driven by Tests/System/linux-session.txt"
+PROGRAM="$(dirname "$INITRD")/userland/initrd/ticker"
+BUSYBOX="$(dirname "$INITRD")/linux/busybox" bash tools/mkdisk.sh "$WORK/linux.img" "$PROGRAM" >/dev/null 2>"$WORK/linux-mkdisk.err" || fail "tools/mkdisk.sh" "$WORK/linux-mkdisk.err"
+cp "$WORK/linux.img" "$WORK/linuxb.img"
+boot linux --seed 1 --init-arg 1 --disk "$WORK/linux.img" --input Tests/System/linux-session.txt
+if [ "$(cat "$WORK/linux.rc")" = 0 ]; then pass "the Linux session ends, init exits 0"; else fail "Linux session exit status $(cat "$WORK/linux.rc")" "$WORK/linux.err"; fi
+if bash Tests/System/check-linux.sh "$WORK/linux.out" "$WORK/linux.img"; then pass "Linux session: Tests/System/check-linux.sh"; else fail "Linux session" "$WORK/linux.out"; fi
+boot linuxb --seed 1 --init-arg 1 --disk "$WORK/linuxb.img" --input Tests/System/linux-session.txt
+if [ "$(hash_of linux)" = "$(hash_of linuxb)" ]; then pass "the Linux session replays exactly"; else fail "Linux session differs on replay"; fi
 
 echo "==> a window under Xvfb"
 if command -v xvfb-run >/dev/null 2>&1; then

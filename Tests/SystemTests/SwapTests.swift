@@ -1,4 +1,4 @@
-// Swapping with the real initrd on the host backend: a machine with 8 MiB of
+// Swapping with the real initrd on the host backend: a machine with 12 MiB of
 // RAM and a simulated swap disk runs the `swap` program (more pages than
 // RAM, every byte checked after it came back, a forked child's writes
 // invisible to the parent, nothing leaked) and the `vm` test, whose memory
@@ -11,7 +11,9 @@ import KenixKernel
 import XCTest
 
 final class SwapTests: XCTestCase {
-    static let ram: UInt64 = 8 << 20
+    /// 12 MiB: the boot image (busybox for the Linux personality included)
+    /// and the framebuffer must fit in half of RAM.
+    static let ram: UInt64 = 12 << 20
 
     func swapDisk(_ megabytes: UInt64) -> SimDiskConfig {
         SimDiskConfig(path: nil, sectors: megabytes << 20 / 512)
@@ -21,7 +23,7 @@ final class SwapTests: XCTestCase {
         let run = try bootInitrd(seed: 3, input: "run swap\nmem\n", ram: Self.ram, swap: swapDisk(64))
         XCTAssertEqual(run.outcome, .initExited(status: 0), run.console)
         let lines = run.console.split(separator: "\n").map(String.init)
-        XCTAssertTrue(lines.contains { $0.hasPrefix("swap: 2560 pages through 2048 frames of RAM: every byte came back") },
+        XCTAssertTrue(lines.contains { $0.hasPrefix("swap: 3840 pages through 3072 frames of RAM: every byte came back") },
                       run.console)
         XCTAssertTrue(lines.contains("[swap exited with status 0]"), run.console)
         let counts = try XCTUnwrap(lines.first { $0.hasSuffix("pages per simulated second") }, run.console)

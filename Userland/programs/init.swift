@@ -1,11 +1,13 @@
 // init: the first task. Starts the console server, the keyboard driver,
-// the block server (blk, when the machine has a data disk) and the file
-// server (vfs), then runs the self-tests one at a time and prints exactly
-// one line per test,
+// the block server (blk, when the machine has a data disk), the file
+// server (vfs) and the Linux server, then runs the self-tests one at a
+// time and prints exactly one line per test,
 //     PASS <name>   or   FAIL <name>: <reason>
-// then "selftest: N passed, M failed". Then it runs the shell (ksh) until
-// the end of console input, unmounts the file systems on disks, and exits 0
-// only if no self-test failed.
+// then "selftest: N passed, M failed". Then it runs the shell until the end
+// of console input, unmounts the file systems on disks, and exits 0 only if
+// no self-test failed. The shell is ksh, or with argument bit 0 set
+// (kenix-sim --init-arg 1, QEMU kenix.arg=1, `make sim LINUX=1`) busybox's
+// sh through the Linux server (InitArgument).
 //
 // A test is a program that exits 0 on success; init spawns it at its own
 // priority (16) and waits. "fault" is different: init spawns two programs
@@ -142,6 +144,34 @@ func unmountFiles() {
     do throws(FileError) { try Files.sync() } catch { print("init: sync: \(error.name)") }
 }
 
+/// init's argument bits.
+enum InitArgument {
+    /// Boot into the Linux shell (/bin/sh, busybox) instead of ksh.
+    static let linuxShell: UInt64 = 1
+}
+
+/// Starts the Linux personality server (docs/linux.md) above the programs it
+/// runs, so it answers their syscalls at once.
+func startLinuxServer() {
+    do throws(SyscallError) {
+        _ = try Kenix.spawn("linux", priority: 20)
+    } catch {
+        print("init: cannot start the Linux server: \(error.name)")
+    }
+}
+
+/// Runs busybox's sh on the console until it exits.
+func startLinuxShell() {
+    let sh: [UInt8] = [0x2F, 0x62, 0x69, 0x6E, 0x2F, 0x73, 0x68]   // "/bin/sh"
+    switch Linux.run(path: sh, arguments: [[0x2D, 0x73, 0x68]]) {   // argv[0] "-sh": a login shell
+    case .success(let status):
+        if !status.exited || status.exitCode != 0 { print("init: the Linux shell ended with status \(status.raw)") }
+    case .failure:
+        print("init: cannot run /bin/sh; starting ksh")
+        startShell()
+    }
+}
+
 /// Runs the shell until its input ends; the system then shuts down.
 func startShell() {
     switch runToEnd("ksh") {
@@ -156,6 +186,7 @@ func main(_ arg: UInt64, _ parent: TaskID) -> Int64 {
     startKeyboardDriver()
     startBlockServer()   // before the file server, which mounts its disk
     startFileServer()
+    startLinuxServer()
     var tally = Tally()
     tally.record("ipc", selfTest("ipc"))
     tally.record("shm", selfTest("shm"))
@@ -167,7 +198,7 @@ func main(_ arg: UInt64, _ parent: TaskID) -> Int64 {
     tally.record("files", selfTest("files"))
     tally.record("cfiles", selfTest("cfiles"))
     print("selftest: \(tally.passed) passed, \(tally.failed) failed")
-    startShell()
+    if arg & InitArgument.linuxShell != 0 { startLinuxShell() } else { startShell() }
     unmountFiles()
     return tally.failed == 0 ? 0 : 1
 }

@@ -144,6 +144,26 @@ extension Kernel {
         }
     }
 
+    /// `task_interrupt(task)`: a supervised task that is ready to run (it
+    /// runs whenever the supervisor does not: one CPU) stops where it is and
+    /// its supervisor gets an `interrupted` event, as if it had trapped, so
+    /// the supervisor can act on a task that makes no syscalls (a signal
+    /// for a program in a loop). A task already stopped, with an event on
+    /// its way, or waiting for the pager is `busy`: it will reach the
+    /// supervisor by itself.
+    mutating func taskInterrupt(_ slot: Int, task: UInt64) -> SyscallResult {
+        let target: Int
+        switch supervised(slot, task) {
+        case .failure(let e): return .failure(e)
+        case .success(let s): target = s
+        }
+        guard tasks[target].pointee.state == .ready else { return .failure(.busy) }
+        ready.remove(target, tasks)
+        let pc = tasks[target].pointee.context.pc
+        stop(target, SupervisorMessage(tag: SupervisorEventTag.marker | SupervisorEvent.interrupted.rawValue, w0: pc))
+        return .success(0)
+    }
+
     /// `task_get_registers(task, buffer)`: the stopped task's register file
     /// (SupervisedRegisters) into the caller's buffer.
     mutating func taskGetRegisters(_ slot: Int, task: UInt64, buffer: UInt64) -> SyscallResult {

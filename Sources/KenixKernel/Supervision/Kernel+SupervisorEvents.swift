@@ -38,7 +38,7 @@ extension Kernel {
     }
 
     /// Stops `slot` with `event` for its supervisor.
-    private mutating func stop(_ slot: Int, _ event: SupervisorMessage) {
+    mutating func stop(_ slot: Int, _ event: SupervisorMessage) {
         let t = tasks[slot]
         guard let supervisor = t.pointee.supervisor, let s = tasks.liveSlot(of: supervisor) else {
             // Unreachable: a supervisor's end ends its tasks. Never run one unsupervised.

@@ -103,6 +103,7 @@ extension Kernel {
         case .taskUnmap: return taskUnmap(slot, task: a.x0, address: a.x1, length: a.x2)
         case .taskProtect: return taskProtect(slot, task: a.x0, address: a.x1, length: a.x2, prot: a.x3)
         case .taskFork: return taskFork(slot, task: a.x0)
+        case .taskInterrupt: return taskInterrupt(slot, task: a.x0)
         case .blockInfo: return blockInfo(disk: a.x0)
         case .blockClaim: return blockClaim(slot, disk: a.x0, notification: a.x1, bit: a.x2)
         case .blockSubmit: return blockSubmit(slot, a)

@@ -221,4 +221,35 @@ final class SupervisionTests: XCTestCase {
         XCTAssertEqual(event.x[1], marker | SupervisorEvent.syscall.rawValue | 1 << 16)
         XCTAssertEqual(sys.kernel.liveTaskCount, 0, "the guest ended with its supervisor")
     }
+
+    func testInterruptStopsARunningTaskBetweenInstructions() throws {
+        let guest = TestProgram("guest", [.compute(1000), .jump(0)])    // never traps by itself
+        let image = ProgramImage(guest, index: 1).elf
+        let sys = try TestSystem([
+            TestProgram("init", create(image) + [
+                .sys(.taskInterrupt, .reg(21)), .record("stopped at creation"),
+                resume(mode: .keepRegisters), .sleep(.imm(300 * us)),
+                .sys(.taskInterrupt, .reg(21)), .record("interrupt"),
+                .sys(.taskInterrupt, .reg(21)), .record("again"),
+                .recv(), .record("event"),
+                resume(mode: .keepRegisters), .sleep(.imm(300 * us)),
+                .sys(.taskInterrupt, .reg(21)), .recv(), .record("second event"),
+                .sys(.taskInterrupt, .imm(1)), .record("not mine"),
+                .sys(.kill, .reg(21)), .wait(.reg(21)), .exit(0)], data: image),
+            guest,
+        ])
+        XCTAssertEqual(sys.run(), .initExited(status: 0))
+        sys.checkHarness()
+        XCTAssertEqual(sys.record("stopped at creation")?.error, .busy, "a stopped task is the supervisor's already")
+        XCTAssertEqual(sys.record("interrupt")?.x0, 0)
+        XCTAssertEqual(sys.record("again")?.error, .busy, "its event is on its way")
+        let event = try XCTUnwrap(sys.record("event"))
+        XCTAssertEqual(event.x[1], marker | SupervisorEvent.interrupted.rawValue)
+        let entry = ProgramImage(guest, index: 1).entry
+        XCTAssertGreaterThanOrEqual(event.x[2], entry, "w0: the pc, inside the loop")
+        XCTAssertLessThan(event.x[2], entry + 0x1000)
+        XCTAssertEqual(sys.record("second event")?.x[1], marker | SupervisorEvent.interrupted.rawValue,
+                       "resumed with its registers, it runs on and can be stopped again")
+        XCTAssertEqual(sys.record("not mine")?.error, .notPermitted)
+    }
 }

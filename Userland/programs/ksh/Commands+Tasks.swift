@@ -1,5 +1,8 @@
-// Task commands: ps, mem, run (a boot-image program by name, or an ELF file
-// by path through spawn_image) and kill.
+// Task commands: ps, mem, run and kill. `run` starts a Kenix program (a
+// boot-image name, or an ELF file by path through spawn_image; argument N)
+// or a Linux program (any executable without the Kenix note: busybox, the
+// static test programs) through the Linux server, with the words after it
+// as its arguments; the Kenix note decides (Program.isKenix).
 
 func ps() {
     Console.writeLine("   ID  STATE     PRI  NAME")
@@ -82,9 +85,77 @@ func spawnFromPath(_ path: Bytes, argument: UInt64) -> Result<TaskID, SyscallErr
     }
 }
 
+/// What kind of program `name` (a path, or a boot-image name) is: nil when
+/// it cannot be read; true for a foreign program (an ELF without the Kenix
+/// note, which the Linux server runs).
+func isForeign(_ name: Bytes) -> Bool? {
+    if name.contains(0x2F) {
+        guard let f = try? File.open(name) else { return nil }
+        defer { try? f.close() }
+        return isForeign { offset, count in
+            var b = [UInt8](repeating: 0, count: count)
+            let n: Int? = b.withUnsafeMutableBytes { raw in try? f.read(at: UInt64(offset), into: raw) }
+            guard let n else { return nil }
+            b.removeLast(count - n)
+            return b
+        }
+    }
+    return isForeign { offset, count in
+        var b = [UInt8](repeating: 0, count: count)
+        let n: Int64 = name.withUnsafeBytes { nameRaw in
+            b.withUnsafeMutableBytes { raw in
+                RawSyscall.invoke(.imageRead, UInt64(UInt(bitPattern: nameRaw.baseAddress)), UInt64(nameRaw.count),
+                                  UInt64(offset), UInt64(UInt(bitPattern: raw.baseAddress)), UInt64(raw.count))
+            }
+        }
+        guard n >= 0 else { return nil }
+        b.removeLast(count - Int(n))
+        return b
+    }
+}
+
+/// An ELF without the Kenix note: a Linux program.
+func isForeign(_ read: (Int, Int) -> [UInt8]?) -> Bool? {
+    guard let h = read(0, 4), h.count == 4 else { return nil }
+    return h == [0x7F, 0x45, 0x4C, 0x46] && !Program.isKenix(read)
+}
+
+/// Runs a Linux program through the Linux server and reports how it ended.
+func runLinux(_ path: Bytes, _ argv: [Bytes]) {
+    switch Linux.run(path: path, arguments: argv) {
+    case .failure(.noServer): Console.writeLine("run: no Linux server")
+    case .failure(.tooLong): Console.writeLine("run: arguments too long")
+    case .failure(.errno(let e)):
+        Console.write("run: ")
+        Console.write(bytes: path)
+        switch e {
+        case 2: Console.writeLine(": no such file")
+        case 8: Console.writeLine(": not an executable the Linux server runs")
+        case 13: Console.writeLine(": permission denied")
+        default: Console.write(": Linux error "); Console.write(UInt64(e)); Console.newline()
+        }
+    case .success(let status):
+        Console.write("[")
+        Console.write(bytes: path)
+        if status.exited {
+            Console.write(" exited with status ")
+            Console.write(status.exitCode)
+        } else {
+            Console.write(" killed by signal ")
+            Console.write(status.signal)
+        }
+        Console.writeLine("]")
+    }
+}
+
 func run(_ args: [Bytes]) {
     let name = args[0]
+    if isForeign(name) == true {
+        let path = name.contains(0x2F) ? name : Array("/boot/".utf8) + name
+        return runLinux(path, [name.contains(0x2F) ? name : path] + args.dropFirst())
+    }
     var argument: UInt64 = 0
+    if args.count > 2 { return Console.writeLine("run: a Kenix program takes one number (run PROGRAM [N])") }
     if args.count == 2 {
         guard let n = number(args[1]) else { return Console.writeLine("run: N must be a number") }
         argument = n

@@ -20,10 +20,17 @@
 //   take screen: tag = 4; the caller draws on the display until it sends
 //          give screen (tag = 5) or ends; the text keeps going to the UART
 //          and to the grid, which is repainted when the screen comes back.
+//   attachBuffer, write: a client's shared buffer and bulk writes from it.
+//   ttyAttach, ttyDetach, ttySetMode, ttyRead: the terminal for the Linux
+//          server (Terminal.swift there): while attached, typed input goes
+//          through TerminalLine, the Linux line discipline, and the server
+//          is told by notification when input is ready or a signal
+//          character (Ctrl-C, Ctrl-\, Ctrl-Z) is typed, at once, even while
+//          its programs run.
 // Anything else is answered with invalidArgument as the tag.
 //
-// Typed characters are echoed, Backspace/DEL erases, CR or LF ends a line,
-// Ctrl-D (EOT) ends the input.
+// In Kenix line mode typed characters are echoed, Backspace/DEL erases, CR
+// or LF ends a line, Ctrl-D (EOT) ends the input.
 //
 // init spawns it first, at priority 30, so it claims the UART and registers
 // service 1 before init (priority 16) runs on and prints.
@@ -71,6 +78,18 @@ struct LineDiscipline {
     /// A reader can be answered now.
     var canAnswer: Bool { readOffset < ready.count || inputEnded }
 
+    /// What was typed and not yet read (finished lines, the line being edited).
+    mutating func takeAll() -> ([UInt8], [UInt8]) {
+        defer { ready.removeAll(); readOffset = 0; editing.removeAll() }
+        return (Array(ready[readOffset...]), editing)
+    }
+
+    /// Typed input handed back by the terminal.
+    mutating func give(ready more: [UInt8], editing line: [UInt8]) {
+        ready += more
+        editing += line
+    }
+
     /// The next chunk of the current line as a read reply.
     mutating func nextChunk() -> Message {
         var bytes: [UInt8] = []
@@ -92,6 +111,28 @@ struct LineDiscipline {
         }
         return Message(tag: ConsoleOp.read.rawValue | UInt64(bytes.count) << ConsoleProtocol.lengthShift | flags,
                        words.0, words.1, words.2, words.3)
+    }
+}
+
+/// A client's shared buffer (attachBuffer).
+struct ClientBuffer {
+    var client: TaskID
+    var base: UnsafeMutableRawPointer
+    var size: Int
+}
+
+/// The Linux terminal: who has it, how to tell it, its line discipline.
+struct TerminalState {
+    var owner: TaskID? = nil
+    var notification: UInt64 = 0
+    var firstBit: UInt64 = 0
+    var line = TerminalLine()
+    /// The owner found nothing to read and waits for the input bit.
+    var armed = false
+
+    func notify(_ offset: UInt64) {
+        guard owner != nil else { return }
+        _ = try? Notification.signal(notification, bits: 1 << (firstBit + offset))
     }
 }
 
@@ -153,12 +194,103 @@ func requestBytes(_ m: Message, _ body: (UnsafeRawBufferPointer) -> Void) -> Boo
 
 let invalidArgument = Message(tag: UInt64(bitPattern: SyscallError.invalidArgument.rawValue))
 
-/// Moves typed bytes through the line discipline and echoes them.
+/// Moves typed bytes through the line discipline in force (the terminal's
+/// while the Linux server has it) and echoes them. A signal character is
+/// reported to the terminal's owner at once.
 func type(_ bytes: UnsafeRawBufferPointer, _ input: inout LineDiscipline, _ output: inout Output) {
     var echo: [UInt8] = []
-    for b in bytes { input.receive(b, echo: &echo) }
+    if terminal.owner != nil {
+        for b in bytes {
+            if let signal = terminal.line.receive(b, echo: &echo) {
+                terminal.notify(signal == 2 ? 1 : signal == 3 ? 2 : 3)
+            }
+        }
+        if terminal.armed && terminal.line.canRead {
+            terminal.armed = false
+            terminal.notify(0)
+        }
+    } else {
+        for b in bytes { input.receive(b, echo: &echo) }
+    }
     echo.withUnsafeBytes { output.write($0) }
 }
+
+var terminal = TerminalState()
+var clients: [ClientBuffer] = []
+
+func buffer(of client: TaskID) -> ClientBuffer? {
+    for c in clients where c.client == client { return c }
+    return nil
+}
+
+/// attachBuffer: maps the client's object as its buffer.
+func attachBuffer(_ r: Received) -> Message {
+    let size = r.message.w1
+    guard size > 0, size <= SyscallLimits.maxSharedMemorySize,
+          let address = try? SharedMemory.map(r.message.w0) else { return invalidArgument }
+    clients.removeAll { $0.client == r.sender || !Kenix.isAlive($0.client) }
+    guard clients.count < ConsoleProtocol.maxClients else { return invalidArgument }
+    clients.append(ClientBuffer(client: r.sender, base: UnsafeMutableRawPointer(bitPattern: UInt(address))!,
+                                size: Int(size)))
+    return Message(tag: 0)
+}
+
+/// write: bytes from the client's buffer, processed as terminal output if asked.
+func writeBuffer(_ r: Received, _ output: inout Output) -> Message {
+    guard let b = buffer(of: r.sender), r.message.w0 <= UInt64(b.size) else { return invalidArgument }
+    let bytes = UnsafeRawBufferPointer(start: b.base, count: Int(r.message.w0))
+    if r.message.tag & ConsoleWriteFlag.terminal != 0 {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + bytes.count / 8)
+        terminal.line.output(Array(bytes), into: &out)
+        out.withUnsafeBytes { output.write($0) }
+    } else {
+        output.write(bytes)
+    }
+    return Message(tag: 0)
+}
+
+/// ttyAttach: typed input now goes to the terminal's owner. What was typed
+/// ahead in line mode moves over.
+func attachTerminal(_ r: Received, _ input: inout LineDiscipline, _ output: Output) -> Message {
+    guard terminal.owner == nil || terminal.owner == r.sender || !Kenix.isAlive(terminal.owner!) else {
+        return Message(tag: UInt64(bitPattern: SyscallError.busy.rawValue))
+    }
+    guard r.message.w1 + ConsoleProtocol.terminalBits <= 64 else { return invalidArgument }
+    terminal.owner = r.sender
+    terminal.notification = r.message.w0
+    terminal.firstBit = r.message.w1
+    terminal.armed = false
+    let (ready, editing) = input.takeAll()
+    terminal.line = TerminalLine(mode: Termios())
+    terminal.line.inject(readable: ready, editing: editing)
+    let rows = UInt64(output.screen?.rows ?? 24), columns = UInt64(output.screen?.columns ?? 80)
+    return Message(tag: 0, rows, columns)
+}
+
+/// ttyDetach: back to Kenix line mode, with what was typed and not read.
+func detachTerminal(_ input: inout LineDiscipline) {
+    let (ready, editing) = terminal.line.takeAll()
+    input.give(ready: ready, editing: editing)
+    terminal.owner = nil
+    terminal.armed = false
+}
+
+/// ttyRead: up to w0 bytes into the owner's buffer, never waiting.
+func readTerminal(_ r: Received) -> Message {
+    guard terminal.owner == r.sender, let b = buffer(of: r.sender) else { return invalidArgument }
+    let want = min(Int(r.message.w0), b.size)
+    if !terminal.line.canRead {
+        terminal.armed = true
+        return Message(tag: 0, 0, ConsoleTerminalFlag.empty)
+    }
+    if want == 0 { return Message(tag: 0, 0, 0) }
+    let (bytes, endOfFile) = terminal.line.read(max: want)
+    if endOfFile { return Message(tag: 0, 0, ConsoleTerminalFlag.endOfFile) }
+    bytes.withUnsafeBytes { b.base.copyMemory(from: $0.baseAddress!, byteCount: bytes.count) }
+    return Message(tag: 0, UInt64(bytes.count), 0)
+}
+
 
 /// Moves every byte the UART received through the line discipline.
 func drainUART(_ input: inout LineDiscipline, _ output: inout Output) {
@@ -197,6 +329,7 @@ func main(_ arg: UInt64, _ parent: TaskID) -> Int64 {
         guard let r = try? IPC.recv() else { continue }
         output.reclaimScreenIfOwnerEnded()
         if r.isNotification {
+            if let owner = terminal.owner, !Kenix.isAlive(owner) { detachTerminal(&input) }
             drainUART(&input, &output)
             try? Interrupt.ack(line: line)
         } else {
@@ -216,6 +349,22 @@ func main(_ arg: UInt64, _ parent: TaskID) -> Int64 {
             case .giveScreen where output.screenOwner == r.sender:
                 output.giveBack()
                 try? IPC.reply(to: r.sender, Message(tag: 0))
+            case .attachBuffer:
+                try? IPC.reply(to: r.sender, attachBuffer(r))
+            case .write:
+                try? IPC.reply(to: r.sender, writeBuffer(r, &output))
+            case .ttyAttach:
+                try? IPC.reply(to: r.sender, attachTerminal(r, &input, output))
+            case .ttyDetach where terminal.owner == r.sender:
+                detachTerminal(&input)
+                try? IPC.reply(to: r.sender, Message(tag: 0))
+            case .ttySetMode where terminal.owner == r.sender:
+                let m = r.message
+                terminal.line.setMode(Termios(words: m.w0, m.w1, m.w2, m.w3),
+                                      flush: m.tag & ConsoleWriteFlag.flushInput != 0)
+                try? IPC.reply(to: r.sender, Message(tag: 0))
+            case .ttyRead:
+                try? IPC.reply(to: r.sender, readTerminal(r))
             default:
                 try? IPC.reply(to: r.sender, invalidArgument)
             }
