@@ -14,6 +14,8 @@ BUILD ?= build
 # The Swift toolchain ships llvm-objcopy; prefer it over any system copy.
 OBJCOPY ?= $(firstword $(wildcard $(dir $(shell command -v swiftc))llvm-objcopy) llvm-objcopy)
 SIMFLAGS ?=
+# Runs per benchmark figure (make bench BENCH_REPEATS=3 for a quicker, noisier table).
+BENCH_REPEATS ?= 5
 # LINUX=1: boot into busybox's sh (the Linux personality) after the self-tests, in `make sim`
 # and `make run`/`make run-kernel` (init's argument 1; kenix-sim --init-arg 1, QEMU kenix.arg=1).
 LINUX ?=
@@ -37,7 +39,7 @@ help:
 	@echo "                      DISK=FILE adds a data disk: --disk FILE, served by the block server)"
 	@echo "                      LINUX=1 (sim, run, run-kernel): boot into busybox's sh after the self-tests"
 	@echo "  make test           all tests: Embedded check, unit tests, system tests (what CI runs)"
-	@echo "  make bench          run the benchmarks and write BENCHMARKS.md"
+	@echo "  make bench          run the benchmarks and write BENCHMARKS.md (BENCH_REPEATS=5 runs per figure)"
 	@echo "  make bench-fs       only the file-service benchmark (fsbench on QEMU and in kenix-sim), printed"
 	@echo "  make kernel         build the AArch64 kernel image (build/kenix.img)"
 	@echo "  make run-kernel     boot it on QEMU virt with -kernel (GIC=2|3, MEM=512M, SWAP_SIZE=64M,"
@@ -75,8 +77,10 @@ check-disk:
 unit-test: deps userland
 	@echo "==> swift test"
 	@swift test $(SWIFT_BUILD_FLAGS)
-	@echo "==> kernel tests again, with the IPC fast path off"
-	@KENIX_IPC_FAST_PATH=0 swift test --skip-build $(SWIFT_BUILD_FLAGS) --filter KenixKernelTests
+	@echo "==> kernel tests again, with the fast paths off (IPC, faults resolved in place)"
+	@KENIX_IPC_FAST_PATH=0 KENIX_FAULTS_IN_PLACE=0 swift test --skip-build $(SWIFT_BUILD_FLAGS) --filter KenixKernelTests
+	@echo "==> simulator tests again, on the Unicorn CPU engine"
+	@KENIX_SIM_CPU=unicorn swift test --skip-build $(SWIFT_BUILD_FLAGS) --filter HALHostSimTests
 
 system-test: host userland
 	@echo "==> system tests (kenix-sim boots $(INITRD))"
@@ -95,12 +99,11 @@ clean:
 	rm -rf $(BUILD) .build
 
 bench: deps userland kernel
-	@echo "==> swift build -c release (kenix-bench)"
+	@echo "==> swift build -c release (kenix-bench, kenix-sim)"
 	@swift build -c release --product kenix-bench 2>&1 | grep -Ev '^\[[0-9]+/[0-9]+\] (Compiling|Emitting|Write|Wrapping)' ; test $${PIPESTATUS[0]} -eq 0
-	@echo "==> swift build -c release (kenix-sim, for the Linux rows and the file service)"
 	@swift build -c release --product kenix-sim 2>&1 | grep -Ev '^\[[0-9]+/[0-9]+\] (Compiling|Emitting|Write|Wrapping)' ; test $${PIPESTATUS[0]} -eq 0
-	@echo "==> kenix-bench, QEMU -icount, Linux and fsbench runs (several minutes; kenix-sim numbers are medians of 5 runs)"
-	@QEMU=$(QEMU_AARCH64) bash tools/write-benchmarks.sh .build/release/kenix-bench $(INITRD) $(KERNEL_IMG) BENCHMARKS.md
+	@echo "==> kenix-sim against QEMU, kenix-bench, QEMU -icount, the Linux rows and fsbench (several minutes; medians of $(BENCH_REPEATS) runs)"
+	@QEMU=$(QEMU_AARCH64) REPEATS=$(BENCH_REPEATS) bash tools/write-benchmarks.sh .build/release/kenix-bench .build/release/kenix-sim $(INITRD) $(KERNEL_IMG) BENCHMARKS.md
 
 # The file-service benchmark alone (printed, BENCHMARKS.md untouched).
 bench-fs: deps userland kernel

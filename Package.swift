@@ -1,6 +1,7 @@
 // swift-tools-version:6.0
 // Kenix: one microkernel core (KenixKernel), generic over a HAL, with a host
-// backend (HALHostSim) that runs real AArch64 EL0 code through Unicorn.
+// backend (HALHostSim) that runs real AArch64 EL0 code through a JIT (dynarmic)
+// or Unicorn.
 // The Embedded build of the kernel for aarch64-none-none-elf is driven by the
 // Makefile, not by SwiftPM.
 import PackageDescription
@@ -33,11 +34,16 @@ let package = Package(
         .target(name: "KenixKernel", dependencies: ["HAL", "KenixABI"], swiftSettings: releaseOnly),
         .systemLibrary(name: "CUnicorn", path: "Sources/CUnicorn", pkgConfig: "unicorn",
                        providers: [.apt(["libunicorn-dev"])]),
+        // The JIT CPU engine's C++ core over Debian's libdynarmic-dev 6.4.5
+        // (HALHostSim's JITEngine only; C interface in include/).
+        .target(name: "CDynarmic", path: "Sources/HALHostSim/CDynarmic",
+                cxxSettings: [.unsafeFlags(["-O2"])],
+                linkerSettings: [.linkedLibrary("dynarmic")]),
         // The simulator's window (HALHostSim's SimWindow.swift only).
         .systemLibrary(name: "CSDL2", path: "Sources/CSDL2", pkgConfig: "sdl2",
                        providers: [.apt(["libsdl2-dev"])]),
-        .target(name: "HALHostSim", dependencies: ["HAL", "KenixABI", "KenixKernel", "CUnicorn", "CSDL2"],
-                swiftSettings: releaseOnly),
+        .target(name: "HALHostSim", dependencies: ["HAL", "KenixABI", "KenixKernel", "CUnicorn", "CSDL2", "CDynarmic"],
+                exclude: ["CDynarmic"], swiftSettings: releaseOnly),
         .executableTarget(name: "kenix-sim", dependencies: [
             "HALHostSim", "KenixKernel", "HAL",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -65,5 +71,6 @@ let package = Package(
         .testTarget(name: "KenixKernelTests", dependencies: ["KenixKernel", "HAL", "KenixABI"]),
         .testTarget(name: "SystemTests", dependencies: ["HALHostSim", "KenixKernel", "HAL"]),
         .testTarget(name: "HALHostSimTests", dependencies: ["HALHostSim", "KenixKernel", "HAL", "KenixABI"]),
-    ]
+    ],
+    cxxLanguageStandard: .cxx20
 )

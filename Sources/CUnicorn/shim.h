@@ -42,6 +42,13 @@ static inline uc_err kenix_uc_hook_prot(uc_engine *uc, uc_hook *hh,
     return uc_hook_add(uc, hh, UC_HOOK_MEM_PROT, (void *)cb, user_data, 1, 0);
 }
 
+/// MRS/MSR/SYS hooks (UC_HOOK_INSN), here for SYS: the engine emulates
+/// DC ZVA itself (UnicornEngine.sysHook).
+static inline uc_err kenix_uc_hook_sys(uc_engine *uc, uc_hook *hh,
+                                       uc_cb_insn_sys_t cb, void *user_data) {
+    return uc_hook_add(uc, hh, UC_HOOK_INSN, (void *)cb, user_data, 1, 0, UC_ARM64_INS_SYS);
+}
+
 /// Turns on the "exits" mechanism with an empty exit list, so that
 /// `uc_emu_start`'s `until` argument is ignored and no guest address stops
 /// emulation by accident.
@@ -72,6 +79,7 @@ enum {
     KENIX_STOP_BUDGET = 1,      // the instruction budget is used up
     KENIX_STOP_REQUESTED = 2,   // `stop_requested` was set (by a memory hook)
     KENIX_STOP_EXCEPTION = 3,   // a CPU exception; number in `exception`
+    KENIX_STOP_TRAMPOLINE = 4,  // user code jumped into the engine's own page
 };
 
 /// State shared by the hooks and UnicornEngine through `user_data`.
@@ -87,6 +95,19 @@ typedef struct kenix_hook_state {
     bool stop_requested;
     /// Unmanaged<UnicornEngine>, for the memory hooks.
     void *engine;
+    /// The engine's own code page (user code may not run there) and, while
+    /// `redirect` is set, where a run through it continues: the run starts
+    /// at the page's `clrex`, and the hook before the next instruction sends
+    /// the pc to `redirect_to` (see UnicornEngine.runAfterClearingExclusive).
+    uint64_t trampoline_page;
+    uint64_t redirect_to;
+    bool redirect;
+    /// The address of the last instruction counted (for an emulated
+    /// instruction that faults: its pc).
+    uint64_t last_pc;
+    /// An emulated instruction (DC ZVA) faulted; the run stops before the
+    /// next instruction and the trap is reported at `last_pc`.
+    bool emulation_fault;
 } kenix_hook_state;
 
 /// UC_HOOK_CODE: counts instructions; stops before one that would exceed the
@@ -96,7 +117,20 @@ typedef struct kenix_hook_state {
 static void kenix_count_instruction(uc_engine *uc, uint64_t address, uint32_t size,
                                     void *user_data) {
     kenix_hook_state *s = (kenix_hook_state *)user_data;
-    (void)address; (void)size;
+    (void)size;
+    if ((address & ~(uint64_t)0xFFF) == s->trampoline_page) {
+        if (s->redirect && address != s->trampoline_page) {
+            // Past the clrex: continue at the real pc, uncounted.
+            s->redirect = false;
+            uc_reg_write(uc, UC_ARM64_REG_PC, &s->redirect_to);
+            return;
+        }
+        if (!s->redirect) {
+            if (s->stop == KENIX_STOP_NONE) s->stop = KENIX_STOP_TRAMPOLINE;
+            uc_emu_stop(uc);
+            return;
+        }
+    }
     if (s->stop_requested || s->executed >= s->budget) {
         if (s->stop == KENIX_STOP_NONE)
             s->stop = s->stop_requested ? KENIX_STOP_REQUESTED : KENIX_STOP_BUDGET;
@@ -104,6 +138,7 @@ static void kenix_count_instruction(uc_engine *uc, uint64_t address, uint32_t si
         return;
     }
     s->executed++;
+    s->last_pc = address;
 }
 
 /// UC_HOOK_INTR: a CPU exception (svc, udf, brk, aborts) ends the run.

@@ -23,7 +23,19 @@ public protocol CPU {
     /// before or after any amount of user progress; it never fails.
     func enterUser(_ context: inout UserContext) -> Trap
 
+    /// `enterUser`, with a resolver the CPU may ask about faults on the spot
+    /// (see FaultResolver for both sides' contract). A fault the resolver
+    /// resolves is not a trap; any other is reported as `enterUser` would.
+    /// The default never asks.
+    func enterUser<R: FaultResolver>(_ context: inout UserContext, resolver: inout R) -> Trap
+
     /// Idles until an interrupt is pending (WFI). Called from the kernel loop
     /// when no task is ready.
     func waitForInterrupt() -> WakeReason
+}
+
+extension CPU {
+    public func enterUser<R: FaultResolver>(_ context: inout UserContext, resolver: inout R) -> Trap {
+        enterUser(&context)
+    }
 }

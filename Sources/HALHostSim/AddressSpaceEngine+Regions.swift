@@ -1,7 +1,8 @@
 // AddressSpaceEngine+Regions: how cached pages become Unicorn regions.
 //
-// Interface: `mapPage` (inside a run, from the unmapped-access hook),
-// `compact()` (between runs), `invalidate(page:)`, `invalidateAll()`.
+// Interface: `mapPage` and `realias` (inside a run, from the memory hooks),
+// `compact()` and `applyDeferred()` (between runs), `invalidate(page:)`,
+// `invalidateAll()`, `evictOldest(pages:)` (the owner's cap).
 //
 // Unicorn 2.0.1 pays for every region on every map (QEMU rebuilds its flat
 // memory view) and aborts past ~1000 sections, so one region per page does
@@ -10,10 +11,14 @@
 //     (HostWindow), so a run of guest-contiguous pages is host-contiguous;
 //   - a new page becomes a one-page region (mapping inside a hook is safe;
 //     unmapping is not attempted there);
-//   - past `compactThreshold` regions the engine is asked to stop, and
-//     `compact()` merges adjacent regions with equal permissions; if more
-//     than `maxRegions` remain (a sparse address space), the oldest regions
-//     are evicted, exactly as a TLB evicts entries: they fault in again.
+//   - after `compactThreshold` new one-page regions the engine is asked to
+//     stop, and `compact()` merges adjacent regions with equal permissions;
+//     if more than `maxRegions` remain (a sparse address space, or one
+//     larger than maxRegions merged regions), the oldest regions are
+//     evicted, exactly as a TLB evicts entries: they fault in again.
+// Host mappings: every aliased page is one host mapping. The owner caps the
+// total across address spaces (UnicornCPUEngine.maxAliasedPages) by evicting,
+// so a guest touching any number of pages cannot exhaust vm.max_map_count.
 //
 // Translated code: Unicorn keys translated blocks by an internal RAM offset
 // that it reuses for later regions, so a region's blocks are dropped while it
@@ -49,16 +54,28 @@ extension AddressSpaceEngine {
         let window = try window(for: page)
         let offset = page & (Self.chunkSize - 1)
         try window.alias(at: offset, ram: machine.ram, frameOffset: frame - machine.ramBase)
+        owner.aliasedPages += 1
         try engine.mapRegion(page, size: PageGeometry.pageSize, permissions: permissions,
                              host: window.pointer(at: offset))
         pages[page] = CachedPage(frame: frame, level: level, permissions: permissions)
         insert(Region(start: page, size: PageGeometry.pageSize, permissions: permissions,
                       sequence: takeSequence()))
         machine.stats.pagesMapped &+= 1
-        if regions.count > Self.compactThreshold {
+        newRegions += 1
+        if newRegions > Self.compactThreshold || owner.aliasedPages > owner.maxAliasedPages {
             needsCompaction = true
             engine.requestStop()
         }
+    }
+
+    /// Points the host address of mapped page `page` at `frame` (copy-on-
+    /// write resolved inside a run: the region stays as it is until then).
+    func realias(_ page: UInt64, frame: UInt64) throws {
+        guard var cached = pages[page], cached.frame != frame else { return }
+        try windows[page >> Self.chunkShift]!.alias(at: page & (Self.chunkSize - 1), ram: machine.ram,
+                                                    frameOffset: frame - machine.ramBase)
+        cached.frame = frame
+        pages[page] = cached
     }
 
     private func window(for address: UInt64) throws(HostMemoryError) -> HostWindow {
@@ -114,12 +131,26 @@ extension AddressSpaceEngine {
         }
     }
 
+    private func unalias(_ start: UInt64, pages count: Int) {
+        windows[start >> Self.chunkShift]?.unalias(at: start & (Self.chunkSize - 1),
+                                                    length: UInt64(count) * PageGeometry.pageSize)
+        owner.aliasedPages -= count
+    }
+
     // MARK: Between runs
+
+    /// Applies the invalidations that arrived during the last run.
+    func applyDeferred() {
+        let pending = deferred
+        deferred.removeAll()
+        for page in pending { invalidate(page: page) }
+    }
 
     /// Merges adjacent regions with equal permissions, then evicts the oldest
     /// regions if too many remain. Must not be called during a run.
     func compact() {
         needsCompaction = false
+        newRegions = 0
         machine.stats.regionCompactions &+= 1
         var merged: [Region] = []
         merged.reserveCapacity(regions.count)
@@ -161,16 +192,34 @@ extension AddressSpaceEngine {
             unmap(r)
             var page = r.start
             while page < r.end { pages[page] = nil; page += PageGeometry.pageSize }
-            windows[r.start >> Self.chunkShift]?.unalias(at: r.start & (Self.chunkSize - 1),
-                                                          length: r.size)
+            unalias(r.start, pages: Int(r.size / PageGeometry.pageSize))
         }
         let gone = Set(victims.map(\.start))
         regions.removeAll { gone.contains($0.start) }
         machine.stats.regionEvictions &+= UInt64(count)
     }
 
-    /// TLBI VAE1: forgets the page at `page` (page-aligned).
+    /// Evicts the oldest regions until at least `pages` pages are gone (or
+    /// none are left): the owner's cap on host mappings.
+    func evictOldest(pages wanted: Int) {
+        var count = 0, freed = 0
+        for r in regions.sorted(by: { ($0.sequence, $0.start) < ($1.sequence, $1.start) }) {
+            if freed >= wanted { break }
+            freed += Int(r.size / PageGeometry.pageSize)
+            count += 1
+        }
+        if count > 0 { evict(count) }
+    }
+
+    /// TLBI VAE1: forgets the page at `page` (page-aligned). During a run it
+    /// waits for the run to stop (Unicorn must not unmap inside a hook).
     func invalidate(page: UInt64) {
+        guard pages[page] != nil else { return }
+        if inRun {
+            if !deferred.contains(page) { deferred.append(page) }
+            engine.requestStop()
+            return
+        }
         guard pages.removeValue(forKey: page) != nil, let i = regionIndex(containing: page) else { return }
         let r = regions[i]
         unmap(r)
@@ -188,16 +237,19 @@ extension AddressSpaceEngine {
             map(right)
             insert(right)
         }
-        windows[page >> Self.chunkShift]?.unalias(at: page & (Self.chunkSize - 1),
-                                                   length: PageGeometry.pageSize)
-        if regions.count > Self.compactThreshold { needsCompaction = true }
+        unalias(page, pages: 1)
+        newRegions += 1
+        if newRegions > Self.compactThreshold { needsCompaction = true }
     }
 
     /// TLBI ASIDE1: forgets every page.
     func invalidateAll() {
+        precondition(!inRun, "HALHostSim: TLBI ASIDE1 inside a run")
         for r in regions { unmap(r) }
         regions.removeAll()
+        owner.aliasedPages -= pages.count
         pages.removeAll()
+        deferred.removeAll()
         for key in windows.keys.sorted() { windows[key]?.release() }
         windows.removeAll()
     }

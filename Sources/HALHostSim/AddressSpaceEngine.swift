@@ -1,20 +1,27 @@
-// AddressSpaceEngine: one ASID's CPU engine and its software MMU.
+// AddressSpaceEngine: one ASID's Unicorn engine and the pages it has mapped
+// (the Unicorn CPU engine's TLB for that address space).
 //
-// Interface (for SimCPU and SimMMU): `engine` runs user code; `root` is the
-// level-0 table last activated for this ASID; `takeFault()` returns the fault
-// a run stopped on; `invalidate(page:)` / `invalidateAll()` drop cached
-// translations (AddressSpaceEngine+Regions).
+// Interface (for UnicornCPUEngine): `engine` runs user code; `root` is the
+// level-0 table last activated for this ASID; `invalidate(page:)` /
+// `invalidateAll()` drop cached translations (AddressSpaceEngine+Regions).
 //
-// How memory works: Unicorn's own MMU is unusable in 2.0.1, so guest virtual
+// How memory works: Unicorn 2.0.1's own MMU is unusable, so guest virtual
 // addresses are Unicorn addresses. A page is mapped into the engine on first
-// touch: Unicorn reports the unmapped access, this class walks the kernel's
-// tables (HAL.TranslationWalk, the same walker the kernel uses), checks the
-// leaf (`PageDescriptor.userFault`) and either maps the page with the leaf's
-// permissions and lets the access retry, or records the fault the hardware
-// would raise and fails the access. The mapped pages are this ASID's TLB: a
-// descriptor change has no effect until the kernel invalidates the page, as
-// on hardware.
+// touch: Unicorn reports the unmapped access, the machine's SoftMMU walks the
+// kernel's tables (and may resolve the fault through the kernel), and this
+// class either maps the page with the leaf's permissions and lets the access
+// retry, or fails the access (the SoftMMU recorded the fault the hardware
+// would raise). The mapped pages are this ASID's TLB: a descriptor change has
+// no effect until the kernel invalidates the page, as on hardware.
+//
+// A write to a page mapped read-only is Unicorn's protection event: the
+// SoftMMU may resolve it (copy-on-write), and the new frame is aliased at the
+// page's host address at once, so the store lands in it; the page's region is
+// rebuilt writable after the run (`deferred`). Invalidations that arrive
+// during a run (from the resolver) wait until the run stops the same way:
+// Unicorn must not unmap inside its hooks.
 import HAL
+import KenixABI
 
 /// A page held in the engine (one TLB entry).
 struct CachedPage {
@@ -26,8 +33,9 @@ struct CachedPage {
 final class AddressSpaceEngine: UnicornMemoryDelegate {
     let asid: ASID
     let engine: UnicornEngine
-    /// unowned(unsafe): the machine owns its address spaces and outlives them.
-    unowned(unsafe) let machine: SimMachine
+    /// unowned(unsafe): the CPU engine owns its address spaces and outlives them.
+    unowned(unsafe) let owner: UnicornCPUEngine
+    var machine: SimMachine { owner.machine }
     /// TTBR0: the table last activated for this ASID.
     var root: PhysAddr?
 
@@ -37,15 +45,18 @@ final class AddressSpaceEngine: UnicornMemoryDelegate {
     var regions: [Region] = []
     var nextSequence: UInt64 = 0
     var needsCompaction = false
+    /// Regions made (or split) since the last compaction.
+    var newRegions = 0
     /// Host windows per 1 GiB chunk of guest address space.
     var windows: [UInt64: HostWindow] = [:]
+    /// Inside `engine.run` (hooks may fire): unmapping must wait.
+    var inRun = false
+    /// Pages to unmap once the run has stopped.
+    var deferred: [UInt64] = []
 
-    /// The fault the last refused access raised.
-    private var fault: MemoryFault?
-
-    init(asid: ASID, machine: SimMachine) throws(SimError) {
+    init(asid: ASID, owner: UnicornCPUEngine) throws(SimError) {
         self.asid = asid
-        self.machine = machine
+        self.owner = owner
         do {
             engine = try UnicornEngine()
             try engine.enterEL0()
@@ -60,36 +71,18 @@ final class AddressSpaceEngine: UnicornMemoryDelegate {
         engine.delegate = nil
     }
 
-    /// The fault recorded by the last refused access, cleared on read.
-    func takeFault() -> MemoryFault? {
-        defer { fault = nil }
-        return fault
-    }
-
     // MARK: UnicornMemoryDelegate (called inside a run)
 
     func unicornUnmapped(_ access: UnicornAccess, address: UInt64, size: Int) -> Bool {
-        let kind = MemoryAccess(access)
-        let va = VirtAddr(address)
-        guard let root else { return refuse(va, kind, .translation(level: 0)) }
-        let walk = TranslationWalk.translate(va, root: root, memory: WalkMemory(machine: machine))
-        let t: Translation
-        switch walk {
-        case .failure(let f): return refuse(va, kind, f.status)
-        case .success(let found): t = found
-        }
-        if let status = t.descriptor.userFault(for: kind, level: t.level) {
-            return refuse(va, kind, status)
-        }
-        let frame = t.physical.raw & ~(PageGeometry.pageSize - 1)
-        guard frame &- machine.ramBase < machine.config.ramSize else {
-            return refuse(va, kind, .other(esr: Self.externalAbortSyndrome(kind)))
+        guard let page = owner.machine.mmu.translate(address, MemoryAccess(access), root: root, resolve: true) else {
+            return false
         }
         var permissions: UnicornPermissions = .read
-        if !t.descriptor.isReadOnly { permissions.insert(.write) }
-        if t.descriptor.isUserExecutable { permissions.insert(.execute) }
+        if page.writable { permissions.insert(.write) }
+        if page.executable { permissions.insert(.execute) }
         do {
-            try mapPage(va.pageBase.raw, frame: frame, level: t.level, permissions: permissions)
+            try mapPage(address & ~(PageGeometry.pageSize - 1), frame: page.frame, level: page.level,
+                        permissions: permissions)
         } catch {
             fatalError("HALHostSim: cannot map a page: \(error)")
         }
@@ -97,21 +90,35 @@ final class AddressSpaceEngine: UnicornMemoryDelegate {
     }
 
     func unicornProtection(_ access: UnicornAccess, address: UInt64, size: Int) -> Bool {
-        let level = pages[address & ~(PageGeometry.pageSize - 1)]?.level ?? 3
-        return refuse(VirtAddr(address), MemoryAccess(access), .permission(level: level))
+        let base = address & ~(PageGeometry.pageSize - 1)
+        guard let page = owner.machine.mmu.translate(address, MemoryAccess(access), root: root, resolve: true) else {
+            return false
+        }
+        // Allowed now: a resolved copy-on-write (or a leaf the kernel made
+        // writable and is about to invalidate). Point the page's host
+        // address at the frame the tables name, let the access go on, and
+        // rebuild the region after the run.
+        do { try realias(base, frame: page.frame) } catch {
+            fatalError("HALHostSim: cannot map a page: \(error)")
+        }
+        if !deferred.contains(base) { deferred.append(base) }
+        engine.requestStop()
+        return true
     }
 
-    private func refuse(_ va: VirtAddr, _ access: MemoryAccess, _ status: FaultStatus) -> Bool {
-        fault = MemoryFault(address: va, access: access, status: status)
-        return false
-    }
-
-    /// ESR for a synchronous external abort from EL0 (a leaf pointing outside
-    /// RAM): EC 0x20 instruction / 0x24 data abort, IL, WnR, DFSC 0x10.
-    static func externalAbortSyndrome(_ access: MemoryAccess) -> UInt64 {
-        let ec: UInt64 = access == .execute ? 0x20 : 0x24
-        let wnr: UInt64 = access == .write ? 1 << 6 : 0
-        return ec << 26 | 1 << 25 | wnr | 0x10
+    func unicornZeroBlock(address: UInt64) -> Bool {
+        guard let page = owner.machine.mmu.translate(address, .write, root: root, resolve: true) else { return false }
+        let base = address & ~(PageGeometry.pageSize - 1)
+        if let cached = pages[base], cached.frame != page.frame {
+            // Copy-on-write resolved here: the engine's mapping is the old frame.
+            do { try realias(base, frame: page.frame) } catch { fatalError("HALHostSim: cannot map a page: \(error)") }
+            if !deferred.contains(base) { deferred.append(base) }
+            engine.requestStop()
+        }
+        let block = CPUBaseline.zeroBlockBytes
+        (page.host + Int(address & (PageGeometry.pageSize - 1) & ~(block - 1)))
+            .initializeMemory(as: UInt8.self, repeating: 0, count: Int(block))
+        return true
     }
 }
 
@@ -122,19 +129,5 @@ extension MemoryAccess {
         case .write: self = .write
         case .fetch: self = .execute
         }
-    }
-}
-
-/// Physical memory as the simulator's own walker sees it: addresses outside
-/// RAM read as zero (an invalid descriptor), so a bad table pointer written
-/// by the kernel becomes a translation fault instead of a host crash.
-struct WalkMemory: PhysicalMemory {
-    unowned(unsafe) let machine: SimMachine
-
-    @inline(__always)
-    func pointer(to address: PhysAddr) -> UnsafeMutableRawPointer {
-        let offset = address.raw &- machine.ramBase
-        if offset <= machine.config.ramSize &- 4096 { return machine.ram.base + Int(offset) }
-        return machine.zeroPage
     }
 }

@@ -1,8 +1,8 @@
 // HostMemory: host virtual memory for the simulator (bottom layer).
 //
 // Interface:
-//   - `HostRAM`: the simulated physical RAM, one shared-memory object mapped
-//     once (the kernel's window onto RAM);
+//   - `HostRAM`: the simulated physical RAM, mapped once (the kernel's window
+//     onto RAM); a shared-memory object when the CPU engine aliases frames;
 //   - `HostWindow`: a reserved stretch of host address space in which single
 //     RAM frames are mapped again (aliased) at chosen offsets.
 //
@@ -24,15 +24,25 @@ struct HostMemoryError: Error, Equatable {
     static func == (a: Self, b: Self) -> Bool { a.errno == b.errno }
 }
 
-/// Simulated RAM backed by a shared-memory object, so frames can be aliased.
-/// Owned by `SimMachine`; `release()` unmaps it.
+/// Simulated RAM: a shared-memory object, so frames can be aliased (the
+/// Unicorn engine), or private memory (the JIT engine, which needs no
+/// aliases). Owned by `SimMachine`; `release()` unmaps it.
 struct HostRAM {
     let base: UnsafeMutableRawPointer
     let size: UInt64
     /// The shared-memory object; frames are mapped again from it.
     let descriptor: Int32
 
-    static func allocate(size: UInt64) throws(HostMemoryError) -> HostRAM {
+    /// RAM of `size` bytes, zeroed. Only `aliasable` RAM (the Unicorn
+    /// engine's) is a shared-memory object whose frames can be mapped again;
+    /// otherwise it is private anonymous memory, whose first touch of a page
+    /// costs the host less (descriptor -1).
+    static func allocate(size: UInt64, aliasable: Bool) throws(HostMemoryError) -> HostRAM {
+        if !aliasable {
+            let p = mmap(nil, Int(size), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
+            guard let p, p != MAP_FAILED else { throw HostMemoryError(operation: "mmap ram", errno: errno) }
+            return HostRAM(base: p, size: size, descriptor: -1)
+        }
         // A name unlinked at once: only the descriptor keeps the object alive,
         // and the name is free again for the next machine.
         var fd: Int32 = -1
@@ -56,7 +66,7 @@ struct HostRAM {
 
     func release() {
         munmap(base, Int(size))
-        close(descriptor)
+        if descriptor >= 0 { close(descriptor) }
     }
 }
 

@@ -39,6 +39,8 @@ public struct SimConfig {
     public var timerJitter: UInt64 = 2000
     /// Longest stretch of user code between two interrupt checks.
     public var sliceInstructions: UInt64 = 1_000_000
+    /// The CPU engine that executes user code. Both give the same run.
+    public var cpu: SimCPUKind = .jit
     /// Idle time jumps also sleep the host for the skipped time.
     public var realtime = false
     public var console: ConsoleSink = .standardOutput
@@ -83,6 +85,8 @@ public enum SimError: Error, Equatable {
     case initrdTooLarge
     case hostMemory(operation: String, errno: Int32)
     case unicorn(operation: String, code: UInt32)
+    /// The JIT engine could not be set up (the host is out of memory).
+    case jit(String)
     case traceFile(path: String)
     /// A disk file cannot be used.
     case disk(path: String, problem: DiskFileProblem)

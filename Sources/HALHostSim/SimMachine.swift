@@ -1,6 +1,6 @@
 // SimMachine: all state of one simulated machine: RAM, the discrete-event
 // clock, the interrupt controller, timer, UART, disk, display and keyboard,
-// the per-ASID CPU engines and the trace. The HAL role types (SimCPU, SimMMU, ...) are thin views of
+// the software MMU, the CPU engine (JIT or Unicorn, CPUEngine) and the trace. The HAL role types (SimCPU, SimMMU, ...) are thin views of
 // it; HostSimHAL binds them for `Kernel<HostSimHAL>`.
 //
 // Threading: a machine belongs to one thread at a time (the kernel loop's).
@@ -67,10 +67,10 @@ public final class SimMachine {
     public internal(set) var consoleOutput: [UInt8] = []
 
     // CPU and MMU.
-    /// One engine per ASID, created on first activation.
-    var spaces: [AddressSpaceEngine?] = Array(repeating: nil, count: 1 << 16)
-    /// The address space `MMU.activate` selected last.
-    var current: AddressSpaceEngine?
+    /// The table walk and fault policy both engines share.
+    private(set) var mmu: SoftMMU!
+    /// What executes user code (config.cpu).
+    private(set) var engine: (any CPUEngine)!
 
     public internal(set) var stats = SimStats()
 
@@ -109,7 +109,7 @@ public final class SimMachine {
         kept.initrd = [] // copied into RAM below; not kept twice
         self.config = kept
         let ram: HostRAM
-        do { ram = try HostRAM.allocate(size: config.ramSize) } catch {
+        do { ram = try HostRAM.allocate(size: config.ramSize, aliasable: config.cpu == .unicorn) } catch {
             throw .hostMemory(operation: "\(error.operation)", errno: error.errno)
         }
         self.ram = ram
@@ -145,6 +145,11 @@ public final class SimMachine {
         default: hostConsole = nil
         }
         traceFile = file
+        mmu = SoftMMU(machine: self)
+        switch config.cpu {
+        case .jit: engine = try JITEngine(mmu: mmu)
+        case .unicorn: engine = UnicornCPUEngine(machine: self)
+        }
         // A capture at time 0 shows the screen at power-on.
         if captureTime == 0 { capture(.time(0)) }
     }
@@ -153,8 +158,7 @@ public final class SimMachine {
         window?.close()
         hostConsole?.flush()
         traceFile?.close()
-        current = nil
-        spaces.removeAll()
+        engine = nil   // unmaps and gives back everything that points into RAM
         ram.release()
         zeroPage.deallocate()
     }
@@ -201,31 +205,64 @@ public final class SimMachine {
         precondition(offset < config.ramSize, "physical address outside simulated RAM")
         return ram.base + Int(offset)
     }
-
-    /// The address space for `asid`, created on first use.
-    func space(for asid: ASID) -> AddressSpaceEngine {
-        if let s = spaces[Int(asid.raw)] { return s }
-        let s: AddressSpaceEngine
-        do { s = try AddressSpaceEngine(asid: asid, machine: self) } catch {
-            fatalError("cannot create a Unicorn engine: \(error)")
-        }
-        spaces[Int(asid.raw)] = s
-        stats.addressSpaces += 1
-        return s
-    }
 }
 
 /// Counters for benchmarks and diagnostics; they never influence a run.
 public struct SimStats: Sendable {
     public var traps: UInt64 = 0
+    /// User instructions retired.
+    public var instructions: UInt64 = 0
     public var slices: UInt64 = 0
     public var pagesMapped: UInt64 = 0
     public var regionCompactions: UInt64 = 0
     public var regionEvictions: UInt64 = 0
+    /// Address spaces given an engine (Unicorn) or a JIT core.
     public var addressSpaces: UInt64 = 0
+    /// Times the Unicorn engine evicted pages to stay under its cap on
+    /// host mappings.
+    public var capEvictions: UInt64 = 0
     public var idleJumps: UInt64 = 0
     /// `Framebuffer.present` calls.
     public var presents: UInt64 = 0
     /// Frames the window drew (presents coalesced to at most ~60 a second).
     public var windowDraws: UInt64 = 0
+}
+
+extension SimMachine {
+    /// The CPU engine in use.
+    public var cpuKind: SimCPUKind { engine.kind }
+
+    /// One line of engine counters for diagnostics (`kenix-sim run --stats`).
+    public var engineSummary: String {
+        var s = "cpu \(engine.kind.rawValue): \(stats.instructions) instructions, \(stats.traps) traps, \(stats.slices) slices, "
+            + "\(mmu.resolved) faults resolved in place"
+        if let jit = engine as? JITEngine {
+            let k = jit.stats
+            s += "; jit: \(JITCorePool.shared.built) cores built, \(jit.steals) steals, "
+                + "\(k.blocks_translated) blocks translated, \(k.block_splits) splits, \(k.runs) runs, "
+                + "\(k.steps) steps, \(k.page_fills) page fills, \(k.tlb_flushes) TLB flushes, "
+                + "\(k.pages_retranslated) code pages dropped, \(k.unsupported) unsupported"
+        } else {
+            s += "; unicorn: \(stats.addressSpaces) engines, \(stats.pagesMapped) pages mapped, "
+                + "\(stats.regionCompactions) compactions, \(stats.regionEvictions) evictions, "
+                + "\(stats.capEvictions) cap evictions"
+        }
+        return s
+    }
+}
+
+extension SimMachine {
+    /// Starts building `cores` JIT cores on a background thread, so that a
+    /// machine made soon after finds them ready (engine set-up is most of a
+    /// short run's host time). Never changes a run.
+    public static func prewarm(_ cpu: SimCPUKind, cores: Int = 6) {
+        if cpu == .jit { JITCorePool.shared.prewarm(cores) }
+    }
+
+    /// Stops building JIT cores in the background (waits for the one being
+    /// built). Call it before the process exits: exit() while a core is
+    /// being built can crash in the JIT library's static destructors.
+    public static func stopBackgroundWork() {
+        JITCorePool.shared.stopBuilding()
+    }
 }

@@ -12,19 +12,28 @@
 // `udf`), so the engine never leaves EL0 afterwards.
 //
 // SCTLR_EL1 keeps the MMU off (M = 0: the software MMU above maps pages) and
-// opens to EL0 what Linux opens: DC ZVA (DZE), CTR_EL0 (UCT), cache
-// maintenance by VA (UCI), WFI and WFE as hints (nTWI, nTWE). CNTKCTL_EL1
-// stays 0, so EL0 reads of the generic timer (which would see host time) are
-// undefined instructions.
+// opens to EL0 what the AArch64 backend opens (boot.S): DC ZVA (DZE),
+// CTR_EL0 (UCT), WFI and WFE as hints (nTWI, nTWE). Cache maintenance by VA
+// stays closed (UCI = 0: DC CIVAC and friends, IC IVAU are undefined at EL0,
+// as on QEMU), and so do DAIF (UMA = 0). CNTKCTL_EL1 stays 0, so EL0 reads of
+// the generic timer (which would see host time) are undefined instructions.
+// KenixABI.CPUBaseline and docs/cpu-baseline.md describe the resulting CPU.
+//
+// The engine keeps one more page of its own mapped for good, execute-only:
+// `clrexAddress`, a `clrex` that every entry to EL0 runs first
+// (runAfterClearingExclusive). It lies above UserLayout.userLimit, where no
+// user mapping can be; the code hook stops user code that jumps there.
 import CUnicorn
 
 extension UnicornEngine {
     /// A VA inside the 48-bit range, used only while the trampoline runs.
     static let trampolineAddress: UInt64 = 0xFFFF_FFFF_F000
+    /// The page holding `clrex` (see runAfterClearingExclusive).
+    static let clrexAddress: UInt64 = 0xFFFF_FFFF_E000
 
     static let cpacrFPEnabled: UInt64 = 3 << 20
-    /// Reset value (0x00C5_0838) | DZE | UCT | nTWE | UCI.
-    static let sctlrForEL0: UInt64 = 0x00C5_0838 | 1 << 14 | 1 << 15 | 1 << 18 | 1 << 26
+    /// Reset value (0x00C5_0838) | DZE | UCT | nTWE (nTWI is in the reset value).
+    static let sctlrForEL0: UInt64 = 0x00C5_0838 | 1 << 14 | 1 << 15 | 1 << 18
 
     /// AArch64 encodings, checked against llvm-mc.
     static let trampoline: [UInt32] = [
@@ -58,5 +67,11 @@ extension UnicornEngine {
         }
         for i in 0..<3 { registers.writeX(i, 0, handle) }
         registers.refresh(handle)
+        // The clrex page: execute-only, so a user data access to it faults
+        // through the protection hook like any other unmapped address.
+        clrexPage.initializeMemory(as: UInt8.self, repeating: 0, count: 4096)
+        clrexPage.storeBytes(of: UInt32(0xD503_305F).littleEndian, as: UInt32.self)      // clrex
+        clrexPage.storeBytes(of: UInt32(0xD503_201F).littleEndian, toByteOffset: 4, as: UInt32.self) // nop
+        try mapRegion(Self.clrexAddress, size: 4096, permissions: .execute, host: clrexPage)
     }
 }

@@ -52,6 +52,8 @@ enum UnicornStop: Equatable {
     case failure(UInt32)
     /// Emulation ended for no reason a hook saw (a WFI hint, for example).
     case other
+    /// User code reached the engine's own trampoline page (at `pc`).
+    case trampoline
 }
 
 /// QEMU's AArch64 exception numbers as UC_HOOK_INTR reports them
@@ -72,6 +74,9 @@ protocol UnicornMemoryDelegate: AnyObject {
     func unicornUnmapped(_ access: UnicornAccess, address: UInt64, size: Int) -> Bool
     /// An access a region's permissions forbid. Return false to fail it.
     func unicornProtection(_ access: UnicornAccess, address: UInt64, size: Int) -> Bool
+    /// DC ZVA of `address` (Xt): zero its aligned 64-byte block. False
+    /// after recording the fault (at `address`).
+    func unicornZeroBlock(address: UInt64) -> Bool
 }
 
 enum UnicornAccess: UInt8 { case read, write, fetch }
@@ -98,6 +103,8 @@ final class UnicornEngine {
     /// engine's thread, by the hooks only inside `run`.
     private let state: UnsafeMutablePointer<kenix_hook_state>
     let registers: UnicornRegisterFile
+    /// The engine's clrex page (UnicornEngine+EL0). Owned: freed in deinit.
+    let clrexPage = UnsafeMutableRawPointer.allocate(byteCount: 4096, alignment: 4096)
     /// The software MMU above. unowned(unsafe): it owns this engine.
     unowned(unsafe) var delegate: (any UnicornMemoryDelegate)?
 
@@ -110,16 +117,19 @@ final class UnicornEngine {
         state.initialize(to: kenix_hook_state())
         registers = UnicornRegisterFile()
         state.pointee.engine = Unmanaged.passUnretained(self).toOpaque()
+        state.pointee.trampoline_page = Self.clrexAddress
         // self is fully initialized: on a throw below, deinit cleans up.
         try check(kenix_uc_exits_enable(uc), "uc_ctl_exits_enable")
         var hook: uc_hook = 0
         try check(kenix_uc_install_run_hooks(uc, state), "hook code and intr")
         try check(kenix_uc_hook_unmapped(uc, &hook, UnicornEngine.unmappedHook, state), "hook unmapped")
         try check(kenix_uc_hook_prot(uc, &hook, UnicornEngine.protectionHook, state), "hook prot")
+        try check(kenix_uc_hook_sys(uc, &hook, UnicornEngine.sysHook, state), "hook sys")
     }
 
     deinit {
         uc_close(handle)
+        clrexPage.deallocate()
         state.deinitialize(count: 1)
         state.deallocate()
     }
@@ -133,6 +143,7 @@ final class UnicornEngine {
         state.pointee.executed = 0
         state.pointee.budget = budget
         state.pointee.stop_requested = false
+        state.pointee.emulation_fault = false
         state.pointee.stop = UInt8(KENIX_STOP_NONE)
         let err = uc_emu_start(handle, pc, 0, 0, 0)
         switch err {
@@ -141,6 +152,7 @@ final class UnicornEngine {
             case Int(KENIX_STOP_BUDGET): return .budget
             case Int(KENIX_STOP_REQUESTED): return .requested
             case Int(KENIX_STOP_EXCEPTION): return .exception(state.pointee.exception)
+            case Int(KENIX_STOP_TRAMPOLINE): return .trampoline
             default: return .other
             }
         case UC_ERR_READ_UNMAPPED, UC_ERR_WRITE_UNMAPPED, UC_ERR_FETCH_UNMAPPED,
@@ -151,10 +163,27 @@ final class UnicornEngine {
         }
     }
 
+    /// `run(pc:budget:)` preceded by a `clrex` on the engine's own page (an
+    /// exception return clears the exclusive monitor; Unicorn offers no other
+    /// way to clear it). The clrex is not counted.
+    func runAfterClearingExclusive(pc: UInt64, budget: UInt64) -> UnicornStop {
+        state.pointee.redirect_to = pc
+        state.pointee.redirect = true
+        let stop = run(pc: Self.clrexAddress, budget: budget &+ 1)
+        state.pointee.redirect = false
+        if state.pointee.executed > 0 { state.pointee.executed -= 1 }
+        return stop
+    }
+
     /// Instructions started by the last `run`. An instruction that raised a
     /// data abort, an undefined-instruction or a breakpoint exception is
     /// included; one whose fetch failed is not (it never started).
     var executed: UInt64 { state.pointee.executed }
+
+    /// The emulated instruction at `lastPC` faulted in the last run (its
+    /// fault is the SoftMMU's): it did not retire, and the pc must go back.
+    var emulationFaulted: Bool { state.pointee.emulation_fault }
+    var lastPC: UInt64 { state.pointee.last_pc }
 
     /// Asks the running engine to stop before its next instruction. For
     /// memory delegates; the current instruction completes first.
@@ -202,6 +231,26 @@ final class UnicornEngine {
         return Unmanaged<UnicornEngine>.fromOpaque(raw)._withUnsafeGuaranteedRef {
             $0.delegate?.unicornUnmapped(access, address: address, size: Int(size)) ?? false
         }
+    }
+
+    /// SYS at EL0: DC ZVA is done here, through the delegate (QEMU 5's
+    /// helper in Unicorn 2.0.1 neither stops at a fault nor reports Xt);
+    /// every other SYS goes on to QEMU, which refuses it (UCI = 0).
+    private static let sysHook: uc_cb_insn_sys_t = { uc, reg, cp, userData in
+        guard let cp, cp.pointee.op0 == 1, cp.pointee.op1 == 3, cp.pointee.crn == 7,
+              cp.pointee.crm == 4, cp.pointee.op2 == 1 else { return 0 }
+        let s = userData.unsafelyUnwrapped.assumingMemoryBound(to: kenix_hook_state.self)
+        var xt: UInt64 = 0
+        if reg != UC_ARM64_REG_XZR { _ = uc_reg_read(uc, Int32(reg.rawValue), &xt) }
+        guard let raw = s.pointee.engine else { return 0 }
+        let done = Unmanaged<UnicornEngine>.fromOpaque(raw)._withUnsafeGuaranteedRef {
+            $0.delegate?.unicornZeroBlock(address: xt) ?? false
+        }
+        if !done {
+            s.pointee.emulation_fault = true
+            s.pointee.stop_requested = true
+        }
+        return 1
     }
 
     private static let protectionHook: uc_cb_eventmem_t = { _, type, address, size, _, userData in

@@ -142,6 +142,13 @@ final class UnicornRegisterFile {
         return pc
     }
 
+    /// Sets the pc (the next run starts at the engine's own pc argument; this
+    /// is for `save` to read back).
+    func writePC(_ pc: UInt64, _ uc: OpaquePointer) {
+        var value = pc
+        _ = uc_reg_write(uc, Int32(UC_ARM64_REG_PC.rawValue), &value)
+    }
+
     /// Writes x`index` directly, keeping the shadow in step.
     func writeX(_ index: Int, _ value: UInt64, _ uc: OpaquePointer) {
         values[index] = value

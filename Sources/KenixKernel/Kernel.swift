@@ -38,6 +38,10 @@ public struct KernelConfig: Sendable {
     /// Take the IPC fast path (Kernel+FastPath) where it applies. Runs are
     /// identical either way; the switch exists so the tests prove it.
     public var ipcFastPath = true
+    /// Let a CPU resolve demand-zero, copy-on-write and access-flag faults
+    /// on the spot (Memory/Kernel+FaultResolver). Runs differ only in the
+    /// traps they take; the switch exists so the tests prove it.
+    public var resolveFaultsInPlace = true
     public init() {}
 }
 
@@ -162,7 +166,11 @@ public struct Kernel<H: HAL> {
                 hal.mmu.activate(root: task.pointee.space!.root, asid: asid)
                 activeASID = asid
             }
-            let trap = hal.cpu.enterUser(&task.pointee.context)
+            // `task` points into the task table, not into `self`: the CPU
+            // borrows the context while it may call back into the kernel as
+            // its FaultResolver, which never touches a context.
+            let cpu = hal.cpu
+            let trap = cpu.enterUser(&task.pointee.context, resolver: &self)
             if trap == .halt { return .halted }
             handle(trap, from: slot)
             if reclaimPending { reclaimIfPending() }

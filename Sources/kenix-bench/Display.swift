@@ -14,6 +14,7 @@ func timeDemo(initrd: [UInt8], width: Int, height: Int, frames: UInt64, window: 
     let start = hostNanoseconds()
     var sim = SimConfig(ramSize: 256 << 20, initrd: initrd, console: .discard)
     sim.display = SimDisplayConfig(width: width, height: height)
+    sim.cpu = benchCPU
     guard let hal = try? HostSimHAL(config: sim) else { return nil }
     if window {
         do { try hal.machine.openWindow(title: "kenix-bench") } catch { return nil }

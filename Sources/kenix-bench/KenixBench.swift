@@ -2,6 +2,7 @@
 // with every number measured in this one run, and the ratios between them
 // (ratios from one run are what survives a noisy machine).
 import ArgumentParser
+import HALHostSim
 
 #if canImport(Glibc)
 import Glibc
@@ -11,7 +12,7 @@ import Glibc
 struct KenixBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kenix-bench",
-        abstract: "Measure Kenix IPC in kenix-sim against the svc floor and a Linux pipe ping-pong.")
+        abstract: "Measure kenix-sim: both CPU engines, IPC against a Linux pipe, faults, swapping, the demo, swarm.")
 
     @Option(help: "The boot image holding ipcbench.")
     var initrd = "build/initrd.cpio"
@@ -23,95 +24,167 @@ struct KenixBench: ParsableCommand {
     var repeats = 5
 
     mutating func run() throws {
+        defer { SimMachine.stopBackgroundWork() }   // exit() must not meet a core being built
         guard case .success(let image) = readAll(initrd) else {
             fputsStderr("kenix-bench: cannot read \(initrd); run `make userland` first\n")
             throw ExitCode(66)
         }
         let n = Int(rounds)
-        let raw = median(runs: repeats) { rawUnicornSvc(rounds: n) }
-        let hal = median(runs: repeats) { halSvc(rounds: n) }
-        let pipe = median(runs: repeats) { pipePingPong(rounds: n / 4) }
+        if let only {
+            // One measurement alone (for profiling): svc, store, or ipc, on --cpu.
+            let cpu = SimCPUKind(rawValue: self.cpu) ?? .jit
+            benchCPU = cpu
+            switch only {
+            case "svc": print("svc round trip (\(cpu)): \(fmt(median(runs: repeats) { halSvc(rounds: n, cpu: cpu) })) ns")
+            case "store": print("store loop (\(cpu)): \(fmt2(median(runs: repeats) { storeLoop(iterations: UInt64(n) * 100, cpu: cpu) })) ns")
+            case "ipc":
+                let v = median(runs: repeats) { kenixIPCRoundTrip(initrd: image, short: rounds / 10, long: rounds, registersOnly: true) ?? .infinity }
+                print("ipc round trip (\(cpu)): \(fmt(v)) ns")
+            default: throw ValidationError("--only takes svc, store or ipc")
+            }
+            return
+        }
+        SimMachine.prewarm(.jit, cores: 24)
         var failed = false
-        func ipcRoundTrip(registersOnly: Bool) -> Double {
-            median(runs: repeats) {
-                guard let v = kenixIPCRoundTrip(initrd: image, short: rounds / 10, long: rounds,
-                                                registersOnly: registersOnly) else {
-                    failed = true
-                    return .infinity
-                }
-                return v
+        func orFail(_ v: Double?) -> Double {
+            guard let v else { failed = true; return .infinity }
+            return v
+        }
+        /// Every kenix-sim measurement, on one engine.
+        func measure(_ cpu: SimCPUKind) -> EngineFigures {
+            benchCPU = cpu
+            var f = EngineFigures()
+            // The Unicorn engine is slow on stores: fewer iterations there.
+            f.store = median(runs: repeats) { storeLoop(iterations: cpu == .jit ? 50_000_000 : 2_000_000, cpu: cpu) }
+            f.svc = median(runs: repeats) { halSvc(rounds: n, cpu: cpu) }
+            f.ipc = median(runs: repeats) {
+                orFail(kenixIPCRoundTrip(initrd: image, short: rounds / 10, long: rounds, registersOnly: true))
             }
-        }
-        let ipc = ipcRoundTrip(registersOnly: true)
-        let ipcStubs = ipcRoundTrip(registersOnly: false)
-        let notify = median(runs: repeats) {
-            kenixNotificationLatency(initrd: image, short: rounds / 10, long: rounds) ?? { failed = true; return .infinity }()
-        }
-        let zeroFault = median(runs: repeats) {
-            kenixDemandZeroFault(initrd: image, short: 256, long: 4096) ?? { failed = true; return .infinity }()
-        }
-        let cowFault = median(runs: repeats) {
-            kenixCopyOnWriteFault(initrd: image, short: 256, long: 4096) ?? { failed = true; return .infinity }()
-        }
-        let interrupt = median(runs: repeats) {
-            kenixInterruptToHandler(initrd: image, short: rounds / 100, long: rounds / 10) ?? { failed = true; return .infinity }()
-        }
-        let swapRuns = (0..<max(repeats, 1)).compactMap { _ in kenixSwapThroughput(initrd: image) }
-        // (width, height, window) -> frames per host second; nil without a window.
-        var demo: [(Int, Int, Bool, Double?)] = []
-        for (w, h) in [(640, 480), (1280, 720)] {
-            for window in [false, true] {
-                let runs = (0..<max(repeats, 1)).compactMap { _ in
-                    kenixDemoFramesPerSecond(initrd: image, width: w, height: h, window: window)
-                }
-                demo.append((w, h, window, runs.isEmpty ? nil : runs.sorted()[runs.count / 2]))
+            f.ipcStubs = median(runs: repeats) {
+                orFail(kenixIPCRoundTrip(initrd: image, short: rounds / 10, long: rounds, registersOnly: false))
             }
+            f.notify = median(runs: repeats) { orFail(kenixNotificationLatency(initrd: image, short: rounds / 10, long: rounds)) }
+            f.zeroFault = median(runs: repeats) { orFail(kenixDemandZeroFault(initrd: image, short: 256, long: 4096)) }
+            f.cowFault = median(runs: repeats) { orFail(kenixCopyOnWriteFault(initrd: image, short: 256, long: 4096)) }
+            f.interrupt = median(runs: repeats) {
+                orFail(kenixInterruptToHandler(initrd: image, short: rounds / 100, long: rounds / 10))
+            }
+            let swapRuns = (0..<max(repeats, 1)).compactMap { _ in kenixSwapThroughput(initrd: image) }
+            if swapRuns.count != max(repeats, 1) { failed = true }
+            f.swap = swapRuns.sorted { $0.hostNanosecondsPerPage < $1.hostNanosecondsPerPage }[swapRuns.count / 2]
+            for (w, h) in [(640, 480), (1280, 720)] {
+                for window in [false, true] {
+                    let runs = (0..<max(repeats, 1)).compactMap { _ in
+                        kenixDemoFramesPerSecond(initrd: image, width: w, height: h, window: window)
+                    }
+                    f.demo.append((w, h, window, runs.isEmpty ? nil : runs.sorted()[runs.count / 2]))
+                }
+            }
+            if f.demo.contains(where: { !$0.2 && $0.3 == nil }) { failed = true }
+            return f
         }
-        if demo.contains(where: { !$0.2 && $0.3 == nil }) { failed = true }
-        if swapRuns.count != max(repeats, 1) { failed = true }
+        let raw = median(runs: repeats) { rawUnicornSvc(rounds: n) }
+        let pipe = median(runs: repeats) { pipePingPong(rounds: n / 4) }
+        let jit = measure(.jit)
+        let unicorn = measure(.unicorn)
+        benchCPU = .jit
+        let swarm = swarmBoots(initrd: image, seeds: swarmSeeds)
+        if swarm == nil { failed = true }
         if failed {
             fputsStderr("kenix-bench: a bench program failed in kenix-sim\n")
             throw ExitCode(1)
         }
+        let x = { (u: Double, j: Double) in fmt2(u / j) + "×" }
+        print("### The JIT engine against the Unicorn engine (issue 12), same run")
+        print("")
+        print("| measurement | JIT (host ns) | Unicorn (host ns) | JIT speed-up | target |")
+        print("|---|---|---|---|---|")
+        print("| store loop (`str; subs; b.ne`), per iteration | \(fmt2(jit.store)) | \(fmt2(unicorn.store)) | **\(x(unicorn.store, jit.store))** | ≥ 10× |")
+        print("| demand-zero page fault | \(fmt(jit.zeroFault)) | \(fmt(unicorn.zeroFault)) | **\(x(unicorn.zeroFault, jit.zeroFault))** | ≥ 10× |")
+        print("| `svc` round trip through `SimCPU.enterUser` (full context in and out) | \(fmt(jit.svc)) | \(fmt(unicorn.svc)) | **\(x(unicorn.svc, jit.svc))** | ≥ 5× |")
+        print("| Kenix call/reply round trip, 4-word messages (register-only loops) | \(fmt(jit.ipc)) | \(fmt(unicorn.ipc)) | \(x(unicorn.ipc, jit.ipc)) | |")
+        print("| the same through `ipc.h` (C stubs) | \(fmt(jit.ipcStubs)) | \(fmt(unicorn.ipcStubs)) | \(x(unicorn.ipcStubs, jit.ipcStubs)) | |")
+        print("| notification signal → wait hand-over | \(fmt(jit.notify)) | \(fmt(unicorn.notify)) | \(x(unicorn.notify, jit.notify)) | |")
+        print("| UART receive interrupt → user-space handler | \(fmt(jit.interrupt)) | \(fmt(unicorn.interrupt)) | \(x(unicorn.interrupt, jit.interrupt)) | |")
+        print("| copy-on-write fault, with its share of the fork | \(fmt(jit.cowFault)) | \(fmt(unicorn.cowFault)) | \(x(unicorn.cowFault, jit.cowFault)) | |")
+        print("| swap: host time per page moved (`swap`, 8 MiB) | \(fmt(jit.swap.hostNanosecondsPerPage)) | \(fmt(unicorn.swap.hostNanosecondsPerPage)) | \(x(unicorn.swap.hostNanosecondsPerPage, jit.swap.hostNanosecondsPerPage)) | |")
+        for (w, h) in [(640, 480), (1280, 720)] {
+            let fj = jit.demo.first { $0.0 == w && $0.1 == h && !$0.2 }?.3 ?? 0
+            let fu = unicorn.demo.first { $0.0 == w && $0.1 == h && !$0.2 }?.3 ?? 0
+            print("| demo frame at \(w)×\(h), headless | \(fmt(1e9 / fj)) | \(fmt(1e9 / fu)) | \(x(fj, fu)) | |")
+        }
+        print("")
+        print("The bare Unicorn `svc` round trip (raw engine, reading only the PC): \(fmt(raw)) ns.")
+        print("")
+        print("### IPC against a Linux pipe, swarm (issue 12)")
+        print("")
+        print("| measurement | value | target |")
+        print("|---|---|---|")
+        print("| Linux pipe ping-pong round trip, two processes, 40 bytes | \(fmt(pipe)) ns | |")
+        print("| Kenix call/reply round trip (JIT, register-only loops) | \(fmt(jit.ipc)) ns | |")
+        print("| Linux pipe round trip / Kenix round trip | **\(fmt2(pipe / jit.ipc))×** | ≥ 10× |")
+        print("| the same through `ipc.h` | \(fmt2(pipe / jit.ipcStubs))× | |")
+        if let swarm {
+            print("| swarm: default boot image runs per host second on one core (\(swarmSeeds) seeds, in-process, JIT) | **\(fmt2(swarm.overall))** | ≥ 30 (aim 100) |")
+            print("| the same, after the first \(swarm.warmup) (cores built, translations made) | \(fmt2(swarm.steady)) | |")
+        }
+        print("")
+        print("### kenix-sim on the JIT engine, per operation (issues 2, 4, 5, 6)")
+        print("")
         print("| measurement | host ns per operation |")
         print("|---|---|")
-        print("| bare Unicorn `svc` round trip (raw engine, PC only) | \(fmt(raw)) |")
-        print("| `svc` round trip through `SimCPU.enterUser` (full context in and out) | \(fmt(hal)) |")
-        print("| Kenix call/reply round trip, 4-word messages, two user tasks (register-only loops) | \(fmt(ipc)) |")
-        print("| the same through `ipc.h` (C stubs that store the reply on the stack) | \(fmt(ipcStubs)) |")
+        print("| `svc` round trip through `SimCPU.enterUser` (full context in and out) | \(fmt(jit.svc)) |")
+        print("| Kenix call/reply round trip, 4-word messages, two user tasks (register-only loops) | \(fmt(jit.ipc)) |")
+        print("| the same through `ipc.h` (C stubs that store the reply on the stack) | \(fmt(jit.ipcStubs)) |")
         print("| Linux pipe ping-pong round trip, two processes, 40 bytes | \(fmt(pipe)) |")
-        print("| notification signal → wait hand-over between two tasks | \(fmt(notify)) |")
-        print("| UART receive interrupt → user-space handler woken, drained, acked | \(fmt(interrupt)) |")
-        print("| demand-zero page fault | \(fmt(zeroFault)) |")
-        print("| copy-on-write fault, with its share of the fork | \(fmt(cowFault)) |")
+        print("| notification signal → wait hand-over between two tasks | \(fmt(jit.notify)) |")
+        print("| UART receive interrupt → user-space handler woken, drained, acked | \(fmt(jit.interrupt)) |")
+        print("| demand-zero page fault | \(fmt(jit.zeroFault)) |")
+        print("| copy-on-write fault, with its share of the fork | \(fmt(jit.cowFault)) |")
         print("")
-        print("- Kenix round trips per host second: \(Int(1e9 / ipc))")
-        print("- round trip / two svc trips through enterUser: \(fmt2(ipc / (2 * hal)))× (target ≤ 3×)")
-        print("- round trip / two raw engine traps (PC only, no registers moved): \(fmt2(ipc / (2 * raw)))×")
-        print("- Linux pipe round trip / Kenix round trip: \(fmt2(pipe / ipc))× (target > 1×: Kenix faster)")
-        print("- through ipc.h: \(Int(1e9 / ipcStubs)) round trips per second, \(fmt2(ipcStubs / (2 * hal)))× two "
-              + "enterUser trips, \(fmt2(pipe / ipcStubs))× faster than the pipe")
-        let swap = swapRuns.sorted { $0.hostNanosecondsPerPage < $1.hostNanosecondsPerPage }[swapRuns.count / 2]
+        print("- Kenix round trips per host second: \(Int(1e9 / jit.ipc))")
+        print("- round trip / two svc trips through enterUser: \(fmt2(jit.ipc / (2 * jit.svc)))× (target ≤ 3×)")
+        print("- Linux pipe round trip / Kenix round trip: \(fmt2(pipe / jit.ipc))× (target > 1×: Kenix faster)")
+        print("- through ipc.h: \(Int(1e9 / jit.ipcStubs)) round trips per second, \(fmt2(jit.ipcStubs / (2 * jit.svc)))× two "
+              + "enterUser trips, \(fmt2(pipe / jit.ipcStubs))× faster than the pipe")
         print("")
-        print("Swapping (the `swap` program on 8 MiB of RAM and a 64 MiB simulated disk, 16 requests in flight, 100 µs each):")
+        print("Swapping (the `swap` program on 8 MiB of RAM and a 64 MiB simulated disk, 16 requests in flight, 100 µs each; JIT):")
         print("")
         print("| measurement | value |")
         print("|---|---|")
-        print("| swap-out + swap-in throughput | \(swap.pagesPerSimulatedSecond) pages per simulated second |")
-        print("| pages moved in the run (written out + read back) | \(swap.pagesMoved) |")
-        print("| host time per page moved (whole run, median of \(swapRuns.count)) | \(fmt(swap.hostNanosecondsPerPage)) ns |")
+        print("| swap-out + swap-in throughput | \(jit.swap.pagesPerSimulatedSecond) pages per simulated second |")
+        print("| pages moved in the run (written out + read back) | \(jit.swap.pagesMoved) |")
+        print("| host time per page moved (whole run, median of \(max(repeats, 1))) | \(fmt(jit.swap.hostNanosecondsPerPage)) ns |")
         print("")
         print("The graphics demo (every pixel redrawn each frame, no pacing), frames per host second:")
         print("")
-        print("| screen | headless | SDL window |")
-        print("|---|---|---|")
+        print("| screen | JIT, headless | JIT, SDL window | Unicorn, headless |")
+        print("|---|---|---|---|")
         for (w, h) in [(640, 480), (1280, 720)] {
-            let headless = demo.first { $0.0 == w && $0.1 == h && !$0.2 }?.3
-            let windowed = demo.first { $0.0 == w && $0.1 == h && $0.2 }?.3
+            let headless = jit.demo.first { $0.0 == w && $0.1 == h && !$0.2 }?.3
+            let windowed = jit.demo.first { $0.0 == w && $0.1 == h && $0.2 }?.3
+            let u = unicorn.demo.first { $0.0 == w && $0.1 == h && !$0.2 }?.3
             print("| \(w)×\(h) | \(headless.map { fmt2($0) } ?? "failed") | "
-                  + "\(windowed.map { fmt2($0) } ?? "no window could open") |")
+                  + "\(windowed.map { fmt2($0) } ?? "no window could open") | \(u.map { fmt2($0) } ?? "failed") |")
         }
     }
+
+    @Option(help: "Seeds for the in-process swarm measurement.")
+    var swarmSeeds = 200
+
+    @Option(help: ArgumentHelp("Run one measurement alone (svc, store or ipc), for profiling.", valueName: "NAME"))
+    var only: String?
+
+    @Option(help: ArgumentHelp("The engine for --only: jit or unicorn.", valueName: "ENGINE"))
+    var cpu = "jit"
+}
+
+/// What kenix-bench measures on one engine.
+struct EngineFigures {
+    var store = 0.0, svc = 0.0, ipc = 0.0, ipcStubs = 0.0, notify = 0.0
+    var zeroFault = 0.0, cowFault = 0.0, interrupt = 0.0
+    var swap = SwapThroughput(pagesPerSimulatedSecond: 0, pagesMoved: 0, hostNanosecondsPerPage: 0)
+    var demo: [(Int, Int, Bool, Double?)] = []
 }
 
 private func fmt(_ v: Double) -> String { String(Int(v.rounded())) }

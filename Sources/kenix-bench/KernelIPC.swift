@@ -11,10 +11,14 @@ func perUnit(short: UInt64, long: UInt64, _ run: (UInt64) -> UInt64?) -> Double?
     return Double(Int64(tLong) - Int64(tShort)) / Double(long - short)
 }
 
+/// The CPU engine the boots below run on (set per measurement by KenixBench).
+nonisolated(unsafe) var benchCPU: SimCPUKind = .jit
+
 /// Host ns for booting `program` with `arg` (and console `input`) until it exits 0.
 func timeBoot(initrd: [UInt8], program: String, arg: UInt64, input: [UInt8]? = nil) -> UInt64? {
     let start = hostNanoseconds()
     var sim = SimConfig(initrd: initrd, console: .discard)
+    sim.cpu = benchCPU
     if let input { sim.input = ScriptedInput(input) }
     guard let hal = try? HostSimHAL(config: sim) else { return nil }
     var config = KernelConfig()

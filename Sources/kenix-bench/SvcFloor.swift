@@ -1,8 +1,11 @@
-// The floor of this design: one EL0 `svc` trapping out of Unicorn to the host
-// and resuming. Measured two ways on a two-instruction loop (`svc #0; b .-4`):
+// The floor of this design: one EL0 `svc` trapping out of the CPU engine to
+// the host and resuming. Measured on a two-instruction loop (`svc #0; b .-4`):
 //   - raw Unicorn: uc_emu_start → UC_HOOK_INTR → uc_emu_stop, reading only the PC;
 //   - through the HAL: `SimCPU.enterUser`, which also moves the whole
-//     UserContext (x0–x30, SP, PC, NZCV, TPIDR, q0–q31, FPCR, FPSR) in and out.
+//     UserContext (x0–x30, SP, PC, NZCV, TPIDR, q0–q31, FPCR, FPSR) in and
+//     out, on either CPU engine.
+// And the store loop of issue 12 (`str x0, [x1]; subs x2, x2, #1; b.ne`),
+// through enterUser on either engine, per iteration.
 import CUnicorn
 import HAL
 import HALHostSim
@@ -31,11 +34,12 @@ func rawUnicornSvc(rounds: Int) -> Double {
     return Double(hostNanoseconds() - start) / Double(rounds)
 }
 
-/// Host ns per svc round trip through `SimCPU.enterUser`.
-func halSvc(rounds: Int) -> Double {
-    guard let hal = try? HostSimHAL(config: SimConfig(ramSize: 1 << 20, console: .discard)) else {
-        fatalError("HostSimHAL")
-    }
+/// A machine with `code` at codeAddress and a writable data page after it,
+/// activated (hand-built tables in the first frames of RAM).
+private func machineRunning(_ code: [UInt32], cpu: SimCPUKind) -> HostSimHAL {
+    var config = SimConfig(ramSize: 1 << 20, console: .discard)
+    config.cpu = cpu
+    guard let hal = try? HostSimHAL(config: config) else { fatalError("HostSimHAL") }
     // Hand-built tables: root, L1, L2, L3 and one code page, in the first frames of RAM.
     let ram = hal.boot.ram.base
     func frame(_ i: UInt64) -> PhysAddr { ram.adding(i * PageGeometry.pageSize) }
@@ -43,17 +47,40 @@ func halSvc(rounds: Int) -> Double {
         hal.memory.pointer(to: table).assumingMemoryBound(to: UInt64.self)
             .advanced(by: TranslationWalk.index(of: VirtAddr(codeAddress), level: level))
     }
-    for i in 0..<5 { hal.memory.pointer(to: frame(UInt64(i))).initializeMemory(as: UInt8.self, repeating: 0, count: 4096) }
+    for i in 0..<6 { hal.memory.pointer(to: frame(UInt64(i))).initializeMemory(as: UInt8.self, repeating: 0, count: 4096) }
     slot(frame(0), 0).pointee = PageDescriptor.table(frame(1)).raw
     slot(frame(1), 1).pointee = PageDescriptor.table(frame(2)).raw
     slot(frame(2), 2).pointee = PageDescriptor.table(frame(3)).raw
     slot(frame(3), 3).pointee = PageDescriptor.userPage(frame(4), writable: false, executable: true).raw
-    svcLoop.withUnsafeBytes { hal.memory.pointer(to: frame(4)).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+    slot(frame(3), 3).advanced(by: 1).pointee = PageDescriptor.userPage(frame(5), writable: true, executable: false).raw
+    code.withUnsafeBytes { hal.memory.pointer(to: frame(4)).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
     hal.mmu.activate(root: frame(0), asid: ASID(1))
+    return hal
+}
+
+/// Host ns per svc round trip through `SimCPU.enterUser` on `cpu`.
+func halSvc(rounds: Int, cpu: SimCPUKind) -> Double {
+    let hal = machineRunning(svcLoop, cpu: cpu)
     var context = UserContext(entry: codeAddress, stackTop: 0)
     let start = hostNanoseconds()
     for _ in 0..<rounds {
         guard hal.cpu.enterUser(&context) == .syscall else { fatalError("expected a syscall trap") }
     }
     return Double(hostNanoseconds() - start) / Double(rounds)
+}
+
+/// Host ns per iteration of `str x0, [x1]; subs x2, x2, #1; b.ne .-8` on
+/// `cpu`, run through enterUser (one trap at the end).
+func storeLoop(iterations: UInt64, cpu: SimCPUKind) -> Double {
+    let hal = machineRunning([0xF900_0020, 0xF100_0442, 0x54FF_FFC1, 0xD400_0001], cpu: cpu)
+    var warm = UserContext(entry: codeAddress, stackTop: 0)
+    warm.x[1] = codeAddress + PageGeometry.pageSize
+    warm.x[2] = 1000
+    guard hal.cpu.enterUser(&warm) == .syscall else { fatalError("expected a syscall trap") }
+    var context = UserContext(entry: codeAddress, stackTop: 0)
+    context.x[1] = codeAddress + PageGeometry.pageSize
+    context.x[2] = iterations
+    let start = hostNanoseconds()
+    guard hal.cpu.enterUser(&context) == .syscall else { fatalError("expected a syscall trap") }
+    return Double(hostNanoseconds() - start) / Double(iterations)
 }

@@ -22,6 +22,7 @@ func kenixSwapThroughput(initrd: [UInt8]) -> SwapThroughput? {
     let start = hostNanoseconds()
     var sim = SimConfig(ramSize: 8 << 20, initrd: initrd, console: .capture)
     sim.disk = SimDiskConfig(path: nil, sectors: (64 << 20) / 512)
+    sim.cpu = benchCPU
     guard let hal = try? HostSimHAL(config: sim) else { return nil }
     var config = KernelConfig()
     config.initName = Array("swap".utf8)

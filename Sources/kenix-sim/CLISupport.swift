@@ -26,6 +26,16 @@ struct Duration: ExpressibleByArgument {
         if overflow { return nil }
         nanoseconds = ns
     }
+
+    /// How `--help` shows a default: the largest unit that divides it ("60s", "500ms").
+    var defaultValueDescription: String {
+        let units: [(String, UInt64)] = [("m", 60_000_000_000), ("s", 1_000_000_000), ("ms", 1_000_000),
+                                         ("us", 1_000)]
+        for (suffix, scale) in units where nanoseconds != 0 && nanoseconds % scale == 0 {
+            return "\(nanoseconds / scale)\(suffix)"
+        }
+        return "\(nanoseconds)ns"
+    }
 }
 
 /// A byte count: "64M", "1G", "4096K" or plain bytes.
@@ -41,6 +51,15 @@ struct ByteSize: ExpressibleByArgument {
         let (b, overflow) = value.multipliedReportingOverflow(by: scale)
         if overflow { return nil }
         bytes = b
+    }
+
+    /// How `--help` shows a default: "128M", "64M", "1G".
+    var defaultValueDescription: String {
+        for (suffix, scale) in [("G", UInt64(1) << 30), ("M", 1 << 20), ("K", 1 << 10)]
+        where bytes != 0 && bytes % scale == 0 {
+            return "\(bytes / scale)\(suffix)"
+        }
+        return "\(bytes)"
     }
 }
 
@@ -108,6 +127,7 @@ func fail(_ message: String, code: Int32) -> Never {
 }
 
 func Foundation_exit(_ code: Int32) -> Never {
+    SimMachine.stopBackgroundWork()
     fflush(nil)
     exit(code)
 }
@@ -128,6 +148,7 @@ func describe(_ error: SimError) -> String {
     case .initrdTooLarge: return "the initrd does not fit in simulated RAM (try a larger --ram)"
     case .hostMemory(let op, let e): return "host memory: \(op) failed (errno \(e))"
     case .unicorn(let op, let code): return "Unicorn: \(op) failed (error \(code))"
+    case .jit(let message): return "JIT engine: \(message)"
     case .traceFile(let path): return "cannot open trace file '\(path)'"
     case .disk(let path, let problem): return "disk file '\(path)': " + describe(problem)
     case .tooManyDisks: return "at most \(SimConfig.maximumDataDisks) data disks"
@@ -198,4 +219,8 @@ func describe(_ error: ELFError) -> String {
     case .entryNotExecutable: return "the entry point is not in an executable segment"
     case .notAKenixProgram: return "not a Kenix program (no Kenix note): a Linux program cannot be init"
     }
+}
+
+extension SimCPUKind: ExpressibleByArgument {
+    public init?(argument: String) { self.init(rawValue: argument) }
 }

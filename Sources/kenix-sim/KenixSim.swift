@@ -26,11 +26,12 @@ struct KenixSim: ParsableCommand {
         commandName: "kenix-sim",
         abstract: "Run the Kenix microkernel in a simulated AArch64 machine.",
         discussion: """
-        User programs are real AArch64 EL0 code executed by Unicorn; time is a \
-        deterministic discrete-event clock (1 instruction = 1 ns). The same initrd, \
-        seed and input always give the same output and trace hash.
+        User programs are real AArch64 EL0 code executed by a JIT (dynarmic, the default) \
+        or by Unicorn (--cpu unicorn); time is a deterministic discrete-event clock \
+        (1 instruction = 1 ns). The same initrd, seed and input always give the same output \
+        and trace hash, on either engine. `swarm` boots many seeds in one process.
         """,
-        subcommands: [Run.self],
+        subcommands: [Run.self, Swarm.self],
         defaultSubcommand: Run.self)
 }
 
@@ -68,6 +69,15 @@ struct Run: ParsableCommand {
 
     @Option(help: "Seed for the simulator's own nondeterminism (timer latency). The kernel never sees it.")
     var seed: UInt64 = 0
+
+    @Option(help: ArgumentHelp(
+        "The CPU engine that runs user code: jit (dynarmic, the default) or unicorn.",
+        discussion: "Both engines give the same run: the same output, exit status and trace hash for the same initrd, seed and input (make test checks it). unicorn is the independent, slower second implementation.",
+        valueName: "ENGINE"))
+    var cpu: SimCPUKind = .jit
+
+    @Flag(help: "Print the CPU engine's counters on stderr at the end (diagnostics; they never change a run).")
+    var stats = false
 
     @Option(name: .customLong("max-time"),
             help: "Stop after this much simulated time, e.g. 500ms, 10s, 2m (a bare number is seconds).")
@@ -154,6 +164,7 @@ struct Run: ParsableCommand {
         // First of all: a signal from now on stops the run the orderly way
         // (the machine sees it at its first slice), never half-way through.
         HostSignals.install()
+        SimMachine.prewarm(cpu)
         if screenshotAt != nil && screenshot == nil { fail("--screenshot-at needs --screenshot FILE.png", code: 64) }
         if noDisplay && screenshot != nil { fail("--screenshot needs a display (drop --no-display)", code: 64) }
         if noDisplay && fbSize != nil { fail("--fb-size needs a display (drop --no-display)", code: 64) }
@@ -174,6 +185,7 @@ struct Run: ParsableCommand {
                                maxTime: maxTime?.nanoseconds ?? .max, console: .standardOutput)
         config.realtime = realtime
         config.traceFile = trace
+        config.cpu = cpu
         guard epoch <= UInt64.max / 1_000_000_000 / 2 else { fail("--epoch is too far in the future", code: 64) }
         config.epoch = epoch
         if let swap {
@@ -288,6 +300,7 @@ struct Run: ParsableCommand {
         stderrLine("trace hash: \(hex16(machine.traceHash))")
         let ns = machine.now
         stderrLine("simulated time: \(ns / 1_000_000_000).\(pad9(ns % 1_000_000_000)) s (\(ns) ns)")
+        if stats { stderrLine(machine.engineSummary) }
         // What --power-cut counts: a test picks its cut points from a run without one.
         if !machine.config.dataDisks.isEmpty {
             stderrLine("data disk writes: \(machine.dataWritesCompleted) completed")

@@ -4,7 +4,8 @@
 # shell session, swapping (little RAM and a swap file), data disks and the
 # block server (blktest, faults, two disks, bad disk files, locks, a power
 # cut, SIGTERM) and the display (headless fallback, screenshots, a window
-# under Xvfb).
+# under Xvfb); then the differential check of the two CPU engines
+# (engines.sh).
 # Usage: KENIX_SIM=path INITRD=path bash Tests/System/run.sh
 set -uo pipefail
 SIM=${KENIX_SIM:-.build/debug/kenix-sim}
@@ -371,6 +372,11 @@ if command -v xvfb-run >/dev/null 2>&1; then
 else
   echo "  skip xvfb-run is not installed (apt-get install xvfb): the window checks did not run"
 fi
+
+echo "==> the differential check: Tests/System/engines.sh (JIT and Unicorn engines)"
+if KENIX_SIM=$SIM INITRD=$INITRD bash "$(dirname "$0")/engines.sh" >"$WORK/engines.log" 2>&1; then
+  pass "both CPU engines give the same runs ($(grep -c '^  ok' "$WORK/engines.log") checks)"
+else fail "the CPU engines disagree (Tests/System/engines.sh)" "$WORK/engines.log"; fi
 
 echo "system: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

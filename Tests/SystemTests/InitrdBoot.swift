@@ -29,16 +29,24 @@ func builtInitrd() throws -> [UInt8] {
     return [UInt8](data)
 }
 
+/// The engine the boots run on unless a test says: KENIX_SIM_CPU=jit|unicorn.
+var defaultCPU: SimCPUKind {
+    ProcessInfo.processInfo.environment["KENIX_SIM_CPU"].flatMap(SimCPUKind.init(rawValue:)) ?? .jit
+}
+
 func bootInitrd(seed: UInt64, input: String = "", fastPath: Bool = true, ram: UInt64 = 128 << 20,
-                swap: SimDiskConfig? = nil) throws -> BootedRun {
+                swap: SimDiskConfig? = nil, cpu: SimCPUKind = defaultCPU,
+                resolveInPlace: Bool = true) throws -> BootedRun {
     var config = SimConfig(ramSize: ram, initrd: try builtInitrd(), seed: seed, maxTime: 60_000_000_000,
                            console: .capture)
+    config.cpu = cpu
     config.disk = swap
     config.timerJitter = 2000
     config.input = ScriptedInput(input)
     let hal = try HostSimHAL(config: config)
     var kernelConfig = KernelConfig()
     kernelConfig.ipcFastPath = fastPath
+    kernelConfig.resolveFaultsInPlace = resolveInPlace
     var kernel = try Kernel(hal: hal, config: kernelConfig)
     let outcome = kernel.run()
     return BootedRun(outcome: outcome, console: String(decoding: hal.machine.consoleOutput, as: UTF8.self),

@@ -1,5 +1,6 @@
 // SimTestBed: a simulated machine plus hand-built page tables, for tests that
 // run hand-assembled EL0 code through HostSimHAL without a kernel.
+import Foundation
 import HAL
 @testable import HALHostSim
 
@@ -14,11 +15,18 @@ final class SimTestBed {
     static let dataVA: UInt64 = 0x50_0000
     static let stackTop: UInt64 = 0x8000_0000
 
+    /// The engine the tests run on: KENIX_SIM_CPU=unicorn|jit (default jit).
+    /// `make test` runs this suite once per engine.
+    static var cpu: SimCPUKind {
+        ProcessInfo.processInfo.environment["KENIX_SIM_CPU"].flatMap(SimCPUKind.init(rawValue:)) ?? .jit
+    }
+
     static func config(seed: UInt64 = 0, jitter: UInt64 = 0, maxTime: UInt64 = .max,
-                       slice: UInt64 = 1_000_000) -> SimConfig {
-        var c = SimConfig(ramSize: 16 << 20, seed: seed, maxTime: maxTime, console: .capture)
+                       slice: UInt64 = 1_000_000, ram: UInt64 = 16 << 20, cpu: SimCPUKind = SimTestBed.cpu) -> SimConfig {
+        var c = SimConfig(ramSize: ram, seed: seed, maxTime: maxTime, console: .capture)
         c.timerJitter = jitter
         c.sliceInstructions = slice
+        c.cpu = cpu
         return c
     }
 

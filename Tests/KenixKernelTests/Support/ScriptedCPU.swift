@@ -8,6 +8,10 @@
 // between steps or in the middle of a `.compute` exactly when the next
 // interrupt (timer deadline, disk completion) is due. `waitForInterrupt`
 // jumps the clock to it, or reports that nothing can ever happen again.
+// Like the simulator's engines, it offers faults to the kernel's
+// FaultResolver first (translation, access flag, a write to a page that is
+// not executable) unless `machine.resolveFaultsInPlace` is off (make test runs
+// the kernel tests both ways: KENIX_FAULTS_IN_PLACE=0).
 import HAL
 
 struct ScriptedCPU: CPU {
@@ -15,6 +19,17 @@ struct ScriptedCPU: CPU {
     var mmu: ScriptedMMU { ScriptedMMU(machine: machine) }
 
     func enterUser(_ ctx: inout UserContext) -> Trap {
+        var none = NoFaultResolver()
+        return enterUser(&ctx, resolver: &none)
+    }
+
+    func enterUser<R: FaultResolver>(_ ctx: inout UserContext, resolver: inout R) -> Trap {
+        withoutActuallyEscaping({ (fault: MemoryFault) -> Bool in resolver.resolveUserFault(fault) }) { resolve in
+            run(&ctx, resolve: resolve)
+        }
+    }
+
+    private func run(_ ctx: inout UserContext, resolve: (MemoryFault) -> Bool) -> Trap {
         machine.enterCount += 1
         machine.acknowledgesWithoutProgress = 0
         if machine.runLimitReached { return .halt }
@@ -29,9 +44,7 @@ struct ScriptedCPU: CPU {
             }
             let index = Int((ctx.pc - entry) / 4)
             // Instruction fetch of this step.
-            if case .fault(let status) = mmu.translate(ctx.pc, for: MemoryAccess.execute) {
-                return .memoryFault(MemoryFault(address: VirtAddr(ctx.pc), access: .execute, status: status))
-            }
+            if case .fault(let fault) = translate(ctx.pc, .execute, resolve) { return .memoryFault(fault) }
             guard index < script.steps.count else {
                 machine.harnessErrors.append("\(script.name) ran off the end of its script")
                 return .undefinedInstruction
@@ -44,7 +57,7 @@ struct ScriptedCPU: CPU {
                 }
                 ctx.x[ScriptRegister.step] = UInt64(index)
             }
-            if let trap = execute(script.steps[index], of: script, &ctx) { return trap }
+            if let trap = execute(script.steps[index], of: script, &ctx, resolve) { return trap }
         }
     }
 
@@ -62,7 +75,8 @@ struct ScriptedCPU: CPU {
     }
 
     /// Runs one step; returns the trap that ends this entry, or nil to go on.
-    private func execute(_ step: Step, of script: LoadedScript, _ ctx: inout UserContext) -> Trap? {
+    private func execute(_ step: Step, of script: LoadedScript, _ ctx: inout UserContext,
+                         _ offer: (MemoryFault) -> Bool) -> Trap? {
         switch step {
         case .compute(let ns):
             let left = ctx.x[ScriptRegister.computeLeft] != 0 ? ctx.x[ScriptRegister.computeLeft] : ns
@@ -92,7 +106,7 @@ struct ScriptedCPU: CPU {
             advance(&ctx)
         case .read(let address, let register):
             let va = resolve(address, script, ctx)
-            switch access(va, .read) {
+            switch access(va, .read, offer) {
             case .fault(let fault): return .memoryFault(fault)
             case .allowed(let pa):
                 ctx.x[register] = machine.pointer(to: pa).load(as: UInt64.self)
@@ -100,7 +114,7 @@ struct ScriptedCPU: CPU {
             }
         case .write(let address, let value):
             let va = resolve(address, script, ctx)
-            switch access(va, .write) {
+            switch access(va, .write, offer) {
             case .fault(let fault): return .memoryFault(fault)
             case .allowed(let pa):
                 machine.pointer(to: pa).storeBytes(of: resolve(value, script, ctx), as: UInt64.self)
@@ -111,7 +125,7 @@ struct ScriptedCPU: CPU {
             var offset: UInt64 = 0
             while offset < resolve(length, script, ctx) {
                 let pa: (PhysAddr, PhysAddr)
-                switch (access(source + offset, .read), access(destination + offset, .write)) {
+                switch (access(source + offset, .read, offer), access(destination + offset, .write, offer)) {
                 case (.fault(let fault), _), (_, .fault(let fault)): return .memoryFault(fault)
                 case (.allowed(let s), .allowed(let d)): pa = (s, d)
                 }
@@ -121,10 +135,10 @@ struct ScriptedCPU: CPU {
             advance(&ctx)
         case .execute(let target):
             let va = resolve(target, script, ctx)
-            if case .fault(let status) = mmu.translate(va, for: MemoryAccess.execute) {
+            if case .fault(let fault) = translate(va, .execute, offer) {
                 // A branch to a page that cannot be executed: ELR and FAR are the target.
                 ctx.pc = va
-                return .memoryFault(MemoryFault(address: VirtAddr(va), access: .execute, status: status))
+                return .memoryFault(fault)
             }
             advance(&ctx)
         case .undefined:
@@ -157,11 +171,30 @@ struct ScriptedCPU: CPU {
     }
 
     /// An aligned 8-byte data access.
-    private func access(_ va: UInt64, _ kind: MemoryAccess) -> DataAccess {
+    private func access(_ va: UInt64, _ kind: MemoryAccess, _ offer: (MemoryFault) -> Bool) -> DataAccess {
         guard va & 7 == 0 else { return .fault(MemoryFault(address: VirtAddr(va), access: kind, status: .alignment)) }
-        switch mmu.translate(va, for: kind) {
-        case .allowed(let pa): return .allowed(pa)
-        case .fault(let status): return .fault(MemoryFault(address: VirtAddr(va), access: kind, status: status))
+        return translate(va, kind, offer)
+    }
+
+    /// The MMU's answer, after offering a fault to the resolver (the
+    /// simulator's SoftMMU policy) and translating once more if it resolved it.
+    private func translate(_ va: UInt64, _ kind: MemoryAccess, _ offer: (MemoryFault) -> Bool) -> DataAccess {
+        var offered = false
+        while true {
+            switch mmu.translate(va, for: kind) {
+            case .allowed(let pa): return .allowed(pa)
+            case .fault(let status):
+                let fault = MemoryFault(address: VirtAddr(va), access: kind, status: status)
+                let offers: Bool
+                switch status {
+                case .translation, .accessFlag: offers = true
+                case .permission: offers = kind == .write && !mmu.leafIsExecutable(va)
+                default: offers = false
+                }
+                guard !offered, machine.resolveFaultsInPlace, offers, offer(fault) else { return .fault(fault) }
+                offered = true
+                machine.faultsResolvedInPlace += 1
+            }
         }
     }
 

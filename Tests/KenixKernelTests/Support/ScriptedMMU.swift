@@ -49,6 +49,16 @@ struct ScriptedMMU: MMU {
     }
 }
 
+extension ScriptedMMU {
+    /// Whether the leaf for `va` (walked now, not cached) lets EL0 execute.
+    func leafIsExecutable(_ va: UInt64) -> Bool {
+        guard let root = machine.activeRoot,
+              case .success(let t) = TranslationWalk.translate(VirtAddr(va), root: root,
+                                                               memory: SimulatedRAM(machine: machine)) else { return false }
+        return t.descriptor.isUserExecutable
+    }
+}
+
 /// The outcome of one EL0 access.
 enum UserAccess {
     case allowed(PhysAddr)

@@ -78,6 +78,10 @@ final class SimMachine {
     // Programs and run limits (a runaway test halts instead of hanging).
     var scripts: [UInt64: LoadedScript] = [:]
     var enterCount = 0
+    /// Offer faults to the kernel's FaultResolver (ScriptedCPU), and how
+    /// many it resolved.
+    var resolveFaultsInPlace = true
+    var faultsResolvedInPlace = 0
     var maxEnters = 200_000
     var timeLimit: UInt64 = 60_000_000_000
 

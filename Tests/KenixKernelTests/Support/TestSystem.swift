@@ -45,10 +45,12 @@ final class TestSystem {
         hal = ScriptedHAL(frames: frames, initrd: cpio.build(), frequency: frequency, disk: disk,
                           dataDisks: dataDisks, display: display, keyboard: keyboard, realTimeAtZero: realTimeAtZero,
                           alignedInitrd: alignedInitrd)
-        // `make test` runs the kernel tests twice: with the IPC fast path and without.
+        // `make test` runs the kernel tests twice: with the IPC fast path and without ...
         var config = config
         if ProcessInfo.processInfo.environment["KENIX_IPC_FAST_PATH"] == "0" { config.ipcFastPath = false }
         hal.machine.scripts = scripts
+        // ... and with faults resolved in place by the CPU, and without.
+        hal.machine.resolveFaultsInPlace = ProcessInfo.processInfo.environment["KENIX_FAULTS_IN_PLACE"] != "0"
         self.images = images
         kernel = try Kernel(hal: hal, config: config)
     }

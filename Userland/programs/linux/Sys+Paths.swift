@@ -28,24 +28,26 @@ extension Server {
         }
     }
 
+    /// What newfstatat and statx describe: the file at (dirfd a0, path a1),
+    /// or with AT_EMPTY_PATH and an empty path the descriptor itself.
+    func statAt(_ c: SyscallCall, flags: UInt64) -> Result<FileInfo, Errno> {
+        if flags & AtFlag.emptyPath != 0, let s = try? Guest.string(c.task, c.a1).get(), s.isEmpty {
+            if SyscallCall.fd(c.a0) == AtFlag.cwd { return stat(path: c.process.cwd, follow: true, c.process) }
+            guard let f = file(c, c.a0) else { return .failure(.EBADF) }
+            return .success(info(f))
+        }
+        switch path(c, dirfd: c.a0, c.a1) {
+        case .failure(let e): return .failure(e)
+        case .success(let p): return stat(path: p, follow: flags & AtFlag.symlinkNoFollow == 0, c.process)
+        }
+    }
+
     func sysNewfstatat(_ c: inout SyscallCall) -> Outcome {
         let flags = c.a3
         guard flags & ~(AtFlag.symlinkNoFollow | AtFlag.emptyPath | 0x800 /* AT_NO_AUTOMOUNT */) == 0 else {
             return .error(.EINVAL)
         }
-        let result: Result<FileInfo, Errno>
-        if flags & AtFlag.emptyPath != 0, let s = try? Guest.string(c.task, c.a1).get(), s.isEmpty {
-            let fd = SyscallCall.fd(c.a0)
-            if fd == AtFlag.cwd { result = stat(path: c.process.cwd, follow: true, c.process) }
-            else if let f = file(c, c.a0) { result = .success(info(f)) }
-            else { return .error(.EBADF) }
-        } else {
-            switch path(c, dirfd: c.a0, c.a1) {
-            case .failure(let e): return .error(e)
-            case .success(let p): result = stat(path: p, follow: flags & AtFlag.symlinkNoFollow == 0, c.process)
-            }
-        }
-        switch result {
+        switch statAt(c, flags: flags) {
         case .failure(let e): return .error(e)
         case .success(let i): return Guest.write(c.task, c.a2, i.stat) ? .success(0) : .error(.EFAULT)
         }
@@ -60,19 +62,7 @@ extension Server {
     func sysStatx(_ c: inout SyscallCall) -> Outcome {
         let flags = c.a2
         let buffer = c.a4()
-        let result: Result<FileInfo, Errno>
-        if flags & AtFlag.emptyPath != 0, let s = try? Guest.string(c.task, c.a1).get(), s.isEmpty {
-            let fd = SyscallCall.fd(c.a0)
-            if fd == AtFlag.cwd { result = stat(path: c.process.cwd, follow: true, c.process) }
-            else if let f = file(c, c.a0) { result = .success(info(f)) }
-            else { return .error(.EBADF) }
-        } else {
-            switch path(c, dirfd: c.a0, c.a1) {
-            case .failure(let e): return .error(e)
-            case .success(let p): result = stat(path: p, follow: flags & AtFlag.symlinkNoFollow == 0, c.process)
-            }
-        }
-        switch result {
+        switch statAt(c, flags: flags) {
         case .failure(let e): return .error(e)
         case .success(let i): return Guest.write(c.task, buffer, i.statx) ? .success(0) : .error(.EFAULT)
         }

@@ -1,0 +1,240 @@
+// KenixJIT.cpp: building a core, moving registers, binding it to an address
+// space, and forgetting translations (the kd_* entry points that are not the
+// run loop).
+//
+// The Jit's configuration, and why each setting:
+//   - page_table over 2^39 bytes, not mirrored: writable pages only (there are
+//     no per-page rights in the table); everything else takes the callbacks;
+//   - detect page-crossing accesses: they go to the callbacks, which split
+//     them as QEMU does (the table's host pages are not contiguous);
+//   - check_halt_on_memory_access: a faulting access stops the Jit at its
+//     instruction, with the instructions before it retired (precise aborts);
+//   - cycle counting on, block linking on, MiscIROpt off (it reads code
+//     ahead of the translator, which would blur what a block covers);
+//   - the return stack buffer and FastDispatch off: both jump from a block
+//     straight into the next one without looking at the tick budget (only
+//     linked blocks and the dispatcher check it), so a `ret` could run on
+//     past the end of a slice, and a deep recursion (every level returning
+//     to the same address) without bound; the budget is exact only if every
+//     block boundary checks it. (FastDispatch's 16 MiB table was also
+//     cleared on every cache flush, which made binding a core cost ms.)
+//   - a global exclusive monitor of one processor (dynarmic's A64 exclusives
+//     need one), cleared at every entry to EL0;
+//   - hints (WFI, WFE, YIELD, SEV) are NOPs, as in the Unicorn engine.
+#include "KenixJIT.hpp"
+
+#include <sys/mman.h>
+
+#include <cstddef>
+#include <cstring>
+#include <mutex>
+
+namespace kenix {
+
+Core::Core(kd_cpu_model model) {
+    const std::size_t bytes = kPageTableEntries * sizeof(void *);
+    void *table = mmap(nullptr, bytes, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    pageTable = table == MAP_FAILED ? nullptr : static_cast<void **>(table);
+    if (!pageTable) return;
+
+    Dynarmic::A64::UserConfig config{};
+    config.callbacks = this;
+    config.global_monitor = &monitor;
+    config.processor_id = 0;
+    config.page_table = pageTable;
+    config.page_table_address_space_bits = kAddressBits;
+    config.silently_mirror_page_table = false;
+    config.detect_misaligned_access_via_page_table = 16 | 32 | 64 | 128;
+    config.only_detect_misalignment_via_page_table_on_page_boundary = true;
+    config.check_halt_on_memory_access = true;
+    config.hook_data_cache_operations = false;
+    config.hook_hint_instructions = false;
+    config.define_unpredictable_behaviour = false;
+    config.enable_cycle_counting = true;
+    config.optimizations = Dynarmic::all_safe_optimizations & ~Dynarmic::OptimizationFlag::MiscIROpt
+                           & ~Dynarmic::OptimizationFlag::FastDispatch
+                           & ~Dynarmic::OptimizationFlag::ReturnStackBuffer;
+    config.ctr_el0 = model.ctr_el0;
+    config.dczid_el0 = model.dczid_el0;
+    config.tpidr_el0 = &tpidr;
+    config.tpidrro_el0 = &tpidrro;
+    config.code_cache_size = 32u << 20;
+    jit = std::make_unique<Dynarmic::A64::Jit>(config);
+}
+
+Core::~Core() {
+    jit.reset();
+    if (pageTable) munmap(pageTable, kPageTableEntries * sizeof(void *));
+}
+
+void Core::bind(kd_host newHost) {
+    host = newHost;
+}
+
+/// The FP/SIMD state changes rarely between two entries (the kernel does
+/// not touch it): it is moved only when it differs from what the core last
+/// handed out (`shadow`). An svc round trip is a few hundred nanoseconds, so
+/// the fixed-size copies here are expanded inline (a call to memcpy for a
+/// few hundred bytes costs as much as the copy), and registers go to and
+/// from dynarmic's std::arrays in place (kd_context's arrays have their
+/// layout).
+namespace {
+using Registers = std::array<u64, 31>;
+using Vectors = std::array<Dynarmic::A64::Vector, 32>;
+static_assert(sizeof(Registers) == sizeof(kd_context::x) && alignof(Registers) <= alignof(u64));
+static_assert(sizeof(Vectors) == sizeof(kd_context::v) && alignof(Vectors) <= alignof(u64));
+
+/// The vector registers, FPCR and FPSR (the tail of kd_context from v on).
+constexpr std::size_t kFPBytes = sizeof(kd_context) - offsetof(kd_context, v);
+static_assert(kFPBytes == sizeof(kd_context::v) + 2 * sizeof(u64));
+
+bool sameFP(const kd_context &a, const kd_context &b) {
+    const auto *x = reinterpret_cast<const u64 *>(&a.v[0]);
+    const auto *y = reinterpret_cast<const u64 *>(&b.v[0]);
+    u64 differ = 0;
+    for (std::size_t i = 0; i < kFPBytes / 8; i++) differ |= x[i] ^ y[i];
+    return differ == 0;
+}
+}  // namespace
+
+void Core::setContext(const kd_context &c) {
+    jit->SetRegisters(*reinterpret_cast<const Registers *>(c.x));
+    jit->SetSP(c.sp);
+    jit->SetPC(c.pc);
+    jit->SetPstate(static_cast<u32>(c.nzcv & 0xF000'0000));
+    tpidr = c.tpidr;
+    if (shadowValid && sameFP(c, shadow)) return;
+    jit->SetVectors(*reinterpret_cast<const Vectors *>(c.v));
+    jit->SetFpcr(static_cast<u32>(c.fpcr) & kFPCRMask);
+    fpcrVector = static_cast<u32>(c.fpcr) & kFPCRVectorBits;
+    jit->SetFpsr(static_cast<u32>(c.fpsr));
+    fpsrFlags = static_cast<u32>(c.fpsr) & 0xF000'0000;
+    shadowValid = false;
+}
+
+void Core::getContext(kd_context &c) {
+    *reinterpret_cast<Registers *>(c.x) = jit->GetRegisters();
+    c.sp = jit->GetSP();
+    c.pc = jit->GetPC();
+    c.nzcv = jit->GetPstate() & 0xF000'0000;
+    *reinterpret_cast<Vectors *>(c.v) = jit->GetVectors();
+    c.fpcr = jit->GetFpcr() | fpcrVector;
+    c.fpsr = jit->GetFpsr() | fpsrFlags;
+    c.tpidr = tpidr;
+    __builtin_memcpy_inline(&shadow.v[0], &c.v[0], kFPBytes);
+    shadowValid = true;
+}
+
+/// Only the Jit's own flag: a store-exclusive fails on it before it asks the
+/// monitor, and the next load-exclusive marks the monitor afresh (one
+/// processor per monitor), so the monitor's lock is not taken here.
+void Core::clearExclusive() {
+    jit->ClearExclusiveState();
+}
+
+void Core::invalidatePage(u64 va) {
+    const u64 vpn = va >> 12;
+    if (vpn < kPageTableEntries) pageTable[vpn] = nullptr;
+    ReadOnlySlot &slot = readOnly[vpn % kReadOnlySlots];
+    if (slot.tag == vpn + 1) slot = {};
+    CodeSlot &code = codeSlots[vpn % kCodeSlots];
+    if (code.tag == vpn + 1) code = {};
+    if (codePages.erase(vpn)) {
+        stats.pages_retranslated++;
+        const u64 base = vpn << 12;
+        jit->InvalidateCacheRange(base, 4096);
+        forgetCode(base, base + 4096);
+    }
+}
+
+/// TLBI ASIDE1: every TLB entry goes; translated code stays only where its
+/// bytes are still there (checked before the next run: revalidate).
+void Core::invalidateAll() {
+    flushTLB();
+    for (auto &slot : codeSlots) slot = {};
+    needsRevalidation = true;
+}
+
+/// Forgets everything, translations too.
+void Core::forget() {
+    invalidateAll();
+    needsRevalidation = false;
+    jit->ClearCache();
+    blocks.clear();
+    pendingSplits.clear();
+    codePages.clear();
+}
+
+void Core::warmUp() {
+    // mov x0, #1; svc #0 (the rest of the page is UDF, never reached).
+    alignas(4096) static const u32 page[1024] = {0xD2800020, 0xD4000001};
+    const kd_host saved = host;
+    const kd_stats counted = stats;
+    host = kd_host{const_cast<u32 *>(page), [](void *context, uint64_t va, uint32_t access, bool) -> kd_page {
+                       if (access == KD_FETCH && va >> 12 == 1) return {static_cast<uint8_t *>(context), false};
+                       return {nullptr, false};
+                   }};
+    kd_context c{};
+    c.pc = 0x1000;
+    setContext(c);
+    kd_result r{};
+    run(2, r);
+    forget();
+    clearExclusive();
+    stats = counted;
+    host = saved;
+    shadowValid = false;
+}
+
+}  // namespace kenix
+
+using kenix::Core;
+
+extern "C" {
+
+kd_core *kd_create(kd_cpu_model model) {
+    try {
+        auto *core = new Core(model);
+        if (core->ok()) {
+            static std::once_flag warm;
+            std::call_once(warm, [core] { core->warmUp(); });
+            return reinterpret_cast<kd_core *>(core);
+        }
+        delete core;
+    } catch (...) {
+    }
+    return nullptr;
+}
+
+void kd_destroy(kd_core *core) { delete reinterpret_cast<Core *>(core); }
+
+void kd_bind(kd_core *core, kd_host host) { reinterpret_cast<Core *>(core)->bind(host); }
+
+void kd_set_context(kd_core *core, const kd_context *c) { reinterpret_cast<Core *>(core)->setContext(*c); }
+
+void kd_get_context(kd_core *core, kd_context *c) { reinterpret_cast<Core *>(core)->getContext(*c); }
+
+void kd_clear_exclusive(kd_core *core) { reinterpret_cast<Core *>(core)->clearExclusive(); }
+
+void kd_run(kd_core *core, uint64_t budget, kd_result *result) { reinterpret_cast<Core *>(core)->run(budget, *result); }
+
+void kd_invalidate_page(kd_core *core, uint64_t va) { reinterpret_cast<Core *>(core)->invalidatePage(va); }
+
+void kd_invalidate_all(kd_core *core) { reinterpret_cast<Core *>(core)->invalidateAll(); }
+
+void kd_forget(kd_core *core) { reinterpret_cast<Core *>(core)->forget(); }
+
+int kd_code_pages(const kd_core *core) {
+    return static_cast<int>(reinterpret_cast<const Core *>(core)->codePageCount());
+}
+
+int kd_match_score(kd_core *core, kd_host host, int sample) {
+    return reinterpret_cast<Core *>(core)->matchScore(host, sample);
+}
+
+void kd_get_stats(const kd_core *core, kd_stats *stats) { *stats = reinterpret_cast<const Core *>(core)->stats; }
+
+int kd_classify(uint32_t word) { return static_cast<int>(kenix::classify(word)); }
+
+}

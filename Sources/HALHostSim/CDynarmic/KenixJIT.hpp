@@ -1,0 +1,209 @@
+// KenixJIT.hpp: the JIT core behind kenix_dynarmic.h (internal to CDynarmic).
+//
+// One `Core` is a dynarmic A64 Jit plus everything it needs to run Kenix user
+// code exactly: the software TLB (the page table the JIT reads, a small
+// read-only table), the map of translated blocks that makes instruction
+// counting exact, and the run loop. The files:
+//   KenixJIT.cpp          construction, registers, binding, invalidation
+//   KenixJIT+Memory.cpp   data accesses: the TLB, page crossings, exclusives
+//   KenixJIT+Code.cpp     code fetch, block bookkeeping, exceptions, emulation
+//   KenixJIT+Run.cpp      kd_run: exact budgets and exact faults
+//   InstructionFilter.cpp the CPU baseline (kd_classify)
+//
+// Threading: a core is used by one thread at a time (its machine's). The
+// pool that hands cores out (JITCorePool.swift) locks; a core does not.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <unordered_set>
+#include <vector>
+
+#include <dynarmic/interface/A64/a64.h>
+#include <dynarmic/interface/A64/config.h>
+#include <dynarmic/interface/exclusive_monitor.h>
+
+#include "kenix_dynarmic.h"
+
+namespace kenix {
+
+using u8 = std::uint8_t;
+using u32 = std::uint32_t;
+using u64 = std::uint64_t;
+
+/// The JIT's page table covers VAs below 2^39 (512 GiB: all of Kenix's user
+/// layout below mmapLimit); accesses above it take the callbacks.
+constexpr unsigned kAddressBits = 39;
+constexpr u64 kPageTableEntries = u64{1} << (kAddressBits - 12);
+/// No translated block is longer than this many instructions (the exact
+/// budget needs a bound; see KenixJIT+Run.cpp).
+constexpr u64 kMaxBlock = 64;
+/// Read-only pages live in a direct-mapped table of this many slots.
+constexpr std::size_t kReadOnlySlots = 4096;
+/// Live page-table entries before the core flushes its TLB (keeps the
+/// page table's resident memory bounded whatever the guest touches).
+constexpr std::size_t kMaxLiveEntries = std::size_t{1} << 17;
+
+/// FPCR bits the baseline CPU keeps (QEMU's Cortex-A72: no FZ16, no trap
+/// enables).
+constexpr u32 kFPCRMask = 0x07F7'0000;
+/// Of those, Stride and Len, which dynarmic does not keep.
+constexpr u32 kFPCRVectorBits = 0x0037'0000;
+
+/// What MemoryReadCode hands the translator instead of an instruction the
+/// core emulates or refuses: `udf #0xdead`, which dynarmic raises as an
+/// unallocated encoding at exactly that pc.
+constexpr u32 kMarker = 0x0000'DEAD;
+
+enum class Stop : u32 {
+    none = 0xFFFF'FFFF,
+    budget = KD_STOP_BUDGET,
+    svc = KD_STOP_SVC,
+    dataFault = KD_STOP_DATA_FAULT,
+    fetchFault = KD_STOP_FETCH_FAULT,
+    pcAlignment = KD_STOP_PC_ALIGNMENT,
+    undefined = KD_STOP_UNDEFINED,
+    breakpoint = KD_STOP_BREAKPOINT,
+};
+
+/// A translated block's extent: [start, realEnd) are the instructions it
+/// runs; [start, rangeEnd) is what dynarmic covers (plus a trailing
+/// continuation marker where the block was cut short).
+struct Block {
+    u64 realEnd;
+    u64 rangeEnd;
+};
+
+enum class Classified : int { run = 0, undefined = 1, emulate = 2 };
+Classified classify(u32 word);
+
+class Core final : public Dynarmic::A64::UserCallbacks {
+public:
+    explicit Core(kd_cpu_model model);
+    ~Core() override;
+    /// False when the page table or the Jit could not be made.
+    bool ok() const { return jit != nullptr; }
+
+    // kd_* entry points.
+    void bind(kd_host host);
+    void setContext(const kd_context &c);
+    void getContext(kd_context &c);
+    void clearExclusive();
+    void run(u64 budget, kd_result &result);
+    void invalidatePage(u64 va);
+    void invalidateAll();
+    void forget();
+    /// Translates and runs two instructions of a private page, then forgets
+    /// them: dynarmic builds its A64 decode table (tens of ms) on the first
+    /// translation in the process, which is better paid by the thread that
+    /// builds cores than by the first run.
+    void warmUp();
+    int matchScore(kd_host other, int sample);
+    std::size_t codePageCount() const { return codePages.size(); }
+    kd_stats stats{};
+
+    // Dynarmic callbacks.
+    std::optional<u32> MemoryReadCode(u64 va) override;
+    u8 MemoryRead8(u64 va) override { return read<u8>(va); }
+    std::uint16_t MemoryRead16(u64 va) override { return read<std::uint16_t>(va); }
+    u32 MemoryRead32(u64 va) override { return read<u32>(va); }
+    u64 MemoryRead64(u64 va) override { return read<u64>(va); }
+    Dynarmic::A64::Vector MemoryRead128(u64 va) override;
+    void MemoryWrite8(u64 va, u8 v) override { write(va, v); }
+    void MemoryWrite16(u64 va, std::uint16_t v) override { write(va, v); }
+    void MemoryWrite32(u64 va, u32 v) override { write(va, v); }
+    void MemoryWrite64(u64 va, u64 v) override { write(va, v); }
+    void MemoryWrite128(u64 va, Dynarmic::A64::Vector v) override;
+    bool MemoryWriteExclusive8(u64 va, u8 v, u8 e) override { return writeExclusive(va, v, e); }
+    bool MemoryWriteExclusive16(u64 va, std::uint16_t v, std::uint16_t e) override { return writeExclusive(va, v, e); }
+    bool MemoryWriteExclusive32(u64 va, u32 v, u32 e) override { return writeExclusive(va, v, e); }
+    bool MemoryWriteExclusive64(u64 va, u64 v, u64 e) override { return writeExclusive(va, v, e); }
+    bool MemoryWriteExclusive128(u64 va, Dynarmic::A64::Vector v, Dynarmic::A64::Vector e) override;
+    void InterpreterFallback(u64 pc, std::size_t count) override;
+    void CallSVC(u32 imm) override;
+    void ExceptionRaised(u64 pc, Dynarmic::A64::Exception exception) override;
+    void AddTicks(u64 ticks) override { charged += ticks; }
+    u64 GetTicksRemaining() override { return granted; }
+    u64 GetCNTPCT() override { return 0; }   // CNTPCT_EL0 reads are undefined (InstructionFilter)
+
+private:
+    // Memory (KenixJIT+Memory.cpp).
+    u8 *page(u64 va, u32 access);
+    void fill(u64 vpn, kd_page p);
+    void flushTLB();
+    template<typename T> T read(u64 va);
+    template<typename T> void write(u64 va, T value);
+    template<typename T> bool writeExclusive(u64 va, T value, T expected);
+    void dataAbort();
+
+    // Code (KenixJIT+Code.cpp).
+    std::optional<u32> fetch(u64 va);
+    bool fetchable(u64 va) const;
+    std::map<u64, Block>::iterator blockContaining(u64 va);
+    void emulate(u64 pc, u32 word);
+    void undefinedOrEmulated(u64 pc, bool notDecoded);
+    void stopAt(Stop why, u64 pc);
+    void performSplits();
+    void forgetCode(u64 begin, u64 end);
+
+    // Run (KenixJIT+Run.cpp).
+    u64 partialBlock(u64 pc);
+
+    std::unique_ptr<Dynarmic::A64::Jit> jit;
+    Dynarmic::ExclusiveMonitor monitor{1};
+    void **pageTable;
+    struct ReadOnlySlot {
+        u64 tag = 0;        // vpn + 1; 0 = empty
+        u8 *host = nullptr;
+    };
+    ReadOnlySlot readOnly[kReadOnlySlots];
+    std::vector<u64> live;  // vpns with a page-table entry
+    /// Pages code was fetched from (direct-mapped; never a fault).
+    struct CodeSlot {
+        u64 tag = 0;        // vpn + 1
+        u8 *host = nullptr;
+    };
+    static constexpr std::size_t kCodeSlots = 64;
+    CodeSlot codeSlots[kCodeSlots];
+    /// The block being translated has IR (so kCut can end it).
+    bool translatingIR = false;
+    u64 tpidr = 0;
+    u64 tpidrro = 0;
+    /// FPSR bits 31:28 and FPCR's Stride and Len, which dynarmic does not keep.
+    u32 fpsrFlags = 0;
+    u32 fpcrVector = 0;
+    /// The FP/SIMD state as last handed out by getContext.
+    kd_context shadow{};
+    bool shadowValid = false;
+    kd_host host{};
+
+    // Per kd_run / per Run() state.
+    u64 granted = 0;        // ticks offered to this Run()
+    u64 charged = 0;        // ticks dynarmic charged in this Run()
+    u64 unretired = 0;      // charged instructions that did not retire
+    u64 translationLimit = kMaxBlock;
+    bool stepping = false;
+    Stop stop = Stop::none;
+    /// The run stopped inside a block (a data abort): its retired prefix
+    /// was not charged.
+    bool midBlockAbort = false;
+    u32 info = 0;
+    u64 address = 0;
+
+    // Translated code (KenixJIT+Code.cpp).
+    std::map<u64, Block> blocks;
+    std::vector<u64> pendingSplits;
+    /// The bytes of every page code was translated from, as they were then
+    /// (by vpn). Translated code is valid exactly while they are unchanged:
+    /// after a TLBI ASIDE1, or in another address space, the core keeps
+    /// its translations and checks these against what the tables map now
+    /// before anything runs (revalidate).
+    std::map<u64, std::unique_ptr<u8[]>> codePages;
+    bool needsRevalidation = false;
+    void noteCodePage(u64 va, const u8 *page);
+    void revalidate();
+};
+
+}  // namespace kenix

@@ -1,0 +1,224 @@
+// JITEngine: the default CPU engine: Kenix user code runs in dynarmic JIT
+// cores (CDynarmic), each with a flat software TLB the translated code reads
+// directly.
+//
+// Address spaces: a core is bound to one ASID at a time. Its TLB entries and
+// its translated code are that address space's, so one task's translation
+// never runs for another's code (every program is linked at the same
+// addresses). Switching address spaces switches cores, and entries stay
+// alive across switches, as ASID-tagged TLB entries do. TLBI VAE1 drops one
+// page (and any code translated from it: exec, munmap), TLBI ASIDE1 the whole
+// core (ASID reuse).
+//
+// Cores cost tens of milliseconds to build, translations tens of
+// microseconds per block, so an ASID without a core takes, in this order:
+// an idle core from the pool; the least recently used binding, if it has
+// not run for a while (`coldAfter` activations: typically a task that has
+// exited); a new core, up to `maxBoundCores`; and past that the least
+// recently used binding anyway. Which core serves which ASID never shows in a
+// run: a fresh or forgotten core behaves exactly like a warm one.
+//
+// Memory: JITEngine+Host answers the cores' translation requests through the
+// machine's SoftMMU; registers move through kd_context.
+import CDynarmic
+import HAL
+
+/// One address space's core.
+final class JITBinding {
+    /// unowned(unsafe): the engine owns its bindings and outlives them.
+    unowned(unsafe) let engine: JITEngine
+    var core: OpaquePointer
+    var asid: ASID
+    var root: PhysAddr
+    /// When it was last activated (LRU).
+    var lastUse: UInt64 = 0
+    /// TLBI ASIDE1 since its last activation: the ASID may hold another
+    /// program now (a new task), or the same (a fork's parent).
+    var invalidated = false
+
+    /// The core's counters when it was bound here (statistics per machine).
+    var statsAtBind = kd_stats()
+
+    /// The binding as a kd_host (its context is unretained: the engine keeps it).
+    var host: kd_host { kd_host(context: Unmanaged.passUnretained(self).toOpaque(), translate: jitTranslate) }
+
+    init(engine: JITEngine, core: OpaquePointer, asid: ASID, root: PhysAddr) {
+        self.engine = engine
+        self.core = core
+        self.asid = asid
+        self.root = root
+    }
+}
+
+final class JITEngine: CPUEngine {
+    var kind: SimCPUKind { .jit }
+    /// Cores bound at once per machine (more address spaces share them, LRU).
+    static let maxBoundCores = 24
+    /// A binding not activated for this many activations may give up its core.
+    static let coldAfter: UInt64 = 16
+    /// Code pages compared when matching a core to an address space.
+    static let matchSample: Int32 = 8
+
+    let mmu: SoftMMU
+    private var bindings: [UInt16: JITBinding] = [:]
+    private var active: JITBinding?
+    private var clock: UInt64 = 0
+    /// Cores taken from another address space (statistics).
+    private(set) var steals: UInt64 = 0
+    /// Counters of cores no longer bound here.
+    private var counted = kd_stats()
+
+    init(mmu: SoftMMU) throws(SimError) {
+        precondition(Self.layoutsMatch, "HALHostSim: UserContext and kd_context differ in layout")
+        self.mmu = mmu
+        // Fail now, not in the middle of a run, if no core can be built.
+        guard let core = JITCorePool.shared.acquire() else { throw .jit("cannot build a JIT core") }
+        JITCorePool.shared.release(core)
+    }
+
+    deinit {
+        for key in bindings.keys.sorted() {
+            let b = bindings[key]!
+            kd_invalidate_all(b.core)
+            unbind(b)
+            JITCorePool.shared.release(b.core)
+        }
+    }
+
+    private func bind(_ b: JITBinding) {
+        kd_get_stats(b.core, &b.statsAtBind)
+        kd_bind(b.core, b.host)
+    }
+
+    /// Unbinds `b`'s core, keeping what it counted for this machine.
+    private func unbind(_ b: JITBinding) {
+        kd_bind(b.core, kd_host(context: nil, translate: nil))
+        var now = kd_stats()
+        kd_get_stats(b.core, &now)
+        Self.add(now, minus: b.statsAtBind, to: &counted)
+    }
+
+    private static func add(_ a: kd_stats, minus b: kd_stats, to t: inout kd_stats) {
+        t.runs &+= a.runs &- b.runs; t.steps &+= a.steps &- b.steps
+        t.blocks_translated &+= a.blocks_translated &- b.blocks_translated
+        t.block_splits &+= a.block_splits &- b.block_splits
+        t.page_fills &+= a.page_fills &- b.page_fills; t.tlb_flushes &+= a.tlb_flushes &- b.tlb_flushes
+        t.unsupported &+= a.unsupported &- b.unsupported
+        t.pages_retranslated &+= a.pages_retranslated &- b.pages_retranslated
+    }
+
+    func activate(root: PhysAddr, asid: ASID) {
+        clock &+= 1
+        if let b = bindings[asid.raw] {
+            b.root = root
+            b.lastUse = clock
+            active = b
+            if b.invalidated {
+                // Maybe a new program in this ASID (a task ended, another
+                // took its ASID): find the core that suits it best.
+                b.invalidated = false
+                if let other = chooseCore(for: b, keeping: b.core) {
+                    unbind(b)
+                    JITCorePool.shared.release(b.core)
+                    b.core = other
+                    bind(b)
+                }
+            }
+            return
+        }
+        let b = JITBinding(engine: self, core: OpaquePointer(bitPattern: 1)!, asid: asid, root: root)
+        if let core = chooseCore(for: b, keeping: nil) {
+            b.core = core
+        } else if let victim = bindings.values.min(by: { ($0.lastUse, $0.asid.raw) < ($1.lastUse, $1.asid.raw) }),
+                  clock - victim.lastUse > Self.coldAfter || bindings.count >= Self.maxBoundCores {
+            bindings[victim.asid.raw] = nil
+            unbind(victim)
+            kd_invalidate_all(victim.core)
+            steals &+= 1
+            b.core = victim.core
+        } else {
+            guard let core = JITCorePool.shared.acquire() else {
+                fatalError("HALHostSim: cannot build a JIT core (host out of memory)")
+            }
+            b.core = core
+        }
+        b.lastUse = clock
+        mmu.machine.stats.addressSpaces += 1
+        bind(b)
+        bindings[asid.raw] = b
+        active = b
+    }
+
+    /// The core `b`'s address space should run on, other than `current`
+    /// (nil: keep `current`, or, without one, steal or build). Translations
+    /// are expensive and survive only on a core that holds the same code
+    /// bytes, so: an idle core holding more of this code than `current`; else
+    /// `current`, if it holds some; else a new core while the process has
+    /// fewer than it means to (JITCorePool.target); else the idle core
+    /// holding the least code; else `current`. A core set aside goes back to
+    /// the pool with its translations, for the next task of its program.
+    private func chooseCore(for b: JITBinding, keeping current: OpaquePointer?) -> OpaquePointer? {
+        let pool = JITCorePool.shared
+        let mine = current.map { kd_match_score($0, b.host, Self.matchSample) } ?? 0
+        if let better = pool.acquireIdle(for: b.host, scoringAbove: mine) { return better }
+        if current != nil && mine > 0 { return nil }
+        if pool.belowTarget { return pool.acquire() }
+        return pool.acquireIdle(for: b.host, scoringAbove: -1)
+    }
+
+    func invalidate(asid: ASID, page: UInt64) {
+        if let b = bindings[asid.raw] { kd_invalidate_page(b.core, page) }
+    }
+
+    func invalidateAll(asid: ASID) {
+        guard let b = bindings[asid.raw] else { return }
+        kd_invalidate_all(b.core)
+        b.invalidated = true
+    }
+
+    /// Forgets every binding's translated code too (tests, benchmarks of
+    /// cold starts).
+    func forgetTranslations() {
+        for key in bindings.keys.sorted() { kd_forget(bindings[key]!.core) }
+    }
+
+    func enter(_ context: inout UserContext) {
+        guard let b = active else { preconditionFailure("enterUser before MMU.activate") }
+        Self.asKernelContext(&context) { kd_set_context(b.core, $0) }
+        kd_clear_exclusive(b.core)
+    }
+
+    func leave(_ context: inout UserContext) {
+        let core = active!.core
+        Self.asKernelContext(&context) { kd_get_context(core, $0) }
+    }
+
+    func run(budget: UInt64) -> EngineRun {
+        var r = kd_result()
+        kd_run(active!.core, budget, &r)
+        let trap: Trap?
+        switch Int(r.stop) {
+        case KD_STOP_BUDGET: trap = nil
+        case KD_STOP_SVC: trap = .syscall
+        case KD_STOP_DATA_FAULT, KD_STOP_FETCH_FAULT:
+            guard let fault = mmu.takeFault() else { fatalError("HALHostSim: JIT core faulted with no fault recorded") }
+            trap = .memoryFault(fault)
+        case KD_STOP_PC_ALIGNMENT:
+            trap = .memoryFault(MemoryFault(address: VirtAddr(r.address), access: .execute, status: .alignment))
+        case KD_STOP_BREAKPOINT: trap = .breakpoint(immediate: UInt16(truncatingIfNeeded: r.info))
+        default: trap = .undefinedInstruction
+        }
+        return EngineRun(retired: r.retired, trap: trap)
+    }
+
+    /// What the cores counted while bound to this machine's address spaces.
+    var stats: kd_stats {
+        var total = counted
+        for b in bindings.values {
+            var now = kd_stats()
+            kd_get_stats(b.core, &now)
+            Self.add(now, minus: b.statsAtBind, to: &total)
+        }
+        return total
+    }
+}

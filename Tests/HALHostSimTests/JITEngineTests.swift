@@ -1,0 +1,201 @@
+// The JIT engine's own promises: translated code follows the code bytes
+// (TLBI of a page, TLBI ASIDE1 with new code in the ASID, a core moved to
+// another machine), exact counts across block splits and long blocks, and
+// host resources that do not grow with the guest's pages (the 80k-page
+// case), and calls and returns that stop exactly at every budget (against
+// Unicorn). The Unicorn engine has its cap on host mappings tested here too.
+import HAL
+import XCTest
+@testable import HALHostSim
+#if canImport(Glibc)
+import Glibc
+#endif
+
+final class JITEngineTests: XCTestCase {
+    private func bed(_ cpu: SimCPUKind = .jit, ram: UInt64 = 16 << 20) throws -> SimTestBed {
+        try SimTestBed(SimTestBed.config(ram: ram, cpu: cpu))
+    }
+
+    func testNewCodeInAReusedASIDRunsAfterTLBIASIDE1() throws {
+        for cpu in SimCPUKind.allCases {
+            let bed = try bed(cpu)
+            let frame = bed.load([A64.movz(0, 1), A64.svc()])
+            var ctx = bed.context()
+            bed.activate()
+            XCTAssertEqual(bed.hal.cpu.enterUser(&ctx), .syscall)
+            XCTAssertEqual(ctx.x[0], 1)
+            // Same frame, new bytes (a new program loaded into a reused
+            // ASID): TLBI ASIDE1, then the new code must run.
+            bed.write32(frame, A64.movz(0, 2))
+            bed.hal.mmu.invalidateAll(asid: bed.asid)
+            ctx = bed.context()
+            XCTAssertEqual(bed.hal.cpu.enterUser(&ctx), .syscall)
+            XCTAssertEqual(ctx.x[0], 2, "\(cpu)")
+            // Unchanged bytes after another TLBI ASIDE1: same result.
+            bed.hal.mmu.invalidateAll(asid: bed.asid)
+            ctx = bed.context()
+            XCTAssertEqual(bed.hal.cpu.enterUser(&ctx), .syscall)
+            XCTAssertEqual(ctx.x[0], 2, "\(cpu)")
+        }
+    }
+
+    func testCodeThatLosesExecutePermissionStopsRunning() throws {
+        let bed = try bed()
+        bed.load([A64.movz(0, 1), A64.svc()])
+        var ctx = bed.context()
+        bed.activate()
+        XCTAssertEqual(bed.hal.cpu.enterUser(&ctx), .syscall)
+        let slot = bed.leafSlot(SimTestBed.codeVA)
+        slot.pointee |= PageDescriptor.userExecuteNever
+        bed.hal.mmu.invalidateAll(asid: bed.asid)
+        ctx = bed.context()
+        XCTAssertEqual(bed.hal.cpu.enterUser(&ctx),
+                       .memoryFault(MemoryFault(address: VirtAddr(SimTestBed.codeVA), access: .execute,
+                                                status: .permission(level: 3))))
+    }
+
+    func testMachinesInARowGiveTheSameRunOnReusedCores() throws {
+        // Many machines, one after another, reuse pooled cores and their
+        // translations: every one must still give the same result.
+        var results: [[UInt64]] = []
+        for round in 0..<6 {
+            let bed = try bed()
+            var rng = SplitMix64(seed: 5)
+            let code = EngineRandomProgramTests.program(&rng)
+            bed.load(code)
+            for i in 0..<EngineRandomProgramTests.dataPages { bed.map(EngineRandomProgramTests.data + i * 4096) }
+            var ctx = bed.context()
+            ctx.x[5] = EngineRandomProgramTests.data
+            bed.activate(asid: ASID(UInt16(1 + round % 3)))
+            var trap = Trap.halt
+            repeat { trap = bed.hal.cpu.enterUser(&ctx) } while trap == .syscall && !EngineRandomProgramTests.isFinalSvc(code, ctx.pc)
+            XCTAssertEqual(trap, .syscall)
+            results.append((0..<31).map { ctx.x[$0] } + [bed.machine.now])
+        }
+        XCTAssertEqual(Set(results.map { $0.description }).count, 1, "six machines, one result")
+    }
+
+    func testLongStraightLineCodeCountsExactlyAtEveryBudget() throws {
+        // 300 adds: blocks are cut at 64 instructions; a timer at every
+        // instant from 1 to 300 must stop after exactly that many.
+        let code = Array(repeating: A64.add(0, 0, 1), count: 300) + [A64.svc()]
+        for cpu in SimCPUKind.allCases {
+            for stop: UInt64 in [1, 2, 63, 64, 65, 127, 128, 129, 191, 200, 299] {
+                let bed = try bed(cpu)
+                bed.hal.interrupts.enable(bed.hal.timer.irq)
+                bed.hal.timer.setDeadline(stop)
+                var ctx = bed.context()
+                XCTAssertEqual(bed.run(code, &ctx), .interrupt)
+                XCTAssertEqual(ctx.x[0], stop, "\(cpu), stop at \(stop)")
+                XCTAssertEqual(bed.machine.now, stop)
+                XCTAssertEqual(ctx.pc, SimTestBed.codeVA + 4 * stop)
+            }
+        }
+    }
+
+    /// A recursion `depth` levels deep on a stack: every level returns to
+    /// the same address, the pattern that let dynarmic's return stack
+    /// buffer chain blocks past the budget (blktest's retain loop caught it).
+    static func recursion(depth: UInt16) -> [UInt32] {
+        let stp: UInt32 = 0xA9BF_7BFD      // stp x29, x30, [sp, #-16]!
+        let ldp: UInt32 = 0xA8C1_7BFD      // ldp x29, x30, [sp], #16
+        let ret: UInt32 = 0xD65F_03C0
+        let bl = { (offset: Int32) in 0x9400_0000 | (UInt32(bitPattern: offset / 4) & 0x03FF_FFFF) }
+        let beq = { (offset: Int32) in 0x5400_0000 | (UInt32(bitPattern: offset / 4) & 0x7FFFF) << 5 }
+        return [A64.movz(0, depth), bl(12), A64.svc(), 0xD503_201F,          // 0-3: call f, svc, nop
+                stp, A64.subs(0, 0, 1), beq(8), bl(-12),                   // 4-7: f
+                ldp, A64.add(1, 1, 1), ret]                                // 8-10: every return lands here
+    }
+
+    func testCallsAndReturnsStopExactlyAtEveryBudget() throws {
+        let code = Self.recursion(depth: 12)   // deeper than dynarmic's 8-entry buffer
+        func run(_ cpu: SimCPUKind, stop: UInt64?) throws -> (Trap, [UInt64]) {
+            let bed = try bed(cpu)
+            for page in 1...2 { bed.map(SimTestBed.stackTop - UInt64(page) * 4096) }
+            if let stop {
+                bed.hal.interrupts.enable(bed.hal.timer.irq)
+                bed.hal.timer.setDeadline(stop)
+            }
+            var ctx = bed.context()
+            let trap = bed.run(code, &ctx)
+            return (trap, [ctx.pc, ctx.x[0], ctx.x[1], ctx.x[30], ctx.sp, bed.machine.now])
+        }
+        let (trap, whole) = try run(.jit, stop: nil)
+        XCTAssertEqual(trap, .syscall)
+        XCTAssertEqual(whole[2], 12, "every level returned")
+        // movz, bl; 12 × (stp, subs, b.eq); 11 bl; 12 × (ldp, add, ret); svc.
+        let total = whole[5]
+        let expected: UInt64 = 2 + 36 + 11 + 36 + 1
+        XCTAssertEqual(total, expected)
+        // A timer at every instant: both engines stop after exactly that
+        // many instructions, in the same state.
+        for stop in 1..<total {
+            let (jitTrap, jit) = try run(.jit, stop: stop)
+            let (unicornTrap, unicorn) = try run(.unicorn, stop: stop)
+            XCTAssertEqual(jitTrap, .interrupt)
+            XCTAssertEqual(unicornTrap, .interrupt)
+            XCTAssertEqual(jit[5], stop, "the JIT stops after exactly \(stop)")
+            XCTAssertEqual(jit, unicorn, "stop at \(stop): pc, x0, x1, x30, sp, now (jit, unicorn)")
+        }
+    }
+
+    /// Host mappings of this process (lines of /proc/self/maps).
+    private func hostMappings() -> Int {
+        guard let f = fopen("/proc/self/maps", "r") else { return 0 }
+        defer { fclose(f) }
+        var n = 0
+        while true {
+            let c = fgetc(f)
+            if c == EOF { break }
+            if c == 0x0A { n += 1 }
+        }
+        return n
+    }
+
+    /// Touches `count` pages, one store each, in one address space.
+    private func touch(_ bed: SimTestBed, pages count: Int) {
+        let base: UInt64 = 0x1_0000_0000
+        var ctx = bed.context()
+        ctx.x[1] = base
+        ctx.x[2] = UInt64(count)
+        // loop: str x2,[x1]; add x1,x1,#1,lsl #12; subs x2,x2,#1; b.ne loop; svc
+        let code: [UInt32] = [A64.str(2, 1), 0x9140_0421, A64.subs(2, 2, 1), A64.bne(-12), A64.svc()]
+        var resolver = DemandZero(bed: bed, base: base, count: count)
+        bed.load(code)
+        bed.activate()
+        XCTAssertEqual(bed.hal.cpu.enterUser(&ctx, resolver: &resolver), .syscall)
+        XCTAssertEqual(ctx.x[2], 0)
+    }
+
+    private struct DemandZero: FaultResolver {
+        let bed: SimTestBed
+        let base: UInt64
+        let count: Int
+        mutating func resolveUserFault(_ fault: MemoryFault) -> Bool {
+            let page = fault.address.raw & ~0xFFF
+            guard page >= base, page < base + UInt64(count) * 4096 else { return false }
+            bed.map(page)
+            return true
+        }
+    }
+
+    func testEightyThousandPagesDoNotGrowHostMappings() throws {
+        // One host mapping per page made the simulator die on
+        // vm.max_map_count (65530) near 80k pages. 82k pages of 4 KiB: 328 MiB.
+        let bed = try bed(ram: 384 << 20)
+        let before = hostMappings()
+        touch(bed, pages: 82_000)
+        XCTAssertLessThan(hostMappings() - before, 200, "host mappings must not follow the guest's pages")
+    }
+
+    func testTheUnicornEngineCapsItsHostMappings() throws {
+        let bed = try bed(.unicorn, ram: 64 << 20)
+        let engine = try XCTUnwrap(bed.machine.engine as? UnicornCPUEngine)
+        engine.maxAliasedPages = 2_000
+        let before = hostMappings()
+        touch(bed, pages: 9_000)
+        XCTAssertLessThanOrEqual(engine.aliasedPages, 2_000 + 64)
+        XCTAssertGreaterThan(bed.machine.stats.capEvictions, 0)
+        XCTAssertLessThan(hostMappings() - before, 2_500, "at most the cap, plus windows")
+    }
+}
