@@ -187,8 +187,22 @@ public struct Kernel<H: HAL> {
     public func priority(of id: TaskID) -> UInt8? { tasks.slot(of: id).map { tasks[$0].pointee.priority } }
     public var liveTaskCount: Int { tasks.liveCount }
     /// Swap slots (pages) of the swap area, and how many are free (0 and 0 without swap).
-    public var swapSlots: Int { swap?.slotCount ?? 0 }
-    public var freeSwapSlots: Int { swap?.freeCount ?? 0 }
+    // Spelled as switches: `swap?.slotCount ?? 0` read the payload of a nil
+    // `swap` in kenix-sim's debug build (Swift 6.3.1, -Onone), which gave
+    // init a garbage swap ceiling and trapped task_quota on a machine
+    // without swap (Tests/KenixKernelTests/Tasks/QuotaTests: no swap, 0).
+    public var swapSlots: Int {
+        switch swap {
+        case .some(let s): return s.slotCount
+        case .none: return 0
+        }
+    }
+    public var freeSwapSlots: Int {
+        switch swap {
+        case .some(let s): return s.freeCount
+        case .none: return 0
+        }
+    }
     /// Data disks lent to user space, and block requests the kernel tracks
     /// (in flight or waiting to be collected) on data disk `k`.
     public var dataDiskTotal: Int { dataDiskCount }
