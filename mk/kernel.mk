@@ -176,7 +176,7 @@ kernel: $(KERNEL_IMG)
 QEMU_INPUT = $(if $(filter 0,$(shell [ -t 0 ]; echo $$?)),,python3 Tests/QEMU/typist.py --eot /dev/stdin 0)
 
 run-kernel: kernel userland $(SWAP_IMG) check-disk
-	@echo "==> qemu-system-aarch64 -M virt,gic-version=$(GIC) -m $(MEM) -kernel $(KERNEL_IMG) -initrd $(INITRD) (swap $(SWAP_IMG)$(if $(DISK),, data disk $(DISK)))"
+	@echo "==> qemu-system-aarch64 -M virt,gic-version=$(GIC) -m $(MEM) -kernel $(KERNEL_IMG) -initrd $(INITRD) (swap $(SWAP_IMG)$(if $(DISK), and data disk $(DISK)))"
 	@$(QEMU_INPUT) $(QEMU_AARCH64) -M virt,gic-version=$(GIC) -cpu cortex-a72 -m $(MEM) -nographic \
 	  -kernel $(KERNEL_IMG) -initrd $(INITRD) $(QEMU_SWAP) $(QEMU_DATA) $(if $(LINUX),-append kenix.arg=1)
 

@@ -41,6 +41,15 @@ public enum ConsoleOp: UInt64, CaseIterable {
     /// (`ConsoleTerminalFlag`); with none, the input bit is signalled once
     /// when there are.
     case ttyRead = 11
+    /// Take Kenix line mode's input: only the foreground task's `read` is
+    /// served. The request carries a handle to the input key (the
+    /// notification init hands the shell as `InitHandle.consoleInput`);
+    /// without it, `notPermitted`. Ends any lending.
+    case claimInput = 12
+    /// The foreground lends the input to a task it started, carried in the
+    /// request (a task handle with `info`); it comes back when that task
+    /// ends. From anyone else `notPermitted`; past `maxLends`, `limitReached`.
+    case lendInput = 13
 }
 
 /// Flags in the tag of `write` and `ttySetMode` requests.

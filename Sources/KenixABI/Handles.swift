@@ -90,6 +90,10 @@ public enum InitHandle {
     public static let uart: UInt64 = 5
     public static let keyboard: UInt64 = 6
     public static let framebuffer: UInt64 = 7
+    /// A role, not a boot handle: the console's input key, a notification
+    /// init makes and hands to the console and the shell. Showing it takes
+    /// the console's input (`ConsoleOp.claimInput`).
+    public static let consoleInput: UInt64 = 8
     /// `service(key)`: register as the server of `ServiceKey` key.
     public static func service(_ key: ServiceKey) -> UInt64 { 16 + key.rawValue }
     /// `disk(n)`: data disk n (n < 16).

@@ -64,11 +64,20 @@ public enum Console {
     /// Reads one line typed at the console into `line` (without its newline).
     /// Returns false at the end of input when nothing was read. If the
     /// console server is restarted meanwhile, reads from the new one.
+    /// Only the console's foreground task reads (`claimInput`, `lendInput`);
+    /// for anyone else this returns false at once.
     public static func readLine(into line: inout [UInt8]) -> Bool {
         line.removeAll()
         flush()   // the prompt must be out before we wait
+        var claimedAgain = false
         while true {
             guard let reply = try? Service.call(.console, Message(tag: ConsoleOp.read.rawValue)) else { return !line.isEmpty }
+            if Int64(bitPattern: reply.tag) < 0 {
+                // A restarted console knows no foreground: the key holder claims again, once.
+                guard let key = inputKey, !claimedAgain, (try? claimInput(key: key)) != nil else { return !line.isEmpty }
+                claimedAgain = true
+                continue
+            }
             let length = Int((reply.tag >> ConsoleProtocol.lengthShift) & 0xFF)
             var words = (reply.w0, reply.w1, reply.w2, reply.w3)
             withUnsafeBytes(of: &words) { raw in
@@ -77,6 +86,26 @@ public enum Console {
             if reply.tag & ConsoleReplyFlag.endOfLine != 0 { return true }
             if reply.tag & ConsoleReplyFlag.endOfInput != 0 { return !line.isEmpty }
         }
+    }
+
+    /// The input key this task showed (`claimInput`), shown again by
+    /// `readLine` when a restarted console no longer knows it.
+    nonisolated(unsafe) public static var inputKey: Handle? = nil
+
+    /// Makes this task the console's foreground (docs/capabilities.md, "The
+    /// console's input"): `key` is a handle to the input key.
+    public static func claimInput(key: Handle) throws(SyscallError) {
+        inputKey = key
+        let reply = try Service.call(.console, Message(tag: ConsoleOp.claimInput.rawValue, carrying: key))
+        _ = try RawSyscall.check(Int64(bitPattern: reply.tag))
+    }
+
+    /// Lends the console's input to `task` (a task this one started) until
+    /// it ends. Only the foreground may.
+    public static func lendInput(to task: Handle) throws(SyscallError) {
+        let lent = try Handles.duplicate(task, rights: HandleRights.info | HandleRights.transfer)
+        let reply = try Service.call(.console, Message(tag: ConsoleOp.lendInput.rawValue, carrying: lent, move: true))
+        _ = try RawSyscall.check(Int64(bitPattern: reply.tag))
     }
 
     /// Hands typed characters to the console, as if typed at the UART (the

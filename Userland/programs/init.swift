@@ -83,6 +83,12 @@ func faultTest() -> Outcome {
     return .pass
 }
 
+/// The console's input key (docs/capabilities.md, "The console's input"):
+/// a notification nobody signals, whose holders may take the console's
+/// input. init makes it, the console and the shell get it; it lives as long
+/// as init, so a restarted console knows it again.
+nonisolated(unsafe) var inputKey: Handle? = nil
+
 /// Starts the supervisor (docs/supervision.md) above everyone else, with the
 /// device and service handles the servers need, and waits until it says the
 /// servers answer. If that fails, init takes the UART itself so the results
@@ -97,6 +103,7 @@ func startServers() {
     for key in [ServiceKey.console, .files, .block, .linux, .supervisor] {
         roles.append((InitHandle.service(key), InitHandle.service(key)))
     }
+    if let key = inputKey { roles.append((InitHandle.consoleInput, key)) }
     var disk: UInt64 = 0
     while (try? BlockDriver.info(disk)) != nil {
         roles.append((InitHandle.disk(disk), InitHandle.disk(disk)))
@@ -162,7 +169,9 @@ func startShell() {
     let shell: Handle
     do throws(SyscallError) {
         shell = try Kenix.spawn("ksh", arg: StartupOp.argumentFlag, share: QuotaShare.half)
-        try Startup.give(shell, [(InitHandle.taskDirectory, InitHandle.taskDirectory)])
+        var handles = [(role: InitHandle.taskDirectory, handle: InitHandle.taskDirectory)]
+        if let key = inputKey { handles.append((InitHandle.consoleInput, key)) }
+        try Startup.give(shell, handles)
     } catch {
         print("init: cannot run the shell: \(error.name)")
         return
@@ -177,6 +186,7 @@ func startShell() {
 
 @_cdecl("main")
 func main(_ arg: UInt64, _ parent: TaskID) -> Int64 {
+    inputKey = try? Notification.create()
     startServers()
     var tally = Tally()
     tally.record("ipc", selfTest("ipc"))

@@ -13,7 +13,9 @@
 //      back the page tables;
 //   6. devices and services only through handles (UART, keyboard,
 //      framebuffer, service keys, another task by id);
-//   and the handle rules: unforgeable, rights only shrink, closed is gone.
+//   and the handle rules: unforgeable, rights only shrink, closed is gone;
+//   and the console's input: only its foreground task reads (a forged key
+//   is refused, a forked child's read and lend are refused).
 // Children that must be killed are forks of this program. The ceiling
 // checks run in a copy of it (spawn arg 1) started with a thirty-second of
 // the shell's ceilings, so the hog and the bomb stop soon on any RAM.
@@ -203,6 +205,31 @@ func rightsOnlyShrink() -> String? {
     return nil
 }
 
+func consoleInputOnlyForTheForeground() -> String? {
+    guard let console = try? Service.lookup(.console) else { return "no console" }
+    // A key of our own making is not the input key.
+    guard let forged = try? Notification.create() else { return "notify_create" }
+    defer { Handles.close(forged) }
+    guard let claimed = try? IPC.call(console, Message(tag: ConsoleOp.claimInput.rawValue, carrying: forged)) else {
+        return "claimInput"
+    }
+    if let f = expect(.notPermitted, Int64(bitPattern: claimed.tag)) { return "claim with a forged key: \(f)" }
+    // A child we forked is not the foreground: its read is refused at once
+    // (not held, so it cannot take the reader's place), and it cannot lend.
+    let status = inChild {
+        guard let console = try? Service.lookup(.console),
+              let read = try? IPC.call(console, Message(tag: ConsoleOp.read.rawValue)) else { return 2 }
+        guard expect(.notPermitted, Int64(bitPattern: read.tag)) == nil else { return 3 }
+        guard let me = try? Kenix.selfHandle(),
+              let lent = try? IPC.call(console, Message(tag: ConsoleOp.lendInput.rawValue, carrying: me, move: true)) else {
+            return 4
+        }
+        return expect(.notPermitted, Int64(bitPattern: lent.tag)) == nil ? 0 : 5
+    }
+    guard let status else { return "fork" }
+    return status == .exited(0) ? nil : "the child: \(status.description) (2 no call, 3 read served, 5 lend taken)"
+}
+
 /// The ceiling checks, in a child with small ceilings; its exit status is
 /// how many failed.
 func ceilingChecks() -> String? {
@@ -234,6 +261,7 @@ func main(_ arg: UInt64, _ parent: TaskID) -> Int64 {
     report("devices and services only through handles", devicesOnlyThroughHandles())
     report("handles are unforgeable", handlesAreUnforgeable())
     report("rights only shrink", rightsOnlyShrink())
-    print("sec: \(10 - failures) passed, \(failures) failed")
+    report("the console's input only for the foreground", consoleInputOnlyForTheForeground())
+    print("sec: \(11 - failures) passed, \(failures) failed")
     return failures == 0 ? 0 : 1
 }

@@ -97,7 +97,11 @@ extension Kernel {
               h.entry.epoch == currentEpoch(of: h.entry) else { return .failure(.badHandle) }
         let visible: UInt64
         switch kind {
-        case .notification, .sharedMemory: visible = 0    // table ids mean nothing to a task
+        // Not a table index a task can use: an identity, the same for every
+        // handle to the object while it lives (Zircon's koid), so a server
+        // can tell whether a handle it was shown names an object it holds
+        // (the console's input key). Nonzero, unlike "no object".
+        case .notification, .sharedMemory: visible = h.entry.object &+ 1
         default: visible = h.entry.object
         }
         return .registers(SyscallReturn(x0: kind.rawValue, x1: h.entry.rights, x2: visible))

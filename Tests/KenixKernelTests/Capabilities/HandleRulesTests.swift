@@ -62,6 +62,7 @@ final class HandleRulesTests: XCTestCase {
                 .spawn("child"), .save(into: 24),
                 .sendHandle(to: .reg(24), handle: .reg(23)), .record("send without transfer"),
                 .sendHandle(to: .reg(24), handle: .reg(19)), .record("send"),
+                .notifyCreate, .save(into: 25), .handleInfo(.reg(25)), .record("another"),
                 .wait(.reg(24)), .exit(0)]),
             TestProgram("child", Step.takeHandle(into: 20) + [
                 .handleInfo(.reg(20)), .record("received"),
@@ -73,6 +74,12 @@ final class HandleRulesTests: XCTestCase {
         XCTAssertEqual(sys.record("original")?.x[1], HandleRights.all)
         XCTAssertEqual(sys.record("narrow")?.x[1], narrow)
         XCTAssertEqual(sys.record("widen")?.x[1], narrow, "a duplicate never gains a right")
+        // The identity: one per object, whoever holds the handle.
+        let identity = try XCTUnwrap(sys.record("original")?.x[2])
+        XCTAssertNotEqual(identity, 0)
+        XCTAssertEqual(sys.record("narrow")?.x[2], identity)
+        XCTAssertEqual(sys.record("received")?.x[2], identity, "the receiver's handle names the same object")
+        XCTAssertNotEqual(sys.record("another")?.x[2], identity)
         XCTAssertEqual(sys.record("wait without receive")?.error, .notPermitted)
         XCTAssertEqual(sys.record("revoke without revoke")?.error, .notPermitted)
         XCTAssertEqual(sys.record("duplicate without duplicate")?.error, .notPermitted)

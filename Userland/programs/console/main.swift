@@ -1,7 +1,7 @@
 // console: the console server. It owns the UART: it prints for everyone else
 // (so output from many tasks reaches the UART whole and in order), and it
-// turns the UART's receive interrupts into lines of input for one reader at
-// a time. It never polls: between interrupts and requests it is blocked in
+// turns the UART's receive interrupts into lines of input for the foreground
+// task (InputOwner.swift). It never polls: between interrupts and requests it is blocked in
 // `recv`, with the UART's receive line routed to its bound notification.
 // When the machine has a display, everything printed and echoed is also
 // drawn on screen (TextScreen, with the boot image's font.psf), and the
@@ -14,7 +14,9 @@
 //   read:  tag = 2; the reply carries up to 32 bytes of the current input
 //          line: tag = 2 | (length << 8) | flags << 16, flags bit 0 = this
 //          chunk ends the line, bit 1 = end of input (Ctrl-D). A reader
-//          waits (deferred reply) until a whole line has been typed.
+//          waits (deferred reply) until a whole line has been typed. Only
+//          the foreground task reads; anyone else gets notPermitted.
+//   claimInput, lendInput: who the foreground is (InputOwner.swift).
 //   input: tag = 3 | (length << 8), bytes in w0..w3: typed characters (from
 //          the keyboard driver), handled as if the UART had received them.
 //   take screen: tag = 4; the caller draws on the display until it sends
@@ -337,7 +339,8 @@ func drainUART(_ input: inout LineDiscipline, _ output: inout Output) {
 
 @_cdecl("main")
 func main(_ arg: UInt64, _ parent: TaskID) -> Int64 {
-    // init hands us the UART, the console service key and the framebuffer.
+    // init hands us the UART, the console service key, the framebuffer and
+    // the input key (InputOwner).
     let given = Startup.receive()
     let claimed: (lineHandle: Handle, line: UInt64)
     do throws(SyscallError) {
@@ -362,6 +365,7 @@ func main(_ arg: UInt64, _ parent: TaskID) -> Int64 {
     let framebuffer = given.handle(InitHandle.framebuffer)
     var output = Output(screen: openScreen(framebuffer))
     var reader: TaskID? = nil
+    var owner = InputOwner(key: given.handle(InitHandle.consoleInput))
     while true {
         guard let r = try? IPC.recv() else { continue }
         output.reclaimScreenIfOwnerEnded()
@@ -381,8 +385,21 @@ func main(_ arg: UInt64, _ parent: TaskID) -> Int64 {
             case .input:
                 let ok = requestBytes(r.message) { type($0, &input, &output) }
                 try? IPC.reply(to: r.sender, ok ? Message(tag: 0) : invalidArgument)
-            case .read where reader == nil:
-                reader = r.sender
+            case .read:
+                // Only the foreground reads; a read it sends anew replaces one
+                // left pending by a task that lost the input meanwhile.
+                if owner.foreground() != r.sender {
+                    try? IPC.reply(to: r.sender, Message(tag: UInt64(bitPattern: SyscallError.notPermitted.rawValue)))
+                } else {
+                    if let old = reader, old != r.sender {
+                        try? IPC.reply(to: old, Message(tag: UInt64(bitPattern: SyscallError.notPermitted.rawValue)))
+                    }
+                    reader = r.sender
+                }
+            case .claimInput:
+                try? IPC.reply(to: r.sender, owner.claim(r))
+            case .lendInput:
+                try? IPC.reply(to: r.sender, owner.lend(r))
             case .takeScreen where output.screen != nil && output.screenOwner == nil && r.message.carriedHandle != nil:
                 // The request carries the program's handle to itself; the
                 // reply lends it the framebuffer's device handle.
@@ -413,7 +430,7 @@ func main(_ arg: UInt64, _ parent: TaskID) -> Int64 {
                 try? IPC.reply(to: r.sender, invalidArgument)
             }
         }
-        if let client = reader, input.canAnswer {
+        if let client = reader, input.canAnswer, owner.foreground() == client {
             try? IPC.reply(to: client, input.nextChunk())   // a dead reader is simply dropped
             reader = nil
         }

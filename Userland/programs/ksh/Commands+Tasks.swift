@@ -242,6 +242,8 @@ func run(_ args: [Bytes]) {
         Console.writeLine(error.name)
         return
     }
+    // The program runs in the foreground: typed lines go to it until it ends.
+    try? Console.lendInput(to: child)
     switch try? Kenix.wait(child) {
     case .exited(let status):
         Console.write("[")

@@ -39,7 +39,11 @@ func words(_ line: Bytes) -> [Bytes]? {
 @_cdecl("main")
 func main(_ arg: UInt64, _ parent: TaskID) -> Int64 {
     if arg & StartupOp.argumentFlag != 0 {
-        taskDirectory = Startup.receive().handle(InitHandle.taskDirectory)
+        let given = Startup.receive()
+        taskDirectory = given.handle(InitHandle.taskDirectory)
+        // The console's input is ours (and the programs' we run) while we
+        // hold the key; without it, reads are refused (docs/capabilities.md).
+        if let key = given.handle(InitHandle.consoleInput) { try? Console.claimInput(key: key) }
     }
     var line: Bytes = []
     while true {

@@ -133,7 +133,7 @@ func main(_ arg: UInt64, _ parent: TaskID) -> Int64 {
     // The console comes first: say() holds lines while it is down.
     servers.append(SupervisedServer("console", priority: 30, frames: 96, policy: .permanent,
                                     roles: role(InitHandle.uart) + role(InitHandle.service(.console))
-                                        + role(InitHandle.framebuffer)))
+                                        + role(InitHandle.framebuffer) + role(InitHandle.consoleInput)))
     servers.append(SupervisedServer("kbd", priority: 30, frames: 64, policy: .transient,
                                     roles: role(InitHandle.keyboard)))
     if !disks.isEmpty {
