@@ -152,7 +152,7 @@ public struct Kernel<H: HAL> {
             if let outcome { return outcome }
             schedule()
             guard let slot = current else {
-                hal.trace.record(TraceEvent(.idle))
+                hal.trace.record(TraceEvent(.idle, UInt64(frames.freeCount)))
                 switch hal.cpu.waitForInterrupt() {
                 case .interrupt: handleInterrupt()
                 case .noFutureEvents: return .deadlock

@@ -31,8 +31,9 @@ extension Kernel: FaultResolver {
             markAccessed(slot, address)
             return true
         case .permission where fault.access == .write:
-            guard frames.freeCount > pager.reserve else { return false }
-            return breakCopyOnWrite(slot, address) == .resolved
+            guard frames.freeCount > pager.reserve, breakCopyOnWrite(slot, address) == .resolved else { return false }
+            tracePageFault(slot, fault, copyOnWrite: true)
+            return true
         case .translation:
             guard frames.freeCount > pager.reserve else { return false }
             let page = VirtAddr(address & ~(PageGeometry.pageSize - 1))
@@ -45,7 +46,9 @@ extension Kernel: FaultResolver {
             case .write: access = .write
             case .execute: access = .execute
             }
-            return pageIn(slot, address, access) == .resolved
+            guard pageIn(slot, address, access) == .resolved else { return false }
+            tracePageFault(slot, fault, copyOnWrite: false)
+            return true
         default:
             return false
         }
