@@ -7,10 +7,8 @@ struct ReadyQueues {
     private var heads = InlineArray<32, Int>(repeating: -1)
     private var tails = InlineArray<32, Int>(repeating: -1)
     private var nonEmpty: UInt32 = 0
-    /// Tasks queued at all priorities (the trace's ready-tasks counter).
-    /// A UInt32 in the padding after `nonEmpty`: the struct's size does not
-    /// change (an extra Int here made kenix-sim read Kernel fields at wrong
-    /// offsets under Swift 6.3.1; see the commit message).
+    /// Tasks queued at all priorities (the trace's ready-tasks counter; a
+    /// UInt32 fits in the padding after `nonEmpty`).
     private(set) var count: UInt32 = 0
 
     /// The highest priority with a ready task, or nil.
