@@ -10,8 +10,6 @@ import HAL
 import KenixABI
 
 extension Kernel {
-    /// Handles a fault of task `slot` if it is paging; returns false when
-    /// the task must be killed for it.
     /// Records a page fault the kernel handles (not access-flag updates).
     @inline(__always)
     func tracePageFault(_ slot: Int, _ fault: MemoryFault, copyOnWrite: Bool) {
@@ -20,6 +18,8 @@ extension Kernel {
                                     access | (copyOnWrite ? 4 : 0)))
     }
 
+    /// Handles a fault of task `slot` if it is paging; returns false when
+    /// the task must be killed for it.
     mutating func resolveFault(_ slot: Int, _ fault: MemoryFault) -> Bool {
         let resolution: PageResolution
         switch fault.status {
