@@ -7,10 +7,6 @@
 // virtio-input keyboard; each nil when absent.
 import HAL
 
-struct NullTrace: TraceSink {
-    @inline(__always) func record(_ event: TraceEvent) {}
-}
-
 struct ArmHAL: HAL {
     let cpu = ArmCPU()
     let mmu = ArmMMU()
@@ -18,7 +14,7 @@ struct ArmHAL: HAL {
     let timer: GenericTimer
     let uart: PL011
     let memory = LinearMemory()
-    let trace = NullTrace()
+    let trace = RingTrace()
     let boot: BootInfo
     typealias Disk = VirtioBlockDevice
     let disks: [VirtioBlockDevice]

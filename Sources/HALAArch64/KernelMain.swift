@@ -85,6 +85,7 @@ func kenixMain(_ dtbAddress: UInt64, _ entryEL: UInt64, _ handoverAddress: UInt6
     var config = KernelConfig()
     if let name = platform.initName { config.initName = name }
     if let arg = platform.initArgument { config.initArgument = arg }
+    TraceRing.enabled = platform.traceRing
     let startTicks = kenix_read_cntvct()
     var kernel: Kernel<ArmHAL>
     do {
@@ -138,5 +139,6 @@ func kenixMain(_ dtbAddress: UInt64, _ entryEL: UInt64, _ handoverAddress: UInt6
     Console.put(" KB, kernel stack high-water ")
     Console.put(decimal: StackWatermark.used() / 1024)
     Console.put(" KB\n")
+    TraceRing.dump(frequency: timer.frequency)
     kernelHalt("powering off (PSCI SYSTEM_OFF)")
 }

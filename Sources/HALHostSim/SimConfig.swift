@@ -51,6 +51,8 @@ public struct SimConfig {
     public var inputDelay: UInt64 = 1_000_000
     /// A text trace, one line per event, when set.
     public var traceFile: String?
+    /// A Chrome trace-event JSON trace (ChromeTraceWriter), when set.
+    public var traceJSONFile: String?
     /// A disk for the kernel (the swap area), when set.
     public var disk: SimDiskConfig?
     /// Data disks, lent by the kernel to user space: data disk k has

@@ -16,6 +16,13 @@ extension SimMachine {
         hash.add(e.b)
         hash.add(e.c)
         if let traceFile { traceFile.write(line: "t=\(now) " + Self.describe(e)) }
+        if let chromeTrace { chromeTrace.record(e, at: now) }
+    }
+
+    /// Ends the JSON trace (every open slice closed at `now`): call it on
+    /// every way out of a run, before the process exits.
+    public func closeTraceJSON() {
+        chromeTrace?.close(at: now)
     }
 
     @inline(__always)
@@ -57,16 +64,19 @@ extension SimMachine {
 
     static func describe(_ e: TraceEvent) -> String {
         switch e.kind {
-        case .taskSwitch: "switch task=\(e.a)"
+        case .taskSwitch: "switch task=\(e.a) free=\(e.b) ready=\(e.c)"
         case .syscall: "syscall task=\(e.a) nr=\(e.b)"
         case .ipcDeliver: "ipc from=\(e.a) to=\(e.b) tag=\(hex(e.c))"
         case .taskExit: "exit task=\(e.a) status=\(Int64(bitPattern: e.b))"
         case .taskFault: "fault task=\(e.a) pc=\(hex(e.b)) addr=\(hex(e.c))"
         case .interrupt: "irq n=\(e.a)"
         case .taskSpawn: "spawn parent=\(e.a) child=\(e.b)"
-        case .idle: "idle"
+        case .idle: "idle free=\(e.a)"
         case .pageOut: "page-out task=\(e.a) va=\(hex(e.b)) slot=\(e.c)"
         case .pageIn: "page-in task=\(e.a) va=\(hex(e.b)) slot=\(e.c)"
+        case .syscallExit: "sysret task=\(e.a) nr=\(e.b) x0=\(hex(e.c))"
+        case .taskName: "name task=\(e.a) name=\(ChromeTraceWriter.unpackName(e.b, e.c))"
+        case .pageFault: "page-fault task=\(e.a) addr=\(hex(e.b)) access=\(e.c)"
         }
     }
 }

@@ -63,6 +63,7 @@ public final class SimMachine {
     // Trace (SimMachine+Trace).
     var hash = TraceHash()
     var traceFile: HostTraceFile?
+    var chromeTrace: ChromeTraceWriter?
     let hostConsole: HostConsole?
     public internal(set) var consoleOutput: [UInt8] = []
 
@@ -94,6 +95,12 @@ public final class SimMachine {
         if let path = config.traceFile {
             guard let f = HostTraceFile(path: path) else { throw .traceFile(path: path) }
             file = f
+        }
+        if let path = config.traceJSONFile {
+            guard let w = ChromeTraceWriter(path: path, source: "kenix-sim seed \(config.seed)") else {
+                throw .traceFile(path: path)
+            }
+            chromeTrace = w
         }
         guard config.dataDisks.count <= SimConfig.maximumDataDisks else { throw .tooManyDisks }
         try Self.checkDistinct(config)
@@ -158,6 +165,7 @@ public final class SimMachine {
         window?.close()
         hostConsole?.flush()
         traceFile?.close()
+        chromeTrace?.close(at: now)
         engine = nil   // unmaps and gives back everything that points into RAM
         ram.release()
         zeroPage.deallocate()
@@ -171,6 +179,7 @@ public final class SimMachine {
     public func flush() {
         hostConsole?.flush()
         traceFile?.flush()
+        chromeTrace?.flush()
         for d in disks { _ = d.store.flush() }
     }
 

@@ -121,7 +121,14 @@ public struct Kernel<H: HAL> {
         tableFrames = taskStorage.1 + handleStorage.1
         pager = PagerPolicy(frameCount: frames.frameCount)
         let disk = hal.swapDevice
-        swap = disk.flatMap { SwapSpace(sectorCount: $0.sectorCount, sectorSize: $0.sectorSize) }
+        // Not `disk.flatMap { SwapSpace(...) }`: under Swift 6.3.1 (debug
+        // build) the nil that stored left `swap?.slotCount` reading garbage
+        // for init's swap quota, though `swap == nil` held.
+        if let disk, let space = SwapSpace(sectorCount: disk.sectorCount, sectorSize: disk.sectorSize) {
+            swap = space
+        } else {
+            swap = nil
+        }
         diskIRQ = swap == nil ? nil : disk?.irq
         transfers = PageTransfers(capacity: swap == nil ? 0 : min(KernelCapacity.pageTransfers, disk?.queueDepth ?? 0))
         guard boot.initrd.size > 0 else { throw .noInitrd }
@@ -152,7 +159,7 @@ public struct Kernel<H: HAL> {
             if let outcome { return outcome }
             schedule()
             guard let slot = current else {
-                hal.trace.record(TraceEvent(.idle))
+                hal.trace.record(TraceEvent(.idle, UInt64(frames.freeCount)))
                 switch hal.cpu.waitForInterrupt() {
                 case .interrupt: handleInterrupt()
                 case .noFutureEvents: return .deadlock

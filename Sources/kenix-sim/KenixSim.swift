@@ -1,6 +1,6 @@
 // kenix-sim: runs Kenix inside this process on the host backend.
 //
-//   kenix-sim run [--initrd PATH] [--seed N] [--max-time DURATION] [--trace FILE] [--realtime]
+//   kenix-sim run [--initrd PATH] [--seed N] [--max-time DURATION] [--trace FILE] [--trace-json FILE] [--realtime]
 //                 [--ram SIZE] [--swap FILE [--swap-size SIZE]] [--disk FILE]... [--disk-fail SPEC]...
 //                 [--power-cut N] [--init NAME] [--init-arg N]
 //                 [--input FILE] [--keys FILE] [--headless] [--no-display] [--fb-size WxH]
@@ -85,6 +85,12 @@ struct Run: ParsableCommand {
 
     @Option(help: "Write a text trace of kernel events to this file.")
     var trace: String?
+
+    @Option(name: .customLong("trace-json"), help: ArgumentHelp(
+        "Write a Chrome trace-event JSON trace (tasks, syscalls, IPC flows, idle, counters) to this file.",
+        discussion: "Open it in ui.perfetto.dev or chrome://tracing; the time axis is simulated time (docs/tracing.md).",
+        valueName: "FILE"))
+    var traceJSON: String?
 
     @Flag(help: "Let idle periods take real host time (the only way host time enters a run).")
     var realtime = false
@@ -185,6 +191,7 @@ struct Run: ParsableCommand {
                                maxTime: maxTime?.nanoseconds ?? .max, console: .standardOutput)
         config.realtime = realtime
         config.traceFile = trace
+        config.traceJSONFile = traceJSON
         config.cpu = cpu
         guard epoch <= UInt64.max / 1_000_000_000 / 2 else { fail("--epoch is too far in the future", code: 64) }
         config.epoch = epoch
@@ -241,6 +248,7 @@ struct Run: ParsableCommand {
         kernelConfig.initArgument = initArgument
         var kernel: Kernel<HostSimHAL>
         do { kernel = try Kernel(hal: hal, config: kernelConfig) } catch {
+            hal.machine.closeTraceJSON()
             hal.machine.flush()
             fail(describe(error, initrd: initrd, program: initProgram), code: 65)
         }
@@ -250,6 +258,7 @@ struct Run: ParsableCommand {
             }
         }
         let outcome = kernel.run()
+        hal.machine.closeTraceJSON()
         hal.machine.closeWindow()
         hal.machine.closeDisks()
         report(hal.machine)

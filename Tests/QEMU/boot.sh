@@ -28,6 +28,7 @@
 # fails reads of sector 64 and writes of sector 80) runs blktest, checked by
 # the same Tests/System/check-blk.sh and tools/blkcheck.py as in kenix-sim;
 # QEMU's image locks and kenix-sim's (KENIX_SIM) keep each other off a disk.
+# Last, Tests/QEMU/trace.sh: the kernel's trace ring (kenix.trace=ring).
 # Usage: QEMU=qemu-system-aarch64 KERNEL=build/kenix.img INITRD=build/initrd.cpio \
 #        ESP=build/esp OVMF_CODE=/usr/share/AAVMF/AAVMF_CODE.fd OVMF_VARS=/usr/share/AAVMF/AAVMF_VARS.fd \
 #        SWAP_SIZE=64M TIMEOUT=120 KENIX_SIM=.build/debug/kenix-sim bash Tests/QEMU/boot.sh
@@ -407,6 +408,10 @@ if [ -n "$ESP" ] && [ -f "$ESP/EFI/BOOT/BOOTAA64.EFI" ] && [ -f "$OVMF_CODE" ]; 
 else
   echo "==> UEFI boots skipped (set ESP=build/esp and install qemu-efi-aarch64: make fetch-ovmf)"
 fi
+
+echo "==> the trace ring: Tests/QEMU/trace.sh (kenix.trace=ring, tools/trace-to-json.py)"
+if QEMU=$QEMU KERNEL=$KERNEL INITRD=$INITRD TIMEOUT=$TIMEOUT KENIX_SIM=${KENIX_SIM:-} bash "$HERE/trace.sh" >"$WORK/trace.log" 2>&1; then
+  pass "trace ring ($(grep -c '^  ok' "$WORK/trace.log") checks)"; else fail "Tests/QEMU/trace.sh" "$WORK/trace.log"; fi
 
 echo "==> QEMU boot tests: $passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -373,6 +373,32 @@ else
   echo "  skip xvfb-run is not installed (apt-get install xvfb): the window checks did not run"
 fi
 
+echo "==> the JSON trace (--trace-json), checked by Tests/System/check-trace-json.py against the text trace"
+boot tracejson --seed 1 --trace "$WORK/trace.txt" --trace-json "$WORK/trace.json"
+if [ "$(cat "$WORK/tracejson.rc")" = 0 ] && [ "$(hash_of tracejson)" = "$(hash_of seed1)" ] && cmp -s "$WORK/tracejson.out" "$WORK/seed1.out"; then
+  pass "tracing changes nothing: the same output and trace hash as seed 1"; else fail "run with --trace-json differs from seed 1" "$WORK/tracejson.err"; fi
+if python3 Tests/System/check-trace-json.py "$WORK/trace.json" "$WORK/trace.txt" --thread init >"$WORK/tracecheck.out" 2>&1; then
+  pass "$(cat "$WORK/tracecheck.out")"; else fail "check-trace-json.py" "$WORK/tracecheck.out"; fi
+# The checker must catch a slice left open and a flow that ends on the wrong thread.
+sed '0,/"ph":"E","pid":1,"tid":[1-9]/{//d}' "$WORK/trace.json" >"$WORK/open.json"
+sed '0,/"ph":"f"/s/"ph":"f","bp":"e","pid":1,"tid":[0-9]*/"ph":"f","bp":"e","pid":1,"tid":0/' "$WORK/trace.json" >"$WORK/misflow.json"
+if ! python3 Tests/System/check-trace-json.py "$WORK/open.json" "$WORK/trace.txt" >/dev/null 2>&1 &&
+   ! python3 Tests/System/check-trace-json.py "$WORK/misflow.json" "$WORK/trace.txt" >/dev/null 2>&1; then
+  pass "the checker fails on a slice left open and on a misdirected flow"; else fail "check-trace-json.py accepts a broken trace"; fi
+"$SIM" run --initrd "$INITRD" --seed 1 --max-time 20ms --trace-json "$WORK/limit.json" >/dev/null 2>&1 </dev/null; rc=$?
+if [ $rc = 124 ] && python3 Tests/System/check-trace-json.py "$WORK/limit.json" --thread init >"$WORK/limitcheck.out" 2>&1; then
+  pass "--max-time: the JSON trace is closed and valid"; else fail "--max-time JSON trace (rc $rc)" "$WORK/limitcheck.out"; fi
+# SIGINT while the shell waits for a line that never comes (a FIFO held open).
+mkfifo "$WORK/never"
+"$SIM" run --initrd "$INITRD" --seed 1 --trace-json "$WORK/sigint.json" <"$WORK/never" >/dev/null 2>&1 &
+simpid=$!
+exec 9>"$WORK/never"
+sleep 3; kill -INT $simpid
+wait $simpid; rc=$?
+exec 9>&-
+if [ $rc = 130 ] && python3 Tests/System/check-trace-json.py "$WORK/sigint.json" --thread init >"$WORK/sigintcheck.out" 2>&1; then
+  pass "SIGINT: the JSON trace is closed and valid"; else fail "SIGINT JSON trace (rc $rc)" "$WORK/sigintcheck.out"; fi
+
 echo "==> the differential check: Tests/System/engines.sh (JIT and Unicorn engines)"
 if KENIX_SIM=$SIM INITRD=$INITRD bash "$(dirname "$0")/engines.sh" >"$WORK/engines.log" 2>&1; then
   pass "both CPU engines give the same runs ($(grep -c '^  ok' "$WORK/engines.log") checks)"

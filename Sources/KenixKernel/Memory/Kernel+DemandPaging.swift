@@ -10,6 +10,14 @@ import HAL
 import KenixABI
 
 extension Kernel {
+    /// Records a page fault the kernel handles (not access-flag updates).
+    @inline(__always)
+    func tracePageFault(_ slot: Int, _ fault: MemoryFault, copyOnWrite: Bool) {
+        let access: UInt64 = switch fault.access { case .read: 0; case .write: 1; case .execute: 2 }
+        hal.trace.record(TraceEvent(.pageFault, tasks[slot].pointee.id.raw, fault.address.raw,
+                                    access | (copyOnWrite ? 4 : 0)))
+    }
+
     /// Handles a fault of task `slot` if it is paging; returns false when
     /// the task must be killed for it.
     mutating func resolveFault(_ slot: Int, _ fault: MemoryFault) -> Bool {
@@ -19,8 +27,10 @@ extension Kernel {
             markAccessed(slot, fault.address.raw)
             return true
         case .permission where fault.access == .write:
+            tracePageFault(slot, fault, copyOnWrite: true)
             resolution = breakCopyOnWrite(slot, fault.address.raw)
         case .translation:
+            tracePageFault(slot, fault, copyOnWrite: false)
             resolution = pageIn(slot, fault.address.raw, kind(of: fault.access))
         default:
             return false

@@ -33,8 +33,10 @@ extension Kernel: FaultResolver {
             markAccessed(slot, address)
             return true
         case .permission where fault.access == .write:
-            guard frames.freeCount > pager.reserve, quotaRemaining(slot, .frames) >= 1 else { return false }
-            return breakCopyOnWrite(slot, address) == .resolved
+            guard frames.freeCount > pager.reserve, quotaRemaining(slot, .frames) >= 1,
+                  breakCopyOnWrite(slot, address) == .resolved else { return false }
+            tracePageFault(slot, fault, copyOnWrite: true)
+            return true
         case .translation:
             guard frames.freeCount > pager.reserve, quotaRemaining(slot, .frames) >= 1 + 3 else { return false }
             let page = VirtAddr(address & ~(PageGeometry.pageSize - 1))
@@ -47,7 +49,9 @@ extension Kernel: FaultResolver {
             case .write: access = .write
             case .execute: access = .execute
             }
-            return pageIn(slot, address, access) == .resolved
+            guard pageIn(slot, address, access) == .resolved else { return false }
+            tracePageFault(slot, fault, copyOnWrite: false)
+            return true
         default:
             return false
         }

@@ -147,6 +147,7 @@ extension Kernel {
             if let i = shm.index(of: c.pointee.shmMappings[m].object) { shm[i].mappings += 1 }
         }
         hal.trace.record(TraceEvent(.taskSpawn, parent.pointee.id.raw, c.pointee.id.raw))
+        traceName(child)
         return .success(child)
     }
 

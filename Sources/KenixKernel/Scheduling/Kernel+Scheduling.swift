@@ -50,7 +50,12 @@ extension Kernel {
         task.pointee.sliceRemaining = 0
         sliceEnd = clock() + (remaining > 0 ? remaining : config.timeSlice)
         current = slot
-        hal.trace.record(TraceEvent(.taskSwitch, task.pointee.id.raw))
+        hal.trace.record(TraceEvent(.taskSwitch, task.pointee.id.raw, UInt64(frames.freeCount), UInt64(ready.count)))
+        if task.pointee.syscallPending != 0 {
+            hal.trace.record(TraceEvent(.syscallExit, task.pointee.id.raw, task.pointee.syscallPending &- 1,
+                                        task.pointee.context.x[0]))
+            task.pointee.syscallPending = 0
+        }
     }
 
     /// The running task's slice has ended: rotate it behind its peers, or

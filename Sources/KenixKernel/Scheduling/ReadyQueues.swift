@@ -7,6 +7,9 @@ struct ReadyQueues {
     private var heads = InlineArray<32, Int>(repeating: -1)
     private var tails = InlineArray<32, Int>(repeating: -1)
     private var nonEmpty: UInt32 = 0
+    /// Tasks queued at all priorities (the trace's ready-tasks counter; a
+    /// UInt32 fits in the padding after `nonEmpty`).
+    private(set) var count: UInt32 = 0
 
     /// The highest priority with a ready task, or nil.
     var highestPriority: UInt8? {
@@ -22,6 +25,7 @@ struct ReadyQueues {
         if tails[p] >= 0 { tasks[tails[p]].pointee.queueNext = slot } else { heads[p] = slot }
         tails[p] = slot
         nonEmpty |= 1 << UInt32(p)
+        count += 1
     }
 
     mutating func pushFront(_ slot: Int, _ tasks: TaskTable) {
@@ -31,6 +35,7 @@ struct ReadyQueues {
         if heads[p] >= 0 { tasks[heads[p]].pointee.queuePrev = slot } else { tails[p] = slot }
         heads[p] = slot
         nonEmpty |= 1 << UInt32(p)
+        count += 1
     }
 
     /// Removes and returns the first task of the highest non-empty priority.
@@ -52,5 +57,6 @@ struct ReadyQueues {
         t.pointee.queueNext = -1
         t.pointee.queuePrev = -1
         if heads[p] < 0 { nonEmpty &= ~(1 << UInt32(p)) }
+        count -= 1
     }
 }

@@ -20,6 +20,7 @@ extension Kernel {
             let tag = marker | SupervisorEvent.syscall.rawValue
                 | (c.x[8] & SupervisorEventTag.numberMask) << SupervisorEventTag.numberShift
             hal.trace.record(TraceEvent(.syscall, t.pointee.id.raw, c.x[8]))
+            t.pointee.syscallPending = c.x[8] &+ 1
             stop(slot, SupervisorMessage(tag: tag, w0: c.x[0], w1: c.x[1], w2: c.x[2], w3: c.x[3]))
         case .memoryFault(let fault):
             if resolveFault(slot, fault) { return }

@@ -16,6 +16,13 @@ extension Kernel {
             result = .failure(.noSuchSyscall)
         }
         completeSyscall(slot, result, a)
+        switch result {
+        case .blocked: tasks[slot].pointee.syscallPending = a.number &+ 1
+        case .ended: break
+        default:
+            let t = tasks[slot]
+            hal.trace.record(TraceEvent(.syscallExit, t.pointee.id.raw, a.number, t.pointee.context.x[0]))
+        }
     }
 
     /// Calls the handler of `call` with its decoded arguments.

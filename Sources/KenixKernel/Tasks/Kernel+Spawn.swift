@@ -160,6 +160,19 @@ extension Kernel {
         let n = min(name.count, KernelCapacity.taskNameBytes)
         for i in 0..<n { t.pointee.name[i] = name[i] }
         t.pointee.nameLength = n
+        traceName(slot)
+    }
+
+    /// Records task `slot`'s name (the trace's thread names).
+    @inline(__always)
+    func traceName(_ slot: Int) {
+        let t = tasks[slot]
+        var lo: UInt64 = 0, hi: UInt64 = 0
+        for i in 0..<t.pointee.nameLength {
+            let b = UInt64(t.pointee.name[i])
+            if i < 8 { lo |= b << UInt64(8 * i) } else { hi |= b << UInt64(8 * (i - 8)) }
+        }
+        hal.trace.record(TraceEvent(.taskName, t.pointee.id.raw, lo, hi))
     }
 
     /// The first page above the program image: where the heap starts.

@@ -51,6 +51,9 @@ public struct Task {
     /// Program name for diagnostics (first 16 bytes).
     var name = TaskName(repeating: 0)
     var nameLength = 0
+    /// The number + 1 of the syscall this task blocked in, 0 if none: its
+    /// `syscallExit` trace event is recorded when the task next runs.
+    var syscallPending: UInt64 = 0
     var exit = ExitRecord(status: 0, killed: false)
 
     // Scheduling: intrusive ready-queue links (slot indices, -1 = none).

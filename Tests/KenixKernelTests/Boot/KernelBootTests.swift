@@ -73,7 +73,9 @@ final class KernelBootTests: XCTestCase {
         XCTAssertEqual(k.freeFrames, sys.bootFreeFrames - sys.footprint(of: "init"))
         XCTAssertEqual(k.now, 0)
         XCTAssertTrue(sys.machine.enabledIRQs.contains(27), "the timer interrupt is enabled")
-        XCTAssertEqual(sys.trace, [TimedTraceEvent(time: 0, kind: .taskSpawn, a: 0, b: 1, c: 0)])
+        // Its name ("init", little-endian in b) for trace viewers, then the spawn.
+        XCTAssertEqual(sys.trace, [TimedTraceEvent(time: 0, kind: .taskName, a: 1, b: 0x7469_6E69, c: 0),
+                                   TimedTraceEvent(time: 0, kind: .taskSpawn, a: 0, b: 1, c: 0)])
     }
 
     func testInitPriorityComesFromTheConfig() throws {
