@@ -5,6 +5,9 @@
 // caller ends the run the normal way and every disk write is flushed before
 // the process exits. A second signal of the same kind kills at once (the
 // default action is restored), in case the machine never gets there.
+// Either way the host terminal leaves raw mode at the first signal
+// (HostTerminal.restore), and `installFatal` does the same for the signals
+// a Swift trap or a crash raises before they take their default action.
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -24,10 +27,31 @@ public enum HostSignals {
             var action = sigaction()
             action.__sigaction_handler.sa_handler = { n in
                 HostSignals.received.store(n, ordering: .relaxed)
+                HostTerminal.restore()
                 Glibc.signal(n, SIG_DFL)
             }
             sigemptyset(&action.sa_mask)
             action.sa_flags = 0
+            sigaction(signal, &action, nil)
+        }
+    }
+
+    /// The signals of a trap (fatalError, precondition), an abort or a
+    /// crash: each first puts the host terminal back (HostTerminal.restore),
+    /// then takes its default action (the handler returns to the faulting
+    /// instruction, or abort raises again, with the default restored).
+    public static let fatal: [Int32] = [SIGILL, SIGTRAP, SIGABRT, SIGFPE, SIGBUS, SIGSEGV]
+
+    /// Installs the fatal-signal handlers (kenix-sim, once the terminal is raw).
+    public static func installFatal() {
+        for signal in fatal {
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = { n in
+                HostTerminal.restore()
+                Glibc.signal(n, SIG_DFL)
+            }
+            sigemptyset(&action.sa_mask)
+            action.sa_flags = Int32(SA_RESETHAND)
             sigaction(signal, &action, nil)
         }
     }

@@ -49,6 +49,12 @@ public struct SimConfig {
     public var input: ConsoleInputSource? = nil
     /// How long after the machine went idle a line of input arrives.
     public var inputDelay: UInt64 = 1_000_000
+    /// Keys from a live terminal, or a replay of a recorded session
+    /// (TerminalInput): delivered at host-poll points, busy or idle.
+    public var terminal: SimTerminal? = nil
+    /// Host nanoseconds between two host polls (window, live terminal;
+    /// SimMachine+HostPoll). Never changes a run, only when keys arrive.
+    public var hostPollInterval: UInt64 = 5_000_000
     /// A text trace, one line per event, when set.
     public var traceFile: String?
     /// A disk for the kernel (the swap area), when set.
