@@ -38,21 +38,26 @@ public enum HostSignals {
 
     /// The signals of a trap (fatalError, precondition), an abort or a
     /// crash: each first puts the host terminal back (HostTerminal.restore),
-    /// then takes its default action (the handler returns to the faulting
-    /// instruction, or abort raises again, with the default restored).
+    /// then gets the handler it had before (the Swift runtime's backtracer,
+    /// or the default action) and returns, so the faulting instruction or
+    /// abort raises it again there.
     public static let fatal: [Int32] = [SIGILL, SIGTRAP, SIGABRT, SIGFPE, SIGBUS, SIGSEGV]
+    private static let fatalInstalled = Atomic<Bool>(false)
+    /// The handlers `installFatal` replaced, by signal number.
+    nonisolated(unsafe) private static let previous = UnsafeMutablePointer<sigaction>.allocate(capacity: 65)
 
     /// Installs the fatal-signal handlers (kenix-sim, once the terminal is raw).
     public static func installFatal() {
+        guard !fatalInstalled.exchange(true, ordering: .relaxed) else { return }
         for signal in fatal {
             var action = sigaction()
             action.__sigaction_handler.sa_handler = { n in
                 HostTerminal.restore()
-                Glibc.signal(n, SIG_DFL)
+                sigaction(n, HostSignals.previous + Int(n), nil)
             }
             sigemptyset(&action.sa_mask)
-            action.sa_flags = Int32(SA_RESETHAND)
-            sigaction(signal, &action, nil)
+            action.sa_flags = 0
+            sigaction(signal, &action, previous + Int(signal))
         }
     }
 
