@@ -4,8 +4,9 @@
 //
 // enterUser: interrupts are checked before the first slice and after each
 // one, and each slice's end is a host-poll point (SimMachine+HostPoll: the
-// window, a live terminal, host signals), as is each idle step; a slice runs exactly min(ticks to the next event, slice length)
-// instructions unless it traps, so an interrupt is taken at the instruction
+// window, a live terminal, host signals), as is each idle step. A slice runs
+// exactly min(ticks to the next event, slice length) instructions unless it
+// traps, so an interrupt is taken at the instruction
 // boundary where it becomes due. The kernel's FaultResolver, when given, is
 // the SoftMMU's for the duration of the call: faults it resolves are no traps.
 import HAL

@@ -159,7 +159,7 @@ final class HostPoller {
         while true {
             if m.windowClosed || HostSignals.pending != nil { return .ready }
             m.serviceWindow()
-            if !m.hostKeys.isEmpty && m.keyboard != nil { return .retry }
+            if !m.hostKeys.isEmpty && m.keyboard != nil && m.gic.canDeliver(SimKeyboard.irq.number) { return .retry }
             if live.wait(milliseconds: m.window != nil ? 5 : 50) {
                 force = true
                 return .ready
