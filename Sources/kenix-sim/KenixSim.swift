@@ -74,18 +74,6 @@ struct Run: ParsableCommand {
         like console input, reach the machine one at a time, only when it is idle.
         """)
 
-    @Option(help: ArgumentHelp(
-        "Write the keys typed on the terminal to FILE, each with the simulated moment it arrived.",
-        discussion: "Needs stdin to be a terminal. A text file, one arrival a line: simulated ns, the ordinal of the host-poll point at that time, then the bytes in hex (or quit). --replay FILE runs the session again exactly (same output, same trace hash). Keys typed in the window are not recorded.",
-        valueName: "FILE"))
-    var record: String?
-
-    @Option(help: ArgumentHelp(
-        "Type the keys of a --record FILE at exactly their recorded moments (stdin is not read).",
-        discussion: "Give the same initrd, seed, disks and flags as the recorded run. The run stops where the recording stopped (status 0); if it goes past a recorded moment without reaching it, it stops with status 76.",
-        valueName: "FILE"))
-    var replay: String?
-
     @Option(help: "The boot image (cpio newc).")
     var initrd = "build/initrd.cpio"
 
@@ -153,8 +141,20 @@ struct Run: ParsableCommand {
 
     @Option(help: ArgumentHelp(
         "Console input to type, from this file instead of stdin.",
-        discussion: "Input (a file or stdin) is read a line at a time, only when the machine is idle, so a run depends on the bytes typed, not on when they were typed. The end of input reaches the console as Ctrl-D."))
+        discussion: "Input (a file, or stdin when it is not a terminal) is read a line at a time, only when the machine is idle, so a run depends on the bytes typed, not on when they were typed. The end of input reaches the console as Ctrl-D. A terminal on stdin is read key by key instead (see Terminal above)."))
     var input: String?
+
+    @Option(help: ArgumentHelp(
+        "Write the keys typed on the terminal to FILE, each with the simulated moment it arrived.",
+        discussion: "Needs stdin to be a terminal. A text file, one arrival a line: simulated ns, the ordinal of the host-poll point at that time, then the bytes in hex (or quit). --replay FILE runs the session again exactly (same output, same trace hash). Keys typed in the window are not recorded.",
+        valueName: "FILE"))
+    var record: String?
+
+    @Option(help: ArgumentHelp(
+        "Type the keys of a --record FILE at exactly their recorded moments (stdin is not read).",
+        discussion: "Give the same initrd, seed, disks and flags as the recorded run. The run stops where the recording stopped (status 0); if it goes past a recorded moment without reaching it, it stops with status 76.",
+        valueName: "FILE"))
+    var replay: String?
 
     @Option(help: ArgumentHelp(
         "Text to type on the simulated keyboard (US layout), from this file.",
@@ -233,12 +233,13 @@ struct Run: ParsableCommand {
             guard powerCut > 0, !dataDisks.isEmpty else { fail("--power-cut needs N >= 1 and a --disk", code: 64) }
             config.powerCutAfterWrites = powerCut
         }
+        let terminal = chooseTerminal()
         if let input {
             switch readFile(input) {
             case .success(let bytes): config.input = ScriptedInput(bytes)
             case .failure(let message): fail("cannot read input '\(input)': \(message)", code: 66)
             }
-        } else if let terminal = terminal() {
+        } else if let terminal {
             config.terminal = terminal
         } else {
             config.input = HostStandardInput()

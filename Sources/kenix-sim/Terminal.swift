@@ -12,7 +12,7 @@ extension Run {
     /// The terminal the run gets: a replay, the live host terminal (stdin
     /// is one and no --input was given), or nil (stdin is read a line at a
     /// time when the machine idles, as with --input). Exits on bad usage.
-    func terminal() -> SimTerminal? {
+    func chooseTerminal() -> SimTerminal? {
         if replay != nil && input != nil { fail("--replay and --input both give the console's input: give one", code: 64) }
         if replay != nil && record != nil { fail("--replay and --record: a replay reads no keys to record", code: 64) }
         if let replay {
@@ -25,7 +25,7 @@ extension Run {
             }
         }
         guard input == nil, HostTerminal.isTerminal else {
-            if record != nil { fail("--record needs a terminal on stdin (it records the keys typed there)", code: 64) }
+            if record != nil { fail("--record needs a terminal on stdin, and no --input (it records the keys typed there)", code: 64) }
             return nil
         }
         var sink: KeyRecordSink?

@@ -13,7 +13,9 @@ slave, and checks, one "ok"/"FAIL" line each:
     output and the same trace hash and simulated time;
   - with --realtime, `sleep 5` takes host time and Ctrl-C typed during it
     ends it after 1 to 4 seconds of the guest's clock;
-  - SIGTERM restores the terminal too.
+  - SIGTERM restores the terminal too;
+  - --record without a terminal, --replay with --input, and a missing or
+    malformed --replay file are clear usage errors.
 Usage: terminal.py KENIX_SIM INITRD WORKDIR   (exit 1 on a failure)
 """
 import os, pty, re, select, signal, subprocess, sys, termios, time
@@ -168,6 +170,19 @@ check(back and len(stamps) == 2 and 1 <= stamps[1] - stamps[0] <= 4,
 s.proc.send_signal(signal.SIGTERM)
 rc = s.finish()
 check(rc == 128 + signal.SIGTERM and s.after == s.before, "SIGTERM: status 143, the terminal restored (rc %s)" % rc, s.stderr())
+
+# Usage errors, before any boot.
+bad = os.path.join(work, "bad-keys.txt")
+open(bad, "w").write("# kenix-sim key recording 1\n100 0 61 62\n50 0 63\n")
+for name, flags, want_rc, want_text in [
+        ("--record without a terminal", ["--record", os.path.join(work, "r.txt")], 64, "--record needs a terminal"),
+        ("--replay with --input", ["--replay", bad, "--input", bad], 64, "--replay and --input"),
+        ("--replay of a file out of order", ["--replay", bad], 65, "line 3: goes back in time"),
+        ("--replay of a missing file", ["--replay", os.path.join(work, "none.txt")], 66, "cannot read --replay file")]:
+    r = subprocess.run([sim, "run", "--initrd", initrd, *flags], stdin=subprocess.DEVNULL,
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    text = r.stdout.decode(errors="replace")
+    check(r.returncode == want_rc and want_text in text, "%s: status %d, a clear error" % (name, want_rc), text)
 
 print("terminal: %d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)
