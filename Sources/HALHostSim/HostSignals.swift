@@ -39,8 +39,8 @@ public enum HostSignals {
     /// The signals of a trap (fatalError, precondition), an abort or a
     /// crash: each first puts the host terminal back (HostTerminal.restore),
     /// then gets the handler it had before (the Swift runtime's backtracer,
-    /// or the default action) and returns, so the faulting instruction or
-    /// abort raises it again there.
+    /// or the default action), which the signal, raised again, reaches as
+    /// this handler returns.
     public static let fatal: [Int32] = [SIGILL, SIGTRAP, SIGABRT, SIGFPE, SIGBUS, SIGSEGV]
     private static let fatalInstalled = Atomic<Bool>(false)
     /// The handlers `installFatal` replaced, by signal number.
@@ -54,6 +54,9 @@ public enum HostSignals {
             action.__sigaction_handler.sa_handler = { n in
                 HostTerminal.restore()
                 sigaction(n, HostSignals.previous + Int(n), nil)
+                // Pending until this handler returns, then the previous one
+                // gets it (also when it was sent by kill, not by a fault).
+                raise(n)
             }
             sigemptyset(&action.sa_mask)
             action.sa_flags = 0

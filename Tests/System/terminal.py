@@ -13,7 +13,7 @@ slave, and checks, one "ok"/"FAIL" line each:
     output and the same trace hash and simulated time;
   - with --realtime, `sleep 5` takes host time and Ctrl-C typed during it
     ends it after 1 to 4 seconds of the guest's clock;
-  - SIGTERM restores the terminal too;
+  - SIGTERM restores the terminal too, and so does a crash (SIGABRT);
   - --record without a terminal, --replay with --input, and a missing or
     malformed --replay file are clear usage errors.
 Usage: terminal.py KENIX_SIM INITRD WORKDIR   (exit 1 on a failure)
@@ -170,6 +170,22 @@ check(back and len(stamps) == 2 and 1 <= stamps[1] - stamps[0] <= 4,
 s.proc.send_signal(signal.SIGTERM)
 rc = s.finish()
 check(rc == 128 + signal.SIGTERM and s.after == s.before, "SIGTERM: status 143, the terminal restored (rc %s)" % rc, s.stderr())
+
+# A crash (here SIGABRT, as abort() raises it; Swift's traps raise SIGILL or SIGTRAP the same way)
+# restores the terminal before the process dies. No interactive backtrace: it would wait on the pty.
+os.environ["SWIFT_BACKTRACE"] = "enable=no"
+s = Session("abort")
+for _ in range(200):
+    if "raw mode" in s.stderr():
+        break
+    time.sleep(0.05)
+raw = not termios.tcgetattr(s.slave)[3] & termios.ICANON
+s.read(0.5)
+s.proc.send_signal(signal.SIGABRT)
+rc = s.finish()
+check(raw and rc == -signal.SIGABRT and s.after == s.before,
+      "SIGABRT while raw: the process dies of it, the terminal restored (rc %s)" % rc, s.stderr())
+del os.environ["SWIFT_BACKTRACE"]
 
 # Usage errors, before any boot.
 bad = os.path.join(work, "bad-keys.txt")
