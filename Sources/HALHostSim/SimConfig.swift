@@ -1,7 +1,8 @@
 // SimConfig: everything that defines a simulated machine and its run.
 //
 // The same config (image, seed, scripted input) gives the same run and the
-// same trace hash; `realtime` is the one switch that lets host time in.
+// same trace hash; `realtime` and a live `terminal` are the two ways host
+// time gets in (the terminal's key arrivals can be recorded and replayed).
 
 /// Where the simulated UART's output goes.
 public enum ConsoleSink {
