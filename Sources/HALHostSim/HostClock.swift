@@ -1,8 +1,11 @@
-// HostClock: the host's sleep, used only in realtime mode (bottom layer).
+// HostClock: the host's sleep, used only in realtime mode, and its monotonic
+// clock, which paces the host poller (bottom layer).
 //
-// Interface: `HostClock.sleep(nanoseconds:)`. Nothing else in HALHostSim
-// reads or waits on host time: without `realtime` a run is a pure function of
-// its image, seed and input.
+// Interface: `HostClock.sleep(nanoseconds:)`, `monotonicNanoseconds()`.
+// Nothing else in HALHostSim reads or waits on host time, and the poller
+// (SimMachine+HostPoll) lets it decide only when the window is drawn and a
+// live terminal read: without `realtime` and a live terminal a run is a pure
+// function of its image, seed and input (and with one, of its recording).
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -10,6 +13,12 @@ import Darwin
 #endif
 
 enum HostClock {
+    static func monotonicNanoseconds() -> UInt64 {
+        var t = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t)
+        return UInt64(t.tv_sec) &* 1_000_000_000 &+ UInt64(t.tv_nsec)
+    }
+
     static func sleep(nanoseconds: UInt64) {
         guard nanoseconds > 0 else { return }
         var request = timespec(tv_sec: Int(nanoseconds / 1_000_000_000),

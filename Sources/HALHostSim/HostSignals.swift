@@ -5,6 +5,9 @@
 // caller ends the run the normal way and every disk write is flushed before
 // the process exits. A second signal of the same kind kills at once (the
 // default action is restored), in case the machine never gets there.
+// Either way the host terminal leaves raw mode at the first signal
+// (HostTerminal.restore), and `installFatal` does the same for the signals
+// a Swift trap or a crash raises before they take their default action.
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -24,11 +27,40 @@ public enum HostSignals {
             var action = sigaction()
             action.__sigaction_handler.sa_handler = { n in
                 HostSignals.received.store(n, ordering: .relaxed)
+                HostTerminal.restore()
                 Glibc.signal(n, SIG_DFL)
             }
             sigemptyset(&action.sa_mask)
             action.sa_flags = 0
             sigaction(signal, &action, nil)
+        }
+    }
+
+    /// The signals of a trap (fatalError, precondition), an abort or a
+    /// crash: each first puts the host terminal back (HostTerminal.restore),
+    /// then gets the handler it had before (the Swift runtime's backtracer,
+    /// or the default action), which the signal, raised again, reaches as
+    /// this handler returns.
+    public static let fatal: [Int32] = [SIGILL, SIGTRAP, SIGABRT, SIGFPE, SIGBUS, SIGSEGV]
+    private static let fatalInstalled = Atomic<Bool>(false)
+    /// The handlers `installFatal` replaced, by signal number.
+    nonisolated(unsafe) private static let previous = UnsafeMutablePointer<sigaction>.allocate(capacity: 65)
+
+    /// Installs the fatal-signal handlers (kenix-sim, once the terminal is raw).
+    public static func installFatal() {
+        guard !fatalInstalled.exchange(true, ordering: .relaxed) else { return }
+        for signal in fatal {
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = { n in
+                HostTerminal.restore()
+                sigaction(n, HostSignals.previous + Int(n), nil)
+                // Pending until this handler returns, then the previous one
+                // gets it (also when it was sent by kill, not by a fault).
+                raise(n)
+            }
+            sigemptyset(&action.sa_mask)
+            action.sa_flags = 0
+            sigaction(signal, &action, previous + Int(signal))
         }
     }
 

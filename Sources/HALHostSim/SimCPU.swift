@@ -3,8 +3,10 @@
 // jumping the clock to the next event.
 //
 // enterUser: interrupts are checked before the first slice and after each
-// one; a slice runs exactly min(ticks to the next event, slice length)
-// instructions unless it traps, so an interrupt is taken at the instruction
+// one, and each slice's end is a host-poll point (SimMachine+HostPoll: the
+// window, a live terminal, host signals), as is each idle step. A slice runs
+// exactly min(ticks to the next event, slice length) instructions unless it
+// traps, so an interrupt is taken at the instruction
 // boundary where it becomes due. The kernel's FaultResolver, when given, is
 // the SoftMMU's for the duration of the call: faults it resolves are no traps.
 import HAL
@@ -34,10 +36,10 @@ public struct SimCPU: CPU {
                 let run = engine.run(budget: m.sliceBudget())
                 m.stats.instructions &+= run.retired
                 m.advance(by: run.retired)
-                m.checkHostStop()
+                // The window, the terminal and host signals (SimMachine+HostPoll).
+                m.hostPollPoint()
                 if let trap = run.trap { return trap }
                 // The slice ended: take pending interrupts, then go on.
-                if m.window != nil && m.stats.slices & 63 == 0 { m.serviceWindow() }
                 if m.interruptPending { return .interrupt }
                 if m.now >= m.haltTime { return .halt }
             }
@@ -51,8 +53,7 @@ public struct SimCPU: CPU {
         let m = machine
         let reason: WakeReason
         while true {
-            if m.window != nil { m.serviceWindow() }
-            m.checkHostStop()
+            m.hostPollPoint()
             if m.interruptPending { reason = .interrupt; break }
             if m.now >= m.haltTime { reason = .halt; break }
             // Typed input comes before a deferrable deadline (periodic
@@ -62,12 +63,15 @@ public struct SimCPU: CPU {
                 if m.feedInput() { continue }
                 next = m.nextWakeTime
             }
-            guard let wake = next else {
+            guard var wake = next else {
                 reason = .noFutureEvents
                 break
             }
+            if let poller = m.hostPoller { wake = poller.limitJump(wake, now: m.now) }
             if wake >= m.haltTime {
                 m.jump(to: m.haltTime)
+                // A realtime sleep stops early when a key is typed.
+                if m.now < m.haltTime { continue }
                 reason = .halt
                 break
             }

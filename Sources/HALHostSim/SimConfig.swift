@@ -1,7 +1,8 @@
 // SimConfig: everything that defines a simulated machine and its run.
 //
 // The same config (image, seed, scripted input) gives the same run and the
-// same trace hash; `realtime` is the one switch that lets host time in.
+// same trace hash; `realtime` and a live `terminal` are the two ways host
+// time gets in (the terminal's key arrivals can be recorded and replayed).
 
 /// Where the simulated UART's output goes.
 public enum ConsoleSink {
@@ -49,6 +50,12 @@ public struct SimConfig {
     public var input: ConsoleInputSource? = nil
     /// How long after the machine went idle a line of input arrives.
     public var inputDelay: UInt64 = 1_000_000
+    /// Keys from a live terminal, or a replay of a recorded session
+    /// (TerminalInput): delivered at host-poll points, busy or idle.
+    public var terminal: SimTerminal? = nil
+    /// Host nanoseconds between two host polls (window, live terminal;
+    /// SimMachine+HostPoll). Never changes a run, only when keys arrive.
+    public var hostPollInterval: UInt64 = 5_000_000
     /// A text trace, one line per event, when set.
     public var traceFile: String?
     /// A Chrome trace-event JSON trace (ChromeTraceWriter), when set.

@@ -5,6 +5,8 @@
 // can read: a present is counted and drawn, a screenshot is a copy of the
 // pixels, and window events are only queued (keys, fed when the machine is
 // idle for good; see SimMachine+Input) or end the run (closing the window).
+// The window is drawn and its events taken at the machine's host-poll points
+// (SimMachine+HostPoll), busy or idle, and at each present.
 import HAL
 
 extension SimMachine {
@@ -55,6 +57,7 @@ extension SimMachine {
         guard let display else { throw .noFramebuffer }
         let w = try SimWindow(title: title, mode: display.mode, pixels: UnsafeRawPointer(host(display.pixels.base)))
         window = w
+        ensureHostPoller()
         display.undrawn = ScreenRect(x: 0, y: 0, width: display.mode.width, height: display.mode.height)
         serviceWindow(force: true)
     }
@@ -85,8 +88,10 @@ extension SimMachine {
     func handle(_ event: SimWindowEvent) {
         switch event {
         case .closed:
+            // With a poller (a window is open) the halt comes at its next
+            // point, where a key recording can place it.
             windowClosed = true
-            requestHalt()
+            if hostPoller == nil { requestHalt() }
         case .key(let key):
             if keyboard != nil { hostKeys.append(key) }
         }

@@ -12,6 +12,9 @@
 // is idle again: the `.inputEnd` capture moment. With a window open, the
 // host waits for the window and the UART's input at once, as long as the
 // keyboard or the UART listens; closing the window halts the machine.
+// A live terminal's keys (SimConfig.terminal) come at any host-poll point,
+// busy or idle (SimMachine+HostPoll); idle for good, the machine waits on the
+// host for them (or, replaying, goes on to the next recorded arrival).
 
 extension SimMachine {
     /// Schedules the next input if the machine is otherwise idle for good;
@@ -19,7 +22,7 @@ extension SimMachine {
     /// also when the machine must halt (the window was closed).
     func feedInput() -> Bool {
         while true {
-            if now >= haltTime { return true }
+            if now >= haltTime || windowClosed { return true }
             let keyboardListens = keyboard != nil && gic.canDeliver(SimKeyboard.irq.number)
             if let keyboard, !keysEnded, let keys = config.keys {
                 guard keyboardListens else { return false }
@@ -45,6 +48,15 @@ extension SimMachine {
                 return true
             }
             if config.input == nil { capture(.inputEnd) }
+            // A live terminal: wait on the host for keys (a replay: go on to
+            // the next recorded arrival). SimMachine+HostPoll.
+            if let hostPoller, hostPoller.hasTerminal {
+                switch hostPoller.idleForGood(self) {
+                case .ready: return true
+                case .retry: continue
+                case .nothing: break
+                }
+            }
             guard window != nil, keyboardListens || uartListens else { return false }
             waitForWindow(milliseconds: 10)
         }

@@ -67,8 +67,12 @@ extension SimMachine {
     }
 
     /// Idles to `time` (> now); sleeps the host as long in realtime mode.
-    func jump(to time: UInt64) {
-        if config.realtime { HostClock.sleep(nanoseconds: time - now) }
+    func jump(to target: UInt64) {
+        var time = target
+        if config.realtime {
+            // With a live terminal the sleep stops when a key is typed.
+            if let hostPoller { time = hostPoller.sleep(self, until: target) } else { HostClock.sleep(nanoseconds: time - now) }
+        }
         // Nothing changes while idle: a capture due before `time` shows now.
         if let t = captureTime, t < time { capture(.time(t)) }
         now = time

@@ -59,6 +59,11 @@ public final class SimMachine {
     var haltTime: UInt64
     /// The run ended because the window was closed.
     public internal(set) var windowClosed = false
+    /// Pumps the window and the live terminal (SimMachine+HostPoll); nil
+    /// while the machine has neither.
+    var hostPoller: HostPoller?
+    /// How a terminal session (live or replayed) ended the run, if it did.
+    public internal(set) var terminalEnd: SimTerminalEnd?
 
     // Trace (SimMachine+Trace).
     var hash = TraceHash()
@@ -152,6 +157,7 @@ public final class SimMachine {
         default: hostConsole = nil
         }
         traceFile = file
+        if config.terminal != nil { hostPoller = HostPoller(interval: config.hostPollInterval, terminal: config.terminal) }
         mmu = SoftMMU(machine: self)
         switch config.cpu {
         case .jit: engine = try JITEngine(mmu: mmu)

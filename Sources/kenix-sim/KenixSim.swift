@@ -3,14 +3,16 @@
 //   kenix-sim run [--initrd PATH] [--seed N] [--max-time DURATION] [--trace FILE] [--trace-json FILE] [--realtime]
 //                 [--ram SIZE] [--swap FILE [--swap-size SIZE]] [--disk FILE]... [--disk-fail SPEC]...
 //                 [--power-cut N] [--init NAME] [--init-arg N]
-//                 [--input FILE] [--keys FILE] [--headless] [--no-display] [--fb-size WxH]
+//                 [--input FILE | --replay FILE] [--record FILE] [--keys FILE]
+//                 [--headless] [--no-display] [--fb-size WxH]
 //                 [--screenshot FILE.png [--screenshot-at WHEN]]
 //
 // Exit status: init's own exit status (0 when the window was closed); 64 bad
 // usage; 65 malformed boot image or disk file; 66 boot image or disk file
 // missing; 70 init killed by a fault; 71 deadlock; 74 screenshot not written;
-// 75 disk file in use; 124 time limit; 125 power cut; 128 + N stopped by
-// signal N (SIGINT, SIGTERM, SIGHUP), after flushing the disks.
+// 75 disk file in use; 76 --replay left the recording; 124 time limit; 125
+// power cut; 128 + N stopped by signal N (SIGINT, SIGTERM, SIGHUP), after
+// flushing the disks. Ctrl-A x on a terminal: 0.
 import ArgumentParser
 import HAL
 import HALHostSim
@@ -42,9 +44,17 @@ struct Run: ParsableCommand {
         Prints the console on stdout, then the trace hash and simulated time on stderr. \
         Exits with init's status; 64 bad usage, 65 malformed boot image or disk file (a size \
         that is not a whole number of 512-byte sectors, not a regular file), 66 missing boot \
-        image or disk file, 70 init killed by a fault, 71 deadlock, 74 screenshot not written, \
-        75 disk file in use (locked by another kenix-sim, QEMU or flock), 124 time limit \
-        reached, 125 power cut (--power-cut), 128+N stopped by signal N (SIGINT, SIGTERM, SIGHUP).
+        image or disk file, 70 init killed by a fault, 71 deadlock, 74 screenshot (or --record \
+        file) not written, 75 disk file in use (locked by another kenix-sim, QEMU or flock), 76 \
+        --replay left the recording, 124 time limit reached, 125 power cut (--power-cut), 128+N \
+        stopped by signal N (SIGINT, SIGTERM, SIGHUP); 0 after Ctrl-A x.
+
+        Terminal: when stdin is a terminal and no --input or --replay is given, kenix-sim puts it \
+        in raw mode (restored however the run ends) and the console gets every key as it is \
+        typed, while the guest computes too, so Ctrl-C reaches a busy program; the guest echoes. \
+        Ctrl-A x quits, Ctrl-A Ctrl-A types a Ctrl-A, Ctrl-A h shows the keys. Host time decides \
+        only when keys arrive: --record FILE writes each arrival with its simulated moment, and \
+        --replay FILE gives them at exactly those moments, so the session runs again the same.
 
         Disks: --swap gives the kernel a swap disk; each --disk FILE is a data disk (data disk 0, \
         1, ... in the order given) that the kernel lends to user space, where init starts the \
@@ -137,8 +147,20 @@ struct Run: ParsableCommand {
 
     @Option(help: ArgumentHelp(
         "Console input to type, from this file instead of stdin.",
-        discussion: "Input (a file or stdin) is read a line at a time, only when the machine is idle, so a run depends on the bytes typed, not on when they were typed. The end of input reaches the console as Ctrl-D."))
+        discussion: "Input (a file, or stdin when it is not a terminal) is read a line at a time, only when the machine is idle, so a run depends on the bytes typed, not on when they were typed. The end of input reaches the console as Ctrl-D. A terminal on stdin is read key by key instead (see Terminal above)."))
     var input: String?
+
+    @Option(help: ArgumentHelp(
+        "Write the keys typed on the terminal to FILE, each with the simulated moment it arrived.",
+        discussion: "Needs stdin to be a terminal. A text file, one arrival a line: simulated ns, the ordinal of the host-poll point at that time, then the bytes in hex (or quit). --replay FILE runs the session again exactly (same output, same trace hash). Keys typed in the window are not recorded.",
+        valueName: "FILE"))
+    var record: String?
+
+    @Option(help: ArgumentHelp(
+        "Type the keys of a --record FILE at exactly their recorded moments (stdin is not read).",
+        discussion: "Give the same initrd, seed, disks and flags as the recorded run. The run stops where the recording stopped (status 0); if it goes past a recorded moment without reaching it, it stops with status 76.",
+        valueName: "FILE"))
+    var replay: String?
 
     @Option(help: ArgumentHelp(
         "Text to type on the simulated keyboard (US layout), from this file.",
@@ -218,11 +240,14 @@ struct Run: ParsableCommand {
             guard powerCut > 0, !dataDisks.isEmpty else { fail("--power-cut needs N >= 1 and a --disk", code: 64) }
             config.powerCutAfterWrites = powerCut
         }
+        let terminal = chooseTerminal()
         if let input {
             switch readFile(input) {
             case .success(let bytes): config.input = ScriptedInput(bytes)
             case .failure(let message): fail("cannot read input '\(input)': \(message)", code: 66)
             }
+        } else if let terminal {
+            config.terminal = terminal
         } else {
             config.input = HostStandardInput()
         }
@@ -259,6 +284,7 @@ struct Run: ParsableCommand {
         }
         let outcome = kernel.run()
         hal.machine.closeTraceJSON()
+        HostTerminal.restore()
         hal.machine.closeWindow()
         hal.machine.closeDisks()
         report(hal.machine)
@@ -280,6 +306,8 @@ struct Run: ParsableCommand {
         case .deadlock:
             stderrLine("kenix-sim: deadlock: every task is blocked and no event is pending")
             Foundation_exit(71)
+        case .halted where hal.machine.terminalEnd != nil:
+            finish(hal.machine.terminalEnd!)
         case .halted where hal.machine.windowClosed:
             stderrLine("kenix-sim: window closed")
             Foundation_exit(0)

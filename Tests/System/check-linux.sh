@@ -23,6 +23,10 @@ in_log "busybox sh started"                  -F "BusyBox v1.35.0"
 in_log "signal handlers, frames, masks"      -Ex "lxsignals: [0-9]+ passed, 0 failed"
 in_log "pipes between processes"             -Ex "lxpipes: [0-9]+ passed, 0 failed"
 in_log "fork storms and wait statuses"       -Ex "lxfork: [0-9]+ passed, 0 failed"
+# AT_HWCAP is KenixABI's CPUBaseline.hwcap (FP ASIMD AES PMULL SHA1 SHA2 CRC32), and what it
+# advertises runs: on each kenix-sim engine and on QEMU's cortex-a72.
+in_log "AT_HWCAP is the CPU baseline"        -Fx "lxcpu: AT_HWCAP 0xfb AT_HWCAP2 0x0"
+in_log "its crypto and CRC32 instructions run" -Ex "lxcpu: [0-9]+ passed, 0 failed"
 in_log "sh reports the segfault"             -Fx "Segmentation fault"
 in_log "with status 128 + SIGSEGV"           -Fx "segv status 139"
 in_log "and the system goes on"              -Fx "still here"

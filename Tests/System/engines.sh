@@ -9,7 +9,7 @@
 # must be identical too), the console on screen, the demo's frame 12, a task tree
 # touching ~98k pages (--ram 384M, vm's out-of-memory child: it used to crash
 # the simulator on vm.max_map_count), and kenix-sim swarm --cpu both over
-# many seeds. Called by Tests/System/run.sh; usable alone:
+# many seeds, and busybox's sh running lxtest cpu (the AT_HWCAP baseline). Called by Tests/System/run.sh; usable alone:
 #   KENIX_SIM=path INITRD=path bash Tests/System/engines.sh
 set -uo pipefail
 SIM=${KENIX_SIM:-.build/debug/kenix-sim}
@@ -90,6 +90,14 @@ both pages-98k --seed 1 --ram 384M --no-display --input "$WORK/vm.txt"
 if grep -q "out of memory" "$WORK/pages-98k-jit.out" && grep -qxF "[vm exited with status 0]" "$WORK/pages-98k-jit.out"; then
   pass "98k pages: vm's out-of-memory child filled RAM; no engine crashed"
 else fail "98k pages: vm did not fill RAM and pass" "$WORK/pages-98k-jit.out"; fi
+
+# The CPU baseline a Linux program is told about (AT_HWCAP) runs on both engines.
+printf '/boot/lxtest cpu\nexit\n' >"$WORK/lxcpu.txt"
+both linux-cpu --seed 1 --init-arg 1 --no-display --input "$WORK/lxcpu.txt"
+tr -d '\r' <"$WORK/linux-cpu-jit.out" >"$WORK/linux-cpu.log"   # the Linux terminal ends lines with CR LF
+if grep -qx "lxcpu: AT_HWCAP 0xfb AT_HWCAP2 0x0" "$WORK/linux-cpu.log" && grep -Eqx "lxcpu: [0-9]+ passed, 0 failed" "$WORK/linux-cpu.log"; then
+  pass "lxtest cpu: AT_HWCAP is the baseline, its crypto and CRC32 instructions run (the same on Unicorn)"
+else fail "lxtest cpu on the engines" "$WORK/linux-cpu.log"; fi
 
 echo "==> kenix-sim swarm --cpu both --seeds $SWARM_SEEDS"
 "$SIM" swarm --cpu both --seeds "$SWARM_SEEDS,1-2" --initrd "$INITRD" >"$WORK/swarm.out" 2>&1; rc=$?

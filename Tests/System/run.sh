@@ -4,8 +4,8 @@
 # shell session, swapping (little RAM and a swap file), data disks and the
 # block server (blktest, faults, two disks, bad disk files, locks, a power
 # cut, SIGTERM) and the display (headless fallback, screenshots, a window
-# under Xvfb); then the differential check of the two CPU engines
-# (engines.sh).
+# under Xvfb), kenix-sim on a pseudo-terminal (terminal.py); then the
+# differential check of the two CPU engines (engines.sh).
 # Usage: KENIX_SIM=path INITRD=path bash Tests/System/run.sh
 set -uo pipefail
 SIM=${KENIX_SIM:-.build/debug/kenix-sim}
@@ -360,6 +360,11 @@ if [ "$(cat "$WORK/linux.rc")" = 0 ]; then pass "the Linux session ends, init ex
 if bash Tests/System/check-linux.sh "$WORK/linux.out" "$WORK/linux.img"; then pass "Linux session: Tests/System/check-linux.sh"; else fail "Linux session" "$WORK/linux.out"; fi
 boot linuxb --seed 1 --init-arg 1 --disk "$WORK/linuxb.img" --input Tests/System/linux-session.txt
 if [ "$(hash_of linux)" = "$(hash_of linuxb)" ]; then pass "the Linux session replays exactly"; else fail "Linux session differs on replay"; fi
+
+echo "==> kenix-sim on a terminal: Tests/System/terminal.py (a pseudo-terminal; raw mode, Ctrl-C while busy, Ctrl-A x, --record and --replay)"
+python3 Tests/System/terminal.py "$SIM" "$INITRD" "$WORK" >"$WORK/terminal.log" 2>&1; rc=$?
+sed 's/^/  /' "$WORK/terminal.log"
+if [ $rc = 0 ]; then pass "the terminal session: $(tail -1 "$WORK/terminal.log")"; else fail "the terminal session (Tests/System/terminal.py)"; fi
 
 echo "==> a window under Xvfb"
 if command -v xvfb-run >/dev/null 2>&1; then

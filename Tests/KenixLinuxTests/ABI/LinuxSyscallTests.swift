@@ -1,6 +1,7 @@
 // The served syscall numbers are the generic table's (asm-generic/unistd.h),
 // each has a name in the table the log uses, and the errno values are
 // Linux's.
+import KenixABI
 import KenixLinux
 import XCTest
 
@@ -38,8 +39,11 @@ final class LinuxSyscallTests: XCTestCase {
         XCTAssertEqual(Errno.EPIPE.rawValue, 32)
     }
 
-    func testTheCPUBaselineIsFPAndASIMDOnly() {
-        XCTAssertEqual(CPUFeatures.hwcap, 0b11)
-        XCTAssertEqual(CPUFeatures.hwcap2, 0)
+    /// AT_HWCAP is KenixABI's CPUBaseline (the Linux server has no copy):
+    /// FP, ASIMD, AES, PMULL, SHA1, SHA2, CRC32 (uapi/asm/hwcap.h bits).
+    func testTheCPUBaselineIsTheA72sFeatures() {
+        XCTAssertEqual(CPUBaseline.hwcap, 0xFB)
+        XCTAssertEqual(CPUBaseline.hwcap, 1 << 0 | 1 << 1 | 1 << 3 | 1 << 4 | 1 << 5 | 1 << 6 | 1 << 7)
+        XCTAssertEqual(CPUBaseline.hwcap2, 0)
     }
 }

@@ -1,12 +1,13 @@
 // The initial stack of a Linux program: argc, argv, envp, the auxiliary
 // vector in order with AT_NULL last, strings and AT_RANDOM where the
 // pointers say, 16-byte alignment.
+import KenixABI
 import KenixLinux
 import XCTest
 
 final class InitialStackTests: XCTestCase {
     let top: UInt64 = 0x7FFF_FFFF_0000
-    let info = ExecInfo(phdr: 0x400040, phent: 56, phnum: 6, entry: 0x400580, hwcap: CPUFeatures.hwcap,
+    let info = ExecInfo(phdr: 0x400040, phent: 56, phnum: 6, entry: 0x400580, hwcap: CPUBaseline.hwcap,
                         hwcap2: 0, random: Array(1...16))
 
     func build(_ argv: [String], _ envp: [String]) throws -> (UInt64, [UInt8]) {
@@ -52,7 +53,7 @@ final class InitialStackTests: XCTestCase {
         XCTAssertEqual(aux[AuxType.phnum], 6)
         XCTAssertEqual(aux[AuxType.pagesz], 4096)
         XCTAssertEqual(aux[AuxType.entry], 0x400580)
-        XCTAssertEqual(aux[AuxType.hwcap], CPUFeatures.hwcapFP | CPUFeatures.hwcapASIMD)
+        XCTAssertEqual(aux[AuxType.hwcap], CPUBaseline.hwcap)
         XCTAssertEqual(aux[AuxType.hwcap2], 0)
         XCTAssertEqual(aux[AuxType.clktck], 100)
         XCTAssertEqual(aux[AuxType.secure], 0)

@@ -137,8 +137,10 @@ extension Server {
               (try? Tasks.protect(task, top, length: 4096,
                                   prot: MemoryProtection.read | MemoryProtection.execute)) != nil
         else { return false }
+        // AT_HWCAP is the one CPU baseline every backend and engine implements
+        // (KenixABI CPUBaseline, docs/cpu-baseline.md): no copy of it here.
         let info = ExecInfo(phdr: staged.program.phdr, phent: staged.program.phent, phnum: staged.program.phnum,
-                            entry: staged.program.entry, hwcap: CPUFeatures.hwcap, hwcap2: CPUFeatures.hwcap2,
+                            entry: staged.program.entry, hwcap: CPUBaseline.hwcap, hwcap2: CPUBaseline.hwcap2,
                             random: random.bytes(16))
         guard let (sp, bytes) = InitialStack.build(top: top, argv: staged.argv, envp: envp, execfn: staged.path,
                                                    info: info, limit: ExecLayout.argumentLimit),
