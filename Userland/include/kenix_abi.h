@@ -194,6 +194,7 @@ enum {
 #define KX_MAX_SHARED_MEMORY_SIZE 0x1000000ULL
 #define KX_MAX_IMAGE_READ 0x100000ULL
 #define KX_MAX_BLOCK_TRANSFER 0x400000ULL
+#define KX_TIMEOUT_DEFERRABLE 0x8000000000000000ULL
 
 /* The console protocol (ConsoleOp, ConsoleProtocol, ConsoleReplyFlag). */
 enum {
@@ -208,6 +209,8 @@ enum {
     KX_CONSOLE_TTY_DETACH = 9,
     KX_CONSOLE_TTY_SET_MODE = 10,
     KX_CONSOLE_TTY_READ = 11,
+    KX_CONSOLE_CLAIM_INPUT = 12,
+    KX_CONSOLE_LEND_INPUT = 13,
 };
 #define KX_CONSOLE_MAX_CHUNK 32ULL
 #define KX_CONSOLE_LENGTH_SHIFT 8ULL
@@ -274,6 +277,11 @@ enum {
 #define KX_REGS_V 296ULL
 #define KX_REGS_SIZE 808ULL
 #define KX_MAX_TASK_TRANSFER 0x100000ULL
+#define KX_HEARTBEAT_TAG 0x1EA7BEA7ULL
+#define KX_SUPERVISOR_READY 0x1EA70001ULL
+enum {
+    KX_SUPERVISOR_SERVER = 1,
+};
 
 /* Handles: kinds, rights, carried handles, the well-known values (Handles.swift). */
 enum {
@@ -311,6 +319,7 @@ enum {
 #define KX_HANDLE_UART 5ULL
 #define KX_HANDLE_KEYBOARD 6ULL
 #define KX_HANDLE_FRAMEBUFFER 7ULL
+#define KX_HANDLE_CONSOLE_INPUT 8ULL
 #define KX_HANDLE_SERVICE(key) (16ULL + (key))
 #define KX_HANDLE_DISK(n) (32ULL + (n))
 #define KX_DEVICE_UART 1ULL
