@@ -78,7 +78,7 @@ final class FuzzTests: XCTestCase {
         let hal = try HostSimHAL(config: config)
         var kernelConfig = KernelConfig()
         kernelConfig.initName = Array("fuzz".utf8)
-        kernelConfig.initArgument = seed | units << 32
+        kernelConfig.initArgument = seed | units << 32 | 1 << 53
         var kernel = try Kernel(hal: hal, config: kernelConfig)
         // The frames an empty machine has: RAM less the reserved ranges, the
         // boot image and the kernel's tables (the first task's end returns

@@ -85,6 +85,10 @@ extension Pools {
         }
         guard careful else { return a }
         switch call {
+        case .wait:
+            // A careful task reaps its children only through `reap`, which
+            // does not wait for ever on one that has lost its way.
+            a.0 = rng.next() | 1 << 32
         case .mprotect, .munmap:
             if hitsOwnMemory(a.0, scratch: scratch) || hitsOwnMemory(a.0 &+ a.1, scratch: scratch)
                 || (a.0 < UserLayout.imageBase && a.0 &+ a.1 > UserLayout.imageBase) {

@@ -16,6 +16,8 @@ enum HostileArg {
 let maxGeneration: UInt64 = 3
 /// Children one task has at once.
 let maxChildren = 3
+/// How long a careful task waits for a child before killing it (ns).
+let reapPatience: UInt64 = 200_000_000
 
 struct Hostile {
     var pools: Pools
@@ -123,7 +125,20 @@ struct Hostile {
         return nil
     }
 
+    /// Reaps child `i`. A careful task gives it `reapPatience` ns of
+    /// simulated time and then kills it: a reckless child may have
+    /// scribbled on its own counters and run on past its budget.
     mutating func reap(_ i: Int) {
+        if pools.careful {
+            let deadline = UInt64(bitPattern: RawSyscall.invoke(.clock)) &+ reapPatience
+            while RawSyscall.invoke(.taskStatus, child(i)) > 0 && RawSyscall.invoke(.taskStatus, child(i)) != 4 {
+                if UInt64(bitPattern: RawSyscall.invoke(.clock)) > deadline {
+                    _ = RawSyscall.invoke(.kill, child(i))
+                    break
+                }
+                _ = RawSyscall.invoke(.sleep, 1_000_000)
+            }
+        }
         let r = RawSyscall.invokeWithRegisters(.wait, child(i))
         if r.x0 == 0 && r.x2 == 0 && Int64(bitPattern: r.x1) > 0 { reaped += r.x1 }
         _ = RawSyscall.invoke(.handleClose, child(i))

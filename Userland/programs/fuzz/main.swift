@@ -1,9 +1,11 @@
 // fuzz: the syscall fuzz target (docs/capabilities.md, "Fuzzing").
 //
-// Started without HostileArg.flag (as the first task: `kenix-sim run --init
-// fuzz --init-arg A`, or by the host test Tests/SystemTests/FuzzTests), it
-// is the driver. Argument: bits 0–31 the seed, 32–47 the budget of the
-// first hostile root in units of 1,024 syscalls (0: 16). It spawns two
+// Started with `driverFlag` (bit 53) as the first task (`kenix-sim run
+// --init fuzz --init-arg A`, or the host test Tests/SystemTests/FuzzTests),
+// it is the driver. Argument: bits 0–31 the seed, 32–47 the budget of the
+// first hostile root in units of 1,024 syscalls (0: 16), bit 53 set. Any
+// other argument without HostileArg.flag (a hostile task spawning `fuzz`
+// with a made-up argument) ends at once. It spawns two
 // hostile roots (Hostile.swift) with no handle but their parent: A with the
 // budget, B with four times it; reaps A, kills B, kills every task left
 // (orphans) through the task directory when it holds it (init does), then
@@ -17,7 +19,7 @@
 
 func countTasks(directory: UInt64) -> Int {
     var n = 0
-    var slot: UInt64 = 0
+    var slot: UInt64 = 1   // slot 0 is never used
     while true {
         let r = RawSyscall.invokeWithRegisters(.taskInfo, directory, slot)
         if r.x0 < 0 { return r.x0 == SyscallError.invalidArgument.rawValue ? n : -1 }
@@ -30,7 +32,7 @@ func countTasks(directory: UInt64) -> Int {
 func killOthers(directory: UInt64) -> Int {
     let me = UInt64(bitPattern: RawSyscall.invoke(.getpid))
     var killed = 0
-    var slot: UInt64 = 0
+    var slot: UInt64 = 1   // slot 0 is never used
     while true {
         let r = RawSyscall.invokeWithRegisters(.taskInfo, directory, slot)
         if r.x0 < 0 { return killed }
@@ -87,5 +89,7 @@ func main(_ arg: UInt64, _ parent: TaskID) -> Int64 {
         var task = Hostile(arg: arg)
         return task.run()
     }
-    return drive(arg)
+    return arg & driverFlag != 0 ? drive(arg) : 0
 }
+
+let driverFlag: UInt64 = 1 << 53
