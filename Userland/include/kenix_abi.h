@@ -158,6 +158,7 @@ enum {
     KX_SERVICE_CONSOLE = 1,
     KX_SERVICE_FILES = 2,
     KX_SERVICE_BLOCK = 3,
+    KX_SERVICE_SUPERVISOR = 5,
 };
 #define KX_ANY_SENDER 0ULL
 
@@ -503,6 +504,7 @@ enum {
     KX_BLOCK_OP_WRITE = 5,
     KX_BLOCK_OP_FLUSH = 6,
     KX_BLOCK_OP_STATS = 7,
+    KX_BLOCK_OP_CONNECT = 8,
 };
 enum {
     KX_BLOCK_STATUS_OK = 0,

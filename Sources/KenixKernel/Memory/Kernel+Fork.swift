@@ -56,9 +56,7 @@ extension Kernel {
         // (when its swap ceiling allows) to make room for the clone's tables.
         let room = quotaRemaining(caller, .frames)
         if room < Self.forkTableRoom {
-            var started = false
-            for _ in room..<Self.forkTableRoom where evictOwnPage(caller) { started = true }
-            if started {
+            if evictOwnPage(caller) {
                 block(caller, .paging)
                 tasks[caller].pointee.restartSyscall = true
                 return .failure(.wouldBlock)

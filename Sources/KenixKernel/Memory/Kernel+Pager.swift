@@ -114,11 +114,21 @@ extension Kernel {
     /// its own, `ownClockAddress`), if its swap share allows: so a task may
     /// touch more than its frame share, as more than RAM, while everyone
     /// else's frames stay untouched. True when the task can expect a frame
-    /// of its share back (a page-out of its own is under way).
+    /// of its share back (a page-out of its own is under way). Starts up to
+    /// `ownEvictionBatch` page-outs at once: one disk round trip per page
+    /// would make a task at its ceiling crawl.
     mutating func evictOwnPage(_ slot: Int) -> Bool {
+        var started = 0
+        while started < Self.ownEvictionBatch, evictOneOwnPage(slot) { started += 1 }
+        return started > 0 || transfers.count > 0
+    }
+
+    static var ownEvictionBatch: Int { 32 }
+
+    private mutating func evictOneOwnPage(_ slot: Int) -> Bool {
         let t = tasks[slot]
         guard swap != nil, quotaRemaining(slot, .swap) > 0, let space = t.pointee.space else { return false }
-        guard transfers.hasRoomForWrite else { return transfers.count > 0 }
+        guard transfers.hasRoomForWrite else { return false }
         let page = PageGeometry.pageSize
         // Three turns at most: the first may only clear access flags.
         var wraps = 0

@@ -2,7 +2,7 @@
 // the device is moving data in or out of until the device completes (the
 // frames are neither freed nor handed out meanwhile), then frees it; the dead
 // owner's completions reach nobody, the disk is free to claim again, and its
-// next owner never sees them. shm_info and shm_release: how a server checks
+// next owner never sees them. shm_info and handle_close: how a server checks
 // and lets go of a client's buffer.
 import HAL
 import KenixABI
@@ -14,15 +14,16 @@ final class BlockDeathTests: XCTestCase {
         // The driver's 8 KiB object (2 frames) is read into for 1 ms; the driver dies after 100 µs.
         let sys = try TestSystem([
             TestProgram("init", [
-                .spawn("driver"), .save(into: 21), .wait(.reg(21)), .record("driver died"),
+                .spawn("driver"), .save(into: 21), .sendHandle(to: .reg(21), handle: .disk(0)),
+                .wait(.reg(21)), .record("driver died"),
                 .sys(.memInfo), .record("while in flight"),
                 .sleep(.imm(2 * ms)),
                 .sys(.memInfo), .record("after completion"),
-                .notifyCreate, .save(into: 19), .blockClaim(0, note: .reg(19), bit: 0), .record("claim again"),
+                .notifyCreate, .save(into: 19), .blockClaim(.disk(0), note: .reg(19), bit: 0), .record("claim again"),
                 .blockComplete(0), .record("nothing for the new owner"),
                 .exit(0)]),
-            TestProgram("driver", [
-                .notifyCreate, .blockClaim(0, note: 1, bit: 0),
+            TestProgram("driver", Step.takeHandle(into: 20) + [
+                .notifyCreate, .save(into: 22), .blockClaim(.reg(20), note: .reg(22), bit: 0),
                 .shmCreate(size: 8192), .save(into: 19),
                 .blockSubmit(0, .read, sector: 0, count: 16, shm: .reg(19), tag: 1), .record("submitted"),
                 .sleep(.imm(100 * us)), .exit(0)]),
@@ -49,16 +50,16 @@ final class BlockDeathTests: XCTestCase {
         let sys = try TestSystem([
             TestProgram("init", [
                 .shmCreate(size: 4096), .save(into: 19), .shmMap(.reg(19)), .save(into: 20),
-                .spawn("driver", arg: .reg(19)), .save(into: 21), .shmGrant(.reg(19), to: .reg(21)),
+                .spawn("driver"), .save(into: 21), .sendHandle(to: .reg(21), handle: .disk(0)),
+                .sendHandle(to: .reg(21), handle: .reg(19)),
                 .wait(.reg(21)), .sleep(.imm(2 * ms)),
                 .read(.reg(20), into: 1), .record("data"),
                 .shmInfo(.reg(19)), .record("size"),
-                .shmRelease(.reg(19)), .record("released"),
+                .handleClose(.reg(19)), .record("released"),
                 .shmInfo(.reg(19)), .record("gone"),
                 .exit(0)]),
-            TestProgram("driver", [
-                .move(19, .reg(0)), .notifyCreate, .blockClaim(0, note: 1, bit: 0),
-                .sleep(.imm(10 * us)),    // init grants meanwhile
+            TestProgram("driver", Step.takeHandle(into: 20) + Step.takeHandle(into: 19) + [
+                .notifyCreate, .save(into: 22), .blockClaim(.reg(20), note: .reg(22), bit: 0),
                 .blockSubmit(0, .read, sector: 2, count: 1, shm: .reg(19), tag: 1), .record("submitted"),
                 .exit(0)]),
         ], dataDisks: [BlockScript.disk(latency: 1 * ms)])
@@ -69,7 +70,7 @@ final class BlockDeathTests: XCTestCase {
         XCTAssertEqual(sys.record("data")?.x[1], BlockScript.word(BlockScript.sector(2)))
         XCTAssertEqual(sys.record("size")?.x0, 4096)
         XCTAssertEqual(sys.record("released")?.x0, 0)
-        XCTAssertEqual(sys.record("gone")?.error, .invalidArgument, "freed with its last holder")
+        XCTAssertEqual(sys.record("gone")?.error, .badHandle, "a closed handle names nothing")
         XCTAssertEqual(sys.kernel.freeFrames, sys.bootFreeFrames)
     }
 
@@ -77,14 +78,15 @@ final class BlockDeathTests: XCTestCase {
     func testUncollectedCompletionsAreDroppedWithTheOwner() throws {
         let sys = try TestSystem([
             TestProgram("init", [
-                .spawn("driver"), .save(into: 21), .wait(.reg(21)),
-                .notifyCreate, .save(into: 19), .blockClaim(0, note: .reg(19), bit: 0),
+                .spawn("driver"), .save(into: 21), .sendHandle(to: .reg(21), handle: .disk(0)), .wait(.reg(21)),
+                .notifyCreate, .save(into: 19), .blockClaim(.disk(0), note: .reg(19), bit: 0),
                 .blockComplete(0), .record("new owner"), .exit(0)]),
-            TestProgram("driver", [
-                .notifyCreate, .blockClaim(0, note: 1, bit: 0), .shmCreate(size: 4096), .save(into: 19),
+            TestProgram("driver", Step.takeHandle(into: 20) + [
+                .notifyCreate, .save(into: 22), .blockClaim(.reg(20), note: .reg(22), bit: 0),
+                .shmCreate(size: 4096), .save(into: 19),
                 .blockSubmit(0, .write, sector: 0, count: 1, shm: .reg(19), tag: 1),
                 .blockSubmit(0, .write, sector: 1, count: 1, shm: .reg(19), tag: 2),
-                .notifyWait(1), .sleep(.imm(100 * us)), .exit(0)]),
+                .notifyWait(.reg(22)), .sleep(.imm(100 * us)), .exit(0)]),
         ], dataDisks: [BlockScript.disk()])
         XCTAssertEqual(sys.run(), .initExited(status: 0))
         XCTAssertEqual(sys.dataDisks[0].writes.count, 2)
@@ -94,38 +96,46 @@ final class BlockDeathTests: XCTestCase {
         XCTAssertEqual(sys.kernel.freeFrames, sys.bootFreeFrames)
     }
 
-    func testShmInfoAndReleaseErrors() throws {
+    /// shm_info needs a live handle; closing one's handle lets go of the
+    /// object (its mapping stays until unmapped), and another holder keeps it.
+    func testShmInfoAndCloseErrors() throws {
         let sys = try TestSystem([
             TestProgram("init", [
                 .shmCreate(size: 5000), .save(into: 19),
                 .spawn("other"), .save(into: 21),
                 .shmInfo(.reg(19)), .record("mine"),
-                .shmInfo(.reg(19), task: .reg(21)), .record("other does not hold it"),
-                .shmGrant(.reg(19), to: .reg(21)),
-                .shmInfo(.reg(19), task: .reg(21)), .record("both hold it"),
-                .shmInfo(.reg(19), task: 999), .record("no such task"),
+                .shmInfo(.reg(21)), .record("a task handle"),
                 .shmInfo(77), .record("unknown"),
-                .shmRelease(77), .record("release unknown"),
-                .shmMap(.reg(19)), .save(into: 20),
-                .shmRelease(.reg(19)), .record("released"),
-                .shmRelease(.reg(19)), .record("released twice"),
-                .shmMap(.reg(19)), .record("map after release"),
+                .handleClose(77), .record("close unknown"),
+                .shmMap(.reg(19)), .save(into: 20), .write(.reg(20), 0x5EED),
+                .sendHandle(to: .reg(21), handle: .reg(19)),
+                .handleClose(.reg(19)), .record("closed"),
+                .handleClose(.reg(19)), .record("closed twice"),
+                .shmInfo(.reg(19)), .record("info after close"),
+                .shmMap(.reg(19)), .record("map after close"),
+                .read(.reg(20), into: 1), .record("touch after close"),
+                .shmUnmap(.reg(19)), .record("unmap after close"),
                 .send(.reg(21)), .wait(.reg(21)),
-                .read(.reg(20), into: 1), .record("touch after release"),
                 .exit(0)]),
-            TestProgram("other", [.recv(from: 1), .shmInfo(1), .record("other's view"), .exit(0)]),
+            TestProgram("other", Step.takeHandle(into: 19) + [
+                .shmInfo(.reg(19)), .record("other's view"),
+                .recv(from: parentHandle), .shmMap(.reg(19)), .save(into: 20),
+                .read(.reg(20), into: 1), .record("other reads"), .exit(0)]),
         ])
-        XCTAssertEqual(sys.run(), .initKilled(reason: KillReason.memoryFault.rawValue))
+        XCTAssertEqual(sys.run(), .initExited(status: 0))
         XCTAssertEqual(sys.record("mine")?.x0, 8192, "whole pages")
-        XCTAssertEqual(sys.record("other does not hold it")?.error, .notPermitted)
-        XCTAssertEqual(sys.record("both hold it")?.x0, 8192)
-        XCTAssertEqual(sys.record("no such task")?.error, .noSuchTask)
-        XCTAssertEqual(sys.record("unknown")?.error, .invalidArgument)
-        XCTAssertEqual(sys.record("release unknown")?.error, .invalidArgument)
-        XCTAssertEqual(sys.record("released")?.x0, 0)
-        XCTAssertEqual(sys.record("released twice")?.error, .notPermitted)
-        XCTAssertEqual(sys.record("map after release")?.error, .notPermitted)
-        XCTAssertEqual(sys.record("other's view")?.x0, 8192, "the other holder keeps it")
-        XCTAssertNil(sys.records("touch after release").first, "release unmapped it: the touch faults")
+        XCTAssertEqual(sys.record("a task handle")?.error, .badHandle)
+        XCTAssertEqual(sys.record("unknown")?.error, .badHandle)
+        XCTAssertEqual(sys.record("close unknown")?.error, .badHandle)
+        XCTAssertEqual(sys.record("closed")?.x0, 0)
+        XCTAssertEqual(sys.record("closed twice")?.error, .badHandle)
+        XCTAssertEqual(sys.record("info after close")?.error, .badHandle)
+        XCTAssertEqual(sys.record("map after close")?.error, .badHandle)
+        XCTAssertEqual(sys.record("touch after close")?.x[1], 0x5EED, "a mapping keeps the object")
+        XCTAssertEqual(sys.record("unmap after close")?.error, .badHandle, "unmapping names the object by a handle")
+        XCTAssertEqual(sys.record("other's view")?.x0, 8192)
+        XCTAssertEqual(sys.record("other reads")?.x[1], 0x5EED, "the other holder keeps it")
+        XCTAssertEqual(sys.kernel.liveSharedMemoryCount, 0)
+        XCTAssertEqual(sys.kernel.freeFrames, sys.bootFreeFrames)
     }
 }

@@ -31,7 +31,7 @@ final class BlockDeviceTests: XCTestCase {
     /// flight at once; each completion signals the owner, who collects it.
     func testReadsAndWritesMoveBytesBetweenSharedMemoryAndTheDisk() throws {
         let sys = try TestSystem([TestProgram("init", [
-            .notifyCreate, .blockClaim(0, note: 1, bit: 5), .record("claim"),
+            .notifyCreate, .blockClaim(.disk(0), note: 1, bit: 5), .record("claim"),
             .shmCreate(size: 8192), .save(into: 19), .shmMap(.reg(19)), .save(into: 20),
             .write(.reg(20), 0x1111_2222_3333_4444),
             .blockSubmit(0, .write, sector: 3, count: 1, shm: .reg(19), offset: 0, tag: 0xAA), .record("write"),
@@ -64,7 +64,7 @@ final class BlockDeviceTests: XCTestCase {
     func testCompletionsComeInTheOrderTheDeviceFinishedThem() throws {
         var config = BlockScript.disk()
         config.latencyOf = { $0.index == 0 ? 50 * us : 10 * us }    // the first submitted finishes last
-        var steps: [Step] = [.notifyCreate, .blockClaim(0, note: 1, bit: 0), .shmCreate(size: 4096), .save(into: 19)]
+        var steps: [Step] = [.notifyCreate, .blockClaim(.disk(0), note: 1, bit: 0), .shmCreate(size: 4096), .save(into: 19)]
         for t in 0..<3 {
             steps.append(.blockSubmit(0, .read, sector: .imm(UInt64(t)), count: 1, shm: .reg(19), tag: .imm(0x10 + UInt64(t))))
         }
@@ -78,7 +78,7 @@ final class BlockDeviceTests: XCTestCase {
     func testAFailedTransferIsReportedAndTheDiskGoesOn() throws {
         let config = BlockScript.disk(fails: { $0.operation == .write && $0.operationIndex == 1 })
         let sys = try TestSystem([TestProgram("init", [
-            .notifyCreate, .blockClaim(0, note: 1, bit: 0), .shmCreate(size: 4096), .save(into: 19),
+            .notifyCreate, .blockClaim(.disk(0), note: 1, bit: 0), .shmCreate(size: 4096), .save(into: 19),
             .blockSubmit(0, .write, sector: 1, count: 1, shm: .reg(19), tag: 1),
             .blockSubmit(0, .write, sector: 2, count: 1, shm: .reg(19), tag: 2),
             .blockSubmit(0, .write, sector: 3, count: 1, shm: .reg(19), tag: 3),
@@ -92,7 +92,7 @@ final class BlockDeviceTests: XCTestCase {
         readOnly.readOnly = true
         readOnly.writeCache = false
         let sys = try TestSystem([TestProgram("init", [
-            .notifyCreate, .blockClaim(0, note: 1, bit: 0), .blockClaim(1, note: 1, bit: 1),
+            .notifyCreate, .blockClaim(.disk(0), note: 1, bit: 0), .blockClaim(.disk(1), note: 1, bit: 1),
             .shmCreate(size: 4096), .save(into: 19),
             .blockSubmit(0, .flush, sector: 0, count: 0, shm: 0, tag: 7), .record("flush"),
             .blockSubmit(0, .flush, sector: 0, count: 1, shm: 0, tag: 8), .record("flush with a count"),
@@ -121,11 +121,11 @@ final class BlockDeviceTests: XCTestCase {
     func testDataDisksBesideTheSwapDisk() throws {
         let sys = try TestSystem([TestProgram("init", [
             .blockInfo(0), .record("info"), .blockInfo(1), .record("only one"),
-            .notifyCreate, .blockClaim(0, note: 1, bit: 0), .shmCreate(size: 4096), .save(into: 19),
+            .notifyCreate, .blockClaim(.disk(0), note: 1, bit: 0), .shmCreate(size: 4096), .save(into: 19),
             .blockSubmit(0, .read, sector: 5, count: 1, shm: .reg(19), tag: 3),
             .notifyWait(1), .blockComplete(0), .record("done"),
-            .sys(.irqRegister, 48, 1, 0), .record("swap line"),
-            .sys(.irqRegister, 50, 1, 0), .record("data line"), .exit(0)])],
+            .irqRegister(48, note: 1, bit: 0), .record("swap line"),
+            .irqRegister(50, note: 1, bit: 0), .record("data line"), .exit(0)])],
             disk: ScriptedDiskConfig(sectors: 1024), dataDisks: [BlockScript.disk(sectors: 32)])
         XCTAssertEqual(sys.run(), .initExited(status: 0))
         XCTAssertEqual(sys.record("info")?.x[1], 32, "the data disk, not the swap disk")

@@ -1,7 +1,8 @@
 // Every bad argument to the block syscalls is an error value, never a trap
-// and never a change: unknown disks, operations and notifications, not the
-// owner, sectors outside the disk, counts too large or zero, objects the
-// caller does not hold, offsets misaligned or past the object, a full queue.
+// and never a change: unknown disks, operations and notifications, no disk
+// handle, not the owner, sectors outside the disk, counts too large or zero,
+// objects the caller does not hold or holds without `dma`, offsets
+// misaligned or past the object, a full queue.
 import HAL
 import KenixABI
 import KenixKernel
@@ -12,16 +13,23 @@ final class BlockErrorTests: XCTestCase {
         let sys = try TestSystem([
             TestProgram("init", [
                 .notifyCreate,
-                .blockClaim(5, note: 1, bit: 0), .record("no such disk"),
-                .blockClaim(0, note: 1, bit: 64), .record("no such bit"),
-                .blockClaim(0, note: 77, bit: 0), .record("unknown notification"),
-                .blockClaim(0, note: 1, bit: 2), .record("claimed"),
-                .blockClaim(0, note: 1, bit: 3), .record("claimed again"),
-                .spawn("rival"), .save(into: 21), .wait(.reg(21)), .exit(0)]),
+                .blockClaim(.disk(5), note: 1, bit: 0), .record("no such disk"),
+                .blockClaim(.imm(InitHandle.uart), note: 1, bit: 0), .record("another device"),
+                .blockClaim(.disk(0), note: 1, bit: 64), .record("no such bit"),
+                .blockClaim(.disk(0), note: 77, bit: 0), .record("unknown notification"),
+                .handleDuplicate(1, rights: .imm(HandleRights.receive)), .save(into: 22),
+                .blockClaim(.disk(0), note: .reg(22), bit: 0), .record("notification without signal"),
+                .handleDuplicate(.disk(0), rights: .imm(HandleRights.transfer)), .save(into: 23),
+                .blockClaim(.reg(23), note: 1, bit: 0), .record("disk handle without use"),
+                .blockClaim(.disk(0), note: 1, bit: 2), .record("claimed"),
+                .blockClaim(.disk(0), note: 1, bit: 3), .record("claimed again"),
+                .spawn("rival"), .save(into: 21), .sendHandle(to: .reg(21), handle: .disk(0)),
+                .wait(.reg(21)), .exit(0)]),
             TestProgram("rival", [
-                .blockClaim(0, note: 1, bit: 0), .record("not holder"),
                 .notifyCreate, .save(into: 19),
-                .blockClaim(0, note: .reg(19), bit: 0), .record("taken"),
+                .blockClaim(.disk(0), note: .reg(19), bit: 0), .record("not holder"),
+                .recv(from: parentHandle), .move(21, .reg(5)),
+                .blockClaim(.reg(21), note: .reg(19), bit: 0), .record("taken"),
                 .blockComplete(0), .record("complete, not owner"),
                 .shmCreate(size: 4096), .save(into: 20),
                 .blockSubmit(0, .read, sector: 0, count: 1, shm: .reg(20), tag: 1), .record("submit, not owner"),
@@ -29,12 +37,15 @@ final class BlockErrorTests: XCTestCase {
         ], dataDisks: [BlockScript.disk()])
         XCTAssertEqual(sys.run(), .initExited(status: 0))
         sys.checkHarness()
-        XCTAssertEqual(sys.record("no such disk")?.error, .notFound)
+        XCTAssertEqual(sys.record("no such disk")?.error, .badHandle, "init holds handles for the disks there are")
+        XCTAssertEqual(sys.record("another device")?.error, .badHandle)
         XCTAssertEqual(sys.record("no such bit")?.error, .invalidArgument)
-        XCTAssertEqual(sys.record("unknown notification")?.error, .invalidArgument)
+        XCTAssertEqual(sys.record("unknown notification")?.error, .badHandle)
+        XCTAssertEqual(sys.record("notification without signal")?.error, .notPermitted)
+        XCTAssertEqual(sys.record("disk handle without use")?.error, .notPermitted)
         XCTAssertEqual(sys.record("claimed")?.x0, 0)
         XCTAssertEqual(sys.record("claimed again")?.x0, 0, "the owner may name another bit")
-        XCTAssertEqual(sys.record("not holder")?.error, .notPermitted)
+        XCTAssertEqual(sys.record("not holder")?.error, .badHandle, "init's disk value means nothing to the rival")
         XCTAssertEqual(sys.record("taken")?.error, .busy)
         XCTAssertEqual(sys.record("complete, not owner")?.error, .notPermitted)
         XCTAssertEqual(sys.record("submit, not owner")?.error, .notPermitted)
@@ -45,9 +56,10 @@ final class BlockErrorTests: XCTestCase {
         let maxCount = SyscallLimits.maxBlockTransfer / 512
         let sys = try TestSystem([
             TestProgram("init", [
-                .notifyCreate, .blockClaim(0, note: 1, bit: 0),
+                .notifyCreate, .blockClaim(.disk(0), note: 1, bit: 0),
                 .shmCreate(size: 8192), .save(into: 19),
-                .spawn("other"), .save(into: 21), .sleep(.imm(1 * ms)),   // other's object, never granted: id 2
+                .handleDuplicate(.reg(19), rights: .imm(HandleRights.map | HandleRights.write)), .save(into: 22),
+                .spawn("other"), .save(into: 21), .sleep(.imm(1 * ms)),   // other's object: its handle 2
                 .blockSubmit(9, .read, sector: 0, count: 1, shm: .reg(19), tag: 0), .record("no such disk"),
                 .sys(.blockSubmit, .imm(3 << 8), 0, 1, .reg(19), 0, 0), .record("no such op"),
                 .sys(.blockSubmit, .imm(1 << 16), 0, 1, .reg(19), 0, 0), .record("high bits"),
@@ -58,6 +70,7 @@ final class BlockErrorTests: XCTestCase {
                 .blockSubmit(0, .read, sector: 0, count: .imm(maxCount + 1), shm: .reg(19), tag: 0), .record("too long"),
                 .blockSubmit(0, .read, sector: 0, count: 1, shm: 77, tag: 0), .record("unknown object"),
                 .blockSubmit(0, .read, sector: 0, count: 1, shm: 2, tag: 0), .record("object not held"),
+                .blockSubmit(0, .read, sector: 0, count: 1, shm: .reg(22), tag: 0), .record("object without dma"),
                 .blockSubmit(0, .read, sector: 0, count: 1, shm: .reg(19), offset: 100, tag: 0), .record("misaligned"),
                 .blockSubmit(0, .read, sector: 0, count: 2, shm: .reg(19), offset: 7680, tag: 0), .record("past the object"),
                 .blockSubmit(0, .read, sector: 0, count: 1, shm: .reg(19), offset: .imm(UInt64.max - 511), tag: 0),
@@ -80,7 +93,8 @@ final class BlockErrorTests: XCTestCase {
                                ("high bits", .invalidArgument), ("count 0", .invalidArgument),
                                ("across the end", .invalidArgument), ("past the end", .invalidArgument),
                                ("overflow", .invalidArgument), ("too long", .invalidArgument),
-                               ("unknown object", .invalidArgument), ("object not held", .notPermitted),
+                               ("unknown object", .badHandle), ("object not held", .badHandle),
+                               ("object without dma", .notPermitted),
                                ("misaligned", .invalidArgument), ("past the object", .invalidArgument),
                                ("offset overflow", .invalidArgument), ("queue full", .limitReached),
                                ("still full: not collected", .limitReached)] {

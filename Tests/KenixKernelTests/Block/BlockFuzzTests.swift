@@ -1,7 +1,8 @@
 // Block interface fuzzing: two drivers fight over two data disks with
 // plausible but often wrong requests (disks, operations, sectors at the
 // edges, counts, objects they do or do not hold, offsets in and past their
-// objects), release their objects and die, or kill each other, with
+// objects), close their objects and die, or kill each other (init hands
+// each the disks and the task directory), with
 // requests in flight, while the disks fail some requests and finish them out
 // of order. The kernel must never trap or misuse a device, every request
 // that reached a disk must complete, and every frame must come back once
@@ -17,12 +18,14 @@ final class BlockFuzzTests: XCTestCase {
 
     static func program(seed: UInt64) -> [Step] {
         var rng = SeededRandom(seed: seed)
-        var steps: [Step] = [.notifyCreate, .save(into: 22), .shmCreate(size: 8192), .save(into: 19),
-                             .blockClaim(.imm(rng.next() % 2), note: .reg(22), bit: .imm(rng.next() % 64))]
+        // x20, x21: the disks' handles; x23: the task directory.
+        var steps: [Step] = Step.takeHandle(into: 20) + Step.takeHandle(into: 21) + Step.takeHandle(into: 23)
+        steps += [.notifyCreate, .save(into: 22), .shmCreate(size: 8192), .save(into: 19),
+                  .blockClaim(.reg(20 + Int(rng.next() % 2)), note: .reg(22), bit: .imm(rng.next() % 64))]
         for _ in 0..<48 {
             switch rng.next() % 16 {
             case 0, 1:
-                steps.append(.blockClaim(.imm(rng.next() % 3), note: pick(&rng, [.reg(22), 1, 2, 9]),
+                steps.append(.blockClaim(pick(&rng, [.reg(20), .reg(21), .disk(0), 1]), note: pick(&rng, [.reg(22), 1, 2, 9]),
                                          bit: .imm(pick(&rng, [0, 5, 63, 64]))))
             case 2...8:
                 let disk = pick(&rng, [0, 0, 1, 2]) as UInt64
@@ -41,8 +44,8 @@ final class BlockFuzzTests: XCTestCase {
             case 9, 10: steps.append(.blockComplete(.imm(pick(&rng, [0, 0, 1, 2]))))
             case 11: steps.append(.sleep(.imm(rng.next() % (200 * us))))
             case 12: steps.append(.compute(rng.next() % (100 * us)))
-            case 13 where rng.next() % 4 == 0: steps.append(.shmRelease(.reg(19)))
-            case 14 where rng.next() % 6 == 0: steps.append(.sys(.kill, .imm(pick(&rng, [2, 3]))))
+            case 13 where rng.next() % 4 == 0: steps.append(.handleClose(.reg(19)))
+            case 14 where rng.next() % 6 == 0: steps.append(.kill(id: .imm(pick(&rng, [2, 3])), directory: .reg(23)))
             case 15 where rng.next() % 8 == 0: steps.append(.exit(0))
             default: steps.append(.yield)
             }
@@ -58,7 +61,11 @@ final class BlockFuzzTests: XCTestCase {
             return d
         }
         let sys = try TestSystem([
-            TestProgram("init", [.spawn("fuzz"), .spawn("fuzz"), .wait(2), .wait(3), .sleep(.imm(2 * ms)), .exit(0)]),
+            TestProgram("init", [.spawn("fuzz"), .save(into: 19), .spawn("fuzz"), .save(into: 20)]
+                        + [19, 20].flatMap { child in
+                            [.disk(0), .disk(1), .imm(InitHandle.taskDirectory)].map { Step.sendHandle(to: .reg(child), handle: $0) }
+                        }
+                        + [.wait(.reg(19)), .wait(.reg(20)), .sleep(.imm(2 * ms)), .exit(0)]),
             TestProgram("fuzz", Self.program(seed: seed)),
         ], frames: 512, dataDisks: [disk(irq: 50, sectors: 64, salt: Int(seed % 7)), disk(irq: 51, sectors: 32, salt: 3)])
         sys.machine.maxEnters = 20_000

@@ -1,21 +1,27 @@
 // Steps and machines for the block interface tests: the block syscalls as
 // script steps, and the data disks the tests use (on lines 50 and 51, clear
-// of the swap disk's 48).
+// of the swap disk's 48). A disk is claimed with its device handle: init's
+// (InitHandle.disk), or one init handed down.
 import HAL
 import KenixABI
 
 
 extension Step {
     static func blockInfo(_ disk: Operand) -> Step { sys(.blockInfo, disk) }
-    static func blockClaim(_ disk: Operand, note: Operand, bit: Operand) -> Step { sys(.blockClaim, disk, note, bit) }
+    /// `block_claim(device handle, notification handle, bit)`.
+    static func blockClaim(_ device: Operand, note: Operand, bit: Operand) -> Step { sys(.blockClaim, device, note, bit) }
     /// `block_submit` with x0 = disk | op << 8.
     static func blockSubmit(_ disk: UInt64, _ op: BlockSubmitOp, sector: Operand, count: Operand, shm: Operand,
                             offset: Operand = 0, tag: Operand) -> Step {
         sys(.blockSubmit, .imm(disk | op.rawValue << BlockSubmitLayout.opShift), sector, count, shm, offset, tag)
     }
     static func blockComplete(_ disk: Operand) -> Step { sys(.blockComplete, disk) }
-    static func shmInfo(_ id: Operand, task: Operand = 0) -> Step { sys(.shmInfo, id, task) }
-    static func shmRelease(_ id: Operand) -> Step { sys(.shmRelease, id) }
+    static func shmInfo(_ handle: Operand) -> Step { sys(.shmInfo, handle) }
+}
+
+extension Operand {
+    /// init's device handle for data disk `n` (InitHandle.disk).
+    static func disk(_ n: UInt64) -> Operand { .imm(InitHandle.disk(n)) }
 }
 
 enum BlockScript {

@@ -132,7 +132,7 @@ final class ImageReadTests: XCTestCase {
     func testReadsStraightIntoTheFramebuffer() throws {
         // A picture from the boot image into the pixels, across their first page boundary.
         let sys = try TestSystem([TestProgram("init", [
-            .fbMap, .save(into: 19),
+            .fbMap(), .save(into: 19),
             .imageRead("font.psf", offset: 0, into: .regPlus(19, page - 16), length: 32), .record("read"),
             .exit(0)])], extraFiles: [("font.psf", font)], display: testDisplayMode)
         XCTAssertEqual(sys.run(), .initExited(status: 0))

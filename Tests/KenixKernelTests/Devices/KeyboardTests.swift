@@ -1,5 +1,5 @@
-// The keyboard: one owner at a time (free again when it ends), who alone
-// reads events (at most four a call, each `code | pressed << 16`) and routes
+// The keyboard: claimed with its device handle (init's, or one init handed
+// down), one owner at a time (free again when it ends), who alone reads events (at most four a call, each `code | pressed << 16`) and routes
 // the keyboard's level line to a notification; a key arriving while the
 // owner waits wakes it at that time, and runs are deterministic.
 import HAL
@@ -10,7 +10,9 @@ import XCTest
 private let line = UInt64(ScriptedKeyboard.defaultIRQ.number)
 
 extension Step {
-    static let keyboardClaim = sys(.keyboardClaim)
+    /// `keyboard_claim(device)`: init's keyboard handle by default; x0 = a
+    /// handle for the keyboard's line, x1 = the line.
+    static func keyboardClaim(_ device: Operand = .imm(InitHandle.keyboard)) -> Step { sys(.keyboardClaim, device) }
     static let keyboardRead = sys(.keyboardRead)
 }
 
@@ -20,7 +22,7 @@ private func packed(_ e: KeyEvent) -> UInt64 { UInt64(e.code) | (e.pressed ? 1 <
 final class KeyboardTests: XCTestCase {
     func testWithoutAKeyboardEverythingIsNotFound() throws {
         let sys = try TestSystem([TestProgram("init", [
-            .keyboardClaim, .record("claim"), .keyboardRead, .record("read"), .exit(0)])])
+            .keyboardClaim(), .record("claim"), .keyboardRead, .record("read"), .exit(0)])])
         XCTAssertEqual(sys.run(), .initExited(status: 0))
         XCTAssertEqual(sys.record("claim")?.error, .notFound)
         XCTAssertEqual(sys.record("read")?.error, .notFound)
@@ -32,31 +34,36 @@ final class KeyboardTests: XCTestCase {
             TestProgram("init", [
                 .notifyCreate, .save(into: 21),
                 .keyboardRead, .record("read unclaimed"),
-                .irqRegister(.imm(line), .reg(21), bit: 0), .record("register unclaimed"),
-                .spawn("kbd"), .sleep(.imm(10 * us)),
-                .keyboardClaim, .record("claim while owned"),
+                .irqRegister(.imm(line), note: .reg(21), bit: 0), .record("register unclaimed"),
+                .spawn("kbd"), .save(into: 19), .sendHandle(to: .reg(19), handle: .imm(InitHandle.keyboard)),
+                .sleep(.imm(10 * us)),
+                .keyboardClaim(), .record("claim while owned"),
                 .keyboardRead, .record("read not owner"),
-                .irqRegister(.imm(line), .reg(21), bit: 0), .record("register not owner"),
-                .send(2), .wait(2),
-                .keyboardClaim, .record("claim after owner ended"),
-                .irqRegister(.imm(line), .reg(21), bit: 0), .record("register as owner"),
+                .irqRegister(.imm(line), note: .reg(21), bit: 0), .record("register not owner"),
+                .send(.reg(19)), .wait(.reg(19)),
+                .keyboardClaim(), .record("claim after owner ended"),
+                .irqRegister(.imm(line), note: .reg(21), bit: 0), .record("register as owner"),
                 .keyboardRead, .record("read as owner"), .exit(0)]),
             TestProgram("kbd", [
-                .keyboardClaim, .record("claim"), .keyboardClaim, .record("claim again"),
-                .notifyCreate, .save(into: 21), .irqRegister(.imm(line), .reg(21), bit: 0), .record("register"),
+                .keyboardClaim(), .record("claim without the handle")] + Step.takeHandle(into: 20) + [
+                .keyboardClaim(.reg(20)), .record("claim"), .save(into: 22),
+                .keyboardClaim(.reg(20)), .record("claim again"),
+                .notifyCreate, .save(into: 21),
+                .irqRegister(line: .reg(22), .imm(line), note: .reg(21), bit: 0), .record("register"),
                 .recv(), .exit(0)]),
         ], keyboard: ScriptedKeyboardConfig(waiting: events))
         XCTAssertEqual(sys.run(), .initExited(status: 0))
         sys.checkHarness()
         XCTAssertEqual(sys.record("read unclaimed")?.error, .notPermitted)
         XCTAssertEqual(sys.record("register unclaimed")?.error, .busy, "the line is the keyboard owner's")
-        XCTAssertEqual(sys.record("claim")?.x0, line, "the claim returns the keyboard's line")
-        XCTAssertEqual(sys.record("claim again")?.error, .busy)
+        XCTAssertEqual(sys.record("claim without the handle")?.error, .badHandle, "init's value means nothing to kbd")
+        XCTAssertEqual(sys.record("claim")?.x[1], line, "the claim returns the keyboard's line")
+        XCTAssertEqual(sys.record("claim again")?.x[1], line, "the owner may claim again")
         XCTAssertEqual(sys.record("register")?.x0, 0)
         XCTAssertEqual(sys.record("claim while owned")?.error, .busy)
         XCTAssertEqual(sys.record("read not owner")?.error, .notPermitted)
         XCTAssertEqual(sys.record("register not owner")?.error, .busy)
-        XCTAssertEqual(sys.record("claim after owner ended")?.x0, line)
+        XCTAssertEqual(sys.record("claim after owner ended")?.x[1], line)
         XCTAssertEqual(sys.record("register as owner")?.x0, 0, "the ended owner's route went with it")
         let read = try XCTUnwrap(sys.record("read as owner"))
         XCTAssertEqual(Array(read.x[0...2]), [2] + events.map(packed), "refused reads took no event")
@@ -65,7 +72,7 @@ final class KeyboardTests: XCTestCase {
     func testReadsPackAtMostFourEventsACall() throws {
         let events = [key(30), key(30, false), key(28), key(0x2FF), key(1, false), key(0xFFFF)]
         let sys = try TestSystem([TestProgram("init", [
-            .keyboardClaim, .keyboardRead, .record("first"), .keyboardRead, .record("second"),
+            .keyboardClaim(), .keyboardRead, .record("first"), .keyboardRead, .record("second"),
             .keyboardRead, .record("empty"), .exit(0)])], keyboard: ScriptedKeyboardConfig(waiting: events))
         XCTAssertEqual(sys.run(), .initExited(status: 0))
         let first = try XCTUnwrap(sys.record("first"))
@@ -78,8 +85,8 @@ final class KeyboardTests: XCTestCase {
 
     func testAKeyWakesTheOwnerWaitingOnItsLine() throws {
         let sys = try TestSystem([TestProgram("init", [
-            .keyboardClaim, .notifyCreate, .save(into: 21),
-            .irqRegister(.imm(line), .reg(21), bit: 2), .record("register"),
+            .keyboardClaim(), .notifyCreate, .save(into: 21),
+            .irqRegister(.imm(line), note: .reg(21), bit: 2), .record("register"),
             .notifyWait(.reg(21)), .record("first wake"), .keyboardRead, .record("first read"),
             .irqAck(.imm(line)), .record("ack"),
             .notifyWait(.reg(21)), .record("second wake"), .keyboardRead, .record("second read"),
@@ -106,8 +113,8 @@ final class KeyboardTests: XCTestCase {
     func testTheLineStaysHighWhileEventsWait() throws {
         let events = [key(2), key(3), key(4), key(5), key(6), key(7)]
         let sys = try TestSystem([TestProgram("init", [
-            .keyboardClaim, .notifyCreate, .save(into: 21),
-            .irqRegister(.imm(line), .reg(21), bit: 0),
+            .keyboardClaim(), .notifyCreate, .save(into: 21),
+            .irqRegister(.imm(line), note: .reg(21), bit: 0),
             .notifyWait(.reg(21)), .record("signalled"), .keyboardRead, .record("four"), .irqAck(.imm(line)),
             .notifyWait(.reg(21)), .record("signalled again"), .keyboardRead, .record("two"), .irqAck(.imm(line)),
             .compute(1 * ms), .notifyPoll(.reg(21)), .record("quiet"), .exit(0)])],
@@ -128,12 +135,14 @@ final class KeyboardTests: XCTestCase {
             for i in 0..<12 { arrivals.append(TimedKeyEvent(time: UInt64(i) * 700 * us + 300 * us,
                                                             event: key(UInt16(16 + i), i % 3 != 2))) }
             let sys = try TestSystem([
-                TestProgram("init", [.spawn("kbd", priority: 20), .spawn("busy"), .wait(3),
-                                     .sleep(.imm(10 * ms)), .sys(.kill, 2), .wait(2), .exit(0)]),
+                TestProgram("init", [.spawn("kbd", priority: 20, authority: .imm(InitHandle.spawnAuthority)), .save(into: 19),
+                                     .sendHandle(to: .reg(19), handle: .imm(InitHandle.keyboard)),
+                                     .spawn("busy"), .save(into: 20), .wait(.reg(20)),
+                                     .sleep(.imm(10 * ms)), .kill(.reg(19)), .wait(.reg(19)), .exit(0)]),
                 TestProgram("kbd", [
-                    /* 0 */ .keyboardClaim, .notifyCreate, .save(into: 21),
-                    /* 3 */ .irqRegister(.imm(line), .reg(21), bit: 1),
-                    /* 4 */ .notifyWait(.reg(21)), .keyboardRead, .record("read"), .irqAck(.imm(line)), .jump(4)]),
+                    /* 0 */ .recv(from: parentHandle), .keyboardClaim(.reg(5)), .save(into: 22), .notifyCreate, .save(into: 21),
+                    /* 5 */ .irqRegister(line: .reg(22), .imm(line), note: .reg(21), bit: 1),
+                    /* 6 */ .notifyWait(.reg(21)), .keyboardRead, .record("read"), .irqAck(.imm(line)), .jump(6)]),
                 TestProgram("busy", [.compute(3 * ms), .yield, .compute(3 * ms), .exit(0)]),
             ], keyboard: ScriptedKeyboardConfig(arrivals: arrivals))
             let outcome = sys.run()

@@ -1,6 +1,7 @@
 // The UART's receive side: only the UART's owner may own its interrupt line
-// and read bytes; a receive interrupt reaches it as a notification, and
-// `uart_read` never blocks.
+// (even a holder of init's interrupt controller may not) and read bytes; a
+// receive interrupt reaches it as a notification, and `uart_read` never
+// blocks.
 import HAL
 import KenixABI
 import KenixKernel
@@ -11,14 +12,16 @@ final class UARTInputTests: XCTestCase {
         let buffer: UInt64 = 0x40_2000   // init's data page (program 0)
         let sys = try TestSystem([
             TestProgram("init", [
-                .spawn("other"), .wait(2),
-                .uartClaim, .notifyCreate, .move(19, .reg(0)),   // id 1 died with "other"
-                .irqRegister(33, .reg(19), bit: 0), .record("register"),
+                .uartClaim(), .save(into: 21), .spawn("other"), .save(into: 20),
+                .sendHandle(to: .reg(20), handle: .imm(InitHandle.interruptController)), .wait(.reg(20)),
+                .notifyCreate, .move(19, .reg(0)),
+                .irqRegister(line: .reg(21), 33, note: .reg(19), bit: 0), .record("register"),
                 .notifyWait(.reg(19)), .record("rx"),
                 .sys(.uartRead, .imm(buffer), 16), .record("read"),
                 .read(.imm(buffer), into: 1), .record("bytes"),
                 .lowerLine(33), .irqAck(33), .exit(0)], bss: 4096),
-            TestProgram("other", [.notifyCreate, .irqRegister(33, 1, bit: 0), .record("not owner"),
+            TestProgram("other", [.recv(from: parentHandle), .move(20, .reg(5)), .notifyCreate, .save(into: 19),
+                                  .irqRegister(line: .reg(20), 33, note: .reg(19), bit: 0), .record("not owner"),
                                   .sys(.uartRead, 0x40_0000, 1), .record("read not owner"), .exit(0)]),
         ])
         sys.machine.uartInput = Array("hello".utf8)
@@ -36,7 +39,7 @@ final class UARTInputTests: XCTestCase {
 
     func testABadBufferTakesNoByte() throws {
         let sys = try TestSystem([TestProgram("init", [
-            .uartClaim, .sys(.uartRead, 0x10, 4), .record("bad pointer"),
+            .uartClaim(), .sys(.uartRead, 0x10, 4), .record("bad pointer"),
             .sys(.uartRead, 0x40_0000, 4), .record("read-only page"), .exit(0)])])
         sys.machine.uartInput = Array("abcd".utf8)
         XCTAssertEqual(sys.run(), .initExited(status: 0))

@@ -1,7 +1,8 @@
 // The display: fb_info reports the platform's mode; fb_map maps the
 // platform's pixels, never the kernel's frames, into the caller's
 // shared-memory area, once per task and inherited by fork, and no task's end
-// frees them; fb_present checks its rectangle before the platform sees it.
+// frees them (mapping needs the framebuffer's device handle, init's or one
+// it handed down); fb_present checks its rectangle before the platform sees it.
 import HAL
 import KenixABI
 import KenixKernel
@@ -15,7 +16,8 @@ private let rw = MemoryProtection.read | MemoryProtection.write
 
 extension Step {
     static let fbInfo = sys(.fbInfo)
-    static let fbMap = sys(.fbMap)
+    /// `fb_map(device)`: init's framebuffer handle by default.
+    static func fbMap(_ device: Operand = .imm(InitHandle.framebuffer)) -> Step { sys(.fbMap, device) }
     static func fbPresent(_ x: Operand, _ y: Operand, _ width: Operand, _ height: Operand) -> Step {
         sys(.fbPresent, x, y, width, height)
     }
@@ -24,7 +26,7 @@ extension Step {
 final class DisplayTests: XCTestCase {
     func testWithoutADisplayEverythingIsNotFound() throws {
         let sys = try TestSystem([TestProgram("init", [
-            .fbInfo, .record("info"), .fbMap, .record("map"), .fbPresent(0, 0, 1, 1), .record("present"), .exit(0)])])
+            .fbInfo, .record("info"), .fbMap(), .record("map"), .fbPresent(0, 0, 1, 1), .record("present"), .exit(0)])])
         XCTAssertEqual(sys.run(), .initExited(status: 0))
         XCTAssertEqual(sys.record("info")?.error, .notFound)
         XCTAssertEqual(sys.record("map")?.error, .notFound)
@@ -41,8 +43,8 @@ final class DisplayTests: XCTestCase {
     func testFbMapMapsThePixelsOnceInTheSharedMemoryArea() throws {
         let sys = try TestSystem([TestProgram("init", [
             .sys(.memInfo), .record("before"),
-            .fbMap, .record("map"), .save(into: 19), .sys(.memInfo), .record("after map"),
-            .fbMap, .record("again"),
+            .fbMap(), .record("map"), .save(into: 19), .sys(.memInfo), .record("after map"),
+            .fbMap(), .record("again"),
             // Row 2, pixels 6 and 7; the last two pixels of the last row (third page).
             .write(.regPlus(19, 2 * 256 + 6 * 4), .imm(0x00FF_0000_0000_FF00)),
             .write(.regPlus(19, 39 * 256 + 58 * 4), .imm(0x0012_3456_0065_4321)),
@@ -80,14 +82,16 @@ final class DisplayTests: XCTestCase {
         // the kernel's reserve is left, then one page more (and is killed).
         let reserve: UInt64 = 16    // PagerPolicy: min(16, 256 frames / 8)
         let sys = try TestSystem([
-            TestProgram("init", [.spawn("hog"), .wait(2), .record("hog"), .exit(0)]),
+            TestProgram("init", [.spawn("hog", share: .imm(QuotaShare.whole)), .save(into: 19),
+                                 .sendHandle(to: .reg(19), handle: .imm(InitHandle.framebuffer)),
+                                 .wait(.reg(19)), .record("hog"), .exit(0)]),
             TestProgram("hog", [
-                /* 0 */ .fbMap, .save(into: 20), .mmap(UInt64(1) << 30, rw), .save(into: 19),
-                /* 4 */ .write(.reg(19), .reg(19)), .sys(.memInfo),
-                /* 6 */ .branch(ifRegister: 0, equals: .imm(reserve), to: 9),
-                /* 7 */ .move(19, .regPlus(19, page)), .jump(4),
-                /* 9 */ .pause, .write(.regPlus(19, page), 1), .exit(0)]),
-        ], frames: 256, display: testDisplayMode)
+                /* 0 */ .recv(from: parentHandle), .fbMap(.reg(5)), .save(into: 20), .mmap(UInt64(1) << 30, rw), .save(into: 19),
+                /* 5 */ .write(.reg(19), .reg(19)), .sys(.memInfo),
+                /* 7 */ .branch(ifRegister: 0, equals: .imm(reserve), to: 10),
+                /* 8 */ .move(19, .regPlus(19, page)), .jump(5),
+                /* 10 */ .pause, .write(.regPlus(19, page), 1), .exit(0)]),
+        ], frames: 256 + SwapScript.tableFrames, display: testDisplayMode)
         let display = try XCTUnwrap(sys.display)
         XCTAssertEqual(Set(display.bytes), [0xA5], "booting touched no pixel (the allocator's first frames)")
         display.fill(0x5A)
@@ -120,7 +124,7 @@ final class DisplayTests: XCTestCase {
     func testThePagerNeverMovesPixels() throws {
         // init maps the display, then touches more pages than RAM holds.
         var s = SwapScript()
-        s.add(.fbMap, .save(into: 21))
+        s.add(.fbMap(), .save(into: 21))
         s.mapRegion()
         s.forEachPage { $0.stamp(0x1111) }
         s.forEachPage { $0.checkStamp(0x1111) }
@@ -148,13 +152,13 @@ final class DisplayTests: XCTestCase {
 
     func testAForkedChildSharesTheMapping() throws {
         let sys = try TestSystem([TestProgram("init", [
-            /* 0 */ .fbMap, .record("map"), .save(into: 19), .write(.reg(19), 0x1111),
+            /* 0 */ .fbMap(), .record("map"), .save(into: 19), .write(.reg(19), 0x1111),
             /* 4 */ .sys(.memInfo), .record("before fork"),
             /* 6 */ .fork, .inChild(goTo: 13), .move(20, .reg(0)), .wait(.reg(20)),
             /* 10 */ .read(.regPlus(19, 8), into: 1), .record("parent sees"), .jump(19),
-            /* 13 child */ .fbMap, .record("child map"), .read(.reg(19), into: 1), .record("child sees"),
+            /* 13 child */ .fbMap(), .record("child map"), .read(.reg(19), into: 1), .record("child sees"),
             /* 17 */ .write(.regPlus(19, 8), 0x2222), .exit(0),
-            /* 19 */ .sys(.memInfo), .record("after child"), .fbMap, .record("map again"), .exit(0)])],
+            /* 19 */ .sys(.memInfo), .record("after child"), .fbMap(), .record("map again"), .exit(0)])],
             display: testDisplayMode)
         let display = try XCTUnwrap(sys.display)
         XCTAssertEqual(sys.run(), .initExited(status: 0))

@@ -3,6 +3,7 @@
 // order they blocked; reply answers the most recent caller, reply_to any held
 // caller in any order; reply_recv replies then receives in one trap.
 // Ids: init 1, then 2, 3, … in spawn order; all tasks run at priority 16.
+// A client reaches the server through a handle init hands it (Family).
 import HAL
 import KenixABI
 import KenixKernel
@@ -11,10 +12,11 @@ import XCTest
 final class IPCBlockingTests: XCTestCase {
     func testCallBlocksUntilTheReplyAndCarriesBothMessages() throws {
         let sys = try TestSystem([
-            TestProgram("init", [.spawn("server"), .spawn("client"), .wait(3), .wait(2), .exit(0)]),
+            TestProgram("init", Family.initSteps(["server", "client"], clients: [1], waitFor: [1, 0])),
             TestProgram("server", [.recv(), .record("got"), .compute(50 * us), .pause,
                                    .reply(tag: 0x77, 1, 2, 3, 4), .record("replied"), .exit(0)]),
-            TestProgram("client", [.call(2, tag: 0x55, 10, 20, 30, 40), .record("reply"), .exit(0)]),
+            TestProgram("client", Step.takeHandle(into: serverHandle) + [
+                .call(.reg(serverHandle), tag: 0x55, 10, 20, 30, 40), .record("reply"), .exit(0)]),
         ])
         XCTAssertEqual(sys.run(), .halted)
         XCTAssertEqual(sys.kernel.state(of: TaskID(raw: 3)), .blocked(.awaitingReply(from: TaskID(raw: 2))),
@@ -27,19 +29,21 @@ final class IPCBlockingTests: XCTestCase {
         XCTAssertEqual(sys.record("reply")?.x, [0, 0x77, 1, 2, 3, 4])
         XCTAssertEqual(sys.record("reply")?.time, 50 * us)
         let delivers = sys.trace.filter { $0.kind == .ipcDeliver }.map { [$0.time, $0.a, $0.b, $0.c] }
-        XCTAssertEqual(delivers, [[0, 3, 2, 0x55], [50 * us, 2, 3, 0x77]])
+        XCTAssertEqual(delivers, [[0, 1, 3, IPCTag.transfersHandle], [0, 3, 2, 0x55], [50 * us, 2, 3, 0x77]],
+                       "init's message with the server handle, the call, the reply")
     }
 
     func testSenderIsReadyAfterTheReceiveButACallerWaitsForTheReply() throws {
         let sys = try TestSystem([
-            TestProgram("init", [.spawn("server"), .spawn("sender"), .spawn("caller"),
-                                 .wait(3), .wait(4), .wait(2), .exit(0)]),
+            TestProgram("init", Family.initSteps(["server", "sender", "caller"], clients: [1, 2], waitFor: [1, 2, 0])),
             TestProgram("server", [.sleep(.imm(100 * us)),
                                    .recv(), .record("first"), .pause,
                                    .recv(), .record("second"), .pause,
                                    .compute(10 * us), .reply(tag: 9), .exit(0)]),
-            TestProgram("sender", [.send(2, tag: 1, 11), .record("sent"), .exit(0)]),
-            TestProgram("caller", [.call(2, tag: 2, 22), .record("answered"), .exit(0)]),
+            TestProgram("sender", Step.takeHandle(into: serverHandle) + [
+                .send(.reg(serverHandle), tag: 1, 11), .record("sent"), .exit(0)]),
+            TestProgram("caller", Step.takeHandle(into: serverHandle) + [
+                .call(.reg(serverHandle), tag: 2, 22), .record("answered"), .exit(0)]),
         ])
         XCTAssertEqual(sys.run(), .halted)
         XCTAssertEqual(sys.kernel.state(of: TaskID(raw: 3)), .ready, "a sender is done once received")
@@ -58,13 +62,16 @@ final class IPCBlockingTests: XCTestCase {
     func testSendersAreReceivedInTheOrderTheyBlocked() throws {
         // Spawned s1, s2, s3 but blocking in the order s2 (10 µs), s3 (20 µs), s1 (30 µs).
         let sys = try TestSystem([
-            TestProgram("init", [.spawn("server"), .spawn("s1"), .spawn("s2"), .spawn("s3"),
-                                 .wait(3), .wait(4), .wait(5), .wait(2), .exit(0)]),
+            TestProgram("init", Family.initSteps(["server", "s1", "s2", "s3"], clients: [1, 2, 3],
+                                                 waitFor: [1, 2, 3, 0])),
             TestProgram("server", [.sleep(.imm(100 * us)), .recv(), .record("got"), .recv(), .record("got"),
                                    .recv(), .record("got"), .exit(0)]),
-            TestProgram("s1", [.sleep(.imm(30 * us)), .send(2, tag: 1), .exit(0)]),
-            TestProgram("s2", [.sleep(.imm(10 * us)), .send(2, tag: 2), .exit(0)]),
-            TestProgram("s3", [.sleep(.imm(20 * us)), .send(2, tag: 3), .exit(0)]),
+            TestProgram("s1", Step.takeHandle(into: serverHandle) + [.sleep(.imm(30 * us)),
+                                                                    .send(.reg(serverHandle), tag: 1), .exit(0)]),
+            TestProgram("s2", Step.takeHandle(into: serverHandle) + [.sleep(.imm(10 * us)),
+                                                                    .send(.reg(serverHandle), tag: 2), .exit(0)]),
+            TestProgram("s3", Step.takeHandle(into: serverHandle) + [.sleep(.imm(20 * us)),
+                                                                    .send(.reg(serverHandle), tag: 3), .exit(0)]),
         ])
         XCTAssertEqual(sys.run(), .initExited(status: 0))
         XCTAssertEqual(sys.records("got").map { [$0.x[0], $0.x[1]] }, [[4, 2], [5, 3], [3, 1]])
@@ -72,11 +79,12 @@ final class IPCBlockingTests: XCTestCase {
 
     func testSendersOfHigherPriorityAreStillTakenInArrivalOrder() throws {
         let sys = try TestSystem([
-            TestProgram("init", [.spawn("server"), .spawn("low", priority: 3), .spawn("high", priority: 30),
-                                 .wait(2), .exit(0)]),
+            TestProgram("init", Family.initSteps([("server", 0), ("low", 3), ("high", 30)], clients: [1, 2],
+                                                 waitFor: [0])),
             TestProgram("server", [.sleep(.imm(100 * us)), .recv(), .record("got"), .recv(), .record("got"), .exit(0)]),
-            TestProgram("low", [.send(2, tag: 3), .exit(0)]),
-            TestProgram("high", [.sleep(.imm(50 * us)), .send(2, tag: 30), .exit(0)]),
+            TestProgram("low", Step.takeHandle(into: serverHandle) + [.send(.reg(serverHandle), tag: 3), .exit(0)]),
+            TestProgram("high", Step.takeHandle(into: serverHandle) + [.sleep(.imm(50 * us)),
+                                                                      .send(.reg(serverHandle), tag: 30), .exit(0)]),
         ])
         XCTAssertEqual(sys.run(), .initExited(status: 0))
         XCTAssertEqual(sys.records("got").map(\.x0), [3, 4])
@@ -84,15 +92,20 @@ final class IPCBlockingTests: XCTestCase {
 
     func testReceiveFromASpecificSenderSkipsAndWaitsPastOthers() throws {
         let sys = try TestSystem([
-            TestProgram("init", [.spawn("server"), .spawn("a"), .spawn("b"), .spawn("late"),
-                                 .wait(3), .wait(4), .wait(5), .wait(2), .exit(0)]),
+            TestProgram("init", Family.initSteps(["server", "a", "b", "late"], clients: [1, 2, 3],
+                                                 handOut: [.handOver(child: 2, to: 0), .handOver(child: 3, to: 0)],
+                                                 waitFor: [1, 2, 3, 0])),
+            // The server learns its clients' handles from init (a filter is a task handle).
             TestProgram("server", [.sleep(.imm(100 * us)),
-                                   .recv(from: 4), .record("from b"),       // a is queued first
-                                   .recv(from: 5), .record("from late"),    // waits though a is queued
+                                   .recv(from: parentHandle), .move(20, .reg(5)),
+                                   .recv(from: parentHandle), .move(21, .reg(5)),
+                                   .recv(from: .reg(20)), .record("from b"),       // a is queued first
+                                   .recv(from: .reg(21)), .record("from late"),    // waits though a is queued
                                    .recv(), .record("any"), .exit(0)]),
-            TestProgram("a", [.send(2, tag: 0xA), .exit(0)]),
-            TestProgram("b", [.send(2, tag: 0xB), .exit(0)]),
-            TestProgram("late", [.sleep(.imm(300 * us)), .send(2, tag: 0x1A7E), .exit(0)]),
+            TestProgram("a", Step.takeHandle(into: serverHandle) + [.send(.reg(serverHandle), tag: 0xA), .exit(0)]),
+            TestProgram("b", Step.takeHandle(into: serverHandle) + [.send(.reg(serverHandle), tag: 0xB), .exit(0)]),
+            TestProgram("late", Step.takeHandle(into: serverHandle) + [.sleep(.imm(300 * us)),
+                                                                      .send(.reg(serverHandle), tag: 0x1A7E), .exit(0)]),
         ])
         XCTAssertEqual(sys.run(), .initExited(status: 0))
         XCTAssertEqual(sys.records("from b").map { [$0.time, $0.x[0], $0.x[1]] }, [[100 * us, 4, 0xB]])
@@ -103,13 +116,15 @@ final class IPCBlockingTests: XCTestCase {
     func testTakingTheLastQueuedSenderKeepsTheQueueIntact() throws {
         // Queue [a, b]; b is taken from the tail; c arrives later and must queue after a.
         let sys = try TestSystem([
-            TestProgram("init", [.spawn("server"), .spawn("a"), .spawn("b"), .spawn("c"),
-                                 .wait(3), .wait(4), .wait(5), .wait(2), .exit(0)]),
-            TestProgram("server", [.sleep(.imm(100 * us)), .recv(from: 4), .record("got"), .sleep(.imm(100 * us)),
+            TestProgram("init", Family.initSteps(["server", "a", "b", "c"], clients: [1, 2, 3],
+                                                 handOut: [.handOver(child: 2, to: 0)], waitFor: [1, 2, 3, 0])),
+            TestProgram("server", [.sleep(.imm(100 * us)), .recv(from: parentHandle), .move(20, .reg(5)),
+                                   .recv(from: .reg(20)), .record("got"), .sleep(.imm(100 * us)),
                                    .recv(), .record("got"), .recv(), .record("got"), .exit(0)]),
-            TestProgram("a", [.send(2, tag: 0xA), .exit(0)]),
-            TestProgram("b", [.send(2, tag: 0xB), .exit(0)]),
-            TestProgram("c", [.sleep(.imm(150 * us)), .send(2, tag: 0xC), .exit(0)]),
+            TestProgram("a", Step.takeHandle(into: serverHandle) + [.send(.reg(serverHandle), tag: 0xA), .exit(0)]),
+            TestProgram("b", Step.takeHandle(into: serverHandle) + [.send(.reg(serverHandle), tag: 0xB), .exit(0)]),
+            TestProgram("c", Step.takeHandle(into: serverHandle) + [.sleep(.imm(150 * us)),
+                                                                   .send(.reg(serverHandle), tag: 0xC), .exit(0)]),
         ])
         XCTAssertEqual(sys.run(), .initExited(status: 0))
         XCTAssertEqual(sys.records("got").map(\.x[1]), [0xB, 0xA, 0xC])
@@ -117,9 +132,10 @@ final class IPCBlockingTests: XCTestCase {
 
     func testReceiveFromAnyoneBlocksUntilASenderArrives() throws {
         let sys = try TestSystem([
-            TestProgram("init", [.spawn("server"), .spawn("client"), .wait(3), .wait(2), .exit(0)]),
+            TestProgram("init", Family.initSteps(["server", "client"], clients: [1], waitFor: [1, 0])),
             TestProgram("server", [.recv(), .record("got"), .exit(0)]),
-            TestProgram("client", [.sleep(.imm(70 * us)), .send(2, tag: 5, 6, 7, 8, 9), .record("sent"), .exit(0)]),
+            TestProgram("client", Step.takeHandle(into: serverHandle) + [
+                .sleep(.imm(70 * us)), .send(.reg(serverHandle), tag: 5, 6, 7, 8, 9), .record("sent"), .exit(0)]),
         ])
         XCTAssertEqual(sys.run(), .initExited(status: 0))
         XCTAssertEqual(sys.record("got")?.time, 70 * us)
@@ -130,14 +146,16 @@ final class IPCBlockingTests: XCTestCase {
 
     func testReplyToAnswersHeldClientsInAnyOrder() throws {
         let sys = try TestSystem([
-            TestProgram("init", [.spawn("server"), .spawn("c1"), .spawn("c2"), .wait(3), .wait(4), .wait(2), .exit(0)]),
+            TestProgram("init", Family.initSteps(["server", "c1", "c2"], clients: [1, 2], waitFor: [1, 2, 0])),
             TestProgram("server", [.sleep(.imm(100 * us)),
                                    .recv(), .save(into: 19), .recv(), .save(into: 20),
                                    .compute(5 * us), .replyTo(.reg(20), tag: 2, 0x22), .record("r2"),
                                    .compute(5 * us), .replyTo(.reg(19), tag: 1, 0x11), .record("r1"),
                                    .reply(), .record("no caller left"), .exit(0)]),
-            TestProgram("c1", [.call(2, tag: 0xC1), .record("answered"), .exit(0)]),
-            TestProgram("c2", [.call(2, tag: 0xC2), .record("answered"), .exit(0)]),
+            TestProgram("c1", Step.takeHandle(into: serverHandle) + [.call(.reg(serverHandle), tag: 0xC1),
+                                                                    .record("answered"), .exit(0)]),
+            TestProgram("c2", Step.takeHandle(into: serverHandle) + [.call(.reg(serverHandle), tag: 0xC2),
+                                                                    .record("answered"), .exit(0)]),
         ])
         XCTAssertEqual(sys.run(), .initExited(status: 0))
         XCTAssertEqual(sys.record("r2")?.x0, 0)
@@ -150,13 +168,15 @@ final class IPCBlockingTests: XCTestCase {
 
     func testReplyAnswersTheMostRecentCallerOnlyOnce() throws {
         let sys = try TestSystem([
-            TestProgram("init", [.spawn("server"), .spawn("c1"), .spawn("c2"), .wait(3), .wait(4), .wait(2), .exit(0)]),
+            TestProgram("init", Family.initSteps(["server", "c1", "c2"], clients: [1, 2], waitFor: [1, 2, 0])),
             TestProgram("server", [.sleep(.imm(100 * us)), .recv(), .save(into: 19), .recv(),
                                    .reply(tag: 0xBB), .record("first reply"),
                                    .reply(tag: 0xCC), .record("second reply"),
                                    .replyTo(.reg(19), tag: 0xAA), .exit(0)]),
-            TestProgram("c1", [.call(2), .record("answered"), .exit(0)]),
-            TestProgram("c2", [.call(2), .record("answered"), .exit(0)]),
+            TestProgram("c1", Step.takeHandle(into: serverHandle) + [.call(.reg(serverHandle)), .record("answered"),
+                                                                    .exit(0)]),
+            TestProgram("c2", Step.takeHandle(into: serverHandle) + [.call(.reg(serverHandle)), .record("answered"),
+                                                                    .exit(0)]),
         ])
         XCTAssertEqual(sys.run(), .initExited(status: 0))
         XCTAssertEqual(sys.record("first reply")?.x0, 0)
@@ -166,13 +186,15 @@ final class IPCBlockingTests: XCTestCase {
 
     func testReplyRecvRepliesThenReceivesInOneTrap() throws {
         let sys = try TestSystem([
-            TestProgram("init", [.spawn("server"), .spawn("c1"), .spawn("c2"), .wait(3), .wait(4), .exit(0)]),
+            TestProgram("init", Family.initSteps(["server", "c1", "c2"], clients: [1, 2], waitFor: [1, 2])),
             TestProgram("server", [.sleep(.imm(100 * us)),
                                    .replyRecv(), .record("got"),                     // nobody to reply to yet
                                    .compute(1 * us), .replyRecv(tag: 100, 1), .record("got"),
                                    .compute(1 * us), .replyRecv(tag: 200, 2), .record("never")]),
-            TestProgram("c1", [.call(2, tag: 0xC1), .record("answered"), .exit(0)]),
-            TestProgram("c2", [.call(2, tag: 0xC2), .record("answered"), .exit(0)]),
+            TestProgram("c1", Step.takeHandle(into: serverHandle) + [.call(.reg(serverHandle), tag: 0xC1),
+                                                                    .record("answered"), .exit(0)]),
+            TestProgram("c2", Step.takeHandle(into: serverHandle) + [.call(.reg(serverHandle), tag: 0xC2),
+                                                                    .record("answered"), .exit(0)]),
         ])
         XCTAssertEqual(sys.run(), .initExited(status: 0))
         XCTAssertEqual(sys.records("got").map { [$0.time, $0.x[0], $0.x[1]] }, [[100 * us, 3, 0xC1], [101 * us, 4, 0xC2]])
@@ -186,11 +208,18 @@ final class IPCBlockingTests: XCTestCase {
 
     func testReplyRecvWithAFilter() throws {
         let sys = try TestSystem([
-            TestProgram("init", [.spawn("server"), .spawn("c1"), .spawn("c2"), .wait(3), .wait(4), .exit(0)]),
-            TestProgram("server", [.sleep(.imm(100 * us)), .recv(from: 4), .record("got"),
-                                   .replyRecv(from: 3, tag: 7), .record("got"), .reply(tag: 8), .exit(0)]),
-            TestProgram("c1", [.call(2, tag: 0xC1), .record("answered"), .exit(0)]),
-            TestProgram("c2", [.call(2, tag: 0xC2), .record("answered"), .exit(0)]),
+            TestProgram("init", Family.initSteps(["server", "c1", "c2"], clients: [1, 2],
+                                                 handOut: [.handOver(child: 1, to: 0), .handOver(child: 2, to: 0)],
+                                                 waitFor: [1, 2])),
+            TestProgram("server", [.sleep(.imm(100 * us)),
+                                   .recv(from: parentHandle), .move(20, .reg(5)),      // c1
+                                   .recv(from: parentHandle), .move(21, .reg(5)),      // c2
+                                   .recv(from: .reg(21)), .record("got"),
+                                   .replyRecv(from: .reg(20), tag: 7), .record("got"), .reply(tag: 8), .exit(0)]),
+            TestProgram("c1", Step.takeHandle(into: serverHandle) + [.call(.reg(serverHandle), tag: 0xC1),
+                                                                    .record("answered"), .exit(0)]),
+            TestProgram("c2", Step.takeHandle(into: serverHandle) + [.call(.reg(serverHandle), tag: 0xC2),
+                                                                    .record("answered"), .exit(0)]),
         ])
         XCTAssertEqual(sys.run(), .initExited(status: 0))
         XCTAssertEqual(sys.records("got").map(\.x0), [4, 3])
@@ -199,10 +228,10 @@ final class IPCBlockingTests: XCTestCase {
 
     func testAReceiverWokenByASendQueuesBehindItsReadyPeers() throws {
         let sys = try TestSystem([
-            TestProgram("init", [.spawn("receiver"), .spawn("sender"), .spawn("peer"),
-                                 .wait(2), .wait(3), .wait(4), .exit(0)]),
+            TestProgram("init", Family.initSteps(["receiver", "sender", "peer"], clients: [1], waitFor: [0, 1, 2])),
             TestProgram("receiver", [.recv(), .record("got"), .exit(0)]),
-            TestProgram("sender", [.send(2, tag: 1), .record("sent"), .exit(0)]),
+            TestProgram("sender", Step.takeHandle(into: serverHandle) + [.send(.reg(serverHandle), tag: 1),
+                                                                        .record("sent"), .exit(0)]),
             TestProgram("peer", [.record("ran"), .exit(0)]),
         ])
         XCTAssertEqual(sys.run(), .initExited(status: 0))
@@ -211,10 +240,10 @@ final class IPCBlockingTests: XCTestCase {
 
     func testAHigherPriorityReceiverPreemptsTheSender() throws {
         let sys = try TestSystem([
-            TestProgram("init", [.spawn("server", priority: 20), .spawn("client", priority: 5),
-                                 .wait(3), .wait(2), .exit(0)]),
+            TestProgram("init", Family.initSteps([("server", 20), ("client", 5)], clients: [1], waitFor: [1, 0])),
             TestProgram("server", [.recv(), .record("got"), .exit(0)]),
-            TestProgram("client", [.compute(20 * us), .send(2, tag: 1), .record("sent"), .exit(0)]),
+            TestProgram("client", Step.takeHandle(into: serverHandle) + [
+                .compute(20 * us), .send(.reg(serverHandle), tag: 1), .record("sent"), .exit(0)]),
         ])
         XCTAssertEqual(sys.run(), .initExited(status: 0))
         XCTAssertEqual(sys.timeline, ["server.got", "client.sent"])

@@ -8,8 +8,9 @@ import XCTest
 
 final class IPCFastPathTests: XCTestCase {
     func programs() -> [TestProgram] {
-        [TestProgram("init", [.spawn("server", priority: 20), .call(2, tag: 1, 10), .record("reply 1"),
-                              .call(2, tag: 2, 20), .record("reply 2"), .wait(2), .exit(0)]),
+        [TestProgram("init", [.spawn("server", priority: 20, authority: .imm(InitHandle.spawnAuthority)),
+                              .save(into: 19), .call(.reg(19), tag: 1, 10), .record("reply 1"),
+                              .call(.reg(19), tag: 2, 20), .record("reply 2"), .wait(.reg(19)), .exit(0)]),
          // The peer, ready at the server's priority, must run before init gets the first reply.
          TestProgram("server", [.recv(), .spawn("peer", priority: 20), .replyRecv(tag: 11), .reply(tag: 12),
                                 .exit(0)]),

@@ -9,10 +9,11 @@ import XCTest
 final class IPCPartnerDeathTests: XCTestCase {
     func testCallerAwaitingAReplyGetsPartnerDiedWhenTheServerExits() throws {
         let sys = try TestSystem([
-            TestProgram("init", [.spawn("server"), .spawn("client"), .wait(3), .record("client ended"),
-                                 .wait(2), .exit(0)]),
+            TestProgram("init", Family.initSteps(["server", "client"], clients: [1], waitFor: [1],
+                                                 then: [.record("client ended"), .wait(.reg(19)), .exit(0)])),
             TestProgram("server", [.recv(), .compute(30 * us), .exit(5)]),
-            TestProgram("client", [.call(2, tag: 1), .record("answered"), .exit(0)]),
+            TestProgram("client", Step.takeHandle(into: serverHandle) + [.call(.reg(serverHandle), tag: 1),
+                                                                        .record("answered"), .exit(0)]),
         ])
         XCTAssertEqual(sys.run(), .initExited(status: 0))
         XCTAssertEqual(sys.record("answered")?.error, .partnerDied)
@@ -22,12 +23,14 @@ final class IPCPartnerDeathTests: XCTestCase {
 
     func testQueuedCallersAndSendersGetPartnerDiedWhenTheServerIsKilled() throws {
         let sys = try TestSystem([
-            TestProgram("init", [.spawn("server", priority: 20), .spawn("caller"), .spawn("sender"),
-                                 .spawn("bystander", priority: 10),
-                                 .wait(3), .wait(4), .wait(5), .wait(2), .record("server reaped"), .exit(0)]),
+            TestProgram("init", Family.initSteps([("server", 20), ("caller", 0), ("sender", 0), ("bystander", 10)],
+                                                 clients: [1, 2], waitFor: [1, 2, 3, 0],
+                                                 then: [.record("server reaped"), .exit(0)])),
             TestProgram("server", [.sleep(.imm(50 * us)), .read(0x10, into: 0), .exit(0)]),
-            TestProgram("caller", [.call(2, tag: 1), .record("call"), .exit(0)]),
-            TestProgram("sender", [.send(2, tag: 2), .record("send"), .exit(0)]),
+            TestProgram("caller", Step.takeHandle(into: serverHandle) + [.call(.reg(serverHandle), tag: 1),
+                                                                        .record("call"), .exit(0)]),
+            TestProgram("sender", Step.takeHandle(into: serverHandle) + [.send(.reg(serverHandle), tag: 2),
+                                                                        .record("send"), .exit(0)]),
             TestProgram("bystander", [.compute(200 * us), .record("still running"), .exit(0)]),
         ])
         XCTAssertEqual(sys.run(), .initExited(status: 0))
@@ -43,8 +46,9 @@ final class IPCPartnerDeathTests: XCTestCase {
 
     func testReceiverWaitingForASpecificSenderGetsPartnerDied() throws {
         let sys = try TestSystem([
-            TestProgram("init", [.spawn("receiver"), .spawn("peer"), .wait(2), .wait(3), .exit(0)]),
-            TestProgram("receiver", [.recv(from: 3), .record("recv"), .exit(0)]),
+            TestProgram("init", Family.initSteps(["receiver", "peer"], clients: [],
+                                                 handOut: [.handOver(child: 1, to: 0)], waitFor: [0, 1])),
+            TestProgram("receiver", Step.takeHandle(into: 20) + [.recv(from: .reg(20)), .record("recv"), .exit(0)]),
             TestProgram("peer", [.compute(40 * us), .undefined]),
         ])
         XCTAssertEqual(sys.run(), .initExited(status: 0))
@@ -55,8 +59,8 @@ final class IPCPartnerDeathTests: XCTestCase {
 
     func testReceiverFromAnyoneIsNotWokenByAnUnrelatedDeath() throws {
         let sys = try TestSystem([
-            TestProgram("init", [.spawn("receiver"), .spawn("peer"), .wait(3), .pause, .send(2, tag: 9), .wait(2),
-                                 .exit(0)]),
+            TestProgram("init", [.spawn("receiver"), .save(into: 19), .spawn("peer"), .wait(.reg(0)), .pause,
+                                 .send(.reg(19), tag: 9), .wait(.reg(19)), .exit(0)]),
             TestProgram("receiver", [.recv(), .record("recv"), .exit(0)]),
             TestProgram("peer", [.exit(1)]),
         ])
@@ -68,13 +72,16 @@ final class IPCPartnerDeathTests: XCTestCase {
 
     func testServerDyingWithHeldClientsFailsAllOfThem() throws {
         let sys = try TestSystem([
-            TestProgram("init", [.spawn("server"), .spawn("c1"), .spawn("c2"), .spawn("c3"),
-                                 .wait(3), .wait(4), .wait(5), .wait(2), .exit(0)]),
+            TestProgram("init", Family.initSteps(["server", "c1", "c2", "c3"], clients: [1, 2, 3],
+                                                 handOut: [.handOver(child: 1, to: 0), .handOver(child: 2, to: 0)],
+                                                 waitFor: [1, 2, 3, 0])),
             // Holds c1 and c2 (received, unanswered); c3 is still queued.
-            TestProgram("server", [.sleep(.imm(10 * us)), .recv(from: 3), .recv(from: 4), .exit(0)]),
-            TestProgram("c1", [.call(2), .record("answer"), .exit(0)]),
-            TestProgram("c2", [.call(2), .record("answer"), .exit(0)]),
-            TestProgram("c3", [.call(2), .record("answer"), .exit(0)]),
+            TestProgram("server", [.sleep(.imm(10 * us)), .recv(from: parentHandle), .move(20, .reg(5)),
+                                   .recv(from: parentHandle), .move(21, .reg(5)),
+                                   .recv(from: .reg(20)), .recv(from: .reg(21)), .exit(0)]),
+            TestProgram("c1", Step.takeHandle(into: serverHandle) + [.call(.reg(serverHandle)), .record("answer"), .exit(0)]),
+            TestProgram("c2", Step.takeHandle(into: serverHandle) + [.call(.reg(serverHandle)), .record("answer"), .exit(0)]),
+            TestProgram("c3", Step.takeHandle(into: serverHandle) + [.call(.reg(serverHandle)), .record("answer"), .exit(0)]),
         ])
         XCTAssertEqual(sys.run(), .initExited(status: 0))
         XCTAssertEqual(sys.records("answer").map { "\($0.program) \($0.error.map { "\($0)" } ?? "ok")" }.sorted(),
@@ -85,12 +92,12 @@ final class IPCPartnerDeathTests: XCTestCase {
 
     func testReplyingToADeadTaskIsNoSuchTaskAndTheServerGoesOn() throws {
         let sys = try TestSystem([
-            TestProgram("init", [.spawn("server"), .spawn("client"), .wait(2), .exit(0)]),
+            TestProgram("init", Family.initSteps(["server", "client"], clients: [1], waitFor: [0])),
             TestProgram("server", [.recv(), .save(into: 19), .sleep(.imm(100 * us)),
                                    .replyTo(.reg(19), tag: 1), .record("reply_to"),
                                    .reply(tag: 1), .record("reply"), .exit(0)]),
             // The client can only die while running, so it sends (not calls) and then faults.
-            TestProgram("client", [.send(2, tag: 1), .undefined]),
+            TestProgram("client", Step.takeHandle(into: serverHandle) + [.send(.reg(serverHandle), tag: 1), .undefined]),
         ])
         XCTAssertEqual(sys.run(), .initExited(status: 0))
         XCTAssertEqual(sys.record("reply_to")?.error, .noSuchTask)

@@ -43,8 +43,8 @@ final class IPCTimeoutTests: XCTestCase {
 
     func testATimedCallNobodyReceivesLeavesTheQueue() throws {
         let sys = try TestSystem([
-            TestProgram("init", [.spawn("server", priority: 5), .callTimeout(2, tag: 1, 2 * ms), .record("call"),
-                                 .wait(2), .record("server done"), .exit(0)]),
+            TestProgram("init", [.spawn("server", priority: 5), .save(into: 19), .callTimeout(.reg(19), tag: 1, 2 * ms),
+                                 .record("call"), .wait(.reg(19)), .record("server done"), .exit(0)]),
             TestProgram("server", [.compute(5 * ms), .recvNonBlocking(), .record("late receive"), .exit(0)]),
         ])
         XCTAssertEqual(sys.run(), .initExited(status: 0))
@@ -56,8 +56,8 @@ final class IPCTimeoutTests: XCTestCase {
 
     func testACallsDeadlineCoversTheWaitForTheReply() throws {
         let sys = try TestSystem([
-            TestProgram("init", [.spawn("server", priority: 5), .callTimeout(2, tag: 1, 4 * ms), .record("call"),
-                                 .wait(2), .exit(0)]),
+            TestProgram("init", [.spawn("server", priority: 5), .save(into: 19), .callTimeout(.reg(19), tag: 1, 4 * ms),
+                                 .record("call"), .wait(.reg(19)), .exit(0)]),
             TestProgram("server", [.recv(), .record("received"), .compute(10 * ms), .reply(tag: 2),
                                    .record("late reply"), .exit(0)]),
         ])
@@ -71,10 +71,10 @@ final class IPCTimeoutTests: XCTestCase {
 
     func testNonBlockingFormsReturnAtOnce() throws {
         let sys = try TestSystem([
-            TestProgram("init", [.spawn("peer", priority: 5),
-                                 .sendNonBlocking(2, tag: 1), .record("send, peer busy"),
+            TestProgram("init", [.spawn("peer", priority: 5), .save(into: 19),
+                                 .sendNonBlocking(.reg(19), tag: 1), .record("send, peer busy"),
                                  .recvNonBlocking(), .record("recv, nobody"),
-                                 .wait(2), .record("peer done"), .exit(0)]),
+                                 .wait(.reg(19)), .record("peer done"), .exit(0)]),
             TestProgram("peer", [.recv(), .record("peer got"), .exit(0)]),
         ])
         XCTAssertEqual(sys.run(), .deadlock, "the peer waits for a message that never comes")
@@ -82,8 +82,8 @@ final class IPCTimeoutTests: XCTestCase {
         XCTAssertEqual(sys.record("recv, nobody")?.error, .wouldBlock)
 
         let ready = try TestSystem([
-            TestProgram("init", [.spawn("peer"), .yield, .sendNonBlocking(2, tag: 7), .record("send"),
-                                 .wait(2), .exit(0)]),
+            TestProgram("init", [.spawn("peer"), .save(into: 19), .yield, .sendNonBlocking(.reg(19), tag: 7),
+                                 .record("send"), .wait(.reg(19)), .exit(0)]),
             TestProgram("peer", [.recv(), .record("peer got"), .exit(0)]),
         ])
         XCTAssertEqual(ready.run(), .initExited(status: 0))

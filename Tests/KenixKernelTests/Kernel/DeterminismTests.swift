@@ -17,7 +17,7 @@ final class DeterminismTests: XCTestCase {
     }
 
     func runWorkload(config: KernelConfig = KernelConfig()) throws -> RunRecord {
-        let sys = try TestSystem(Workload.programs, config: config)
+        let sys = try TestSystem(Workload.programs, frames: Workload.frames, config: config)
         var outcome = sys.run()
         if outcome == .halted { outcome = sys.run() }
         return RunRecord(outcome: outcome, trace: sys.trace, log: sys.log, uart: sys.uartText,

@@ -8,7 +8,7 @@ import XCTest
 
 final class FrameAccountingTests: XCTestCase {
     func testTheWorkloadLeavesNoFrameBehind() throws {
-        let sys = try TestSystem(Workload.programs)
+        let sys = try TestSystem(Workload.programs, frames: Workload.frames)
         XCTAssertEqual(sys.kernel.freeFrames, sys.bootFreeFrames - sys.footprint(of: "init"), "after boot")
         XCTAssertEqual(sys.run(), .halted)
         sys.checkHarness()
@@ -21,7 +21,7 @@ final class FrameAccountingTests: XCTestCase {
     }
 
     func testTheWorkloadDidWhatItShould() throws {
-        let sys = try TestSystem(Workload.programs)
+        let sys = try TestSystem(Workload.programs, frames: Workload.frames)
         XCTAssertEqual(sys.run(), .halted)
         XCTAssertEqual(sys.records("reply").count, 6)
         XCTAssertTrue(sys.records("reply").allSatisfy { $0.x[0] == 0 && $0.x[1] == 0x600D })
@@ -30,7 +30,7 @@ final class FrameAccountingTests: XCTestCase {
         XCTAssertEqual(sys.record("grandchild")?.x[1], 1)
         // faulty dies at 50 µs, before the clients' first calls (at 450 µs and later).
         XCTAssertEqual(sys.uartText,
-                       "kenix: killed task 7 (faulty): data abort (translation fault, level 2) on read at 0x10, pc 0x460004\n"
+                       "kenix: killed task 8 (faulty): data abort (translation fault, level 2) on read at 0x10, pc 0x460004\n"
                        + String(repeating: "msg\n", count: 6))
         XCTAssertEqual(sys.trace.filter { $0.kind == .taskSpawn }.count, 10)
     }

@@ -29,7 +29,7 @@ final class ForkTests: XCTestCase {
             /* 19 */ .read(.imm(data + 8), into: 2), .record("parent's own"), .sys(.memInfo), .record("after"),
             .exit(0)], bss: 4096)])
         XCTAssertEqual(sys.run(), .initExited(status: 0))
-        XCTAssertEqual(sys.record("parent")?.x0, 2, "the parent gets the child's id")
+        XCTAssertEqual(sys.record("parent")?.x[1], 2, "the parent gets a handle to the child, and its id")
         XCTAssertEqual(sys.record("child sees")?.x[1], 2)
         XCTAssertEqual(sys.record("child sees")?.x[2], 0, "the parent's later write is not the child's")
         XCTAssertEqual(sys.record("parent sees")?.x[1], 1, "the child's write is not the parent's")
@@ -71,7 +71,7 @@ final class ForkTests: XCTestCase {
 
     func testTheKernelCopiesBeforeWritingIntoACopyOnWritePage() throws {
         let sys = try TestSystem([TestProgram("init", [
-            /* 0 */ .uartClaim, .write(.imm(data), 0x41),
+            /* 0 */ .uartClaim(), .write(.imm(data), 0x41),
             /* 2 */ .fork, .inChild(goTo: 7),
             /* 4 parent */ .wait(.reg(0)), .read(.imm(data), into: 1), .jump(9),
             /* 7 child */ .sys(.uartRead, .imm(data), 1), .exit(0),

@@ -48,7 +48,7 @@ final class IsolationDefectTests: XCTestCase {
     /// Defect 2: PROT_NONE on a page already touched blocks reads.
     func testProtNoneBlocksReadsOfAPresentPage() throws {
         let sys = try TestSystem([
-            TestProgram("init", [.spawn("victim"), .wait(2), .record("status"), .exit(0)]),
+            TestProgram("init", [.spawn("victim"), .save(into: 19), .wait(.reg(19)), .record("status"), .exit(0)]),
             TestProgram("victim", [.mmap(page, rw), .write(.imm(base), 7), .read(.imm(base), into: 0),
                                    .record("before"), .mprotect(base, page, 0), .record("none"),
                                    .read(.imm(base), into: 0), .record("read after none"), .exit(0)]),
@@ -84,7 +84,7 @@ final class IsolationDefectTests: XCTestCase {
     /// read-only piece read-only (it was untouched, so demand paging decides).
     func testBrkDoesNotUndoMprotect() throws {
         let sys = try TestSystem([
-            TestProgram("init", [.spawn("victim"), .wait(2), .record("status"), .exit(0)]),
+            TestProgram("init", [.spawn("victim"), .save(into: 19), .wait(.reg(19)), .record("status"), .exit(0)]),
             TestProgram("victim", [
                 .sys(.brk, 0), .save(into: 20),                                   // heap start
                 .sys(.brk, .regPlus(20, 2 * page)), .record("grow"),

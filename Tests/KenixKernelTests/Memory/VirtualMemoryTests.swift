@@ -44,7 +44,7 @@ final class VirtualMemoryTests: XCTestCase {
 
     func testTouchingOutsideEveryRegionOrAgainstItsRightsKills() throws {
         func victim(_ steps: [Step]) throws -> TestSystem {
-            let sys = try TestSystem([TestProgram("init", [.spawn("victim"), .wait(2), .record("status"), .exit(0)]),
+            let sys = try TestSystem([TestProgram("init", [.spawn("victim"), .save(into: 19), .wait(.reg(19)), .record("status"), .exit(0)]),
                                       TestProgram("victim", steps)])
             XCTAssertEqual(sys.run(), .initExited(status: 0))
             return sys
@@ -84,7 +84,7 @@ final class VirtualMemoryTests: XCTestCase {
 
     func testMunmapOfPartOfARegionFreesExactlyThosePages() throws {
         let sys = try TestSystem([
-            TestProgram("init", [.spawn("victim"), .wait(2), .record("status"), .exit(0)]),
+            TestProgram("init", [.spawn("victim"), .save(into: 19), .wait(.reg(19)), .record("status"), .exit(0)]),
             TestProgram("victim", [
                 .mmap(4 * page, rw), .write(.imm(base), 1), .write(.imm(base + page), 2),
                 .write(.imm(base + 2 * page), 3), .write(.imm(base + 3 * page), 4), .memInfo, .record("touched"),
@@ -102,7 +102,7 @@ final class VirtualMemoryTests: XCTestCase {
 
     func testMprotectRevocationTakesEffectAtOnceIncludingTheTLB() throws {
         let sys = try TestSystem([
-            TestProgram("init", [.spawn("victim"), .wait(2), .record("status"), .exit(0)]),
+            TestProgram("init", [.spawn("victim"), .save(into: 19), .wait(.reg(19)), .record("status"), .exit(0)]),
             TestProgram("victim", [.mmap(page, rw), .write(.imm(base), 9),     // now cached in the TLB
                                    .mprotect(base, page, MemoryProtection.read), .record("mprotect"),
                                    .read(.imm(base), into: 1), .record("still readable"),
@@ -134,7 +134,7 @@ final class VirtualMemoryTests: XCTestCase {
 
     func testBrkGrowsAndShrinksTheHeap() throws {
         let sys = try TestSystem([
-            TestProgram("init", [.spawn("victim"), .wait(2), .record("status"), .exit(0)]),
+            TestProgram("init", [.spawn("victim"), .save(into: 19), .wait(.reg(19)), .record("status"), .exit(0)]),
             TestProgram("victim", [
                 .setBreak(0), .record("start"), .move(19, .reg(0)),
                 .setBreak(.regPlus(19, 5000)), .record("grown"),
@@ -157,7 +157,7 @@ final class VirtualMemoryTests: XCTestCase {
 
     func testSyscallsPageInUntouchedPagesOfARegion() throws {
         let sys = try TestSystem([TestProgram("init", [
-            .uartClaim, .mmap(page, rw), .sys(.uartWrite, .imm(base), 3), .record("write"), .exit(0)])])
+            .uartClaim(), .mmap(page, rw), .sys(.uartWrite, .imm(base), 3), .record("write"), .exit(0)])])
         XCTAssertEqual(sys.run(), .initExited(status: 0))
         XCTAssertEqual(sys.record("write")?.x0, 3)
         XCTAssertEqual(sys.machine.uartOutput, [0, 0, 0])
@@ -165,7 +165,7 @@ final class VirtualMemoryTests: XCTestCase {
 
     func testRunningOutOfMemoryKillsOnlyTheTaskThatAsked() throws {
         let sys = try TestSystem([
-            TestProgram("init", [.spawn("hog"), .wait(2), .record("hog"), .memInfo, .record("mem"), .exit(0)]),
+            TestProgram("init", [.spawn("hog"), .save(into: 19), .wait(.reg(19)), .record("hog"), .memInfo, .record("mem"), .exit(0)]),
             TestProgram("hog", [.mmap(UInt64(1) << 30, rw), .move(19, .reg(0)),
                                 .write(.reg(19), 1), .move(19, .regPlus(19, page)), .jump(2)]),
         ], frames: 256)

@@ -1,7 +1,8 @@
 // Notifications: signal never blocks, wait blocks until a bit is set and takes
-// them all, poll takes them at once; access needs a grant; a bound
-// notification ends a receive from anyone, and the receiver can tell it from
-// a message (x0 = 0, x1 = bits, x2 = id).
+// them all, poll takes them at once; access needs a handle (handed over in a
+// message, with the rights the holder chose); a bound notification ends a
+// receive from anyone, and the receiver can tell it from a message (x0 = 0,
+// x1 = bits, x2 = the handle it bound with).
 import HAL
 import KenixABI
 import KenixKernel
@@ -10,32 +11,37 @@ import XCTest
 
 extension Step {
     static let notifyCreate = sys(.notifyCreate)
-    static func notifySignal(_ id: Operand, _ bits: Operand) -> Step { sys(.notifySignal, id, bits) }
-    static func notifyWait(_ id: Operand) -> Step { sys(.notifyWait, id) }
-    static func notifyPoll(_ id: Operand) -> Step { sys(.notifyPoll, id) }
-    static func notifyGrant(_ id: Operand, _ task: Operand) -> Step { sys(.notifyGrant, id, task) }
-    static func notifyBind(_ id: Operand) -> Step { sys(.notifyBind, id) }
+    static func notifySignal(_ handle: Operand, _ bits: Operand) -> Step { sys(.notifySignal, handle, bits) }
+    static func notifyWait(_ handle: Operand) -> Step { sys(.notifyWait, handle) }
+    static func notifyPoll(_ handle: Operand) -> Step { sys(.notifyPoll, handle) }
+    static func notifyBind(_ handle: Operand) -> Step { sys(.notifyBind, handle) }
 }
 
 final class NotificationTests: XCTestCase {
     func testSignalPollAndWaitTakeAndClearTheBits() throws {
         let sys = try TestSystem([TestProgram("init", [
-            .notifyCreate, .record("create"),
-            .notifySignal(1, 0b101), .notifyPoll(1), .record("poll"), .notifyPoll(1), .record("poll again"),
-            .notifySignal(1, 2), .notifySignal(1, 8), .notifyWait(1), .record("wait"),
+            .notifyCreate, .record("create"), .save(into: 19),
+            .notifySignal(.reg(19), 0b101), .notifyPoll(.reg(19)), .record("poll"), .notifyPoll(.reg(19)),
+            .record("poll again"),
+            .notifySignal(.reg(19), 2), .notifySignal(.reg(19), 8), .notifyWait(.reg(19)), .record("wait"),
+            .handleInfo(.reg(19)), .record("info"),
             .exit(0)])])
         XCTAssertEqual(sys.run(), .initExited(status: 0))
-        XCTAssertEqual(sys.record("create")?.x0, 1)
+        XCTAssertEqual(sys.record("create")?.x0, 1, "init's first handle: entry 0 of its table")
         XCTAssertEqual(sys.record("poll")?.x0, 0b101)
         XCTAssertEqual(sys.record("poll again")?.x0, 0, "poll clears the bits")
         XCTAssertEqual(sys.record("wait")?.x0, 10, "bits accumulate until taken; wait with bits set does not block")
+        XCTAssertEqual(sys.record("info")?.x[0...2], [ObjectKind.notification.rawValue, HandleRights.all, 0],
+                       "the creator's handle has every right; table ids are not shown")
     }
 
     func testWaitBlocksUntilAnotherTaskSignals() throws {
         let sys = try TestSystem([
-            TestProgram("init", [.notifyCreate, .spawn("signaller"), .notifyGrant(1, 2),
-                                 .notifyWait(1), .record("woke"), .exit(0)]),
-            TestProgram("signaller", [.compute(3 * ms), .record("signal"), .notifySignal(1, 4), .exit(0)]),
+            TestProgram("init", [.notifyCreate, .save(into: 19), .spawn("signaller"), .save(into: 20),
+                                 .sendHandle(to: .reg(20), handle: .reg(19)),
+                                 .notifyWait(.reg(19)), .record("woke"), .exit(0)]),
+            TestProgram("signaller", Step.takeHandle(into: 19) + [.compute(3 * ms), .record("signal"),
+                                                                 .notifySignal(.reg(19), 4), .exit(0)]),
         ])
         XCTAssertEqual(sys.run(), .initExited(status: 0))
         let signal = try XCTUnwrap(sys.record("signal")), woke = try XCTUnwrap(sys.record("woke"))
@@ -44,22 +50,37 @@ final class NotificationTests: XCTestCase {
         XCTAssertEqual(sys.timeline, ["signaller.signal", "init.woke"])
     }
 
-    func testAccessNeedsAGrantAndOneWaiterAtATime() throws {
+    /// A task reaches a notification only through a handle of its own: init's
+    /// handle value means nothing in the child's table (its value 1 is its
+    /// parent handle: another kind of object), and a handle handed over with
+    /// `receive` only cannot signal.
+    func testAccessNeedsAHandleWithTheRightAndOneWaiterAtATime() throws {
         let sys = try TestSystem([
-            TestProgram("init", [.notifyCreate, .spawn("other"), .notifyWait(1), .record("woke"), .exit(0)]),
-            TestProgram("other", [.notifySignal(1, 1), .record("signal without grant"),
-                                  .notifyPoll(77), .record("unknown id"), .notifySignal(1, 1), .exit(0)]),
+            TestProgram("init", [.notifyCreate, .save(into: 19), .spawn("other"), .save(into: 20),
+                                 .handleDuplicate(.reg(19), rights: .imm(HandleRights.receive | HandleRights.transfer)),
+                                 .save(into: 21), .sendHandle(to: .reg(20), handle: .reg(21)),
+                                 .notifyWait(.reg(19)), .record("woke"), .exit(0)]),
+            TestProgram("other", [.notifySignal(1, 1), .record("signal through another task's value"),
+                                  .notifyPoll(77), .record("unknown handle"),
+                                  .recv(from: parentHandle), .move(19, .reg(5)),
+                                  .notifySignal(.reg(19), 1), .record("signal without the right"),
+                                  .notifyPoll(.reg(19)), .record("poll with receive"), .exit(0)]),
         ])
-        // init waits on 1; the child cannot signal it, so nothing ever wakes init.
+        // init waits; the child cannot signal, so nothing ever wakes init.
         XCTAssertEqual(sys.run(), .deadlock)
-        XCTAssertEqual(sys.record("signal without grant")?.error, .notPermitted)
-        XCTAssertEqual(sys.record("unknown id")?.error, .invalidArgument)
+        XCTAssertEqual(sys.record("signal through another task's value")?.error, .badHandle)
+        XCTAssertEqual(sys.record("unknown handle")?.error, .badHandle)
+        XCTAssertEqual(sys.record("signal without the right")?.error, .notPermitted)
+        XCTAssertEqual(sys.record("poll with receive")?.x0, 0)
         XCTAssertNil(sys.records("woke").first)
 
         let busy = try TestSystem([
-            TestProgram("init", [.notifyCreate, .spawn("second"), .notifyGrant(1, 2), .notifyWait(1),
+            TestProgram("init", [.notifyCreate, .save(into: 19), .spawn("second"), .save(into: 20),
+                                 .sendHandle(to: .reg(20), handle: .reg(19)), .notifyWait(.reg(19)),
                                  .record("first woke"), .exit(0)]),
-            TestProgram("second", [.notifyWait(1), .record("second waiter"), .notifySignal(1, 3), .exit(0)]),
+            TestProgram("second", Step.takeHandle(into: 19) + [.sleep(.imm(10 * us)),   // init waits first
+                                                              .notifyWait(.reg(19)), .record("second waiter"),
+                                                              .notifySignal(.reg(19), 3), .exit(0)]),
         ])
         XCTAssertEqual(busy.run(), .initExited(status: 0))
         XCTAssertEqual(busy.record("second waiter")?.error, .busy)
@@ -68,13 +89,15 @@ final class NotificationTests: XCTestCase {
 
     func testABoundNotificationEndsAReceiveFromAnyone() throws {
         let sys = try TestSystem([
-            TestProgram("init", [.notifyCreate, .notifyBind(1), .spawn("client"), .notifyGrant(1, 2),
+            TestProgram("init", [.notifyCreate, .save(into: 19), .notifyBind(.reg(19)), .spawn("client"),
+                                 .save(into: 20), .sendHandle(to: .reg(20), handle: .reg(19)),
                                  .recv(), .record("first"), .recv(), .record("second"), .reply(), .exit(0)]),
-            TestProgram("client", [.compute(1 * ms), .notifySignal(1, 0x30), .call(1, tag: 9), .exit(0)]),
+            TestProgram("client", Step.takeHandle(into: 19) + [.compute(1 * ms), .notifySignal(.reg(19), 0x30),
+                                                              .call(parentHandle, tag: 9), .exit(0)]),
         ])
         XCTAssertEqual(sys.run(), .initExited(status: 0))
         let first = try XCTUnwrap(sys.record("first"))
-        XCTAssertEqual(Array(first.x[0...2]), [0, 0x30, 1], "x0 = 0 (no sender), x1 = bits, x2 = id")
+        XCTAssertEqual(Array(first.x[0...2]), [0, 0x30, 1], "x0 = 0 (no sender), x1 = bits, x2 = the bound handle")
         let second = try XCTUnwrap(sys.record("second"))
         XCTAssertEqual(second.x0, 2, "a message still arrives with its sender id")
         XCTAssertEqual(second.x[1], 9)
@@ -82,11 +105,13 @@ final class NotificationTests: XCTestCase {
 
     func testPendingBoundBitsComeBeforeQueuedSendersAndOnlyForAnySender() throws {
         let sys = try TestSystem([
-            TestProgram("init", [.notifyCreate, .notifyBind(1), .spawn("client"), .notifyGrant(1, 2),
+            TestProgram("init", [.notifyCreate, .save(into: 19), .notifyBind(.reg(19)), .spawn("client"),
+                                 .save(into: 20), .sendHandle(to: .reg(20), handle: .reg(19)),
                                  .yield,                                   // client signals, then blocks sending
-                                 .recv(from: 2), .record("from client"),
+                                 .recv(from: .reg(20)), .record("from client"),
                                  .recv(), .record("any"), .exit(0)]),
-            TestProgram("client", [.notifySignal(1, 1), .send(1, tag: 5), .exit(0)]),
+            TestProgram("client", Step.takeHandle(into: 19) + [.notifySignal(.reg(19), 1), .send(parentHandle, tag: 5),
+                                                              .exit(0)]),
         ])
         XCTAssertEqual(sys.run(), .initExited(status: 0))
         XCTAssertEqual(sys.record("from client")?.x0, 2, "a filtered receive ignores the notification")
@@ -96,10 +121,11 @@ final class NotificationTests: XCTestCase {
 
     func testBindingIsExclusive() throws {
         let sys = try TestSystem([
-            TestProgram("init", [.notifyCreate, .notifyCreate, .notifyBind(1), .record("bind"),
-                                 .notifyBind(2), .record("second object"), .spawn("other"), .notifyGrant(1, 2),
-                                 .wait(2), .exit(0)]),
-            TestProgram("other", [.notifyBind(1), .record("other binds"), .exit(0)]),
+            TestProgram("init", [.notifyCreate, .save(into: 19), .notifyCreate, .save(into: 20),
+                                 .notifyBind(.reg(19)), .record("bind"),
+                                 .notifyBind(.reg(20)), .record("second object"), .spawn("other"), .save(into: 21),
+                                 .sendHandle(to: .reg(21), handle: .reg(19)), .wait(.reg(21)), .exit(0)]),
+            TestProgram("other", Step.takeHandle(into: 19) + [.notifyBind(.reg(19)), .record("other binds"), .exit(0)]),
         ])
         XCTAssertEqual(sys.run(), .initExited(status: 0))
         XCTAssertEqual(sys.record("bind")?.x0, 0)
@@ -107,15 +133,23 @@ final class NotificationTests: XCTestCase {
         XCTAssertEqual(sys.record("other binds")?.error, .busy)
     }
 
-    func testObjectsDieWithTheirLastHolderAndIdsGoStale() throws {
+    /// A notification goes with its last handle (here, when its creator
+    /// ends); a table entry reused later has a new id, and a handle value
+    /// closed earlier does not reach the new handle in its entry.
+    func testObjectsDieWithTheirLastHandleAndValuesGoStale() throws {
         let sys = try TestSystem([
-            TestProgram("init", [.spawn("maker"), .wait(2), .notifyCreate, .record("reused slot"),
-                                 .notifyPoll(1), .record("stale id"), .exit(0)]),
+            TestProgram("init", [.spawn("maker"), .save(into: 19), .wait(.reg(19)), .handleClose(.reg(19)),
+                                 .notifyCreate, .record("reuses entry 0"), .save(into: 20),
+                                 .handleClose(.reg(20)), .notifyCreate, .record("again"),
+                                 .notifyPoll(.reg(20)), .record("stale value"), .exit(0)]),
             TestProgram("maker", [.notifyCreate, .record("made"), .exit(0)]),
         ])
         XCTAssertEqual(sys.run(), .initExited(status: 0))
-        XCTAssertEqual(sys.record("made")?.x0, 1)
-        XCTAssertEqual(sys.record("reused slot")?.x0, 1 + 32, "the freed slot comes back with a new generation")
-        XCTAssertEqual(sys.record("stale id")?.error, .invalidArgument)
+        XCTAssertEqual(sys.record("made")?.x0, 2, "the maker's handle 1 is its parent")
+        XCTAssertEqual(sys.record("reuses entry 0")?.x0, HandleValue.of(entry: 0, generation: 1),
+                       "entry 0 (the closed child handle), generation 1")
+        XCTAssertEqual(sys.record("again")?.x0, HandleValue.of(entry: 0, generation: 2))
+        XCTAssertEqual(sys.record("stale value")?.error, .badHandle)
+        XCTAssertEqual(sys.kernel.liveNotificationCount, 0, "the maker's went with it, init's with init")
     }
 }

@@ -1,6 +1,7 @@
 // Fixed-priority, round-robin scheduling, checked against exact timelines:
 // every task switch (from the trace) with its time on the 1 GHz test clock.
-// Init runs at priority 16 and spawns the workers; ids are 1 (init), 2, 3…
+// Init runs at priority 16 and spawns the workers (above its own priority
+// with its spawn authority); ids are 1 (init), 2, 3…
 import HAL
 import KenixABI
 import KenixKernel
@@ -20,7 +21,7 @@ final class SchedulingTests: XCTestCase {
 
     func testEqualPrioritiesAlternateEveryMillisecondSlice() throws {
         let sys = try TestSystem([
-            TestProgram("init", [.spawn("a", priority: 5), .spawn("b", priority: 5), .wait(2), .wait(3), .exit(0)]),
+            TestProgram("init", Family.initSteps([("a", 5), ("b", 5)], clients: [], waitFor: [0, 1])),
             worker("a", computes: 2500 * us), worker("b", computes: 2500 * us),
         ])
         XCTAssertEqual(sys.run(), .initExited(status: 0))
@@ -34,8 +35,7 @@ final class SchedulingTests: XCTestCase {
 
     func testHigherPriorityTaskRunsToCompletionFirst() throws {
         let sys = try TestSystem([
-            TestProgram("init", [.spawn("a", priority: 5), .spawn("b", priority: 5), .spawn("c", priority: 7),
-                                 .wait(2), .wait(3), .wait(4), .exit(0)]),
+            TestProgram("init", Family.initSteps([("a", 5), ("b", 5), ("c", 7)], clients: [], waitFor: [0, 1, 2])),
             worker("a", computes: 2500 * us), worker("b", computes: 2500 * us), worker("c", computes: 3 * ms),
         ])
         XCTAssertEqual(sys.run(), .initExited(status: 0))
@@ -48,7 +48,7 @@ final class SchedulingTests: XCTestCase {
 
     func testSleepingHighPriorityTaskPreemptsABusyOneExactlyAtItsWakeTime() throws {
         let sys = try TestSystem([
-            TestProgram("init", [.spawn("high", priority: 20), .spawn("low", priority: 5), .wait(2), .wait(3), .exit(0)]),
+            TestProgram("init", Family.initSteps([("high", 20), ("low", 5)], clients: [], waitFor: [0, 1])),
             TestProgram("high", [.sleep(.imm(2500 * us)), .clock, .record("woke"), .exit(0)]),
             worker("low", computes: 5 * ms),
         ])
@@ -65,8 +65,7 @@ final class SchedulingTests: XCTestCase {
 
     func testPreemptedTaskKeepsTheRestOfItsSliceAndStaysAtTheFront() throws {
         let sys = try TestSystem([
-            TestProgram("init", [.spawn("high", priority: 20), .spawn("a", priority: 5), .spawn("b", priority: 5),
-                                 .wait(2), .wait(3), .wait(4), .exit(0)]),
+            TestProgram("init", Family.initSteps([("high", 20), ("a", 5), ("b", 5)], clients: [], waitFor: [0, 1, 2])),
             TestProgram("high", [.sleep(.imm(300 * us)), .compute(100 * us), .exit(0)]),
             worker("a", computes: 1900 * us), worker("b", computes: 1900 * us),
         ])
@@ -82,7 +81,7 @@ final class SchedulingTests: XCTestCase {
     /// next instruction: the task rotates before it can record.
     func testSliceEndingExactlyWithAComputeRotatesBeforeTheNextStep() throws {
         let sys = try TestSystem([
-            TestProgram("init", [.spawn("a", priority: 5), .spawn("b", priority: 5), .wait(2), .wait(3), .exit(0)]),
+            TestProgram("init", Family.initSteps([("a", 5), ("b", 5)], clients: [], waitFor: [0, 1])),
             worker("a", computes: 1 * ms), worker("b", computes: 1 * ms),
         ])
         XCTAssertEqual(sys.run(), .initExited(status: 0))
@@ -93,8 +92,7 @@ final class SchedulingTests: XCTestCase {
     func testYieldGoesToTheBackOfItsQueue() throws {
         let steps: [Step] = [.record("1"), .yield, .record("2"), .yield, .record("3"), .exit(0)]
         let sys = try TestSystem([
-            TestProgram("init", [.spawn("a", priority: 5), .spawn("b", priority: 5), .spawn("c", priority: 5),
-                                 .wait(2), .wait(3), .wait(4), .exit(0)]),
+            TestProgram("init", Family.initSteps([("a", 5), ("b", 5), ("c", 5)], clients: [], waitFor: [0, 1, 2])),
             TestProgram("a", steps), TestProgram("b", steps), TestProgram("c", steps),
         ])
         XCTAssertEqual(sys.run(), .initExited(status: 0))
@@ -104,7 +102,8 @@ final class SchedulingTests: XCTestCase {
 
     func testYieldDoesNotGiveTheCPUToALowerPriority() throws {
         let sys = try TestSystem([
-            TestProgram("init", [.spawn("low", priority: 5), .yield, .record("after yield"), .wait(2), .exit(0)]),
+            TestProgram("init", [.spawn("low", priority: 5), .save(into: 19), .yield, .record("after yield"), .wait(.reg(19)),
+                                 .exit(0)]),
             TestProgram("low", [.record("ran"), .exit(0)]),
         ])
         XCTAssertEqual(sys.run(), .initExited(status: 0))
@@ -113,7 +112,7 @@ final class SchedulingTests: XCTestCase {
 
     func testYieldStartsAFreshSliceForTheNextTask() throws {
         let sys = try TestSystem([
-            TestProgram("init", [.spawn("a", priority: 5), .spawn("b", priority: 5), .wait(2), .wait(3), .exit(0)]),
+            TestProgram("init", Family.initSteps([("a", 5), ("b", 5)], clients: [], waitFor: [0, 1])),
             TestProgram("a", [.compute(400 * us), .yield, .compute(900 * us), .record("done"), .exit(0)]),
             worker("b", computes: 1500 * us),
         ])
@@ -127,7 +126,7 @@ final class SchedulingTests: XCTestCase {
         var config = KernelConfig()
         config.timeSlice = 250 * us
         let sys = try TestSystem([
-            TestProgram("init", [.spawn("a", priority: 5), .spawn("b", priority: 5), .wait(2), .wait(3), .exit(0)]),
+            TestProgram("init", Family.initSteps([("a", 5), ("b", 5)], clients: [], waitFor: [0, 1])),
             worker("a", computes: 400 * us), worker("b", computes: 400 * us),
         ], config: config)
         XCTAssertEqual(sys.run(), .initExited(status: 0))
@@ -148,17 +147,19 @@ final class SchedulingTests: XCTestCase {
 
     func testSpawningAHigherPriorityTaskPreemptsTheSpawnerAtOnce() throws {
         let sys = try TestSystem([
-            TestProgram("init", [.spawn("child", priority: 17), .record("spawned"), .wait(2), .exit(0)]),
+            TestProgram("init", [.spawn("child", priority: 17, authority: .imm(InitHandle.spawnAuthority)),
+                                 .record("spawned"), .wait(.reg(0)), .exit(0)]),
             TestProgram("child", [.record("child ran"), .exit(0)]),
         ])
         XCTAssertEqual(sys.run(), .initExited(status: 0))
         XCTAssertEqual(sys.timeline, ["child.child ran", "init.spawned"])
-        XCTAssertEqual(sys.record("spawned")?.x0, 2, "spawn's result survives the preemption")
+        XCTAssertEqual(sys.record("spawned")?.x0, 1, "spawn's result (a handle: init's first) survives the preemption")
+        XCTAssertEqual(sys.record("spawned")?.x[1], 2, "and the child's id")
     }
 
     func testALowerPrioritySleeperWakingDoesNotDisturbTheRunningTask() throws {
         let sys = try TestSystem([
-            TestProgram("init", [.spawn("busy", priority: 10), .spawn("low", priority: 5), .wait(2), .wait(3), .exit(0)]),
+            TestProgram("init", Family.initSteps([("busy", 10), ("low", 5)], clients: [], waitFor: [0, 1])),
             TestProgram("busy", [.sleep(.imm(1 * us)), .compute(3 * ms), .exit(0)]),     // lets low go to sleep
             TestProgram("low", [.sleep(.imm(1500 * us)), .record("ran"), .exit(0)]),
         ])

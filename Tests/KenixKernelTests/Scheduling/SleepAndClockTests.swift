@@ -10,8 +10,7 @@ import XCTest
 final class SleepAndClockTests: XCTestCase {
     func testSleepersWakeInTimeOrderAndEqualTimesInTheOrderTheySlept() throws {
         let sys = try TestSystem([
-            TestProgram("init", [.spawn("a", priority: 5), .spawn("b", priority: 5), .spawn("c", priority: 5),
-                                 .wait(2), .wait(3), .wait(4), .exit(0)]),
+            TestProgram("init", Family.initSteps([("a", 5), ("b", 5), ("c", 5)], clients: [], waitFor: [0, 1, 2])),
             TestProgram("a", [.sleep(.imm(2 * ms)), .record("woke"), .exit(0)]),
             TestProgram("b", [.sleep(.imm(2 * ms)), .record("woke"), .exit(0)]),
             TestProgram("c", [.sleep(.imm(1 * ms)), .record("woke"), .exit(0)]),
@@ -27,7 +26,8 @@ final class SleepAndClockTests: XCTestCase {
 
     func testSleepZeroReturnsAtOnceWithoutASwitch() throws {
         let sys = try TestSystem([
-            TestProgram("init", [.spawn("peer"), .compute(10 * us), .sleep(0), .record("back"), .wait(2), .exit(0)]),
+            TestProgram("init", [.spawn("peer"), .save(into: 19), .compute(10 * us), .sleep(0), .record("back"),
+                                 .wait(.reg(19)), .exit(0)]),
             TestProgram("peer", [.record("ran"), .exit(0)]),
         ])
         XCTAssertEqual(sys.run(), .initExited(status: 0))
@@ -38,8 +38,8 @@ final class SleepAndClockTests: XCTestCase {
 
     func testSleepWhileOthersComputeWakesOnTimeInsideTheirSlice() throws {
         let sys = try TestSystem([
-            TestProgram("init", [.spawn("busy", priority: 5), .sleep(.imm(1234 * us)), .clock, .record("woke"),
-                                 .wait(2), .exit(0)]),
+            TestProgram("init", [.spawn("busy", priority: 5), .save(into: 19), .sleep(.imm(1234 * us)), .clock,
+                                 .record("woke"), .wait(.reg(19)), .exit(0)]),
             TestProgram("busy", [.compute(3 * ms), .record("done"), .exit(0)]),
         ])
         XCTAssertEqual(sys.run(), .initExited(status: 0))
@@ -73,7 +73,7 @@ final class SleepAndClockTests: XCTestCase {
 
     func testTimeSliceIsKernelTimeNotTicks() throws {
         let sys = try TestSystem([
-            TestProgram("init", [.spawn("a", priority: 5), .spawn("b", priority: 5), .wait(2), .wait(3), .exit(0)]),
+            TestProgram("init", Family.initSteps([("a", 5), ("b", 5)], clients: [], waitFor: [0, 1])),
             TestProgram("a", [.compute(90_000), .exit(0)]), TestProgram("b", [.compute(90_000), .exit(0)]),
         ], frequency: 62_500_000)
         XCTAssertEqual(sys.run(), .initExited(status: 0))
@@ -91,9 +91,9 @@ final class SleepAndClockTests: XCTestCase {
     /// 4.5 ms. (`a` runs alone from 1 µs; `b` sleeps until 5.3 ms, `c` until 4.5 ms.)
     func testSliceEndDoesNotDependOnUnrelatedTimers() throws {
         func firstRunOfB(withUnrelatedSleeper: Bool) throws -> UInt64? {
-            var initSteps: [Step] = [.spawn("a", priority: 5), .spawn("b", priority: 5)]
+            var initSteps: [Step] = [.spawn("a", priority: 5), .save(into: 19), .spawn("b", priority: 5)]
             if withUnrelatedSleeper { initSteps.append(.spawn("c", priority: 3)) }
-            initSteps += [.wait(2), .exit(0)]
+            initSteps += [.wait(.reg(19)), .exit(0)]
             let sys = try TestSystem([
                 TestProgram("init", initSteps),
                 TestProgram("a", [.sleep(.imm(1 * us)), .compute(10 * ms), .exit(0)]),   // lets b and c sleep first
@@ -124,12 +124,15 @@ final class SleepAndClockTests: XCTestCase {
     func testKernelBugEqualPriorityPeerWaitsForTheSliceBoundaryHoweverItWakes() throws {
         func firstRun(wokenByMessage: Bool) throws -> UInt64? {
             let sys = try TestSystem([
-                TestProgram("init", [.spawn("a", priority: 5), .spawn("b", priority: 5),
-                                     .spawn("waker", priority: 20), .wait(2), .exit(0)]),
+                TestProgram("init", Family.initSteps([("a", 5), ("b", 5), ("waker", 20)], clients: [],
+                                                     handOut: wokenByMessage ? [.handOver(child: 1, to: 2)] : [],
+                                                     waitFor: [0])),
                 TestProgram("a", [.sleep(.imm(1 * us)), .compute(10 * ms), .exit(0)]),   // alone from 1 µs
                 TestProgram("b", wokenByMessage ? [.recv(), .record("running"), .exit(0)]
                                                 : [.sleep(.imm(5300 * us)), .record("running"), .exit(0)]),
-                TestProgram("waker", wokenByMessage ? [.sleep(.imm(5300 * us)), .send(3), .exit(0)] : [.exit(0)]),
+                TestProgram("waker", wokenByMessage
+                            ? Step.takeHandle(into: 20) + [.sleep(.imm(5300 * us)), .send(.reg(20)), .exit(0)]
+                            : [.exit(0)]),
             ])
             XCTAssertEqual(sys.run(), .initExited(status: 0))
             return sys.record("running")?.time

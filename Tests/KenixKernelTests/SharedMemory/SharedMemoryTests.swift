@@ -1,7 +1,8 @@
 // Shared memory: two tasks see the same bytes through their own mappings;
-// mapping needs the creator's grant; unmapped pages fault (the TLB is
-// flushed); pages are zeroed, read-write and never executable; the frames
-// live exactly as long as some task holds the object.
+// mapping needs a handle (handed over in a message) with `map`, writing one
+// with `write`; unmapped pages fault (the TLB is flushed); pages are zeroed,
+// read-write and never executable; the frames live exactly as long as some
+// handle or mapping holds the object.
 import HAL
 import KenixABI
 import KenixKernel
@@ -15,11 +16,11 @@ final class SharedMemoryTests: XCTestCase {
             TestProgram("init", [.shmCreate(size: 8192), .save(into: 19), .shmMap(.reg(19)), .save(into: 20),
                                  .record("mapped"),
                                  .write(.regPlus(20, 8), 0xDEAD), .write(.regPlus(20, 0x1000), 0xF00D),
-                                 .spawn("reader", arg: .reg(19)), .save(into: 21),
-                                 .shmGrant(.reg(19), to: .reg(21)), .record("granted"),
+                                 .spawn("reader"), .save(into: 21),
+                                 .sendHandle(to: .reg(21), handle: .reg(19)), .record("granted"),
                                  .wait(.reg(21)),
                                  .read(.regPlus(20, 16), into: 0), .record("seen"), .exit(0)]),
-            TestProgram("reader", [.move(19, .reg(0)), .shmMap(.reg(19), hint: 0x1_4000_0000), .save(into: 20),
+            TestProgram("reader", Step.takeHandle(into: 19) + [.shmMap(.reg(19), hint: 0x1_4000_0000), .save(into: 20),
                                    .record("mapped"),
                                    .read(.regPlus(20, 8), into: 0), .read(.regPlus(20, 0x1000), into: 1),
                                    .read(.reg(20), into: 2), .record("read"),
@@ -33,20 +34,36 @@ final class SharedMemoryTests: XCTestCase {
         XCTAssertEqual(sys.record("seen")?.x0, 0xBEEF)
     }
 
-    func testMappingNeedsAGrantAndOnlyAHolderMayGrant() throws {
+    /// The child cannot name init's object with init's handle value (1: its
+    /// own parent handle, another kind) nor any other; handed a copy with
+    /// `map` but not `write`, it maps the object read-only, and a write
+    /// kills it.
+    func testMappingNeedsAHandleAndWritingNeedsTheRight() throws {
         let sys = try TestSystem([
-            TestProgram("init", [.shmCreate(size: 100), .save(into: 19), .spawn("other", arg: .reg(19)),
-                                 .save(into: 21), .wait(.reg(21)), .exit(0)]),
-            TestProgram("other", [.move(19, .reg(0)),
-                                  .shmMap(.reg(19)), .record("map without grant"),
-                                  .shmGrant(.reg(19), to: 2), .record("grant by a non-holder"),
+            TestProgram("init", [.shmCreate(size: 100), .save(into: 19), .spawn("other"), .save(into: 21),
+                                 .handleDuplicate(.reg(19), rights: .imm(HandleRights.map | HandleRights.transfer)),
+                                 .save(into: 22), .sendHandle(to: .reg(21), handle: .reg(22)),
+                                 .wait(.reg(21)), .record("other ended"), .exit(0)]),
+            TestProgram("other", [.shmMap(1), .record("map through init's value"),
+                                  .shmMap(2), .record("map a value never given"),
+                                  .recv(from: parentHandle), .move(19, .reg(5)),
+                                  .handleInfo(.reg(19)), .record("rights"),
                                   .shmUnmap(.reg(19)), .record("unmap not mapped"),
-                                  .exit(0)]),
+                                  .shmMap(.reg(19)), .save(into: 20), .record("mapped"),
+                                  .read(.reg(20), into: 1), .record("read"),
+                                  .write(.reg(20), 1), .exit(0)]),
         ])
         XCTAssertEqual(sys.run(), .initExited(status: 0))
-        XCTAssertEqual(sys.record("map without grant")?.error, .notPermitted)
-        XCTAssertEqual(sys.record("grant by a non-holder")?.error, .notPermitted)
+        XCTAssertEqual(sys.record("map through init's value")?.error, .badHandle)
+        XCTAssertEqual(sys.record("map a value never given")?.error, .badHandle)
+        XCTAssertEqual(sys.record("rights")?.x[0...1], [ObjectKind.sharedMemory.rawValue,
+                                                         HandleRights.map | HandleRights.transfer])
         XCTAssertEqual(sys.record("unmap not mapped")?.error, .invalidArgument)
+        XCTAssertEqual(sys.record("mapped")?.x0, shmBase)
+        XCTAssertEqual(sys.record("read")?.x[1], 0)
+        XCTAssertEqual(sys.record("other ended")?.x[1...2], [KillReason.memoryFault.rawValue, ExitKind.killed.rawValue])
+        XCTAssertEqual(sys.uartText,
+                       "kenix: killed task 2 (other): data abort (permission fault, level 3) on write at 0x100000000, pc 0x41003c\n")
     }
 
     func testArgumentErrors() throws {
@@ -54,9 +71,8 @@ final class SharedMemoryTests: XCTestCase {
             .shmCreate(size: 0), .record("size 0"),
             .shmCreate(size: .imm(SyscallLimits.maxSharedMemorySize + 1)), .record("too big"),
             .shmCreate(size: 4096), .save(into: 19), .record("created"),
-            .shmMap(77), .record("map unknown id"), .shmMap(0), .record("map id 0"),
-            .shmGrant(77, to: 1), .record("grant unknown id"),
-            .shmGrant(.reg(19), to: 9), .record("grant to nobody"),
+            .shmMap(77), .record("map unknown handle"), .shmMap(0), .record("map handle 0"),
+            .shmMap(.imm(InitHandle.uart)), .record("map a device handle"),
             .shmMap(.reg(19), hint: .imm(shmBase + 0x800)), .record("unaligned hint"),
             .shmMap(.reg(19), hint: .imm(shmBase - 0x1000)), .record("hint below the area"),
             .shmMap(.reg(19), hint: .imm(UserLayout.shmLimit)), .record("hint at the limit"),
@@ -67,11 +83,10 @@ final class SharedMemoryTests: XCTestCase {
         XCTAssertEqual(sys.run(), .initExited(status: 0))
         XCTAssertEqual(sys.record("size 0")?.error, .invalidArgument)
         XCTAssertEqual(sys.record("too big")?.error, .invalidArgument)
-        XCTAssertEqual(sys.record("created")?.x0, 1, "the first object has id 1")
-        XCTAssertEqual(sys.record("map unknown id")?.error, .invalidArgument)
-        XCTAssertEqual(sys.record("map id 0")?.error, .invalidArgument)
-        XCTAssertEqual(sys.record("grant unknown id")?.error, .invalidArgument)
-        XCTAssertEqual(sys.record("grant to nobody")?.error, .noSuchTask)
+        XCTAssertEqual(sys.record("created")?.x0, 1, "init's first handle (entry 0)")
+        XCTAssertEqual(sys.record("map unknown handle")?.error, .badHandle)
+        XCTAssertEqual(sys.record("map handle 0")?.error, .badHandle)
+        XCTAssertEqual(sys.record("map a device handle")?.error, .badHandle)
         XCTAssertEqual(sys.record("unaligned hint")?.error, .invalidArgument)
         XCTAssertEqual(sys.record("hint below the area")?.error, .invalidArgument)
         XCTAssertEqual(sys.record("hint at the limit")?.error, .invalidArgument)
@@ -108,7 +123,7 @@ final class SharedMemoryTests: XCTestCase {
 
     func testUnmappedPagesFaultEvenAfterTheyWereCachedInTheTLB() throws {
         let sys = try TestSystem([
-            TestProgram("init", [.spawn("user"), .wait(2), .record("waited"), .exit(0)]),
+            TestProgram("init", [.spawn("user"), .wait(.reg(0)), .record("waited"), .exit(0)]),
             TestProgram("user", [.shmCreate(size: 4096), .save(into: 19), .shmMap(.reg(19)), .save(into: 20),
                                  .write(.reg(20), 5), .read(.reg(20), into: 0), .record("before"),
                                  .shmUnmap(.reg(19)), .record("unmapped"),
@@ -136,20 +151,22 @@ final class SharedMemoryTests: XCTestCase {
                        "kenix: killed task 1 (init): instruction abort (permission fault, level 3) on execute at 0x100000040, pc 0x100000040\n")
     }
 
-    func testObjectOutlivesItsCreatorWhileAGranteeHoldsIt() throws {
+    func testObjectOutlivesItsCreatorWhileAnotherTaskHoldsAHandle() throws {
         let sys = try TestSystem([
-            TestProgram("init", [.spawn("keeper"), .spawn("creator", arg: 2), .wait(3), .wait(2), .pause, .exit(0)]),
-            TestProgram("keeper", [.recv(), .move(19, .reg(1)),                     // the object id, as the tag
-                                   .recv(from: 3), .record("creator gone"), .pause,
+            TestProgram("init", Family.initSteps(["keeper", "creator"], clients: [1], waitFor: [1, 0],
+                                                 then: [.pause, .exit(0)])),
+            TestProgram("keeper", [.recv(), .move(19, .reg(5)),                      // the object's handle
+                                   .sleep(.imm(100 * us)), .record("creator gone"), .pause,
                                    .shmMap(.reg(19)), .save(into: 20), .read(.regPlus(20, 0x1008), into: 0),
                                    .record("read"), .exit(0)]),
-            TestProgram("creator", [.move(21, .reg(0)),                              // keeper's id, as the arg
-                                    .shmCreate(size: 8192), .save(into: 19), .shmMap(.reg(19)), .save(into: 20),
-                                    .write(.regPlus(20, 0x1008), 0x0DD),
-                                    .shmGrant(.reg(19), to: .reg(21)), .send(.reg(21), tag: .reg(19)), .exit(0)]),
+            TestProgram("creator", Step.takeHandle(into: 21) + [                     // the keeper's handle
+                .shmCreate(size: 8192), .save(into: 19), .shmMap(.reg(19)), .save(into: 20),
+                .write(.regPlus(20, 0x1008), 0x0DD),
+                .sendHandle(to: .reg(21), handle: .reg(19)), .exit(0)]),
         ])
         XCTAssertEqual(sys.run(), .halted)
-        XCTAssertEqual(sys.record("creator gone")?.error, .noSuchTask, "creator has exited and was reaped")
+        XCTAssertNotNil(sys.record("creator gone"))
+        XCTAssertNil(sys.kernel.state(of: TaskID(raw: 3)), "creator has exited and was reaped")
         XCTAssertEqual(sys.kernel.freeFrames,
                        sys.bootFreeFrames - sys.footprint(of: "init") - sys.footprint(of: "keeper") - 2,
                        "the 2-page object is still held by keeper")
@@ -164,7 +181,7 @@ final class SharedMemoryTests: XCTestCase {
 
     func testReusedFramesAreZeroedForTheNextObject() throws {
         let sys = try TestSystem([
-            TestProgram("init", [.spawn("dirty"), .wait(2), .shmCreate(size: 4096), .shmMap(.reg(0)), .save(into: 20),
+            TestProgram("init", [.spawn("dirty"), .wait(.reg(0)), .shmCreate(size: 4096), .shmMap(.reg(0)), .save(into: 20),
                                  .read(.reg(20), into: 0), .read(.regPlus(20, 0xFF8), into: 1), .record("fresh"),
                                  .exit(0)]),
             TestProgram("dirty", [.shmCreate(size: 4096), .shmMap(.reg(0)), .save(into: 20),
@@ -175,36 +192,54 @@ final class SharedMemoryTests: XCTestCase {
         XCTAssertEqual(sys.record("fresh")?.x[0...1], [0, 0])
     }
 
-    func testStaleObjectIdIsRejected() throws {
+    /// A closed handle's value goes stale: it names nothing, not even the
+    /// next handle its entry holds (here a new object's).
+    func testAStaleHandleIsRejected() throws {
         let sys = try TestSystem([
-            TestProgram("init", [.spawn("owner"), .wait(2), .shmMap(1), .record("map stale"),
-                                 .shmGrant(1, to: 1), .record("grant stale"),
-                                 .shmCreate(size: 1), .record("next id"),
-                                 .shmMap(1), .record("map stale after reuse"),
-                                 .shmGrant(1, to: 1), .record("grant stale after reuse"), .exit(0)]),
-            TestProgram("owner", [.shmCreate(size: 1), .exit(0)]),
+            TestProgram("init", [.pause, .shmCreate(size: 1), .save(into: 19), .handleClose(.reg(19)), .pause,
+                                 .shmMap(.reg(19)), .record("map stale"),
+                                 .shmCreate(size: 1), .save(into: 20), .record("next handle"),
+                                 .shmMap(.reg(19)), .record("map stale after reuse"),
+                                 .shmMap(.reg(20)), .record("map the new one"), .exit(0)]),
         ])
+        XCTAssertEqual(sys.run(), .halted)
+        let before = sys.kernel.freeFrames
+        XCTAssertEqual(sys.run(), .halted)
+        XCTAssertEqual(sys.kernel.freeFrames, before, "closing the only handle freed the object")
+        XCTAssertEqual(sys.kernel.liveSharedMemoryCount, 0)
         XCTAssertEqual(sys.run(), .initExited(status: 0))
-        XCTAssertEqual(sys.record("map stale")?.error, .invalidArgument)
-        XCTAssertEqual(sys.record("grant stale")?.error, .invalidArgument)
-        XCTAssertEqual(sys.record("next id")?.x0, 1 + 32, "slot 1 again, next generation")
-        XCTAssertEqual(sys.record("map stale after reuse")?.error, .invalidArgument, "id 1 must not reach object 33")
-        XCTAssertEqual(sys.record("grant stale after reuse")?.error, .invalidArgument)
+        XCTAssertEqual(sys.record("map stale")?.error, .badHandle)
+        XCTAssertEqual(sys.record("next handle")?.x0, HandleValue.of(entry: 0, generation: 1), "entry 0 again, next generation")
+        XCTAssertEqual(sys.record("map stale after reuse")?.error, .badHandle, "the old value must not reach the new object")
+        XCTAssertEqual(sys.record("map the new one")?.x0, shmBase)
     }
 
-    func testEightMappingsPerTaskAndThirtyOneObjects() throws {
+    /// Eight mappings per task; the objects a task can hold are bounded by
+    /// its handle table (64 entries, 8 of init's taken by its boot handles on
+    /// this machine): the create that finds it full is refused and takes
+    /// no frame.
+    func testEightMappingsPerTaskAndObjectsUpToTheHandleTable() throws {
+        let bootHandles = 4 + ServiceKey.allCases.count   // spawn authority, task directory, interrupts, UART, the keys
         var steps: [Step] = []
         for _ in 0..<9 { steps += [.shmCreate(size: 1), .shmMap(.reg(0)), .record("map")] }
-        for _ in 9..<31 { steps += [.shmCreate(size: 1), .record("create")] }
-        steps += [.shmCreate(size: 1), .record("32nd"), .exit(0)]
+        for _ in 9..<(64 - bootHandles) { steps += [.shmCreate(size: 1), .record("create")] }
+        steps += [.pause, .shmCreate(size: 1), .record("one too many"), .pause, .exit(0)]
         let sys = try TestSystem([TestProgram("init", steps)])
+        XCTAssertEqual(sys.run(), .halted)
+        let before = sys.kernel.freeFrames
+        XCTAssertEqual(sys.run(), .halted)
+        XCTAssertEqual(sys.kernel.freeFrames, before, "the refused object's frame is back")
+        XCTAssertEqual(sys.kernel.liveSharedMemoryCount, 64 - bootHandles)
+        XCTAssertEqual(sys.kernel.handleCount(of: TaskID(raw: 1)), 64)
         XCTAssertEqual(sys.run(), .initExited(status: 0))
         let maps = sys.records("map").map(\.x0)
         XCTAssertEqual(Array(maps.prefix(8)), (0..<8).map { shmBase + UInt64($0) * 0x1000 })
         XCTAssertEqual(maps.last, errorValue(.limitReached))
-        XCTAssertEqual(sys.records("create").map(\.x0), Array(10...31))
-        XCTAssertEqual(sys.record("32nd")?.error, .limitReached)
+        XCTAssertEqual(sys.records("create").count, 64 - bootHandles - 9)
+        XCTAssertTrue(sys.records("create").allSatisfy { $0.error == nil })
+        XCTAssertEqual(sys.record("one too many")?.error, .limitReached)
         XCTAssertEqual(sys.kernel.freeFrames, sys.bootFreeFrames)
+        XCTAssertEqual(sys.kernel.liveSharedMemoryCount, 0)
     }
 
     /// Regression (fixed in 1fce163): hint 0 means "any address", but the

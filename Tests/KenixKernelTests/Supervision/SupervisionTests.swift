@@ -1,7 +1,8 @@
 // Supervision: a server creates tasks from ELF images, receives their
 // syscalls and unresolved faults as events, resumes them with results, reads
 // and writes their registers and memory, maps memory in them, forks and
-// re-executes them; nobody else may, and they end with their supervisor.
+// re-executes them; nobody else may (a handle without `supervise` is not
+// enough), and they end with their supervisor.
 import HAL
 import KenixABI
 import KenixKernel
@@ -12,8 +13,9 @@ final class SupervisionTests: XCTestCase {
     let dataAddress = UserLayout.imageBase + 0x2000          // init's data (program 0)
 
     /// init's steps that copy `image` (its data segment) into a new
-    /// shared-memory object (id in x19) and create a supervised task from it
-    /// (id in x21).
+    /// shared-memory object (its handle in x19) and create a supervised task
+    /// from it (its handle in x21; the record "created" has its id in x1
+    /// and its entry in x2).
     func create(_ image: [UInt8], priority: Operand = 0, program: Int = 0) -> [Step] {
         let data = UserLayout.imageBase + UInt64(program) * ProgramImage.slotSize + 0x2000
         return [.shmCreate(size: .imm(UInt64(image.count))), .save(into: 19), .shmMap(.reg(19)), .save(into: 20),
@@ -35,14 +37,14 @@ final class SupervisionTests: XCTestCase {
                 resume(mode: .keepRegisters), .record("started"),
                 .recv(), .record("event 1"), resume(42),
                 .recv(), .record("event 2"),
-                .sys(.kill, .reg(21)), .wait(.reg(21)), .exit(0)], data: image),
+                .kill(.reg(21)), .wait(.reg(21)), .exit(0)], data: image),
             guest,
         ])
         XCTAssertEqual(sys.run(), .initExited(status: 0))
         sys.checkHarness()
         let created = try XCTUnwrap(sys.record("created"))
-        XCTAssertEqual(created.x[1], ProgramImage(guest, index: 1).entry)
-        let id = created.x0
+        XCTAssertEqual(created.x[2], ProgramImage(guest, index: 1).entry)
+        let id = created.x[1]
         XCTAssertEqual(sys.record("started")?.x0, 0)
         let first = try XCTUnwrap(sys.record("event 1"))
         XCTAssertEqual(first.x0, id, "the event's sender is the task")
@@ -71,7 +73,7 @@ final class SupervisionTests: XCTestCase {
         let sys = try TestSystem([
             TestProgram("init", create(image) + [resume(mode: .keepRegisters),
                 .recv(), .record("fault")] + skip() + [.recv(), .record("undefined")] + skip()
-                + [.recv(), .record("brk"), .sys(.kill, .reg(21)), .wait(.reg(21)), .exit(0)],
+                + [.recv(), .record("brk"), .kill(.reg(21)), .wait(.reg(21)), .exit(0)],
                 data: image, bss: 0x3000),
             guest,
         ])
@@ -111,7 +113,7 @@ final class SupervisionTests: XCTestCase {
                 .sys(.taskWrite, .reg(21), 0x3000_0000, .imm(buffer), 8), .record("write read-only"),
                 .sys(.taskUnmap, .reg(21), 0x3000_0000, 0x2000), .record("unmap"),
                 .sys(.taskRead, .reg(21), 0x3000_0000, .imm(buffer), 8), .record("after unmap"),
-                .sys(.kill, .reg(21)), .wait(.reg(21)), .exit(0)], data: image, bss: 0x3000),
+                .kill(.reg(21)), .wait(.reg(21)), .exit(0)], data: image, bss: 0x3000),
             guest,
         ])
         XCTAssertEqual(sys.run(), .initExited(status: 0))
@@ -155,14 +157,14 @@ final class SupervisionTests: XCTestCase {
                 .sys(.taskExec, .reg(22), .reg(23), .imm(UInt64(otherImage.count))), .record("exec"),
                 .sys(.taskRead, .reg(22), 0x3000_0000, .imm(buffer), 8), .record("old memory gone"),
                 .sys(.taskResume, .reg(22), 0, .imm(ResumeMode.keepRegisters.rawValue)), .recv(), .record("other event"),
-                .sys(.kill, .reg(21)), .wait(.reg(21)), .sys(.kill, .reg(22)), .wait(.reg(22)), .exit(0)],
+                .kill(.reg(21)), .wait(.reg(21)), .kill(.reg(22)), .wait(.reg(22)), .exit(0)],
                 data: guestImage + [UInt8](repeating: 0, count: Int(otherOffset) - guestImage.count) + otherImage,
                 bss: 0x2000),
             guest, other,
         ])
         XCTAssertEqual(sys.run(), .initExited(status: 0))
         sys.checkHarness()
-        let clone = try XCTUnwrap(sys.record("fork")).x0
+        let clone = try XCTUnwrap(sys.record("fork")).x[1]
         XCTAssertEqual(sys.record("parent saw")?.x0, 111)
         XCTAssertEqual(sys.record("clone saw")?.x0, 222, "each wrote its own copy")
         XCTAssertEqual(sys.record("exec")?.x0, ProgramImage(other, index: 2).entry)
@@ -179,13 +181,14 @@ final class SupervisionTests: XCTestCase {
             TestProgram("init", create(image) + [
                 resume(mode: .keepRegisters), .record("start"), resume(mode: .keepRegisters), .record("running"),
                 .sys(.taskResume, .reg(21), 0, 7), .record("bad mode"),
-                .sys(.taskResume, .imm(999), 0, 0), .record("no task"),
-                .spawn("stranger", arg: .reg(21)), .save(into: 22), .wait(.reg(22)),
+                .sys(.taskResume, .imm(999), 0, 0), .record("not a handle"),
+                .handleDuplicate(.reg(21), rights: .imm(HandleRights.all & ~HandleRights.supervise)), .save(into: 23),
+                .spawn("stranger"), .save(into: 22), .sendHandle(to: .reg(22), handle: .reg(23)), .wait(.reg(22)),
                 .sys(.taskFork, .reg(21)), .record("fork running"),
                 .recv(), .record("event"),
-                .sys(.kill, .reg(21)), .wait(.reg(21)), .exit(0)], data: image),
+                .kill(.reg(21)), .wait(.reg(21)), .exit(0)], data: image),
             guest,
-            TestProgram("stranger", [.move(21, .reg(0)),
+            TestProgram("stranger", Step.takeHandle(into: 21) + [
                                      .sys(.taskResume, .reg(21), 0, 0), .record("resume"),
                                      .sys(.taskRead, .reg(21), .imm(UserLayout.imageBase), 0x1000, 8), .record("read"),
                                      .sys(.taskMap, .reg(21), 0, 0x1000, 3, 0), .record("map"),
@@ -196,7 +199,7 @@ final class SupervisionTests: XCTestCase {
         XCTAssertEqual(sys.record("start")?.x0, 0)
         XCTAssertEqual(sys.record("running")?.error, .busy)
         XCTAssertEqual(sys.record("bad mode")?.error, .invalidArgument)
-        XCTAssertEqual(sys.record("no task")?.error, .noSuchTask)
+        XCTAssertEqual(sys.record("not a handle")?.error, .badHandle)
         for label in ["resume", "read", "map", "fork"] {
             XCTAssertEqual(sys.record(label)?.error, .notPermitted, label)
         }
@@ -209,7 +212,7 @@ final class SupervisionTests: XCTestCase {
         let image = ProgramImage(guest, index: 1).elf
         let sys = try TestSystem([
             TestProgram("init", [.spawn("server"), .save(into: 21), .sleep(.imm(400 * us)),
-                                 .sys(.kill, .reg(21)), .wait(.reg(21)), .exit(0)]),
+                                 .kill(.reg(21)), .wait(.reg(21)), .exit(0)]),
             guest,
             TestProgram("server", create(image, program: 2) + [
                 resume(mode: .keepRegisters), .sleep(.imm(100 * us)),      // the guest's event waits in the queue

@@ -77,9 +77,15 @@ extension Step {
     static let clock = sys(.clock)
     static func exit(_ status: Operand = 0) -> Step { sys(.exit, status) }
     static func sleep(_ ns: Operand) -> Step { sys(.sleep, ns) }
-    static func spawn(_ name: String, arg: Operand = 0, priority: Operand = 0) -> Step {
-        sys(.spawn, .string(name), .length(of: name), arg, priority)
+    /// `spawn`: x0 = a handle to the child, x1 = its id. `authority` (x4)
+    /// is a spawn-authority handle, needed above the caller's own priority;
+    /// `share` (x5) the child's quota share in 256ths (0: half). Both are
+    /// always set, so no stale register leaks into them.
+    static func spawn(_ name: String, arg: Operand = 0, priority: Operand = 0, authority: Operand = 0,
+                      share: Operand = 0) -> Step {
+        sys(.spawn, .string(name), .length(of: name), arg, priority, authority, share)
     }
+    /// `wait(handle)`: the handle names a child (with `wait`).
     static func wait(_ child: Operand) -> Step { sys(.wait, child) }
 
     static func send(_ dest: Operand, tag: Operand = 0, _ w0: Operand = 0, _ w1: Operand = 0,
@@ -105,13 +111,14 @@ extension Step {
     }
 
     static func shmCreate(size: Operand) -> Step { sys(.shmCreate, size) }
-    static func shmMap(_ id: Operand, hint: Operand = 0) -> Step { sys(.shmMap, id, hint) }
-    static func shmGrant(_ id: Operand, to task: Operand) -> Step { sys(.shmGrant, id, task) }
-    static func shmUnmap(_ id: Operand) -> Step { sys(.shmUnmap, id) }
+    static func shmMap(_ handle: Operand, hint: Operand = 0) -> Step { sys(.shmMap, handle, hint) }
+    static func shmUnmap(_ handle: Operand) -> Step { sys(.shmUnmap, handle) }
 
-    static let uartClaim = sys(.uartClaim)
+    /// `uart_claim(device)`: init's UART handle by default.
+    static func uartClaim(_ device: Operand = .imm(InitHandle.uart)) -> Step { sys(.uartClaim, device) }
     static func uartWrite(_ text: String) -> Step { sys(.uartWrite, .string(text), .length(of: text)) }
-    static func serviceRegister(_ key: Operand) -> Step { sys(.serviceRegister, key) }
+    /// `service_register(keyHandle)`: a service-key handle (init's are at InitHandle.service(key)).
+    static func serviceRegister(_ keyHandle: Operand) -> Step { sys(.serviceRegister, keyHandle) }
     static func serviceLookup(_ key: Operand) -> Step { sys(.serviceLookup, key) }
 
     /// Copies x0 into x[register] (keep a syscall result for later steps).

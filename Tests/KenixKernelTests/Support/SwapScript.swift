@@ -11,10 +11,18 @@ import XCTest
 /// branches of its loops.
 struct SwapScript {
     static let page: UInt64 = 0x1000
-    /// Frames of RAM for swap tests: with the kernel's reserve (16 frames),
-    /// the boot image and init's own pages, about 60 are left for user
-    /// pages, and the pager starts writing out below 32 free.
-    static let smallRAM = 128
+    /// Frames of RAM for swap tests: 160 beside the kernel's task and handle
+    /// tables, so with the kernel's reserve (16 frames), the boot image and
+    /// init's own pages, about 90 are left for user pages (fewer than a
+    /// region's 200), and the pager starts writing out below 32 free.
+    static let smallRAM = taskRAM + tableFrames
+    static let taskRAM = 160
+    /// The frames the kernel's tables take on a machine this small (64 task
+    /// slots, the minimum, whatever the RAM below 2,048 frames).
+    static let tableFrames: Int = {
+        guard let probe = try? TestSystem([TestProgram("init", [.exit(0)])], frames: 128) else { return 0 }
+        return probe.kernel.tableFrames
+    }()
     /// More pages than `smallRAM` holds.
     static let manyPages = 200
     /// Where a test maps its pages (the first mmap of a task lands here).
@@ -74,10 +82,6 @@ struct SwapScript {
         add(.undefined)
         return next - 1
     }
-}
-
-extension Step {
-    static func kill(_ task: Operand) -> Step { sys(.kill, task) }
 }
 
 extension TestSystem {

@@ -23,8 +23,10 @@ final class TestSystem {
     /// The display and the keyboard, when the system was made with them.
     var display: ScriptedFramebuffer? { machine.display }
     var keyboard: ScriptedKeyboard? { machine.keyboard }
-    /// Frames free before any task existed.
-    var bootFreeFrames: Int { hal.allocatableFrames }
+    /// Frames free before any task existed: what the HAL lets the kernel
+    /// hand out, minus the frames the kernel took at boot for its task and
+    /// handle tables (sized from RAM).
+    var bootFreeFrames: Int { hal.allocatableFrames - kernel.tableFrames }
 
     init(_ programs: [TestProgram], extraFiles: [(String, [UInt8])] = [], frames: Int = 1024,
          config: KernelConfig = KernelConfig(), frequency: UInt64 = 1_000_000_000,

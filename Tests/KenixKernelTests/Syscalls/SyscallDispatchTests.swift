@@ -32,7 +32,7 @@ final class SyscallDispatchTests: XCTestCase {
 
     func testEverySyscallIsTracedWithItsTaskAndNumber() throws {
         let sys = try TestSystem([
-            TestProgram("init", [.spawn("child"), .wait(2), .exit(0)]),
+            TestProgram("init", [.spawn("child"), .save(into: 19), .wait(.reg(19)), .exit(0)]),
             TestProgram("child", [.getpid, .yield, .exit(0)]),
         ])
         XCTAssertEqual(sys.run(), .initExited(status: 0))

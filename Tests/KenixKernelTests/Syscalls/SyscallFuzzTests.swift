@@ -1,9 +1,10 @@
 // Syscall fuzzing: programs that make random syscalls with hostile arguments
-// (stale and foreign ids, kernel-looking and unaligned pointers, huge
-// lengths; data disks to submit to) and fork, kill and fault along the way.
+// (stale and foreign ids and handle values, kernel-looking and unaligned
+// pointers, huge lengths; handles for two data disks to submit to) and fork,
+// kill and fault along the way.
 // Whatever they do, the kernel must neither trap nor misuse the hardware,
-// every frame must come back when everything has ended, and a seed must
-// replay exactly.
+// every frame, notification, shared-memory object and task watch must be
+// gone when everything has ended, and a seed must replay exactly.
 import HAL
 import KenixABI
 import KenixKernel
@@ -28,7 +29,8 @@ final class SyscallFuzzTests: XCTestCase {
     static func program(seed: UInt64) -> [Step] {
         var rng = SeededRandom(seed: seed)
         let numbers = Array(0...103).map(UInt64.init) + [UInt64.max]
-        var steps: [Step] = []
+        // The disks' handles from init (at values 2 and 3).
+        var steps: [Step] = Step.takeHandle(into: 19) + Step.takeHandle(into: 20)
         for _ in 0..<64 {
             // exit and unbounded sleeps are rare, so most programs live long enough to do harm.
             var number = numbers[Int(rng.next() % UInt64(numbers.count))]
@@ -53,7 +55,10 @@ final class SyscallFuzzTests: XCTestCase {
     /// flight complete (and release their memory) before the frame count.
     func run(seed: UInt64) throws -> TestSystem {
         let sys = try TestSystem([
-            TestProgram("init", [.spawn("fuzz"), .spawn("fuzz"), .wait(2), .wait(3), .sleep(.imm(1 * ms)), .exit(0)]),
+            TestProgram("init", [.spawn("fuzz"), .save(into: 19), .spawn("fuzz"), .save(into: 20),
+                                 .sendHandle(to: .reg(19), handle: .disk(0)), .sendHandle(to: .reg(19), handle: .disk(1)),
+                                 .sendHandle(to: .reg(20), handle: .disk(0)), .sendHandle(to: .reg(20), handle: .disk(1)),
+                                 .wait(.reg(19)), .wait(.reg(20)), .sleep(.imm(1 * ms)), .exit(0)]),
             TestProgram("fuzz", Self.program(seed: seed), bss: 4096),
         ], frames: 512, dataDisks: [BlockScript.disk(), BlockScript.disk(sectors: 8, depth: 2, irq: 51)])
         sys.machine.maxEnters = 20_000
@@ -67,6 +72,9 @@ final class SyscallFuzzTests: XCTestCase {
             sys.checkHarness()
             if sys.kernel.liveTaskCount == 0 {
                 XCTAssertEqual(sys.kernel.freeFrames, sys.bootFreeFrames, "seed \(seed): frames leaked")
+                XCTAssertEqual(sys.kernel.liveNotificationCount, 0, "seed \(seed): notifications leaked")
+                XCTAssertEqual(sys.kernel.liveSharedMemoryCount, 0, "seed \(seed): shared memory leaked")
+                XCTAssertEqual(sys.kernel.liveWatchCount, 0, "seed \(seed): watches leaked")
             }
             if testRun?.failureCount ?? 0 > 0 { return XCTFail("first failing seed: \(seed)") }
         }

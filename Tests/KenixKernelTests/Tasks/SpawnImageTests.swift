@@ -11,7 +11,7 @@ final class SpawnImageTests: XCTestCase {
     private func elf(of program: TestProgram, index: Int) -> [UInt8] { ProgramImage(program, index: index).elf }
 
     /// init's steps that copy `length` bytes of its data segment into a
-    /// fresh shared-memory object (id in x19, mapping in x20).
+    /// fresh shared-memory object (handle in x19, mapping in x20).
     private func imageInSharedMemory(_ length: Int) -> [Step] {
         let data = UserLayout.imageBase + 0x2000   // init is program 0 (TestProgram's layout)
         return [.shmCreate(size: .imm(UInt64(length))), .save(into: 19), .shmMap(.reg(19)), .save(into: 20),
@@ -25,13 +25,14 @@ final class SpawnImageTests: XCTestCase {
             TestProgram("init", imageInSharedMemory(image.count) + [
                 .sys(.spawnImage, .reg(19), .imm(UInt64(image.count)), 41, 0, .string("from-file"),
                      .length(of: "from-file")), .save(into: 21), .record("spawned"),
-                .sys(.taskInfo, .imm(2)), .record("info"),
+                .taskInfo(slot: 2), .record("info"),
                 .wait(.reg(21)), .record("waited"), .exit(0)], data: image),
             child,
         ])
         XCTAssertEqual(sys.run(), .initExited(status: 0))
         sys.checkHarness()
-        let id = try XCTUnwrap(sys.record("spawned")?.x0)
+        let id = try XCTUnwrap(sys.record("spawned")?.x[1])
+        XCTAssertEqual(id, 2)
         XCTAssertEqual(sys.record("info")?.x0, id)
         let name = withUnsafeBytes(of: (sys.record("info")!.x[3], sys.record("info")!.x[4])) { Array($0.prefix(9)) }
         XCTAssertEqual(String(decoding: name, as: UTF8.self), "from-file", "the task is named as asked")
@@ -64,7 +65,7 @@ final class SpawnImageTests: XCTestCase {
             child,
         ])
         XCTAssertEqual(sys.run(), .initExited(status: 0))
-        XCTAssertEqual(sys.record("unknown object")?.error, .invalidArgument)
+        XCTAssertEqual(sys.record("unknown object")?.error, .badHandle)
         XCTAssertEqual(sys.record("length 0")?.error, .invalidArgument)
         XCTAssertEqual(sys.record("beyond the object")?.error, .invalidArgument)
         XCTAssertEqual(sys.record("priority 32")?.error, .invalidArgument)
@@ -73,10 +74,11 @@ final class SpawnImageTests: XCTestCase {
         XCTAssertEqual(sys.record("bad name pointer")?.error, .badAddress)
         XCTAssertEqual(sys.record("truncated image")?.error, .badExecutable)
         XCTAssertEqual(sys.record("zeros")?.error, .badExecutable)
-        XCTAssertEqual(sys.record("not held")?.error, .notPermitted)
+        XCTAssertEqual(sys.record("not held")?.error, .badHandle,
+                       "init's shared-memory handle value is the other task's parent handle: another kind")
         XCTAssertEqual(sys.kernel.liveTaskCount, 0)
     }
 
-    /// The first shared-memory object init creates (slot 1 of a fresh table).
+    /// init's first handle (entry 0 of its table: init has no parent handle).
     private let sharedMemoryIDOfInit: UInt64 = 1
 }

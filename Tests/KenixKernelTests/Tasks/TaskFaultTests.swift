@@ -13,7 +13,8 @@ final class TaskFaultTests: XCTestCase {
     /// records the victim's wait result.
     func run(victim steps: [Step], name: String = "victim") throws -> TestSystem {
         let sys = try TestSystem([
-            TestProgram("init", [.spawn(name), .spawn("bystander"), .wait(2), .record("victim"), .wait(3),
+            TestProgram("init", [.spawn(name), .save(into: 19), .spawn("bystander"), .save(into: 20),
+                                 .wait(.reg(19)), .record("victim"), .wait(.reg(20)),
                                  .record("bystander"), .pause, .exit(0)]),
             TestProgram(name, steps),
             TestProgram("bystander", [.compute(3 * ms), .record("done"), .exit(7)]),

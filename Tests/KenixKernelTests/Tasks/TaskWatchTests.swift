@@ -37,7 +37,7 @@ final class TaskWatchTests: XCTestCase {
             TestProgram("init", [.notifyCreate, .save(into: 19),
                                  .spawn("sleeper"), .save(into: 21), .spawn("faulter"), .save(into: 22),
                                  .sys(.taskWatch, .reg(21), .reg(19), 1), .sys(.taskWatch, .reg(22), .reg(19), 2),
-                                 .sys(.kill, .reg(21)),
+                                 .kill(.reg(21)),
                                  .notifyWait(.reg(19)), .record("first"),
                                  .wait(.reg(22)), .notifyPoll(.reg(19)), .record("second"), .exit(0)]),
             TestProgram("sleeper", [.sleep(.imm(1_000_000 * us)), .exit(0)]),
@@ -53,19 +53,22 @@ final class TaskWatchTests: XCTestCase {
             TestProgram("init", [.notifyCreate, .save(into: 19), .spawn("client"), .save(into: 21),
                                  .sys(.taskWatch, .reg(21), .reg(19), 0), .record("no bits"),
                                  .sys(.taskWatch, .reg(21), 77, 1), .record("unknown notification"),
-                                 .spawn("watcher", arg: .reg(21)), .save(into: 22), .wait(.reg(22)),
+                                 .spawn("watcher"), .save(into: 22),
+                                 .sendHandle(to: .reg(22), handle: .reg(21)), .wait(.reg(22)),
                                  .send(.reg(21)), .wait(.reg(21)),
                                  .notifyPoll(.reg(19)), .record("nothing for init"), .exit(0)]),
             TestProgram("client", [.recv(), .exit(0)]),
-            TestProgram("watcher", [.move(21, .reg(0)),
-                                    .sys(.taskWatch, .reg(21), 1, 1), .record("not held"),
+            TestProgram("watcher", [.recv(from: parentHandle), .move(21, .reg(5)),    // the client, from init
+                                    .sys(.taskWatch, .reg(21), 7, 1), .record("not held"),
                                     .notifyCreate, .save(into: 19),
+                                    .sys(.taskWatch, parentHandle, .reg(19), 1), .record("no watch right"),
                                     .sys(.taskWatch, .reg(21), .reg(19), 1), .record("own"), .exit(0)]),
         ])
         XCTAssertEqual(sys.run(), .initExited(status: 0))
         XCTAssertEqual(sys.record("no bits")?.error, .invalidArgument)
-        XCTAssertEqual(sys.record("unknown notification")?.error, .invalidArgument)
-        XCTAssertEqual(sys.record("not held")?.error, .notPermitted)
+        XCTAssertEqual(sys.record("unknown notification")?.error, .badHandle)
+        XCTAssertEqual(sys.record("not held")?.error, .badHandle, "the watcher holds no handle to init's notification")
+        XCTAssertEqual(sys.record("no watch right")?.error, .notPermitted, "the watcher's parent handle has send only")
         XCTAssertEqual(sys.record("own")?.x0, 0)
         XCTAssertEqual(sys.record("nothing for init")?.x0, 0, "the ended watcher's watch went with it")
     }

@@ -1,0 +1,93 @@
+// Quota ceilings (docs/capabilities.md, "Quotas"): a child's ceilings are
+// `spawn`'s x5 in 256ths of its parent's (0 = the same, 256 = the same,
+// more is invalidArgument); what a task takes counts against its own
+// ceiling and every ancestor's; task_quota reports ceilings and use, and the
+// use goes back when the child ends.
+import HAL
+import KenixABI
+import KenixKernel
+import XCTest
+
+final class QuotaShareTests: XCTestCase {
+    /// init spawns a child with each share in turn; each child reports its
+    /// own quota (task_quota) and exits.
+    func testSpawnGivesTheAskedFractionOfTheParentsCeiling() throws {
+        let child = TestProgram("child", [.taskQuota(), .record("child"), .recv(from: parentHandle), .exit(0)])
+        let sys = try TestSystem([
+            TestProgram("init", [
+                .taskQuota(), .record("before"),
+                .spawn("child"), .save(into: 19), .sleep(.imm(10 * us)), .taskQuota(), .record("with child"),
+                .send(.reg(19)), .wait(.reg(19)), .taskQuota(), .record("child reaped"),
+                .spawn("child", share: 64), .save(into: 19), .sleep(.imm(10 * us)), .send(.reg(19)), .wait(.reg(19)),
+                .spawn("child", share: 257), .record("too much"),
+                .spawn("child", share: .imm(UInt64.max)), .record("far too much"),
+                .taskQuota(), .record("refused took nothing"),
+                .spawn("child", share: .imm(QuotaShare.whole)), .save(into: 19), .sleep(.imm(10 * us)),
+                .send(.reg(19)), .wait(.reg(19)),
+                .taskQuota(), .record("end"), .exit(0)]),
+            child,
+        ])
+        XCTAssertEqual(sys.run(), .initExited(status: 0))
+        sys.checkHarness()
+        let before = try XCTUnwrap(sys.record("before")).x
+        let (used, limit, tasksUsed, taskLimit) = (before[0], before[1], before[2], before[3])
+        XCTAssertEqual(tasksUsed, 0)
+        let children = sys.records("child").map(\.x)
+        XCTAssertEqual(children.count, 3, "the default, quarter and whole children ran; the refused ones did not")
+        guard children.count == 3 else { return }
+        XCTAssertEqual(children[0][1], limit, "0 asks for the parent's own ceiling")
+        XCTAssertEqual(children[0][3], taskLimit - 1, "every task slot beside its own")
+        XCTAssertGreaterThan(children[0][0], 0, "the child's own pages count against its ceiling")
+        let withChild = try XCTUnwrap(sys.record("with child")).x
+        XCTAssertEqual(withChild[1], limit, "a ceiling is not carved: the parent's stays")
+        XCTAssertEqual(withChild[0], used + children[0][0], "the child's pages count against its parent's ceiling too")
+        XCTAssertEqual(withChild[2], 1, "one child holds a slot")
+        XCTAssertEqual(sys.record("child reaped")?.x[0...3], before[0...3], "the use came back when the child was reaped")
+        XCTAssertEqual(children[1][1], limit * 64 / 256, "64/256: a quarter of the parent's ceiling")
+        XCTAssertEqual(children[1][3], (taskLimit - 1) * 64 / 256)
+        XCTAssertEqual(sys.record("too much")?.error, .invalidArgument)
+        XCTAssertEqual(sys.record("far too much")?.error, .invalidArgument)
+        XCTAssertEqual(sys.record("refused took nothing")?.x[0...3], before[0...3])
+        XCTAssertEqual(children[2][1], limit, "256/256: the parent's ceiling")
+        XCTAssertEqual(sys.record("end")?.x[0...3], before[0...3])
+        XCTAssertEqual(sys.kernel.freeFrames, sys.bootFreeFrames)
+    }
+
+    /// Ceilings compound down a chain: a grandchild's is its share of its
+    /// parent's; the directory's task_quota reports any task's.
+    func testCeilingsCompoundAndTheDirectoryReportsThem() throws {
+        let sys = try TestSystem([
+            TestProgram("init", [
+                .taskQuota(), .record("init"),
+                .spawn("middle", share: 128), .save(into: 19),
+                .recv(from: .reg(19)), .record("middle ready"),       // w0 = the leaf's id (its slot: generation 0)
+                .taskQuota(directory: .imm(InitHandle.taskDirectory), slot: .reg(2)), .record("leaf by slot"),
+                .taskQuota(directory: .imm(InitHandle.taskDirectory), slot: 0), .record("slot 0"),
+                .taskQuota(directory: .imm(InitHandle.taskDirectory), slot: 63), .record("free slot"),
+                .taskQuota(directory: .imm(InitHandle.uart), slot: 1), .record("not the directory"),
+                .reply(), .wait(.reg(19)), .exit(0)]),
+            TestProgram("middle", [
+                .taskQuota(), .record("middle"),
+                .spawn("leaf", share: 128), .save(into: 19),
+                .recv(from: .reg(19)),                                 // the leaf has reported
+                .call(parentHandle, tag: 0, .reg(2)),                  // w0 = the leaf's id, for init
+                .send(.reg(19)), .wait(.reg(19)), .exit(0)]),
+            TestProgram("leaf", [
+                .taskQuota(), .record("leaf"), .getpid, .move(2, .reg(0)),
+                .send(parentHandle, tag: 0, .reg(2)), .recv(from: parentHandle), .exit(0)]),
+        ])
+        XCTAssertEqual(sys.run(), .initExited(status: 0))
+        sys.checkHarness()
+        let i = try XCTUnwrap(sys.record("init")).x
+        let m = try XCTUnwrap(sys.record("middle")).x
+        let l = try XCTUnwrap(sys.record("leaf")).x
+        XCTAssertEqual(m[1], i[1] / 2)
+        XCTAssertEqual(l[1], m[1] / 2, "half of the middle's ceiling")
+        XCTAssertLessThan(try XCTUnwrap(sys.record("middle ready")).x[2], UInt64(sys.kernel.taskCapacity), "id = slot")
+        XCTAssertEqual(sys.record("leaf by slot")?.x[1], l[1], "the directory reports the leaf's ceiling")
+        XCTAssertEqual(sys.record("slot 0")?.error, .invalidArgument)
+        XCTAssertEqual(sys.record("free slot")?.error, .invalidArgument)
+        XCTAssertEqual(sys.record("not the directory")?.error, .badHandle)
+        XCTAssertEqual(sys.kernel.freeFrames, sys.bootFreeFrames)
+    }
+}
