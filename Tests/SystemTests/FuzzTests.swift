@@ -71,10 +71,9 @@ final class FuzzTests: XCTestCase {
 
     /// Boots `fuzz` as the first task with `seed` and a root budget of
     /// `units` × 1,024 syscalls, runs it to its end, and counts what is left.
-    func fuzz(seed: UInt64, units: UInt64, swap: Bool = false) throws -> FuzzRun {
-        var config = SimConfig(ramSize: 128 << 20, initrd: try builtInitrd(), seed: seed,
+    func fuzz(seed: UInt64, units: UInt64) throws -> FuzzRun {
+        let config = SimConfig(ramSize: 128 << 20, initrd: try builtInitrd(), seed: seed,
                                maxTime: 600_000_000_000, console: .capture)
-        if swap { config.disk = SimDiskConfig(sectorCount: 16384) }
         let hal = try HostSimHAL(config: config)
         var kernelConfig = KernelConfig()
         kernelConfig.initName = Array("fuzz".utf8)
