@@ -12,6 +12,9 @@ enum HostileArg {
     }
 }
 
+/// A careful task's exit status when its own state changed under it.
+let isolationBroken: Int64 = -0x150
+
 /// Generations below the roots (a root is 0).
 let maxGeneration: UInt64 = 3
 /// Children one task has at once.
@@ -51,9 +54,20 @@ struct Hostile {
         return nil
     }
 
-    /// Runs the budget, reaps the children, returns the subtree's count.
+    /// Runs the budget, reaps the children, returns the subtree's count, or
+    /// `isolationBroken` when a careful task finds its own state changed
+    /// by something other than the step it took (it never aims a kernel
+    /// write or a mapping change at its own memory, so only a breach of
+    /// isolation can do that: another task, or a stale translation, writing
+    /// into its frames).
     mutating func run() -> Int64 {
-        while issued < budget { step() }
+        while issued < budget {
+            let (i, b, g) = (issued, budget, generation)
+            step()
+            if pools.careful && (budget != b || generation != g || issued < i || issued > i + 1) {
+                return isolationBroken
+            }
+        }
         for i in 0..<maxChildren where child(i) != 0 { reap(i) }
         return Int64(issued + reaped)
     }
