@@ -151,6 +151,7 @@ final class FuzzTests: XCTestCase {
             let secs = Date().timeIntervalSince(t0)
             print("fuzz: seed \(seed)/\(seeds): \(n) syscalls in root A's tree, \(String(format: "%.1f", secs)) s "
                   + "(\(Int(Double(n) / secs))/s), simulated \(run.time / 1_000_000) ms; \(run.census == KernelCensus() ? "nothing left" : "LEFT: \(run.census)")")
+            fflush(nil)   // progress also when the output goes to a file
         }
         print("fuzz: \(total) syscalls over \(seeds) seeds in \(Int(Date().timeIntervalSince(start))) s")
     }
