@@ -31,7 +31,7 @@ include mk/userland.mk
 include mk/kernel.mk
 include mk/disk.mk
 
-.PHONY: help host sim test unit-test system-test bench bench-fs clean abi check-disk
+.PHONY: help host sim test unit-test system-test bench bench-fs clean abi check-disk fuzz
 
 help:
 	@echo "Kenix make targets:"
@@ -41,6 +41,8 @@ help:
 	@echo "  make test           all tests: Embedded check, unit tests, system tests (what CI runs)"
 	@echo "  make bench          run the benchmarks and write BENCHMARKS.md (BENCH_REPEATS=5 runs per figure)"
 	@echo "  make bench-fs       only the file-service benchmark (fsbench on QEMU and in kenix-sim), printed"
+	@echo "  make fuzz           the syscall fuzz target, long: hostile tasks over FUZZ_SEEDS seeds (default 10),"
+	@echo "                      root budget FUZZ_BUDGET x 1024 syscalls (default 16); make test runs it briefly"
 	@echo "  make kernel         build the AArch64 kernel image (build/kenix.img)"
 	@echo "  make run-kernel     boot it on QEMU virt with -kernel (GIC=2|3, MEM=512M, SWAP_SIZE=64M,"
 	@echo "                      DISK=FILE: a data disk, virtio-blk serial kenix-data0; default none)"
@@ -85,6 +87,15 @@ unit-test: deps userland
 system-test: host userland
 	@echo "==> system tests (kenix-sim boots $(INITRD))"
 	@KENIX_SIM=$(KENIX_SIM) INITRD=$(INITRD) bash Tests/System/run.sh
+
+# The fuzz target (docs/capabilities.md, "Fuzzing"): Tests/SystemTests/FuzzTests
+# boots userland's fuzz program as the first task once per seed and checks
+# that every frame, task, handle and kernel object is gone afterwards.
+FUZZ_SEEDS ?= 10
+FUZZ_BUDGET ?= 16
+fuzz: deps userland
+	@echo "==> syscall fuzz: $(FUZZ_SEEDS) seeds, root budget $(FUZZ_BUDGET) x 1024 syscalls"
+	@KENIX_FUZZ_SEEDS=$(FUZZ_SEEDS) KENIX_FUZZ_BUDGET=$(FUZZ_BUDGET) swift test $(SWIFT_BUILD_FLAGS) --filter FuzzTests/testLongFuzz
 
 test: deps embedded-check unit-test system-test test-qemu
 	@echo "==> all tests passed"

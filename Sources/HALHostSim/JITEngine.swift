@@ -119,6 +119,11 @@ final class JITEngine: CPUEngine {
                 b.invalidated = false
                 if let other = chooseCore(for: b, keeping: b.core) {
                     unbind(b)
+                    // The pool's cores have empty TLBs. This one was emptied
+                    // when the ASID was invalidated, but it may have run
+                    // since (a fork's parent goes on without activating its
+                    // ASID again): its entries name this space's frames.
+                    kd_invalidate_all(b.core)
                     JITCorePool.shared.release(b.core)
                     b.core = other
                     bind(b)

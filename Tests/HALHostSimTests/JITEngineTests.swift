@@ -1,6 +1,7 @@
 // The JIT engine's own promises: translated code follows the code bytes
 // (TLBI of a page, TLBI ASIDE1 with new code in the ASID, a core moved to
-// another machine), exact counts across block splits and long blocks, and
+// another machine), a core that leaves an address space keeps none of its
+// translations, exact counts across block splits and long blocks, and
 // host resources that do not grow with the guest's pages (the 80k-page
 // case), and calls and returns that stop exactly at every budget (against
 // Unicorn). The Unicorn engine has its cap on host mappings tested here too.
@@ -36,6 +37,51 @@ final class JITEngineTests: XCTestCase {
             ctx = bed.context()
             XCTAssertEqual(bed.hal.cpu.enterUser(&ctx), .syscall)
             XCTAssertEqual(ctx.x[0], 2, "\(cpu)")
+        }
+    }
+
+    func testACoreLeavingAnAddressSpaceTakesNoTranslationsWithIt() throws {
+        // The fuzzer's forked children wrote into their parents' stacks: an
+        // ASID invalidated while it ran (a fork's parent) went on running
+        // and filling the core's TLB, and when it was activated again and
+        // swapped cores, its old core went back to the pool with those
+        // entries; the next address space with the same code took it and
+        // wrote through them into the first one's frames.
+        for cpu in SimCPUKind.allCases {
+            let bed = try bed(cpu)
+            // str x6, [x5]; ldr x0, [x5]; a nonce (no other test's code); svc.
+            let code = [A64.str(6, 5), A64.ldr(0, 5), A64.movz(7, 0x5A17), A64.svc()]
+            bed.load(code)
+            let first = bed.map(SimTestBed.dataVA)
+            // An idle core in the pool for the swap below to take.
+            if cpu == .jit, let spare = JITCorePool.shared.acquire() { JITCorePool.shared.release(spare) }
+            var ctx = bed.context()
+            ctx.x[5] = SimTestBed.dataVA
+            ctx.x[6] = 0x1111
+            bed.activate()
+            XCTAssertEqual(bed.hal.cpu.enterUser(&ctx), .syscall)
+            // TLBI ASIDE1 while the space runs (fork), and it runs on
+            // without activating again: the TLB fills again.
+            bed.hal.mmu.invalidateAll(asid: bed.asid)
+            ctx = bed.context()
+            ctx.x[5] = SimTestBed.dataVA
+            ctx.x[6] = 0x1111
+            XCTAssertEqual(bed.hal.cpu.enterUser(&ctx), .syscall)
+            // Its code leaves (mprotect, munmap): activated again, it takes another core.
+            bed.leafSlot(SimTestBed.codeVA).pointee = 0
+            bed.activate()
+            // A second space with the same code (a fork child), its own data frame.
+            let root = bed.allocateFrame()
+            bed.load(code, root: root)
+            let second = bed.map(SimTestBed.dataVA, root: root)
+            bed.activate(root: root, asid: ASID(2))
+            ctx = bed.context()
+            ctx.x[5] = SimTestBed.dataVA
+            ctx.x[6] = 0x2222
+            XCTAssertEqual(bed.hal.cpu.enterUser(&ctx), .syscall)
+            XCTAssertEqual(ctx.x[0], 0x2222, "\(cpu)")
+            XCTAssertEqual(bed.read64(second), 0x2222, "\(cpu): the second space's store lands in its own frame")
+            XCTAssertEqual(bed.read64(first), 0x1111, "\(cpu): the first space's frame is untouched")
         }
     }
 

@@ -83,6 +83,11 @@ extension Kernel {
     /// parent's; the child's slot counts in the parent's subtree.
     mutating func giveQuota(to child: Int, from parent: Int?, share fraction: UInt64 = QuotaShare.whole) {
         guard let parent else {
+            // `swapSlots`, not `swap?.slotCount` here: in a mutating method
+            // Swift 6.3 (-Onone) read the slot count out of a nil `swap`'s
+            // uninitialised payload (init's swap ceiling was 30,000,000,000
+            // in kenix-sim without a swap disk); the non-mutating accessor
+            // checks for nil first.
             tasks[child].pointee.quota = Quota(frames: Allowance(limit: frames.freeCount),
                                                tasks: Allowance(limit: tasks.capacity - 2),
                                                swap: Allowance(limit: swapSlots))
