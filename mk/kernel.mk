@@ -63,7 +63,10 @@ K_CFLAGS := --target=aarch64-none-elf -O2 -Wall -ffreestanding -fno-builtin -fno
   -mgeneral-regs-only -fno-unwind-tables -fno-asynchronous-unwind-tables -ffunction-sections
 K_LDFLAGS := -T $(HALA64_LDS) -nostdlib -static --gc-sections -z max-page-size=4096 --build-id=none
 
-$(KERNEL_DIR)/HALAArch64.o: $(HALA64_SWIFT) $(EMBEDDED_DIR)/KenixKernel.o
+# The kernel core is generic over the HAL, so its code is specialized into
+# this object: it depends on the core's sources, not only on KenixKernel.o
+# (which swiftc leaves untouched when its own bytes do not change).
+$(KERNEL_DIR)/HALAArch64.o: $(HALA64_SWIFT) $(KERNEL_SOURCES) $(EMBEDDED_DIR)/KenixKernel.o
 	@mkdir -p $(KERNEL_DIR)
 	@echo "  SWIFTC(embedded) HALAArch64"
 	@$(SWIFTC) $(EMBEDDED_FLAGS) -enable-experimental-feature Extern -Xfrontend -function-sections \
