@@ -187,8 +187,12 @@ public struct Kernel<H: HAL> {
     public func priority(of id: TaskID) -> UInt8? { tasks.slot(of: id).map { tasks[$0].pointee.priority } }
     public var liveTaskCount: Int { tasks.liveCount }
     /// Swap slots (pages) of the swap area, and how many are free (0 and 0 without swap).
-    public var swapSlots: Int { swap?.slotCount ?? 0 }
-    public var freeSwapSlots: Int { swap?.freeCount ?? 0 }
+    /// (`map`, not `swap?.slotCount`: Swift 6.3.1's hosted -Onone build
+    /// evaluates that chain on a nil `swap` to Optional(-1), which gave init
+    /// a swap ceiling of -1 and made `task_quota` trap in every debug kenix-sim
+    /// boot; the Embedded -Osize build is not affected.)
+    public var swapSlots: Int { swap.map { $0.slotCount } ?? 0 }
+    public var freeSwapSlots: Int { swap.map { $0.freeCount } ?? 0 }
     /// Data disks lent to user space, and block requests the kernel tracks
     /// (in flight or waiting to be collected) on data disk `k`.
     public var dataDiskTotal: Int { dataDiskCount }

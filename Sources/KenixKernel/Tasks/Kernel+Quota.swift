@@ -85,7 +85,7 @@ extension Kernel {
         guard let parent else {
             tasks[child].pointee.quota = Quota(frames: Allowance(limit: frames.freeCount),
                                                tasks: Allowance(limit: tasks.capacity - 2),
-                                               swap: Allowance(limit: swap?.slotCount ?? 0))
+                                               swap: Allowance(limit: swapSlots))
             return
         }
         tasks[child].pointee.quota = tasks[parent].pointee.quota.childShare(fraction)
