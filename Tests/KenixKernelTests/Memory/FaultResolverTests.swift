@@ -58,7 +58,7 @@ final class FaultResolverTests: XCTestCase {
                               TestProgram("victim", [.mmap(page, rw), .read(.imm(base + page), into: 0), .exit(0)])],
                              inPlace: true)
         XCTAssertEqual(sys.run(), .initExited(status: 0))
-        XCTAssertEqual(sys.record("status")?.x[1], KillReason.memoryFault.rawValue)
+        XCTAssertEqual(sys.record("status")?.x[1], KillReason.memoryFault.rawValue, sys.uartText)
         XCTAssertEqual(sys.machine.faultsResolvedInPlace, 0)
         XCTAssertTrue(sys.uartText.contains("(victim): data abort (translation fault, level 1) on read at 0x200001000"),
                       sys.uartText)
