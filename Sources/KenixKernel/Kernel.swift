@@ -121,10 +121,7 @@ public struct Kernel<H: HAL> {
         tableFrames = taskStorage.1 + handleStorage.1
         pager = PagerPolicy(frameCount: frames.frameCount)
         let disk = hal.swapDevice
-        // Not `disk.flatMap { SwapSpace(...) }`: Swift 6.3.1 at -Onone stores
-        // the nil that flatMap returns without calling its closure so that
-        // a later `swap?.slotCount` reads garbage as a value (see swapSlots).
-        if let disk { swap = SwapSpace(sectorCount: disk.sectorCount, sectorSize: disk.sectorSize) } else { swap = nil }
+        swap = disk.flatMap { SwapSpace(sectorCount: $0.sectorCount, sectorSize: $0.sectorSize) }
         diskIRQ = swap == nil ? nil : disk?.irq
         transfers = PageTransfers(capacity: swap == nil ? 0 : min(KernelCapacity.pageTransfers, disk?.queueDepth ?? 0))
         guard boot.initrd.size > 0 else { throw .noInitrd }
@@ -190,14 +187,22 @@ public struct Kernel<H: HAL> {
     public func priority(of id: TaskID) -> UInt8? { tasks.slot(of: id).map { tasks[$0].pointee.priority } }
     public var liveTaskCount: Int { tasks.liveCount }
     /// Swap slots (pages) of the swap area, and how many are free (0 and 0 without swap).
-    /// (`map`, not `swap?.slotCount`: in Swift 6.3.1's hosted -Onone build,
-    /// with `swap` set from a `flatMap` on a nil disk, that chain evaluated
-    /// to Optional(-1), which gave init a swap ceiling of -1 and made
-    /// `task_quota` trap in every debug kenix-sim boot; -O and the Embedded
-    /// -Osize build are not affected. Both the assignment in `init` and
-    /// these readers now avoid the pattern.)
-    public var swapSlots: Int { swap.map { $0.slotCount } ?? 0 }
-    public var freeSwapSlots: Int { swap.map { $0.freeCount } ?? 0 }
+    // Spelled as switches: `swap?.slotCount ?? 0` read the payload of a nil
+    // `swap` in kenix-sim's debug build (Swift 6.3.1, -Onone), which gave
+    // init a garbage swap ceiling and trapped task_quota on a machine
+    // without swap (Tests/KenixKernelTests/Tasks/QuotaTests: no swap, 0).
+    public var swapSlots: Int {
+        switch swap {
+        case .some(let s): return s.slotCount
+        case .none: return 0
+        }
+    }
+    public var freeSwapSlots: Int {
+        switch swap {
+        case .some(let s): return s.freeCount
+        case .none: return 0
+        }
+    }
     /// Data disks lent to user space, and block requests the kernel tracks
     /// (in flight or waiting to be collected) on data disk `k`.
     public var dataDiskTotal: Int { dataDiskCount }

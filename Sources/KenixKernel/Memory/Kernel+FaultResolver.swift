@@ -9,7 +9,8 @@
 //     one else shares it.
 // Anything else, and these too when frames are down to the kernel's reserve
 // or the task is at its frame ceiling (taking one could mean starting
-// page-outs), is declined: the CPU reports
+// page-outs: Kernel+Pager's evictOwnPage would unmap pages, the running
+// code's too, in the middle of the CPU's run), is declined: the CPU reports
 // the fault as a trap and `handle(_:from:)` deals with it as always. A fast
 // path in the sense of the house style: declining is always correct, and
 // `KernelConfig.resolveFaultsInPlace = false` turns it off.
@@ -32,10 +33,10 @@ extension Kernel: FaultResolver {
             markAccessed(slot, address)
             return true
         case .permission where fault.access == .write:
-            guard frames.freeCount > pager.reserve, withinFrameCeiling(slot) else { return false }
+            guard frames.freeCount > pager.reserve, quotaRemaining(slot, .frames) >= 1 else { return false }
             return breakCopyOnWrite(slot, address) == .resolved
         case .translation:
-            guard frames.freeCount > pager.reserve, withinFrameCeiling(slot) else { return false }
+            guard frames.freeCount > pager.reserve, quotaRemaining(slot, .frames) >= 1 + 3 else { return false }
             let page = VirtAddr(address & ~(PageGeometry.pageSize - 1))
             if let entry = space.entry(at: page, memory: hal.memory), SwapEntry(raw: entry.pointee) != nil {
                 return false   // its contents are on the disk: that waits
@@ -50,14 +51,5 @@ extension Kernel: FaultResolver {
         default:
             return false
         }
-    }
-
-    /// Room under the task's frame ceiling for a page and the three tables
-    /// that may reach it. At the ceiling the trap path pages the task's own
-    /// pages out (Kernel+Pager, evictOwnPage), which invalidates them and
-    /// must not happen inside the CPU's run: the engines apply an
-    /// invalidation of the running code at different instants.
-    private mutating func withinFrameCeiling(_ slot: Int) -> Bool {
-        quotaRemaining(slot, .frames) >= 1 + 3
     }
 }

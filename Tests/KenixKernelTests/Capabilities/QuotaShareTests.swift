@@ -55,6 +55,20 @@ final class QuotaShareTests: XCTestCase {
 
     /// Ceilings compound down a chain: a grandchild's is its share of its
     /// parent's; the directory's task_quota reports any task's.
+    /// Without a swap disk every swap ceiling is 0. kenix-sim's debug build
+    /// once read a nil swap's payload as init's ceiling and task_quota
+    /// trapped converting it; this harness did not show it (the payload
+    /// happened to read 0 here): kenix-sim boots without --max-time in
+    /// Tests/System/run.sh (SIGTERM, unwritable screenshot) did.
+    func testTheSwapCeilingIsZeroWithoutASwapDisk() throws {
+        let sys = try TestSystem([TestProgram("init", [.taskQuota(), .record("init"), .exit(0)])])
+        XCTAssertEqual(sys.run(), .initExited(status: 0))
+        let q = try XCTUnwrap(sys.record("init")).x
+        XCTAssertEqual(q[4], 0, "swap used")
+        XCTAssertEqual(q[5], 0, "swap ceiling")
+        XCTAssertEqual(sys.kernel.swapSlots, 0)
+    }
+
     func testCeilingsCompoundAndTheDirectoryReportsThem() throws {
         let sys = try TestSystem([
             TestProgram("init", [

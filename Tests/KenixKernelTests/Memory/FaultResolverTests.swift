@@ -71,6 +71,41 @@ final class FaultResolverTests: XCTestCase {
         XCTAssertEqual(ro.machine.faultsResolvedInPlace, 1, "only the read's demand-zero fault")
     }
 
+    /// A task at its frame ceiling makes room by paging its own pages out
+    /// (evictOwnPage); that is the trap path's work, never the resolver's,
+    /// which would unmap pages (the running code's too) in the middle of
+    /// the CPU's run: the JIT and Unicorn engines then disagreed on when the
+    /// run stopped. In place or not, the same pages go out at the same times.
+    func testAFaultAtTheFrameCeilingIsDeclined() throws {
+        let pages = 600
+        var child = SwapScript()
+        child.mapRegion(pages: pages)
+        child.forEachPage(count: pages) { $0.stamp(0x7777) }
+        child.forEachPage(count: pages) { $0.checkStamp(0x7777) }
+        child.recordMismatches("child")
+        child.add(.exit(0))
+        func run(inPlace: Bool) throws -> TestSystem {
+            var config = KernelConfig()
+            config.resolveFaultsInPlace = inPlace
+            let sys = try TestSystem([
+                TestProgram("init", [.spawn("child", share: 128), .save(into: 19), .wait(.reg(19)), .record("status"),
+                                     .exit(0)]),
+                TestProgram("child", child.steps),
+            ], config: config, disk: ScriptedDiskConfig())
+            sys.machine.resolveFaultsInPlace = true   // the CPU always offers
+            XCTAssertEqual(sys.run(), .initExited(status: 0), sys.uartText)
+            XCTAssertEqual(sys.record("child")?.x[1], 0, "every page came back intact")
+            return sys
+        }
+        let inPlace = try run(inPlace: true), trapped = try run(inPlace: false)
+        XCTAssertGreaterThan(inPlace.machine.faultsResolvedInPlace, 0, "faults below the ceiling are resolved in place")
+        XCTAssertGreaterThan(trapped.pageOuts.count, 0, "the child pages against its own ceiling")
+        XCTAssertEqual(inPlace.machine.pageOutsWhileResolving, 0, "the resolver started no page-out")
+        XCTAssertEqual(inPlace.pageOuts.map(\.a), trapped.pageOuts.map(\.a))
+        XCTAssertEqual(inPlace.pageOuts.map(\.b), trapped.pageOuts.map(\.b), "the same pages go out, in the same order")
+        XCTAssertEqual(inPlace.record("status")?.time, trapped.record("status")?.time)
+    }
+
     func testSwappedOutPagesStillWaitForTheDisk() throws {
         var s = SwapScript()
         s.mapRegion()

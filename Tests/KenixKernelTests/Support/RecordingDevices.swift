@@ -13,6 +13,7 @@ struct RecordingUART: UART {
 struct RecordingTrace: TraceSink {
     let machine: SimMachine
     func record(_ event: TraceEvent) {
+        if machine.resolving && event.kind == .pageOut { machine.pageOutsWhileResolving += 1 }
         machine.trace.append(TimedTraceEvent(time: machine.now, kind: event.kind,
                                              a: event.a, b: event.b, c: event.c))
     }

@@ -191,11 +191,18 @@ struct ScriptedCPU: CPU {
                 case .permission: offers = kind == .write && !mmu.leafIsExecutable(va)
                 default: offers = false
                 }
-                guard !offered, machine.resolveFaultsInPlace, offers, offer(fault) else { return .fault(fault) }
+                guard !offered, machine.resolveFaultsInPlace, offers, resolving({ offer(fault) }) else { return .fault(fault) }
                 offered = true
                 machine.faultsResolvedInPlace += 1
             }
         }
+    }
+
+    /// Runs the resolver with the machine's `resolving` flag up.
+    private func resolving(_ body: () -> Bool) -> Bool {
+        machine.resolving = true
+        defer { machine.resolving = false }
+        return body()
     }
 
     private enum DataAccess {

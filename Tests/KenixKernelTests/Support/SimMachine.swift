@@ -82,6 +82,10 @@ final class SimMachine {
     /// many it resolved.
     var resolveFaultsInPlace = true
     var faultsResolvedInPlace = 0
+    /// Set while the kernel's FaultResolver runs (inside a CPU run), and
+    /// the page-outs it started then: it must start none.
+    var resolving = false
+    var pageOutsWhileResolving = 0
     var maxEnters = 200_000
     var timeLimit: UInt64 = 60_000_000_000
 
