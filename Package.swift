@@ -42,7 +42,7 @@ let package = Package(
         // The simulator's window (HALHostSim's SimWindow.swift only).
         .systemLibrary(name: "CSDL2", path: "Sources/CSDL2", pkgConfig: "sdl2",
                        providers: [.apt(["libsdl2-dev"])]),
-        .target(name: "HALHostSim", dependencies: ["HAL", "KenixABI", "KenixKernel", "CUnicorn", "CSDL2", "CDynarmic"],
+        .target(name: "HALHostSim", dependencies: ["HAL", "KenixABI", "CUnicorn", "CSDL2", "CDynarmic"],
                 exclude: ["CDynarmic"], swiftSettings: releaseOnly),
         .executableTarget(name: "kenix-sim", dependencies: [
             "HALHostSim", "KenixKernel", "HAL",

@@ -109,6 +109,9 @@ extension Kernel {
         return .blocked
     }
 
+    /// `clock`: x0 = the kernel clock in nanoseconds since boot.
+    mutating func clockSyscall() -> SyscallResult { .success(clock()) }
+
     /// `real_time`: nanoseconds since 1970-01-01 00:00 UTC, from the
     /// platform's real-time clock at boot plus the kernel clock since;
     /// `notFound` when the platform has no real-time clock.

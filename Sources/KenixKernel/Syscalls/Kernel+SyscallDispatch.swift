@@ -30,9 +30,9 @@ extension Kernel {
         switch call {
         case .yield: return yield(slot)
         case .exit: return exit(slot, status: Int64(bitPattern: a.x0))
-        case .getpid: return .success(tasks[slot].pointee.id.raw)
+        case .getpid: return getpid(slot)
         case .sleep: return sleep(slot, nanoseconds: a.x0)
-        case .clock: return .success(clock())
+        case .clock: return clockSyscall()
         case .spawn: return spawn(slot, name: a.x0, length: a.x1, arg: a.x2, priority: a.x3, authority: a.x4, share: a.x5)
         case .wait: return wait(slot, handle: a.x0)
         case .fork: return fork(slot)
@@ -41,22 +41,13 @@ extension Kernel {
         case .realTime: return realTime()
 
         case .send: return ipcSend(slot, to: a.x0, isCall: false)
-        case .call: return fastCall(slot, to: a.x0) ? .blocked : ipcSend(slot, to: a.x0, isCall: true)
+        case .call: return callSyscall(slot, to: a.x0)
         case .recv: return ipcReceive(slot, from: a.x0)
         case .reply: return ipcReply(slot, to: nil)
         case .replyTo: return ipcReply(slot, to: TaskID(raw: a.x0))
-        case .replyRecv:
-            return fastReplyReceive(slot, from: a.x0) ? .blocked : ipcReplyReceive(slot, from: a.x0)
-        case .callTimeout:
-            guard a.x6 > 0 else { return .failure(.invalidArgument) }
-            return ipcSend(slot, to: a.x0, isCall: true, wait: .until(deadline(after: a.x6)))
-        case .recvTimeout:
-            let ns = a.x1 & ~TimeoutFlag.deferrable
-            guard ns > 0 else { return .failure(.invalidArgument) }
-            tasks[slot].pointee.wakeDeferrable = a.x1 & TimeoutFlag.deferrable != 0
-            let result = ipcReceive(slot, from: a.x0, wait: .until(deadline(after: ns)))
-            if tasks[slot].pointee.wakeAt == nil { tasks[slot].pointee.wakeDeferrable = false }
-            return result
+        case .replyRecv: return replyReceiveSyscall(slot, from: a.x0)
+        case .callTimeout: return callTimeoutSyscall(slot, to: a.x0, timeout: a.x6)
+        case .recvTimeout: return receiveTimeoutSyscall(slot, from: a.x0, timeout: a.x1)
         case .sendNonBlocking: return ipcSend(slot, to: a.x0, isCall: false, wait: .never)
         case .recvNonBlocking: return ipcReceive(slot, from: a.x0, wait: .never)
 

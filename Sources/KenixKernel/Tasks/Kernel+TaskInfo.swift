@@ -1,9 +1,12 @@
 // `task_info`: what the shell's `ps` shows of a task slot: its id, state,
-// priority and name. A read-only view of kernel state.
+// priority and name; `getpid`. A read-only view of kernel state.
 import HAL
 import KenixABI
 
 extension Kernel {
+    /// `getpid`: x0 = the caller's task id (information, not authority).
+    mutating func getpid(_ slot: Int) -> SyscallResult { .success(tasks[slot].pointee.id.raw) }
+
     /// `task_info(directory, slot)`: x0 = id (0 for a free slot), x1 =
     /// TaskStateCode, x2 = priority, x3/x4 = the first 16 bytes of the name,
     /// little-endian. Needs the task directory's `info`.
