@@ -59,7 +59,9 @@ USERLAND_ELFS := $(U_PROGRAMS:%=$(U_OUT)/%.elf)
 U_PROG_OBJS := $(U_PROGRAMS:%=$(U_OBJ)/prog/%.o)
 
 # The initrd holds stripped copies (build/userland/initrd/NAME); the ELFs
-# beside them keep their symbols for llvm-symbolizer and llvm-objdump.
+# beside them keep their symbols and debug info (-g) for gdb
+# (docs/debugging.md), llvm-symbolizer and llvm-objdump. Both come from the
+# same objects, so the debug info describes exactly the code that runs.
 # Order is fixed: init and console first, then the other programs by name,
 # then data files.
 U_INITRD_NAMES := init console $(filter-out init console,$(U_PROGRAMS)) badelf font.psf
@@ -73,13 +75,13 @@ U_RUNTIME_OBJS := $(U_OBJ)/runtime/crt0.o $(U_OBJ)/runtime/syscall.o $(U_OBJ)/ru
 
 U_SWIFTFLAGS := -target aarch64-none-none-elf \
                 -enable-experimental-feature Embedded -enable-experimental-feature Extern \
-                -wmo -parse-as-library -Osize \
+                -wmo -parse-as-library -Osize -g \
                 -Xfrontend -disable-stack-protector -Xfrontend -function-sections \
                 -module-name KenixProgram
-U_CFLAGS := --target=aarch64-none-elf -std=c11 -O2 -Wall -Wextra \
+U_CFLAGS := --target=aarch64-none-elf -std=c11 -O2 -g -Wall -Wextra \
             -ffreestanding -fno-stack-protector -fno-unwind-tables -fno-asynchronous-unwind-tables \
             -ffunction-sections -fdata-sections -I$(U_SRC)/include -MMD -MP
-U_ASFLAGS := --target=aarch64-none-elf -MMD -MP
+U_ASFLAGS := --target=aarch64-none-elf -g -MMD -MP
 U_LDFLAGS := -T $(U_LDSCRIPT) -nostdlib -static --gc-sections --orphan-handling=error \
              -z max-page-size=4096 --build-id=none
 

@@ -19,6 +19,7 @@ public struct SimCPU: CPU {
 
     public func enterUser<R: FaultResolver>(_ context: inout UserContext, resolver: inout R) -> Trap {
         let m = machine
+        if let d = m.debugger { return enterUserDebugged(&context, resolver: &resolver, debugger: d) }
         if m.interruptPending { return m.finishBeforeRun(.interrupt, pc: context.pc) }
         if m.now >= m.haltTime { return m.finishBeforeRun(.halt, pc: context.pc) }
         let engine = m.engine!
@@ -52,6 +53,7 @@ public struct SimCPU: CPU {
         let reason: WakeReason
         while true {
             if m.window != nil { m.serviceWindow() }
+            m.debugger?.pollWhileIdle()
             m.checkHostStop()
             if m.interruptPending { reason = .interrupt; break }
             if m.now >= m.haltTime { reason = .halt; break }
