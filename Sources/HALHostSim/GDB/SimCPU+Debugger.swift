@@ -29,9 +29,12 @@ extension SimCPU {
             mmu.resolverContext = UnsafeMutableRawPointer(r)
             defer { mmu.resolverContext = nil }
             return withUnsafeMutablePointer(to: &context) { c in
+                // Before the first run the context is the registers (and an
+                // engine may not have set its own up yet: Unicorn's pc).
+                var ran = false
                 while true {
                     if m.debugger != nil {
-                        engine.leave(&c.pointee)
+                        if ran { engine.leave(&c.pointee) }
                         let verdict = d.boundary(me, c, machine: m) {
                             var list: [InspectedTask] = []
                             r.pointee.inspectTasks { list.append($0) }
@@ -47,6 +50,7 @@ extension SimCPU {
                     let budget = m.debugger != nil ? d.budget(for: me, machine: m.sliceBudget()) : m.sliceBudget()
                     m.stats.slices &+= 1
                     let run = engine.run(budget: budget)
+                    ran = true
                     m.stats.instructions &+= run.retired
                     m.advance(by: run.retired)
                     d.ran(me, retired: run.retired)
