@@ -4,8 +4,8 @@
 # shell session, swapping (little RAM and a swap file), data disks and the
 # block server (blktest, faults, two disks, bad disk files, locks, a power
 # cut, SIGTERM) and the display (headless fallback, screenshots, a window
-# under Xvfb); then the differential check of the two CPU engines
-# (engines.sh).
+# under Xvfb); the gdb stub (gdb.sh); then the differential check of the two
+# CPU engines (engines.sh).
 # Usage: KENIX_SIM=path INITRD=path bash Tests/System/run.sh
 set -uo pipefail
 SIM=${KENIX_SIM:-.build/debug/kenix-sim}
@@ -372,6 +372,12 @@ if command -v xvfb-run >/dev/null 2>&1; then
 else
   echo "  skip xvfb-run is not installed (apt-get install xvfb): the window checks did not run"
 fi
+
+echo "==> the gdb stub: Tests/System/gdb.sh (gdb-multiarch against kenix-sim run --gdb)"
+if KENIX_SIM=$SIM INITRD=$INITRD bash "$(dirname "$0")/gdb.sh" >"$WORK/gdb.log" 2>&1; then
+  if grep -q "^  skip" "$WORK/gdb.log"; then grep "^  skip" "$WORK/gdb.log"
+  else pass "gdb: break, variables, step, exit, reverse-stepi, watch, reverse-continue, determinism ($(grep -c '^  ok' "$WORK/gdb.log") checks)"; fi
+else fail "the gdb stub (Tests/System/gdb.sh)" "$WORK/gdb.log"; fi
 
 echo "==> the differential check: Tests/System/engines.sh (JIT and Unicorn engines)"
 if KENIX_SIM=$SIM INITRD=$INITRD bash "$(dirname "$0")/engines.sh" >"$WORK/engines.log" 2>&1; then

@@ -217,6 +217,7 @@ struct StopSession {
         }
         if p == "vMustReplyEmpty" { connection.send(""); return nil }
         if p.hasPrefix("vKill") {
+            connection.send("OK")
             debugger.letGo()
             debugger.markKilled()
             return .restart
