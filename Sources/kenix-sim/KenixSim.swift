@@ -4,13 +4,14 @@
 //                 [--ram SIZE] [--swap FILE [--swap-size SIZE]] [--disk FILE]... [--disk-fail SPEC]...
 //                 [--power-cut N] [--init NAME] [--init-arg N]
 //                 [--input FILE] [--keys FILE] [--headless] [--no-display] [--fb-size WxH]
-//                 [--screenshot FILE.png [--screenshot-at WHEN]]
+//                 [--screenshot FILE.png [--screenshot-at WHEN]] [--gdb [PORT] [--gdb-wait NAME]]
 //
 // Exit status: init's own exit status (0 when the window was closed); 64 bad
 // usage; 65 malformed boot image or disk file; 66 boot image or disk file
 // missing; 70 init killed by a fault; 71 deadlock; 74 screenshot not written;
 // 75 disk file in use; 124 time limit; 125 power cut; 128 + N stopped by
-// signal N (SIGINT, SIGTERM, SIGHUP), after flushing the disks.
+// signal N (SIGINT, SIGTERM, SIGHUP), after flushing the disks; with --gdb,
+// 69 cannot listen, 137 killed from gdb.
 import ArgumentParser
 import HAL
 import HALHostSim
@@ -50,7 +51,8 @@ struct Run: ParsableCommand {
         that is not a whole number of 512-byte sectors, not a regular file), 66 missing boot \
         image or disk file, 70 init killed by a fault, 71 deadlock, 74 screenshot not written, \
         75 disk file in use (locked by another kenix-sim, QEMU or flock), 124 time limit \
-        reached, 125 power cut (--power-cut), 128+N stopped by signal N (SIGINT, SIGTERM, SIGHUP).
+        reached, 125 power cut (--power-cut), 128+N stopped by signal N (SIGINT, SIGTERM, SIGHUP); \
+        with --gdb: 69 cannot listen, 137 killed from gdb.
 
         Disks: --swap gives the kernel a swap disk; each --disk FILE is a data disk (data disk 0, \
         1, ... in the order given) that the kernel lends to user space, where init starts the \
