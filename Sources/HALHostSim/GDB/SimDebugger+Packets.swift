@@ -133,10 +133,11 @@ struct StopSession {
         return nil
     }
 
-    func query(_ p: String) -> String {
+    /// Answers that need no machine (the handshake); nil for the rest.
+    static func sessionless(_ p: String, reverse: Bool = false) -> String? {
         if p.hasPrefix("qSupported") {
             return "PacketSize=4000;qXfer:features:read+;swbreak+;QStartNoAckMode+;vContSupported+;"
-                + (debugger.replayForbidden == nil ? "ReverseStep+;ReverseContinue+" : "")
+                + (reverse ? "ReverseStep+;ReverseContinue+" : "")
         }
         if p.hasPrefix("qXfer:features:read:target.xml:") {
             let range = p.dropFirst("qXfer:features:read:target.xml:".count).split(separator: ",")
@@ -145,6 +146,15 @@ struct StopSession {
             guard off < xml.count else { return "l" }
             let end = min(xml.count, off + len)
             return (end == xml.count ? "l" : "m") + String(decoding: xml[off..<end], as: UTF8.self)
+        }
+        if p.hasPrefix("H") { return "OK" }
+        if p == "vCont?" { return "vCont;c;C;s;S" }
+        return nil
+    }
+
+    func query(_ p: String) -> String {
+        if p.hasPrefix("qSupported") || p.hasPrefix("qXfer:") {
+            return Self.sessionless(p, reverse: debugger.replayForbidden == nil) ?? ""
         }
         if p == "qC" { return "QC" + gdbHex(current) }
         if p == "qfThreadInfo" { return "m" + tasks.filter { !$0.zombie }.map { gdbHex($0.id) }.joined(separator: ",") }

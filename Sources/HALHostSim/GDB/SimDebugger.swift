@@ -224,8 +224,17 @@ public final class SimDebugger {
     /// The run ended (init exited, a time limit, ...): tells gdb, if it
     /// waits, and closes the connection.
     public func finish(exitStatus: Int32) {
+        let exited = "W" + GDBRegisters.le(UInt64(UInt8(truncatingIfNeeded: exitStatus)), 1).hexString
         if !detached && awaitingStop {
-            connection.send("W" + GDBRegisters.le(UInt64(UInt8(truncatingIfNeeded: exitStatus)), 1).hexString)
+            connection.send(exited)
+        } else if !detached && lastStop == nil {
+            // The run ended before its first stop (--gdb-wait NAME never
+            // ran): gdb is still at its handshake; its `?` learns the end.
+            while let p = connection.receive() {
+                if p == "?" { connection.send(exited); break }
+                if p == "QStartNoAckMode" { connection.send("OK"); connection.disableAcks(); continue }
+                connection.send(StopSession.sessionless(p) ?? "")
+            }
         }
         connection.close()
     }
