@@ -4,7 +4,8 @@
 # task, with its unstripped ELF for symbols. Checks: break in it, read C
 # variables, line-step, continue to the exit (status 7); reverse-stepi back
 # over a store shows the old value; a write watchpoint and reverse-continue;
-# a run that gdb only continues keeps the trace hash of a run without gdb.
+# Ctrl-C and an unmapped read (gdb/interrupt.py); a run that gdb only
+# continues keeps the trace hash of a run without gdb.
 # Usage: KENIX_SIM=path INITRD=path bash Tests/System/gdb.sh
 set -uo pipefail
 SIM=${KENIX_SIM:-.build/debug/kenix-sim}
@@ -70,6 +71,20 @@ if [ "$(value watch 2)" = 0 ] && grep -q "New value = 0" "$WORK/watch.gdb"; then
 if [ "$(value watch 3)" = 0 ] && [ "$(grep -c "Breakpoint 1, bump" "$WORK/watch.gdb")" = 2 ]; then
   pass "reverse-continue goes back to the breakpoint before it"; else fail "reverse-continue to the breakpoint" "$WORK/watch.gdb"; fi
 check "continues to the exit after going back" "$WORK/watch.gdb" -E "exited with code 07"
+
+echo "==> Ctrl-C, an unmapped read, detach (Tests/System/gdb/interrupt.py speaks the protocol itself)"
+"$SIM" run --initrd "$INITRD" --no-display --max-time 3s --gdb 0 --init gdbtest --init-arg 1 \
+  >"$WORK/intr.out" 2>"$WORK/intr.err" </dev/null &
+pid=$!
+for _ in $(seq 100); do
+  port=$(sed -n 's/^kenix-sim: waiting for gdb on localhost:\([0-9]*\).*/\1/p' "$WORK/intr.err"); [ -n "$port" ] && break; sleep 0.1
+done
+timeout 60 python3 "$HERE/gdb/interrupt.py" "$port" >"$WORK/intr.log" 2>&1; prc=$?
+wait $pid; rc=$?
+sed 's/^/  /' "$WORK/intr.log" | grep -v "^  ok" || true
+if [ $prc -eq 0 ]; then pass "Ctrl-C stops a spinning program; unmapped memory is E14 ($(grep -c '^ok' "$WORK/intr.log") checks)"
+else fail "interrupt.py" "$WORK/intr.log"; fi
+if [ $rc -eq 124 ]; then pass "after detach the run goes on to its time limit"; else fail "after detach: exit $rc" "$WORK/intr.err"; fi
 
 echo "==> determinism: gdb that only continues changes nothing"
 "$SIM" run --initrd "$INITRD" --no-display --max-time 10s --init gdbtest >"$WORK/plain.out" 2>"$WORK/plain.err" </dev/null

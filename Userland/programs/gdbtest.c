@@ -4,6 +4,8 @@
  * and a line of output. `kenix-sim run --init gdbtest --gdb` stops at its
  * first instruction. Exits with status 7 (the sum check below). As the
  * first task (no parent, no console server) it writes the UART itself.
+ * With argument 1 it spins storing to `counter` until stopped (the Ctrl-C
+ * test).
  */
 #include "kenix.h"
 
@@ -16,8 +18,10 @@ __attribute__((noinline)) uint64_t bump(uint64_t step) {
 }
 
 int64_t main(uint64_t arg, uint64_t parent) {
-    (void)arg;
     if (parent == 0 && kx_uart_claim(KX_HANDLE_UART, 0) >= 0) kx_console_use_uart();
+    if (arg == 1) {
+        for (;;) counter = counter + 1;
+    }
     for (uint64_t i = 1; i <= 5; i++) {
         total = total + bump(i);
     }
