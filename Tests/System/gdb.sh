@@ -24,7 +24,7 @@ fi
 # gdb runs SCRIPT against it; $WORK/NAME.{out,err,rc,gdb}.
 session() {
   local name=$1 script=$2; shift 2
-  "$SIM" run --initrd "$INITRD" --no-display --max-time 10s --gdb 0 "$@" \
+  "$SIM" run --initrd "$INITRD" --no-display --max-time 30s --gdb 0 "$@" \
     >"$WORK/$name.out" 2>"$WORK/$name.err" </dev/null &
   local pid=$! port=""
   for _ in $(seq 100); do
@@ -32,7 +32,7 @@ session() {
     [ -n "$port" ] && break
     sleep 0.1
   done
-  timeout 60 gdb-multiarch -batch -nx -ex "file $ELF" -ex "target remote :$port" -x "$script" \
+  timeout 60 gdb-multiarch -batch -nx -ex "set remotetimeout 30" -ex "file $ELF" -ex "target remote :$port" -x "$script" \
     >"$WORK/$name.gdb" 2>&1
   wait $pid
   echo $? >"$WORK/$name.rc"
@@ -71,6 +71,23 @@ if [ "$(value watch 2)" = 0 ] && grep -q "New value = 0" "$WORK/watch.gdb"; then
 if [ "$(value watch 3)" = 0 ] && [ "$(grep -c "Breakpoint 1, bump" "$WORK/watch.gdb")" = 2 ]; then
   pass "reverse-continue goes back to the breakpoint before it"; else fail "reverse-continue to the breakpoint" "$WORK/watch.gdb"; fi
 check "continues to the exit after going back" "$WORK/watch.gdb" -E "exited with code 07"
+
+echo "==> the whole system: --gdb-wait gdbtest, started from the shell"
+printf 'run gdbtest\n' >"$WORK/run-gdbtest.txt"
+session full "$HERE/gdb/full-system.gdb" --seed 1 --gdb-wait gdbtest --input "$WORK/run-gdbtest.txt"
+if grep -qE "^\* [0-9]+ +Thread [0-9a-f]+ \(task [0-9]+ gdbtest \(running\)\) _start" "$WORK/full.gdb" \
+   && grep -qE "Thread [0-9a-f]+ \(task [0-9]+ ksh\)" "$WORK/full.gdb" && grep -qE "Thread 1 \(task 1 init\)" "$WORK/full.gdb"; then
+  pass "the first stop is gdbtest's first instruction; init, the shell and the rest are threads"
+else fail "threads at the first stop" "$WORK/full.gdb"; fi
+if grep -qE "hit Breakpoint 1, bump" "$WORK/full.gdb" && [ "$(value full 1)" = 0 ]; then pass "the breakpoint stops gdbtest, not the other programs at that address"
+else fail "breakpoint in the whole system" "$WORK/full.gdb"; fi
+check "another task's registers (init's pc is its own)" "$WORK/full.gdb" -E '^\$2 = \(void \(\*\)\(\)\) 0x[0-9a-f]+'
+if grep -q "exited normally" "$WORK/full.gdb" && [ "$(cat "$WORK/full.rc")" = 0 ] && grep -qF "[gdbtest exited with status 7]" "$WORK/full.out"; then
+  pass "the session ends, init exits 0, gdb is told"; else fail "end of the whole-system session" "$WORK/full.gdb"; fi
+"$SIM" run --initrd "$INITRD" --no-display --max-time 10s --seed 1 --input "$WORK/run-gdbtest.txt" >"$WORK/fullplain.out" 2>"$WORK/fullplain.err" </dev/null
+if [ "$(sed -n 's/^trace hash: //p' "$WORK/full.err")" = "$(sed -n 's/^trace hash: //p' "$WORK/fullplain.err")" ] && cmp -s "$WORK/full.out" "$WORK/fullplain.out"; then
+  pass "with a breakpoint hit and stops: the same trace hash and output as without gdb"
+else fail "the whole-system run changed under gdb" "$WORK/full.err"; fi
 
 echo "==> Ctrl-C, an unmapped read, detach (Tests/System/gdb/interrupt.py speaks the protocol itself)"
 "$SIM" run --initrd "$INITRD" --no-display --max-time 3s --gdb 0 --init gdbtest --init-arg 1 \

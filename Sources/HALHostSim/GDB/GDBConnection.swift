@@ -79,6 +79,14 @@ public final class GDBConnection {
         }
     }
 
+    /// A packet that has fully arrived, without waiting; nil if none has.
+    public func receiveIfReady() -> String? {
+        _ = fill(blocking: false)
+        guard let dollar = buffer.firstIndex(of: UInt8(ascii: "$")),
+              let hash = buffer[dollar...].firstIndex(of: UInt8(ascii: "#")), buffer.count >= hash + 3 else { return nil }
+        return receive()
+    }
+
     /// The next packet's payload (acknowledged), or nil when gdb is gone.
     public func receive() -> String? {
         while true {

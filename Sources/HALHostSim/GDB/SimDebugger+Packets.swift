@@ -45,6 +45,10 @@ struct StopSession {
     }
 
     mutating func serve() -> SimDebugger.Verdict {
+        if let early = debugger.earlyPacket {
+            debugger.earlyPacket = nil
+            if let verdict = handle(early) { return verdict }
+        }
         while true {
             guard let packet = connection.receive() else {
                 debugger.letGo()

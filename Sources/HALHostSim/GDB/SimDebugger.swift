@@ -114,13 +114,31 @@ public final class SimDebugger {
         if n > 0 { retired[task.id, default: 0] &+= n }
     }
 
+    /// A packet that needs the machine stopped, received before the first
+    /// stop: the first stop answers it.
+    var earlyPacket: String?
+
     /// Polls for Ctrl-C every `every` calls (slices or single steps).
     func poll(every: Int) {
         sincePoll += 1
         guard sincePoll >= every else { return }
         sincePoll = 0
+        if lastStop == nil && earlyPacket == nil { answerHandshake() }
         if connection.interruptRequested() {
             if connection.closed { letGo() } else { interruptPending = true }
+        }
+    }
+
+    /// Before the first stop (a long boot to --gdb-wait's program), gdb's
+    /// handshake is answered as it comes, so gdb does not time out on it;
+    /// the first packet that needs a stopped machine (`?`) waits for it.
+    private func answerHandshake() {
+        while let p = connection.receiveIfReady() {
+            if p == "QStartNoAckMode" { connection.send("OK"); connection.disableAcks(); continue }
+            if p == "vMustReplyEmpty" { connection.send(""); continue }
+            if let answer = StopSession.sessionless(p, reverse: replayForbidden == nil) { connection.send(answer); continue }
+            earlyPacket = p
+            return
         }
     }
 
@@ -230,6 +248,7 @@ public final class SimDebugger {
         } else if !detached && lastStop == nil {
             // The run ended before its first stop (--gdb-wait NAME never
             // ran): gdb is still at its handshake; its `?` learns the end.
+            if earlyPacket == "?" { connection.send(exited); earlyPacket = nil; connection.close(); return }
             while let p = connection.receive() {
                 if p == "?" { connection.send(exited); break }
                 if p == "QStartNoAckMode" { connection.send("OK"); connection.disableAcks(); continue }
