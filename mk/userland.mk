@@ -59,8 +59,10 @@ USERLAND_ELFS := $(U_PROGRAMS:%=$(U_OUT)/%.elf)
 U_PROG_OBJS := $(U_PROGRAMS:%=$(U_OBJ)/prog/%.o)
 
 # The initrd holds stripped copies (build/userland/initrd/NAME); the ELFs
-# beside them keep their symbols and debug info (-g) for gdb
-# (docs/debugging.md), llvm-symbolizer and llvm-objdump. Both come from the
+# beside them keep their symbols and debug info for gdb (docs/debugging.md),
+# llvm-symbolizer and llvm-objdump: full DWARF for C (-g), line tables for
+# Swift (-gline-tables-only: gdb 13 cannot read the cross-unit references
+# of Embedded Swift's full debug info, and has no Swift support anyway). Both come from the
 # same objects, so the debug info describes exactly the code that runs.
 # Order is fixed: init and console first, then the other programs by name,
 # then data files.
@@ -75,7 +77,7 @@ U_RUNTIME_OBJS := $(U_OBJ)/runtime/crt0.o $(U_OBJ)/runtime/syscall.o $(U_OBJ)/ru
 
 U_SWIFTFLAGS := -target aarch64-none-none-elf \
                 -enable-experimental-feature Embedded -enable-experimental-feature Extern \
-                -wmo -parse-as-library -Osize -g \
+                -wmo -parse-as-library -Osize -gline-tables-only \
                 -Xfrontend -disable-stack-protector -Xfrontend -function-sections \
                 -module-name KenixProgram
 U_CFLAGS := --target=aarch64-none-elf -std=c11 -O2 -g -Wall -Wextra \

@@ -72,6 +72,13 @@ if [ "$(value watch 3)" = 0 ] && [ "$(grep -c "Breakpoint 1, bump" "$WORK/watch.
   pass "reverse-continue goes back to the breakpoint before it"; else fail "reverse-continue to the breakpoint" "$WORK/watch.gdb"; fi
 check "continues to the exit after going back" "$WORK/watch.gdb" -E "exited with code 07"
 
+echo "==> line stepping in Embedded Swift (ticker, line tables only)"
+ELF=$(dirname "$INITRD")/userland/ticker.elf session swift "$HERE/gdb/swift.gdb" --init ticker
+if grep -qE "Breakpoint 1, .* at Userland/programs/ticker.swift:10" "$WORK/swift.gdb" \
+   && grep -qE "^11[[:space:]]+guard now - last" "$WORK/swift.gdb" && grep -qE "^15[[:space:]]+last = now" "$WORK/swift.gdb"; then
+  pass "break at ticker.swift:10, next to 11, next to 15"; else fail "Swift line stepping" "$WORK/swift.gdb"; fi
+check "a Swift program runs on to its exit" "$WORK/swift.gdb" -E "exited normally"
+
 echo "==> the whole system: --gdb-wait gdbtest, started from the shell"
 printf 'run gdbtest\n' >"$WORK/run-gdbtest.txt"
 session full "$HERE/gdb/full-system.gdb" --seed 1 --gdb-wait gdbtest --input "$WORK/run-gdbtest.txt"

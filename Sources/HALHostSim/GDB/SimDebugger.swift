@@ -189,6 +189,7 @@ public final class SimDebugger {
         if let r = replayTarget {
             guard here == r.position else { return .run }
             replayTarget = nil
+            interruptPending = false   // a Ctrl-C during the replay is answered by this stop
             return stop(me, context, at: here, reason: r.reason, machine: machine, tasks: tasks)
         }
         var reason: StopReason?
