@@ -54,16 +54,16 @@ final class FaultResolverTests: XCTestCase {
 
     func testFaultsThatMustKillOrWaitAreDeclined() throws {
         // Outside every region: declined, then killed by the trap path.
-        let sys = try system([TestProgram("init", [.spawn("victim"), .wait(2), .record("status"), .exit(0)]),
+        let sys = try system([TestProgram("init", [.spawn("victim"), .wait(.reg(0)), .record("status"), .exit(0)]),
                               TestProgram("victim", [.mmap(page, rw), .read(.imm(base + page), into: 0), .exit(0)])],
                              inPlace: true)
         XCTAssertEqual(sys.run(), .initExited(status: 0))
-        XCTAssertEqual(sys.record("status")?.x[1], KillReason.memoryFault.rawValue)
+        XCTAssertEqual(sys.record("status")?.x[1], KillReason.memoryFault.rawValue, sys.uartText)
         XCTAssertEqual(sys.machine.faultsResolvedInPlace, 0)
         XCTAssertTrue(sys.uartText.contains("(victim): data abort (translation fault, level 1) on read at 0x200001000"),
                       sys.uartText)
         // A write to a read-only region: declined (the resolver refuses it).
-        let ro = try system([TestProgram("init", [.spawn("victim"), .wait(2), .record("status"), .exit(0)]),
+        let ro = try system([TestProgram("init", [.spawn("victim"), .wait(.reg(0)), .record("status"), .exit(0)]),
                              TestProgram("victim", [.mmap(page, MemoryProtection.read), .read(.imm(base), into: 0),
                                                     .write(.imm(base), 1), .exit(0)])], inPlace: true)
         XCTAssertEqual(ro.run(), .initExited(status: 0))
