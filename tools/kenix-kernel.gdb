@@ -11,4 +11,4 @@ set pagination off
 set confirm off
 set architecture aarch64
 target remote :1234
-echo Kenix on QEMU: stopped at the first instruction (MMU off). Try: break kenix_main, continue, bt\n
+echo Kenix on QEMU: stopped in the firmware stub at 0x40000000, before the kernel. Try: break kenix_main, continue, bt\n
