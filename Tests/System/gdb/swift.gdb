@@ -1,10 +1,10 @@
-# Line stepping in an Embedded Swift program (line tables only).
+# Line stepping in an Embedded Swift program (line tables only): a
+# breakpoint on a line, then `next` around the loop.
 set pagination off
 set confirm off
-break ticker.swift:10
+break ticker.swift:16
 continue
 next
 next
-bt 1
 delete
 continue
