@@ -84,7 +84,7 @@ check "a Swift program runs on to its exit" "$WORK/swift.gdb" -E "exited normall
 echo "==> the whole system: --gdb-wait gdbtest, started from the shell"
 printf 'run gdbtest\n' >"$WORK/run-gdbtest.txt"
 session full "$HERE/gdb/full-system.gdb" --seed 1 --gdb-wait gdbtest --input "$WORK/run-gdbtest.txt"
-if grep -qE "^\* [0-9]+ +Thread [0-9a-f]+ \(task [0-9]+ gdbtest \(running\)\) _start" "$WORK/full.gdb" \
+if grep -qE "^\* [0-9]+ +Thread [0-9a-f]+ \(task [0-9]+ gdbtest \(running\)\) (0x[0-9a-f]+ in )?_start" "$WORK/full.gdb" \
    && grep -qE "Thread [0-9a-f]+ \(task [0-9]+ ksh\)" "$WORK/full.gdb" && grep -qE "Thread 1 \(task 1 init\)" "$WORK/full.gdb"; then
   pass "the first stop is gdbtest's first instruction; init, the shell and the rest are threads"
 else fail "threads at the first stop" "$WORK/full.gdb"; fi
