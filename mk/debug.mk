@@ -4,7 +4,7 @@
 #       with build/userland/NAME.elf's symbols, attached. Without INPUT, NAME boots as the first
 #       task (--init NAME: no shell, console output on the terminal); with INPUT=FILE the whole
 #       system boots and FILE is typed into the shell (e.g. a line `run NAME`). Source lines and
-#       variables need NAME in DEBUG_PROGRAMS (mk/userland.mk; default gdbtest ticker).
+#       variables need NAME in DEBUG_PROGRAMS (mk/userland.mk; default all).
 #   make debug-kernel [GIC=2|3] [MEM=512M]
 #       QEMU with its gdb stub (-s -S: port 1234, stopped at the first instruction), the serial
 #       console in $(BUILD)/debug-kernel.log, and gdb-multiarch with the kernel's symbols

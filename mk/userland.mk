@@ -63,14 +63,12 @@ U_PROG_OBJS := $(U_PROGRAMS:%=$(U_OBJ)/prog/%.o)
 # and llvm-objdump, and the programs in DEBUG_PROGRAMS (`all`: every one)
 # their debug info too: full DWARF for C (-g), line tables for Swift
 # (-gline-tables-only: gdb 13 cannot read the cross-unit references of
-# Embedded Swift's full debug info, and has no Swift support anyway). Not
-# every program by default: debug info changes clang's and swiftc's
-# instruction scheduling, and the changed code of the swap session shows a
-# 2-instruction count difference between the JIT and Unicorn engines
-# (engines.sh) still to be found. Objects do not depend on it: after
+# Embedded Swift's full debug info, and has no Swift support anyway). Debug
+# info changes clang's and swiftc's instruction scheduling a little, so a
+# list (or none) gives other code. Objects do not depend on it: after
 # changing DEBUG_PROGRAMS, `make userland-clean`. The ELF and its stripped
 # copy come from the same link, so the debug info describes the code that runs.
-DEBUG_PROGRAMS ?= gdbtest ticker
+DEBUG_PROGRAMS ?= all
 u_debug = $(if $(filter all $(1),$(DEBUG_PROGRAMS)),$(2))
 # Order is fixed: init and console first, then the other programs by name,
 # then data files.
