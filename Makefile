@@ -30,6 +30,7 @@ include mk/embedded.mk
 include mk/userland.mk
 include mk/kernel.mk
 include mk/disk.mk
+include mk/debug.mk
 
 .PHONY: help host sim test unit-test system-test bench bench-fs clean abi check-disk fuzz
 
@@ -57,6 +58,9 @@ help:
 	@echo "  make bench-qemu     instruction counts on QEMU with -icount"
 	@echo "  make bench-linux    the Linux rows: busybox fork+exec and pipe throughput (QEMU -icount, TCG, kenix-sim)"
 	@echo "  make userland       build the EL0 programs and $(INITRD)"
+	@echo "  make debug-sim      kenix-sim --gdb and gdb-multiarch with a program's symbols (PROG=gdbtest,"
+	@echo "                      INPUT=FILE boots the whole system and types FILE; docs/debugging.md)"
+	@echo "  make debug-kernel   QEMU -s -S and gdb-multiarch with the kernel's symbols (tools/kenix-kernel.gdb)"
 	@echo "  make embedded-check compile the kernel core as Embedded Swift for aarch64-none-none-elf"
 	@echo "  make host           build kenix-sim and the host targets with SwiftPM"
 	@echo "  make abi            regenerate Userland/include/kenix_abi.h from Sources/KenixABI (and check docs/syscalls.md)"

@@ -7,9 +7,11 @@
 # make images the same way and check them with fsck.fat;
 # busybox-static (amd64): the host oracle for the Linux tests; gcc-aarch64-linux-gnu and
 # libc6-dev-arm64-cross: the static Linux test programs (mk/linux.mk); qemu-user-static: runs
-# the arm64 busybox and the test programs on the host (applet list, oracle outputs).
+# the arm64 busybox and the test programs on the host (applet list, oracle outputs);
+# gdb-multiarch: the debugger tests (Tests/System/gdb.sh) and make debug-sim / debug-kernel.
 DEBIAN_PACKAGES := libunicorn-dev libdynarmic-dev libsdl2-dev xvfb pkg-config python3 qemu-system-arm qemu-efi-aarch64 bc \
-                   dosfstools mtools busybox-static gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static
+                   dosfstools mtools busybox-static gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static \
+                   gdb-multiarch
 
 .PHONY: deps
 deps:

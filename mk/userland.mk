@@ -59,7 +59,17 @@ USERLAND_ELFS := $(U_PROGRAMS:%=$(U_OUT)/%.elf)
 U_PROG_OBJS := $(U_PROGRAMS:%=$(U_OBJ)/prog/%.o)
 
 # The initrd holds stripped copies (build/userland/initrd/NAME); the ELFs
-# beside them keep their symbols for llvm-symbolizer and llvm-objdump.
+# beside them keep their symbols for gdb (docs/debugging.md), llvm-symbolizer
+# and llvm-objdump, and the programs in DEBUG_PROGRAMS (`all`: every one)
+# their debug info too: full DWARF for C (-g), line tables for Swift
+# (-gline-tables-only: gdb 13 cannot read the cross-unit references of
+# Embedded Swift's full debug info, and has no Swift support anyway). Debug
+# info changes clang's and swiftc's instruction scheduling a little, so a
+# list (or none) gives other code. Objects do not depend on it: after
+# changing DEBUG_PROGRAMS, `make userland-clean`. The ELF and its stripped
+# copy come from the same link, so the debug info describes the code that runs.
+DEBUG_PROGRAMS ?= all
+u_debug = $(if $(filter all $(1),$(DEBUG_PROGRAMS)),$(2))
 # Order is fixed: init and console first, then the other programs by name,
 # then data files.
 U_INITRD_NAMES := init console $(filter-out init console,$(U_PROGRAMS)) badelf font.psf
@@ -91,7 +101,7 @@ userland: $(USERLAND_ELFS) $(USERLAND_INITRD)
 
 $(U_OBJ)/prog/%.o: $(U_SRC)/programs/%.swift $(U_LIBKENIX) | $(U_OBJ)/prog
 	@echo "  SWIFTC $*"
-	$(U_Q)$(SWIFTC) $(U_SWIFTFLAGS) -c $(U_LIBKENIX) $< -o $@
+	$(U_Q)$(SWIFTC) $(U_SWIFTFLAGS) $(call u_debug,$*,-gline-tables-only) -c $(U_LIBKENIX) $< -o $@
 	$(U_Q)touch $@   # swiftc leaves an unchanged object's time alone: make would rebuild it every time
 
 # Directory programs: their files, and the libraries NAME/LIBRARIES names.
@@ -103,14 +113,14 @@ u_directory_sources = $(sort $(wildcard $(U_SRC)/programs/$(1)/*.swift)) \
 define u_directory_program
 $(U_OBJ)/prog/$(1).o: $(call u_directory_sources,$(1)) $(wildcard $(U_SRC)/programs/$(1)/LIBRARIES) $(U_LIBKENIX) | $(U_OBJ)/prog
 	@echo "  SWIFTC $(1)/$(foreach l,$(call u_libraries,$(1)), + lib/$(l))"
-	$$(U_Q)$$(SWIFTC) $$(U_SWIFTFLAGS) -c $$(U_LIBKENIX) $(call u_directory_sources,$(1)) -o $$@
+	$$(U_Q)$$(SWIFTC) $$(U_SWIFTFLAGS) $(call u_debug,$(1),-gline-tables-only) -c $$(U_LIBKENIX) $(call u_directory_sources,$(1)) -o $$@
 	$$(U_Q)touch $$@
 endef
 $(foreach p,$(U_DIR_PROGRAMS),$(eval $(call u_directory_program,$(p))))
 
 $(U_OBJ)/prog/%.o: $(U_SRC)/programs/%.c | $(U_OBJ)/prog
 	@echo "  CC $*"
-	$(U_Q)$(CLANG) $(U_CFLAGS) -c $< -o $@
+	$(U_Q)$(CLANG) $(U_CFLAGS) $(call u_debug,$*,-g) -c $< -o $@
 
 $(U_OBJ)/runtime/%.o: $(U_SRC)/runtime/%.c | $(U_OBJ)/runtime
 	@echo "  CC runtime/$*"

@@ -32,6 +32,9 @@
 public protocol FaultResolver {
     /// Tries to make the faulting access possible; see the contract above.
     mutating func resolveUserFault(_ fault: MemoryFault) -> Bool
+    /// The live tasks, for a debugger stopped inside `enterUser`
+    /// (TaskInspection.swift). The default lists none.
+    func inspectTasks(_ visit: (InspectedTask) -> Void)
 }
 
 /// A resolver that resolves nothing: every fault traps.

@@ -19,9 +19,8 @@
 // which may resolve them on the spot through the kernel's FaultResolver; an
 // engine asks it at every faulting access, in program order, and at no other
 // time. Two engines given the same machine therefore leave it in the same
-// state. Later work (a gdb stub) needs more from an engine: single steps
-// (run(budget: 1)), breakpoints and watchpoints; the JIT core's block
-// bookkeeping and the Unicorn engine's per-instruction hook both allow them.
+// state. The gdb stub (GDB/) needs only `run(budget:)` with small budgets
+// (single steps, exact stops) and `reload` after it changed registers.
 import HAL
 
 /// Which engine executes user code.
@@ -48,4 +47,8 @@ protocol CPUEngine: AnyObject {
     func enter(_ context: inout UserContext)
     func run(budget: UInt64) -> EngineRun
     func leave(_ context: inout UserContext)
+    /// Loads registers a debugger may have changed, in the middle of an
+    /// entry: like `enter`, but the exclusive monitor stays as it is (no
+    /// exception return happened).
+    func reload(_ context: inout UserContext)
 }

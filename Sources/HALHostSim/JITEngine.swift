@@ -193,6 +193,11 @@ final class JITEngine: CPUEngine {
         kd_clear_exclusive(b.core)
     }
 
+    func reload(_ context: inout UserContext) {
+        let core = active!.core
+        Self.asKernelContext(&context) { kd_set_context(core, $0) }
+    }
+
     func leave(_ context: inout UserContext) {
         let core = active!.core
         Self.asKernelContext(&context) { kd_get_context(core, $0) }

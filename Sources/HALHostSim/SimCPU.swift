@@ -21,6 +21,7 @@ public struct SimCPU: CPU {
 
     public func enterUser<R: FaultResolver>(_ context: inout UserContext, resolver: inout R) -> Trap {
         let m = machine
+        if let d = m.debugger { return enterUserDebugged(&context, resolver: &resolver, debugger: d) }
         if m.interruptPending { return m.finishBeforeRun(.interrupt, pc: context.pc) }
         if m.now >= m.haltTime { return m.finishBeforeRun(.halt, pc: context.pc) }
         let engine = m.engine!
@@ -54,6 +55,7 @@ public struct SimCPU: CPU {
         let reason: WakeReason
         while true {
             m.hostPollPoint()
+            m.debugger?.pollWhileIdle()
             if m.interruptPending { reason = .interrupt; break }
             if m.now >= m.haltTime { reason = .halt; break }
             // Typed input comes before a deferrable deadline (periodic

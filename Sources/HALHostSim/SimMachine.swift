@@ -79,6 +79,8 @@ public final class SimMachine {
     private(set) var engine: (any CPUEngine)!
 
     public internal(set) var stats = SimStats()
+    /// The gdb stub (GDB/SimDebugger), while one is attached.
+    public internal(set) var debugger: SimDebugger?
 
     public static let timerIRQ = IRQ(27)
     public static let uartIRQ = IRQ(33)

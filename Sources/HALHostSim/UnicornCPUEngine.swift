@@ -61,6 +61,12 @@ final class UnicornCPUEngine: CPUEngine {
         clearExclusive = true
     }
 
+    func reload(_ context: inout UserContext) {
+        let engine = current!.engine
+        engine.registers.load(&context, into: engine.handle)
+        pc = context.pc
+    }
+
     func leave(_ context: inout UserContext) {
         let engine = current!.engine
         engine.registers.save(&context, from: engine.handle)

@@ -5,14 +5,15 @@
 //                 [--power-cut N] [--init NAME] [--init-arg N]
 //                 [--input FILE | --replay FILE] [--record FILE] [--keys FILE]
 //                 [--headless] [--no-display] [--fb-size WxH]
-//                 [--screenshot FILE.png [--screenshot-at WHEN]]
+//                 [--screenshot FILE.png [--screenshot-at WHEN]] [--gdb [PORT] [--gdb-wait NAME]]
 //
 // Exit status: init's own exit status (0 when the window was closed); 64 bad
 // usage; 65 malformed boot image or disk file; 66 boot image or disk file
 // missing; 70 init killed by a fault; 71 deadlock; 74 screenshot not written;
 // 75 disk file in use; 76 --replay left the recording; 124 time limit; 125
 // power cut; 128 + N stopped by signal N (SIGINT, SIGTERM, SIGHUP), after
-// flushing the disks. Ctrl-A x on a terminal: 0.
+// flushing the disks. Ctrl-A x on a terminal: 0. With --gdb, 69 cannot
+// listen, 137 killed from gdb.
 import ArgumentParser
 import HAL
 import HALHostSim
@@ -35,6 +36,12 @@ struct KenixSim: ParsableCommand {
         """,
         subcommands: [Run.self, Swarm.self],
         defaultSubcommand: Run.self)
+
+    static func main() {
+        var args = Array(CommandLine.arguments.dropFirst())
+        GDBOptions.normalize(&args)
+        main(args)
+    }
 }
 
 struct Run: ParsableCommand {
@@ -47,7 +54,8 @@ struct Run: ParsableCommand {
         image or disk file, 70 init killed by a fault, 71 deadlock, 74 screenshot (or --record \
         file) not written, 75 disk file in use (locked by another kenix-sim, QEMU or flock), 76 \
         --replay left the recording, 124 time limit reached, 125 power cut (--power-cut), 128+N \
-        stopped by signal N (SIGINT, SIGTERM, SIGHUP); 0 after Ctrl-A x.
+        stopped by signal N (SIGINT, SIGTERM, SIGHUP); 0 after Ctrl-A x; with --gdb: 69 cannot \
+        listen, 137 killed from gdb.
 
         Terminal: when stdin is a terminal and no --input or --replay is given, kenix-sim puts it \
         in raw mode (restored however the run ends) and the console gets every key as it is \
@@ -188,6 +196,17 @@ struct Run: ParsableCommand {
         valueName: "WHEN"))
     var screenshotAt: CaptureWhen?
 
+    @Option(name: .customLong("gdb"), help: ArgumentHelp(
+        "Serve the gdb remote protocol on localhost:PORT (default 1234) and wait for gdb before booting.",
+        discussion: "The run stops before init's first instruction (or --gdb-wait's); tasks are gdb threads. Breakpoints, watchpoints and steps never change the run. Reverse execution replays the run from the start (not with --disk). See docs/debugging.md.",
+        valueName: "PORT"))
+    var gdbPort: UInt16?
+
+    @Option(name: .customLong("gdb-wait"), help: ArgumentHelp(
+        "With --gdb: stop first at the first instruction of the first task running program NAME; breakpoints, watchpoints and steps then apply to tasks of that name only.",
+        valueName: "NAME"))
+    var gdbWait: String?
+
     mutating func run() throws {
         // First of all: a signal from now on stops the run the orderly way
         // (the machine sees it at its first slice), never half-way through.
@@ -264,27 +283,56 @@ struct Run: ParsableCommand {
             case .failure(let message): fail("cannot read keys '\(keys)': \(message)", code: 66)
             }
         }
-        let hal: HostSimHAL
-        do { hal = try HostSimHAL(config: config) } catch {
-            fail("cannot build the simulated machine: \(describe(error))", code: exitStatus(for: error))
+        var debugger: SimDebugger?
+        let replayConsole = ReplayConsole()
+        var recordedInput: RecordedInput?
+        if let gdbPort {
+            let d = GDBOptions.connect(port: gdbPort, waitFor: gdbWait)
+            if !dataDisks.isEmpty { d.replayForbidden = "data disks change when a run is replayed" }
+            debugger = d
+            config.console = .custom(replayConsole.put)
+            if let source = config.input { recordedInput = RecordedInput(source); config.input = recordedInput }
         }
-        var kernelConfig = KernelConfig()
-        kernelConfig.initName = Array(initProgram.utf8)
-        kernelConfig.initArgument = initArgument
+        var hal: HostSimHAL
         var kernel: Kernel<HostSimHAL>
-        do { kernel = try Kernel(hal: hal, config: kernelConfig) } catch {
-            hal.machine.closeTraceJSON()
-            hal.machine.flush()
-            fail(describe(error, initrd: initrd, program: initProgram), code: 65)
-        }
-        if display != nil && !headless {
-            do { try hal.machine.openWindow(title: "Kenix (kenix-sim)") } catch {
-                stderrLine("kenix-sim: no window (\(error)); running headless")
+        var outcome: RunOutcome
+        while true {
+            replayConsole.rewind()
+            recordedInput?.rewind()
+            if let keys, debugger != nil, case .success(let bytes) = readFile(keys) { config.keys = ScriptedKeys(bytes) }
+            do { hal = try HostSimHAL(config: config) } catch {
+                fail("cannot build the simulated machine: \(describe(error))", code: exitStatus(for: error))
             }
+            var kernelConfig = KernelConfig()
+            kernelConfig.initName = Array(initProgram.utf8)
+            kernelConfig.initArgument = initArgument
+            do { kernel = try Kernel(hal: hal, config: kernelConfig) } catch {
+                hal.machine.closeTraceJSON()
+                hal.machine.flush()
+                fail(describe(error, initrd: initrd, program: initProgram), code: 65)
+            }
+            if display != nil && !headless {
+                do { try hal.machine.openWindow(title: "Kenix (kenix-sim)") } catch {
+                    stderrLine("kenix-sim: no window (\(error)); running headless")
+                }
+            }
+            debugger?.attach(to: hal.machine)
+            outcome = kernel.run()
+            // Reverse execution: the same machine again, from the start.
+            guard let debugger, debugger.restartRequested else { break }
+            hal.machine.closeTraceJSON()
+            hal.machine.closeWindow()
+            hal.machine.closeDisks()
         }
-        let outcome = kernel.run()
         hal.machine.closeTraceJSON()
         HostTerminal.restore()
+        if debugger?.killed == true {
+            hal.machine.closeWindow()
+            hal.machine.closeDisks()
+            stderrLine("kenix-sim: killed by gdb")
+            Foundation_exit(137)
+        }
+        debugger?.finish(exitStatus: Self.gdbExitStatus(outcome, hal.machine))
         hal.machine.closeWindow()
         hal.machine.closeDisks()
         report(hal.machine)
@@ -317,6 +365,19 @@ struct Run: ParsableCommand {
         case .halted:
             stderrLine("kenix-sim: time limit reached (--max-time)")
             Foundation_exit(124)
+        }
+    }
+
+    /// The exit status for `outcome` (what gdb's W packet reports).
+    static func gdbExitStatus(_ outcome: RunOutcome, _ machine: SimMachine) -> Int32 {
+        if let signal = machine.stoppedBySignal { return 128 + signal }
+        switch outcome {
+        case .initExited(let status): return status == 0 ? 0 : (status & 0xFF == 0 ? 1 : Int32(status & 0xFF))
+        case .initKilled: return 70
+        case .deadlock: return 71
+        case .halted where machine.windowClosed: return 0
+        case .halted where machine.poweredOff: return 125
+        case .halted: return 124
         }
     }
 

@@ -4,8 +4,8 @@
 # shell session, swapping (little RAM and a swap file), data disks and the
 # block server (blktest, faults, two disks, bad disk files, locks, a power
 # cut, SIGTERM) and the display (headless fallback, screenshots, a window
-# under Xvfb), kenix-sim on a pseudo-terminal (terminal.py); then the
-# differential check of the two CPU engines (engines.sh).
+# under Xvfb), kenix-sim on a pseudo-terminal (terminal.py), the gdb stub
+# (gdb.sh); then the differential check of the two CPU engines (engines.sh).
 # Usage: KENIX_SIM=path INITRD=path bash Tests/System/run.sh
 set -uo pipefail
 SIM=${KENIX_SIM:-.build/debug/kenix-sim}
@@ -403,6 +403,11 @@ wait $simpid; rc=$?
 exec 9>&-
 if [ $rc = 130 ] && python3 Tests/System/check-trace-json.py "$WORK/sigint.json" --thread init >"$WORK/sigintcheck.out" 2>&1; then
   pass "SIGINT: the JSON trace is closed and valid"; else fail "SIGINT JSON trace (rc $rc)" "$WORK/sigintcheck.out"; fi
+echo "==> the gdb stub: Tests/System/gdb.sh (gdb-multiarch against kenix-sim run --gdb)"
+if KENIX_SIM=$SIM INITRD=$INITRD bash "$(dirname "$0")/gdb.sh" >"$WORK/gdb.log" 2>&1; then
+  if grep -q "^  skip" "$WORK/gdb.log"; then grep "^  skip" "$WORK/gdb.log"
+  else pass "gdb: break, variables, step, exit, reverse-stepi, watch, reverse-continue, determinism ($(grep -c '^  ok' "$WORK/gdb.log") checks)"; fi
+else fail "the gdb stub (Tests/System/gdb.sh)" "$WORK/gdb.log"; fi
 
 echo "==> the differential check: Tests/System/engines.sh (JIT and Unicorn engines)"
 if KENIX_SIM=$SIM INITRD=$INITRD bash "$(dirname "$0")/engines.sh" >"$WORK/engines.log" 2>&1; then
