@@ -194,10 +194,10 @@ public struct Kernel<H: HAL> {
     public func priority(of id: TaskID) -> UInt8? { tasks.slot(of: id).map { tasks[$0].pointee.priority } }
     public var liveTaskCount: Int { tasks.liveCount }
     /// Swap slots (pages) of the swap area, and how many are free (0 and 0 without swap).
-    // Spelled as switches: `swap?.slotCount ?? 0` read the payload of a nil
-    // `swap` in kenix-sim's debug build (Swift 6.3.1, -Onone), which gave
-    // init a garbage swap ceiling and trapped task_quota on a machine
-    // without swap (Tests/KenixKernelTests/Tasks/QuotaTests: no swap, 0).
+    // Spelled as switches for the same Swift 6.3.1 -Onone miscompile as in
+    // init above: `swap?.slotCount ?? 0` read the payload of a nil `swap`,
+    // which gave init a garbage swap ceiling and trapped task_quota (seen in
+    // kenix-sim boots without --max-time, Tests/System/run.sh).
     public var swapSlots: Int {
         switch swap {
         case .some(let s): return s.slotCount

@@ -203,6 +203,7 @@ func requestBytes(_ m: Message, _ body: (UnsafeRawBufferPointer) -> Void) -> Boo
 }
 
 let invalidArgument = Message(tag: UInt64(bitPattern: SyscallError.invalidArgument.rawValue))
+let notPermitted = Message(tag: UInt64(bitPattern: SyscallError.notPermitted.rawValue))
 
 /// Moves typed bytes through the line discipline in force (the terminal's
 /// while the Linux server has it) and echoes them. A signal character is
@@ -285,7 +286,7 @@ func attachTerminal(_ r: Received, _ input: inout LineDiscipline, _ output: Outp
     guard let note = r.message.carriedHandle else { return invalidArgument }
     guard linuxServer() == r.sender else {
         Handles.close(note)
-        return Message(tag: UInt64(bitPattern: SyscallError.notPermitted.rawValue))
+        return notPermitted
     }
     guard r.message.w1 + ConsoleProtocol.terminalBits <= 64 else {
         Handles.close(note)
@@ -389,10 +390,10 @@ func main(_ arg: UInt64, _ parent: TaskID) -> Int64 {
                 // Only the foreground reads; a read it sends anew replaces one
                 // left pending by a task that lost the input meanwhile.
                 if owner.foreground() != r.sender {
-                    try? IPC.reply(to: r.sender, Message(tag: UInt64(bitPattern: SyscallError.notPermitted.rawValue)))
+                    try? IPC.reply(to: r.sender, notPermitted)
                 } else {
                     if let old = reader, old != r.sender {
-                        try? IPC.reply(to: old, Message(tag: UInt64(bitPattern: SyscallError.notPermitted.rawValue)))
+                        try? IPC.reply(to: old, notPermitted)
                     }
                     reader = r.sender
                 }
