@@ -56,3 +56,24 @@ public enum TaskStateCode: UInt64, CaseIterable {
     case blocked = 3
     case zombie = 4
 }
+
+/// What a blocked task waits for, as `task_status` reports it (x1; x2 is
+/// the partner task's id where there is one). A watchdog uses it to tell a
+/// server that is waiting on another from one that is stuck, and `ps` to
+/// say what a task is doing.
+public enum TaskWaitCode: UInt64, CaseIterable {
+    /// Not blocked (running, ready or ended).
+    case none = 0
+    /// In a send or call to the partner, queued or awaiting its reply.
+    case call = 1
+    /// In a receive (x2: the one sender it takes, 0 for anyone).
+    case receive = 2
+    case sleep = 3
+    /// In `wait` for the partner, a child.
+    case child = 4
+    case notification = 5
+    /// The kernel's pager: a page coming back from swap, or a free frame.
+    case pager = 6
+    /// Stopped by its supervisor (the partner) until `task_resume`.
+    case stopped = 7
+}

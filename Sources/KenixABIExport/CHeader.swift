@@ -36,6 +36,8 @@ public enum CHeader {
         h.enumeration(KillReason.allCases.map { ("KX_KILL_" + CName.screamingSnake("\($0)"), "\($0.rawValue)") })
         h.section("Task states as task_info reports them (TaskStateCode)")
         h.enumeration(TaskStateCode.allCases.map { ("KX_TASK_" + CName.screamingSnake("\($0)"), "\($0.rawValue)") })
+        h.section("What a blocked task waits for, as task_status reports it in x1 (TaskWaitCode)")
+        h.enumeration(TaskWaitCode.allCases.map { ("KX_WAIT_" + CName.screamingSnake("\($0)"), "\($0.rawValue)") })
         h.section("Well-known services (ServiceKey) and the IPC wildcard sender")
         h.enumeration(ServiceKey.allCases.map { ("KX_SERVICE_" + CName.screamingSnake("\($0)"), "\($0.rawValue)") })
         h.define("KX_ANY_SENDER", ipcAnySender)

@@ -76,6 +76,10 @@ public struct Kernel<H: HAL> {
     var armedDeferrable = false
     /// When the running task's slice ends (ns).
     var sliceEnd: UInt64 = 0
+    /// The timer's tick in ns when it is a whole number (16 at QEMU's 62.5
+    /// MHz, 1 in kenix-sim), else 0: the clock is read on every switch, and
+    /// a multiply is much cheaper there than a 128-bit division.
+    let nanosecondsPerTick: UInt64
     /// IPC operations the fast path completed (statistics; tests check it is used).
     public internal(set) var ipcFastPathCount: UInt64 = 0
 
@@ -104,6 +108,8 @@ public struct Kernel<H: HAL> {
         KernelCapacity.check()
         self.hal = hal
         self.config = config
+        let frequency = hal.timer.frequency
+        nanosecondsPerTick = frequency > 0 && 1_000_000_000 % frequency == 0 ? 1_000_000_000 / frequency : 0
         let boot = hal.boot
         var reserved = boot.reserved
         reserved.append(boot.initrd)

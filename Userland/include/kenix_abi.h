@@ -154,6 +154,18 @@ enum {
     KX_TASK_ZOMBIE = 4,
 };
 
+/* What a blocked task waits for, as task_status reports it in x1 (TaskWaitCode). */
+enum {
+    KX_WAIT_NONE = 0,
+    KX_WAIT_CALL = 1,
+    KX_WAIT_RECEIVE = 2,
+    KX_WAIT_SLEEP = 3,
+    KX_WAIT_CHILD = 4,
+    KX_WAIT_NOTIFICATION = 5,
+    KX_WAIT_PAGER = 6,
+    KX_WAIT_STOPPED = 7,
+};
+
 /* Well-known services (ServiceKey) and the IPC wildcard sender. */
 enum {
     KX_SERVICE_CONSOLE = 1,

@@ -119,6 +119,15 @@ public enum Kenix {
         return r < 0 ? nil : TaskStateCode(rawValue: UInt64(r))
     }
 
+    /// What the task `task` names (a handle with `info`) is blocked on, and
+    /// the partner task's id where there is one (0 otherwise); nil once it
+    /// has been reaped. A running or ready task waits for `.none`.
+    public static func waiting(of task: Handle) -> (what: TaskWaitCode, partner: TaskID)? {
+        let r = RawSyscall.invokeWithRegisters(.taskStatus, task)
+        guard r.x0 >= 0 else { return nil }
+        return (TaskWaitCode(rawValue: r.x1) ?? .none, r.x2)
+    }
+
     /// Signals `bits` of notification `notification` (a handle with
     /// `signal`) when the task `task` names (a handle with `watch`) ends, or
     /// at once if it has already ended.

@@ -60,6 +60,23 @@ extension Kernel {
         }
     }
 
+    /// `taskSlot` in one pass, for the IPC fast path: the slot of the live
+    /// task a handle with `rights` names, or nil, where the general path
+    /// then reports why. The same checks as `resolve` and `liveSlot`: a live
+    /// entry of kind task with the rights, a task that still has the id and
+    /// is alive, and the handle's epoch still the task's (not revoked).
+    @inline(__always)
+    func liveTaskSlot(_ slot: Int, _ handle: UInt64, _ rights: UInt64) -> Int? {
+        guard let h = handles.lookup(slot, handle), h.entry.kind == .task,
+              h.entry.rights & rights == rights else { return nil }
+        let id = TaskID(raw: h.entry.object)
+        let s = tasks.encodedSlot(id)
+        guard s != 0 else { return nil }
+        let t = tasks[s]
+        guard t.pointee.id == id, t.pointee.isAlive, t.pointee.epoch == h.entry.epoch else { return nil }
+        return s
+    }
+
     /// `task_self`: x0 = a handle to the caller itself (send, info, watch,
     /// duplicate, transfer), x1 = its id.
     mutating func taskSelf(_ slot: Int) -> SyscallResult {

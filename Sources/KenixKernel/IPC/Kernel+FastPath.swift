@@ -18,10 +18,18 @@ extension Kernel {
         return best < priority
     }
 
+    /// `call(x0)` when `call`, else `reply_recv(x0)`, from the running task
+    /// `slot`; false to take the general path.
+    @inline(__always)
+    mutating func fastIPC(_ slot: Int, call: Bool, _ x0: UInt64) -> Bool {
+        guard config.ipcFastPath else { return false }
+        return call ? fastCall(slot, to: x0) : fastReplyReceive(slot, from: x0)
+    }
+
     /// `call` from the running task `slot`; false to take the general path.
     mutating func fastCall(_ slot: Int, to dest: UInt64) -> Bool {
-        guard config.ipcFastPath, !IPCTag.carriesHandle(tasks[slot].pointee.context.x[1]),
-              case .success(let r) = taskSlot(slot, dest, HandleRights.send), r != slot else { return false }
+        guard !IPCTag.carriesHandle(tasks[slot].pointee.context.x[1]),
+              let r = liveTaskSlot(slot, dest, HandleRights.send), r != slot else { return false }
         let server = tasks[r], client = tasks[slot]
         guard case .blocked(.receiving(let filter)) = server.pointee.state,
               filter == nil || filter == client.pointee.id,
@@ -42,7 +50,7 @@ extension Kernel {
     /// general path.
     mutating func fastReplyReceive(_ slot: Int, from filter: UInt64) -> Bool {
         let server = tasks[slot]
-        guard config.ipcFastPath, filter == ipcAnySender, server.pointee.sendersHead < 0,
+        guard filter == ipcAnySender, server.pointee.sendersHead < 0,
               !IPCTag.carriesHandle(server.pointee.context.x[1]),
               pendingBoundNotification(slot) == nil,
               let callerID = server.pointee.lastCaller, let c = tasks.liveSlot(of: callerID) else { return false }

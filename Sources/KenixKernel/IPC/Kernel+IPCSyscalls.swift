@@ -1,25 +1,12 @@
-// The IPC syscalls that are more than one call into the general path, as
-// the dispatcher calls them: `call` and `reply_recv` try the fast path
-// first (Kernel+FastPath.swift), the timed forms decode their timeout
-// (recv_timeout's deferrable flag included). Each returns its
+// The timed IPC syscalls, as the dispatcher calls them: they decode their
+// timeout (recv_timeout's deferrable flag included) and return their
 // SyscallResult like every other handler; the work is in Kernel+IPC.swift.
+// (`call` and `reply_recv` try the fast path, Kernel+FastPath.swift, in the
+// dispatcher itself, before the arguments are decoded.)
 import HAL
 import KenixABI
 
 extension Kernel {
-    /// `call(dest)`: the fast path when it makes the same decisions as the
-    /// general one, else the general path.
-    @inline(__always)
-    mutating func callSyscall(_ slot: Int, to dest: UInt64) -> SyscallResult {
-        fastCall(slot, to: dest) ? .blocked : ipcSend(slot, to: dest, isCall: true)
-    }
-
-    /// `reply_recv(filter)`: as `call`, the fast path first.
-    @inline(__always)
-    mutating func replyReceiveSyscall(_ slot: Int, from filter: UInt64) -> SyscallResult {
-        fastReplyReceive(slot, from: filter) ? .blocked : ipcReplyReceive(slot, from: filter)
-    }
-
     /// `call_timeout(dest, ..., x6 = ns)`: a call whose deadline covers both
     /// waiting to be received and waiting for the reply; 0 ns is invalid.
     mutating func callTimeoutSyscall(_ slot: Int, to dest: UInt64, timeout ns: UInt64) -> SyscallResult {

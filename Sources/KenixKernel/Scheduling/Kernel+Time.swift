@@ -12,8 +12,8 @@ extension Kernel {
 
     @inline(__always)
     func nanoseconds(fromTicks ticks: UInt64) -> UInt64 {
+        if nanosecondsPerTick != 0 { return ticks &* nanosecondsPerTick }   // wraps after centuries of uptime
         let f = hal.timer.frequency
-        if f == 1_000_000_000 { return ticks }
         let product = ticks.multipliedFullWidth(by: 1_000_000_000)
         return f.dividingFullWidth(product).quotient
     }
@@ -21,8 +21,8 @@ extension Kernel {
     /// Ticks for `ns`, rounded up so a deadline never fires early.
     @inline(__always)
     func ticks(fromNanoseconds ns: UInt64) -> UInt64 {
+        if nanosecondsPerTick != 0 { return ns / nanosecondsPerTick + (ns % nanosecondsPerTick == 0 ? 0 : 1) }
         let f = hal.timer.frequency
-        if f == 1_000_000_000 { return ns }
         let product = ns.multipliedFullWidth(by: f)
         let (q, r) = UInt64(1_000_000_000).dividingFullWidth(product)
         return r == 0 ? q : q + 1

@@ -7,8 +7,19 @@ import KenixABI
 
 extension Kernel {
     mutating func handleSyscall(_ slot: Int) {
-        let a = SyscallArguments(tasks[slot].pointee.context)
-        hal.trace.record(TraceEvent(.syscall, tasks[slot].pointee.id.raw, a.number))
+        let t = tasks[slot]
+        let number = t.pointee.context.x[8]
+        hal.trace.record(TraceEvent(.syscall, t.pointee.id.raw, number))
+        // `call` and `reply_recv` try the IPC fast path before anything else
+        // is decoded: it is every server's hot path, and when it succeeds
+        // the caller is blocked and its partner running, with no result to
+        // write. The general path below makes the same decisions otherwise.
+        if number == Syscall.call.rawValue || number == Syscall.replyRecv.rawValue,
+           fastIPC(slot, call: number == Syscall.call.rawValue, t.pointee.context.x[0]) {
+            t.pointee.syscallPending = number &+ 1
+            return
+        }
+        let a = SyscallArguments(t.pointee.context)
         let result: SyscallResult
         if let call = Syscall(rawValue: a.number) {
             result = perform(call, slot, a)
@@ -41,11 +52,11 @@ extension Kernel {
         case .realTime: return realTime()
 
         case .send: return ipcSend(slot, to: a.x0, isCall: false)
-        case .call: return callSyscall(slot, to: a.x0)
+        case .call: return ipcSend(slot, to: a.x0, isCall: true)
         case .recv: return ipcReceive(slot, from: a.x0)
         case .reply: return ipcReply(slot, to: nil)
         case .replyTo: return ipcReply(slot, to: TaskID(raw: a.x0))
-        case .replyRecv: return replyReceiveSyscall(slot, from: a.x0)
+        case .replyRecv: return ipcReplyReceive(slot, from: a.x0)
         case .callTimeout: return callTimeoutSyscall(slot, to: a.x0, timeout: a.x6)
         case .recvTimeout: return receiveTimeoutSyscall(slot, from: a.x0, timeout: a.x1)
         case .sendNonBlocking: return ipcSend(slot, to: a.x0, isCall: false, wait: .never)

@@ -32,8 +32,9 @@ extension Kernel {
         return .success(0)
     }
 
-    /// `task_status(task)`: the state of the task a handle with `info`
-    /// names, or `noSuchTask` once it has been reaped.
+    /// `task_status(task)`: x0 = the state of the task a handle with `info`
+    /// names, x1 = what it waits for (TaskWaitCode), x2 = on whom; or
+    /// `noSuchTask` once it has been reaped.
     mutating func taskStatus(_ slot: Int, task: UInt64) -> SyscallResult {
         let id: TaskID
         switch resolve(slot, task, .task, HandleRights.info) {
@@ -41,7 +42,9 @@ extension Kernel {
         case .success(let entry): id = TaskID(raw: entry.object)
         }
         guard let s = tasks.slot(of: id) else { return .failure(.noSuchTask) }
-        return .success(tasks[s].pointee.stateCode.rawValue)
+        let wait = tasks[s].pointee.waitCode
+        return .registers(SyscallReturn(x0: tasks[s].pointee.stateCode.rawValue, x1: wait.code.rawValue,
+                                        x2: wait.partner))
     }
 
     /// `slot` is ending: fire the watches on it and drop the ones it holds.

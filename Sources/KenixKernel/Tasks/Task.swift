@@ -133,6 +133,21 @@ public struct Task {
         case .zombie, .free: .zombie
         }
     }
+
+    /// What it waits for and on whom (`task_status`'s x1 and x2).
+    var waitCode: (code: TaskWaitCode, partner: UInt64) {
+        guard case .blocked(let reason) = state else { return (.none, 0) }
+        switch reason {
+        case .sending(let to, _): return (.call, to.raw)
+        case .awaitingReply(let from): return (.call, from.raw)
+        case .receiving(let from): return (.receive, from?.raw ?? 0)
+        case .sleeping: return (.sleep, 0)
+        case .waitingFor(let child): return (.child, child.raw)
+        case .waitingForNotification: return (.notification, 0)
+        case .paging: return (.pager, 0)
+        case .stopped(let by): return (.stopped, by.raw)
+        }
+    }
 }
 
 struct ShmMapping {

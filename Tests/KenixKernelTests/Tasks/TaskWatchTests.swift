@@ -95,3 +95,40 @@ final class TaskWatchTests: XCTestCase {
         XCTAssertEqual(sys.record("fired")?.x0, 1)
     }
 }
+
+/// task_status's x1/x2: what a blocked task waits for and on whom, which the
+/// supervisor reads to tell a server waiting on another from a hung one.
+final class TaskWaitStatusTests: XCTestCase {
+    func testStatusNamesACallsPartnerBeforeAndAfterItIsReceived() throws {
+        let sys = try TestSystem([
+            TestProgram("init", [.getpid, .record("init id"),
+                                 .spawn("caller"), .save(into: 21), .saveX1(into: 22),
+                                 .spawn("sleeper"), .save(into: 23),
+                                 .taskStatus(.reg(21)), .record("ready"),
+                                 .sleep(.imm(20 * us)),
+                                 .taskStatus(.reg(21)), .record("queued call"),
+                                 .taskStatus(.reg(23)), .record("sleeping"),
+                                 .recv(), .record("received"),
+                                 .taskStatus(.reg(21)), .record("awaiting reply"),
+                                 .reply(tag: 5),
+                                 .wait(.reg(21)), .wait(.reg(23)), .exit(0)]),
+            TestProgram("caller", [.call(.imm(StartupHandle.parent), tag: 1), .exit(0)]),
+            TestProgram("sleeper", [.sleep(.imm(100 * us)), .exit(0)]),
+        ])
+        XCTAssertEqual(sys.run(), .initExited(status: 0))
+        let initID = try XCTUnwrap(sys.record("init id")?.x0)
+        XCTAssertNotEqual(initID, 0)
+        let me = try XCTUnwrap(sys.record("ready"))
+        XCTAssertEqual(me.x0, TaskStateCode.ready.rawValue)
+        XCTAssertEqual(me.x[1], TaskWaitCode.none.rawValue, "a ready task waits for nothing")
+        for label in ["queued call", "awaiting reply"] {
+            let r = try XCTUnwrap(sys.record(label))
+            XCTAssertEqual(r.x0, TaskStateCode.blocked.rawValue, label)
+            XCTAssertEqual(r.x[1], TaskWaitCode.call.rawValue, label)
+            XCTAssertEqual(r.x[2], initID, "\(label): the callee")
+        }
+        let sleeping = try XCTUnwrap(sys.record("sleeping"))
+        XCTAssertEqual(sleeping.x[1], TaskWaitCode.sleep.rawValue)
+        XCTAssertEqual(sleeping.x[2], 0)
+    }
+}

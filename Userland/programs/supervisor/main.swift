@@ -81,12 +81,28 @@ func heartbeats() {
             servers[i].missed = 0
         } catch {
             guard error == .timedOut else { continue }   // it ended: its watch reports it
+            if isWaitingOnAnotherServer(i) { continue }
             servers[i].missed += 1
             if servers[i].missed >= missesToKill {
                 say("supervisor: \(servers[i].program) missed \(missesToKill) heartbeats; killed")
                 try? Kenix.kill(servers[i].task)
             }
         }
+    }
+}
+
+/// Whether server `i`, which missed a heartbeat, is only waiting: on the
+/// pager, or in a call to another running server (vfs reading through blk
+/// from a slow disk). Such a wait is not a hang of its own: the server it
+/// waits on answers heartbeats itself, and if that one is killed the call
+/// fails with `partnerDied` and the waiter answers again. A call to anything
+/// else (a client, a task we do not supervise) still counts as a miss.
+func isWaitingOnAnotherServer(_ i: Int) -> Bool {
+    guard let wait = Kenix.waiting(of: servers[i].task) else { return false }
+    switch wait.what {
+    case .pager: return true
+    case .call: return servers.contains { $0.task != 0 && $0.taskID == wait.partner && $0.taskID != servers[i].taskID }
+    default: return false
     }
 }
 
