@@ -3,8 +3,9 @@
 stamped console logs of Tests/QEMU/fsbench.sh (Tests/QEMU/stamp.py lines:
 host seconds, a tab, the console line).
 
-ICOUNT is the QEMU -icount shift=0 run: its kernel-clock nanoseconds are
-guest instructions. Then pairs SIM TCG from interleaved runs (kenix-sim,
+ICOUNT is the QEMU -icount shift=0 run: its instruction counts (the PMU's,
+every guest instruction) are the cost; its clock would also hold the idle
+time -icount warps past while the disk works. Then pairs SIM TCG from interleaved runs (kenix-sim,
 QEMU TCG without -icount): host time per workload is the time between
 fsbench's "start NAME" line and its result line; the kenix-sim figures are
 the medians over the pairs, the speed ratio the median of each pair's ratio.
@@ -12,7 +13,8 @@ Usage: fsbench-table.py ICOUNT SIM1 TCG1 [SIM2 TCG2 ...]
 """
 import re, statistics, sys
 
-RESULT = re.compile(r"^fsbench: (?P<name>[^:]+): (?P<bytes>\d+) bytes, (?P<ns>\d+) ns, (?P<file>\d+) file requests, "
+RESULT = re.compile(r"^fsbench: (?P<name>[^:]+): (?P<bytes>\d+) bytes, (?P<ns>\d+) ns, (?P<instructions>\d+) instructions, "
+                    r"(?P<file>\d+) file requests, "
                     r"(?P<block>\d+) block requests, (?P<device>\d+) device requests$")
 START = re.compile(r"^fsbench: start (?P<name>.+)$")
 MIB = 1 << 20
@@ -57,19 +59,19 @@ def main():
         tcgs = [t[name] for _, t in pairs if name in t]
         what, count = per_op(name, q)
         if what is None and q["bytes"]:
-            unit = f"{q['ns'] / q['bytes']:.2f} per byte"
+            unit = f"{q['instructions'] / q['bytes']:.2f} per byte"
         elif what is None:
             unit = "(the whole operation)"
         else:
-            unit = f"{q['ns'] / count:.0f} per {what}"
+            unit = f"{q['instructions'] / count:.0f} per {what}"
         if what == "read":
-            unit += f" ({q['ns'] / q['bytes']:.2f} per byte)"
+            unit += f" ({q['instructions'] / q['bytes']:.2f} per byte)"
         sim_host = statistics.median(s["host"] for s in sims) * 1000
         tcg_host = statistics.median(t["host"] for t in tcgs) * 1000
         ratios = [t[name]["host"] / s[name]["host"] for s, t in pairs if s[name]["host"] > 0]
         ratio = f"{statistics.median(ratios):.2f}×" if ratios else "?"
         sim_ns = statistics.median(s["ns"] for s in sims)
-        print(f"| {name} | {q['ns']} | {unit} | {q['file']} / {q['block']} / {q['device']} "
+        print(f"| {name} | {q['instructions']} | {unit} | {q['file']} / {q['block']} / {q['device']} "
               f"| {sim_ns / 1000:.0f} | {sim_host:.1f} | {tcg_host:.1f} | {ratio} |")
     print()
     for name in icount:
@@ -80,11 +82,11 @@ def main():
                 print(f"- kenix-sim, {name}: {icount[name]['bytes'] / MIB / host:.1f} MiB per host second")
     tcg = lambda name: statistics.median(t[name]["host"] for _, t in pairs if name in t)
     sim = lambda name: statistics.median(s[name]["host"] for s, _ in pairs if name in s)
-    per_byte = lambda name: icount[name]["ns"] / icount[name]["bytes"]
+    per_byte = lambda name: icount[name]["instructions"] / icount[name]["bytes"]
     if all(n in icount for n in ("/disk read cold", "/disk read warm", "/disk write", "/disk sync")):
         cold, warm = per_byte("/disk read cold"), per_byte("/disk read warm")
         write = per_byte("/disk write")
-        synced = (icount["/disk write"]["ns"] + icount["/disk sync"]["ns"]) / icount["/disk write"]["bytes"]
+        synced = (icount["/disk write"]["instructions"] + icount["/disk sync"]["instructions"]) / icount["/disk write"]["bytes"]
         met = lambda ok: "met" if ok else "NOT met"
         print(f"- issue 10's targets on QEMU: sequential read {cold:.2f} (cold) and {warm:.2f} (warm) instructions "
               f"per byte, target ≤ 10: {met(max(cold, warm) <= 10)}; sequential write {write:.2f} per byte "

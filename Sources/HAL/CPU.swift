@@ -32,9 +32,18 @@ public protocol CPU {
     /// Idles until an interrupt is pending (WFI). Called from the kernel loop
     /// when no task is ready.
     func waitForInterrupt() -> WakeReason
+
+    /// Instructions this CPU has retired since boot, a cost counter for
+    /// benchmarks (the `clock` syscall's x1). On AArch64 the PMU's
+    /// INST_RETIRED at EL0 and EL1 (exact on QEMU under `-icount`, and 0
+    /// without it); in kenix-sim the user instructions it simulated (its
+    /// kernel runs natively). 0 where nothing counts (the default).
+    var instructionsRetired: UInt64 { get }
 }
 
 extension CPU {
+    public var instructionsRetired: UInt64 { 0 }
+
     public func enterUser<R: FaultResolver>(_ context: inout UserContext, resolver: inout R) -> Trap {
         enterUser(&context)
     }

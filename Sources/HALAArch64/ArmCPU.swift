@@ -22,6 +22,8 @@ struct ArmCPU: CPU {
         return TrapDecoder.decode(kind: info.kind, esr: info.esr, far: info.far)
     }
 
+    var instructionsRetired: UInt64 { InstructionCounter.read() }
+
     func waitForInterrupt() -> WakeReason {
         kenix_wfi()
         return .interrupt

@@ -4,6 +4,8 @@
 
 @_extern(c, "kenix_enter_user") func kenix_enter_user(_ context: UnsafeMutableRawPointer, _ info: UnsafeMutableRawPointer)
 @_extern(c, "kenix_read_cntvct") func kenix_read_cntvct() -> UInt64
+@_extern(c, "kenix_pmu_start_instruction_counter") func kenix_pmu_start_instruction_counter() -> UInt64
+@_extern(c, "kenix_read_pmevcntr0") func kenix_read_pmevcntr0() -> UInt64
 @_extern(c, "kenix_sync_icache") func kenix_sync_icache(_ va: UInt64, _ length: UInt64)
 @_extern(c, "kenix_read_cntfrq") func kenix_read_cntfrq() -> UInt64
 @_extern(c, "kenix_write_cntv_cval") func kenix_write_cntv_cval(_ v: UInt64)

@@ -61,6 +61,7 @@ struct GIC: InterruptController {
     }
 
     func acknowledge() -> IRQ? {
+        _ = InstructionCounter.read()   // keeps the 32-bit counter's wraps (InstructionCounter)
         let id: UInt32
         if version == 3 {
             id = UInt32(truncatingIfNeeded: kenix_icc_read_iar1()) & 0xFF_FFFF

@@ -26,6 +26,33 @@ FUNC kenix_write_cntv_ctl
     isb
     ret
 
+// Performance Monitors (ARM ARM D13): event counter 0 counts INST_RETIRED
+// (event 0x08) at EL0 and EL1 (PMEVTYPER0_EL0 filter bits 0). Returns 1 when
+// started, 0 when the CPU has no PMU (ID_AA64DFR0_EL1.PMUVer 0 or 0xF).
+FUNC kenix_pmu_start_instruction_counter
+    mrs     x0, id_aa64dfr0_el1
+    ubfx    x0, x0, #8, #4
+    cbz     x0, 1f
+    cmp     x0, #0xf
+    b.eq    1f
+    mov     x1, #0x08
+    msr     pmevtyper0_el0, x1
+    mov     x1, #1
+    msr     pmcntenset_el0, x1
+    mrs     x1, pmcr_el0
+    orr     x1, x1, #1              // PMCR_EL0.E: counters on
+    msr     pmcr_el0, x1
+    isb
+    mov     x0, #1
+    ret
+1:  mov     x0, #0
+    ret
+// Event counter 0 (32 bits on ARMv8.0).
+FUNC kenix_read_pmevcntr0
+    isb
+    mrs     x0, pmevcntr0_el0
+    ret
+
 // Translation: TTBR0_EL1 = root | ASID << 48 (TTBR0_EL1.ASID with TCR_EL1.A1 = 0).
 FUNC kenix_write_ttbr0
     msr     ttbr0_el1, x0

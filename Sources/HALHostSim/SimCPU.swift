@@ -14,6 +14,9 @@ import HAL
 public struct SimCPU: CPU {
     public let machine: SimMachine
 
+    /// The user instructions simulated so far (the kernel runs natively).
+    public var instructionsRetired: UInt64 { machine.stats.instructions }
+
     public func enterUser(_ context: inout UserContext) -> Trap {
         var none = NoFaultResolver()
         return enterUser(&context, resolver: &none)

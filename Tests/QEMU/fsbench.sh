@@ -4,10 +4,12 @@
 # `run fsbench` at the shell (Userland/programs/fsbench.swift: 2 MiB
 # sequential reads cold and warm, a 2 MiB write and sync, 256 seeded 4 KiB
 # random reads, open+fstat+close three directories deep; on /disk and /tmp).
-# fsbench reads the kernel clock around each workload:
-#   - QEMU with -icount shift=0,align=off,sleep=off: a nanosecond is one guest
-#     instruction (every task and the kernel; no task has a timed wait while
-#     the disk works, so no timer is armed and an idle wait adds nothing);
+# fsbench reads the kernel clock and the retired-instruction counter around
+# each workload:
+#   - QEMU with -icount shift=0,align=off,sleep=off: the PMU counts every
+#     guest instruction (every task and the kernel), exactly; the clock also
+#     holds the idle time that sleep=off warps past while the disk works (to
+#     the next timer, the supervisor's heartbeat), so the table uses the count;
 #   - kenix-sim: simulated nanoseconds (user instructions at 1 ns each, plus
 #     the simulated disk's latency while every task waits).
 # Host time per workload comes from the lines' arrival (Tests/QEMU/stamp.py),

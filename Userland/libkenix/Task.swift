@@ -66,6 +66,16 @@ public enum Kenix {
         UInt64(bitPattern: RawSyscall.invoke(.clock))
     }
 
+    /// The kernel clock and the instructions the CPU has retired since boot,
+    /// read together: on QEMU the PMU's count of every instruction (kernel
+    /// and tasks), exact under `-icount` and 0 without it; in kenix-sim the
+    /// user instructions it simulated. A benchmark's cost counter, unlike
+    /// the clock never inflated by idle time.
+    public static func clockAndInstructions() -> (nanoseconds: UInt64, instructions: UInt64) {
+        let r = RawSyscall.invokeWithRegisters(.clock)
+        return (UInt64(bitPattern: r.x0), r.x1)
+    }
+
     /// Starts the initrd program `name` with `arg` in its x0, at `priority`
     /// (0 = the caller's; above it only with a spawn `authority`), with
     /// ceilings of `share` 256ths of the caller's (0 = the same). Returns a

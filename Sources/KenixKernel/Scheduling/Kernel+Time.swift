@@ -110,7 +110,11 @@ extension Kernel {
     }
 
     /// `clock`: x0 = the kernel clock in nanoseconds since boot.
-    mutating func clockSyscall() -> SyscallResult { .success(clock()) }
+    /// `clock`: x0 = the kernel clock (ns), x1 = the instructions the CPU
+    /// has retired (CPU.instructionsRetired), read together for benchmarks.
+    mutating func clockSyscall() -> SyscallResult {
+        .registers(SyscallReturn(x0: clock(), x1: hal.cpu.instructionsRetired))
+    }
 
     /// `real_time`: nanoseconds since 1970-01-01 00:00 UTC, from the
     /// platform's real-time clock at boot plus the kernel clock since;

@@ -57,6 +57,17 @@ final class SleepAndClockTests: XCTestCase {
         XCTAssertEqual(sys.kernel.now, 12_345)
     }
 
+    /// `clock`'s x1 is the CPU's retired-instruction counter (the scripted
+    /// CPU retires one per step), read with the clock.
+    func testClockAlsoReadsTheRetiredInstructions() throws {
+        let sys = try TestSystem([TestProgram("init", [.clock, .record("t0"), .compute(500), .getpid, .clock,
+                                                       .record("t1"), .exit(0)])])
+        XCTAssertEqual(sys.run(), .initExited(status: 0))
+        let t0 = try XCTUnwrap(sys.record("t0")), t1 = try XCTUnwrap(sys.record("t1"))
+        XCTAssertEqual(t1.x0 - t0.x0, 500, "x0 is still the clock")
+        XCTAssertEqual(t1.x[1] - t0.x[1], 4, "record, compute, getpid and the second clock")
+    }
+
     /// 62.5 MHz (16 ns per tick, QEMU's generic timer): ns are converted
     /// exactly, and a deadline is rounded up so a sleeper never wakes early.
     func testTicksAreConvertedForA62AndAHalfMegahertzTimer() throws {

@@ -18,6 +18,8 @@ struct ScriptedCPU: CPU {
     let machine: SimMachine
     var mmu: ScriptedMMU { ScriptedMMU(machine: machine) }
 
+    var instructionsRetired: UInt64 { machine.stepsExecuted }
+
     func enterUser(_ ctx: inout UserContext) -> Trap {
         var none = NoFaultResolver()
         return enterUser(&ctx, resolver: &none)
@@ -57,6 +59,7 @@ struct ScriptedCPU: CPU {
                 }
                 ctx.x[ScriptRegister.step] = UInt64(index)
             }
+            machine.stepsExecuted += 1
             if let trap = execute(script.steps[index], of: script, &ctx, resolve) { return trap }
         }
     }

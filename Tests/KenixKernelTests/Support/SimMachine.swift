@@ -78,6 +78,9 @@ final class SimMachine {
     // Programs and run limits (a runaway test halts instead of hanging).
     var scripts: [UInt64: LoadedScript] = [:]
     var enterCount = 0
+    /// Script steps executed, every task together: the scripted CPU's
+    /// retired instructions (CPU.instructionsRetired).
+    var stepsExecuted: UInt64 = 0
     /// Offer faults to the kernel's FaultResolver (ScriptedCPU), and how
     /// many it resolved.
     var resolveFaultsInPlace = true
