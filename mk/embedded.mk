@@ -3,8 +3,11 @@
 # Kernel<H> over a minimal HAL (Tests/EmbeddedCheck) so every generic path is
 # checked. Any Foundation, existential or reflection use fails here.
 EMBEDDED_DIR := $(BUILD)/embedded
+# -gline-tables-only: source lines in build/kenix.elf for gdb (make debug-kernel;
+# Debian's gdb 13 cannot read Embedded Swift's full -g, docs/debugging.md); the
+# loaded image (build/kenix.img) is the same code with or without it.
 EMBEDDED_FLAGS := -target aarch64-none-none-elf -enable-experimental-feature Embedded \
-  -wmo -parse-as-library -Osize -Xfrontend -disable-stack-protector
+  -wmo -parse-as-library -Osize -gline-tables-only -Xfrontend -disable-stack-protector
 
 HAL_SOURCES := $(wildcard Sources/HAL/*.swift)
 ABI_SOURCES := $(wildcard Sources/KenixABI/*.swift)

@@ -59,7 +59,7 @@ HALA64_LDS := Sources/HALAArch64/linker.ld
 HALA64_OBJS := $(KERNEL_DIR)/HALAArch64.o \
   $(HALA64_ASM:Sources/HALAArch64/%.S=$(KERNEL_DIR)/%.o) \
   $(HALA64_C:Sources/HALAArch64/%.c=$(KERNEL_DIR)/%.o)
-K_CFLAGS := --target=aarch64-none-elf -O2 -Wall -ffreestanding -fno-builtin -fno-stack-protector \
+K_CFLAGS := --target=aarch64-none-elf -O2 -g -Wall -ffreestanding -fno-builtin -fno-stack-protector \
   -mgeneral-regs-only -fno-unwind-tables -fno-asynchronous-unwind-tables -ffunction-sections
 K_LDFLAGS := -T $(HALA64_LDS) -nostdlib -static --gc-sections -z max-page-size=4096 --build-id=none
 
