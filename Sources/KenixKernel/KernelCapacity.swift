@@ -34,6 +34,11 @@ public enum KernelCapacity {
     public static let pageTransfers = 32
     /// Outstanding `task_watch` requests, all tasks together.
     public static let taskWatches = 1024
+    /// init's objects ceiling (Quota, `.objects`): notifications,
+    /// shared-memory objects and task watches together. Below the smallest of
+    /// those tables, so no subtree, init's included, can fill one: a table is
+    /// never what says no.
+    public static let objectsCeiling = min(notifications, sharedMemoryObjects, taskWatches) - 1
     /// Data disks lent to user-space drivers (further disks are ignored).
     public static let dataDisks = 8
     /// Requests one data disk takes at once (at most its device's depth).

@@ -170,10 +170,12 @@ public enum Kenix {
     /// A task's quota: the caller's own (no directory), or slot `slot`'s
     /// with the task directory handle.
     public static func quota(directory: Handle = 0, slot: UInt64 = 0) throws(SyscallError) -> TaskQuota {
-        let r = RawSyscall.invokeWithRegisters(.taskQuota, directory, slot)
+        let r = RawSyscall.invokeWithRegisters(.taskQuota, directory, slot, 0)
         let framesUsed = try RawSyscall.check(r.x0)
+        let o = RawSyscall.invokeWithRegisters(.taskQuota, directory, slot, 1)
+        let objectsUsed = try RawSyscall.check(o.x0)
         return TaskQuota(framesUsed: framesUsed, framesLimit: r.x1, tasksUsed: r.x2, tasksLimit: r.x3,
-                         swapUsed: r.x4, swapLimit: r.x5)
+                         swapUsed: r.x4, swapLimit: r.x5, objectsUsed: objectsUsed, objectsLimit: o.x1)
     }
 
     /// RAM and swap: frames, swap slots (4 KiB each) and paging counts.
@@ -199,11 +201,14 @@ public enum Kenix {
     }
 }
 
-/// A task's shares and use (`task_quota`): frames, child tasks, swap slots.
+/// A task's shares and use (`task_quota`): frames, child tasks, swap
+/// slots, and kernel objects (notifications, shared-memory objects, task
+/// watches).
 public struct TaskQuota {
     public var framesUsed: UInt64, framesLimit: UInt64
     public var tasksUsed: UInt64, tasksLimit: UInt64
     public var swapUsed: UInt64, swapLimit: UInt64
+    public var objectsUsed: UInt64, objectsLimit: UInt64
 }
 
 /// What `mem_info` reports.

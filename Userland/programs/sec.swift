@@ -8,9 +8,10 @@
 //   2. PROT_NONE blocks reads of a present page; write implies read;
 //   3. brk does not undo mprotect;
 //   4. no task above one's own priority without a spawn authority;
-//   5. ceilings: a memory hog stops at its subtree's frame ceiling and a
-//      fork bomb at its task ceiling, and the test goes on; unmapping gives
-//      back the page tables;
+//   5. ceilings: a memory hog stops at its subtree's frame ceiling, a fork
+//      bomb at its task ceiling and a flood of notifications, watches and
+//      shared memory at its objects ceiling, and the test goes on; unmapping
+//      gives back the page tables;
 //   6. devices and services only through handles (UART, keyboard,
 //      framebuffer, service keys, another task by id);
 //   and the handle rules: unforgeable, rights only shrink, closed is gone;
@@ -18,7 +19,7 @@
 //   is refused, a forked child's read and lend are refused).
 // Children that must be killed are forks of this program. The ceiling
 // checks run in a copy of it (spawn arg 1) started with a thirty-second of
-// the shell's ceilings, so the hog and the bomb stop soon on any RAM.
+// the shell's ceilings, so the hog, the bomb and the flood stop soon on any RAM.
 
 let page: UInt64 = 4096
 let rw = MemoryProtection.read | MemoryProtection.write
@@ -156,6 +157,30 @@ func forkBombStopsAtItsCeiling() -> String? {
     return nil
 }
 
+/// Notifications, shared-memory objects and task watches come out of one
+/// objects ceiling (1/32 of the shell's here), so a flood of them stops at
+/// it, long before any kernel table is full, and everything comes back.
+func objectFloodStopsAtItsCeiling() -> String? {
+    guard let before = try? Kenix.quota(), before.objectsLimit > before.objectsUsed else { return "no objects ceiling" }
+    let room = Int(before.objectsLimit - before.objectsUsed)
+    var notes: [Handle] = []
+    var refusal = SyscallError.invalidArgument
+    while notes.count <= room {
+        do throws(SyscallError) { notes.append(try Notification.create()) } catch { refusal = error; break }
+    }
+    guard notes.count == room, refusal == .limitReached else {
+        return "notifications: \(notes.count) made of \(room), then \(refusal.name)"
+    }
+    guard let me = try? Kenix.selfHandle() else { return "task_self" }
+    if let f = expect(.limitReached, RawSyscall.invoke(.taskWatch, me, notes[0], 1)) { return "a watch past it: \(f)" }
+    if let f = expect(.limitReached, RawSyscall.invoke(.shmCreate, page)) { return "shared memory past it: \(f)" }
+    for n in notes.dropFirst() { Handles.close(n) }
+    var watches = 0
+    while RawSyscall.invoke(.taskWatch, me, notes[0], 1) == 0 && watches <= room { watches += 1 }
+    guard watches == room - 1 else { return "watches: \(watches) of \(room - 1)" }
+    return nil
+}
+
 // MARK: 6 and the handle rules
 
 func devicesOnlyThroughHandles() -> String? {
@@ -250,6 +275,7 @@ func main(_ arg: UInt64, _ parent: TaskID) -> Int64 {
     if arg == 1 {
         report("a memory hog stops at its ceiling", memoryHogStopsAtItsCeiling())
         report("a fork bomb stops at its ceiling", forkBombStopsAtItsCeiling())
+        report("an object flood stops at its ceiling", objectFloodStopsAtItsCeiling())
         return Int64(failures)
     }
     report("fork copies read-only pages both ways", forkCopiesReadOnlyPages())
@@ -262,6 +288,6 @@ func main(_ arg: UInt64, _ parent: TaskID) -> Int64 {
     report("handles are unforgeable", handlesAreUnforgeable())
     report("rights only shrink", rightsOnlyShrink())
     report("the console's input only for the foreground", consoleInputOnlyForTheForeground())
-    print("sec: \(11 - failures) passed, \(failures) failed")
+    print("sec: \(12 - failures) passed, \(failures) failed")
     return failures == 0 ? 0 : 1
 }

@@ -9,7 +9,12 @@ import KenixABI
 extension Kernel {
     /// `notify_create`: x0 = a handle with every right.
     mutating func notifyCreate(_ slot: Int) -> SyscallResult {
-        guard let id = notifications.insert(NotificationObject()) else { return .failure(.limitReached) }
+        let me = tasks[slot].pointee.id
+        guard charge(slot, .objects, 1) else { return .failure(.limitReached) }
+        guard let id = notifications.insert(NotificationObject(payer: me)) else {
+            refund(me, .objects, 1)
+            return .failure(.limitReached)
+        }
         let handle = grant(slot, HandleEntry(kind: .notification, rights: HandleRights.all, object: id))
         if case .failure = handle, let i = notifications.index(of: id) { destroyNotification(i) }
         return SyscallResult(handle)
@@ -122,6 +127,7 @@ extension Kernel {
             tasks[bound].pointee.boundNotification = 0
             tasks[bound].pointee.boundHandle = 0
         }
+        refund(notifications[i].payer, .objects, 1)
         notifications.remove(i)
     }
 

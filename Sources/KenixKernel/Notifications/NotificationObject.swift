@@ -17,6 +17,8 @@ struct NotificationObject: TableEntry {
     var waiter = -1
     /// The slot bound to it, or -1.
     var bound = -1
+    /// The task whose quota pays for it (Quota, `.objects`).
+    var payer = TaskID(raw: 0)
     var generation: UInt64 = 0
     static var capacity: Int { KernelCapacity.notifications }
 }

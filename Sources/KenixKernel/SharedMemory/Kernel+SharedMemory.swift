@@ -10,14 +10,21 @@ extension Kernel {
     mutating func shmCreate(_ slot: Int, size: UInt64) -> SyscallResult {
         guard size > 0, size <= SyscallLimits.maxSharedMemorySize else { return .failure(.invalidArgument) }
         let pages = Int((size + PageGeometry.pageSize - 1) / PageGeometry.pageSize)
-        guard chargeFrames(slot, pages) else { return .failure(.outOfMemory) }
-        guard let base = allocateContiguousUserFrames(pages) else {
-            refundFrames(tasks[slot].pointee.id, pages)
+        let me = tasks[slot].pointee.id
+        guard charge(slot, .objects, 1) else { return .failure(.limitReached) }
+        guard chargeFrames(slot, pages) else {
+            refund(me, .objects, 1)
             return .failure(.outOfMemory)
         }
-        guard let id = shm.insert(SharedMemoryObject(base: base, pages: pages, payer: tasks[slot].pointee.id)) else {
+        guard let base = allocateContiguousUserFrames(pages) else {
+            refundFrames(me, pages)
+            refund(me, .objects, 1)
+            return .failure(.outOfMemory)
+        }
+        guard let id = shm.insert(SharedMemoryObject(base: base, pages: pages, payer: me)) else {
             frames.free(base, count: pages)
-            refundFrames(tasks[slot].pointee.id, pages)
+            refundFrames(me, pages)
+            refund(me, .objects, 1)
             return .failure(.limitReached)
         }
         hal.memory.pointer(to: base).initializeMemory(as: UInt8.self, repeating: 0,

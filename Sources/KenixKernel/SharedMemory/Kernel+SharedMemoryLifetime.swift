@@ -22,11 +22,12 @@ extension Kernel {
     }
 
     /// Frees object `i` once no handle, mapping or request keeps it; the
-    /// frames go back to the task that paid for them.
+    /// frames and the object go back to the task that paid for them.
     mutating func freeSharedMemoryIfUnused(_ i: Int) {
         guard shm[i].handles == 0, shm[i].mappings == 0, shm[i].pins == 0 else { return }
         frames.free(shm[i].base, count: shm[i].pages)
         refundFrames(shm[i].payer, shm[i].pages)
+        refund(shm[i].payer, .objects, 1)
         shm.remove(i)
     }
 }

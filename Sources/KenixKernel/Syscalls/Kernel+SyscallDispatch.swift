@@ -124,7 +124,7 @@ extension Kernel {
         case .handleRevoke: return handleRevoke(slot, a.x0)
         case .handleInfo: return handleInfo(slot, a.x0)
         case .taskSelf: return taskSelf(slot)
-        case .taskQuota: return taskQuota(slot, directory: a.x0, index: a.x1)
+        case .taskQuota: return taskQuota(slot, directory: a.x0, index: a.x1, page: a.x2)
         }
     }
 

@@ -56,9 +56,12 @@ extension Kernel {
     mutating func chargeFrames(_ slot: Int, _ n: Int) -> Bool { charge(slot, .frames, n) }
 
     /// Gives `n` frames back to the task `payer`, if it still exists.
-    mutating func refundFrames(_ payer: TaskID, _ n: Int) {
+    mutating func refundFrames(_ payer: TaskID, _ n: Int) { refund(payer, .frames, n) }
+
+    /// Gives `n` of `r` back to the task `payer`, if it still exists.
+    mutating func refund(_ payer: TaskID, _ r: QuotaResource, _ n: Int) {
         guard let s = tasks.liveSlot(of: payer) else { return }
-        account(s, .frames, -n)
+        account(s, r, -n)
     }
 
     /// `count` contiguous frames for user memory (shared memory), never
@@ -90,7 +93,8 @@ extension Kernel {
             // checks for nil first.
             tasks[child].pointee.quota = Quota(frames: Allowance(limit: frames.freeCount),
                                                tasks: Allowance(limit: tasks.capacity - 2),
-                                               swap: Allowance(limit: swapSlots))
+                                               swap: Allowance(limit: swapSlots),
+                                               objects: Allowance(limit: KernelCapacity.objectsCeiling))
             return
         }
         tasks[child].pointee.quota = tasks[parent].pointee.quota.childShare(fraction)
@@ -106,6 +110,8 @@ extension Kernel {
             account(p, .frames, -q.frames.used)
             account(p, .swap, -q.swap.used)
             account(p, .tasks, -q.tasks.used)
+            account(p, .objects, -q.objects.used)
+            passOnSurvivingObjects(of: slot, to: p)
         }
         tasks[slot].pointee.quota = .none
         // Orphans still alive now count toward init (their quotaParent).
@@ -116,7 +122,30 @@ extension Kernel {
             account(i, .frames, cq.frames.used)
             account(i, .swap, cq.swap.used)
             account(i, .tasks, cq.tasks.used + 1)
+            account(i, .objects, cq.objects.used)
         }
+    }
+
+    /// The objects `slot` paid for that outlive it (another task still holds
+    /// a handle to them) are paid for by its quota parent `p` from now on,
+    /// frames included: the subtree that made them keeps paying until they
+    /// are freed, so a task cannot pass objects to a partner and exit to
+    /// make room for more. (Its handles are closed by now, and a watch
+    /// never outlives its watcher.)
+    private mutating func passOnSurvivingObjects(of slot: Int, to p: Int) {
+        let me = tasks[slot].pointee.id, heir = tasks[p].pointee.id
+        var objects = 0, pages = 0
+        for i in 1..<SharedMemoryTable.capacity where shm[i].id != 0 && shm[i].payer == me {
+            shm[i].payer = heir
+            objects += 1
+            pages += shm[i].pages
+        }
+        for i in 1..<NotificationTable.capacity where notifications[i].id != 0 && notifications[i].payer == me {
+            notifications[i].payer = heir
+            objects += 1
+        }
+        account(p, .objects, objects)
+        account(p, .frames, pages)
     }
 
     /// The ended child `slot` is reaped: its slot leaves its parent's count.
@@ -127,10 +156,12 @@ extension Kernel {
         account(p, .tasks, -1)
     }
 
-    /// `task_quota(directory, slot)`: a task's shares and use, x0/x1 frames
-    /// used/limit, x2/x3 tasks, x4/x5 swap slots. The caller's own with
-    /// directory 0; any task's by slot with the task directory (`info`).
-    mutating func taskQuota(_ slot: Int, directory: UInt64, index: UInt64) -> SyscallResult {
+    /// `task_quota(directory, slot, page)`: a task's shares and use; page
+    /// 0: x0/x1 frames used/limit, x2/x3 tasks, x4/x5 swap slots; page 1:
+    /// x0/x1 objects. The caller's own with directory 0; any task's by slot
+    /// with the task directory (`info`).
+    mutating func taskQuota(_ slot: Int, directory: UInt64, index: UInt64, page: UInt64) -> SyscallResult {
+        guard page <= 1 else { return .failure(.invalidArgument) }
         var target = slot
         if directory != 0 {
             if case .failure(let e) = resolve(slot, directory, .taskDirectory, HandleRights.info) { return .failure(e) }
@@ -140,6 +171,7 @@ extension Kernel {
             target = Int(index)
         }
         let q = tasks[target].pointee.quota
+        if page == 1 { return .registers(SyscallReturn(x0: UInt64(q.objects.used), x1: UInt64(q.objects.limit))) }
         return .registers(SyscallReturn(x0: UInt64(q.frames.used), x1: UInt64(q.frames.limit),
                                         x2: UInt64(q.tasks.used), x3: UInt64(q.tasks.limit),
                                         x4: UInt64(q.swap.used), x5: UInt64(q.swap.limit)))

@@ -25,8 +25,10 @@ extension Kernel {
             signal(note, bits)           // already ended (or never was): tell at once
             return .success(0)
         }
+        guard charge(slot, .objects, 1) else { return .failure(.limitReached) }
         guard watches.insert(TaskWatch(target: target, watcher: slot, notification: notifications[note].id,
                                        bits: bits)) else {
+            account(slot, .objects, -1)
             return .failure(.limitReached)
         }
         return .success(0)
@@ -48,12 +50,15 @@ extension Kernel {
     }
 
     /// `slot` is ending: fire the watches on it and drop the ones it holds.
+    /// A fired watch goes back to its watcher's objects quota; the ones
+    /// `slot` held left its ancestors' counts with the rest of its quota.
     mutating func settleWatches(of slot: Int) {
         let me = tasks[slot].pointee.id
         for i in 0..<KernelCapacity.taskWatches where watches[i].target.raw != 0 {
             let w = watches[i]
             if w.target == me {
                 watches.remove(i)
+                if w.watcher != slot && tasks[w.watcher].pointee.isAlive { account(w.watcher, .objects, -1) }
                 if let n = notifications.index(of: w.notification) { signal(n, w.bits) }
             } else if w.watcher == slot {
                 watches.remove(i)

@@ -104,4 +104,49 @@ final class QuotaShareTests: XCTestCase {
         XCTAssertEqual(sys.record("not the directory")?.error, .badHandle)
         XCTAssertEqual(sys.kernel.freeFrames, sys.bootFreeFrames)
     }
+
+    /// Objects (notifications, shared memory, watches) come out of one
+    /// ceiling divided like the others, with a floor: a child with 4/256 of
+    /// init's 255 gets 8 (Quota.objectsFloor) rather than 3, and a ninth of
+    /// any kind is refused; one with 64/256 gets 63. An object that outlives
+    /// its creator (its parent holds a handle) is charged to the parent from
+    /// then on, and leaves it when freed.
+    func testObjectsStopAtTheirCeilingAndSurvivorsPassToTheParent() throws {
+        let sys = try TestSystem([
+            TestProgram("init", [
+                .taskQuota(page: 1), .record("before"),
+                .spawn("sizer", share: 64), .save(into: 21), .wait(.reg(21)),
+                .spawn("child", share: 4), .save(into: 19),
+                .recv(from: .reg(19)), .move(20, .reg(5)),
+                .wait(.reg(19)), .taskQuota(page: 1), .record("inherited"),
+                .handleClose(.reg(20)), .taskQuota(page: 1), .record("freed"),
+                .taskQuota(page: 2), .record("no page 2"),
+                .exit(0)]),
+            TestProgram("child", [
+                .taskQuota(page: 1), .record("child"),
+                .notifyCreate, .save(into: 19), .notifyCreate, .notifyCreate, .notifyCreate, .notifyCreate,
+                .notifyCreate, .notifyCreate, .taskSelf, .save(into: 20),
+                .taskWatch(.reg(20), note: .reg(19), bits: 1), .record("eighth: a watch"),
+                .notifyCreate, .record("ninth notification"),
+                .shmCreate(size: 4096), .record("ninth: shared memory"),
+                .taskWatch(.reg(20), note: .reg(19), bits: 2), .record("ninth: a watch"),
+                .sendHandle(to: parentHandle, handle: .reg(19)), .exit(0)]),
+            TestProgram("sizer", [.taskQuota(page: 1), .record("sizer"), .exit(0)]),
+        ])
+        XCTAssertEqual(sys.run(), .initExited(status: 0))
+        sys.checkHarness()
+        let before = try XCTUnwrap(sys.record("before")).x
+        XCTAssertEqual(before[1], UInt64(KernelCapacity.objectsCeiling), "init's ceiling is the objects ceiling")
+        let child = try XCTUnwrap(sys.record("child")).x
+        XCTAssertEqual(sys.record("sizer")?.x[1], before[1] * 64 / 256, "64/256 of init's")
+        XCTAssertEqual(child[1], 8, "4/256 of init's is 3: the floor gives 8")
+        XCTAssertEqual(sys.record("eighth: a watch")?.x0, 0)
+        XCTAssertEqual(sys.record("ninth notification")?.error, .limitReached)
+        XCTAssertEqual(sys.record("ninth: shared memory")?.error, .limitReached)
+        XCTAssertEqual(sys.record("ninth: a watch")?.error, .limitReached)
+        XCTAssertEqual(sys.record("inherited")?.x0, before[0] + 1, "the notification init holds is init's to pay for now")
+        XCTAssertEqual(sys.record("freed")?.x0, before[0], "and leaves its count when freed")
+        XCTAssertEqual(sys.record("no page 2")?.error, .invalidArgument)
+        XCTAssertEqual(sys.kernel.freeFrames, sys.bootFreeFrames)
+    }
 }

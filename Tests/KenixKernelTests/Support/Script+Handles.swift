@@ -32,7 +32,9 @@ extension Step {
     static func handleInfo(_ h: Operand) -> Step { sys(.handleInfo, h) }
     static let taskSelf = sys(.taskSelf)
     /// `task_quota(0, 0)`: the caller's own shares; with the task directory, slot `slot`'s.
-    static func taskQuota(directory: Operand = 0, slot: Operand = 0) -> Step { sys(.taskQuota, directory, slot) }
+    static func taskQuota(directory: Operand = 0, slot: Operand = 0, page: Operand = 0) -> Step {
+        sys(.taskQuota, directory, slot, page)
+    }
 
     /// `kill(handle)` of a task handle with `kill`.
     static func kill(_ task: Operand) -> Step { sys(.kill, task, 0) }

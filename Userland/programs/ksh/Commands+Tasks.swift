@@ -24,7 +24,7 @@ func restartCounts() -> [(id: TaskID, restarts: UInt64)] {
 func ps() {
     guard let directory = taskDirectory else { return Console.writeLine("ps: notPermitted (no task directory)") }
     let restarts = restartCounts()
-    Console.writeLine("   ID  STATE     PRI  FRAMES/QUOTA   TASKS  RESTARTS  NAME")
+    Console.writeLine("   ID  STATE     PRI  FRAMES/QUOTA   TASKS  OBJECTS  RESTARTS  NAME")
     var slot: UInt64 = 1
     while true {
         let info: TaskInfo?
@@ -45,8 +45,9 @@ func ps() {
             Console.write(q.framesLimit)
             for _ in digits(q.framesLimit)..<7 { Console.write(" ") }
             writeNumber(q.tasksUsed, width: 5)
+            writeNumber(q.objectsUsed, width: 9)
         } else {
-            Console.write("      -         -    ")
+            Console.write("      -         -            -")
         }
         if let r = restarts.first(where: { $0.id == info.id }) {
             writeNumber(r.restarts, width: 10)
@@ -93,7 +94,11 @@ func mem() {
         Console.write(q.swapUsed)
         Console.write(" of ")
         Console.write(q.swapLimit)
-        Console.write(" swap pages")
+        Console.write(" swap pages, ")
+        Console.write(q.objectsUsed)
+        Console.write(" of ")
+        Console.write(q.objectsLimit)
+        Console.write(" objects")
         Console.newline()
     }
     guard info.swapSlots > 0 else { return }
