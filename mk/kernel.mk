@@ -107,6 +107,9 @@ $(KERNEL_ELF): $(K_LINK_INPUTS) $(KERNEL_DIR)/ksyms0.o $(HALA64_LDS) Sources/HAL
 	@cmp -s <($(K_NM) -n --defined-only $(KERNEL_DIR)/kenix.pass1.elf | grep ' [tT] ') \
 	        <($(K_NM) -n --defined-only $@ | grep ' [tT] ') \
 	  || { echo "kernel.mk: code moved between link passes"; rm -f $@; exit 1; }
+	@# ld.lld concatenates the objects' .debug_names indexes, which gdb rejects with a warning; it
+	@# finds the lines without an index.
+	@$(OBJCOPY) --remove-section=.debug_names $@
 
 # Sparse; made once and kept, so swapped-out pages of one run are just stale data for the next.
 $(SWAP_IMG):
