@@ -106,8 +106,8 @@ final class QuotaShareTests: XCTestCase {
     }
 
     /// Objects (notifications, shared memory, watches) come out of one
-    /// ceiling divided like the others, with a floor: a child with 4/256 of
-    /// init's 255 gets 8 (Quota.objectsFloor) rather than 3, and a ninth of
+    /// ceiling divided like the others, with a floor: a child with 8/256 of
+    /// init's 255 gets 8 (Quota.objectsFloor) rather than 7, and a ninth of
     /// any kind is refused; one with 64/256 gets 63. An object that outlives
     /// its creator (its parent holds a handle) is charged to the parent from
     /// then on, and leaves it when freed.
@@ -116,7 +116,7 @@ final class QuotaShareTests: XCTestCase {
             TestProgram("init", [
                 .taskQuota(page: 1), .record("before"),
                 .spawn("sizer", share: 64), .save(into: 21), .wait(.reg(21)),
-                .spawn("child", share: 4), .save(into: 19),
+                .spawn("child", share: 8), .save(into: 19), .record("spawned"),
                 .recv(from: .reg(19)), .move(20, .reg(5)),
                 .wait(.reg(19)), .taskQuota(page: 1), .record("inherited"),
                 .handleClose(.reg(20)), .taskQuota(page: 1), .record("freed"),
@@ -137,9 +137,10 @@ final class QuotaShareTests: XCTestCase {
         sys.checkHarness()
         let before = try XCTUnwrap(sys.record("before")).x
         XCTAssertEqual(before[1], UInt64(KernelCapacity.objectsCeiling), "init's ceiling is the objects ceiling")
+        XCTAssertGreaterThan(sys.record("spawned")?.x0 ?? 0, 0, "spawn: \(String(describing: sys.record("spawned")?.error))")
         let child = try XCTUnwrap(sys.record("child")).x
         XCTAssertEqual(sys.record("sizer")?.x[1], before[1] * 64 / 256, "64/256 of init's")
-        XCTAssertEqual(child[1], 8, "4/256 of init's is 3: the floor gives 8")
+        XCTAssertEqual(child[1], 8, "8/256 of init's is 7: the floor gives 8")
         XCTAssertEqual(sys.record("eighth: a watch")?.x0, 0)
         XCTAssertEqual(sys.record("ninth notification")?.error, .limitReached)
         XCTAssertEqual(sys.record("ninth: shared memory")?.error, .limitReached)
