@@ -100,6 +100,46 @@ final class FATReadTests: XCTestCase {
         volume.release(inner)
     }
 
+    /// Reads at offsets going backwards through a 2 MiB file (4,000-odd
+    /// clusters of 512 bytes) are byte-exact, and after the first, which
+    /// walks the chain once, each walks at most one stride of it (the chain
+    /// marks), not the chain from its start.
+    func testRandomReadsAreExactAndWalkLittleOfTheChain() throws {
+        let volume = try mountFAT(image)
+        let file = try volume.node("big.bin")
+        defer { volume.release(file) }
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let offsets = stride(from: big.count - 4096, to: 0, by: -(97 * 512 + 17)).map { UInt64($0) }
+        var first = true
+        for offset in offsets {
+            let before = volume.chainSteps
+            let n = try buffer.withUnsafeMutableBytes { try volume.read(file, at: offset, into: $0) }
+            XCTAssertEqual(n, 4096)
+            XCTAssertEqual(Array(buffer[0..<n]), Array(big[Int(offset)..<Int(offset) + n]), "at \(offset)")
+            if !first {
+                XCTAssertLessThan(volume.chainSteps - before, Int(FATChainMarks.smallestStride) + 8,
+                                  "a read at \(offset) walked from the start")
+            }
+            first = false
+        }
+        XCTAssertGreaterThan(offsets.count, 30)
+    }
+
+    func testChainMarksKeepEveryStrideAndStayBounded() {
+        var marks = FATChainMarks()
+        marks.start(100, clusters: 10)
+        XCTAssertEqual(marks.stride, FATChainMarks.smallestStride)
+        for k in UInt32(1)...200 { marks.passed(k, 100 + k) }
+        marks.passed(192, 5)    // not the next mark: ignored
+        XCTAssertEqual(marks.clusters, [100, 164, 228, 292])
+        XCTAssertEqual(marks.nearest(atOrBefore: 130).index, 128)
+        XCTAssertEqual(marks.nearest(atOrBefore: 130).cluster, 228)
+        XCTAssertEqual(marks.nearest(atOrBefore: 10_000).index, 192, "the furthest known")
+        marks.start(7, clusters: 8_000_000)
+        XCTAssertLessThan(8_000_000 / marks.stride, UInt32(FATChainMarks.maximumCount), "4 GiB of 512-byte clusters")
+        XCTAssertEqual(marks.clusters, [7])
+    }
+
     func testLargeReadsTakeFewStoreRequests() throws {
         let volume = try mountFAT(image)
         let before = volume.storeRequests.reads

@@ -20,21 +20,27 @@ extension FATVolume {
     public static var maxFileSize: UInt64 { 0xFFFF_FFFF }
 
     /// The cluster at chain index `k` of node `i`, or nil if the chain is
-    /// shorter; walks from the node's cursor when it can.
+    /// shorter; walks from the nearest known place before `k`: the node's
+    /// cursor (sequential access) or a chain mark (random access).
     func cluster(of i: Int, at k: UInt32) throws(FileError) -> UInt32? {
         let first = nodes[i].firstCluster
         guard first != 0 else { return nil }
         var c: UInt32, at: UInt32
-        if nodes[i].cursorCluster != 0 && nodes[i].cursorIndex <= k {
-            (c, at) = (nodes[i].cursorCluster, nodes[i].cursorIndex)
-        } else {
+        if nodes[i].marks.isEmpty {
             try table.checkChainStart(first)
-            (c, at) = (first, 0)
+            nodes[i].marks.start(first, clusters: UInt32(min(UInt64(nodes[i].size) / UInt64(geometry.clusterSize) + 1,
+                                                             UInt64(UInt32.max))))
+        }
+        (at, c) = nodes[i].marks.nearest(atOrBefore: k)
+        if nodes[i].cursorCluster != 0 && nodes[i].cursorIndex <= k && nodes[i].cursorIndex > at {
+            (c, at) = (nodes[i].cursorCluster, nodes[i].cursorIndex)
         }
         while at < k {
             guard let n = try table.next(c) else { return nil }
             c = n
             at += 1
+            chainSteps += 1
+            nodes[i].marks.passed(at, c)
         }
         nodes[i].cursorIndex = at
         nodes[i].cursorCluster = c
@@ -190,6 +196,7 @@ extension FATVolume {
         // not show) is not this file's to free.
         if nodes[i].firstCluster != 0 { try table.checkChainStart(nodes[i].firstCluster) }
         nodes[i].cursorCluster = 0
+        nodes[i].marks = FATChainMarks()
         var last: UInt32? = nil
         let rest: UInt32?
         if wanted == 0 {
@@ -201,6 +208,7 @@ extension FATVolume {
             rest = try table.next(l)
         }
         nodes[i].cursorCluster = 0
+        nodes[i].marks = FATChainMarks()
         if entryFirst && nodes[i].hasEntry {
             try updateEntry(i, modified: true)
             try cache.flush()

@@ -26,6 +26,10 @@ struct FATNodeRecord {
     /// Position cache for sequential access: chain index → cluster (0: none).
     var cursorIndex: UInt32 = 0
     var cursorCluster: UInt32 = 0
+    /// Random access: the clusters at chain indices 0, stride, 2 × stride, …
+    /// as far as a walk has gone (FATChainMarks), so a seek walks at most
+    /// one stride of the chain rather than all of it from the start.
+    var marks = FATChainMarks()
 
     static func root(cluster: UInt32) -> FATNodeRecord {
         var r = FATNodeRecord()
@@ -118,6 +122,7 @@ extension FATVolume {
         detachEntry(i)
         nodes[i].live = false
         nodes[i].cursorCluster = 0
+        nodes[i].marks = FATChainMarks()
         freeNodes.append(i)
     }
 

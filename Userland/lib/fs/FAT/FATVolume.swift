@@ -31,6 +31,9 @@ public final class FATVolume<Store: BlockStore>: FileSystem {
     var isMounted = true
 
     var nodes: [FATNodeRecord] = []
+    /// FAT entries followed to find a file's cluster for an offset
+    /// (statistics: what the cursor and the chain marks save).
+    public internal(set) var chainSteps = 0
     var freeNodes: [Int] = []
     var byLocation: [UInt64: Int] = [:]
     var byDirectory: [UInt32: Int] = [:]
