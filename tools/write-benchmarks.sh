@@ -109,7 +109,8 @@ How it is measured: `fsbench` (Userland/programs/fsbench.swift), typed as `run f
 shell of a boot with a fresh copy of `make disk`'s image (tools/mkdisk.sh) as data disk 0, reads
 the kernel clock and the CPU's retired-instruction counter (`clock`'s x1,
 `Kenix.clockAndInstructions`) just before and after each workload. On QEMU that counter is the
-PMU's INST_RETIRED, which QEMU counts exactly under `-icount shift=0,align=off,sleep=off`: every
+PMU's INST_RETIRED (the kernel starts it when booted with `kenix.pmu`, as this run is), which
+QEMU counts exactly under `-icount shift=0,align=off,sleep=off`: every
 instruction the machine runs meanwhile (fsbench, the file server, the block server and the
 kernel), and nothing else. The clock is not used for QEMU: while every task waits for the virtio
 disk, sleep=off warps virtual time to the next timer (the supervisor's heartbeat, every second),

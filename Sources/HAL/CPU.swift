@@ -35,9 +35,10 @@ public protocol CPU {
 
     /// Instructions this CPU has retired since boot, a cost counter for
     /// benchmarks (the `clock` syscall's x1). On AArch64 the PMU's
-    /// INST_RETIRED at EL0 and EL1 (exact on QEMU under `-icount`, and 0
-    /// without it); in kenix-sim the user instructions it simulated (its
-    /// kernel runs natively). 0 where nothing counts (the default).
+    /// INST_RETIRED at EL0 and EL1 when booted with `kenix.pmu` (exact on
+    /// QEMU under `-icount`, and 0 without it); in kenix-sim the user
+    /// instructions it simulated (its kernel runs natively). 0 where nothing
+    /// counts (the default).
     var instructionsRetired: UInt64 { get }
 }
 

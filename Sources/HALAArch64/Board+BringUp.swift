@@ -27,7 +27,7 @@ enum Board {
         consoleUART.enableReceiveInterrupts()
         let timer = GenericTimer(frequency: kenix_read_cntfrq(), irq: IRQ(platform.timerIRQ))
         timer.setDeadline(nil)
-        InstructionCounter.start()
+        if platform.countInstructions { InstructionCounter.start() }
         // The disks; their lines (disabled until the kernel enables them) are
         // level-triggered whatever the DTB's flags say (QEMU's say edge): a
         // device holds its line until its completions are taken.

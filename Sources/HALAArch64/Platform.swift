@@ -37,6 +37,8 @@ struct Platform {
     var framebufferTest = false
     /// kenix.trace=ring: record kernel events in TraceRing, dump them at shutdown.
     var traceRing = false
+    /// `kenix.pmu`: count retired instructions (InstructionCounter) for `clock`'s x1.
+    var countInstructions = false
     /// `kenix.kbd-test=N`: wait for N key events before the kernel starts (KeyboardSelfTest).
     var keyboardTestEvents = 0
     /// `-append "kenix.init=NAME kenix.arg=N"`: the first program and its x0
@@ -125,5 +127,6 @@ struct Platform {
         if let name = arguments.value(of: "kenix.init="), !name.isEmpty { initName = name }
         if let digits = arguments.value(of: "kenix.arg="), let v = BootArguments.decimal(digits) { initArgument = v }
         traceRing = arguments.has("kenix.trace=ring")
+        countInstructions = arguments.has("kenix.pmu")
     }
 }

@@ -9,12 +9,15 @@
 //     2517830114 2 03
 //     3911200001 0 quit
 //
+// (or, for a session a host signal stopped, `3911200001 0 signal 15`)
+//
 // Each line is TIME ORDINAL WHAT. TIME is simulated nanoseconds since power
 // on. ORDINAL says which of the host-poll points at that TIME it was: the
 // machine reaches several at one instant (kernel work takes no simulated
 // time), and a replay must deliver at the very same one to stay exact. WHAT
-// is the bytes the UART received, in hex, or `quit`: the run stopped there
-// (Ctrl-A x, a host signal, the window closed). Lines are in the order they
+// is the bytes the UART received, in hex, `quit`: the run stopped there
+// (Ctrl-A x, the window closed), or `signal N`: host signal N stopped it
+// there, so a replay ends with the same status, 128 + N. Lines are in the order they
 // happened (TIME, then ORDINAL, never decreasing). SimMachine+HostPoll writes
 // and replays them; KeyRecordFile is the writer.
 
@@ -27,6 +30,15 @@ public struct KeyRecording: Equatable {
             case keys([UInt8])
             /// The run stopped here.
             case quit
+            /// Host signal N stopped the run here.
+            case signal(Int32)
+
+            var endsTheRun: Bool {
+                switch self {
+                case .keys: false
+                case .quit, .signal: true
+                }
+            }
         }
         public var time: UInt64
         public var ordinal: UInt64
@@ -40,6 +52,7 @@ public struct KeyRecording: Equatable {
         public var line: String {
             switch what {
             case .quit: return "\(time) \(ordinal) quit"
+            case .signal(let n): return "\(time) \(ordinal) signal \(n)"
             case .keys(let bytes):
                 return "\(time) \(ordinal) " + bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined(separator: " ")
             }
@@ -47,7 +60,7 @@ public struct KeyRecording: Equatable {
     }
 
     /// What a recording file starts with.
-    public static let header = "# kenix-sim key recording 1 (TIME-ns ORDINAL hex-bytes|quit; docs/simulator.md)"
+    public static let header = "# kenix-sim key recording 1 (TIME-ns ORDINAL hex-bytes|quit|signal N; docs/simulator.md)"
 
     public var events: [Event]
 
@@ -69,11 +82,16 @@ public struct KeyRecording: Equatable {
             let fields = raw.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D })
             guard let first = fields.first, first.first != UInt8(ascii: "#") else { continue }
             guard fields.count >= 3, let time = Self.decimal(fields[0]), let ordinal = Self.decimal(fields[1]) else {
-                throw ParseError(line: number, problem: "want TIME ORDINAL then hex bytes or quit")
+                throw ParseError(line: number, problem: "want TIME ORDINAL then hex bytes, quit or signal N")
             }
             let what: Event.What
             if fields.count == 3 && Array(fields[2]) == Array("quit".utf8) {
                 what = .quit
+            } else if Array(fields[2]) == Array("signal".utf8) {
+                guard fields.count == 4, let n = Self.decimal(fields[3]), n >= 1, n <= 64 else {
+                    throw ParseError(line: number, problem: "want signal N (1-64)")
+                }
+                what = .signal(Int32(n))
             } else {
                 var keys: [UInt8] = []
                 for f in fields[2...] {
@@ -87,7 +105,7 @@ public struct KeyRecording: Equatable {
             if let last = events.last, (time, ordinal) < (last.time, last.ordinal) {
                 throw ParseError(line: number, problem: "goes back in time (events must be in order)")
             }
-            if let last = events.last, last.what == .quit {
+            if let last = events.last, last.what.endsTheRun {
                 throw ParseError(line: number, problem: "an event after quit")
             }
             events.append(Event(time: time, ordinal: ordinal, what: what))

@@ -82,7 +82,8 @@ final class HostPoller {
         if recorder != nil, !quitRecorded, m.now >= m.haltTime,
            m.stoppedBySignal != nil || m.windowClosed || m.terminalEnd == .quitKey {
             quitRecorded = true
-            recorder?.record(KeyRecording.Event(time: pointTime, ordinal: pointOrdinal, what: .quit))
+            let end: KeyRecording.Event.What = m.stoppedBySignal.map { .signal($0) } ?? .quit
+            recorder?.record(KeyRecording.Event(time: pointTime, ordinal: pointOrdinal, what: end))
         }
     }
 
@@ -128,6 +129,9 @@ final class HostPoller {
             case .keys(let bytes): m.enqueueInput(bytes)
             case .quit:
                 m.terminalEnd = .replayQuit
+                m.requestHalt()
+            case .signal(let n):
+                m.terminalEnd = .replayStoppedBySignal(n)
                 m.requestHalt()
             }
         }
@@ -200,6 +204,9 @@ public enum SimTerminalEnd: Equatable {
     case quitKey
     /// The replay reached the recording's quit.
     case replayQuit
+    /// The replay reached the point where host signal N stopped the
+    /// recorded session.
+    case replayStoppedBySignal(Int32)
     /// The replay's machine idled for good after the recording's last arrival.
     case replayEnded
     /// The run passed this recorded arrival's point without reaching it: the

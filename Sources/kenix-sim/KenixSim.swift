@@ -12,7 +12,7 @@
 // missing; 70 init killed by a fault; 71 deadlock; 74 screenshot not written;
 // 75 disk file in use; 76 --replay left the recording; 124 time limit; 125
 // power cut; 128 + N stopped by signal N (SIGINT, SIGTERM, SIGHUP), after
-// flushing the disks. Ctrl-A x on a terminal: 0. With --gdb, 69 cannot
+// flushing the disks, or a --replay of a session signal N stopped. Ctrl-A x on a terminal: 0. With --gdb, 69 cannot
 // listen, 137 killed from gdb.
 import ArgumentParser
 import HAL
@@ -54,7 +54,8 @@ struct Run: ParsableCommand {
         image or disk file, 70 init killed by a fault, 71 deadlock, 74 screenshot (or --record \
         file) not written, 75 disk file in use (locked by another kenix-sim, QEMU or flock), 76 \
         --replay left the recording, 124 time limit reached, 125 power cut (--power-cut), 128+N \
-        stopped by signal N (SIGINT, SIGTERM, SIGHUP); 0 after Ctrl-A x; with --gdb: 69 cannot \
+        stopped by signal N (SIGINT, SIGTERM, SIGHUP), or --replay of a session signal N stopped; \
+        0 after Ctrl-A x; with --gdb: 69 cannot \
         listen, 137 killed from gdb.
 
         Terminal: when stdin is a terminal and no --input or --replay is given, kenix-sim puts it \

@@ -51,6 +51,9 @@ extension Run {
         case .replayQuit:
             stderrLine("kenix-sim: --replay: stopped where the recorded session stopped")
             Foundation_exit(0)
+        case .replayStoppedBySignal(let n):
+            stderrLine("kenix-sim: --replay: stopped where \(HostSignals.name(n)) stopped the recorded session")
+            Foundation_exit(128 + n)
         case .replayEnded:
             stderrLine("kenix-sim: --replay: the recording ends and the machine waits for input: stopped")
             Foundation_exit(0)

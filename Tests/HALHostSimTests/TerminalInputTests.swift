@@ -159,6 +159,12 @@ final class TerminalInputTests: XCTestCase {
         }
         XCTAssertEqual(problem("10 0 6c\n5 0 6d\n")?.line, 2, "out of order")
         XCTAssertEqual(problem("10 0 quit\n11 0 61\n")?.problem, "an event after quit")
+        XCTAssertEqual(problem("10 0 signal 15\n11 0 61\n")?.problem, "an event after quit")
+        XCTAssertEqual(problem("10 0 signal\n")?.line, 1)
+        XCTAssertEqual(problem("10 0 signal 99\n")?.line, 1)
+        let signalled = try KeyRecording(parsing: Array("30 2 signal 15\n".utf8))
+        XCTAssertEqual(signalled.events, [KeyRecording.Event(time: 30, ordinal: 2, what: .signal(15))])
+        XCTAssertEqual(signalled.events.map(\.line), ["30 2 signal 15"])
         XCTAssertEqual(problem("10 0 zz\n")?.line, 1)
         XCTAssertEqual(problem("10 0 123\n")?.line, 1)
         XCTAssertEqual(problem("ten 0 61\n")?.line, 1)

@@ -6,7 +6,8 @@
 # random reads, open+fstat+close three directories deep; on /disk and /tmp).
 # fsbench reads the kernel clock and the retired-instruction counter around
 # each workload:
-#   - QEMU with -icount shift=0,align=off,sleep=off: the PMU counts every
+#   - QEMU with -icount shift=0,align=off,sleep=off and `-append kenix.pmu`
+#     (the kernel starts the counter only when asked): the PMU counts every
 #     guest instruction (every task and the kernel), exactly; the clock also
 #     holds the idle time that sleep=off warps past while the disk works (to
 #     the next timer, the supervisor's heartbeat), so the table uses the count;
@@ -80,7 +81,7 @@ sim() {
 }
 
 echo "fsbench.sh: QEMU -icount shift=0 (instructions)" >&2
-qemu icount -icount shift=0,align=off,sleep=off
+qemu icount -icount shift=0,align=off,sleep=off -append kenix.pmu
 pairs=()
 for r in $(seq 1 "$ROUNDS"); do
   echo "fsbench.sh: round $r of $ROUNDS: kenix-sim, then QEMU TCG (host time)" >&2

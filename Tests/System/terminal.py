@@ -14,6 +14,7 @@ slave, and checks, one "ok"/"FAIL" line each:
   - with --realtime, `sleep 5` takes host time and Ctrl-C typed during it
     ends it after 1 to 4 seconds of the guest's clock;
   - SIGTERM restores the terminal too, and so does a crash (SIGABRT);
+  - a recorded session stopped by SIGTERM replays to the same point and the same status;
   - --record without a terminal, --replay with --input, and a missing or
     malformed --replay file are clear usage errors.
 Usage: terminal.py KENIX_SIM INITRD WORKDIR   (exit 1 on a failure)
@@ -150,6 +151,27 @@ check(replay_out.replace(b"\n", b"\r\n") == s.out, "the replay's console output 
 check(field(err, "trace hash") is not None and field(err, "trace hash") == field(replay_err, "trace hash")
       and field(err, "simulated time") == field(replay_err, "simulated time"),
       "the replay has the session's trace hash (%s) and simulated time" % field(err, "trace hash"), replay_err)
+
+# A recorded session that a host signal stops: the recording ends with `signal 15`, and its
+# replay stops at the same point with the same status, 143.
+signalled = os.path.join(work, "signalled.txt")
+s = Session("signalled", "--record", signalled)
+check(s.prompt(0, 90), "a recorded session to be stopped by SIGTERM: the prompt")
+mark = len(s.out)
+s.type(b"echo before-the-signal\r")
+s.prompt(mark + 1, 30)
+s.proc.send_signal(signal.SIGTERM)
+rc = s.finish()
+ending = [l for l in open(signalled).read().splitlines() if l and not l.startswith("#")][-1:]
+check(rc == 128 + signal.SIGTERM and ending and ending[0].endswith(" signal 15"),
+      "SIGTERM stops a recorded session with status 143 and the recording ends with `signal 15` (rc %s)" % rc,
+      "\n".join(ending) + "\n" + s.stderr())
+with open(os.path.join(work, "signalled.out"), "wb") as out, open(os.path.join(work, "signalled-replay.err"), "wb") as e:
+    rc3 = subprocess.call([sim, "run", "--initrd", initrd, "--init-arg", "1", "--seed", "1", "--no-display",
+                           "--max-time", "600s", "--replay", signalled], stdin=subprocess.DEVNULL, stdout=out, stderr=e)
+replay_err = open(os.path.join(work, "signalled-replay.err"), "rb").read().decode(errors="replace")
+check(rc3 == 128 + signal.SIGTERM and "stopped where SIGTERM stopped the recorded session" in replay_err,
+      "its --replay stops at the same point with the same status, 143 (rc %s)" % rc3, replay_err)
 
 s = Session("realtime", "--realtime")
 check(s.prompt(0, 90), "--realtime: the prompt")
