@@ -1,7 +1,8 @@
 // kenix-sim: runs Kenix inside this process on the host backend.
 //
 //   kenix-sim run [--initrd PATH] [--seed N] [--max-time DURATION] [--trace FILE] [--trace-json FILE] [--realtime]
-//                 [--ram SIZE] [--swap FILE [--swap-size SIZE]] [--disk FILE]... [--disk-fail SPEC]...
+//                 [--ram SIZE] [--swap FILE [--swap-size SIZE]] [--disk FILE]... [--disk-latency DURATION]
+//                 [--disk-fail SPEC]...
 //                 [--power-cut N] [--init NAME] [--init-arg N]
 //                 [--input FILE | --replay FILE] [--record FILE] [--keys FILE]
 //                 [--headless] [--no-display] [--fb-size WxH]
@@ -131,6 +132,12 @@ struct Run: ParsableCommand {
         valueName: "FILE"))
     var dataDisks: [String] = []
 
+    @Option(name: .customLong("disk-latency"), help: ArgumentHelp(
+        "Simulated time every data-disk request takes once its data has moved (default 100us).",
+        discussion: "A slow disk, deterministically (the seeded jitter of up to 20us stays). With a second or more a server waiting on the disk misses the supervisor's heartbeats while it waits, which must not get it killed (docs/supervision.md). Needs a --disk.",
+        valueName: "DURATION"))
+    var diskLatency: Duration?
+
     @Option(name: .customLong("disk-fail"), help: ArgumentHelp(
         "Make chosen requests of a data disk fail (repeatable).",
         discussion: "SPEC is [diskK:]OP@WHERE. OP is read, write, flush or any (a read or a write); WHERE is N, the Nth request of that kind on the disk (from 1, in the order the disk accepted them), or sectors=S-E (or sectors=S), every read or write touching those sectors (inclusive). The disk is data disk K (default 0). A failed request completes at its usual time as an I/O error and moves no data: the memory of a failed read and the sectors of a failed write stay as they were. Examples: write@3, read@sectors=2048-2055, disk1:any@sectors=0, flush@1.",
@@ -247,6 +254,10 @@ struct Run: ParsableCommand {
             fail("at most \(SimConfig.maximumDataDisks) --disk files", code: 64)
         }
         config.dataDisks = dataDisks.map { SimDiskConfig(medium: .file(path: $0)) }
+        if let diskLatency {
+            guard !dataDisks.isEmpty else { fail("--disk-latency needs a --disk", code: 64) }
+            for i in config.dataDisks.indices { config.dataDisks[i].latency = diskLatency.nanoseconds }
+        }
         for spec in diskFaults {
             guard let fault = SimDiskFault(parsing: spec) else {
                 fail("--disk-fail '\(spec)': want [diskK:]OP@N or [diskK:]OP@sectors=S-E, OP read, write, flush or any (see --help)", code: 64)

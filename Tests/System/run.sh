@@ -140,6 +140,7 @@ disk_error twice 64 "given twice" --disk "$WORK/twice.img" --disk "$WORK/twice.i
 disk_error swap-and-disk 64 "given twice" --swap "$WORK/twice.img" --disk "$WORK/twice.img"
 disk_error bad-fault 64 "--disk-fail 'write@sectors=9-3'" --disk "$WORK/twice.img" --disk-fail write@sectors=9-3
 disk_error fault-no-disk 64 "there is no data disk 1" --disk "$WORK/twice.img" --disk-fail disk1:read@1
+disk_error latency-no-disk 64 "--disk-latency needs a --disk" --disk-latency 1s
 flock "$WORK/twice.img" -c "sleep 3" & holder=$!
 sleep 0.5
 disk_error locked 75 "in use by another program" --disk "$WORK/twice.img"
@@ -203,6 +204,16 @@ if command -v mkfs.fat >/dev/null && [ -f "$PROGRAM" ]; then
      && cmp -s <(MTOOLS_SKIP_CHECK=1 mcopy -n -i "$WORK/fsbench.img" ::/fsbench/seq.bin -) <(MTOOLS_SKIP_CHECK=1 mcopy -n -i "$WORK/fat1.img" ::/data/random.bin -); then
     pass "fsbench: every workload on /disk and /tmp, status 0; fsck-clean, its 2 MiB copy byte for byte"
   else fail "fsbench (rc $(cat "$WORK/fsbench.rc"))" "$WORK/fsbench.out"; fi
+
+  echo "==> a slow data disk (--disk-latency 1500ms): the file server waits on it for seconds, which is not a hang (Tests/System/slowdisk-session.txt)"
+  cp "$WORK/fat1.img" "$WORK/slow.img"
+  "$SIM" run --initrd "$INITRD" --max-time 600s --seed 1 --disk "$WORK/slow.img" --disk-latency 1500ms \
+    --input Tests/System/slowdisk-session.txt >"$WORK/slow.out" 2>"$WORK/slow.err" </dev/null
+  if [ $? = 0 ] && grep -qx "written through a slow disk" "$WORK/slow.out" && ! grep -q "missed 3 heartbeats" "$WORK/slow.out" \
+     && grep -Eq "^ +[0-9]+  blocked +28 +[0-9]+/[0-9]+ +0 +[0-9]+ +0  vfs$" "$WORK/slow.out" \
+     && [ "$(MTOOLS_SKIP_CHECK=1 mtype -i "$WORK/slow.img" ::/slow.txt)" = "written through a slow disk" ]; then
+    pass "reads and a synced write through a 1.5 s-per-request disk; the supervisor never killed the file server (ps: 0 restarts)"
+  else fail "the slow disk session" "$WORK/slow.out"; fi
 
   echo "==> damaged FAT images in the running system (tools/fatdamage.py): eight disks in one boot, Tests/System/damaged-session.txt"
   kinds=(bad-boot loop off-volume cross-link outside truncated empty)
