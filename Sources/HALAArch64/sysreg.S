@@ -192,19 +192,47 @@ FUNC kenix_sync_icache
     lsl     x3, x4, x3
     sub     x6, x3, #1
     bic     x7, x0, x6
-1:  dc      cvau, x7
+    // Four lines per iteration while four remain (a page is 64 of them),
+    // then one at a time.
+1:  add     x8, x7, x3, lsl #2
+    cmp     x8, x5
+    b.hi    3f
+    dc      cvau, x7
     add     x7, x7, x3
-    cmp     x7, x5
-    b.lo    1b
-    dsb     ish
+    dc      cvau, x7
+    add     x7, x7, x3
+    dc      cvau, x7
+    add     x7, x7, x3
+    dc      cvau, x7
+    add     x7, x7, x3
+    b       1b
+3:  cmp     x7, x5
+    b.hs    4f
+    dc      cvau, x7
+    add     x7, x7, x3
+    b       3b
+4:  dsb     ish
     and     x3, x2, #0xf
     lsl     x3, x4, x3
     sub     x6, x3, #1
     bic     x7, x0, x6
-2:  ic      ivau, x7
+2:  add     x8, x7, x3, lsl #2
+    cmp     x8, x5
+    b.hi    5f
+    ic      ivau, x7
     add     x7, x7, x3
-    cmp     x7, x5
-    b.lo    2b
-    dsb     ish
+    ic      ivau, x7
+    add     x7, x7, x3
+    ic      ivau, x7
+    add     x7, x7, x3
+    ic      ivau, x7
+    add     x7, x7, x3
+    b       2b
+5:  cmp     x7, x5
+    b.hs    6f
+    ic      ivau, x7
+    add     x7, x7, x3
+    b       5b
+6:  dsb     ish
     isb
     ret
