@@ -19,7 +19,7 @@ ELF=${ELF:-build/kenix.elf}; KERNEL=${KERNEL:-build/kenix.img}; INITRD=${INITRD:
 PORT=${PORT:-1239}
 for f in "$ELF" "$KERNEL" "$INITRD"; do [ -f "$f" ] || { echo "qemu-path-profile: $f missing (make kernel userland)" >&2; exit 1; }; done
 
-WORK=$(mktemp -d); trap 'kill $QPID 2>/dev/null || true; rm -rf "$WORK"' EXIT
+WORK=$(mktemp -d); trap 'kill ${QPID:-} 2>/dev/null || true; rm -rf "$WORK"' EXIT
 "$QEMU" -M virt,gic-version=3 -cpu cortex-a53 -m 256M -display none -monitor none -serial null \
   -icount shift=0,align=off,sleep=off -kernel "$KERNEL" -initrd "$INITRD" \
   -append "kenix.init=$PROGRAM kenix.arg=$ARG" -gdb tcp::$PORT -S &

@@ -13,8 +13,8 @@
 // missing; 70 init killed by a fault; 71 deadlock; 74 screenshot not written;
 // 75 disk file in use; 76 --replay left the recording; 124 time limit; 125
 // power cut; 128 + N stopped by signal N (SIGINT, SIGTERM, SIGHUP), after
-// flushing the disks, or a --replay of a session signal N stopped. Ctrl-A x on a terminal: 0. With --gdb, 69 cannot
-// listen, 137 killed from gdb.
+// flushing the disks, or a --replay of a session signal N stopped. Ctrl-A x
+// on a terminal: 0. With --gdb, 69 cannot listen, 137 killed from gdb.
 import ArgumentParser
 import HAL
 import HALHostSim

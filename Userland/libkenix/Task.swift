@@ -69,9 +69,8 @@ public enum Kenix {
     /// The kernel clock and the instructions the CPU has retired since boot,
     /// read together: on QEMU the PMU's count of every instruction (kernel
     /// and tasks) when booted with `kenix.pmu`, exact under `-icount`, and 0
-    /// otherwise; in kenix-sim the
-    /// user instructions it simulated. A benchmark's cost counter, unlike
-    /// the clock never inflated by idle time.
+    /// otherwise; in kenix-sim the user instructions it simulated. A
+    /// benchmark's cost counter, unlike the clock never inflated by idle time.
     public static func clockAndInstructions() -> (nanoseconds: UInt64, instructions: UInt64) {
         let r = RawSyscall.invokeWithRegisters(.clock)
         return (UInt64(bitPattern: r.x0), r.x1)

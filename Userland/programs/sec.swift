@@ -158,8 +158,8 @@ func forkBombStopsAtItsCeiling() -> String? {
 }
 
 /// Notifications, shared-memory objects and task watches come out of one
-/// objects ceiling (1/32 of the shell's here), so a flood of them stops at
-/// it, long before any kernel table is full, and everything comes back.
+/// objects ceiling (1/32 of the shell's here, or the floor of 8), so a
+/// flood of them stops at it, long before any kernel table is full.
 func objectFloodStopsAtItsCeiling() -> String? {
     guard let before = try? Kenix.quota(), before.objectsLimit > before.objectsUsed else { return "no objects ceiling" }
     let room = Int(before.objectsLimit - before.objectsUsed)

@@ -52,9 +52,9 @@ extension Kernel {
         return .success(space)
     }
 
-    /// Maps a zeroed frame owned by `space` at `page`; nil when out of memory
-    /// (nothing is left allocated for this page then).
-    /// A new frame mapped at `page`; zeroed unless the caller overwrites it whole.
+    /// Maps a frame owned by `space` at `page`, zeroed unless the caller
+    /// overwrites it whole; nil when out of memory (nothing is left
+    /// allocated for this page then).
     private mutating func mapFreshPage(_ page: UInt64, in space: AddressSpace, writable: Bool,
                                        executable: Bool, zeroed: Bool = true) -> PhysAddr? {
         guard let frame = zeroed ? frames.allocate(zeroing: hal.memory) : frames.allocate(count: 1) else {

@@ -109,7 +109,6 @@ extension Kernel {
         return .blocked
     }
 
-    /// `clock`: x0 = the kernel clock in nanoseconds since boot.
     /// `clock`: x0 = the kernel clock (ns), x1 = the instructions the CPU
     /// has retired (CPU.instructionsRetired), read together for benchmarks.
     mutating func clockSyscall() -> SyscallResult {

@@ -14,8 +14,8 @@ extension Kernel {
         // is decoded: it is every server's hot path, and when it succeeds
         // the caller is blocked and its partner running, with no result to
         // write. The general path below makes the same decisions otherwise.
-        if number == Syscall.call.rawValue || number == Syscall.replyRecv.rawValue,
-           fastIPC(slot, call: number == Syscall.call.rawValue, t.pointee.context.x[0]) {
+        let isCall = number == Syscall.call.rawValue
+        if isCall || number == Syscall.replyRecv.rawValue, fastIPC(slot, call: isCall, t.pointee.context.x[0]) {
             t.pointee.syscallPending = number &+ 1
             return
         }

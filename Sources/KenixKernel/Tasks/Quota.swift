@@ -47,9 +47,10 @@ struct Quota: Equatable {
     /// (or all of this one's, if fewer): a server sized in frames (the
     /// console gets 1/256 of the supervisor's) still needs a notification
     /// or two, and the subtree stays inside this ceiling whatever the floor,
-    /// since a child's use counts here too. Swap is inherited whole: it is where a subtree
-    /// goes past its frame ceiling (a fork counts shared slots twice), and
-    /// the frame ceilings already bound what each subtree holds in RAM.
+    /// since a child's use counts here too. Swap is inherited whole: it is
+    /// where a subtree goes past its frame ceiling (a fork counts shared
+    /// slots twice), and the frame ceilings already bound what each subtree
+    /// holds in RAM.
     func childShare(_ fraction: UInt64 = QuotaShare.whole) -> Quota {
         func part(_ n: Int) -> Int { Int(UInt64(max(n, 0)) * fraction / QuotaShare.whole) }
         return Quota(frames: Allowance(limit: part(frames.limit)), tasks: Allowance(limit: part(tasks.limit - 1)),
