@@ -4,7 +4,8 @@
 # task, with its unstripped ELF for symbols. Checks: break in it, read C
 # variables, line-step, continue to the exit (status 7); reverse-stepi back
 # over a store shows the old value; a write watchpoint and reverse-continue;
-# Ctrl-C and an unmapped read (gdb/interrupt.py); a run that gdb only
+# Ctrl-C and an unmapped read (gdb/interrupt.py); tasks that start and end
+# are reported to gdb; a run that gdb only
 # continues keeps the trace hash of a run without gdb.
 # Usage: KENIX_SIM=path INITRD=path bash Tests/System/gdb.sh
 set -uo pipefail
@@ -82,7 +83,7 @@ else fail "Swift line stepping (lines: $lines)" "$WORK/swift.gdb"; fi
 check "a Swift program runs on to its exit" "$WORK/swift.gdb" -E "exited normally"
 
 echo "==> the whole system: --gdb-wait gdbtest, started from the shell"
-printf 'run gdbtest\n' >"$WORK/run-gdbtest.txt"
+printf 'run gdbtest\nrun gdbtest\n' >"$WORK/run-gdbtest.txt"
 session full "$HERE/gdb/full-system.gdb" --seed 1 --gdb-wait gdbtest --input "$WORK/run-gdbtest.txt"
 if grep -qE "^\* [0-9]+ +Thread [0-9a-f]+ \(task [0-9]+ gdbtest \(running\)\) (0x[0-9a-f]+ in )?_start" "$WORK/full.gdb" \
    && grep -qE "Thread [0-9a-f]+ \(task [0-9]+ ksh\)" "$WORK/full.gdb" && grep -qE "Thread 1 \(task 1 init\)" "$WORK/full.gdb"; then
@@ -91,7 +92,14 @@ else fail "threads at the first stop" "$WORK/full.gdb"; fi
 if grep -qE "hit Breakpoint 1, bump" "$WORK/full.gdb" && [ "$(value full 1)" = 0 ]; then pass "the breakpoint stops gdbtest, not the other programs at that address"
 else fail "breakpoint in the whole system" "$WORK/full.gdb"; fi
 check "another task's registers (init's pc is its own)" "$WORK/full.gdb" -E '^\$2 = \(void \(\*\)\(\)\) 0x[0-9a-f]+'
-if grep -q "exited normally" "$WORK/full.gdb" && [ "$(cat "$WORK/full.rc")" = 0 ] && grep -qF "[gdbtest exited with status 7]" "$WORK/full.out"; then
+first=$(sed -n 's/.*Thread [0-9a-f]* (task \([0-9]*\) gdbtest (running)).*/\1/p' "$WORK/full.gdb" | head -1)
+second=$(sed -n 's/^\[New Thread \([0-9]*\) (task \1 gdbtest)\]$/\1/p' "$WORK/full.gdb")
+if [ -n "$first" ] && grep -qx "\[Thread $first (task $first gdbtest) exited\]" "$WORK/full.gdb" \
+   && [ -n "$second" ] && [ "$second" != "$first" ] && grep -qx "\[Thread $second (task $second gdbtest) exited\]" "$WORK/full.gdb" \
+   && [ "$(grep -n "exited\]$\|^\[New Thread" "$WORK/full.gdb" | head -2 | grep -c "task $first gdbtest) exited\|New Thread $second")" = 2 ]; then
+  pass "gdb is told of tasks that start and end: gdbtest $first exits, the second gdbtest $second starts and exits"
+else fail "task start and exit reports (first $first, second $second)" "$WORK/full.gdb"; fi
+if grep -q "exited normally" "$WORK/full.gdb" && [ "$(cat "$WORK/full.rc")" = 0 ] && [ "$(grep -cF "[gdbtest exited with status 7]" "$WORK/full.out")" = 2 ]; then
   pass "the session ends, init exits 0, gdb is told"; else fail "end of the whole-system session" "$WORK/full.gdb"; fi
 "$SIM" run --initrd "$INITRD" --no-display --max-time 10s --seed 1 --input "$WORK/run-gdbtest.txt" >"$WORK/fullplain.out" 2>"$WORK/fullplain.err" </dev/null
 if [ "$(sed -n 's/^trace hash: //p' "$WORK/full.err")" = "$(sed -n 's/^trace hash: //p' "$WORK/fullplain.err")" ] && cmp -s "$WORK/full.out" "$WORK/fullplain.out"; then

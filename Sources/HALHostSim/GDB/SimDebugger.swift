@@ -65,6 +65,10 @@ public final class SimDebugger {
     struct WatchKey: Hashable { var address: UInt64; var task: UInt64 }
     /// Steps or slices since the last poll for Ctrl-C.
     var sincePoll = 0
+    /// The live tasks (id: name) gdb was last told about, and the task of
+    /// the last boundary (task changes are looked for only on a switch).
+    var knownTasks: [UInt64: [UInt8]]?
+    var lastBoundaryTask: UInt64?
 
     public init(connection: GDBConnection, waitFor name: String?) {
         self.connection = connection
@@ -79,6 +83,7 @@ public final class SimDebugger {
         interruptPending = false
         stepTarget = nil
         sincePoll = 0
+        lastBoundaryTask = nil
         restartRequested = false
         if replayTarget != nil || scan != nil { initialPending = false }
     }
@@ -165,6 +170,10 @@ public final class SimDebugger {
     func boundary(_ me: InspectedTask, _ context: UnsafeMutablePointer<UserContext>, machine: SimMachine,
                   tasks: () -> [InspectedTask]) -> Verdict {
         if detached { return .run }
+        if me.id != lastBoundaryTask {
+            lastBoundaryTask = me.id
+            if awaitingStop && replayTarget == nil && scan == nil { reportTaskChanges(tasks()) }
+        }
         let here = Position(task: me.id, count: retired[me.id, default: 0])
         let hit = hitHere(me, context.pointee.pc, machine: machine)
         if var s = scan {
@@ -224,12 +233,42 @@ public final class SimDebugger {
         return result
     }
 
+    /// Tells gdb, while it waits for a stop, which tasks started and which
+    /// ended since it last knew, as console output (`O` packets), one line
+    /// each in gdb's own words: "[New Thread 67 (task 67 errors)]",
+    /// "[Thread 67 (task 67 errors) exited]" (gdb shows thread ids in decimal). Why not the protocol's thread
+    /// events: gdb 13 asks for them (QThreadEvents) only in non-stop mode,
+    /// and mishandles the `w` stop reply of an exited thread. A switch to
+    /// another task is the only moment a task can have started or ended
+    /// (one that exits never runs again), so tasks are listed only then;
+    /// replays stay quiet (gdb was told the first time).
+    func reportTaskChanges(_ list: [InspectedTask]) {
+        let live = Self.liveNames(list)
+        guard let known = knownTasks else { knownTasks = live; return }
+        knownTasks = live
+        var lines = ""
+        for (id, name) in live.sorted(by: { $0.key < $1.key }) where known[id] == nil {
+            lines += "[New Thread \(id) (task \(id) \(String(decoding: name, as: UTF8.self)))]\n"
+        }
+        for (id, name) in known.sorted(by: { $0.key < $1.key }) where live[id] == nil {
+            lines += "[Thread \(id) (task \(id) \(String(decoding: name, as: UTF8.self))) exited]\n"
+        }
+        if !lines.isEmpty { connection.send("O" + Array(lines.utf8).hexString) }
+    }
+
+    static func liveNames(_ list: [InspectedTask]) -> [UInt64: [UInt8]] {
+        var live: [UInt64: [UInt8]] = [:]
+        for t in list where !t.zombie { live[t.id] = name(of: t) }
+        return live
+    }
+
     /// Sends the stop reply gdb waits for (if it does), then serves packets.
     private func stop(_ me: InspectedTask, _ context: UnsafeMutablePointer<UserContext>, at here: Position,
                       reason: StopReason, machine: SimMachine, tasks: () -> [InspectedTask]) -> Verdict {
         lastStop = (here, reason)
         var list = tasks()
         for i in list.indices where list[i].running { list[i].context = context }
+        knownTasks = Self.liveNames(list)
         var session = StopSession(debugger: self, machine: machine, tasks: list, current: me.id)
         if awaitingStop {
             awaitingStop = false
