@@ -9,17 +9,22 @@
 //     2517830114 2 03
 //     3911200001 0 quit
 //
-// (or, for a session a host signal stopped, `3911200001 0 signal 15`)
+// (or, for a session a host signal stopped, `3911200001 0 signal 15`; a key
+// typed in the window: `2601000000 0 key 30 down`, `2650000000 3 key 30 up`)
 //
 // Each line is TIME ORDINAL WHAT. TIME is simulated nanoseconds since power
 // on. ORDINAL says which of the host-poll points at that TIME it was: the
 // machine reaches several at one instant (kernel work takes no simulated
 // time), and a replay must deliver at the very same one to stay exact. WHAT
-// is the bytes the UART received, in hex, `quit`: the run stopped there
+// is the bytes the UART received, in hex, `key CODE down|up`: a key pressed
+// or released in the window (a Linux input code, for the keyboard device),
+// `quit`: the run stopped there
 // (Ctrl-A x, the window closed), or `signal N`: host signal N stopped it
 // there, so a replay ends with the same status, 128 + N. Lines are in the order they
 // happened (TIME, then ORDINAL, never decreasing). SimMachine+HostPoll writes
 // and replays them; KeyRecordFile is the writer.
+
+import HAL
 
 /// A parsed recording (for `--replay`), and the text of one event.
 public struct KeyRecording: Equatable {
@@ -28,6 +33,8 @@ public struct KeyRecording: Equatable {
         public enum What: Equatable {
             /// Bytes for the UART's receive FIFO.
             case keys([UInt8])
+            /// A key pressed or released in the window, for the keyboard.
+            case windowKey(KeyEvent)
             /// The run stopped here.
             case quit
             /// Host signal N stopped the run here.
@@ -35,7 +42,7 @@ public struct KeyRecording: Equatable {
 
             var endsTheRun: Bool {
                 switch self {
-                case .keys: false
+                case .keys, .windowKey: false
                 case .quit, .signal: true
                 }
             }
@@ -53,6 +60,7 @@ public struct KeyRecording: Equatable {
             switch what {
             case .quit: return "\(time) \(ordinal) quit"
             case .signal(let n): return "\(time) \(ordinal) signal \(n)"
+            case .windowKey(let key): return "\(time) \(ordinal) key \(key.code) " + (key.pressed ? "down" : "up")
             case .keys(let bytes):
                 return "\(time) \(ordinal) " + bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined(separator: " ")
             }
@@ -60,7 +68,7 @@ public struct KeyRecording: Equatable {
     }
 
     /// What a recording file starts with.
-    public static let header = "# kenix-sim key recording 1 (TIME-ns ORDINAL hex-bytes|quit|signal N; docs/simulator.md)"
+    public static let header = "# kenix-sim key recording 1 (TIME-ns ORDINAL hex-bytes|key CODE down|up|quit|signal N; docs/simulator.md)"
 
     public var events: [Event]
 
@@ -82,7 +90,7 @@ public struct KeyRecording: Equatable {
             let fields = raw.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D })
             guard let first = fields.first, first.first != UInt8(ascii: "#") else { continue }
             guard fields.count >= 3, let time = Self.decimal(fields[0]), let ordinal = Self.decimal(fields[1]) else {
-                throw ParseError(line: number, problem: "want TIME ORDINAL then hex bytes, quit or signal N")
+                throw ParseError(line: number, problem: "want TIME ORDINAL then hex bytes, key CODE down|up, quit or signal N")
             }
             let what: Event.What
             if fields.count == 3 && Array(fields[2]) == Array("quit".utf8) {
@@ -92,6 +100,13 @@ public struct KeyRecording: Equatable {
                     throw ParseError(line: number, problem: "want signal N (1-64)")
                 }
                 what = .signal(Int32(n))
+            } else if Array(fields[2]) == Array("key".utf8) {
+                let state = fields.count == 5 ? Array(fields[4]) : []
+                guard fields.count == 5, let code = Self.decimal(fields[3]), code <= UInt64(UInt16.max),
+                      state == Array("down".utf8) || state == Array("up".utf8) else {
+                    throw ParseError(line: number, problem: "want key CODE down|up (CODE a Linux input code)")
+                }
+                what = .windowKey(KeyEvent(code: UInt16(code), pressed: state == Array("down".utf8)))
             } else {
                 var keys: [UInt8] = []
                 for f in fields[2...] {

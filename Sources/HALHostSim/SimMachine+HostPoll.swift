@@ -9,14 +9,16 @@
 //   - sees host signals (HostSignals: halt, as at --max-time);
 //   - replays the recorded arrivals due at exactly this point;
 //   - once per `config.hostPollInterval` of host time (or when told input
-//     waits): draws the window and takes its events, flushes the console to
-//     the host, reads the live terminal and puts what was typed into the
-//     UART's receive FIFO now (TerminalEscape's keys aside), recording it.
+//     waits): draws the window and takes its events, gives the keys typed
+//     in it to the keyboard device now, flushes the console to the host,
+//     reads the live terminal and puts what was typed into the UART's
+//     receive FIFO now (TerminalEscape's keys aside), recording both.
 // Host time decides only WHEN the window is drawn and the terminal read:
-// what the guest sees never depends on it except the terminal's keys, which
-// `record` captures with their points, so a replay delivers them exactly
-// where they came. The keys typed in the window are not recorded (they reach
-// the keyboard only when the machine idles, SimMachine+Input).
+// what the guest sees never depends on it except the keys typed (terminal
+// and window), which `record` captures with their points, so a replay
+// delivers them exactly where they came (and ignores what is typed during
+// it). Window keys wait while scripted keys (`--keys`) are still being
+// given: those come first (SimMachine+Input).
 // Without a window or a terminal there is no poller: a point only checks
 // for host signals.
 
@@ -78,6 +80,7 @@ final class HostPoller {
                 poll(m)
             }
         }
+        if !m.hostKeys.isEmpty { giveWindowKeys(m) }
         if m.windowClosed { m.requestHalt() }
         if recorder != nil, !quitRecorded, m.now >= m.haltTime,
            m.stoppedBySignal != nil || m.windowClosed || m.terminalEnd == .quitKey {
@@ -108,6 +111,20 @@ final class HostPoller {
         }
     }
 
+    /// The keys typed in the window go to the keyboard at this point, busy
+    /// or idle, and into the recording; a replay drops them (its keys are
+    /// the recorded ones).
+    private func giveWindowKeys(_ m: SimMachine) {
+        guard !m.hostKeys.isEmpty, let keyboard = m.keyboard else { return }
+        if counts && live == nil { m.hostKeys = []; return }
+        guard m.keysEnded || m.config.keys == nil else { return }
+        for key in m.hostKeys {
+            keyboard.schedule([key], at: m.now &+ m.config.inputDelay, now: m.now)
+            recorder?.record(KeyRecording.Event(time: pointTime, ordinal: pointOrdinal, what: .windowKey(key)))
+        }
+        m.hostKeys = []
+    }
+
     private func deliver(_ bytes: [UInt8], to m: SimMachine) {
         m.enqueueInput(bytes)
         recorder?.record(KeyRecording.Event(time: pointTime, ordinal: pointOrdinal, what: .keys(bytes)))
@@ -127,6 +144,7 @@ final class HostPoller {
             }
             switch e.what {
             case .keys(let bytes): m.enqueueInput(bytes)
+            case .windowKey(let key): m.keyboard?.schedule([key], at: m.now &+ m.config.inputDelay, now: m.now)
             case .quit:
                 m.terminalEnd = .replayQuit
                 m.requestHalt()
@@ -141,8 +159,8 @@ final class HostPoller {
     /// The machine is idle for good (SimMachine+Input): with a live
     /// terminal, waits on the host for typed keys (drawing the window);
     /// a replay goes on to its next arrival, or ends. `.ready`: go to the
-    /// next point, which takes the input; `.retry`: the window typed keys
-    /// (feed them first); `.nothing`: nothing will come from here.
+    /// next point, which takes the input (the terminal's or the window's);
+    /// `.nothing`: nothing will come from here.
     func idleForGood(_ m: SimMachine) -> IdleWait {
         if counts && live == nil {
             guard replayNext < replay.count, m.terminalEnd == nil else {
@@ -163,7 +181,11 @@ final class HostPoller {
         while true {
             if m.windowClosed || HostSignals.pending != nil { return .ready }
             m.serviceWindow()
-            if !m.hostKeys.isEmpty && m.keyboard != nil && m.gic.canDeliver(SimKeyboard.irq.number) { return .retry }
+            if !m.hostKeys.isEmpty {
+                // Keys typed in the window: the next point gives them.
+                force = true
+                return .ready
+            }
             if live.wait(milliseconds: m.window != nil ? 5 : 50) {
                 force = true
                 return .ready
@@ -171,7 +193,7 @@ final class HostPoller {
         }
     }
 
-    enum IdleWait { case ready, retry, nothing }
+    enum IdleWait { case ready, nothing }
 
     /// `--realtime` with a live terminal: sleeps toward `time` in steps of
     /// at most the poll interval, and stops early (at the simulated time

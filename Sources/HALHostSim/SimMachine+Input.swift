@@ -6,7 +6,9 @@
 // on when the host delivered it. The order:
 //   1. the scripted keys (`config.keys`), a line at a time, all of them
 //      before anything else (while the keyboard's line is masked, nothing);
-//   2. keys typed in the window, one event at a time;
+//   2. keys typed in the window: they go to the keyboard at the next
+//      host-poll point, busy or idle, and a key recording keeps them
+//      (SimMachine+HostPoll); idle, the machine goes to that point at once;
 //   3. the UART's lines (`config.input`), then one EOT (0x04, Ctrl-D).
 // Just before that EOT, every typed line has been consumed and the machine
 // is idle again: the `.inputEnd` capture moment. With a window open, the
@@ -32,8 +34,8 @@ extension SimMachine {
                 }
                 keysEnded = true
             }
-            if let keyboard, keyboardListens, !hostKeys.isEmpty {
-                keyboard.schedule([hostKeys.removeFirst()], at: now &+ config.inputDelay, now: now)
+            if keyboard != nil, !hostKeys.isEmpty, let hostPoller {
+                hostPoller.force = true   // the next point gives them
                 return true
             }
             let uartListens = config.input != nil && !inputEnded && gic.canDeliver(Self.uartIRQ.number)
@@ -53,7 +55,6 @@ extension SimMachine {
             if let hostPoller, hostPoller.hasTerminal {
                 switch hostPoller.idleForGood(self) {
                 case .ready: return true
-                case .retry: continue
                 case .nothing: break
                 }
             }

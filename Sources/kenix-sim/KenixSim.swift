@@ -80,8 +80,9 @@ struct Run: ParsableCommand {
         Without a display (no DISPLAY, or SDL cannot open a window) the run goes on headless \
         after a notice on stderr. Presenting never changes a run: the same trace hash with a \
         window, without one (--headless) and with a screenshot. Closing the window ends the \
-        run: "kenix-sim: window closed" on stderr, exit status 0. Keys typed in the window, \
-        like console input, reach the machine one at a time, only when it is idle.
+        run: "kenix-sim: window closed" on stderr, exit status 0. Keys typed in the window \
+        reach the keyboard at once, busy or idle, and --record keeps them as it keeps the \
+        terminal's.
         """)
 
     @Option(help: "The boot image (cpio newc).")
@@ -168,7 +169,7 @@ struct Run: ParsableCommand {
 
     @Option(help: ArgumentHelp(
         "Write the keys typed on the terminal to FILE, each with the simulated moment it arrived.",
-        discussion: "Needs stdin to be a terminal. A text file, one arrival a line: simulated ns, the ordinal of the host-poll point at that time, then the bytes in hex (or quit). --replay FILE runs the session again exactly (same output, same trace hash). Keys typed in the window are not recorded.",
+        discussion: "Needs stdin to be a terminal. A text file, one arrival a line: simulated ns, the ordinal of the host-poll point at that time, then the bytes in hex, key CODE down|up for a key typed in the window, or quit. --replay FILE runs the session again exactly (same output, same trace hash).",
         valueName: "FILE"))
     var record: String?
 

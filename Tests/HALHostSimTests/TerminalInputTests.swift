@@ -2,8 +2,10 @@
 // host-poll point while the CPU computes, not only when it idles; an idle
 // machine waits for them; Ctrl-A x quits; --record writes each arrival with
 // its point and --replay gives it there again, to the same trace hash; a
-// replay that passes a recorded point without reaching it stops. Also the
-// escape keys and the recording's text format on their own.
+// replay that passes a recorded point without reaching it stops. Keys typed
+// in the window reach the keyboard at a point too, busy or idle, and are
+// recorded and replayed the same way. Also the escape keys and the
+// recording's text format on their own.
 import HAL
 import XCTest
 @testable import HALHostSim
@@ -64,6 +66,48 @@ final class TerminalInputTests: XCTestCase {
         XCTAssertEqual(again.machine.now, 3000)
         XCTAssertEqual(again.hal.interrupts.acknowledge(), again.hal.uart.irq)
         XCTAssertEqual(drain(again.hal.uart), Array("ls\r".utf8))
+        XCTAssertEqual(again.machine.traceHash, bed.machine.traceHash, "the replay is the same run")
+        XCTAssertEqual(ctx2.x[0], ctx.x[0])
+    }
+
+    /// The busy bed with a keyboard, its line enabled.
+    func keyboardBed(_ terminal: SimTerminal) throws -> (SimTestBed, UserContext) {
+        var c = SimTestBed.config(slice: 1000)
+        c.terminal = terminal
+        c.hostPollInterval = 0
+        c.keyboard = true
+        c.inputDelay = 500
+        let bed = try SimTestBed(c)
+        bed.load([A64.add(0, 0, 1), A64.b(-4)])
+        bed.activate()
+        bed.hal.interrupts.enable(SimKeyboard.irq)
+        return (bed, bed.context())
+    }
+
+    func testWindowKeysReachABusyMachineAndReplayExactly() throws {
+        let record = KeyRecordArray()
+        let (bed, context) = try keyboardBed(.live(ScriptedTerminal([:]), record: record))
+        let typed = [KeyEvent(code: 30, pressed: true), KeyEvent(code: 30, pressed: false)]
+        bed.machine.hostKeys = typed   // what the window's events left for the next point
+        var ctx = context
+        XCTAssertEqual(bed.hal.cpu.enterUser(&ctx), .interrupt, "typed while the loop runs")
+        XCTAssertEqual(bed.machine.now, 1500, "the first slice's point (1000) gave them; they arrive inputDelay later")
+        XCTAssertEqual(bed.hal.interrupts.acknowledge(), SimKeyboard.irq)
+        let keyboard = try XCTUnwrap(bed.hal.keyboard)
+        XCTAssertEqual([keyboard.takeEvent(), keyboard.takeEvent()], typed)
+        XCTAssertTrue(bed.machine.hostKeys.isEmpty)
+        XCTAssertEqual(record.events.map(\.line), ["1000 0 key 30 down", "1000 0 key 30 up"])
+
+        let replay = try KeyRecording(parsing: Array((KeyRecording.header + "\n" + record.events.map(\.line).joined(separator: "\n")).utf8))
+        XCTAssertEqual(replay, record.recording, "the recording's text reads back the same")
+        let (again, context2) = try keyboardBed(.replay(replay))
+        again.machine.hostKeys = [KeyEvent(code: 31, pressed: true)]   // typed during a replay: dropped
+        var ctx2 = context2
+        XCTAssertEqual(again.hal.cpu.enterUser(&ctx2), .interrupt)
+        XCTAssertEqual(again.machine.now, 1500)
+        XCTAssertEqual(again.hal.interrupts.acknowledge(), SimKeyboard.irq)
+        let keyboard2 = try XCTUnwrap(again.hal.keyboard)
+        XCTAssertEqual([keyboard2.takeEvent(), keyboard2.takeEvent(), keyboard2.takeEvent()], typed + [nil])
         XCTAssertEqual(again.machine.traceHash, bed.machine.traceHash, "the replay is the same run")
         XCTAssertEqual(ctx2.x[0], ctx.x[0])
     }
@@ -169,5 +213,10 @@ final class TerminalInputTests: XCTestCase {
         XCTAssertEqual(problem("10 0 123\n")?.line, 1)
         XCTAssertEqual(problem("ten 0 61\n")?.line, 1)
         XCTAssertEqual(problem("10 0\n")?.line, 1)
+        let key = try KeyRecording(parsing: Array("40 1 key 28 down\n41 0 key 28 up\n".utf8))
+        XCTAssertEqual(key.events.map(\.what), [.windowKey(KeyEvent(code: 28, pressed: true)), .windowKey(KeyEvent(code: 28, pressed: false))])
+        XCTAssertEqual(problem("10 0 key 28\n")?.line, 1)
+        XCTAssertEqual(problem("10 0 key 28 sideways\n")?.line, 1)
+        XCTAssertEqual(problem("10 0 key 70000 down\n")?.line, 1)
     }
 }
