@@ -42,14 +42,17 @@ let package = Package(
         // The simulator's window (HALHostSim's SimWindow.swift only).
         .systemLibrary(name: "CSDL2", path: "Sources/CSDL2", pkgConfig: "sdl2",
                        providers: [.apt(["libsdl2-dev"])]),
-        .target(name: "HALHostSim", dependencies: ["HAL", "KenixABI", "CUnicorn", "CSDL2", "CDynarmic"],
+        // kenix-sim's host-only bottom layer: the SDL window, the terminal
+        // and stdin, host files, clock, signals and memory. No machine model.
+        .target(name: "SimHost", dependencies: ["HAL", "CSDL2"], swiftSettings: releaseOnly),
+        .target(name: "HALHostSim", dependencies: ["HAL", "KenixABI", "SimHost", "CUnicorn", "CDynarmic"],
                 exclude: ["CDynarmic"], swiftSettings: releaseOnly),
         .executableTarget(name: "kenix-sim", dependencies: [
-            "HALHostSim", "KenixKernel", "HAL",
+            "HALHostSim", "SimHost", "KenixKernel", "HAL",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "kenix-bench", dependencies: [
-            "HALHostSim", "KenixKernel", "HAL", "CUnicorn",
+            "HALHostSim", "SimHost", "KenixKernel", "HAL", "CUnicorn",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // The file systems and the VFS core (Userland/lib/fs): also compiled
@@ -69,8 +72,9 @@ let package = Package(
         .testTarget(name: "KenixTerminalTests", dependencies: ["KenixTerminal"]),
         .testTarget(name: "KenixABITests", dependencies: ["KenixABIExport", "KenixABI"]),
         .testTarget(name: "KenixKernelTests", dependencies: ["KenixKernel", "HAL", "KenixABI"]),
-        .testTarget(name: "SystemTests", dependencies: ["HALHostSim", "KenixKernel", "HAL"]),
-        .testTarget(name: "HALHostSimTests", dependencies: ["HALHostSim", "KenixKernel", "HAL", "KenixABI"]),
+        .testTarget(name: "SystemTests", dependencies: ["HALHostSim", "SimHost", "KenixKernel", "HAL"]),
+        .testTarget(name: "SimHostTests", dependencies: ["SimHost", "HAL"]),
+        .testTarget(name: "HALHostSimTests", dependencies: ["HALHostSim", "SimHost", "KenixKernel", "HAL", "KenixABI"]),
     ],
     cxxLanguageStandard: .cxx20
 )

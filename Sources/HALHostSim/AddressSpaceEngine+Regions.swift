@@ -25,6 +25,7 @@
 // is still mapped, before every unmap. Otherwise code of a frame that left the
 // address space could run again under a new mapping.
 import HAL
+import SimHost
 
 struct Region {
     var start: UInt64

@@ -22,6 +22,7 @@
 // Unicorn must not unmap inside its hooks.
 import HAL
 import KenixABI
+import SimHost
 
 /// A page held in the engine (one TLB entry).
 struct CachedPage {

@@ -15,6 +15,7 @@
 // the two in step.
 import HAL
 import KenixABI
+import SimHost
 
 final class ChromeTraceWriter {
     private let file: HostTraceFile

@@ -3,6 +3,7 @@
 // The same config (image, seed, scripted input) gives the same run and the
 // same trace hash; `realtime` and a live `terminal` are the two ways host
 // time gets in (the terminal's key arrivals can be recorded and replayed).
+import SimHost
 
 /// Where the simulated UART's output goes.
 public enum ConsoleSink {

@@ -10,6 +10,7 @@
 // requests. Time reaches the disk only through the machine's event queue
 // (SimMachine+Time), so runs stay deterministic.
 import HAL
+import SimHost
 
 /// A simulated disk's medium, shape and timing.
 public struct SimDiskConfig: Sendable {

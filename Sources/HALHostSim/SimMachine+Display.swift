@@ -8,6 +8,7 @@
 // The window is drawn and its events taken at the machine's host-poll points
 // (SimMachine+HostPoll), busy or idle, and at each present.
 import HAL
+import SimHost
 
 extension SimMachine {
     /// `Framebuffer.present`: records the damage and shows it in the window.

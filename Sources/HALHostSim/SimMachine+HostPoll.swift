@@ -21,6 +21,7 @@
 // given: those come first (SimMachine+Input).
 // Without a window or a terminal there is no poller: a point only checks
 // for host signals.
+import SimHost
 
 final class HostPoller {
     /// Host nanoseconds between two polls (0: at every point).

@@ -8,6 +8,7 @@
 // deadlines get a seeded jitter of 0..<config.timerJitter ticks, the latency
 // real interrupt delivery adds, so seeds explore different interleavings.
 import HAL
+import SimHost
 
 extension SimMachine {
     func setTimerDeadline(_ deadline: UInt64?, deferrable: Bool = false) {

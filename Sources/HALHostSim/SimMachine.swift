@@ -6,6 +6,7 @@
 // Threading: a machine belongs to one thread at a time (the kernel loop's).
 // Nothing in it is locked.
 import HAL
+import SimHost
 
 public final class SimMachine {
     public let config: SimConfig

@@ -3,6 +3,7 @@
 // removed by timing a short and a long run and taking the difference.
 import HALHostSim
 import KenixKernel
+import SimHost
 
 /// Host ns per unit of work: (time(long) − time(short)) / (long − short), or
 /// nil when a run did not end with status 0.

@@ -6,6 +6,7 @@
 import HAL
 import HALHostSim
 import KenixKernel
+import SimHost
 
 struct SwarmRate {
     var overall: Double

@@ -3,6 +3,7 @@
 import ArgumentParser
 import HALHostSim
 import KenixKernel
+import SimHost
 
 #if canImport(Glibc)
 import Glibc

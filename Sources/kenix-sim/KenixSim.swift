@@ -19,6 +19,7 @@ import ArgumentParser
 import HAL
 import HALHostSim
 import KenixKernel
+import SimHost
 
 #if canImport(Glibc)
 import Glibc

@@ -5,6 +5,7 @@
 // printed once (a replay prints nothing already printed) and console input
 // read from the host once (a replay gets the same lines again).
 import HALHostSim
+import SimHost
 
 #if canImport(Glibc)
 import Glibc

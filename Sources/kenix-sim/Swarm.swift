@@ -15,6 +15,7 @@ import ArgumentParser
 import HAL
 import HALHostSim
 import KenixKernel
+import SimHost
 
 #if canImport(Glibc)
 import Glibc

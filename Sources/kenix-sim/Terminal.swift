@@ -3,6 +3,7 @@
 // SimMachine+HostPoll), `--record FILE` and `--replay FILE`, and how a
 // terminal session's end is reported. docs/simulator.md, "Terminal".
 import HALHostSim
+import SimHost
 
 #if canImport(Glibc)
 import Glibc

@@ -4,6 +4,7 @@
 import HAL
 import XCTest
 @testable import HALHostSim
+@testable import SimHost
 
 final class ConsoleInputTests: XCTestCase {
     func testScriptedInputSplitsLinesAndKeepsAnUnterminatedTail() {

@@ -7,6 +7,7 @@ import HAL
 import KenixKernel
 import XCTest
 @testable import HALHostSim
+@testable import SimHost
 
 final class SimDisplayTests: XCTestCase {
     func config(_ display: SimDisplayConfig? = SimDisplayConfig(width: 100, height: 50),

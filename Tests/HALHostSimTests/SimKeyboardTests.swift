@@ -5,6 +5,7 @@
 import HAL
 import XCTest
 @testable import HALHostSim
+@testable import SimHost
 
 final class SimKeyboardTests: XCTestCase {
     func bed(keys: String? = nil, input: String? = nil, keyboard: Bool = true) throws -> SimTestBed {

@@ -9,6 +9,7 @@
 import HAL
 import XCTest
 @testable import HALHostSim
+@testable import SimHost
 
 /// A terminal that types `script[n]` at its n-th read (from 1) and ends at `endAt`.
 final class ScriptedTerminal: LiveKeySource {

@@ -4,6 +4,7 @@
 import Foundation
 import HAL
 import HALHostSim
+import SimHost
 import KenixKernel
 import XCTest
 

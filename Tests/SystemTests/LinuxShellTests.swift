@@ -9,6 +9,7 @@
 // through the CLI and on QEMU.
 import HAL
 import HALHostSim
+import SimHost
 import KenixKernel
 import XCTest
 

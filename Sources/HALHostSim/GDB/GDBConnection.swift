@@ -9,6 +9,7 @@
 //
 // Blocking I/O is fine: the simulator thread serves gdb only while the
 // machine is stopped, and polls for an interrupt between slices otherwise.
+import SimHost
 #if canImport(Glibc)
 import Glibc
 #endif

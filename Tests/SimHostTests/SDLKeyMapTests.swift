@@ -1,7 +1,7 @@
 // SDL scancodes (USB HID usages) to Linux codes: letters, digits, the main
 // block's punctuation, editing and arrow keys, the keypad and the modifiers.
 import XCTest
-@testable import HALHostSim
+@testable import SimHost
 
 final class SDLKeyMapTests: XCTestCase {
     func testTheMainBlockArrowsAndModifiers() {

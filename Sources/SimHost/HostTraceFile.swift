@@ -11,27 +11,27 @@ import Glibc
 import Darwin
 #endif
 
-final class HostTraceFile {
+public final class HostTraceFile {
     private var file: UnsafeMutablePointer<FILE>?
 
-    init?(path: String) {
+    public init?(path: String) {
         guard let f = fopen(path, "w") else { return nil }
         file = f
     }
 
     deinit { close() }
 
-    func write(line: String) {
+    public func write(line: String) {
         guard let file else { return }
         fputs(line, file)
         fputc(0x0A, file)
     }
 
-    func flush() {
+    public func flush() {
         if let file { fflush(file) }
     }
 
-    func close() {
+    public func close() {
         if let file { fclose(file) }
         file = nil
     }

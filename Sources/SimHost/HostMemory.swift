@@ -18,26 +18,26 @@ import Glibc
 import Darwin
 #endif
 
-struct HostMemoryError: Error, Equatable {
-    var operation: StaticString
-    var errno: Int32
-    static func == (a: Self, b: Self) -> Bool { a.errno == b.errno }
+public struct HostMemoryError: Error, Equatable {
+    public var operation: StaticString
+    public var errno: Int32
+    public static func == (a: Self, b: Self) -> Bool { a.errno == b.errno }
 }
 
 /// Simulated RAM: a shared-memory object, so frames can be aliased (the
 /// Unicorn engine), or private memory (the JIT engine, which needs no
 /// aliases). Owned by `SimMachine`; `release()` unmaps it.
-struct HostRAM {
-    let base: UnsafeMutableRawPointer
-    let size: UInt64
+public struct HostRAM {
+    public let base: UnsafeMutableRawPointer
+    public let size: UInt64
     /// The shared-memory object; frames are mapped again from it.
-    let descriptor: Int32
+    public let descriptor: Int32
 
     /// RAM of `size` bytes, zeroed. Only `aliasable` RAM (the Unicorn
     /// engine's) is a shared-memory object whose frames can be mapped again;
     /// otherwise it is private anonymous memory, whose first touch of a page
     /// costs the host less (descriptor -1).
-    static func allocate(size: UInt64, aliasable: Bool) throws(HostMemoryError) -> HostRAM {
+    public static func allocate(size: UInt64, aliasable: Bool) throws(HostMemoryError) -> HostRAM {
         if !aliasable {
             let p = mmap(nil, Int(size), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
             guard let p, p != MAP_FAILED else { throw HostMemoryError(operation: "mmap ram", errno: errno) }
@@ -64,7 +64,7 @@ struct HostRAM {
         return HostRAM(base: p, size: size, descriptor: fd)
     }
 
-    func release() {
+    public func release() {
         munmap(base, Int(size))
         if descriptor >= 0 { close(descriptor) }
     }
@@ -72,30 +72,30 @@ struct HostRAM {
 
 /// A reservation of host address space (no memory behind it until frames are
 /// aliased into it). Owned by one address space; `release()` frees it.
-struct HostWindow {
-    let base: UnsafeMutableRawPointer
-    let size: UInt64
+public struct HostWindow {
+    public let base: UnsafeMutableRawPointer
+    public let size: UInt64
 
-    static func reserve(size: UInt64) throws(HostMemoryError) -> HostWindow {
+    public static func reserve(size: UInt64) throws(HostMemoryError) -> HostWindow {
         let p = mmap(nil, Int(size), PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
         guard let p, p != MAP_FAILED else { throw HostMemoryError(operation: "mmap window", errno: errno) }
         return HostWindow(base: p, size: size)
     }
 
     /// Maps the RAM frame at `frameOffset` (bytes from RAM start) at `offset`.
-    func alias(at offset: UInt64, ram: HostRAM, frameOffset: UInt64) throws(HostMemoryError) {
+    public func alias(at offset: UInt64, ram: HostRAM, frameOffset: UInt64) throws(HostMemoryError) {
         let p = mmap(base + Int(offset), 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
                      ram.descriptor, off_t(frameOffset))
         guard p == base + Int(offset) else { throw HostMemoryError(operation: "mmap alias", errno: errno) }
     }
 
     /// Replaces `[offset, offset + length)` by an empty reservation again.
-    func unalias(at offset: UInt64, length: UInt64) {
+    public func unalias(at offset: UInt64, length: UInt64) {
         _ = mmap(base + Int(offset), Int(length), PROT_NONE,
                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0)
     }
 
-    func pointer(at offset: UInt64) -> UnsafeMutableRawPointer { base + Int(offset) }
+    public func pointer(at offset: UInt64) -> UnsafeMutableRawPointer { base + Int(offset) }
 
-    func release() { munmap(base, Int(size)) }
+    public func release() { munmap(base, Int(size)) }
 }

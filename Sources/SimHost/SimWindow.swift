@@ -45,7 +45,7 @@ public enum SimWindowError: Error, Equatable, CustomStringConvertible {
     }
 }
 
-final class SimWindow {
+public final class SimWindow {
     /// Host milliseconds between two event pumps, and between two frames.
     static let pumpInterval: UInt64 = 4
     static let frameInterval: UInt64 = 16
@@ -62,7 +62,7 @@ final class SimWindow {
     private var needsRedraw = false
 
     /// Opens a window for `mode`'s pixels at `pixels` (which must outlive it).
-    init(title: String, mode: FramebufferMode, pixels: UnsafeRawPointer) throws(SimWindowError) {
+    public init(title: String, mode: FramebufferMode, pixels: UnsafeRawPointer) throws(SimWindowError) {
         self.mode = mode
         self.pixels = pixels
         let display = getenv("DISPLAY").map { String(cString: $0) } ?? ""
@@ -85,7 +85,7 @@ final class SimWindow {
 
     deinit { close() }
 
-    func close() {
+    public func close() {
         guard window != nil else { return }
         if texture != nil { SDL_DestroyTexture(texture) }
         if renderer != nil { SDL_DestroyRenderer(renderer) }
@@ -109,7 +109,7 @@ final class SimWindow {
 
     /// Pumps the events and draws `damage` (then nil) when due, or now if
     /// `force`. True when a frame was drawn.
-    func service(damage: inout ScreenRect?, force: Bool) -> Bool {
+    public func service(damage: inout ScreenRect?, force: Bool) -> Bool {
         guard window != nil else { return false }
         let t = SDL_GetTicks64()
         if force || t &- lastPump >= Self.pumpInterval {
@@ -132,14 +132,14 @@ final class SimWindow {
     }
 
     /// The events since the last call, oldest first.
-    func takeEvents() -> [SimWindowEvent] {
+    public func takeEvents() -> [SimWindowEvent] {
         guard !events.isEmpty else { return [] }
         defer { events.removeAll(keepingCapacity: true) }
         return events
     }
 
     /// Blocks the host until an event comes or `milliseconds` pass.
-    func wait(milliseconds: Int32) {
+    public func wait(milliseconds: Int32) {
         guard window != nil else { return }
         handleNext(waiting: milliseconds)
         pump()

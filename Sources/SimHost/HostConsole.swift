@@ -10,19 +10,19 @@ import Glibc
 import Darwin
 #endif
 
-final class HostConsole {
+public final class HostConsole {
     private var buffer: [UInt8] = []
 
-    init() { buffer.reserveCapacity(4096) }
+    public init() { buffer.reserveCapacity(4096) }
 
     deinit { flush() }
 
-    func write(_ byte: UInt8) {
+    public func write(_ byte: UInt8) {
         buffer.append(byte)
         if byte == 0x0A || buffer.count >= 4096 { flush() }
     }
 
-    func flush() {
+    public func flush() {
         guard !buffer.isEmpty else { return }
         buffer.withUnsafeBytes { raw in
             var offset = 0

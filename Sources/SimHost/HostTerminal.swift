@@ -59,10 +59,10 @@ public enum HostTerminal {
     }
 
     /// Raw mode is on.
-    public static var isRaw: Bool { raw.load(ordering: .relaxed) }
+    static var isRaw: Bool { raw.load(ordering: .relaxed) }
 
     /// Writes `text` to stderr at once (notices while the terminal is raw).
-    static func notice(_ text: String) {
+    public static func notice(_ text: String) {
         var line = text + "\n"
         line.withUTF8 { bytes in _ = write(2, bytes.baseAddress, bytes.count) }
     }

@@ -15,7 +15,7 @@ import Synchronization
 
 public enum HostSignals {
     /// The signal that asked for the stop, 0 while none has.
-    static let received = Atomic<Int32>(0)
+    public static let received = Atomic<Int32>(0)
 
     public static let handled: [Int32] = [SIGINT, SIGTERM, SIGHUP]
 
@@ -47,7 +47,7 @@ public enum HostSignals {
     nonisolated(unsafe) private static let previous = UnsafeMutablePointer<sigaction>.allocate(capacity: 65)
 
     /// Installs the fatal-signal handlers (kenix-sim, once the terminal is raw).
-    public static func installFatal() {
+    static func installFatal() {
         guard !fatalInstalled.exchange(true, ordering: .relaxed) else { return }
         for signal in fatal {
             var action = sigaction()

@@ -28,13 +28,13 @@ public enum DiskFileProblem: Error, Equatable, Sendable {
     case hostError(Int32)
 }
 
-final class HostDiskStore {
-    let size: UInt64
+public final class HostDiskStore {
+    public let size: UInt64
     private var fd: Int32
     private let memory: UnsafeMutableRawPointer?
 
     /// A disk of `size` bytes in memory, zero-filled or holding `image`.
-    init(memorySize size: UInt64, image: [UInt8] = []) {
+    public init(memorySize size: UInt64, image: [UInt8] = []) {
         self.size = size
         fd = -1
         memory = .allocate(byteCount: max(Int(size), 1), alignment: 4096)
@@ -45,7 +45,7 @@ final class HostDiskStore {
     }
 
     /// The swap file at `path`, created or extended (with zeros) to `size` bytes.
-    init(swapPath path: String, size: UInt64) throws(DiskFileProblem) {
+    public init(swapPath path: String, size: UInt64) throws(DiskFileProblem) {
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw .hostError(errno) }
         var st = stat()
@@ -59,7 +59,7 @@ final class HostDiskStore {
 
     /// The user's file at `path` as it is: a regular file whose size is a
     /// whole number of sectors (0 is allowed: an empty disk).
-    init(dataPath path: String, sectorSize: UInt64) throws(DiskFileProblem) {
+    public init(dataPath path: String, sectorSize: UInt64) throws(DiskFileProblem) {
         let fd = open(path, O_RDWR | O_CLOEXEC)
         guard fd >= 0 else {
             switch errno {
@@ -81,7 +81,7 @@ final class HostDiskStore {
 
     /// st_dev and st_ino of the file at `path` (the same file under two
     /// names has one identity); nil when it does not exist.
-    static func identity(of path: String) -> (device: UInt64, inode: UInt64)? {
+    public static func identity(of path: String) -> (device: UInt64, inode: UInt64)? {
         var st = stat()
         guard stat(path, &st) == 0 else { return nil }
         return (UInt64(st.st_dev), UInt64(st.st_ino))
@@ -110,7 +110,7 @@ final class HostDiskStore {
     }
 
     /// Flushes and closes the file (the locks go with it); idempotent.
-    func closeFile() {
+    public func closeFile() {
         guard fd >= 0 else { return }
         _ = flush()
         _ = Glibc.close(fd)
@@ -118,7 +118,7 @@ final class HostDiskStore {
     }
 
     /// Copies `length` bytes at `offset` to `buffer`; false on a host error.
-    func read(offset: UInt64, into buffer: UnsafeMutableRawPointer, length: Int) -> Bool {
+    public func read(offset: UInt64, into buffer: UnsafeMutableRawPointer, length: Int) -> Bool {
         if let memory {
             buffer.copyMemory(from: memory + Int(offset), byteCount: length)
             return true
@@ -134,7 +134,7 @@ final class HostDiskStore {
     }
 
     /// Copies `length` bytes from `buffer` to `offset`; false on a host error.
-    func write(offset: UInt64, from buffer: UnsafeRawPointer, length: Int) -> Bool {
+    public func write(offset: UInt64, from buffer: UnsafeRawPointer, length: Int) -> Bool {
         if let memory {
             (memory + Int(offset)).copyMemory(from: buffer, byteCount: length)
             return true
@@ -150,13 +150,13 @@ final class HostDiskStore {
     }
 
     /// Makes every write so far durable on the host; false on a host error.
-    func flush() -> Bool {
+    public func flush() -> Bool {
         guard fd >= 0 else { return true }
         return fdatasync(fd) == 0
     }
 
     /// `count` bytes at `offset` of a memory disk (tests).
-    func bytes(at offset: UInt64, count: Int) -> [UInt8] {
+    public func bytes(at offset: UInt64, count: Int) -> [UInt8] {
         guard let memory else { return [] }
         return Array(UnsafeRawBufferPointer(start: memory + Int(offset), count: count))
     }

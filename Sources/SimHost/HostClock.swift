@@ -12,14 +12,14 @@ import Glibc
 import Darwin
 #endif
 
-enum HostClock {
-    static func monotonicNanoseconds() -> UInt64 {
+public enum HostClock {
+    public static func monotonicNanoseconds() -> UInt64 {
         var t = timespec()
         clock_gettime(CLOCK_MONOTONIC, &t)
         return UInt64(t.tv_sec) &* 1_000_000_000 &+ UInt64(t.tv_nsec)
     }
 
-    static func sleep(nanoseconds: UInt64) {
+    public static func sleep(nanoseconds: UInt64) {
         guard nanoseconds > 0 else { return }
         var request = timespec(tv_sec: Int(nanoseconds / 1_000_000_000),
                                tv_nsec: Int(nanoseconds % 1_000_000_000))
