@@ -12,9 +12,10 @@
 //
 // Cores cost tens of milliseconds to build, translations tens of
 // microseconds per block, so an ASID without a core takes, in this order:
-// an idle core from the pool; the least recently used binding, if it has
-// not run for a while (`coldAfter` activations: typically a task that has
-// exited); a new core, up to `maxBoundCores`; and past that the least
+// an idle core from the pool (one holding its code first); the least
+// recently used binding, if it has not run for a while (`coldAfter`
+// activations: typically a task that has exited); a new core, waiting for
+// the pool's builder, up to `maxBoundCores`; and past that the least
 // recently used binding anyway. Which core serves which ASID never shows in a
 // run: a fresh or forgotten core behaves exactly like a warm one.
 //
@@ -71,9 +72,13 @@ final class JITEngine: CPUEngine {
     init(mmu: SoftMMU) throws(SimError) {
         precondition(Self.layoutsMatch, "HALHostSim: UserContext and kd_context differ in layout")
         self.mmu = mmu
-        // Fail now, not in the middle of a run, if no core can be built.
-        guard let core = JITCorePool.shared.acquire() else { throw .jit("cannot build a JIT core") }
-        JITCorePool.shared.release(core)
+        // Fail now, not in the middle of a run, if no core can be built
+        // (unless the pool has one or is building one: the run's first
+        // activation takes it, and the kernel boots meanwhile).
+        if !JITCorePool.shared.hasOrBuildsCores {
+            guard let core = JITCorePool.shared.acquire() else { throw .jit("cannot build a JIT core") }
+            JITCorePool.shared.release(core)
+        }
     }
 
     deinit {
@@ -134,8 +139,10 @@ final class JITEngine: CPUEngine {
         let b = JITBinding(engine: self, core: OpaquePointer(bitPattern: 1)!, asid: asid, root: root)
         if let core = chooseCore(for: b, keeping: nil) {
             b.core = core
-        } else if let victim = bindings.values.min(by: { ($0.lastUse, $0.asid.raw) < ($1.lastUse, $1.asid.raw) }),
-                  clock - victim.lastUse > Self.coldAfter || bindings.count >= Self.maxBoundCores {
+        } else if let victim = coldBinding(for: b) {
+            // A cold binding (typically a task that has ended) gives up its
+            // core: retranslating what it ran, if it runs again, costs far
+            // less than waiting for a new core.
             bindings[victim.asid.raw] = nil
             unbind(victim)
             kd_invalidate_all(victim.core)
@@ -154,6 +161,22 @@ final class JITEngine: CPUEngine {
         active = b
     }
 
+    /// The binding whose core `b` may take: among those not activated for
+    /// `coldAfter` activations, the one whose core holds most of `b`'s code
+    /// (a program run again), then the least recently used; with
+    /// `maxBoundCores` bound, the least recently used whatever its age.
+    private func coldBinding(for b: JITBinding) -> JITBinding? {
+        let byAge = bindings.values.sorted { ($0.lastUse, $0.asid.raw) < ($1.lastUse, $1.asid.raw) }
+        let cold = byAge.filter { clock - $0.lastUse > Self.coldAfter }
+        guard !cold.isEmpty else { return bindings.count >= Self.maxBoundCores ? byAge.first : nil }
+        var best = cold[0], bestScore = kd_match_score(best.core, b.host, Self.matchSample)
+        for candidate in cold.dropFirst() where bestScore < Self.matchSample {
+            let score = kd_match_score(candidate.core, b.host, Self.matchSample)
+            if score > bestScore { best = candidate; bestScore = score }
+        }
+        return best
+    }
+
     /// The core `b`'s address space should run on, other than `current`
     /// (nil: keep `current`, or, without one, steal or build). Translations
     /// are expensive and survive only on a core that holds the same code
@@ -167,7 +190,10 @@ final class JITEngine: CPUEngine {
         let mine = current.map { kd_match_score($0, b.host, Self.matchSample) } ?? 0
         if let better = pool.acquireIdle(for: b.host, scoringAbove: mine) { return better }
         if current != nil && mine > 0 { return nil }
-        if pool.belowTarget { return pool.acquire() }
+        // Below the target, a new core rather than one holding other code,
+        // but only one ready now: nil lets `activate` take a cold binding's
+        // core, or wait for the builder if there is none.
+        if pool.belowTarget { return pool.acquireIfReady() }
         return pool.acquireIdle(for: b.host, scoringAbove: -1)
     }
 

@@ -119,6 +119,11 @@ typedef struct kd_cpu_model {
 kd_core *kd_create(kd_cpu_model model);
 void kd_destroy(kd_core *core);
 
+/// Builds dynarmic's A64 decoder tables (once per process; later calls
+/// return at once), without a core: a process calls this on a second thread
+/// while its first core is built, so the two overlap (JITCorePool.prewarm).
+void kd_warm_decoder(void);
+
 /// Binds the core to a host (an address space); NULL context unbinds.
 void kd_bind(kd_core *core, kd_host host);
 
