@@ -3,10 +3,10 @@
 # booting build/userland/gdbtest (a loop storing to a global) as the first
 # task, with its unstripped ELF for symbols. Checks: break in it, read C
 # variables, line-step, continue to the exit (status 7); reverse-stepi back
-# over a store shows the old value; a write watchpoint and reverse-continue;
-# Ctrl-C and an unmapped read (gdb/interrupt.py); tasks that start and end
-# are reported to gdb; a run that gdb only
-# continues keeps the trace hash of a run without gdb.
+# over a store shows the old value; reverse-step goes back line by line; a
+# write watchpoint and reverse-continue; Ctrl-C and an unmapped read
+# (gdb/interrupt.py); tasks that start and end are reported to gdb; a run
+# that gdb only continues keeps the trace hash of a run without gdb.
 # Usage: KENIX_SIM=path INITRD=path bash Tests/System/gdb.sh
 set -uo pipefail
 SIM=${KENIX_SIM:-.build/debug/kenix-sim}
@@ -62,6 +62,18 @@ else fail "reverse-stepi: counter $(value reverse 3)" "$WORK/reverse.gdb"; fi
 if [ "$(value reverse 4)" = 3 ] && grep -q "exited with code 07" "$WORK/reverse.gdb" && [ "$(grep -c 'gdbtest: total 35' "$WORK/reverse.out")" = 1 ]; then
   pass "forward again: the same store, the same end, output printed once"
 else fail "after the replay" "$WORK/reverse.gdb"; fi
+
+echo "==> reverse-step, line by line"
+session rstep "$HERE/gdb/reverse-step.gdb" --init gdbtest
+if [ "$(value rstep 1)" = 1 ] && [ "$(value rstep 2)" = 0 ] && grep -qE "^16[[:space:]]+counter = counter \+ step;" "$WORK/rstep.gdb"; then
+  pass "reverse-step from line 17 goes back over the store: line 16, counter 0"
+else fail "reverse-step in bump: $(value rstep 1) $(value rstep 2)" "$WORK/rstep.gdb"; fi
+main_at=$(grep -nE "^main \(.*\) at .*gdbtest.c:[0-9]+" "$WORK/rstep.gdb" | head -1 | cut -d: -f1)
+last_hit=$(grep -nE "^Breakpoint 1, bump \(step=(step@entry=)?1\)" "$WORK/rstep.gdb" | tail -1 | cut -d: -f1)
+if [ "$(value rstep 3)" = 0 ] && [ -n "$main_at" ] && [ -n "$last_hit" ] && [ "$last_hit" -gt "$main_at" ] \
+   && grep -q "exited with code 07" "$WORK/rstep.gdb"; then
+  pass "reverse-step again leaves bump for main; forward meets the same first call again, then the exit"
+else fail "reverse-step out of bump and forward again" "$WORK/rstep.gdb"; fi
 
 echo "==> a write watchpoint and reverse-continue"
 session watch "$HERE/gdb/watch.gdb" --init gdbtest
