@@ -7,6 +7,7 @@
 import HAL
 
 public struct HostSimHAL: HAL {
+    /// The one strong reference the HAL's views rely on (SimDevices.swift).
     public let machine: SimMachine
     public let cpu: SimCPU
     public let mmu: SimMMU

@@ -63,6 +63,13 @@ final class JITEngine: CPUEngine {
     let mmu: SoftMMU
     private var bindings: [UInt16: JITBinding] = [:]
     private var active: JITBinding?
+    /// The binding active before `active`: two tasks calling each other
+    /// alternate between two address spaces, found here without hashing.
+    /// Unretained: `bindings` holds it (a stolen binding is cleared here).
+    private unowned(unsafe) var previous: JITBinding?
+    /// `active`'s core, kept apart so that the per-trap calls (enter, run,
+    /// leave) reach it without reference counting.
+    private var activeCore: OpaquePointer?
     private var clock: UInt64 = 0
     /// Cores taken from another address space (statistics).
     private(set) var steals: UInt64 = 0
@@ -114,7 +121,9 @@ final class JITEngine: CPUEngine {
 
     func activate(root: PhysAddr, asid: ASID) {
         clock &+= 1
-        if let b = bindings[asid.raw] {
+        let known = previous.flatMap { $0.asid == asid ? $0 : nil } ?? bindings[asid.raw]
+        previous = active
+        if let b = known {
             b.root = root
             b.lastUse = clock
             active = b
@@ -134,6 +143,7 @@ final class JITEngine: CPUEngine {
                     bind(b)
                 }
             }
+            activeCore = b.core
             return
         }
         let b = JITBinding(engine: self, core: OpaquePointer(bitPattern: 1)!, asid: asid, root: root)
@@ -144,6 +154,7 @@ final class JITEngine: CPUEngine {
             // core: retranslating what it ran, if it runs again, costs far
             // less than waiting for a new core.
             bindings[victim.asid.raw] = nil
+            if previous === victim { previous = nil }
             unbind(victim)
             kd_invalidate_all(victim.core)
             steals &+= 1
@@ -159,6 +170,7 @@ final class JITEngine: CPUEngine {
         bind(b)
         bindings[asid.raw] = b
         active = b
+        activeCore = b.core
     }
 
     /// The binding whose core `b` may take: among those not activated for
@@ -214,24 +226,24 @@ final class JITEngine: CPUEngine {
     }
 
     func enter(_ context: inout UserContext) {
-        guard let b = active else { preconditionFailure("enterUser before MMU.activate") }
-        Self.asKernelContext(&context) { kd_set_context(b.core, $0) }
-        kd_clear_exclusive(b.core)
+        guard let core = activeCore else { preconditionFailure("enterUser before MMU.activate") }
+        Self.asKernelContext(&context) { kd_set_context(core, $0) }
+        kd_clear_exclusive(core)
     }
 
     func reload(_ context: inout UserContext) {
-        let core = active!.core
+        let core = activeCore!
         Self.asKernelContext(&context) { kd_set_context(core, $0) }
     }
 
     func leave(_ context: inout UserContext) {
-        let core = active!.core
+        let core = activeCore!
         Self.asKernelContext(&context) { kd_get_context(core, $0) }
     }
 
     func run(budget: UInt64) -> EngineRun {
         var r = kd_result()
-        kd_run(active!.core, budget, &r)
+        kd_run(activeCore!, budget, &r)
         let trap: Trap?
         switch Int(r.stop) {
         case KD_STOP_BUDGET: trap = nil

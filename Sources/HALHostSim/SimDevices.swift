@@ -1,10 +1,15 @@
 // The HAL's device roles over SimMachine: interrupt controller, timer, UART,
-// physical memory and trace sink. Each is a view holding the machine; the
-// state and its rules live in SimMachine's extensions.
+// physical memory and trace sink. Each is a view of the machine; the state
+// and its rules live in SimMachine's extensions.
+//
+// The views (these, SimCPU and SimMMU) hold the machine unowned(unsafe):
+// they exist only inside a HostSimHAL, which holds it strongly, and the
+// kernel copies them on every trap (`hal.cpu`, `hal.trace`, ...), where
+// retaining and releasing the machine was a tenth of an IPC round trip.
 import HAL
 
 public struct SimInterruptController: InterruptController {
-    public let machine: SimMachine
+    public unowned(unsafe) let machine: SimMachine
     public func enable(_ irq: IRQ) { machine.enableIRQ(irq) }
     public func disable(_ irq: IRQ) { machine.disableIRQ(irq) }
     public func acknowledge() -> IRQ? { machine.acknowledgeIRQ() }
@@ -13,7 +18,7 @@ public struct SimInterruptController: InterruptController {
 
 /// The EL1 virtual timer at 1 GHz: one tick is one simulated nanosecond.
 public struct SimTimer: Timer {
-    public let machine: SimMachine
+    public unowned(unsafe) let machine: SimMachine
     public var frequency: UInt64 { SimMachine.frequency }
     public func now() -> UInt64 { machine.now }
     public func setDeadline(_ deadline: UInt64?) { machine.setTimerDeadline(deadline) }
@@ -25,7 +30,7 @@ public struct SimTimer: Timer {
 
 /// A PL011-like UART: output to the console sink, input from the input queue.
 public struct SimUART: UART {
-    public let machine: SimMachine
+    public unowned(unsafe) let machine: SimMachine
     public func write(_ byte: UInt8) { machine.consoleWrite(byte) }
     public func read() -> UInt8? { machine.uartInput.take() }
     public var irq: IRQ { SimMachine.uartIRQ }
@@ -33,12 +38,14 @@ public struct SimUART: UART {
 
 /// RAM at `config.ramBase`, one host buffer.
 public struct SimRAM: PhysicalMemory {
-    public let machine: SimMachine
+    public unowned(unsafe) let machine: SimMachine
     @inline(__always)
     public func pointer(to address: PhysAddr) -> UnsafeMutableRawPointer { machine.host(address) }
 }
 
 public struct SimTracer: TraceSink {
-    public let machine: SimMachine
-    public func record(_ event: TraceEvent) { machine.recordEvent(event) }
+    public unowned(unsafe) let machine: SimMachine
+    public func record(_ event: TraceEvent) {
+        Unmanaged.passUnretained(machine)._withUnsafeGuaranteedRef { $0.recordEvent(event) }
+    }
 }

@@ -5,7 +5,7 @@
 import HAL
 
 public struct SimMMU: MMU {
-    public let machine: SimMachine
+    public unowned(unsafe) let machine: SimMachine
 
     public func activate(root: PhysAddr, asid: ASID) {
         machine.engine.activate(root: root, asid: asid)

@@ -56,7 +56,7 @@ extension SimMachine {
     func disableIRQ(_ irq: IRQ) { gic.enabled.remove(irq.number) }
 
     func acknowledgeIRQ() -> IRQ? {
-        var best = gic.latched.lowest(in: gic.enabled, excluding: gic.active)
+        var best = gic.latchedCount > 0 ? gic.latched.lowest(in: gic.enabled, excluding: gic.active) : nil
         if let level = deliverableLevel, best.map({ $0 > level }) ?? true { best = level }
         guard let n = best else { return nil }
         gic.active.insert(n)

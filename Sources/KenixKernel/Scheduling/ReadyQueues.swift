@@ -11,11 +11,16 @@ struct ReadyQueues {
     /// UInt32 fits in the padding after `nonEmpty`).
     private(set) var count: UInt32 = 0
 
+    // The two queries are inlined: called on the kernel's `ready` (520
+    // bytes) they otherwise made Swift pass a copy of it, on every trap.
+
     /// The highest priority with a ready task, or nil.
+    @inline(__always)
     var highestPriority: UInt8? {
         nonEmpty == 0 ? nil : UInt8(31 - nonEmpty.leadingZeroBitCount)
     }
 
+    @inline(__always)
     func isEmpty(priority: UInt8) -> Bool { nonEmpty & (1 << UInt32(priority)) == 0 }
 
     mutating func pushBack(_ slot: Int, _ tasks: TaskTable) {
