@@ -13,7 +13,8 @@ let releaseOnly: [SwiftSetting] = [
 // (witness tables, metadata look-ups, boxed values) unless the modules below
 // kenix-sim publish their bodies: cross-module optimization lets the release
 // builds specialize Kernel<HostSimHAL> (an IPC round trip in kenix-sim ~14%
-// faster, `run vm` and `swap` ~5%). Debug builds and the Embedded build are
+// faster, `run vm` and `swap` ~5%), and inline SimHost's small host calls
+// (the host-signal check at every slice end). Debug builds and the Embedded build are
 // unaffected (the latter is one whole-module compile already).
 let crossModule: [SwiftSetting] = [
     .unsafeFlags(["-enforce-exclusivity=unchecked", "-cross-module-optimization"], .when(configuration: .release)),
@@ -53,7 +54,7 @@ let package = Package(
                        providers: [.apt(["libsdl2-dev"])]),
         // kenix-sim's host-only bottom layer: the SDL window, the terminal
         // and stdin, host files, clock, signals and memory. No machine model.
-        .target(name: "SimHost", dependencies: ["HAL", "CSDL2"], swiftSettings: releaseOnly),
+        .target(name: "SimHost", dependencies: ["HAL", "CSDL2"], swiftSettings: crossModule),
         .target(name: "HALHostSim", dependencies: ["HAL", "KenixABI", "SimHost", "CUnicorn", "CDynarmic"],
                 exclude: ["CDynarmic"], swiftSettings: crossModule),
         .executableTarget(name: "kenix-sim", dependencies: [

@@ -23,14 +23,12 @@ public struct SimCPU: CPU {
     }
 
     public func enterUser<R: FaultResolver>(_ context: inout UserContext, resolver: inout R) -> Trap {
-        // Unretained: the machine owns its engine and SoftMMU, and outlives
-        // the call (retaining the three cost a few percent of a trap).
-        unowned(unsafe) let m = machine
+        let m = machine
         if let d = m.debugger { return enterUserDebugged(&context, resolver: &resolver, debugger: d) }
         if m.interruptPending { return m.finishBeforeRun(.interrupt, pc: context.pc) }
         if m.now >= m.haltTime { return m.finishBeforeRun(.halt, pc: context.pc) }
-        unowned(unsafe) let engine = m.engine!
-        unowned(unsafe) let mmu = m.mmu!
+        let engine = m.engine!
+        let mmu = m.mmu!
         mmu.clearFault()
         engine.enter(&context)
         mmu.resolverFunction = mmu.resolverCall(for: R.self)
