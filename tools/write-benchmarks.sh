@@ -167,16 +167,24 @@ on a file). "ipcbench" is per call/reply round trip: a run of N minus a run of N
 is per frame at 1280×720, every pixel redrawn, no pacing: a run of 24 frames minus 4. QEMU runs
 in real time without `-icount`, so its boot includes the sleep self-test's real sleeps.
 
-Where kenix-sim's time goes on the JIT engine (docs/simulator.md): building a dynarmic core takes
-tens of milliseconds (a boot uses about six, built by a background thread where a second CPU
-is free), and dynarmic translates a block in tens of microseconds, against a few for QEMU's TCG.
-Short runs pay both; `kenix-sim swarm` pays them once for many boots (cores keep their
-translations). Straight-line guest code runs at or below QEMU's speed (the demo): dynarmic's
-return stack buffer and fast dispatch are off, because they skip the tick budget that exact
-counting needs, so every `ret` and indirect branch goes through its dispatcher. IPC, faults and
-swapping are where the simulator wins, because the kernel runs natively on the host. The run
-above was made on a machine shared with other builds (see the load average): absolute host
-times are inflated, and even the same-run ratios move by tens of percent between runs.
+Where kenix-sim's time goes on the JIT engine (docs/simulator.md; measured with perf per thread
+and with callgrind on the main thread): process start is about 55 ms before `main` (loading
+libLLVM, which dynarmic links); a dynarmic core takes 40-60 ms to build on a background thread
+(the process's first about 125 ms, its decoder tables built alongside on a second thread), and a
+boot still waits about 100 ms for cores in all; a boot translates about 10,900 blocks at about
+55 µs each, against a few µs for QEMU's TCG (dynarmic's register allocator dominates, and its
+blocks are long in IR because dynarmic turns its get/set elimination off whenever the precise
+aborts exact counting needs are on), and about a quarter of them repeat a block another core
+translated (the same program in two live address spaces). `kenix-sim swarm` pays the cores
+once for many boots (cores keep their translations). Straight-line guest code runs below
+QEMU's speed (the demo): besides the long IR, dynarmic's return stack buffer and fast dispatch
+are off, because they skip the tick budget that exact counting needs, so every `ret` and
+indirect branch goes through its dispatcher. IPC, faults and swapping are where the simulator
+wins, because the kernel runs natively on the host (specialized for HostSimHAL by the release
+build's cross-module optimization). The `svc` row's ratio is lower than in earlier runs because
+the Unicorn engine shares the trap path made cheaper since. The machine is a VM with noisy
+neighbours (see the load average): absolute host times move, and even the same-run ratios move
+by tens of percent between runs.
 
 The JIT against Unicorn rows run the same measurement on both engines in the same process. The
 store loop and the `svc` round trip are hand-assembled code driven through `SimCPU.enterUser`;
