@@ -12,11 +12,11 @@
 //
 // Cores cost tens of milliseconds to build, translations tens of
 // microseconds per block, so an ASID without a core takes, in this order:
-// an idle core from the pool (one holding its code first); the least
-// recently used binding, if it has not run for a while (`coldAfter`
-// activations: typically a task that has exited); a new core, waiting for
-// the pool's builder, up to `maxBoundCores`; and past that the least
-// recently used binding anyway. Which core serves which ASID never shows in a
+// an idle core from the pool (one holding its code first); a cold binding's
+// core (one not activated for `coldAfter` activations, typically a task that
+// has exited: the one holding most of the new program's code); a new core,
+// waiting for the pool's builder, up to `maxBoundCores`; and past that the
+// least recently used binding anyway. Which core serves which ASID never shows in a
 // run: a fresh or forgotten core behaves exactly like a warm one.
 //
 // Memory: JITEngine+Host answers the cores' translation requests through the

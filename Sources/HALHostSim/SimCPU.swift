@@ -23,6 +23,8 @@ public struct SimCPU: CPU {
     }
 
     public func enterUser<R: FaultResolver>(_ context: inout UserContext, resolver: inout R) -> Trap {
+        // Strong locals on purpose: `unowned(unsafe)` ones made Swift retain
+        // and release at every use in the slice loop (a quarter of a trap).
         let m = machine
         if let d = m.debugger { return enterUserDebugged(&context, resolver: &resolver, debugger: d) }
         if m.interruptPending { return m.finishBeforeRun(.interrupt, pc: context.pc) }
