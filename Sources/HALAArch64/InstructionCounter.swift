@@ -7,9 +7,10 @@
 // armed for its overflow (4 s ahead for 32 bits), and under sleep=off every
 // idle wait then warps the clock to it: the swap benchmark's pages per
 // simulated second fell from 167,125 to 56. The ARMv8.0 event counter has
-// 32 bits, so it is widened here: every read (the `clock` syscall, each interrupt) carries a wrap into
-// the high half, which is exact while reads come at least every 2^32
-// instructions (the supervisor's heartbeat makes one every simulated second).
+// 32 bits, so it is widened here: every read (the `clock` syscall, each
+// interrupt) carries a wrap into the high half, which is exact while reads
+// come at least every 2^32 instructions (the supervisor's heartbeat makes
+// one every simulated second).
 enum InstructionCounter {
     nonisolated(unsafe) static var running = false
     nonisolated(unsafe) static var high: UInt64 = 0

@@ -21,6 +21,7 @@
 // given: those come first (SimMachine+Input).
 // Without a window or a terminal there is no poller: a point only checks
 // for host signals.
+import HAL
 import SimHost
 
 final class HostPoller {
@@ -116,14 +117,20 @@ final class HostPoller {
     /// or idle, and into the recording; a replay drops them (its keys are
     /// the recorded ones).
     private func giveWindowKeys(_ m: SimMachine) {
-        guard !m.hostKeys.isEmpty, let keyboard = m.keyboard else { return }
+        guard m.keyboard != nil else { return }
         if counts && live == nil { m.hostKeys = []; return }
         guard m.keysEnded || m.config.keys == nil else { return }
         for key in m.hostKeys {
-            keyboard.schedule([key], at: m.now &+ m.config.inputDelay, now: m.now)
+            Self.type(key, on: m)
             recorder?.record(KeyRecording.Event(time: pointTime, ordinal: pointOrdinal, what: .windowKey(key)))
         }
         m.hostKeys = []
+    }
+
+    /// A window key reaches the keyboard `inputDelay` after this point
+    /// (live or replayed, the same way).
+    private static func type(_ key: KeyEvent, on m: SimMachine) {
+        m.keyboard?.schedule([key], at: m.now &+ m.config.inputDelay, now: m.now)
     }
 
     private func deliver(_ bytes: [UInt8], to m: SimMachine) {
@@ -145,7 +152,7 @@ final class HostPoller {
             }
             switch e.what {
             case .keys(let bytes): m.enqueueInput(bytes)
-            case .windowKey(let key): m.keyboard?.schedule([key], at: m.now &+ m.config.inputDelay, now: m.now)
+            case .windowKey(let key): Self.type(key, on: m)
             case .quit:
                 m.terminalEnd = .replayQuit
                 m.requestHalt()

@@ -166,7 +166,7 @@ struct StopSession {
         if p == "qAttached" { return "1" }
         if p.hasPrefix("qThreadExtraInfo,") {
             guard let id = Self.threadID(p.dropFirst("qThreadExtraInfo,".count)), let t = task(id) else { return "E01" }
-            let text = "task \(t.id) " + String(decoding: SimDebugger.name(of: t), as: UTF8.self)
+            let text = SimDebugger.label(t.id, SimDebugger.name(of: t))
                 + (t.running ? " (running)" : t.zombie ? " (exited)" : "")
             return Array(text.utf8).hexString
         }

@@ -236,24 +236,31 @@ public final class SimDebugger {
     /// Tells gdb, while it waits for a stop, which tasks started and which
     /// ended since it last knew, as console output (`O` packets), one line
     /// each in gdb's own words: "[New Thread 67 (task 67 errors)]",
-    /// "[Thread 67 (task 67 errors) exited]" (gdb shows thread ids in decimal). Why not the protocol's thread
-    /// events: gdb 13 asks for them (QThreadEvents) only in non-stop mode,
-    /// and mishandles the `w` stop reply of an exited thread. A switch to
-    /// another task is the only moment a task can have started or ended
-    /// (one that exits never runs again), so tasks are listed only then;
-    /// replays stay quiet (gdb was told the first time).
+    /// "[Thread 67 (task 67 errors) exited]" (gdb shows thread ids in
+    /// decimal). Why not the protocol's thread events: gdb 13 asks for them
+    /// (QThreadEvents) only in non-stop mode, and mishandles the `w` stop
+    /// reply of an exited thread. A switch to another task is the only
+    /// moment a task can have started or ended (one that exits never runs
+    /// again), so tasks are listed only then; replays stay quiet (gdb was
+    /// told the first time).
     func reportTaskChanges(_ list: [InspectedTask]) {
         let live = Self.liveNames(list)
         guard let known = knownTasks else { knownTasks = live; return }
         knownTasks = live
         var lines = ""
         for (id, name) in live.sorted(by: { $0.key < $1.key }) where known[id] == nil {
-            lines += "[New Thread \(id) (task \(id) \(String(decoding: name, as: UTF8.self)))]\n"
+            lines += "[New Thread \(id) (\(Self.label(id, name)))]\n"
         }
         for (id, name) in known.sorted(by: { $0.key < $1.key }) where live[id] == nil {
-            lines += "[Thread \(id) (task \(id) \(String(decoding: name, as: UTF8.self))) exited]\n"
+            lines += "[Thread \(id) (\(Self.label(id, name))) exited]\n"
         }
         if !lines.isEmpty { connection.send("O" + Array(lines.utf8).hexString) }
+    }
+
+    /// "task 67 errors": how a task is named to gdb (here and in
+    /// qThreadExtraInfo).
+    static func label(_ id: UInt64, _ name: [UInt8]) -> String {
+        "task \(id) " + String(decoding: name, as: UTF8.self)
     }
 
     static func liveNames(_ list: [InspectedTask]) -> [UInt64: [UInt8]] {
