@@ -259,6 +259,16 @@ final class JITEngine: CPUEngine {
         return EngineRun(retired: r.retired, trap: trap)
     }
 
+    /// Whether the active core moves registers in place in the Jit's state
+    /// (CDynarmic's KenixJIT+Registers.cpp) rather than through dynarmic's
+    /// accessors; `direct` switches it (tests of both ways; the registers
+    /// are zeroed, so call it before `enter`).
+    func activeCoreMovesRegistersInPlace(switchingTo direct: Bool? = nil) -> Bool {
+        guard let core = activeCore else { return false }
+        if let direct { return kd_set_direct_registers(core, direct ? 1 : 0) != 0 }
+        return kd_direct_registers(core) != 0
+    }
+
     /// What the cores counted while bound to this machine's address spaces.
     var stats: kd_stats {
         var total = counted

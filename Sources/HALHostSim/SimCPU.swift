@@ -23,14 +23,27 @@ public struct SimCPU: CPU {
     }
 
     public func enterUser<R: FaultResolver>(_ context: inout UserContext, resolver: inout R) -> Trap {
-        // Strong locals on purpose: `unowned(unsafe)` ones made Swift retain
-        // and release at every use in the slice loop (a quarter of a trap).
-        let m = machine
-        if let d = m.debugger { return enterUserDebugged(&context, resolver: &resolver, debugger: d) }
-        if m.interruptPending { return m.finishBeforeRun(.interrupt, pc: context.pc) }
-        if m.now >= m.haltTime { return m.finishBeforeRun(.halt, pc: context.pc) }
-        let engine = m.engine!
-        let mmu = m.mmu!
+        // The machine, its engine and its MMU are borrowed unretained
+        // (EngineReference): a retain and a release each per trap.
+        Unmanaged.passUnretained(machine)._withUnsafeGuaranteedRef { m in
+            if let d = m.debugger { return enterUserDebugged(&context, resolver: &resolver, debugger: d) }
+            if m.interruptPending { return m.finishBeforeRun(.interrupt, pc: context.pc) }
+            if m.now >= m.haltTime { return m.finishBeforeRun(.halt, pc: context.pc) }
+            return m.mmuReference!._withUnsafeGuaranteedRef { mmu in
+                switch m.engineReference! {
+                case .jit(let e):
+                    e._withUnsafeGuaranteedRef { runSlices(m, $0, mmu, &context, &resolver) }
+                case .unicorn(let e):
+                    e._withUnsafeGuaranteedRef { runSlices(m, $0, mmu, &context, &resolver) }
+                }
+            }
+        }
+    }
+
+    /// enterUser's slice loop, specialized per engine.
+    @inline(__always)
+    private func runSlices<E: CPUEngine, R: FaultResolver>(_ m: SimMachine, _ engine: E, _ mmu: SoftMMU,
+                                                          _ context: inout UserContext, _ resolver: inout R) -> Trap {
         mmu.clearFault()
         engine.enter(&context)
         mmu.resolverFunction = mmu.resolverCall(for: R.self)

@@ -8,7 +8,8 @@ public struct SimMMU: MMU {
     public unowned(unsafe) let machine: SimMachine
 
     public func activate(root: PhysAddr, asid: ASID) {
-        machine.engine.activate(root: root, asid: asid)
+        // Twice per IPC round trip: by reference (EngineReference).
+        Unmanaged.passUnretained(machine)._withUnsafeGuaranteedRef { $0.engineReference!.activate(root: root, asid: asid) }
     }
 
     public func invalidate(asid: ASID, page: VirtAddr) {

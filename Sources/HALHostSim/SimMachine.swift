@@ -78,6 +78,9 @@ public final class SimMachine {
     private(set) var mmu: SoftMMU!
     /// What executes user code (config.cpu).
     private(set) var engine: (any CPUEngine)!
+    /// The same two unretained, for the per-trap path (EngineReference).
+    private(set) var engineReference: EngineReference?
+    private(set) var mmuReference: Unmanaged<SoftMMU>?
 
     public internal(set) var stats = SimStats()
     /// The gdb stub (GDB/SimDebugger), while one is attached.
@@ -162,9 +165,16 @@ public final class SimMachine {
         traceFile = file
         if config.terminal != nil { hostPoller = HostPoller(interval: config.hostPollInterval, terminal: config.terminal) }
         mmu = SoftMMU(machine: self)
+        mmuReference = .passUnretained(mmu)
         switch config.cpu {
-        case .jit: engine = try JITEngine(mmu: mmu)
-        case .unicorn: engine = UnicornCPUEngine(machine: self)
+        case .jit:
+            let jit = try JITEngine(mmu: mmu)
+            engine = jit
+            engineReference = .jit(.passUnretained(jit))
+        case .unicorn:
+            let unicorn = UnicornCPUEngine(machine: self)
+            engine = unicorn
+            engineReference = .unicorn(.passUnretained(unicorn))
         }
         // A capture at time 0 shows the screen at power-on.
         if captureTime == 0 { capture(.time(0)) }
@@ -175,6 +185,7 @@ public final class SimMachine {
         hostConsole?.flush()
         traceFile?.close()
         chromeTrace?.close(at: now)
+        engineReference = nil
         engine = nil   // unmaps and gives back everything that points into RAM
         ram.release()
         zeroPage.deallocate()

@@ -17,6 +17,59 @@ final class JITEngineTests: XCTestCase {
         try SimTestBed(SimTestBed.config(ram: ram, cpu: cpu))
     }
 
+    /// Registers move into a core and out of it in place in dynarmic's own
+    /// state on the library this project builds against (a library whose
+    /// layout differs fails here, and would run on the accessors), and the
+    /// accessors give the same results: every general and vector register,
+    /// NZCV, and FPCR/FPSR, which the core skips setting when they are what
+    /// it last handed out and the guest has not run since.
+    func testRegistersMoveInPlaceAndThroughTheAccessorsAlike() throws {
+        for direct in [true, false] {
+            let b = try bed()
+            let jit = try XCTUnwrap(b.machine.engine as? JITEngine)
+            // msr fpsr, x7; mrs x3, fpsr; svc | mrs x4, fpsr; mrs x5, fpcr; svc | mrs x6, fpsr; svc
+            b.load([A64.msrFPSR(7), A64.mrsFPSR(3), A64.svc(), A64.mrsFPSR(4), A64.mrsFPCR(5), A64.svc(),
+                    A64.mrsFPSR(6), A64.svc()])
+            b.activate()
+            XCTAssertEqual(jit.activeCoreMovesRegistersInPlace(switchingTo: direct), direct,
+                           direct ? "dynarmic's register file was not found" : "accessors")
+            var ctx = b.context()
+            for i in 0..<31 { ctx.x[i] = 0x1111_0000_0000_0000 &* UInt64(i + 1) &+ UInt64(i) }
+            ctx.x[7] = 0x10  // IXC
+            for i in 0..<64 { ctx.fp.v[i] = 0x0101_0101_0101_0101 &* UInt64(i + 3) }
+            ctx.nzcv = 0x6000_0000
+            ctx.fp.fpcr = 0x0200_0000  // DN
+            ctx.fp.fpsr = 0
+            let before = ctx
+            XCTAssertEqual(b.hal.cpu.enterUser(&ctx), .syscall)
+            XCTAssertEqual(ctx.x[3], 0x10, "the guest's FPSR write, read back by the guest")
+            XCTAssertEqual(ctx.fp.fpsr, 0x10, "and handed out")
+            for i in 0..<31 where i != 3 { XCTAssertEqual(ctx.x[i], before.x[i], "x\(i), direct: \(direct)") }
+            for i in 0..<64 { XCTAssertEqual(ctx.fp.v[i], before.fp.v[i], "v[\(i)], direct: \(direct)") }
+            XCTAssertEqual(ctx.sp, before.sp)
+            XCTAssertEqual(ctx.pc, SimTestBed.codeVA + 12)
+            XCTAssertEqual(ctx.nzcv, 0x6000_0000)
+            XCTAssertEqual(ctx.fp.fpcr, 0x0200_0000)
+
+            // The kernel changes both (another task's values, a signal return).
+            ctx.fp.fpsr = 0
+            ctx.fp.fpcr = 0x0100_0000  // FZ
+            ctx.x[20] = 0xABCD
+            ctx.fp.v[40] = 0x5A5A
+            XCTAssertEqual(b.hal.cpu.enterUser(&ctx), .syscall)
+            XCTAssertEqual(ctx.x[4], 0, "FPSR as the kernel set it")
+            XCTAssertEqual(ctx.x[5], 0x0100_0000, "FPCR as the kernel set it")
+            XCTAssertEqual(ctx.x[20], 0xABCD)
+            XCTAssertEqual(ctx.fp.v[40], 0x5A5A)
+
+            // Unchanged values go back as they came out.
+            XCTAssertEqual(b.hal.cpu.enterUser(&ctx), .syscall)
+            XCTAssertEqual(ctx.x[6], 0)
+            XCTAssertEqual(ctx.fp.fpcr, 0x0100_0000)
+            XCTAssertTrue(jit.activeCoreMovesRegistersInPlace(switchingTo: true), "back to in place for the next test")
+        }
+    }
+
     func testNewCodeInAReusedASIDRunsAfterTLBIASIDE1() throws {
         for cpu in SimCPUKind.allCases {
             let bed = try bed(cpu)

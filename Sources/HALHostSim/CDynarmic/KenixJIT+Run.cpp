@@ -37,6 +37,7 @@ u64 Core::partialBlock(u64 pc) {
 
 void Core::run(u64 budget, kd_result &result) {
     if (needsRevalidation) revalidate();
+    handedFPControl = false;  // the guest may write FPCR or FPSR
     u64 retired = 0;
     result.stop = KD_STOP_BUDGET;
     result.info = 0;

@@ -1,6 +1,6 @@
-// KenixJIT.cpp: building a core, moving registers, binding it to an address
-// space, and forgetting translations (the kd_* entry points that are not the
-// run loop).
+// KenixJIT.cpp: building a core, binding it to an address space, and
+// forgetting translations (the kd_* entry points that are not the run loop
+// or the register file).
 //
 // The Jit's configuration, and why each setting:
 //   - page_table over 2^39 bytes, not mirrored: writable pages only (there are
@@ -61,6 +61,7 @@ Core::Core(kd_cpu_model model) {
     config.tpidrro_el0 = &tpidrro;
     config.code_cache_size = 32u << 20;
     jit = std::make_unique<Dynarmic::A64::Jit>(config);
+    locateState();
 }
 
 Core::~Core() {
@@ -70,67 +71,6 @@ Core::~Core() {
 
 void Core::bind(kd_host newHost) {
     host = newHost;
-}
-
-/// The FP/SIMD state changes rarely between two entries (the kernel does
-/// not touch it): it is moved only when it differs from what the core last
-/// handed out (`shadow`). An svc round trip is a few hundred nanoseconds, so
-/// the fixed-size copies here are expanded inline (a call to memcpy for a
-/// few hundred bytes costs as much as the copy), and registers go to and
-/// from dynarmic's std::arrays in place (kd_context's arrays have their
-/// layout).
-namespace {
-using Registers = std::array<u64, 31>;
-using Vectors = std::array<Dynarmic::A64::Vector, 32>;
-static_assert(sizeof(Registers) == sizeof(kd_context::x) && alignof(Registers) <= alignof(u64));
-static_assert(sizeof(Vectors) == sizeof(kd_context::v) && alignof(Vectors) <= alignof(u64));
-
-/// The vector registers, FPCR and FPSR (the tail of kd_context from v on).
-constexpr std::size_t kFPBytes = sizeof(kd_context) - offsetof(kd_context, v);
-static_assert(kFPBytes == sizeof(kd_context::v) + 2 * sizeof(u64));
-
-bool sameFP(const kd_context &a, const kd_context &b) {
-    const auto *x = reinterpret_cast<const u64 *>(&a.v[0]);
-    const auto *y = reinterpret_cast<const u64 *>(&b.v[0]);
-    u64 differ = 0;
-    for (std::size_t i = 0; i < kFPBytes / 8; i++) differ |= x[i] ^ y[i];
-    return differ == 0;
-}
-}  // namespace
-
-void Core::setContext(const kd_context &c) {
-    jit->SetRegisters(*reinterpret_cast<const Registers *>(c.x));
-    jit->SetSP(c.sp);
-    jit->SetPC(c.pc);
-    jit->SetPstate(static_cast<u32>(c.nzcv & 0xF000'0000));
-    tpidr = c.tpidr;
-    if (shadowValid && sameFP(c, shadow)) return;
-    jit->SetVectors(*reinterpret_cast<const Vectors *>(c.v));
-    jit->SetFpcr(static_cast<u32>(c.fpcr) & kFPCRMask);
-    fpcrVector = static_cast<u32>(c.fpcr) & kFPCRVectorBits;
-    jit->SetFpsr(static_cast<u32>(c.fpsr));
-    fpsrFlags = static_cast<u32>(c.fpsr) & 0xF000'0000;
-    shadowValid = false;
-}
-
-void Core::getContext(kd_context &c) {
-    *reinterpret_cast<Registers *>(c.x) = jit->GetRegisters();
-    c.sp = jit->GetSP();
-    c.pc = jit->GetPC();
-    c.nzcv = jit->GetPstate() & 0xF000'0000;
-    *reinterpret_cast<Vectors *>(c.v) = jit->GetVectors();
-    c.fpcr = jit->GetFpcr() | fpcrVector;
-    c.fpsr = jit->GetFpsr() | fpsrFlags;
-    c.tpidr = tpidr;
-    __builtin_memcpy_inline(&shadow.v[0], &c.v[0], kFPBytes);
-    shadowValid = true;
-}
-
-/// Only the Jit's own flag: a store-exclusive fails on it before it asks the
-/// monitor, and the next load-exclusive marks the monitor afresh (one
-/// processor per monitor), so the monitor's lock is not taken here.
-void Core::clearExclusive() {
-    jit->ClearExclusiveState();
 }
 
 void Core::invalidatePage(u64 va) {

@@ -4,7 +4,8 @@
 // code exactly: the software TLB (the page table the JIT reads, a small
 // read-only table), the map of translated blocks that makes instruction
 // counting exact, and the run loop. The files:
-//   KenixJIT.cpp          construction, registers, binding, invalidation
+//   KenixJIT.cpp          construction, binding, invalidation
+//   KenixJIT+Registers.cpp moving registers in and out (kd_set/get_context)
 //   KenixJIT+Memory.cpp   data accesses: the TLB, page crossings, exclusives
 //   KenixJIT+Code.cpp     code fetch, block bookkeeping, exceptions, emulation
 //   KenixJIT+Run.cpp      kd_run: exact budgets and exact faults
@@ -101,6 +102,12 @@ public:
     /// builds cores than by the first run.
     void warmUp();
     int matchScore(kd_host other, int sample);
+    /// Whether registers move in place (KenixJIT+Registers.cpp).
+    bool directRegisters() const { return stateGeneral != nullptr; }
+    /// Moves registers in place (if the Jit's state can be found) or
+    /// through the accessors; the registers are left zero. Returns
+    /// directRegisters().
+    bool setDirectRegisters(bool direct);
     std::size_t codePageCount() const { return codePages.size(); }
     kd_stats stats{};
 
@@ -129,6 +136,10 @@ public:
     u64 GetCNTPCT() override { return 0; }   // CNTPCT_EL0 reads are undefined (InstructionFilter)
 
 private:
+    // Registers (KenixJIT+Registers.cpp).
+    void locateState();
+    void setFPControl(u64 fpcr, u64 fpsr);
+
     // Memory (KenixJIT+Memory.cpp).
     u8 *page(u64 va, u32 access);
     void fill(u64 vpn, kd_page p);
@@ -174,7 +185,15 @@ private:
     /// FPSR bits 31:28 and FPCR's Stride and Len, which dynarmic does not keep.
     u32 fpsrFlags = 0;
     u32 fpcrVector = 0;
-    /// The FP/SIMD state as last handed out by getContext.
+    /// The Jit's x0-x30, SP, PC and its vector registers, where they lie in
+    /// its private state; null: the accessors move them (locateState).
+    u64 *stateGeneral = nullptr;
+    u64 *stateVectors = nullptr;
+    /// FPCR and FPSR as getContext last handed them out; valid until the
+    /// Jit runs or they are set.
+    u64 handedFPCR = 0, handedFPSR = 0;
+    bool handedFPControl = false;
+    /// Without direct access: the FP/SIMD state as last handed out.
     kd_context shadow{};
     bool shadowValid = false;
     kd_host host{};

@@ -45,6 +45,8 @@ enum A64 {
     static func msrSCTLR(_ rt: UInt32) -> UInt32 { 0xD518_1000 | rt }
     static func mrsFPCR(_ rt: UInt32) -> UInt32 { 0xD53B_4400 | rt }
     static func msrNZCV(_ rt: UInt32) -> UInt32 { 0xD51B_4200 | rt }
+    static func mrsFPSR(_ rt: UInt32) -> UInt32 { 0xD53B_4420 | rt }
+    static func msrFPSR(_ rt: UInt32) -> UInt32 { 0xD51B_4420 | rt }
     static func mrsCNTVCT(_ rt: UInt32) -> UInt32 { 0xD53B_E040 | rt }
     static func msrTPIDR(_ rt: UInt32) -> UInt32 { 0xD51B_D040 | rt }
     static let udf: UInt32 = 0x0000_0000

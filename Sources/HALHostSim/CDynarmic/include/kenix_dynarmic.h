@@ -151,6 +151,13 @@ int kd_match_score(kd_core *core, kd_host host, int sample);
 int kd_code_pages(const kd_core *core);
 
 void kd_get_stats(const kd_core *core, kd_stats *stats);
+/// 1 if the core moves registers in place in the Jit's state (found and
+/// checked when it was built), 0 if through dynarmic's accessors.
+int kd_direct_registers(const kd_core *core);
+/// Tests: makes the core move registers in place (direct != 0, when it can)
+/// or through dynarmic's accessors; zeroes the registers; returns
+/// kd_direct_registers.
+int kd_set_direct_registers(kd_core *core, int direct);
 
 /// How the JIT treats an instruction word (the CPU baseline, exposed for
 /// tests): 0 runs as is, 1 undefined, 2 emulated by the core.
