@@ -7,7 +7,6 @@
 // either, and the concrete type lets the slice loop be specialized per
 // engine instead of calling through the protocol's witness table.
 // Valid while SimMachine's strong `engine` and `mmu` hold the objects.
-
 import HAL
 
 enum EngineReference {
