@@ -184,55 +184,43 @@ FUNC kenix_read_mpidr
 // (DC CVAU), DSB ISH, invalidate the instruction cache by line (IC IVAU),
 // DSB ISH, ISB. Line sizes come from CTR_EL0 (DminLine bits 19:16,
 // IminLine bits 3:0, log2 of words). x0 = kernel VA, x1 = length in bytes.
+//
+// BY_LINE insn, kind, lsb: runs `insn kind, x7` over every line of [x0, x5),
+// a line being 4 << CTR_EL0[lsb+3:lsb] bytes (x2 = CTR_EL0, x4 = 4): four
+// lines per iteration while four remain (a page is 64 of them), then one at
+// a time. Uses x3, x6, x7 and x8.
+.macro BY_LINE insn, kind, lsb
+    ubfx    x3, x2, #\lsb, #4
+    lsl     x3, x4, x3
+    sub     x6, x3, #1
+    bic     x7, x0, x6
+1:  add     x8, x7, x3, lsl #2
+    cmp     x8, x5
+    b.hi    2f
+    \insn   \kind, x7
+    add     x7, x7, x3
+    \insn   \kind, x7
+    add     x7, x7, x3
+    \insn   \kind, x7
+    add     x7, x7, x3
+    \insn   \kind, x7
+    add     x7, x7, x3
+    b       1b
+2:  cmp     x7, x5
+    b.hs    3f
+    \insn   \kind, x7
+    add     x7, x7, x3
+    b       2b
+3:
+.endm
+
 FUNC kenix_sync_icache
     mrs     x2, ctr_el0
     mov     x4, #4
     add     x5, x0, x1
-    ubfx    x3, x2, #16, #4
-    lsl     x3, x4, x3
-    sub     x6, x3, #1
-    bic     x7, x0, x6
-    // Four lines per iteration while four remain (a page is 64 of them),
-    // then one at a time.
-1:  add     x8, x7, x3, lsl #2
-    cmp     x8, x5
-    b.hi    3f
-    dc      cvau, x7
-    add     x7, x7, x3
-    dc      cvau, x7
-    add     x7, x7, x3
-    dc      cvau, x7
-    add     x7, x7, x3
-    dc      cvau, x7
-    add     x7, x7, x3
-    b       1b
-3:  cmp     x7, x5
-    b.hs    4f
-    dc      cvau, x7
-    add     x7, x7, x3
-    b       3b
-4:  dsb     ish
-    and     x3, x2, #0xf
-    lsl     x3, x4, x3
-    sub     x6, x3, #1
-    bic     x7, x0, x6
-2:  add     x8, x7, x3, lsl #2
-    cmp     x8, x5
-    b.hi    5f
-    ic      ivau, x7
-    add     x7, x7, x3
-    ic      ivau, x7
-    add     x7, x7, x3
-    ic      ivau, x7
-    add     x7, x7, x3
-    ic      ivau, x7
-    add     x7, x7, x3
-    b       2b
-5:  cmp     x7, x5
-    b.hs    6f
-    ic      ivau, x7
-    add     x7, x7, x3
-    b       5b
-6:  dsb     ish
+    BY_LINE dc, cvau, 16
+    dsb     ish
+    BY_LINE ic, ivau, 0
+    dsb     ish
     isb
     ret
