@@ -169,22 +169,25 @@ in real time without `-icount`, so its boot includes the sleep self-test's real 
 
 Where kenix-sim's time goes on the JIT engine (docs/simulator.md; measured with perf per thread
 and with callgrind on the main thread): process start is about 55 ms before `main` (loading
-libLLVM, which dynarmic links); a dynarmic core takes 40-60 ms to build on a background thread
-(the process's first about 125 ms, its decoder tables built alongside on a second thread), and a
-boot still waits about 100 ms for cores in all; a boot translates about 10,900 blocks at about
-55 µs each, against a few µs for QEMU's TCG (dynarmic's register allocator dominates, and its
-blocks are long in IR because dynarmic turns its get/set elimination off whenever the precise
-aborts exact counting needs are on), and about a quarter of them repeat a block another core
+libLLVM, which dynarmic links); a dynarmic core takes 40-60 ms to build on a background thread,
+and the process's first also waits for dynarmic's decoder tables (built alongside on a second
+thread; about 60-70 ms with tcmalloc, twice that with glibc's malloc); a boot waits 150-200 ms
+for cores in all. A boot translates about 10,900 blocks at about 55 µs each, against a few µs
+for QEMU's TCG: dynarmic's register allocator dominates (turning off the precise-abort checks,
+which also lets it drop redundant register moves, changed neither the boot, the demo nor the
+store loop in a trial), and about a quarter of the translations repeat a block another core
 translated (the same program in two live address spaces). `kenix-sim swarm` pays the cores
-once for many boots (cores keep their translations). Straight-line guest code runs below
-QEMU's speed (the demo): besides the long IR, dynarmic's return stack buffer and fast dispatch
-are off, because they skip the tick budget that exact counting needs, so every `ret` and
-indirect branch goes through its dispatcher. IPC, faults and swapping are where the simulator
-wins, because the kernel runs natively on the host (specialized for HostSimHAL by the release
-build's cross-module optimization). The `svc` row's ratio is lower than in earlier runs because
-the Unicorn engine shares the trap path made cheaper since. The machine is a VM with noisy
-neighbours (see the load average): absolute host times move, and even the same-run ratios move
-by tens of percent between runs.
+once for many boots (cores keep their translations); its boots are then bound by the guest
+code itself (about 25 M instructions each). Straight-line guest code runs below QEMU's speed
+(the demo): dynarmic's code for it is slower per instruction than TCG's, and its return stack
+buffer and fast dispatch are off, because they skip the tick budget that exact counting needs.
+IPC, faults and swapping are where the simulator wins, because the kernel runs natively on the
+host (specialized for HostSimHAL by the release build's cross-module optimization) and the trap
+path moves registers in place in dynarmic's own state, borrowing the machine, the engine and
+the MMU without reference counting: an `svc` round trip through `enterUser` went from about 410
+to about 215 ns, an IPC round trip from about 1,110 to about 785 ns. The machine is a VM with
+noisy neighbours (see the load average): absolute host times move, and even the same-run ratios
+move by tens of percent between runs.
 
 The JIT against Unicorn rows run the same measurement on both engines in the same process. The
 store loop and the `svc` round trip are hand-assembled code driven through `SimCPU.enterUser`;
@@ -192,7 +195,8 @@ the other rows boot a bench program as init (ipcbench, notifybench, irqbench, fa
 demo) and time a long run minus a short one. The Unicorn engine takes every guest store through
 QEMU's slow path (about 50 to 90 ns each), maps every new page as a Unicorn region (it rebuilds
 its memory map per region), and runs a `clrex` before every entry to EL0; the JIT engine writes
-pages it holds directly, resolves faults in place, and moves only what changed of the FP state.
+pages it holds directly, resolves faults in place, and moves registers in place in the Jit's
+state, setting FPCR and FPSR only when they changed.
 
 How IPC is measured: `ipcbench` (Userland/programs/ipcbench.c) boots as the first task,
 spawns itself as a server and makes N call/reply round trips with a tag and 4 words; the
