@@ -261,8 +261,8 @@ final class JITEngine: CPUEngine {
 
     /// Whether the active core moves registers in place in the Jit's state
     /// (CDynarmic's KenixJIT+Registers.cpp) rather than through dynarmic's
-    /// accessors; `direct` switches it (tests of both ways; the registers
-    /// are zeroed, so call it before `enter`).
+    /// accessors; `direct` switches it (tests of both ways; call it before
+    /// `enter`: finding the state zeroes the registers).
     func activeCoreMovesRegistersInPlace(switchingTo direct: Bool? = nil) -> Bool {
         guard let core = activeCore else { return false }
         if let direct { return kd_set_direct_registers(core, direct ? 1 : 0) != 0 }

@@ -104,8 +104,8 @@ public:
     int matchScore(kd_host other, int sample);
     /// Whether registers move in place (KenixJIT+Registers.cpp).
     bool directRegisters() const { return stateGeneral != nullptr; }
-    /// Moves registers in place (if the Jit's state can be found) or
-    /// through the accessors; the registers are left zero. Returns
+    /// Moves registers in place (if the Jit's state can be found: that
+    /// zeroes the registers) or through the accessors. Returns
     /// directRegisters().
     bool setDirectRegisters(bool direct);
     std::size_t codePageCount() const { return codePages.size(); }

@@ -154,9 +154,9 @@ void kd_get_stats(const kd_core *core, kd_stats *stats);
 /// 1 if the core moves registers in place in the Jit's state (found and
 /// checked when it was built), 0 if through dynarmic's accessors.
 int kd_direct_registers(const kd_core *core);
-/// Tests: makes the core move registers in place (direct != 0, when it can)
-/// or through dynarmic's accessors; zeroes the registers; returns
-/// kd_direct_registers.
+/// Tests: makes the core move registers in place (direct != 0, when it can:
+/// finding the Jit's state zeroes its registers) or through dynarmic's
+/// accessors; returns kd_direct_registers. Set the context afterwards.
 int kd_set_direct_registers(kd_core *core, int direct);
 
 /// How the JIT treats an instruction word (the CPU baseline, exposed for
