@@ -29,38 +29,55 @@ public struct SimCPU: CPU {
             if let d = m.debugger { return enterUserDebugged(&context, resolver: &resolver, debugger: d) }
             if m.interruptPending { return m.finishBeforeRun(.interrupt, pc: context.pc) }
             if m.now >= m.haltTime { return m.finishBeforeRun(.halt, pc: context.pc) }
-            return m.mmuReference!._withUnsafeGuaranteedRef { mmu in
-                switch m.engineReference! {
-                case .jit(let e):
-                    e._withUnsafeGuaranteedRef { runSlices(m, $0, mmu, &context, &resolver) }
-                case .unicorn(let e):
-                    e._withUnsafeGuaranteedRef { runSlices(m, $0, mmu, &context, &resolver) }
-                }
+            var plain = PlainSlices()
+            return runEntry(m, &context, &resolver, &plain)
+        }
+    }
+
+    /// Runs slices of the task in `context` on the machine's engine until
+    /// it traps; the slice loop is specialized per engine and per `hooks`.
+    @inline(__always)
+    func runEntry<R: FaultResolver, H: SliceHooks>(_ m: SimMachine, _ context: inout UserContext,
+                                                  _ resolver: inout R, _ hooks: inout H) -> Trap {
+        m.mmuReference!._withUnsafeGuaranteedRef { mmu in
+            switch m.engineReference! {
+            case .jit(let e):
+                e._withUnsafeGuaranteedRef { runSlices(m, $0, mmu, &context, &resolver, &hooks) }
+            case .unicorn(let e):
+                e._withUnsafeGuaranteedRef { runSlices(m, $0, mmu, &context, &resolver, &hooks) }
             }
         }
     }
 
-    /// enterUser's slice loop, specialized per engine.
     @inline(__always)
-    private func runSlices<E: CPUEngine, R: FaultResolver>(_ m: SimMachine, _ engine: E, _ mmu: SoftMMU,
-                                                          _ context: inout UserContext, _ resolver: inout R) -> Trap {
+    private func runSlices<E: CPUEngine, R: FaultResolver, H: SliceHooks>(
+        _ m: SimMachine, _ engine: E, _ mmu: SoftMMU, _ context: inout UserContext, _ resolver: inout R,
+        _ hooks: inout H
+    ) -> Trap {
         mmu.clearFault()
         engine.enter(&context)
         mmu.resolverFunction = mmu.resolverCall(for: R.self)
         let trap: Trap = withUnsafeMutablePointer(to: &resolver) { r in
             mmu.resolverContext = UnsafeMutableRawPointer(r)
             defer { mmu.resolverContext = nil }
-            while true {
-                m.stats.slices &+= 1
-                let run = engine.run(budget: m.sliceBudget())
-                m.stats.instructions &+= run.retired
-                m.advance(by: run.retired)
-                // The window, the terminal and host signals (SimMachine+HostPoll).
-                m.hostPollPoint()
-                if let trap = run.trap { return trap }
-                // The slice ended: take pending interrupts, then go on.
-                if m.interruptPending { return .interrupt }
-                if m.now >= m.haltTime { return .halt }
+            return withUnsafeMutablePointer(to: &context) { c in
+                var ran = false
+                while true {
+                    if let stop = hooks.beforeSlice(engine, c, r, ran: ran) { return stop }
+                    let budget = hooks.budget(m.sliceBudget())
+                    m.stats.slices &+= 1
+                    let run = engine.run(budget: budget)
+                    ran = true
+                    m.stats.instructions &+= run.retired
+                    m.advance(by: run.retired)
+                    hooks.afterSlice(retired: run.retired)
+                    // The window, the terminal and host signals (SimMachine+HostPoll).
+                    m.hostPollPoint()
+                    if let trap = run.trap { return trap }
+                    // The slice ended: take pending interrupts, then go on.
+                    if m.interruptPending { return .interrupt }
+                    if m.now >= m.haltTime { return .halt }
+                }
             }
         }
         engine.leave(&context)
@@ -100,6 +117,31 @@ public struct SimCPU: CPU {
         m.recordWake(reason)
         return reason
     }
+}
+
+/// What enterUser's slice loop does besides running slices: nothing
+/// (`PlainSlices`), or the debugger's stops, budgets and bookkeeping
+/// (SimCPU+Debugger). Specialized away in the plain case.
+protocol SliceHooks {
+    /// At the instruction boundary before each slice; `ran`: a slice ran in
+    /// this entry, so the engine's registers are newer than `context`'s. A
+    /// trap ends the entry with it.
+    mutating func beforeSlice<E: CPUEngine, R: FaultResolver>(
+        _ engine: E, _ context: UnsafeMutablePointer<UserContext>, _ resolver: UnsafeMutablePointer<R>, ran: Bool
+    ) -> Trap?
+    /// The next slice's budget, given the machine's.
+    mutating func budget(_ machine: UInt64) -> UInt64
+    /// After a slice retired `retired` instructions (the clock has moved).
+    mutating func afterSlice(retired: UInt64)
+}
+
+struct PlainSlices: SliceHooks {
+    @inline(__always)
+    func beforeSlice<E: CPUEngine, R: FaultResolver>(
+        _ engine: E, _ context: UnsafeMutablePointer<UserContext>, _ resolver: UnsafeMutablePointer<R>, ran: Bool
+    ) -> Trap? { nil }
+    @inline(__always) func budget(_ machine: UInt64) -> UInt64 { machine }
+    @inline(__always) func afterSlice(retired: UInt64) {}
 }
 
 extension SimMachine {

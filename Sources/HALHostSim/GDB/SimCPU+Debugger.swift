@@ -1,7 +1,8 @@
-// SimCPU+Debugger: `enterUser` while gdb is attached. The same loop as
-// SimCPU.enterUser (slices that end where the next device event is due,
-// interrupts taken at slice ends), with an instruction-boundary check before
-// each slice: the debugger may stop there and serve gdb. Slices are cut
+// SimCPU+Debugger: `enterUser` while gdb is attached: enterUser's own slice
+// loop (SimCPU.runSlices: slices that end where the next device event is
+// due, interrupts taken at slice ends) with the debugger's hooks: an
+// instruction-boundary check before each slice, where the debugger may stop
+// and serve gdb, and its bookkeeping after each. Slices are cut
 // shorter (single instructions for a task with breakpoints or watchpoints,
 // exact budgets to reach a step's or a replay's position), which changes
 // nothing in the run: the clock and the interrupt checks see only retired
@@ -20,51 +21,54 @@ extension SimCPU {
             m.debugger = nil   // a kernel that lists no tasks cannot be debugged
             return enterUser(&context, resolver: &resolver)
         }
-        let engine = m.engine!
-        let mmu = m.mmu!
-        mmu.clearFault()
-        engine.enter(&context)
-        mmu.resolverFunction = mmu.resolverCall(for: R.self)
-        let trap: Trap = withUnsafeMutablePointer(to: &resolver) { r in
-            mmu.resolverContext = UnsafeMutableRawPointer(r)
-            defer { mmu.resolverContext = nil }
-            return withUnsafeMutablePointer(to: &context) { c in
-                // Before the first run the context is the registers (and an
-                // engine may not have set its own up yet: Unicorn's pc).
-                var ran = false
-                while true {
-                    if m.debugger != nil {
-                        if ran { engine.leave(&c.pointee) }
-                        let verdict = d.boundary(me, c, machine: m) {
-                            var list: [InspectedTask] = []
-                            r.pointee.inspectTasks { list.append($0) }
-                            return list
-                        }
-                        switch verdict {
-                        case .run: break
-                        case .resumed: engine.reload(&c.pointee)
-                        case .restart: return Trap.halt
-                        }
-                    }
-                    let single = m.debugger != nil && d.stepsSingly(me)
-                    let budget = m.debugger != nil ? d.budget(for: me, machine: m.sliceBudget()) : m.sliceBudget()
-                    m.stats.slices &+= 1
-                    let run = engine.run(budget: budget)
-                    ran = true
-                    m.stats.instructions &+= run.retired
-                    m.advance(by: run.retired)
-                    d.ran(me, retired: run.retired)
-                    if m.debugger != nil { d.poll(every: single ? 4096 : 1) }
-                    // The window, the terminal and host signals (SimMachine+HostPoll).
-                    m.hostPollPoint()
-                    if let trap = run.trap { return trap }
-                    if m.interruptPending { return .interrupt }
-                    if m.now >= m.haltTime { return .halt }
-                }
-            }
+        var hooks = DebuggedSlices(machine: m, debugger: d, task: me)
+        return runEntry(m, &context, &resolver, &hooks)
+    }
+}
+
+/// The debugger's part of the slice loop (SimCPU.runSlices): a stop check
+/// at each boundary, cut budgets, the task's retired count, Ctrl-C polls.
+/// Every step rechecks `machine.debugger`: gdb may detach in the middle.
+struct DebuggedSlices: SliceHooks {
+    unowned let machine: SimMachine
+    let debugger: SimDebugger
+    let task: InspectedTask
+    /// The slice about to run is one instruction of a task with breakpoints.
+    private var single = false
+
+    init(machine: SimMachine, debugger: SimDebugger, task: InspectedTask) {
+        self.machine = machine
+        self.debugger = debugger
+        self.task = task
+    }
+
+    func beforeSlice<E: CPUEngine, R: FaultResolver>(
+        _ engine: E, _ context: UnsafeMutablePointer<UserContext>, _ resolver: UnsafeMutablePointer<R>, ran: Bool
+    ) -> Trap? {
+        guard machine.debugger != nil else { return nil }
+        // Before the first run the context is the registers (and an engine
+        // may not have set its own up yet: Unicorn's pc).
+        if ran { engine.leave(&context.pointee) }
+        let verdict = debugger.boundary(task, context, machine: machine) {
+            var list: [InspectedTask] = []
+            resolver.pointee.inspectTasks { list.append($0) }
+            return list
         }
-        engine.leave(&context)
-        m.recordTrap(trap, pc: context.pc)
-        return trap
+        switch verdict {
+        case .run: return nil
+        case .resumed: engine.reload(&context.pointee); return nil
+        case .restart: return .halt
+        }
+    }
+
+    mutating func budget(_ machine: UInt64) -> UInt64 {
+        let attached = self.machine.debugger != nil
+        single = attached && debugger.stepsSingly(task)
+        return attached ? debugger.budget(for: task, machine: machine) : machine
+    }
+
+    func afterSlice(retired: UInt64) {
+        debugger.ran(task, retired: retired)
+        if machine.debugger != nil { debugger.poll(every: single ? 4096 : 1) }
     }
 }
