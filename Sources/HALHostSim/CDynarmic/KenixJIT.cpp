@@ -27,7 +27,6 @@
 
 #include <cstddef>
 #include <cstring>
-#include <mutex>
 
 namespace kenix {
 
@@ -106,27 +105,6 @@ void Core::forget() {
     codePages.clear();
 }
 
-void Core::warmUp() {
-    // mov x0, #1; svc #0 (the rest of the page is UDF, never reached).
-    alignas(4096) static const u32 page[1024] = {0xD2800020, 0xD4000001};
-    const kd_host saved = host;
-    const kd_stats counted = stats;
-    host = kd_host{const_cast<u32 *>(page), [](void *context, uint64_t va, uint32_t access, bool) -> kd_page {
-                       if (access == KD_FETCH && va >> 12 == 1) return {static_cast<uint8_t *>(context), false};
-                       return {nullptr, false};
-                   }};
-    kd_context c{};
-    c.pc = 0x1000;
-    setContext(c);
-    kd_result r{};
-    run(2, r);
-    forget();
-    clearExclusive();
-    stats = counted;
-    host = saved;
-    shadowValid = false;
-}
-
 }  // namespace kenix
 
 using kenix::Core;
@@ -136,11 +114,7 @@ extern "C" {
 kd_core *kd_create(kd_cpu_model model) {
     try {
         auto *core = new Core(model);
-        if (core->ok()) {
-            static std::once_flag warm;
-            std::call_once(warm, [core] { core->warmUp(); });
-            return reinterpret_cast<kd_core *>(core);
-        }
+        if (core->ok()) return reinterpret_cast<kd_core *>(core);
         delete core;
     } catch (...) {
     }

@@ -96,11 +96,6 @@ public:
     void invalidatePage(u64 va);
     void invalidateAll();
     void forget();
-    /// Translates and runs two instructions of a private page, then forgets
-    /// them: dynarmic builds its A64 decode table (tens of ms) on the first
-    /// translation in the process, which is better paid by the thread that
-    /// builds cores than by the first run.
-    void warmUp();
     int matchScore(kd_host other, int sample);
     /// Whether registers move in place (KenixJIT+Registers.cpp).
     bool directRegisters() const { return stateGeneral != nullptr; }

@@ -113,15 +113,15 @@ typedef struct kd_cpu_model {
 } kd_cpu_model;
 
 /// Builds a core: a Jit with a page table over the low 2^39 bytes of VA.
-/// Returns NULL if the host cannot reserve the memory. The process's first
-/// core also translates two instructions of its own (and forgets them), so
-/// that dynarmic's one-time decoder set-up happens here, not in a run.
+/// Returns NULL if the host cannot reserve the memory. It does not need
+/// dynarmic's decoder tables (its first translation does: kd_warm_decoder).
 kd_core *kd_create(kd_cpu_model model);
 void kd_destroy(kd_core *core);
 
 /// Builds dynarmic's A64 decoder tables (once per process; later calls
 /// return at once), without a core: a process calls this on a second thread
-/// while its first core is built, so the two overlap (JITCorePool.prewarm).
+/// while its first cores are built, so the two overlap (JITCorePool.prewarm);
+/// a translation that comes first waits for it.
 void kd_warm_decoder(void);
 
 /// Binds the core to a host (an address space); NULL context unbinds.
