@@ -170,9 +170,10 @@ in real time without `-icount`, so its boot includes the sleep self-test's real 
 Where kenix-sim's time goes on the JIT engine (docs/simulator.md; measured with perf per thread
 and with callgrind on the main thread): process start is about 55 ms before `main` (loading
 libLLVM, which dynarmic links); a dynarmic core takes 40-60 ms to build on a background thread,
-and the process's first also waits for dynarmic's decoder tables (built alongside on a second
-thread; about 60-70 ms with tcmalloc, twice that with glibc's malloc); a boot waits 150-200 ms
-for cores in all. A boot translates about 10,900 blocks at about 55 µs each, against a few µs
+and the first translation waits for dynarmic's decoder tables (built from start-up on a thread of
+their own: about 60-70 ms with tcmalloc, twice that with glibc's malloc); a boot waits about 60 ms
+for cores in all (about 190 ms while each new process's first core made a warm-up translation
+of its own and so waited for the tables). A boot translates about 10,900 blocks at about 55 µs each, against a few µs
 for QEMU's TCG: dynarmic's register allocator dominates (turning off the precise-abort checks,
 which also lets it drop redundant register moves, changed neither the boot, the demo nor the
 store loop in a trial), and about a quarter of the translations repeat a block another core
