@@ -26,9 +26,9 @@ public struct SimCPU: CPU {
         // The machine, its engine and its MMU are borrowed unretained
         // (EngineReference): a retain and a release each per trap.
         Unmanaged.passUnretained(machine)._withUnsafeGuaranteedRef { m in
-            if let d = m.debugger { return enterUserDebugged(&context, resolver: &resolver, debugger: d) }
             if m.interruptPending { return m.finishBeforeRun(.interrupt, pc: context.pc) }
             if m.now >= m.haltTime { return m.finishBeforeRun(.halt, pc: context.pc) }
+            if let d = m.debugger { return enterUserDebugged(&context, resolver: &resolver, debugger: d) }
             var plain = PlainSlices()
             return runEntry(m, &context, &resolver, &plain)
         }

@@ -12,9 +12,8 @@ import HAL
 extension SimCPU {
     func enterUserDebugged<R: FaultResolver>(_ context: inout UserContext, resolver: inout R,
                                              debugger d: SimDebugger) -> Trap {
+        // enterUser has taken a pending interrupt or the halt already.
         let m = machine
-        if m.interruptPending { return m.finishBeforeRun(.interrupt, pc: context.pc) }
-        if m.now >= m.haltTime { return m.finishBeforeRun(.halt, pc: context.pc) }
         var found: InspectedTask?
         resolver.inspectTasks { if $0.running { found = $0 } }
         guard let me = found else {
