@@ -1,7 +1,8 @@
 // The JIT engine's own promises: translated code follows the code bytes
 // (TLBI of a page, TLBI ASIDE1 with new code in the ASID, a core moved to
 // another machine), a core that leaves an address space keeps none of its
-// translations, exact counts across block splits and long blocks, and
+// translations, exact counts across block splits and long blocks, a hot
+// loop that stays one block when slices end inside it, and
 // host resources that do not grow with the guest's pages (the 80k-page
 // case), and calls and returns that stop exactly at every budget (against
 // Unicorn). The Unicorn engine has its cap on host mappings tested here too.
@@ -193,6 +194,45 @@ final class JITEngineTests: XCTestCase {
                 XCTAssertEqual(ctx.x[0], stop, "\(cpu), stop at \(stop)")
                 XCTAssertEqual(bed.machine.now, stop)
                 XCTAssertEqual(ctx.pc, SimTestBed.codeVA + 4 * stop)
+            }
+        }
+    }
+
+    /// Slices that end, and resume, at every instruction of a hot loop: the
+    /// counts stay exact on both engines, and the JIT never splits the loop's
+    /// block where a slice happened to end (it steps to the block's end), so
+    /// the loop stays one translated block. Splitting there chopped the
+    /// demo's pixel loop into blocks of one or two instructions for good.
+    func testResumingInsideALoopKeepsItOneBlock() throws {
+        // loop: add x0,#1; add x1,#2; add x3,#3; subs x2,#1; b.ne loop; svc
+        let code = [A64.add(0, 0, 1), A64.add(1, 1, 2), A64.add(3, 3, 3), A64.subs(2, 2, 1), A64.bne(-16), A64.svc()]
+        let iterations: UInt64 = 200
+        for cpu in SimCPUKind.allCases {
+            for slice: UInt64 in [3, 7] {
+                let bed = try bed(cpu)
+                bed.load(code)
+                bed.activate()
+                bed.hal.interrupts.enable(bed.hal.timer.irq)
+                var ctx = bed.context()
+                ctx.x[2] = iterations
+                var interrupts: UInt64 = 0
+                while true {
+                    bed.hal.timer.setDeadline(bed.machine.now + slice)
+                    let trap = bed.hal.cpu.enterUser(&ctx)
+                    if trap == .syscall { break }
+                    XCTAssertEqual(trap, .interrupt)
+                    interrupts += 1
+                    guard interrupts < 1000 else { return XCTFail("\(cpu): the loop never ended") }
+                }
+                XCTAssertEqual(bed.machine.now, 5 * iterations + 1, "\(cpu), slices of \(slice)")
+                XCTAssertEqual([ctx.x[0], ctx.x[1], ctx.x[3]], [iterations, 2 * iterations, 3 * iterations])
+                XCTAssertEqual(interrupts, 5 * iterations / slice, "the svc retires at the last deadline")
+                if let jit = bed.machine.engine as? JITEngine {
+                    XCTAssertEqual(jit.stats.block_splits, 0, "slices of \(slice)")
+                    // At most the loop and the svc (none on a pooled core
+                    // that ran this code for the previous bed).
+                    XCTAssertLessThanOrEqual(jit.stats.blocks_translated, 2, "slices of \(slice)")
+                }
             }
         }
     }

@@ -14,7 +14,11 @@
 //   - A new entry inside an existing block (a jump into straight-line code)
 //     is a split: its first translation is a lone continuation marker that
 //     stops the run; the run loop then drops the covering block, and both are
-//     translated again, apart (performSplits).
+//     translated again, apart (performSplits). A run that *resumes* inside a
+//     block (after an interrupt, a data abort, the end of a budget) does not
+//     split it: it steps to the block's end (KenixJIT+Run.cpp). Splitting at
+//     every place a slice happened to end chopped hot loops into blocks of
+//     one or two instructions, for good.
 //   - A block is cut short with kCut, which costs nothing at run time; in a
 //     block with no IR yet (only hints), or before a page it cannot fetch
 //     from, with a continuation marker instead: MemoryReadCode returns
@@ -96,7 +100,7 @@ std::optional<u32> Core::MemoryReadCode(u64 va) {
         }
         blocks[start] = Block{start, start};
         translatingIR = false;
-    } else if (va - start >= 4 * translationLimit || blocks.count(va)) {
+    } else if (va - start >= 4 * kMaxBlock || blocks.count(va)) {
         blocks[start].rangeEnd = va + 4;
         if (translatingIR) return kCut;
         return std::nullopt;  // nothing to cut after: a continuation marker
@@ -106,6 +110,15 @@ std::optional<u32> Core::MemoryReadCode(u64 va) {
     if (!word) {
         block.rangeEnd = va + 4;
         return std::nullopt;
+    }
+    if (va - start >= 4 * budgetLeft && !overBudget) {
+        // Longer than what is left of the budget (the run loop's last
+        // instructions): translate it whole, for later, but do not run it
+        // now (dynarmic checks for a halt after translating the first block
+        // and before entering it); the run loop steps instead. Cutting it
+        // at the budget would make the cut a block boundary for good.
+        overBudget = true;
+        jit->HaltExecution(Dynarmic::HaltReason::UserDefined3);
     }
     noteCodePage(va, codeSlots[(va >> 12) % kCodeSlots].host);
     block.realEnd = block.rangeEnd = va + 4;

@@ -10,10 +10,12 @@
 // is cut there), and every way from one block to the next checks the budget
 // (linked blocks and the dispatcher; the return stack buffer and fast
 // dispatch, which do not, are off: KenixJIT.cpp), so a Run offered
-// `left - kMaxBlock + 1` ticks cannot pass `left`. Within the last kMaxBlock instructions the loop offers 1 tick, which
-// runs exactly one block: one whose length is known to fit (`blocks`), or one
-// translated now, which MemoryReadCode cuts at `left` instructions. A known
-// block that is too long is stepped through instead.
+// `left - kMaxBlock + 1` ticks cannot pass `left`. Within the last kMaxBlock
+// instructions the loop offers 1 tick, which runs exactly one block: one
+// whose length is known to fit (`blocks`), or one translated now that turns
+// out to fit. A block that is too long is stepped through instead (one
+// translated now is kept, not run: MemoryReadCode halts the Jit before it
+// enters it). A run that resumes inside a block steps to the block's end.
 //
 // The count of one Run: what dynarmic charged, minus the instructions
 // charged that did not retire (continuation markers, an undefined instruction,
@@ -23,6 +25,15 @@
 #include "KenixJIT.hpp"
 
 namespace kenix {
+
+/// Whether `pc` lies inside a translated block, past its start: where a run
+/// resumes after an interrupt, a data abort or the end of a budget. The run
+/// loop steps from there to the block's end; entering the Jit there would
+/// make a new block that splits the old one for good (KenixJIT+Code.cpp).
+bool Core::insideBlock(u64 pc) {
+    const auto it = blockContaining(pc);
+    return it != blocks.end() && it->first != pc;
+}
 
 u64 Core::partialBlock(u64 pc) {
     const auto it = blockContaining(pc);
@@ -44,20 +55,24 @@ void Core::run(u64 budget, kd_result &result) {
     result.address = 0;
     while (retired < budget) {
         const u64 left = budget - retired;
-        bool step = false;
-        if (left >= kMaxBlock) {
+        const u64 pc = jit->GetPC();
+        bool step = pc != afterSVC && insideBlock(pc);
+        if (step) {
+            granted = 1;
+        } else if (left >= kMaxBlock) {
             granted = left - kMaxBlock + 1;
-            translationLimit = kMaxBlock;
+            budgetLeft = kMaxBlock;
         } else {
             const auto known = blocks.find(jit->GetPC());
             step = known != blocks.end() && (known->second.realEnd - known->first) / 4 > left;
             granted = 1;
-            translationLimit = left;
+            budgetLeft = left;
         }
         charged = 0;
         unretired = 0;
         stop = Stop::none;
         midBlockAbort = false;
+        overBudget = false;
         if (step) {
             stepping = true;
             jit->Step();
@@ -79,7 +94,11 @@ void Core::run(u64 budget, kd_result &result) {
         }
     }
     result.retired = retired;
-    translationLimit = kMaxBlock;
+    budgetLeft = kMaxBlock;
+    // An svc ends its block, so the pc after it starts one (or none): the
+    // next run from there need not look (most runs resume there: ~8% of an
+    // svc round trip).
+    afterSVC = result.stop == KD_STOP_SVC ? jit->GetPC() : kNoPC;
 }
 
 }  // namespace kenix

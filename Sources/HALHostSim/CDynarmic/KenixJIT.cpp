@@ -74,6 +74,7 @@ void Core::bind(kd_host newHost) {
 
 void Core::invalidatePage(u64 va) {
     const u64 vpn = va >> 12;
+    afterSVC = kNoPC;
     if (vpn < kPageTableEntries) pageTable[vpn] = nullptr;
     ReadOnlySlot &slot = readOnly[vpn % kReadOnlySlots];
     if (slot.tag == vpn + 1) slot = {};
@@ -90,6 +91,7 @@ void Core::invalidatePage(u64 va) {
 /// TLBI ASIDE1: every TLB entry goes; translated code stays only where its
 /// bytes are still there (checked before the next run: revalidate).
 void Core::invalidateAll() {
+    afterSVC = kNoPC;
     flushTLB();
     for (auto &slot : codeSlots) slot = {};
     needsRevalidation = true;

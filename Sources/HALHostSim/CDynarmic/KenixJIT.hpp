@@ -156,6 +156,7 @@ private:
 
     // Run (KenixJIT+Run.cpp).
     u64 partialBlock(u64 pc);
+    bool insideBlock(u64 pc);
 
     std::unique_ptr<Dynarmic::A64::Jit> jit;
     Dynarmic::ExclusiveMonitor monitor{1};
@@ -197,7 +198,14 @@ private:
     u64 granted = 0;        // ticks offered to this Run()
     u64 charged = 0;        // ticks dynarmic charged in this Run()
     u64 unretired = 0;      // charged instructions that did not retire
-    u64 translationLimit = kMaxBlock;
+    /// What is left of the budget when the run loop offers one block: a
+    /// first translation longer than this is made but not run (overBudget).
+    u64 budgetLeft = kMaxBlock;
+    bool overBudget = false;
+    /// Where the last run stopped after an svc: a block boundary while no
+    /// translation is dropped (insideBlock need not look there).
+    static constexpr u64 kNoPC = ~u64{0};
+    u64 afterSVC = kNoPC;
     bool stepping = false;
     Stop stop = Stop::none;
     /// The run stopped inside a block (a data abort): its retired prefix
