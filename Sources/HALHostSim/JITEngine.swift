@@ -62,11 +62,13 @@ final class JITEngine: CPUEngine {
 
     let mmu: SoftMMU
     private var bindings: [UInt16: JITBinding] = [:]
-    private var active: JITBinding?
-    /// The binding active before `active`: two tasks calling each other
-    /// alternate between two address spaces, found here without hashing.
-    /// Unretained: `bindings` holds it (a stolen binding is cleared here).
-    private unowned(unsafe) var previous: JITBinding?
+    /// The active binding, and the one active before it: two tasks calling
+    /// each other alternate between two address spaces, found here without
+    /// hashing. Unretained (`bindings` holds every binding; a stolen one is
+    /// cleared here): counting references cost a retain and a release each
+    /// per activation, twice per IPC round trip.
+    private var active: Unmanaged<JITBinding>?
+    private var previous: Unmanaged<JITBinding>?
     /// `active`'s core, kept apart so that the per-trap calls (enter, run,
     /// leave) reach it without reference counting.
     private var activeCore: OpaquePointer?
@@ -121,31 +123,47 @@ final class JITEngine: CPUEngine {
 
     func activate(root: PhysAddr, asid: ASID) {
         clock &+= 1
-        let known = previous.flatMap { $0.asid == asid ? $0 : nil } ?? bindings[asid.raw]
-        previous = active
-        if let b = known {
-            b.root = root
-            b.lastUse = clock
-            active = b
-            if b.invalidated {
-                // Maybe a new program in this ASID (a task ended, another
-                // took its ASID): find the core that suits it best.
-                b.invalidated = false
-                if let other = chooseCore(for: b, keeping: b.core) {
-                    unbind(b)
-                    // The pool's cores have empty TLBs. This one was emptied
-                    // when the ASID was invalidated, but it may have run
-                    // since (a fork's parent goes on without activating its
-                    // ASID again): its entries name this space's frames.
-                    kd_invalidate_all(b.core)
-                    JITCorePool.shared.release(b.core)
-                    b.core = other
-                    bind(b)
-                }
-            }
-            activeCore = b.core
+        if let p = previous, p._withUnsafeGuaranteedRef({ $0.asid == asid }) {
+            previous = active
+            active = p
+            p._withUnsafeGuaranteedRef { reactivate($0, root: root) }
             return
         }
+        previous = active
+        if let b = bindings[asid.raw] {
+            active = Unmanaged.passUnretained(b)
+            reactivate(b, root: root)
+            return
+        }
+        bindNew(asid: asid, root: root)
+    }
+
+    /// Makes `b`, bound before, the active binding.
+    private func reactivate(_ b: JITBinding, root: PhysAddr) {
+        b.root = root
+        b.lastUse = clock
+        if b.invalidated {
+            // Maybe a new program in this ASID (a task ended, another
+            // took its ASID): find the core that suits it best.
+            b.invalidated = false
+            if let other = chooseCore(for: b, keeping: b.core) {
+                unbind(b)
+                // The pool's cores have empty TLBs. This one was emptied
+                // when the ASID was invalidated, but it may have run
+                // since (a fork's parent goes on without activating its
+                // ASID again): its entries name this space's frames.
+                kd_invalidate_all(b.core)
+                JITCorePool.shared.release(b.core)
+                b.core = other
+                bind(b)
+            }
+        }
+        activeCore = b.core
+    }
+
+    /// Binds a core to an address space seen for the first time (or again
+    /// after its binding was stolen), and makes it the active binding.
+    private func bindNew(asid: ASID, root: PhysAddr) {
         let b = JITBinding(engine: self, core: OpaquePointer(bitPattern: 1)!, asid: asid, root: root)
         if let core = chooseCore(for: b, keeping: nil) {
             b.core = core
@@ -154,7 +172,9 @@ final class JITEngine: CPUEngine {
             // core: retranslating what it ran, if it runs again, costs far
             // less than waiting for a new core.
             bindings[victim.asid.raw] = nil
-            if previous === victim { previous = nil }
+            let gone = Unmanaged.passUnretained(victim).toOpaque()
+            if previous?.toOpaque() == gone { previous = nil }
+            if active?.toOpaque() == gone { active = nil }
             unbind(victim)
             kd_invalidate_all(victim.core)
             steals &+= 1
@@ -169,7 +189,7 @@ final class JITEngine: CPUEngine {
         mmu.machine.stats.addressSpaces += 1
         bind(b)
         bindings[asid.raw] = b
-        active = b
+        active = Unmanaged.passUnretained(b)
         activeCore = b.core
     }
 

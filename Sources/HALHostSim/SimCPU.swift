@@ -56,7 +56,7 @@ public struct SimCPU: CPU {
     ) -> Trap {
         mmu.clearFault()
         engine.enter(&context)
-        mmu.resolverFunction = mmu.resolverCall(for: R.self)
+        mmu.useResolver(of: R.self)
         let trap: Trap = withUnsafeMutablePointer(to: &resolver) { r in
             mmu.resolverContext = UnsafeMutableRawPointer(r)
             defer { mmu.resolverContext = nil }

@@ -32,20 +32,21 @@ final class SoftMMU {
     unowned(unsafe) let machine: SimMachine
     /// The kernel's resolver, while an enterUser runs (SimCPU sets it): a
     /// pointer to the caller's `inout` resolver and a function that calls it.
-    /// The function is made once per resolver type (`resolverCall(for:)`),
+    /// The function is made once per resolver type (`useResolver(of:)`),
     /// so entering user mode allocates nothing.
     var resolverContext: UnsafeMutableRawPointer?
     var resolverFunction: ((UnsafeMutableRawPointer, MemoryFault) -> Bool)?
     private var resolverType: ObjectIdentifier?
 
-    /// The function that calls a resolver of type `R` through a pointer.
-    func resolverCall<R: FaultResolver>(for _: R.Type) -> (UnsafeMutableRawPointer, MemoryFault) -> Bool {
-        if resolverType == ObjectIdentifier(R.self), let f = resolverFunction { return f }
-        let f: (UnsafeMutableRawPointer, MemoryFault) -> Bool = { p, fault in
+    /// Makes `resolverFunction` call a resolver of type `R` through a
+    /// pointer. It is stored only when the type changes: storing it on every
+    /// entry to EL0 cost a retain and a release of the closure per trap.
+    func useResolver<R: FaultResolver>(of _: R.Type) {
+        if resolverType == ObjectIdentifier(R.self) { return }
+        resolverFunction = { p, fault in
             p.assumingMemoryBound(to: R.self).pointee.resolveUserFault(fault)
         }
         resolverType = ObjectIdentifier(R.self)
-        return f
     }
     private var fault: MemoryFault?
     /// Faults resolved on the spot (statistics).

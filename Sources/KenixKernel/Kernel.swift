@@ -184,7 +184,8 @@ public struct Kernel<H: HAL> {
             // its FaultResolver, which never touches a context.
             let cpu = hal.cpu
             let trap = cpu.enterUser(&task.pointee.context, resolver: &self)
-            if trap == .halt { return .halted }
+            // A pattern, not `==`: Trap's derived equality is a call per trap.
+            if case .halt = trap { return .halted }
             handle(trap, from: slot)
             if reclaimPending { reclaimIfPending() }
         }
