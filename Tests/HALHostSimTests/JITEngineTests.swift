@@ -2,7 +2,8 @@
 // (TLBI of a page, TLBI ASIDE1 with new code in the ASID, a core moved to
 // another machine), a core that leaves an address space keeps none of its
 // translations, exact counts across block splits and long blocks, a hot
-// loop that stays one block when slices end inside it, and
+// loop that stays one block when slices end inside it, a budget whose end
+// never cuts a block short, and
 // host resources that do not grow with the guest's pages (the 80k-page
 // case), and calls and returns that stop exactly at every budget (against
 // Unicorn). The Unicorn engine has its cap on host mappings tested here too.
@@ -235,6 +236,29 @@ final class JITEngineTests: XCTestCase {
                 }
             }
         }
+    }
+
+    /// The last instructions of a budget never cut a block short: a block
+    /// first met there is translated whole (and not run: the core steps),
+    /// so a timer after one instruction leaves no one-instruction block
+    /// behind to split the code for good.
+    func testTheEndOfABudgetDoesNotCutABlockShort() throws {
+        // 300 × `add x0, x0, #3` (bytes no other test runs, so no pooled
+        // core holds them), then svc: blocks of 64, 64, 64, 64 and 45.
+        let code = Array(repeating: A64.add(0, 0, 3), count: 300) + [A64.svc()]
+        let bed = try bed(.jit)
+        bed.hal.interrupts.enable(bed.hal.timer.irq)
+        bed.hal.timer.setDeadline(1)
+        var ctx = bed.context()
+        XCTAssertEqual(bed.run(code, &ctx), .interrupt)
+        XCTAssertEqual(ctx.x[0], 3, "exactly one instruction")
+        bed.hal.timer.setDeadline(1_000_000)
+        XCTAssertEqual(bed.hal.cpu.enterUser(&ctx), .syscall)
+        XCTAssertEqual(ctx.x[0], 900)
+        XCTAssertEqual(bed.machine.now, 301)
+        let jit = try XCTUnwrap(bed.machine.engine as? JITEngine)
+        XCTAssertEqual(jit.stats.block_splits, 0)
+        XCTAssertEqual(jit.stats.blocks_translated, 5, "a cut after one instruction would make six")
     }
 
     /// A recursion `depth` levels deep on a stack: every level returns to
