@@ -175,18 +175,26 @@ their own: about 60-70 ms with tcmalloc, twice that with glibc's malloc); a boot
 for cores in all (about 190 ms while each new process's first core made a warm-up translation
 of its own and so waited for the tables). A boot translates about 10,900 blocks at about 55 µs each, against a few µs
 for QEMU's TCG: dynarmic's register allocator dominates (turning off the precise-abort checks,
-which also lets it drop redundant register moves, changed neither the boot, the demo nor the
-store loop in a trial), and about a quarter of the translations repeat a block another core
+which also lets it drop redundant register moves, changed neither the boot nor the store loop
+in a trial and made the demo about 10% faster; faults would no longer be exact, so they stay
+on), and about a quarter of the translations repeat a block another core
 translated (the same program in two live address spaces). `kenix-sim swarm` pays the cores
 once for many boots (cores keep their translations); its boots are then bound by the guest
-code itself (about 25 M instructions each). Straight-line guest code runs below QEMU's speed
-(the demo): dynarmic's code for it is slower per instruction than TCG's, and its return stack
-buffer and fast dispatch are off, because they skip the tick budget that exact counting needs.
+code itself (about 25 M instructions each). Compute-bound guest code (the demo) runs about as
+fast as on TCG, not faster: dynarmic's code stores and reloads the guest registers of every
+instruction (its elimination of redundant register moves is off while precise aborts are on),
+about 7 host instructions per guest instruction in the demo's pixel loop (callgrind), and its
+return stack buffer and fast dispatch are off, because they skip the tick budget that exact
+counting needs. Until this round the loop ran three times slower still: a run that resumed
+inside a translated block (wherever a slice had ended) split the block for good, so the hot
+loop ended up in blocks of one or two instructions; now such a run steps to the block's end.
 IPC, faults and swapping are where the simulator wins, because the kernel runs natively on the
 host (specialized for HostSimHAL by the release build's cross-module optimization) and the trap
 path moves registers in place in dynarmic's own state, borrowing the machine, the engine and
 the MMU without reference counting: an `svc` round trip through `enterUser` went from about 410
-to about 215 ns, an IPC round trip from about 1,110 to about 785 ns. The machine is a VM with
+to about 215 ns, an IPC round trip from about 1,110 to about 785 ns, and to about 3,800 host
+instructions (callgrind) once the engine's bindings and the kernel's fault resolver stopped
+being reference-counted per trap (about 4,140 before). The machine is a VM with
 noisy neighbours (see the load average): absolute host times move, and even the same-run ratios
 move by tens of percent between runs.
 

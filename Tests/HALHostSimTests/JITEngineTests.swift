@@ -3,10 +3,10 @@
 // another machine), a core that leaves an address space keeps none of its
 // translations, exact counts across block splits and long blocks, a hot
 // loop that stays one block when slices end inside it, a budget whose end
-// never cuts a block short, and
-// host resources that do not grow with the guest's pages (the 80k-page
-// case), and calls and returns that stop exactly at every budget (against
-// Unicorn). The Unicorn engine has its cap on host mappings tested here too.
+// never cuts a block short, host resources that do not grow with the
+// guest's pages (the 80k-page case), and calls and returns that stop
+// exactly at every budget (against Unicorn). The Unicorn engine has its
+// cap on host mappings tested here too.
 import HAL
 import XCTest
 @testable import HALHostSim
