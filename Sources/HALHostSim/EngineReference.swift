@@ -4,8 +4,9 @@
 // a property into a local costs a retain and a release, an atomic pair
 // each; three of them (machine, engine, MMU) were an eighth of an svc round
 // trip. `_withUnsafeGuaranteedRef` lends the object for a call without
-// either, and the concrete type lets the slice loop be specialized per
-// engine instead of calling through the protocol's witness table.
+// either, and the concrete type gives the slice loop a version per engine
+// (though the kernel's specialization of it still calls the engine's `run`
+// through the witness table: SimCPU's SliceHooks says what that costs).
 // Valid while SimMachine's strong `engine` and `mmu` hold the objects.
 import HAL
 

@@ -35,7 +35,7 @@ public struct SimCPU: CPU {
     }
 
     /// Runs slices of the task in `context` on the machine's engine until
-    /// it traps; the slice loop is specialized per engine and per `hooks`.
+    /// it traps, one slice loop per engine type and per `hooks`.
     @inline(__always)
     func runEntry<R: FaultResolver, H: SliceHooks>(_ m: SimMachine, _ context: inout UserContext,
                                                   _ resolver: inout R, _ hooks: inout H) -> Trap {
@@ -121,7 +121,10 @@ public struct SimCPU: CPU {
 
 /// What enterUser's slice loop does besides running slices: nothing
 /// (`PlainSlices`), or the debugger's stops, budgets and bookkeeping
-/// (SimCPU+Debugger). Specialized away in the plain case.
+/// (SimCPU+Debugger). One loop for both; the plain hooks cost a few calls
+/// per slice: in the release build's enterUser for the kernel, the loop
+/// still calls them (and the engine's `run`) through witness tables, about
+/// 80 host instructions of an IPC round trip's 3,800.
 protocol SliceHooks {
     /// At the instruction boundary before each slice; `ran`: a slice ran in
     /// this entry, so the engine's registers are newer than `context`'s. A

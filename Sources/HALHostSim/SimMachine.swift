@@ -186,6 +186,7 @@ public final class SimMachine {
         traceFile?.close()
         chromeTrace?.close(at: now)
         engineReference = nil
+        mmuReference = nil
         engine = nil   // unmaps and gives back everything that points into RAM
         ram.release()
         zeroPage.deallocate()

@@ -63,7 +63,7 @@ void Core::run(u64 budget, kd_result &result) {
             granted = left - kMaxBlock + 1;
             budgetLeft = kMaxBlock;
         } else {
-            const auto known = blocks.find(jit->GetPC());
+            const auto known = blocks.find(pc);
             step = known != blocks.end() && (known->second.realEnd - known->first) / 4 > left;
             granted = 1;
             budgetLeft = left;
