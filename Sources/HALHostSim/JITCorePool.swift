@@ -38,6 +38,12 @@ final class JITCorePool: @unchecked Sendable {
     private var toBuild = 0
     private var building = 0
     private var builder: pthread_t?
+    /// When the core being built now was started (host monotonic ns), and
+    /// how long the last build took: what a machine weighs against taking
+    /// another address space's core (expectedWait). Host time only chooses
+    /// cores, which never shows in a run.
+    private var buildStarted: UInt64 = 0
+    private var lastBuild: UInt64 = 60_000_000
     private var stopsAtExit = false
     /// The decoder warm-up thread: started with the first prewarm, once
     /// (kd_warm_decoder), and running while `warming`.
@@ -141,9 +147,12 @@ final class JITCorePool: @unchecked Sendable {
             toBuild -= 1
             built += 1
             building += 1
+            buildStarted = Self.now()
             pthread_mutex_unlock(&lock)
             let core = kd_create(Self.model)
             pthread_mutex_lock(&lock)
+            lastBuild = Self.now() &- buildStarted
+            buildStarted = 0
             building -= 1
             if let core, idle.count < Self.maxIdle {
                 idle.append(core)
@@ -156,6 +165,24 @@ final class JITCorePool: @unchecked Sendable {
                 if let core { kd_destroy(core) }
             }
         }
+    }
+
+    /// How long `acquire()` would wait now, in host nanoseconds: nothing
+    /// with an idle core; what is left of the build under way; a whole
+    /// build if none is (the builder has not started, or acquire builds).
+    var expectedWait: UInt64 {
+        pthread_mutex_lock(&lock)
+        defer { pthread_mutex_unlock(&lock) }
+        if !idle.isEmpty { return 0 }
+        guard building > 0 && buildStarted != 0 else { return lastBuild }
+        let elapsed = Self.now() &- buildStarted
+        return elapsed < lastBuild ? lastBuild - elapsed : 0
+    }
+
+    private static func now() -> UInt64 {
+        var t = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t)
+        return UInt64(t.tv_sec) &* 1_000_000_000 &+ UInt64(t.tv_nsec)
     }
 
     /// The CPU model every core presents (KenixABI.CPUBaseline).

@@ -13,10 +13,10 @@
 // Cores cost tens of milliseconds to build, translations tens of
 // microseconds per block, so an ASID without a core takes, in this order:
 // an idle core from the pool (one holding its code first); a cold binding's
-// core (one not activated for `coldAfter` activations, typically a task that
-// has exited: the one holding most of the new program's code); a new core,
-// waiting for the pool's builder, up to `maxBoundCores`; and past that the
-// least recently used binding anyway. Which core serves which ASID never shows in a
+// core if giving it up costs less than waiting (an ended task's, or a live
+// one's whose blocks translate again faster than the build under way ends:
+// coldBinding); a new core, waiting for the pool's builder, up to
+// `maxBoundCores`; and past that the least recently used binding anyway. Which core serves which ASID never shows in a
 // run: a fresh or forgotten core behaves exactly like a warm one.
 //
 // Memory: JITEngine+Host answers the cores' translation requests through the
@@ -39,6 +39,9 @@ final class JITBinding {
 
     /// The core's counters when it was bound here (statistics per machine).
     var statsAtBind = kd_stats()
+
+    /// The translated blocks its core holds.
+    var blocks: Int { Int(kd_block_count(core)) }
 
     /// The binding as a kd_host (its context is unretained: the engine keeps it).
     var host: kd_host { kd_host(context: Unmanaged.passUnretained(self).toOpaque(), translate: jitTranslate) }
@@ -167,10 +170,9 @@ final class JITEngine: CPUEngine {
         let b = JITBinding(engine: self, core: OpaquePointer(bitPattern: 1)!, asid: asid, root: root)
         if let core = chooseCore(for: b, keeping: nil) {
             b.core = core
-        } else if let victim = coldBinding(for: b) {
-            // A cold binding (typically a task that has ended) gives up its
-            // core: retranslating what it ran, if it runs again, costs far
-            // less than waiting for a new core.
+        } else if let victim = coldBinding(for: b, wait: JITCorePool.shared.expectedWait) {
+            // A cold binding gives up its core: an ended task's costs
+            // nothing; a live one's, what it would translate again.
             bindings[victim.asid.raw] = nil
             let gone = Unmanaged.passUnretained(victim).toOpaque()
             if previous?.toOpaque() == gone { previous = nil }
@@ -193,20 +195,47 @@ final class JITEngine: CPUEngine {
         activeCore = b.core
     }
 
-    /// The binding whose core `b` may take: among those not activated for
-    /// `coldAfter` activations, the one whose core holds most of `b`'s code
-    /// (a program run again), then the least recently used; with
+    /// The binding whose core `b` should take rather than wait `wait` host
+    /// nanoseconds for a new one, if any. Among bindings not activated for `coldAfter`
+    /// activations: an ended task's (invalidated since it last ran), the one
+    /// holding most of `b`'s code (a program run again), then the least
+    /// recently used; else a live one whose blocks cost less to translate
+    /// again than the wait for the pool's next core (`stealCosts`), the one
+    /// holding most of `b`'s code, then the fewest blocks. With
     /// `maxBoundCores` bound, the least recently used whatever its age.
-    private func coldBinding(for b: JITBinding) -> JITBinding? {
+    /// Giving a waiting server's core away used to cost more than it saved:
+    /// the boot's VFS server, cold after 19 activations while the
+    /// self-tests ran, translated 1,400 blocks again when they reached it.
+    func coldBinding(for b: JITBinding, wait: UInt64) -> JITBinding? {
         let byAge = bindings.values.sorted { ($0.lastUse, $0.asid.raw) < ($1.lastUse, $1.asid.raw) }
         let cold = byAge.filter { clock - $0.lastUse > Self.coldAfter }
-        guard !cold.isEmpty else { return bindings.count >= Self.maxBoundCores ? byAge.first : nil }
-        var best = cold[0], bestScore = kd_match_score(best.core, b.host, Self.matchSample)
-        for candidate in cold.dropFirst() where bestScore < Self.matchSample {
+        let ended = cold.filter { $0.invalidated }
+        if let victim = bestMatch(for: b, among: ended) { return victim }
+        let cheap = cold.filter { Self.stealCosts($0) < wait }
+            .sorted { ($0.blocks, $0.lastUse) < ($1.blocks, $1.lastUse) }
+        if let victim = bestMatch(for: b, among: cheap) { return victim }
+        return bindings.count >= Self.maxBoundCores ? byAge.first : nil
+    }
+
+    /// Of `candidates` (in order of preference), the first whose core holds
+    /// most of `b`'s code.
+    private func bestMatch(for b: JITBinding, among candidates: [JITBinding]) -> JITBinding? {
+        guard var best = candidates.first else { return nil }
+        var bestScore = kd_match_score(best.core, b.host, Self.matchSample)
+        for candidate in candidates.dropFirst() where bestScore < Self.matchSample {
             let score = kd_match_score(candidate.core, b.host, Self.matchSample)
             if score > bestScore { best = candidate; bestScore = score }
         }
         return best
+    }
+
+    /// Host nanoseconds to translate one block (dynarmic 6.4.5 on this
+    /// project's machine kind: ~55 us; BENCHMARKS.md).
+    static let translationCost: UInt64 = 55_000
+
+    /// What giving up `b`'s core costs if its task runs again: its blocks.
+    static func stealCosts(_ b: JITBinding) -> UInt64 {
+        UInt64(b.blocks) &* translationCost
     }
 
     /// The core `b`'s address space should run on, other than `current`
@@ -228,6 +257,9 @@ final class JITEngine: CPUEngine {
         if pool.belowTarget { return pool.acquireIfReady() }
         return pool.acquireIdle(for: b.host, scoringAbove: -1)
     }
+
+    /// The binding of `asid`, if it has a core (tests).
+    func binding(of asid: ASID) -> JITBinding? { bindings[asid.raw] }
 
     func invalidate(asid: ASID, page: UInt64) {
         if let b = bindings[asid.raw] { kd_invalidate_page(b.core, page) }

@@ -285,7 +285,7 @@ extension SimMachine {
     /// Starts building `cores` JIT cores on a background thread, so that a
     /// machine made soon after finds them ready (engine set-up is most of a
     /// short run's host time). Never changes a run.
-    public static func prewarm(_ cpu: SimCPUKind, cores: Int = 6) {
+    public static func prewarm(_ cpu: SimCPUKind, cores: Int = 10) {
         if cpu == .jit { JITCorePool.shared.prewarm(cores) }
     }
 

@@ -145,6 +145,10 @@ int kd_code_pages(const kd_core *core) {
     return static_cast<int>(reinterpret_cast<const Core *>(core)->codePageCount());
 }
 
+int kd_block_count(const kd_core *core) {
+    return static_cast<int>(reinterpret_cast<const Core *>(core)->blockCount());
+}
+
 int kd_match_score(kd_core *core, kd_host host, int sample) {
     return reinterpret_cast<Core *>(core)->matchScore(host, sample);
 }

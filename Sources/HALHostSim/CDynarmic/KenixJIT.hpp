@@ -104,6 +104,7 @@ public:
     /// directRegisters().
     bool setDirectRegisters(bool direct);
     std::size_t codePageCount() const { return codePages.size(); }
+    std::size_t blockCount() const { return blocks.size(); }
     kd_stats stats{};
 
     // Dynarmic callbacks.

@@ -149,6 +149,8 @@ void kd_forget(kd_core *core);
 int kd_match_score(kd_core *core, kd_host host, int sample);
 /// Code pages the core holds translations from.
 int kd_code_pages(const kd_core *core);
+/// Translated blocks the core holds (what taking it over may cost to translate again).
+int kd_block_count(const kd_core *core);
 
 void kd_get_stats(const kd_core *core, kd_stats *stats);
 /// 1 if the core moves registers in place in the Jit's state (found and
