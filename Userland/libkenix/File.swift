@@ -28,25 +28,25 @@ public struct File {
 
     /// Up to `count` bytes from the position (fewer at the end of the file).
     public func read(upTo count: Int) throws(FileError) -> [UInt8] {
-        var out: [UInt8] = []
+        var out = ByteChunks()
         let shared = try Files.buffer()
         while out.count < count {
             let want = min(count - out.count, shared.count)
             let n = Int(try Files.call(.read, UInt64(descriptor), UInt64(want)))
-            out.append(contentsOf: shared[0..<n])
+            out.append(UnsafeRawBufferPointer(rebasing: shared[0..<n]))
             if n < want { break }
         }
-        return out
+        return out.joined()
     }
 
     /// Everything from the position to the end.
     public func readAll() throws(FileError) -> [UInt8] {
-        var out: [UInt8] = []
+        var out = ByteChunks()
         let shared = try Files.buffer()
         while true {
             let n = Int(try Files.call(.read, UInt64(descriptor), UInt64(shared.count)))
-            if n == 0 { return out }
-            out.append(contentsOf: shared[0..<n])
+            if n == 0 { return out.joined() }
+            out.append(UnsafeRawBufferPointer(rebasing: shared[0..<n]))
         }
     }
 

@@ -61,7 +61,7 @@ extension RamFS {
         }
         let i = newNode(kind, parent: d)
         if kind == .symlink {
-            nodes[i].data = target
+            nodes[i].data = FileData(target)
             usedBytes += UInt64(target.count)
         }
         link(i, name, into: d)

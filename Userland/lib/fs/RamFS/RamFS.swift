@@ -42,7 +42,7 @@ public final class RamFS: FileSystem {
         var refs = 0
         var linked = false
         var parent = 0
-        var data: [UInt8] = []
+        var data = FileData()
         var entries: [Entry] = []
         var nextSequence: UInt64 = 1
         var external: External? = nil
@@ -127,7 +127,7 @@ public final class RamFS: FileSystem {
     func freeIfUnused(_ i: Int) {
         guard nodes[i].refs <= 0, !nodes[i].linked else { return }
         usedBytes -= UInt64(nodes[i].data.count)
-        nodes[i].data = []
+        nodes[i].data = FileData()
         nodes[i].entries = []
         nodes[i].external = nil
         nodes[i].live = false
@@ -186,7 +186,7 @@ public final class RamFS: FileSystem {
         let end = offset + UInt64(buffer.count)
         if end > old {
             guard end - old <= capacity - usedBytes else { throw .noSpace }
-            nodes[i].data.append(contentsOf: repeatElement(0, count: Int(end - old)))
+            nodes[i].data.grow(to: Int(end))
             usedBytes += end - old
         }
         nodes[i].data.withUnsafeMutableBytes { data in
@@ -202,10 +202,10 @@ public final class RamFS: FileSystem {
         let old = UInt64(nodes[i].data.count)
         if size > old {
             guard size - old <= capacity - usedBytes else { throw .noSpace }
-            nodes[i].data.append(contentsOf: repeatElement(0, count: Int(size - old)))
+            nodes[i].data.grow(to: Int(size))
             usedBytes += size - old
         } else if size < old {
-            nodes[i].data.removeSubrange(Int(size)..<Int(old))
+            nodes[i].data.truncate(to: Int(size))
             usedBytes -= old - size
         }
         nodes[i].modified = clock()
@@ -223,7 +223,7 @@ public final class RamFS: FileSystem {
     public func readLink(_ node: NodeID) throws(FileError) -> [UInt8] {
         let i = try index(of: node)
         guard nodes[i].kind == .symlink else { throw .invalidArgument }
-        return nodes[i].data
+        return nodes[i].data.bytes
     }
 
     public func sync() throws(FileError) {}

@@ -1,0 +1,80 @@
+// FileData: a RAM file's bytes. The file is the first `count` bytes of
+// `storage`; the rest of `storage` is spare capacity, kept zero, so that a
+// file grows (a write past its end, a resize) by moving `count`, and its
+// storage only when it runs out, then at least doubling.
+//
+// Why not a plain [UInt8] grown with append: the Embedded build of the file
+// server grows arrays through generic element-by-element paths
+// (append(contentsOf:) of repeatElement at ~20 guest instructions a byte,
+// even of a contiguous buffer at ~8, and reallocation through
+// moveInitialize at ~5). Writing a 300 KB file cost the VFS server ~9 M
+// instructions, a third of a whole boot with its self-tests. Here every
+// bulk move is copyMemory, which is the runtime's word-at-a-time memmove.
+
+struct FileData {
+    private var storage: [UInt8] = []
+    private(set) var count = 0
+
+    init() {}
+
+    init(_ bytes: [UInt8]) {
+        storage = bytes
+        count = bytes.count
+    }
+
+    /// The file's bytes as an array of their own.
+    var bytes: [UInt8] { count == storage.count ? storage : Array(storage[..<count]) }
+
+    func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
+        storage.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
+    }
+
+    mutating func withUnsafeMutableBytes<R>(_ body: (UnsafeMutableRawBufferPointer) -> R) -> R {
+        let count = count
+        return storage.withUnsafeMutableBytes { body(UnsafeMutableRawBufferPointer(rebasing: $0[..<count])) }
+    }
+
+    /// Grows the file to `newCount` bytes, the new ones zero.
+    mutating func grow(to newCount: Int) {
+        guard newCount > count else { return }
+        if newCount > storage.count {
+            let capacity = Swift.max(newCount, storage.count * 2, 64)
+            let old = storage
+            storage = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
+                let base = UnsafeMutableRawPointer(buffer.baseAddress!)
+                if !old.isEmpty { old.withUnsafeBytes { base.copyMemory(from: $0.baseAddress!, byteCount: $0.count) } }
+                Self.zero(base + old.count, capacity - old.count)
+                initialized = capacity
+            }
+        }
+        count = newCount
+    }
+
+    /// Shrinks the file to `newCount` bytes; the bytes cut off become zero
+    /// spare capacity. A file that shrinks to a quarter of its storage or
+    /// less gives the rest back.
+    mutating func truncate(to newCount: Int) {
+        guard newCount < count else { return }
+        if newCount <= storage.count / 4 {
+            storage = newCount == 0 ? [] : Array(storage[..<newCount])
+        } else {
+            let old = count
+            storage.withUnsafeMutableBytes { Self.zero($0.baseAddress! + newCount, old - newCount) }
+        }
+        count = newCount
+    }
+
+    private static func zero(_ p: UnsafeMutableRawPointer, _ n: Int) {
+        var done = 0
+        zeroBlock.withUnsafeBytes { zeros in
+            while done < n {
+                let k = Swift.min(n - done, zeros.count)
+                (p + done).copyMemory(from: zeros.baseAddress!, byteCount: k)
+                done += k
+            }
+        }
+    }
+}
+
+/// 4 KiB of zeros, the source of every zero-fill.
+private let zeroBlock = [UInt8](repeating: 0, count: 4096)
