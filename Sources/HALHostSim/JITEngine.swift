@@ -16,8 +16,9 @@
 // core if giving it up costs less than waiting (an ended task's, or a live
 // one's whose blocks translate again faster than the build under way ends:
 // coldBinding); a new core, waiting for the pool's builder, up to
-// `maxBoundCores`; and past that the least recently used binding anyway. Which core serves which ASID never shows in a
-// run: a fresh or forgotten core behaves exactly like a warm one.
+// `maxBoundCores`; and past that the least recently used binding anyway.
+// Which core serves which ASID never shows in a run: a fresh or forgotten
+// core behaves exactly like a warm one.
 //
 // Memory: JITEngine+Host answers the cores' translation requests through the
 // machine's SoftMMU; registers move through kd_context.
@@ -196,13 +197,13 @@ final class JITEngine: CPUEngine {
     }
 
     /// The binding whose core `b` should take rather than wait `wait` host
-    /// nanoseconds for a new one, if any. Among bindings not activated for `coldAfter`
-    /// activations: an ended task's (invalidated since it last ran), the one
-    /// holding most of `b`'s code (a program run again), then the least
-    /// recently used; else a live one whose blocks cost less to translate
-    /// again than the wait for the pool's next core (`stealCosts`), the one
-    /// holding most of `b`'s code, then the fewest blocks. With
-    /// `maxBoundCores` bound, the least recently used whatever its age.
+    /// nanoseconds for a new one, if any. Among bindings not activated for
+    /// `coldAfter` activations: an ended task's (invalidated since it last
+    /// ran), the one holding most of `b`'s code (a program run again), then
+    /// the least recently used; else a live one whose blocks cost less to
+    /// translate again than the wait (`stealCosts`), the one holding most of
+    /// `b`'s code, then the fewest blocks. With `maxBoundCores` bound, the
+    /// least recently used whatever its age.
     /// Giving a waiting server's core away used to cost more than it saved:
     /// the boot's VFS server, cold after 19 activations while the
     /// self-tests ran, translated 1,400 blocks again when they reached it.

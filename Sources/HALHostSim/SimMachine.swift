@@ -284,7 +284,10 @@ extension SimMachine {
 extension SimMachine {
     /// Starts building `cores` JIT cores on a background thread, so that a
     /// machine made soon after finds them ready (engine set-up is most of a
-    /// short run's host time). Never changes a run.
+    /// short run's host time). Never changes a run. Ten: what the default
+    /// boot binds (one core per live address space), so the builder does not
+    /// stop while a boot still needs cores (six left a boot waiting ~100 ms
+    /// for its last four).
     public static func prewarm(_ cpu: SimCPUKind, cores: Int = 10) {
         if cpu == .jit { JITCorePool.shared.prewarm(cores) }
     }

@@ -29,9 +29,13 @@ final class FileDataTests: XCTestCase {
         d.truncate(to: 100)  // gives most of it back
         d.grow(to: 5000)
         XCTAssertEqual(contents(d), [UInt8](repeating: 0xAB, count: 100) + [UInt8](repeating: 0, count: 4900))
+        d.truncate(to: 1200)  // keeps its storage again
+        XCTAssertEqual(contents(d), [UInt8](repeating: 0xAB, count: 100) + [UInt8](repeating: 0, count: 1100))
         d.truncate(to: 0)
         XCTAssertEqual(d.count, 0)
         XCTAssertEqual(d.bytes, [])
+        d.grow(to: 3)
+        XCTAssertEqual(d.bytes, [0, 0, 0])
     }
 
     func testBytesAreTheFileNotItsCapacity() {

@@ -23,7 +23,7 @@ struct FileData {
     }
 
     /// The file's bytes as an array of their own.
-    var bytes: [UInt8] { count == storage.count ? storage : Array(storage[..<count]) }
+    var bytes: [UInt8] { count == storage.count ? storage : Self.copy(of: storage, keeping: count, capacity: count) }
 
     func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
         storage.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
@@ -38,14 +38,7 @@ struct FileData {
     mutating func grow(to newCount: Int) {
         guard newCount > count else { return }
         if newCount > storage.count {
-            let capacity = Swift.max(newCount, storage.count * 2, 64)
-            let old = storage
-            storage = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
-                let base = UnsafeMutableRawPointer(buffer.baseAddress!)
-                if !old.isEmpty { old.withUnsafeBytes { base.copyMemory(from: $0.baseAddress!, byteCount: $0.count) } }
-                Self.zero(base + old.count, capacity - old.count)
-                initialized = capacity
-            }
+            storage = Self.copy(of: storage, keeping: storage.count, capacity: Swift.max(newCount, storage.count * 2, 64))
         }
         count = newCount
     }
@@ -56,12 +49,24 @@ struct FileData {
     mutating func truncate(to newCount: Int) {
         guard newCount < count else { return }
         if newCount <= storage.count / 4 {
-            storage = newCount == 0 ? [] : Array(storage[..<newCount])
+            storage = Self.copy(of: storage, keeping: newCount, capacity: newCount)
         } else {
             let old = count
             storage.withUnsafeMutableBytes { Self.zero($0.baseAddress! + newCount, old - newCount) }
         }
         count = newCount
+    }
+
+    /// A new storage array of `capacity` bytes: the first `kept` bytes of
+    /// `old`, then zeros.
+    private static func copy(of old: [UInt8], keeping kept: Int, capacity: Int) -> [UInt8] {
+        guard capacity > 0 else { return [] }
+        return [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
+            let base = UnsafeMutableRawPointer(buffer.baseAddress!)
+            if kept > 0 { old.withUnsafeBytes { base.copyMemory(from: $0.baseAddress!, byteCount: kept) } }
+            zero(base + kept, capacity - kept)
+            initialized = capacity
+        }
     }
 
     private static func zero(_ p: UnsafeMutableRawPointer, _ n: Int) {
