@@ -58,9 +58,10 @@ let package = Package(
         .target(name: "CDynarmic", path: "Sources/HALHostSim/CDynarmic",
                 cxxSettings: [.unsafeFlags(["-O2"])],
                 linkerSettings: [.linkedLibrary("dynarmic")]),
-        // The simulator's window (HALHostSim's SimWindow.swift only).
-        .systemLibrary(name: "CSDL2", path: "Sources/CSDL2", pkgConfig: "sdl2",
-                       providers: [.apt(["libsdl2-dev"])]),
+        // The simulator's window (SimHost's SimWindow.swift only): SDL2's
+        // headers (libsdl2-dev); the library is loaded on first use
+        // (Sources/CSDL2/SDLLoader.c), not linked.
+        .target(name: "CSDL2", path: "Sources/CSDL2", linkerSettings: [.linkedLibrary("dl")]),
         // kenix-sim's host-only bottom layer: the SDL window, the terminal
         // and stdin, host files, clock, signals and memory. No machine model.
         .target(name: "SimHost", dependencies: ["HAL", "CSDL2"], swiftSettings: crossModule),

@@ -4,7 +4,7 @@
 # shell session, swapping (little RAM and a swap file), data disks and the
 # block server (blktest, faults, two disks, bad disk files, locks, a power
 # cut, SIGTERM) and the display (headless fallback, screenshots, a window
-# under Xvfb), kenix-sim on a pseudo-terminal (terminal.py), the gdb stub
+# under Xvfb, an SDL that cannot be loaded), kenix-sim on a pseudo-terminal (terminal.py), the gdb stub
 # (gdb.sh); then the differential check of the two CPU engines (engines.sh).
 # Usage: KENIX_SIM=path INITRD=path bash Tests/System/run.sh
 set -uo pipefail
@@ -385,6 +385,14 @@ if command -v xvfb-run >/dev/null 2>&1; then
     pass "a window opens (no fallback notice)"; else fail "window under Xvfb (rc $rc)" "$WORK/xvfb.err"; fi
   if [ "$(hash_of xvfb)" = "$(hash_of shell)" ] && cmp -s "$WORK/xvfb.out" "$WORK/shell.out"; then
     pass "with a window: the same output and trace hash as headless"; else fail "window run differs: $(hash_of xvfb) vs $(hash_of shell)"; fi
+  # SDL is loaded on first use, not linked: a library that cannot be loaded
+  # (here a file that is not one, found first) means headless, said why.
+  mkdir -p "$WORK/nosdl"; echo "not a library" >"$WORK/nosdl/libSDL2-2.0.so.0"
+  LD_LIBRARY_PATH="$WORK/nosdl" xvfb-run -a "$SIM" run --initrd "$INITRD" --max-time 60s --seed 1 --input Tests/System/shell-session.txt \
+    >"$WORK/nosdl.out" 2>"$WORK/nosdl.err" </dev/null; rc=$?
+  if [ $rc -eq 0 ] && grep -q "no window (SDL: cannot load SDL2 (libSDL2-2.0.so.0): .*); running headless" "$WORK/nosdl.err" &&
+     [ "$(hash_of nosdl)" = "$(hash_of shell)" ] && cmp -s "$WORK/nosdl.out" "$WORK/shell.out"; then
+    pass "SDL that cannot be loaded: headless with the reason, the same run"; else fail "SDL load failure (rc $rc)" "$WORK/nosdl.err"; fi
 else
   echo "  skip xvfb-run is not installed (apt-get install xvfb): the window checks did not run"
 fi

@@ -1,5 +1,7 @@
-// SDL2 for HALHostSim's window (Debian's libsdl2-dev). Only SimWindow.swift
-// imports this module.
+// SDL2 for kenix-sim's window (Debian's libsdl2-dev). Only SimWindow.swift
+// imports this module. The library itself is not linked: SDLLoader.c loads
+// it on the first call (see there why), so these are SDL's declarations and
+// SDLLoader.c's definitions of the few functions the window calls.
 //
 // The additions wrap what Swift cannot use directly: function-like macros
 // (SDL_WINDOWPOS_UNDEFINED) and the fields of the SDL_Event union that the
