@@ -49,12 +49,7 @@ static void *symbol(const char *name) {
         real args;                                                           \
     }
 
-const char *SDL_GetError(void) {
-    static const char *(*real)(void);
-    if (!real && !(real = (const char *(*)(void))symbol("SDL_GetError"))) return failure;
-    return real();
-}
-
+FORWARD(const char *, SDL_GetError, (void), (), failure)
 FORWARD(SDL_bool, SDL_SetHint, (const char *name, const char *value), (name, value), SDL_FALSE)
 FORWARD(int, SDL_Init, (Uint32 flags), (flags), -1)
 FORWARD_VOID(SDL_Quit, (void), ())

@@ -18,6 +18,7 @@
 // library's static destructors.
 import CDynarmic
 import KenixABI
+import SimHost
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -38,10 +39,10 @@ final class JITCorePool: @unchecked Sendable {
     private var toBuild = 0
     private var building = 0
     private var builder: pthread_t?
-    /// When the core being built now was started (host monotonic ns), and
-    /// how long the last build took: what a machine weighs against taking
-    /// another address space's core (expectedWait). Host time only chooses
-    /// cores, which never shows in a run.
+    /// When the core being built now was started (host monotonic ns; 0:
+    /// none is), and how long the last build took: what a machine weighs
+    /// against taking another address space's core (expectedWait). Host time
+    /// only chooses cores, which never shows in a run.
     private var buildStarted: UInt64 = 0
     private var lastBuild: UInt64 = 60_000_000
     private var stopsAtExit = false
@@ -147,11 +148,11 @@ final class JITCorePool: @unchecked Sendable {
             toBuild -= 1
             built += 1
             building += 1
-            buildStarted = Self.now()
+            buildStarted = HostClock.monotonicNanoseconds()
             pthread_mutex_unlock(&lock)
             let core = kd_create(Self.model)
             pthread_mutex_lock(&lock)
-            lastBuild = Self.now() &- buildStarted
+            lastBuild = HostClock.monotonicNanoseconds() &- buildStarted
             buildStarted = 0
             building -= 1
             if let core, idle.count < Self.maxIdle {
@@ -174,15 +175,9 @@ final class JITCorePool: @unchecked Sendable {
         pthread_mutex_lock(&lock)
         defer { pthread_mutex_unlock(&lock) }
         if !idle.isEmpty { return 0 }
-        guard building > 0 && buildStarted != 0 else { return lastBuild }
-        let elapsed = Self.now() &- buildStarted
+        guard buildStarted != 0 else { return lastBuild }
+        let elapsed = HostClock.monotonicNanoseconds() &- buildStarted
         return elapsed < lastBuild ? lastBuild - elapsed : 0
-    }
-
-    private static func now() -> UInt64 {
-        var t = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &t)
-        return UInt64(t.tv_sec) &* 1_000_000_000 &+ UInt64(t.tv_nsec)
     }
 
     /// The CPU model every core presents (KenixABI.CPUBaseline).

@@ -2,10 +2,12 @@
 // clock, which paces the host poller (bottom layer).
 //
 // Interface: `HostClock.sleep(nanoseconds:)`, `monotonicNanoseconds()`.
-// Nothing else in HALHostSim reads or waits on host time, and the poller
-// (SimMachine+HostPoll) lets it decide only when the window is drawn and a
-// live terminal read: without `realtime` and a live terminal a run is a pure
-// function of its image, seed and input (and with one, of its recording).
+// Nothing else in HALHostSim reads or waits on host time but the JIT core
+// pool (which core serves an address space: never visible in a run), and the
+// poller (SimMachine+HostPoll) lets it decide only when the window is drawn
+// and a live terminal read: without `realtime` and a live terminal a run is
+// a pure function of its image, seed and input (and with one, of its
+// recording).
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

@@ -7,11 +7,12 @@
 import HAL
 import HALHostSim
 import KenixKernel
+import SimHost
 
 /// Host ns to draw `frames` frames of the demo at `width`×`height`, or nil
 /// when the run failed (or a window was asked for and none could open).
 func timeDemo(initrd: [UInt8], width: Int, height: Int, frames: UInt64, window: Bool) -> UInt64? {
-    let start = hostNanoseconds()
+    let start = HostClock.monotonicNanoseconds()
     var sim = SimConfig(ramSize: 256 << 20, initrd: initrd, console: .discard)
     sim.display = SimDisplayConfig(width: width, height: height)
     sim.cpu = benchCPU
@@ -24,7 +25,7 @@ func timeDemo(initrd: [UInt8], width: Int, height: Int, frames: UInt64, window: 
     config.initName = Array("demo".utf8)
     config.initArgument = (frames - 1) | 1 << 62
     guard var kernel = try? Kernel(hal: hal, config: config), kernel.run() == .initExited(status: 0) else { return nil }
-    return hostNanoseconds() - start
+    return HostClock.monotonicNanoseconds() - start
 }
 
 /// Frames of the demo per host second at `width`×`height`.

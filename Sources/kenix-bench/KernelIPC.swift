@@ -17,7 +17,7 @@ nonisolated(unsafe) var benchCPU: SimCPUKind = .jit
 
 /// Host ns for booting `program` with `arg` (and console `input`) until it exits 0.
 func timeBoot(initrd: [UInt8], program: String, arg: UInt64, input: [UInt8]? = nil) -> UInt64? {
-    let start = hostNanoseconds()
+    let start = HostClock.monotonicNanoseconds()
     var sim = SimConfig(initrd: initrd, console: .discard)
     sim.cpu = benchCPU
     if let input { sim.input = ScriptedInput(input) }
@@ -27,7 +27,7 @@ func timeBoot(initrd: [UInt8], program: String, arg: UInt64, input: [UInt8]? = n
     config.initArgument = arg
     guard var kernel = try? Kernel(hal: hal, config: config) else { return nil }
     guard kernel.run() == .initExited(status: 0) else { return nil }
-    return hostNanoseconds() - start
+    return HostClock.monotonicNanoseconds() - start
 }
 
 /// Call/reply round trip (ipcbench); `registersOnly` picks its inline-svc loops.

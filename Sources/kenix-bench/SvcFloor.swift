@@ -9,6 +9,7 @@
 import CUnicorn
 import HAL
 import HALHostSim
+import SimHost
 
 private let codeAddress: UInt64 = 0x40_0000
 private let svcLoop: [UInt32] = [0xD400_0001, 0x17FF_FFFF]   // svc #0; b .-4
@@ -26,12 +27,12 @@ func rawUnicornSvc(rounds: Int) -> Double {
     }
     kenix_uc_hook_intr(uc, &hook, onInterrupt, nil)
     var pc = codeAddress
-    let start = hostNanoseconds()
+    let start = HostClock.monotonicNanoseconds()
     for _ in 0..<rounds {
         uc_emu_start(uc, pc, 0, 0, 0)
         uc_reg_read(uc, Int32(UC_ARM64_REG_PC.rawValue), &pc)
     }
-    return Double(hostNanoseconds() - start) / Double(rounds)
+    return Double(HostClock.monotonicNanoseconds() - start) / Double(rounds)
 }
 
 /// A machine with `code` at codeAddress and a writable data page after it,
@@ -62,11 +63,11 @@ private func machineRunning(_ code: [UInt32], cpu: SimCPUKind) -> HostSimHAL {
 func halSvc(rounds: Int, cpu: SimCPUKind) -> Double {
     let hal = machineRunning(svcLoop, cpu: cpu)
     var context = UserContext(entry: codeAddress, stackTop: 0)
-    let start = hostNanoseconds()
+    let start = HostClock.monotonicNanoseconds()
     for _ in 0..<rounds {
         guard hal.cpu.enterUser(&context) == .syscall else { fatalError("expected a syscall trap") }
     }
-    return Double(hostNanoseconds() - start) / Double(rounds)
+    return Double(HostClock.monotonicNanoseconds() - start) / Double(rounds)
 }
 
 /// Host ns per iteration of `str x0, [x1]; subs x2, x2, #1; b.ne .-8` on
@@ -80,7 +81,7 @@ func storeLoop(iterations: UInt64, cpu: SimCPUKind) -> Double {
     var context = UserContext(entry: codeAddress, stackTop: 0)
     context.x[1] = codeAddress + PageGeometry.pageSize
     context.x[2] = iterations
-    let start = hostNanoseconds()
+    let start = HostClock.monotonicNanoseconds()
     guard hal.cpu.enterUser(&context) == .syscall else { fatalError("expected a syscall trap") }
-    return Double(hostNanoseconds() - start) / Double(iterations)
+    return Double(HostClock.monotonicNanoseconds() - start) / Double(iterations)
 }

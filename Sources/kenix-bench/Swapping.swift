@@ -7,6 +7,7 @@
 import HAL
 import HALHostSim
 import KenixKernel
+import SimHost
 
 struct SwapThroughput {
     /// Pages written out plus pages read back, per second of simulated time
@@ -19,7 +20,7 @@ struct SwapThroughput {
 }
 
 func kenixSwapThroughput(initrd: [UInt8]) -> SwapThroughput? {
-    let start = hostNanoseconds()
+    let start = HostClock.monotonicNanoseconds()
     var sim = SimConfig(ramSize: 8 << 20, initrd: initrd, console: .capture)
     sim.disk = SimDiskConfig(path: nil, sectors: (64 << 20) / 512)
     sim.cpu = benchCPU
@@ -27,7 +28,7 @@ func kenixSwapThroughput(initrd: [UInt8]) -> SwapThroughput? {
     var config = KernelConfig()
     config.initName = Array("swap".utf8)
     guard var kernel = try? Kernel(hal: hal, config: config), kernel.run() == .initExited(status: 0) else { return nil }
-    let elapsed = hostNanoseconds() - start
+    let elapsed = HostClock.monotonicNanoseconds() - start
     let console = String(decoding: hal.machine.consoleOutput, as: UTF8.self)
     // "swap: O pages written out, I read back, R pages per simulated second"
     guard let line = console.split(separator: "\n").first(where: { $0.hasSuffix("pages per simulated second") }),

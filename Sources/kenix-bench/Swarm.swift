@@ -17,15 +17,15 @@ struct SwarmRate {
 func swarmBoots(initrd: [UInt8], seeds: Int) -> SwarmRate? {
     let warmup = min(10, seeds / 2)
     var warm: UInt64 = 0
-    let start = hostNanoseconds()
+    let start = HostClock.monotonicNanoseconds()
     for seed in 1...UInt64(seeds) {
-        if seed == UInt64(warmup) + 1 { warm = hostNanoseconds() }
+        if seed == UInt64(warmup) + 1 { warm = HostClock.monotonicNanoseconds() }
         var config = SimConfig(initrd: initrd, seed: seed, maxTime: 60_000_000_000, console: .discard)
         config.input = ScriptedInput([UInt8]())
         guard let hal = try? HostSimHAL(config: config), var kernel = try? Kernel(hal: hal),
               kernel.run() == .initExited(status: 0) else { return nil }
     }
-    let end = hostNanoseconds()
+    let end = HostClock.monotonicNanoseconds()
     return SwarmRate(overall: Double(seeds) * 1e9 / Double(end - start),
                      steady: Double(seeds - warmup) * 1e9 / Double(end - warm), warmup: warmup)
 }

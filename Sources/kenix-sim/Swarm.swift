@@ -17,10 +17,6 @@ import HALHostSim
 import KenixKernel
 import SimHost
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// `--seeds`: comma-separated seeds and inclusive ranges, in order: "1-200", "1,5,9-12".
 struct SeedList: ExpressibleByArgument {
     var seeds: [UInt64]
@@ -174,11 +170,7 @@ struct Swarm: ParsableCommand {
     }
 }
 
-func hostSeconds() -> Double {
-    var t = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &t)
-    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
-}
+func hostSeconds() -> Double { Double(HostClock.monotonicNanoseconds()) / 1e9 }
 
 func formatRate(_ v: Double) -> String {
     let tenths = Int((v * 10).rounded())
