@@ -119,6 +119,7 @@ final class JITEngine: CPUEngine {
     private static func add(_ a: kd_stats, minus b: kd_stats, to t: inout kd_stats) {
         t.runs &+= a.runs &- b.runs; t.steps &+= a.steps &- b.steps
         t.blocks_translated &+= a.blocks_translated &- b.blocks_translated
+        t.instructions_translated &+= a.instructions_translated &- b.instructions_translated
         t.block_splits &+= a.block_splits &- b.block_splits
         t.page_fills &+= a.page_fills &- b.page_fills; t.tlb_flushes &+= a.tlb_flushes &- b.tlb_flushes
         t.unsupported &+= a.unsupported &- b.unsupported

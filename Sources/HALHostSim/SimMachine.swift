@@ -269,7 +269,8 @@ extension SimMachine {
         if let jit = engine as? JITEngine {
             let k = jit.stats
             s += "; jit: \(JITCorePool.shared.built) cores built, \(jit.steals) steals, "
-                + "\(k.blocks_translated) blocks translated, \(k.block_splits) splits, \(k.runs) runs, "
+                + "\(k.blocks_translated) blocks translated (\(k.instructions_translated) instructions), "
+                + "\(k.block_splits) splits, \(k.runs) runs, "
                 + "\(k.steps) steps, \(k.page_fills) page fills, \(k.tlb_flushes) TLB flushes, "
                 + "\(k.pages_retranslated) code pages dropped, \(k.unsupported) unsupported"
         } else {

@@ -122,6 +122,7 @@ std::optional<u32> Core::MemoryReadCode(u64 va) {
     }
     noteCodePage(va, codeSlots[(va >> 12) % kCodeSlots].host);
     block.realEnd = block.rangeEnd = va + 4;
+    stats.instructions_translated++;
     if (classify(*word) != Classified::run) return kMarker;
     translatingIR = translatingIR || emitsIR(*word);
     return *word;

@@ -98,6 +98,9 @@ typedef struct kd_stats {
     uint64_t runs;
     uint64_t steps;
     uint64_t blocks_translated;
+    /// Instructions handed to the translator for those blocks (what a
+    /// translation costs grows with them).
+    uint64_t instructions_translated;
     uint64_t block_splits;
     uint64_t page_fills;
     uint64_t tlb_flushes;
