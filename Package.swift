@@ -51,8 +51,10 @@ let package = Package(
         // Embedded Swift has no dynamic exclusivity checks; the hosted builds
         // of the kernel and the simulator match it in release (benchmarks).
         .target(name: "KenixKernel", dependencies: ["HAL", "KenixABI"], swiftSettings: crossModule),
-        .systemLibrary(name: "CUnicorn", path: "Sources/CUnicorn", pkgConfig: "unicorn",
-                       providers: [.apt(["libunicorn-dev"])]),
+        // Unicorn (Debian's libunicorn-dev): its headers, and forwarders that
+        // load the library when the Unicorn engine is first asked for
+        // (Sources/CUnicorn/UnicornLoader.c), not linked.
+        .target(name: "CUnicorn", path: "Sources/CUnicorn", linkerSettings: [.linkedLibrary("dl")]),
         // The JIT CPU engine's C++ core over Debian's libdynarmic-dev 6.4.5
         // (HALHostSim's JITEngine only; C interface in include/).
         .target(name: "CDynarmic", path: "Sources/HALHostSim/CDynarmic",

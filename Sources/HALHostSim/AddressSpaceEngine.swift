@@ -39,6 +39,9 @@ final class AddressSpaceEngine: UnicornMemoryDelegate {
     var machine: SimMachine { owner.machine }
     /// TTBR0: the table last activated for this ASID.
     var root: PhysAddr?
+    /// When it was last activated (UnicornCPUEngine's count): which engine
+    /// the cap on live engines closes first.
+    var lastActivation: UInt64 = 0
 
     /// The TLB: every page mapped in the engine.
     var pages: [UInt64: CachedPage] = [:]

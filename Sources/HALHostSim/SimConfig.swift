@@ -95,6 +95,8 @@ public enum SimError: Error, Equatable {
     case initrdTooLarge
     case hostMemory(operation: String, errno: Int32)
     case unicorn(operation: String, code: UInt32)
+    /// `--cpu unicorn`, and the Unicorn library cannot be loaded (why).
+    case unicornUnavailable(String)
     /// The JIT engine could not be set up (the host is out of memory).
     case jit(String)
     case traceFile(path: String)

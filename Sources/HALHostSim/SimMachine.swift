@@ -172,7 +172,7 @@ public final class SimMachine {
             engine = jit
             engineReference = .jit(.passUnretained(jit))
         case .unicorn:
-            let unicorn = UnicornCPUEngine(machine: self)
+            let unicorn = try UnicornCPUEngine(machine: self)
             engine = unicorn
             engineReference = .unicorn(.passUnretained(unicorn))
         }
@@ -274,7 +274,8 @@ extension SimMachine {
                 + "\(k.steps) steps, \(k.page_fills) page fills, \(k.tlb_flushes) TLB flushes, "
                 + "\(k.pages_retranslated) code pages dropped, \(k.unsupported) unsupported"
         } else {
-            s += "; unicorn: \(stats.addressSpaces) engines, \(stats.pagesMapped) pages mapped, "
+            let closed = (engine as? UnicornCPUEngine)?.closedForCap ?? 0
+            s += "; unicorn: \(stats.addressSpaces) engines (\(closed) closed for the cap), \(stats.pagesMapped) pages mapped, "
                 + "\(stats.regionCompactions) compactions, \(stats.regionEvictions) evictions, "
                 + "\(stats.capEvictions) cap evictions"
         }

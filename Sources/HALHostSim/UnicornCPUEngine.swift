@@ -12,6 +12,7 @@
 // Counting: a code hook counts instructions as they start; an instruction
 // that faulted, was undefined or hit a brk started but did not retire; `svc`
 // retires; a failed fetch never started.
+import CUnicorn
 import HAL
 
 final class UnicornCPUEngine: CPUEngine {
@@ -30,10 +31,28 @@ final class UnicornCPUEngine: CPUEngine {
     var current: AddressSpaceEngine?
     /// Pages aliased into host windows, all address spaces together.
     var aliasedPages = 0
+    /// Address spaces that have a Unicorn engine at once, by default. Each
+    /// engine keeps ~3 MiB of host memory and reserves 1 GiB of host address
+    /// space for its translations, and a machine may run thousands of tasks;
+    /// Unicorn exits the process when it cannot get that reservation.
+    static let defaultMaxLiveSpaces = 64
+    /// The cap in force (tests lower it). Past it, the space activated
+    /// longest ago (never the running one) closes its engine, which is made
+    /// again at its next activation: like after a TLBI ASIDE1, invisible to
+    /// the run (an engine keeps no guest state between entries).
+    var maxLiveSpaces = UnicornCPUEngine.defaultMaxLiveSpaces
+    /// Address spaces with an engine now, and engines closed for the cap.
+    private(set) var liveSpaces = 0
+    private(set) var closedForCap = 0
+    private var activations: UInt64 = 0
     private var pc: UInt64 = 0
     private var clearExclusive = false
 
-    init(machine: SimMachine) { self.machine = machine }
+    /// Fails with the reason when the Unicorn library cannot be loaded.
+    init(machine: SimMachine) throws(SimError) {
+        if let why = kenix_unicorn_load_failure() { throw .unicornUnavailable(String(cString: why)) }
+        self.machine = machine
+    }
 
     deinit {
         // Unmap everything while `self` is whole (the spaces count pages here).
@@ -47,6 +66,8 @@ final class UnicornCPUEngine: CPUEngine {
     func activate(root: PhysAddr, asid: ASID) {
         let space = space(for: asid)
         space.root = root
+        activations &+= 1
+        space.lastActivation = activations
         current = space
     }
 
@@ -120,13 +141,32 @@ final class UnicornCPUEngine: CPUEngine {
     /// The address space for `asid`, created on first use.
     func space(for asid: ASID) -> AddressSpaceEngine {
         if let s = spaces[Int(asid.raw)] { return s }
+        while liveSpaces >= max(maxLiveSpaces, 1), closeLeastRecentlyActivated() {}
         let s: AddressSpaceEngine
         do { s = try AddressSpaceEngine(asid: asid, owner: self) } catch {
-            fatalError("cannot create a Unicorn engine: \(error)")
+            // Within the cap this is the host out of memory: nothing the run can do.
+            fatalError("HALHostSim: cannot create a Unicorn engine (host out of memory?): \(error)")
         }
         spaces[Int(asid.raw)] = s
+        liveSpaces += 1
         machine.stats.addressSpaces += 1
         return s
+    }
+
+    /// Closes the engine of the space activated longest ago, other than the
+    /// running one; false if there is none.
+    private func closeLeastRecentlyActivated() -> Bool {
+        var oldest: Int?
+        for i in spaces.indices {
+            guard let s = spaces[i], s !== current else { continue }
+            if oldest == nil || s.lastActivation < spaces[oldest!]!.lastActivation { oldest = i }
+        }
+        guard let i = oldest else { return false }
+        spaces[i]!.invalidateAll()
+        spaces[i] = nil
+        liveSpaces -= 1
+        closedForCap += 1
+        return true
     }
 
     /// The trap a run's stop means, or nil when the run just stopped.

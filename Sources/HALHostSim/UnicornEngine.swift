@@ -9,9 +9,9 @@
 // Memory events are passed to `delegate` (the software MMU above).
 //
 // Why this shape: Unicorn's hooks are C callbacks. They receive one
-// `user_data` pointer, which here is a `kenix_hook_state` (shim.h) allocated
+// `user_data` pointer, which here is a `kenix_hook_state` (CUnicorn.h) allocated
 // once per engine. The hooks that run per instruction and per trap are C
-// functions in shim.h over that plain struct (as Swift closures they ran user
+// functions in CUnicorn.h over that plain struct (as Swift closures they ran user
 // code at ~40 MIPS in debug builds, which the system tests use); the memory
 // hooks, which run once per page, are Swift closures that reach this object
 // through `engine` (an Unmanaged pointer).
@@ -98,7 +98,7 @@ struct UnicornError: Error, Equatable {
 final class UnicornEngine {
     /// The engine handle. Owned: closed in deinit.
     let handle: OpaquePointer
-    /// Hook state (shim.h's `kenix_hook_state`); allocated once, freed in
+    /// Hook state (CUnicorn.h's `kenix_hook_state`); allocated once, freed in
     /// deinit. unsafe: valid for the engine's lifetime; touched only by the
     /// engine's thread, by the hooks only inside `run`.
     private let state: UnsafeMutablePointer<kenix_hook_state>
@@ -223,7 +223,7 @@ final class UnicornEngine {
     func dropAllTranslations() { _ = kenix_uc_flush_translations(handle) }
 
     // MARK: Memory hooks (C callbacks: no captures, state through user_data)
-    // The counting and exception hooks are in shim.h.
+    // The counting and exception hooks are in CUnicorn.h.
 
     private static let unmappedHook: uc_cb_eventmem_t = { _, type, address, size, _, userData in
         let s = userData.unsafelyUnwrapped.assumingMemoryBound(to: kenix_hook_state.self)

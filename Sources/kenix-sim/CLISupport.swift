@@ -149,6 +149,7 @@ func describe(_ error: SimError) -> String {
     case .initrdTooLarge: return "the initrd does not fit in simulated RAM (try a larger --ram)"
     case .hostMemory(let op, let e): return "host memory: \(op) failed (errno \(e))"
     case .unicorn(let op, let code): return "Unicorn: \(op) failed (error \(code))"
+    case .unicornUnavailable(let why): return "--cpu unicorn: \(why)"
     case .jit(let message): return "JIT engine: \(message)"
     case .traceFile(let path): return "cannot open trace file '\(path)'"
     case .disk(let path, let problem): return "disk file '\(path)': " + describe(problem)

@@ -9,7 +9,8 @@
 # must be identical too), the console on screen, the demo's frame 12, a task tree
 # touching ~98k pages (--ram 384M, vm's out-of-memory child: it used to crash
 # the simulator on vm.max_map_count), and kenix-sim swarm --cpu both over
-# many seeds, and busybox's sh running lxtest cpu (the AT_HWCAP baseline). Called by Tests/System/run.sh; usable alone:
+# many seeds, and busybox's sh running lxtest cpu (the AT_HWCAP baseline);
+# and a Unicorn library that cannot be loaded. Called by Tests/System/run.sh; usable alone:
 #   KENIX_SIM=path INITRD=path bash Tests/System/engines.sh
 set -uo pipefail
 SIM=${KENIX_SIM:-.build/debug/kenix-sim}
@@ -98,6 +99,20 @@ tr -d '\r' <"$WORK/linux-cpu-jit.out" >"$WORK/linux-cpu.log"   # the Linux termi
 if grep -qx "lxcpu: AT_HWCAP 0xfb AT_HWCAP2 0x0" "$WORK/linux-cpu.log" && grep -Eqx "lxcpu: [0-9]+ passed, 0 failed" "$WORK/linux-cpu.log"; then
   pass "lxtest cpu: AT_HWCAP is the baseline, its crypto and CRC32 instructions run (the same on Unicorn)"
 else fail "lxtest cpu on the engines" "$WORK/linux-cpu.log"; fi
+
+# Unicorn is loaded when asked for, not linked: a library that cannot be
+# loaded (here a file that is not one, found first) is a clear error for
+# --cpu unicorn, and the JIT runs without it, the same run as ever.
+mkdir -p "$WORK/nounicorn"; echo "not a library" >"$WORK/nounicorn/libunicorn.so.2"
+LD_LIBRARY_PATH="$WORK/nounicorn" "$SIM" run --cpu unicorn --initrd "$INITRD" --max-time 60s --headless --seed 1 \
+  >"$WORK/nounicorn.out" 2>"$WORK/nounicorn.err" </dev/null; rc=$?
+if [ $rc -eq 65 ] && grep -q "error: cannot build the simulated machine: --cpu unicorn: cannot load Unicorn (libunicorn.so.2): " "$WORK/nounicorn.err"; then
+  pass "Unicorn that cannot be loaded: --cpu unicorn says why (exit 65)"; else fail "Unicorn load failure (rc $rc)" "$WORK/nounicorn.err"; fi
+LD_LIBRARY_PATH="$WORK/nounicorn" "$SIM" run --initrd "$INITRD" --max-time 60s --headless --seed 1 \
+  >"$WORK/nounicorn-jit.out" 2>"$WORK/nounicorn-jit.err" </dev/null; rc=$?
+if [ $rc -eq 0 ] && cmp -s "$WORK/nounicorn-jit.out" "$WORK/selftests-seed1-jit.out" &&
+   [ "$(grep '^trace hash' "$WORK/nounicorn-jit.err")" = "$(grep '^trace hash' "$WORK/selftests-seed1-jit.err")" ]; then
+  pass "the JIT engine runs without Unicorn: the same run"; else fail "JIT run without Unicorn (rc $rc)" "$WORK/nounicorn-jit.err"; fi
 
 echo "==> kenix-sim swarm --cpu both --seeds $SWARM_SEEDS"
 "$SIM" swarm --cpu both --seeds "$SWARM_SEEDS,1-2" --initrd "$INITRD" >"$WORK/swarm.out" 2>&1; rc=$?

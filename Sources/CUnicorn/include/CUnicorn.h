@@ -1,71 +1,81 @@
-// Unicorn's C API for HALHostSim (Debian's libunicorn-dev 2.0.1).
+// Unicorn's C API for HALHostSim (Debian's libunicorn-dev 2.0.1). The
+// library itself is not linked: UnicornLoader.c loads it when the Unicorn
+// engine is first asked for (see there why), so these are Unicorn's
+// declarations, and UnicornLoader.c defines the functions HALHostSim calls.
 //
 // Two additions to the plain API:
-//   - fixed-argument wrappers of `uc_hook_add` and `uc_ctl`, which are
-//     variadic (Swift cannot call variadic C functions); they take typed
+//   - fixed-argument forms of `uc_hook_add` and `uc_ctl`, which are variadic
+//     (Swift cannot call variadic C functions, and a forwarder cannot pass
+//     on arguments it does not know); the hook wrappers take typed
 //     callbacks, so Swift passes @convention(c) closures without casts;
 //   - the per-instruction and exception hooks (bottom of this file).
-#ifndef KENIX_CUNICORN_SHIM_H
-#define KENIX_CUNICORN_SHIM_H
+#ifndef KENIX_CUNICORN_H
+#define KENIX_CUNICORN_H
 
 #include <unicorn/unicorn.h>
 #include <stdbool.h>
 #include <stdint.h>
 
+/// NULL once Unicorn is loaded (the first call to this or to any function
+/// of the API loads it); otherwise why it cannot be: "cannot load Unicorn
+/// (libunicorn.so.2): ...", and every function of the API fails (uc_open
+/// with UC_ERR_HANDLE).
+const char *kenix_unicorn_load_failure(void);
+
+/// `uc_hook_add` with its one variadic argument made fixed: `instruction`
+/// is the UC_HOOK_INSN instruction id (ignored by other hook types).
+uc_err kenix_uc_hook_add(uc_engine *uc, uc_hook *hh, int type, void *callback, void *user_data,
+                         uint64_t begin, uint64_t end, int instruction);
+
 /// A per-instruction hook over the whole address space (UC_HOOK_CODE).
 static inline uc_err kenix_uc_hook_code(uc_engine *uc, uc_hook *hh,
                                         uc_cb_hookcode_t cb, void *user_data) {
-    return uc_hook_add(uc, hh, UC_HOOK_CODE, (void *)cb, user_data, 1, 0);
+    return kenix_uc_hook_add(uc, hh, UC_HOOK_CODE, (void *)cb, user_data, 1, 0, 0);
 }
 
 /// A basic-block hook over the whole address space (UC_HOOK_BLOCK).
 static inline uc_err kenix_uc_hook_block(uc_engine *uc, uc_hook *hh,
                                          uc_cb_hookcode_t cb, void *user_data) {
-    return uc_hook_add(uc, hh, UC_HOOK_BLOCK, (void *)cb, user_data, 1, 0);
+    return kenix_uc_hook_add(uc, hh, UC_HOOK_BLOCK, (void *)cb, user_data, 1, 0, 0);
 }
 
 /// The CPU-exception hook (UC_HOOK_INTR): svc, udf, brk, aborts.
 static inline uc_err kenix_uc_hook_intr(uc_engine *uc, uc_hook *hh,
                                         uc_cb_hookintr_t cb, void *user_data) {
-    return uc_hook_add(uc, hh, UC_HOOK_INTR, (void *)cb, user_data, 1, 0);
+    return kenix_uc_hook_add(uc, hh, UC_HOOK_INTR, (void *)cb, user_data, 1, 0, 0);
 }
 
 /// Read, write and fetch of unmapped memory (UC_HOOK_MEM_UNMAPPED).
 static inline uc_err kenix_uc_hook_unmapped(uc_engine *uc, uc_hook *hh,
                                             uc_cb_eventmem_t cb, void *user_data) {
-    return uc_hook_add(uc, hh, UC_HOOK_MEM_UNMAPPED, (void *)cb, user_data, 1, 0);
+    return kenix_uc_hook_add(uc, hh, UC_HOOK_MEM_UNMAPPED, (void *)cb, user_data, 1, 0, 0);
 }
 
 /// Accesses against a mapped region's permissions (UC_HOOK_MEM_PROT).
 static inline uc_err kenix_uc_hook_prot(uc_engine *uc, uc_hook *hh,
                                         uc_cb_eventmem_t cb, void *user_data) {
-    return uc_hook_add(uc, hh, UC_HOOK_MEM_PROT, (void *)cb, user_data, 1, 0);
+    return kenix_uc_hook_add(uc, hh, UC_HOOK_MEM_PROT, (void *)cb, user_data, 1, 0, 0);
 }
 
 /// MRS/MSR/SYS hooks (UC_HOOK_INSN), here for SYS: the engine emulates
 /// DC ZVA itself (UnicornEngine.sysHook).
 static inline uc_err kenix_uc_hook_sys(uc_engine *uc, uc_hook *hh,
                                        uc_cb_insn_sys_t cb, void *user_data) {
-    return uc_hook_add(uc, hh, UC_HOOK_INSN, (void *)cb, user_data, 1, 0, UC_ARM64_INS_SYS);
+    return kenix_uc_hook_add(uc, hh, UC_HOOK_INSN, (void *)cb, user_data, 1, 0, UC_ARM64_INS_SYS);
 }
 
 /// Turns on the "exits" mechanism with an empty exit list, so that
 /// `uc_emu_start`'s `until` argument is ignored and no guest address stops
-/// emulation by accident.
-static inline uc_err kenix_uc_exits_enable(uc_engine *uc) {
-    return uc_ctl_exits_enable(uc);
-}
+/// emulation by accident (uc_ctl_exits_enable).
+uc_err kenix_uc_exits_enable(uc_engine *uc);
 
 /// Drops translated blocks of guest addresses [begin, end). The range must be
-/// mapped (Unicorn translates `begin` to find the blocks).
-static inline uc_err kenix_uc_remove_cache(uc_engine *uc, uint64_t begin, uint64_t end) {
-    return uc_ctl_remove_cache(uc, begin, end);
-}
+/// mapped (Unicorn translates `begin` to find the blocks) (uc_ctl_remove_cache).
+uc_err kenix_uc_remove_cache(uc_engine *uc, uint64_t begin, uint64_t end);
 
-/// Drops every translated block (2.0.1 names this control TB_FLUSH).
-static inline uc_err kenix_uc_flush_translations(uc_engine *uc) {
-    return uc_ctl_flush_tlb(uc);
-}
+/// Drops every translated block (2.0.1 names this control TB_FLUSH:
+/// uc_ctl_flush_tlb).
+uc_err kenix_uc_flush_translations(uc_engine *uc);
 
 // ---------------------------------------------------------------------------
 // The two hooks that run on every instruction or trap, in C so that they cost
@@ -155,10 +165,10 @@ static void kenix_take_exception(uc_engine *uc, uint32_t intno, void *user_data)
 /// Installs the counting and exception hooks over the whole address space.
 static inline uc_err kenix_uc_install_run_hooks(uc_engine *uc, kenix_hook_state *state) {
     uc_hook hook;
-    uc_err err = uc_hook_add(uc, &hook, UC_HOOK_CODE, (void *)kenix_count_instruction,
-                             state, 1, 0);
+    uc_err err = kenix_uc_hook_add(uc, &hook, UC_HOOK_CODE, (void *)kenix_count_instruction,
+                                   state, 1, 0, 0);
     if (err != UC_ERR_OK) return err;
-    return uc_hook_add(uc, &hook, UC_HOOK_INTR, (void *)kenix_take_exception, state, 1, 0);
+    return kenix_uc_hook_add(uc, &hook, UC_HOOK_INTR, (void *)kenix_take_exception, state, 1, 0, 0);
 }
 
 #endif
