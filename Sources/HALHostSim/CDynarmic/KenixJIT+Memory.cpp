@@ -28,7 +28,7 @@ namespace kenix {
 u8 *Core::page(u64 va, u32 access) {
     const u64 vpn = va >> 12;
     if (vpn < kPageTableEntries) {
-        if (void *p = pageTable[vpn]) return static_cast<u8 *>(p);
+        if (void *p = pageTable[vpn]) return static_cast<u8 *>(p) + (vpn << 12);
     }
     if (access == KD_READ) {
         const ReadOnlySlot &slot = readOnly[vpn % kReadOnlySlots];
@@ -42,9 +42,11 @@ u8 *Core::page(u64 va, u32 access) {
 
 void Core::fill(u64 vpn, kd_page p) {
     stats.page_fills++;
-    if (p.writable && vpn < kPageTableEntries) {
+    // An entry of null means no page: the one host page whose address equals
+    // its guest address (never seen: guest RAM lies far above 2^39) stays out.
+    if (p.writable && vpn < kPageTableEntries && p.host != reinterpret_cast<u8 *>(vpn << 12)) {
         if (live.size() >= kMaxLiveEntries) flushTLB();
-        pageTable[vpn] = p.host;
+        pageTable[vpn] = p.host - (vpn << 12);
         live.push_back(vpn);
         ReadOnlySlot &slot = readOnly[vpn % kReadOnlySlots];
         if (slot.tag == vpn + 1) slot = {};

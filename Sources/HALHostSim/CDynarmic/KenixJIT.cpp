@@ -5,6 +5,8 @@
 // The Jit's configuration, and why each setting:
 //   - page_table over 2^39 bytes, not mirrored: writable pages only (there are
 //     no per-page rights in the table); everything else takes the callbacks;
+//     entries are absolute offsets (host page minus guest page), so the JIT
+//     adds the guest address as it is instead of masking out its page offset;
 //   - detect page-crossing accesses: they go to the callbacks, which split
 //     them as QEMU does (the table's host pages are not contiguous);
 //   - check_halt_on_memory_access: a faulting access stops the Jit at its
@@ -44,6 +46,7 @@ Core::Core(kd_cpu_model model) {
     config.page_table = pageTable;
     config.page_table_address_space_bits = kAddressBits;
     config.silently_mirror_page_table = false;
+    config.absolute_offset_page_table = true;
     config.detect_misaligned_access_via_page_table = 16 | 32 | 64 | 128;
     config.only_detect_misalignment_via_page_table_on_page_boundary = true;
     config.check_halt_on_memory_access = true;

@@ -161,6 +161,9 @@ private:
 
     std::unique_ptr<Dynarmic::A64::Jit> jit;
     Dynarmic::ExclusiveMonitor monitor{1};
+    /// The JIT's page table: for a writable page, its host address minus the
+    /// page's guest address (absolute_offset_page_table: the JIT adds the
+    /// whole guest address, which saves two instructions per access).
     void **pageTable;
     struct ReadOnlySlot {
         u64 tag = 0;        // vpn + 1; 0 = empty
