@@ -36,9 +36,10 @@ public struct HostRAM {
     /// RAM of `size` bytes, zeroed. Only `aliasable` RAM (the Unicorn
     /// engine's) is a shared-memory object whose frames can be mapped again;
     /// otherwise it is private anonymous memory, whose first touch of a page
-    /// costs the host less (descriptor -1).
+    /// costs the host less (descriptor -1), or an ended machine's, recycled.
     public static func allocate(size: UInt64, aliasable: Bool) throws(HostMemoryError) -> HostRAM {
         if !aliasable {
+            if let p = RecycledRAM.shared.take(size: size) { return HostRAM(base: p, size: size, descriptor: -1) }
             let p = mmap(nil, Int(size), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
             guard let p, p != MAP_FAILED else { throw HostMemoryError(operation: "mmap ram", errno: errno) }
             return HostRAM(base: p, size: size, descriptor: -1)
@@ -64,9 +65,12 @@ public struct HostRAM {
         return HostRAM(base: p, size: size, descriptor: fd)
     }
 
+    /// Gives the RAM back: private RAM is kept for the next machine of its
+    /// size (RecycledRAM), shared RAM is unmapped.
     public func release() {
+        if descriptor < 0 { return RecycledRAM.shared.keep(base, size: size) }
         munmap(base, Int(size))
-        if descriptor >= 0 { close(descriptor) }
+        close(descriptor)
     }
 }
 
