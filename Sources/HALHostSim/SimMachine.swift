@@ -294,6 +294,14 @@ extension SimMachine {
         if cpu == .jit { JITCorePool.shared.prewarm(cores) }
     }
 
+    /// JIT cores for a process that boots machine after machine (`kenix-sim
+    /// swarm`, kenix-bench): enough for every program of the default image
+    /// to keep its own code from one boot to the next. With 24, six cores of
+    /// a boot served two programs in turn (an ASID reused by another
+    /// program), and every boot translated the same 344 blocks again (~19 ms
+    /// of ~90); with 32, a boot after the first few translates nothing.
+    public static let coresForManyBoots = 32
+
     /// Stops building JIT cores in the background (waits for the one being
     /// built). Call it before the process exits: exit() while a core is
     /// being built can crash in the JIT library's static destructors.

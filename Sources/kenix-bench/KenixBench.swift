@@ -44,7 +44,7 @@ struct KenixBench: ParsableCommand {
             }
             return
         }
-        SimMachine.prewarm(.jit, cores: 24)
+        SimMachine.prewarm(.jit, cores: SimMachine.coresForManyBoots)
         var failed = false
         func orFail(_ v: Double?) -> Double {
             guard let v else { failed = true; return .infinity }

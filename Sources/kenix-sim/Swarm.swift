@@ -101,12 +101,7 @@ struct Swarm: ParsableCommand {
             }
         }
         let engines: [SimCPUKind] = switch cpu { case .jit: [.jit]; case .unicorn: [.unicorn]; case .both: [.jit, .unicorn] }
-        // Enough cores for every program of the image to keep its own code
-        // from one boot to the next. With 24, six cores of a default-image
-        // boot served two programs in turn (an ASID reused), and every boot
-        // translated the same 344 blocks again (~19 ms of ~90); with 32, a
-        // boot after the first few translates nothing.
-        for engine in engines { SimMachine.prewarm(engine, cores: 32) }
+        for engine in engines { SimMachine.prewarm(engine, cores: SimMachine.coresForManyBoots) }
         var seen: [UInt64: UInt64] = [:]
         var hashes = Set<UInt64>()
         var failed = 0, mismatches = 0, runs = 0
