@@ -189,24 +189,28 @@ in real time without `-icount`, so its boot includes the sleep self-test's real 
 
 Where kenix-sim's time goes on the JIT engine (docs/simulator.md; measured with perf per thread
 and with callgrind on the main thread): process start is about 55 ms before `main` (loading
-libLLVM, which dynarmic links); a dynarmic core takes 40-60 ms to build on a background thread
+libLLVM, which dynarmic links; SDL2 and Unicorn are loaded only when a window or `--cpu unicorn`
+asks for them); a dynarmic core takes 40-60 ms to build on a background thread
 (several thousand memory-access thunks), and the first translation waits for dynarmic's decoder
 tables (built from start-up on a thread of their own: about 60-70 ms with tcmalloc, twice that
 with glibc's malloc). A boot binds ten cores, one per live address space; kenix-sim prewarms ten,
 so the builder never idles while the boot still needs one, and a live address space keeps its
 core unless translating its blocks again costs less than the wait for the next one. A boot now
-waits about 40 ms for cores, almost all for the first, and translates about 9,400 blocks at
-about 55 µs each (about 130 ms and 10,950 blocks while any binding idle for 16 activations gave
+waits about 40 ms for cores, almost all for the first, and translates about 9,500 blocks
+(about 36,600 instructions, 3.8 a block; the VFS server a third of them) at about 55 µs each (about 130 ms and 10,950 blocks while any binding idle for 16 activations gave
 its core away: the VFS server, idle while the self-tests ran, translated 1,400 blocks again),
 against a few µs for QEMU's TCG: dynarmic's register allocator dominates (turning off the
 precise-abort checks, which also lets it drop redundant register moves, changed neither the
 boot nor the store loop in a trial and made the demo about 10% faster; faults would no longer be
 exact, so they stay on). The default boot is about 15.5 M guest instructions (26.5 M until the
 file service and libkenix stopped growing arrays one byte at a time). `kenix-sim swarm` pays
-the cores once for many boots (cores keep their translations); a boot there still translates
-about 340 blocks (demand-paged code whose page was not mapped yet when its core was
-revalidated), about a fifth of its host time. Compute-bound guest code (the demo) runs about as
-fast as on TCG, not faster: dynarmic's code stores and reloads the guest registers of every
+the cores once for many boots: it builds 32, so every program keeps its own core and its
+translations from one boot to the next, and a boot after the first few translates nothing (with
+24, six cores served two programs in turn and every boot translated the same 344 blocks again,
+about a fifth of its host time); and each machine takes over the last one's RAM, clearing only
+the pages that one touched, instead of taking ~4,400 host page faults a boot. Compute-bound guest
+code (the demo) runs about as fast as on TCG, not faster: its pixel loop divides once per pixel
+(the floor above), and dynarmic's code stores and reloads the guest registers of every
 instruction (its elimination of redundant register moves is off while precise aborts are on),
 about 7 host instructions per guest instruction in the demo's pixel loop (callgrind), and its
 return stack buffer and fast dispatch are off, because they skip the tick budget that exact
