@@ -2,6 +2,7 @@
 // with every number measured in this one run, and the ratios between them
 // (ratios from one run are what survives a noisy machine).
 import ArgumentParser
+import CUnicorn
 import HALHostSim
 
 #if canImport(Glibc)
@@ -28,6 +29,11 @@ struct KenixBench: ParsableCommand {
         guard case .success(let image) = readAll(initrd) else {
             fputsStderr("kenix-bench: cannot read \(initrd); run `make userland` first\n")
             throw ExitCode(66)
+        }
+        // The tables compare with the Unicorn engine, which is loaded on demand.
+        if only == nil || SimCPUKind(rawValue: cpu) == .unicorn, let why = kenix_unicorn_load_failure() {
+            fputsStderr("kenix-bench: \(String(cString: why))\n")
+            throw ExitCode(69)
         }
         let n = Int(rounds)
         if let only {
