@@ -202,8 +202,9 @@ its core away: the VFS server, idle while the self-tests ran, translated 1,400 b
 against a few µs for QEMU's TCG: dynarmic's register allocator dominates (turning off the
 precise-abort checks, which also lets it drop redundant register moves, changed neither the
 boot nor the store loop in a trial and made the demo about 10% faster; faults would no longer be
-exact, so they stay on). The default boot is about 15.5 M guest instructions (26.5 M until the
-file service and libkenix stopped growing arrays one byte at a time). `kenix-sim swarm` pays
+exact, so they stay on). The default boot is about 13.4 M guest instructions (26.5 M until the
+file service and libkenix stopped growing arrays one byte at a time, 15.4 M until the files
+self-test stopped filling and comparing its 300 KB one array element at a time). `kenix-sim swarm` pays
 the cores once for many boots: it builds 32, so every program keeps its own core and its
 translations from one boot to the next, and a boot after the first few translates nothing (with
 24, six cores served two programs in turn and every boot translated the same 344 blocks again,
