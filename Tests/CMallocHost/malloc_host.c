@@ -37,6 +37,7 @@ void kxt_reset(uint64_t brk_bytes, int allow_mmap) {
     mmap_allowed = allow_mmap;
     mmap_calls = brk_calls = 0;
     for (int i = 0; i < CLASSES; i++) bins[i] = NULL;
+    nonempty = 0;
     brk_start = brk_end = 0;
     brk_failed = 0;
     first_used = 0;
