@@ -3,8 +3,9 @@
 //
 // Why: only `--cpu unicorn` (and the tests and benchmarks that compare the
 // engines) use Unicorn, yet linking it made every kenix-sim process load it
-// before `main` (~5 ms of each start on this project's machine kind, where
-// a whole boot takes well under a second). Each function below forwards to
+// before `main` (`kenix-sim run --help` took ~62 ms without it and ~76 ms
+// with it preloaded on this project's machine kind, where a whole boot takes
+// well under a second). Each function below forwards to
 // the library's own, resolved with dlsym when the first call loads it; if it
 // cannot be loaded they fail (uc_open with UC_ERR_HANDLE). UnicornCPUEngine
 // asks kenix_unicorn_load_failure() first, so a missing library is a clear

@@ -52,6 +52,7 @@ struct block {
 
 static struct block *bins[CLASSES];
 static uint64_t nonempty;              /* bit c set: bins[c] holds a block */
+_Static_assert(CLASSES <= 63, "a class and the one above it fit the bitmap");
 static uintptr_t brk_start, brk_end;   /* the brk arena, [start, end) including its sentinel */
 static int brk_failed;                 /* no usable break at all */
 #define FIRST_ARENA (32u * 1024)
@@ -186,7 +187,7 @@ static struct block *find(size_t size) {
     int c = class_of(size);
     for (struct block *b = bins[c]; b; b = b->next)
         if (size_of(b) >= size) { unlink_free(b); return b; }
-    uint64_t above = c + 1 < 64 ? nonempty & ~(((uint64_t)2 << c) - 1) : 0;
+    uint64_t above = nonempty & ~(((uint64_t)2 << c) - 1);   /* classes above c (CLASSES <= 63) */
     if (!above) return NULL;
     struct block *b = bins[__builtin_ctzll(above)];
     unlink_free(b);

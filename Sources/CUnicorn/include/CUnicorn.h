@@ -27,18 +27,6 @@ const char *kenix_unicorn_load_failure(void);
 uc_err kenix_uc_hook_add(uc_engine *uc, uc_hook *hh, int type, void *callback, void *user_data,
                          uint64_t begin, uint64_t end, int instruction);
 
-/// A per-instruction hook over the whole address space (UC_HOOK_CODE).
-static inline uc_err kenix_uc_hook_code(uc_engine *uc, uc_hook *hh,
-                                        uc_cb_hookcode_t cb, void *user_data) {
-    return kenix_uc_hook_add(uc, hh, UC_HOOK_CODE, (void *)cb, user_data, 1, 0, 0);
-}
-
-/// A basic-block hook over the whole address space (UC_HOOK_BLOCK).
-static inline uc_err kenix_uc_hook_block(uc_engine *uc, uc_hook *hh,
-                                         uc_cb_hookcode_t cb, void *user_data) {
-    return kenix_uc_hook_add(uc, hh, UC_HOOK_BLOCK, (void *)cb, user_data, 1, 0, 0);
-}
-
 /// The CPU-exception hook (UC_HOOK_INTR): svc, udf, brk, aborts.
 static inline uc_err kenix_uc_hook_intr(uc_engine *uc, uc_hook *hh,
                                         uc_cb_hookintr_t cb, void *user_data) {
