@@ -82,9 +82,13 @@ final class JITEngine: CPUEngine {
     /// Counters of cores no longer bound here.
     private var counted = kd_stats()
 
-    init(mmu: SoftMMU) throws(SimError) {
+    /// Entries to a block before its core translates it (SimConfig.hotThreshold).
+    private let hotThreshold: UInt32
+
+    init(mmu: SoftMMU, hotThreshold: UInt32 = UInt32(KD_DEFAULT_HOT_THRESHOLD)) throws(SimError) {
         precondition(Self.layoutsMatch, "HALHostSim: UserContext and kd_context differ in layout")
         self.mmu = mmu
+        self.hotThreshold = hotThreshold
         // Fail now, not in the middle of a run, if no core can be built
         // (unless the pool has one or is building one: the run's first
         // activation takes it, and the kernel boots meanwhile).
@@ -105,6 +109,7 @@ final class JITEngine: CPUEngine {
 
     private func bind(_ b: JITBinding) {
         kd_get_stats(b.core, &b.statsAtBind)
+        kd_set_hot_threshold(b.core, hotThreshold)
         kd_bind(b.core, b.host)
     }
 
@@ -124,6 +129,8 @@ final class JITEngine: CPUEngine {
         t.page_fills &+= a.page_fills &- b.page_fills; t.tlb_flushes &+= a.tlb_flushes &- b.tlb_flushes
         t.unsupported &+= a.unsupported &- b.unsupported
         t.pages_retranslated &+= a.pages_retranslated &- b.pages_retranslated
+        t.instructions_interpreted &+= a.instructions_interpreted &- b.instructions_interpreted
+        t.cold_stubs &+= a.cold_stubs &- b.cold_stubs
     }
 
     func activate(root: PhysAddr, asid: ASID) {

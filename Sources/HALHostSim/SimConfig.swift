@@ -4,6 +4,7 @@
 // same trace hash; `realtime` and a live `terminal` are the two ways host
 // time gets in (the terminal's key arrivals can be recorded and replayed).
 import SimHost
+import CDynarmic
 
 /// Where the simulated UART's output goes.
 public enum ConsoleSink {
@@ -43,6 +44,11 @@ public struct SimConfig {
     public var sliceInstructions: UInt64 = 1_000_000
     /// The CPU engine that executes user code. Both give the same run.
     public var cpu: SimCPUKind = .jit
+    /// JIT engine: entries to a block before dynarmic translates it (until
+    /// then the cold tier interprets it); 0 translates every block at its
+    /// first entry. Never changes a run, only its host time.
+    public var hotThreshold: UInt32 = SimConfig.defaultHotThreshold
+    public static let defaultHotThreshold = UInt32(KD_DEFAULT_HOT_THRESHOLD)
     /// Idle time jumps also sleep the host for the skipped time.
     public var realtime = false
     public var console: ConsoleSink = .standardOutput

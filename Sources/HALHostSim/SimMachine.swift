@@ -168,7 +168,7 @@ public final class SimMachine {
         mmuReference = .passUnretained(mmu)
         switch config.cpu {
         case .jit:
-            let jit = try JITEngine(mmu: mmu)
+            let jit = try JITEngine(mmu: mmu, hotThreshold: config.hotThreshold)
             engine = jit
             engineReference = .jit(.passUnretained(jit))
         case .unicorn:
@@ -270,6 +270,7 @@ extension SimMachine {
             let k = jit.stats
             s += "; jit: \(JITCorePool.shared.built) cores built, \(jit.steals) steals, "
                 + "\(k.blocks_translated) blocks translated (\(k.instructions_translated) instructions), "
+                + "\(k.instructions_interpreted) instructions interpreted (\(k.cold_stubs) cold stubs), "
                 + "\(k.block_splits) splits, \(k.runs) runs, "
                 + "\(k.steps) steps, \(k.page_fills) page fills, \(k.tlb_flushes) TLB flushes, "
                 + "\(k.pages_retranslated) code pages dropped, \(k.unsupported) unsupported"

@@ -101,6 +101,12 @@ struct Run: ParsableCommand {
     @Flag(help: "Print the CPU engine's counters on stderr at the end (diagnostics; they never change a run).")
     var stats = false
 
+    @Option(name: .customLong("hot-threshold"), help: ArgumentHelp(
+        "JIT engine: times a block is entered before dynarmic translates it; until then it is interpreted.",
+        discussion: "0 translates every block at its first entry. Changes only host time, never the run (the same output and trace hash).",
+        valueName: "N"))
+    var hotThreshold: UInt32 = SimConfig.defaultHotThreshold
+
     @Option(name: .customLong("max-time"),
             help: "Stop after this much simulated time, e.g. 500ms, 10s, 2m (a bare number is seconds).")
     var maxTime: Duration?
@@ -244,6 +250,7 @@ struct Run: ParsableCommand {
         config.traceFile = trace
         config.traceJSONFile = traceJSON
         config.cpu = cpu
+        config.hotThreshold = hotThreshold
         guard epoch <= UInt64.max / 1_000_000_000 / 2 else { fail("--epoch is too far in the future", code: 64) }
         config.epoch = epoch
         if let swap {

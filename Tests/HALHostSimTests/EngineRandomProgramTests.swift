@@ -66,8 +66,9 @@ final class EngineRandomProgramTests: XCTestCase {
         var now: UInt64 = 0
     }
 
-    func run(_ code: [UInt32], seed: UInt64, mode: Mode, cpu: SimCPUKind) throws -> Run {
-        let bed = try SimTestBed(SimTestBed.config(cpu: cpu))
+    func run(_ code: [UInt32], seed: UInt64, mode: Mode, cpu: SimCPUKind,
+             hotThreshold: UInt32 = SimConfig.defaultHotThreshold) throws -> Run {
+        let bed = try SimTestBed(SimTestBed.config(cpu: cpu, hotThreshold: hotThreshold))
         var rng = SplitMix64(seed: seed &* 31 &+ 7)
         var unmapped = Set<UInt64>()
         for i in 0..<Self.dataPages {
@@ -124,18 +125,23 @@ final class EngineRandomProgramTests: XCTestCase {
             var rng = SplitMix64(seed: seed)
             let code = Self.program(&rng)
             for mode in [Mode.trapAndMap, .resolveInPlace, .timer] {
-                let jit = try run(code, seed: seed, mode: mode, cpu: .jit)
                 let unicorn = try run(code, seed: seed, mode: mode, cpu: .unicorn)
-                XCTAssertFalse(jit.registers.isEmpty, "seed \(seed) \(mode): did not finish")
-                if jit != unicorn {
-                    let firstDifference = zip(jit.stops, unicorn.stops).enumerated().first { $0.element.0 != $0.element.1 }?.offset
-                        ?? min(jit.stops.count, unicorn.stops.count)
-                    XCTFail("seed \(seed) \(mode): the engines disagree at stop \(firstDifference): "
-                            + "jit \(jit.stops.dropFirst(firstDifference).first ?? "end"), "
-                            + "unicorn \(unicorn.stops.dropFirst(firstDifference).first ?? "end")")
-                }
-                if mode == .resolveInPlace {
-                    XCTAssertFalse(jit.stops.contains { $0.hasPrefix("memoryFault") }, "seed \(seed): faults resolved in place")
+                // The JIT with blocks translated at once, after a few entries
+                // (loops switch between the interpreter and translated code
+                // mid-run, at stubs, at every kind of stop), and never.
+                for threshold: UInt32 in [0, 2 + UInt32(seed % 5), 0xFFFF] {
+                    let jit = try run(code, seed: seed, mode: mode, cpu: .jit, hotThreshold: threshold)
+                    XCTAssertFalse(jit.registers.isEmpty, "seed \(seed) \(mode) threshold \(threshold): did not finish")
+                    if jit != unicorn {
+                        let firstDifference = zip(jit.stops, unicorn.stops).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+                            ?? min(jit.stops.count, unicorn.stops.count)
+                        XCTFail("seed \(seed) \(mode) threshold \(threshold): the engines disagree at stop \(firstDifference): "
+                                + "jit \(jit.stops.dropFirst(firstDifference).first ?? "end"), "
+                                + "unicorn \(unicorn.stops.dropFirst(firstDifference).first ?? "end")")
+                    }
+                    if mode == .resolveInPlace {
+                        XCTAssertFalse(jit.stops.contains { $0.hasPrefix("memoryFault") }, "seed \(seed): faults resolved in place")
+                    }
                 }
             }
         }

@@ -16,8 +16,11 @@ import Glibc
 #endif
 
 final class JITEngineTests: XCTestCase {
+    /// These tests are about translated code (blocks, splits, budgets), so
+    /// the JIT translates every block at its first entry here; the cold
+    /// tier has JITInterpreterTests.
     private func bed(_ cpu: SimCPUKind = .jit, ram: UInt64 = 16 << 20) throws -> SimTestBed {
-        try SimTestBed(SimTestBed.config(ram: ram, cpu: cpu))
+        try SimTestBed(SimTestBed.config(ram: ram, cpu: cpu, hotThreshold: 0))
     }
 
     /// Registers move into a core and out of it in place in dynarmic's own

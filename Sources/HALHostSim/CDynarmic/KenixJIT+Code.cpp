@@ -92,12 +92,19 @@ std::optional<u32> Core::MemoryReadCode(u64 va) {
     }
     const u64 start = jit->GetPC();  // the dispatcher stores it before translating
     if (va == start) {
-        stats.blocks_translated++;
         const auto covering = blockContaining(start);
         if (covering != blocks.end() && covering->first < start) {
+            stats.blocks_translated++;
             pendingSplits.push_back(start);
             return std::nullopt;
         }
+        if (hotThreshold != 0 && heat[heatSlot(start)] < hotThreshold) {
+            // Cold: a stub that hands the pc to the interpreter.
+            stats.cold_stubs++;
+            blocks[start] = Block{start, start + 4, true};
+            return std::nullopt;
+        }
+        stats.blocks_translated++;
         blocks[start] = Block{start, start};
         translatingIR = false;
     } else if (va - start >= 4 * kMaxBlock || blocks.count(va)) {
@@ -142,6 +149,13 @@ void Core::ExceptionRaised(u64 pc, Dynarmic::A64::Exception exception) {
         if (pc & 3) {
             address = pc;
             return stopAt(Stop::pcAlignment, pc);
+        }
+        if (const auto b = blocks.find(pc); b != blocks.end() && b->second.stub) {
+            unretired++;
+            stubHit = true;
+            jit->SetPC(pc);
+            jit->HaltExecution(Dynarmic::HaltReason::UserDefined4);
+            return;
         }
         for (u64 split : pendingSplits) {
             if (split == pc) {
@@ -205,6 +219,10 @@ void Core::emulate(u64 pc, u32 word) {
         u8 *p = page(xt, KD_WRITE);
         if (!p) return stopAt(Stop::dataFault, pc);
         std::memset(p + (xt & 0xFC0), 0, 64);
+    } else if (loadsIntoZeroRegister(word)) {
+        const Executed what = emulateZeroRegisterLoad(pc, word);
+        if (what == Executed::faulted) return stopAt(Stop::dataFault, pc);
+        if (what != Executed::next) return stopAt(Stop::undefined, pc);
     } else if ((word & 0xFFFF'FFE0) == 0xD53B'9E00) {
         // MRS Xt, PMUSERENR_EL0: readable at EL0 on the baseline CPU, 0.
         if (rt != 31) jit->SetRegister(rt, 0);

@@ -69,6 +69,7 @@ void Core::flushTLB() {
 
 void Core::dataAbort() {
     if (stop == Stop::none) stop = Stop::dataFault;
+    if (interpreting) return;   // the interpreter stops by itself
     midBlockAbort = true;
     jit->HaltExecution(Dynarmic::HaltReason::MemoryAbort);
 }

@@ -110,6 +110,8 @@ bool Core::setDirectRegisters(bool direct) {
     handedFPControl = false;
     shadowValid = false;
     if (direct) locateState();
+    // The interpreter works on the registers in place.
+    if (!directRegisters()) hotThreshold = 0;
     return directRegisters();
 }
 

@@ -56,6 +56,17 @@ void Core::run(u64 budget, kd_result &result) {
     while (retired < budget) {
         const u64 left = budget - retired;
         const u64 pc = jit->GetPC();
+        if (entersCold(pc)) {
+            stop = Stop::none;
+            retired += interpret(left);
+            if (stop != Stop::none) {
+                result.stop = static_cast<u32>(stop);
+                result.info = info;
+                result.address = address;
+                break;
+            }
+            continue;
+        }
         bool step = pc != afterSVC && insideBlock(pc);
         if (step) {
             granted = 1;
@@ -86,6 +97,12 @@ void Core::run(u64 budget, kd_result &result) {
         if (midBlockAbort && !step) done += partialBlock(jit->GetPC());
         retired += done;
         if (!pendingSplits.empty()) performSplits();
+        if (stubHit) {
+            // A stub at a pc that is hot (a shared heat slot, or the
+            // interpreter was turned off): drop it so the Jit translates.
+            stubHit = false;
+            if (hotThreshold == 0 || heat[heatSlot(jit->GetPC())] >= hotThreshold) promote(jit->GetPC());
+        }
         if (stop != Stop::none) {
             result.stop = static_cast<u32>(stop);
             result.info = info;

@@ -64,6 +64,7 @@ Core::Core(kd_cpu_model model) {
     config.code_cache_size = 32u << 20;
     jit = std::make_unique<Dynarmic::A64::Jit>(config);
     locateState();
+    setHotThreshold(KD_DEFAULT_HOT_THRESHOLD);
 }
 
 Core::~Core() {

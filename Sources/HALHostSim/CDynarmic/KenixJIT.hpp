@@ -75,10 +75,19 @@ enum class Stop : u32 {
 struct Block {
     u64 realEnd;
     u64 rangeEnd;
+    /// A cold pc's stub: a marker that hands the pc to the interpreter
+    /// (KenixJIT+Interpreter.cpp); it runs nothing (realEnd == start).
+    bool stub = false;
 };
+
+/// Heat counters per core, indexed by pc (collisions only make a pc hot
+/// early).
+constexpr std::size_t kHeatSlots = std::size_t{1} << 16;
 
 enum class Classified : int { run = 0, undefined = 1, emulate = 2 };
 Classified classify(u32 word);
+/// A general-register load (not a prefetch) whose destination is XZR/WZR.
+bool loadsIntoZeroRegister(u32 word);
 
 class Core final : public Dynarmic::A64::UserCallbacks {
 public:
@@ -104,7 +113,15 @@ public:
     /// directRegisters().
     bool setDirectRegisters(bool direct);
     std::size_t codePageCount() const { return codePages.size(); }
-    std::size_t blockCount() const { return blocks.size(); }
+    /// Translated blocks (stubs cost next to nothing to make again).
+    std::size_t blockCount() const {
+        std::size_t n = 0;
+        for (const auto &entry : blocks) n += entry.second.stub ? 0 : 1;
+        return n;
+    }
+    /// Entries before a pc is translated; 0 translates everything at its
+    /// first entry (no interpreter). Only with direct registers.
+    void setHotThreshold(u32 threshold);
     kd_stats stats{};
 
     // Dynarmic callbacks.
@@ -154,6 +171,32 @@ private:
     void stopAt(Stop why, u64 pc);
     void performSplits();
     void forgetCode(u64 begin, u64 end);
+
+    // The cold tier (KenixJIT+Interpreter.cpp).
+    /// What one interpreted instruction did.
+    enum class Executed {
+        next,       // retired; the pc moves on by 4
+        branched,   // retired; the pc is a new block's start (taken or not)
+        handOver,   // not run: the Jit runs it (promoted)
+        faulted,    // a data abort (recorded): not retired
+        trapped,    // an svc: retired, the run stops
+    };
+    bool entersCold(u64 pc);
+    u64 interpret(u64 budget);
+    Executed execute(u32 word, u64 &pc, u32 &flags);
+    Executed loadStore(u32 word, u64 &pc, u64 *registers);
+    Executed emulateZeroRegisterLoad(u64 pc, u32 word);
+    bool readVector(u64 address, u64 bytes, u64 &lo, u64 &hi);
+    bool loadVector(unsigned rt, u64 address, u64 bytes);
+    bool storeVector(unsigned rt, u64 address, u64 bytes);
+    void promote(u64 pc);
+    static std::size_t heatSlot(u64 pc) { return (pc >> 2) & (kHeatSlots - 1); }
+    u32 hotThreshold = 0;
+    std::unique_ptr<std::uint16_t[]> heat{new std::uint16_t[kHeatSlots]()};
+    /// The interpreter is running: a data abort only records the stop.
+    bool interpreting = false;
+    /// The last Run stopped at a stub.
+    bool stubHit = false;
 
     // Run (KenixJIT+Run.cpp).
     u64 partialBlock(u64 pc);

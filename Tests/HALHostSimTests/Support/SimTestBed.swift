@@ -22,11 +22,13 @@ final class SimTestBed {
     }
 
     static func config(seed: UInt64 = 0, jitter: UInt64 = 0, maxTime: UInt64 = .max,
-                       slice: UInt64 = 1_000_000, ram: UInt64 = 16 << 20, cpu: SimCPUKind = SimTestBed.cpu) -> SimConfig {
+                       slice: UInt64 = 1_000_000, ram: UInt64 = 16 << 20, cpu: SimCPUKind = SimTestBed.cpu,
+                       hotThreshold: UInt32 = SimConfig.defaultHotThreshold) -> SimConfig {
         var c = SimConfig(ramSize: ram, seed: seed, maxTime: maxTime, console: .capture)
         c.timerJitter = jitter
         c.sliceInstructions = slice
         c.cpu = cpu
+        c.hotThreshold = hotThreshold
         return c
     }
 

@@ -107,6 +107,10 @@ typedef struct kd_stats {
     uint64_t unsupported;
     /// Code pages whose translations were dropped (changed or unmapped).
     uint64_t pages_retranslated;
+    /// Instructions the cold tier (the interpreter) retired.
+    uint64_t instructions_interpreted;
+    /// Stubs given to the Jit for cold pcs (each hands its pc to the interpreter).
+    uint64_t cold_stubs;
 } kd_stats;
 
 /// The CPU's identity registers as EL0 code sees them (the baseline).
@@ -163,6 +167,13 @@ int kd_direct_registers(const kd_core *core);
 /// finding the Jit's state zeroes its registers) or through dynarmic's
 /// accessors; returns kd_direct_registers. Set the context afterwards.
 int kd_set_direct_registers(kd_core *core, int direct);
+
+/// Entries to a block start before the core translates it (the cold tier
+/// interprets it until then); 0 translates every block at its first entry.
+/// Ignored (0) when the core moves registers through the accessors. A new
+/// core starts with KD_DEFAULT_HOT_THRESHOLD (at most 65535).
+enum { KD_DEFAULT_HOT_THRESHOLD = 256 };
+void kd_set_hot_threshold(kd_core *core, uint32_t threshold);
 
 /// How the JIT treats an instruction word (the CPU baseline, exposed for
 /// tests): 0 runs as is, 1 undefined, 2 emulated by the core.

@@ -1,0 +1,869 @@
+// KenixJIT+Interpreter.cpp: the cold tier. Code runs here, one instruction
+// at a time, until it has proven hot; only then does dynarmic translate it.
+//
+// Why: translating costs dynarmic ~14 µs per guest instruction on this host
+// kind (its register allocator), and most code a boot reaches runs a handful
+// of times: of the ~30,700 distinct instructions of the default boot, 20,000
+// run fewer than 10 times and 26,000 fewer than 100 (counted with a code hook
+// in the Unicorn engine). Interpreting one costs a few nanoseconds.
+//
+// How the tiers meet:
+//   - `heat` counts entries to each block start the interpreter reaches (a
+//     branch target, or where a run hands it the pc). At `hotThreshold` the
+//     pc is hot: the interpreter stops there and the Jit runs it.
+//   - When the Jit's dispatcher asks for a block at a cold pc, the core gives
+//     it a stub instead (MemoryReadCode): a lone continuation marker that
+//     stops the Jit at that pc, uncounted, so the run loop interprets from
+//     there. A stub is recorded as a block that runs nothing, so real blocks
+//     are cut before it as before any other entry, and is dropped when its
+//     pc turns hot (`promote`).
+//   - Whatever the interpreter does not implement (exclusives, most of
+//     FP/SIMD, system registers other than TPIDR_EL0 and NZCV, every
+//     unpredictable or unallocated form, hints other than NOP) it hands to the
+//     Jit before retiring it: the pc is promoted and dynarmic runs it, so the
+//     Jit stays the one authority on every corner of the architecture.
+// The registers are the Jit's own, in place (the interpreter runs only when
+// the core found them: directRegisters), so a switch of tier moves nothing
+// but NZCV. Memory goes through the same accessors as the Jit's callbacks
+// (KenixJIT+Memory.cpp): the same page fills, faults, page-crossing splits.
+// Counting is exact by construction: one instruction at a time, stopping at
+// the budget. Which tier ran an instruction is never visible to the guest;
+// the differential tests check that (JITInterpreterTests, engines.sh).
+#include "KenixJIT.hpp"
+
+#include <cstring>
+
+namespace kenix {
+
+namespace {
+
+using i64 = std::int64_t;
+using i32 = std::int32_t;
+
+constexpr u32 field(u32 word, unsigned low, unsigned width) { return (word >> low) & ((1u << width) - 1); }
+constexpr bool bitAt(u32 word, unsigned b) { return (word >> b) & 1; }
+constexpr u64 signExtend(u64 value, unsigned width) {
+    return static_cast<u64>(static_cast<i64>(value << (64 - width)) >> (64 - width));
+}
+constexpr u64 ones(unsigned width) { return width >= 64 ? ~u64{0} : (u64{1} << width) - 1; }
+constexpr u64 rotateRight(u64 value, unsigned amount, unsigned width) {
+    amount %= width;
+    if (amount == 0) return value;
+    return ((value >> amount) | (value << (width - amount))) & ones(width);
+}
+
+constexpr u32 kN = 8, kZ = 4, kC = 2, kV = 1;
+
+/// NZCV (as 4 bits) of a 64- or 32-bit add with carry in.
+u64 addWithCarry(u64 x, u64 y, bool carry, bool is64, u32 &flags) {
+    if (is64) {
+        const unsigned __int128 sum = static_cast<unsigned __int128>(x) + y + carry;
+        const u64 result = static_cast<u64>(sum);
+        const __int128 signedSum = static_cast<__int128>(static_cast<i64>(x)) + static_cast<i64>(y) + carry;
+        flags = (result >> 63 ? kN : 0) | (result == 0 ? kZ : 0) | ((sum >> 64) != 0 ? kC : 0) |
+                (static_cast<__int128>(static_cast<i64>(result)) != signedSum ? kV : 0);
+        return result;
+    }
+    const u64 sum = u64{static_cast<u32>(x)} + static_cast<u32>(y) + carry;
+    const u32 result = static_cast<u32>(sum);
+    const i64 signedSum = i64{static_cast<i32>(x)} + static_cast<i32>(y) + carry;
+    flags = (result >> 31 ? kN : 0) | (result == 0 ? kZ : 0) | ((sum >> 32) != 0 ? kC : 0) |
+            (i64{static_cast<i32>(result)} != signedSum ? kV : 0);
+    return result;
+}
+
+u32 logicalFlags(u64 result, bool is64) {
+    const bool negative = is64 ? result >> 63 : (result >> 31) & 1;
+    return (negative ? kN : 0) | (result == 0 ? kZ : 0);
+}
+
+bool conditionHolds(unsigned cond, u32 f) {
+    const bool n = f & kN, z = f & kZ, c = f & kC, v = f & kV;
+    bool result;
+    switch (cond >> 1) {
+    case 0: result = z; break;
+    case 1: result = c; break;
+    case 2: result = n; break;
+    case 3: result = v; break;
+    case 4: result = c && !z; break;
+    case 5: result = n == v; break;
+    case 6: result = n == v && !z; break;
+    default: return true;   // AL and NV
+    }
+    return (cond & 1) ? !result : result;
+}
+
+u64 shiftValue(u64 value, unsigned type, unsigned amount, bool is64) {
+    const unsigned width = is64 ? 64 : 32;
+    value &= ones(width);
+    switch (type) {
+    case 0: return (value << amount) & ones(width);
+    case 1: return value >> amount;
+    case 2: return is64 ? static_cast<u64>(static_cast<i64>(value) >> amount)
+                        : static_cast<u32>(static_cast<i32>(value) >> amount);
+    default: return rotateRight(value, amount, width);
+    }
+}
+
+u64 extendValue(u64 value, unsigned option, unsigned shift) {
+    u64 extended;
+    switch (option) {
+    case 0: extended = static_cast<u8>(value); break;
+    case 1: extended = static_cast<std::uint16_t>(value); break;
+    case 2: extended = static_cast<u32>(value); break;
+    case 3: extended = value; break;
+    case 4: extended = signExtend(value, 8); break;
+    case 5: extended = signExtend(value, 16); break;
+    case 6: extended = signExtend(value, 32); break;
+    default: extended = value; break;
+    }
+    return extended << shift;
+}
+
+/// DecodeBitMasks of the ARM ARM: false for a reserved encoding.
+bool decodeBitMasks(unsigned n, unsigned imms, unsigned immr, bool immediate, unsigned width, u64 &wmask, u64 &tmask) {
+    const u32 combined = (n << 6) | (~imms & 0x3F);
+    if (combined == 0) return false;
+    const unsigned len = 31 - __builtin_clz(combined);
+    if (len < 1) return false;
+    const unsigned size = 1u << len;
+    if (size > width) return false;
+    const unsigned levels = size - 1;
+    if (immediate && (imms & levels) == levels) return false;
+    const unsigned s = imms & levels, r = immr & levels;
+    const unsigned diff = (s - r) & levels;
+    const u64 welem = ones(s + 1), telem = ones(diff + 1);
+    u64 w = rotateRight(welem, r, size), t = telem;
+    for (unsigned e = size; e < width; e *= 2) {
+        w |= w << e;
+        t |= t << e;
+    }
+    wmask = w & ones(width);
+    tmask = t & ones(width);
+    return true;
+}
+
+/// AdvSIMDExpandImm for MOVI and MVNI; false for the forms that are not
+/// moves (ORR, BIC, FMOV).
+bool expandModifiedImmediate(unsigned op, unsigned cmode, u64 imm8, u64 &result) {
+    switch (cmode >> 1) {
+    case 0: case 1: case 2: case 3:
+        if (cmode & 1) return false;   // ORR/BIC (immediate)
+        result = (imm8 << (8 * (cmode >> 1))) * 0x0000'0001'0000'0001;
+        break;
+    case 4: case 5:
+        if (cmode & 1) return false;
+        result = (imm8 << (8 * ((cmode >> 1) & 1))) * 0x0001'0001'0001'0001;
+        break;
+    case 6:
+        result = ((cmode & 1) ? ((imm8 << 16) | 0xFFFF) : ((imm8 << 8) | 0xFF)) * 0x0000'0001'0000'0001;
+        break;
+    default:
+        if (cmode == 0xF) return false;  // FMOV (vector, immediate)
+        if (op == 0) {
+            result = imm8 * 0x0101'0101'0101'0101;
+        } else {
+            result = 0;
+            for (unsigned i = 0; i < 8; i++) {
+                if ((imm8 >> i) & 1) result |= u64{0xFF} << (8 * i);
+            }
+            return true;   // MOVI (64-bit): op=1 is not MVNI here
+        }
+        break;
+    }
+    if (op == 1) result = ~result;   // MVNI
+    return true;
+}
+
+}  // namespace
+
+
+void Core::setHotThreshold(u32 threshold) {
+    hotThreshold = stateGeneral ? (threshold > 0xFFFF ? 0xFFFF : threshold) : 0;
+}
+
+void Core::promote(u64 pc) {
+    heat[heatSlot(pc)] = static_cast<std::uint16_t>(hotThreshold);
+    const auto it = blocks.find(pc);
+    if (it != blocks.end() && it->second.stub) {
+        jit->InvalidateCacheRange(pc, 4);
+        blocks.erase(it);
+    }
+}
+
+/// Whether the run loop interprets at `pc` (counting the entry).
+bool Core::entersCold(u64 pc) {
+    if (hotThreshold == 0) return false;
+    std::uint16_t &h = heat[heatSlot(pc)];
+    if (h >= hotThreshold) return false;
+    if (++h < hotThreshold) return true;
+    promote(pc);
+    return false;
+}
+
+u64 Core::interpret(u64 budget) {
+    u64 *const x = stateGeneral;
+    u64 pc = x[32];
+    u32 flags = jit->GetPstate() >> 28;
+    const u32 flagsOnEntry = flags;
+    u64 retired = 0;
+    interpreting = true;
+    while (retired < budget) {
+        const u64 vpn = pc >> 12;
+        const CodeSlot &slot = codeSlots[vpn % kCodeSlots];
+        u32 word;
+        if (slot.tag == vpn + 1) {
+            std::memcpy(&word, slot.host + (pc & 0xFFF), 4);
+        } else {
+            const auto fetched = fetch(pc);
+            if (!fetched) {
+                promote(pc);   // the Jit's fetch resolves or reports the fault
+                break;
+            }
+            word = *fetched;
+        }
+        const Executed what = execute(word, pc, flags);
+        if (what == Executed::next) {
+            retired++;
+            continue;
+        }
+        if (what == Executed::branched) {
+            retired++;
+            if ((pc & 3) != 0) {
+                promote(pc);   // the Jit reports the misaligned pc
+                break;
+            }
+            std::uint16_t &h = heat[heatSlot(pc)];
+            if (h >= hotThreshold || ++h >= hotThreshold) {
+                promote(pc);
+                break;
+            }
+            continue;
+        }
+        if (what == Executed::trapped) retired++;
+        if (what == Executed::handOver) promote(pc);
+        break;
+    }
+    interpreting = false;
+    x[32] = pc;
+    if (flags != flagsOnEntry) jit->SetPstate(flags << 28);
+    stats.instructions_interpreted += retired;
+    return retired;
+}
+
+namespace {
+
+/// The registers as an instruction names them: 31 is XZR or SP by context.
+struct Registers {
+    u64 *x;   // x0-x30, then SP
+    u64 zr(unsigned r) const { return r == 31 ? 0 : x[r]; }
+    u64 sp(unsigned r) const { return x[r]; }
+    void setZR(unsigned r, u64 value) { if (r != 31) x[r] = value; }
+    void setSP(unsigned r, u64 value) { x[r] = value; }
+};
+
+}  // namespace
+
+Core::Executed Core::execute(u32 word, u64 &pc, u32 &flags) {
+    Registers r{stateGeneral};
+    const bool sf = bitAt(word, 31);
+    const unsigned rd = field(word, 0, 5), rn = field(word, 5, 5), rm = field(word, 16, 5);
+    const u64 mask = sf ? ~u64{0} : 0xFFFF'FFFF;
+
+    // Data processing (immediate).
+    if ((word & 0x1F00'0000) == 0x1000'0000) {   // ADR, ADRP
+        const u64 imm = signExtend((field(word, 5, 19) << 2) | field(word, 29, 2), 21);
+        r.setZR(rd, sf ? (pc & ~u64{0xFFF}) + (imm << 12) : pc + imm);
+        pc += 4;
+        return Executed::next;
+    }
+    if ((word & 0x1F80'0000) == 0x1100'0000) {   // ADD/SUB (immediate)
+        const bool sub = bitAt(word, 30), setFlags = bitAt(word, 29);
+        u64 imm = field(word, 10, 12);
+        if (bitAt(word, 22)) imm <<= 12;
+        const u64 a = r.sp(rn);
+        u32 f;
+        const u64 result = addWithCarry(a, sub ? ~imm : imm, sub, sf, f) & mask;
+        if (setFlags) {
+            flags = f;
+            r.setZR(rd, result);
+        } else {
+            r.setSP(rd, result);
+        }
+        pc += 4;
+        return Executed::next;
+    }
+    if ((word & 0x1F80'0000) == 0x1200'0000) {   // logical (immediate)
+        u64 wmask, tmask;
+        if (!sf && bitAt(word, 22)) return Executed::handOver;
+        if (!decodeBitMasks(bitAt(word, 22), field(word, 10, 6), field(word, 16, 6), true, sf ? 64 : 32, wmask, tmask))
+            return Executed::handOver;
+        const u64 a = r.zr(rn) & mask;
+        u64 result;
+        switch (field(word, 29, 2)) {
+        case 0: result = a & wmask; break;
+        case 1: result = a | wmask; break;
+        case 2: result = a ^ wmask; break;
+        default:
+            result = a & wmask;
+            flags = logicalFlags(result, sf);
+            r.setZR(rd, result);
+            pc += 4;
+            return Executed::next;
+        }
+        r.setSP(rd, result);
+        pc += 4;
+        return Executed::next;
+    }
+    if ((word & 0x1F80'0000) == 0x1280'0000) {   // move wide
+        const unsigned opc = field(word, 29, 2), hw = field(word, 21, 2);
+        if (opc == 1 || (!sf && hw >= 2)) return Executed::handOver;
+        const unsigned shift = 16 * hw;
+        const u64 imm = u64{field(word, 5, 16)} << shift;
+        u64 result;
+        if (opc == 0) result = ~imm;
+        else if (opc == 2) result = imm;
+        else result = (r.zr(rd) & ~(u64{0xFFFF} << shift)) | imm;
+        r.setZR(rd, result & mask);
+        pc += 4;
+        return Executed::next;
+    }
+    if ((word & 0x1F80'0000) == 0x1300'0000) {   // bitfield
+        const unsigned opc = field(word, 29, 2), n = bitAt(word, 22);
+        const unsigned immr = field(word, 16, 6), imms = field(word, 10, 6);
+        const unsigned width = sf ? 64 : 32;
+        if (opc == 3 || n != sf || (!sf && (immr >= 32 || imms >= 32))) return Executed::handOver;
+        u64 wmask, tmask;
+        if (!decodeBitMasks(n, imms, immr, false, width, wmask, tmask)) return Executed::handOver;
+        const u64 src = r.zr(rn) & mask;
+        const u64 dst = opc == 1 ? r.zr(rd) & mask : 0;
+        const u64 bot = (dst & ~wmask) | (rotateRight(src, immr, width) & wmask);
+        u64 top = opc == 0 && ((src >> imms) & 1) ? ones(width) : 0;
+        if (opc == 1) top = dst;
+        r.setZR(rd, ((top & ~tmask) | (bot & tmask)) & mask);
+        pc += 4;
+        return Executed::next;
+    }
+    if ((word & 0x1F80'0000) == 0x1380'0000) {   // EXTR
+        const unsigned lsb = field(word, 10, 6);
+        if (field(word, 29, 2) != 0 || bitAt(word, 21) || bitAt(word, 22) != sf || (!sf && lsb >= 32))
+            return Executed::handOver;
+        const u64 high = r.zr(rn) & mask, low = r.zr(rm) & mask;
+        u64 result;
+        if (lsb == 0) result = low;
+        else if (sf) result = (low >> lsb) | (high << (64 - lsb));
+        else result = ((low >> lsb) | (high << (32 - lsb))) & mask;
+        r.setZR(rd, result);
+        pc += 4;
+        return Executed::next;
+    }
+
+    // Branches, exceptions, system.
+    if ((word & 0x7C00'0000) == 0x1400'0000) {   // B, BL
+        if (sf) r.x[30] = pc + 4;
+        pc += signExtend(u64{field(word, 0, 26)} << 2, 28);
+        return Executed::branched;
+    }
+    if ((word & 0x7E00'0000) == 0x3400'0000) {   // CBZ, CBNZ
+        const bool zero = (r.zr(rd) & mask) == 0;
+        pc += zero != bitAt(word, 24) ? signExtend(u64{field(word, 5, 19)} << 2, 21) : 4;
+        return Executed::branched;
+    }
+    if ((word & 0x7E00'0000) == 0x3600'0000) {   // TBZ, TBNZ
+        const unsigned b = (sf ? 32 : 0) | field(word, 19, 5);
+        const bool set = (r.zr(rd) >> b) & 1;
+        pc += set == bitAt(word, 24) ? signExtend(u64{field(word, 5, 14)} << 2, 16) : 4;
+        return Executed::branched;
+    }
+    if ((word & 0xFF00'0010) == 0x5400'0000) {   // B.cond
+        pc += conditionHolds(field(word, 0, 4), flags) ? signExtend(u64{field(word, 5, 19)} << 2, 21) : 4;
+        return Executed::branched;
+    }
+    if ((word & 0xFFFF'FC1F) == 0xD61F'0000 || (word & 0xFFFF'FC1F) == 0xD65F'0000) {   // BR, RET
+        pc = r.zr(rn);
+        return Executed::branched;
+    }
+    if ((word & 0xFFFF'FC1F) == 0xD63F'0000) {   // BLR
+        const u64 target = r.zr(rn);
+        r.x[30] = pc + 4;
+        pc = target;
+        return Executed::branched;
+    }
+    if ((word & 0xFFE0'001F) == 0xD400'0001) {   // SVC
+        stop = Stop::svc;
+        info = field(word, 5, 16);
+        pc += 4;
+        return Executed::trapped;
+    }
+    if (word == 0xD503'201F || (word & 0xFFFF'F0FF) == 0xD503'309F || (word & 0xFFFF'F0FF) == 0xD503'30BF ||
+        (word & 0xFFFF'F0FF) == 0xD503'30DF) {   // NOP; DSB, DMB, ISB
+        pc += 4;
+        return Executed::next;
+    }
+    if ((word & 0xFFFF'FFE0) == 0xD53B'D040) {   // MRS Xt, TPIDR_EL0
+        r.setZR(rd, tpidr);
+        pc += 4;
+        return Executed::next;
+    }
+    if ((word & 0xFFFF'FFE0) == 0xD51B'D040) {   // MSR TPIDR_EL0, Xt
+        tpidr = r.zr(rd);
+        pc += 4;
+        return Executed::next;
+    }
+    if ((word & 0xFFFF'FFE0) == 0xD53B'D060) {   // MRS Xt, TPIDRRO_EL0
+        r.setZR(rd, tpidrro);
+        pc += 4;
+        return Executed::next;
+    }
+    if ((word & 0xFFFF'FFE0) == 0xD53B'4200) {   // MRS Xt, NZCV
+        r.setZR(rd, u64{flags} << 28);
+        pc += 4;
+        return Executed::next;
+    }
+    if ((word & 0xFFFF'FFE0) == 0xD51B'4200) {   // MSR NZCV, Xt
+        flags = static_cast<u32>(r.zr(rd) >> 28) & 0xF;
+        pc += 4;
+        return Executed::next;
+    }
+
+    // Loads and stores.
+    if ((word & 0x0A00'0000) == 0x0800'0000) return loadStore(word, pc, stateGeneral);
+
+    // Data processing (register).
+    if ((word & 0x1F00'0000) == 0x0A00'0000) {   // logical (shifted register)
+        const unsigned amount = field(word, 10, 6);
+        if (!sf && amount >= 32) return Executed::handOver;
+        u64 b = shiftValue(r.zr(rm), field(word, 22, 2), amount, sf);
+        if (bitAt(word, 21)) b = ~b & mask;
+        const u64 a = r.zr(rn) & mask;
+        u64 result;
+        switch (field(word, 29, 2)) {
+        case 0: result = a & b; break;
+        case 1: result = a | b; break;
+        case 2: result = a ^ b; break;
+        default:
+            result = a & b;
+            flags = logicalFlags(result, sf);
+            break;
+        }
+        r.setZR(rd, result);
+        pc += 4;
+        return Executed::next;
+    }
+    if ((word & 0x1F20'0000) == 0x0B00'0000) {   // ADD/SUB (shifted register)
+        const unsigned type = field(word, 22, 2), amount = field(word, 10, 6);
+        if (type == 3 || (!sf && amount >= 32)) return Executed::handOver;
+        const bool sub = bitAt(word, 30);
+        const u64 b = shiftValue(r.zr(rm), type, amount, sf);
+        u32 f;
+        const u64 result = addWithCarry(r.zr(rn), sub ? ~b : b, sub, sf, f) & mask;
+        if (bitAt(word, 29)) flags = f;
+        r.setZR(rd, result);
+        pc += 4;
+        return Executed::next;
+    }
+    if ((word & 0x1F20'0000) == 0x0B20'0000) {   // ADD/SUB (extended register)
+        const unsigned shift = field(word, 10, 3);
+        if (field(word, 22, 2) != 0 || shift > 4) return Executed::handOver;
+        const bool sub = bitAt(word, 30), setFlags = bitAt(word, 29);
+        const u64 b = extendValue(r.zr(rm), field(word, 13, 3), shift) & mask;
+        u32 f;
+        const u64 result = addWithCarry(r.sp(rn), sub ? ~b : b, sub, sf, f) & mask;
+        if (setFlags) {
+            flags = f;
+            r.setZR(rd, result);
+        } else {
+            r.setSP(rd, result);
+        }
+        pc += 4;
+        return Executed::next;
+    }
+    if ((word & 0x1FE0'FC00) == 0x1A00'0000) {   // ADC, ADCS, SBC, SBCS
+        const bool sub = bitAt(word, 30);
+        const u64 b = r.zr(rm);
+        u32 f;
+        const u64 result = addWithCarry(r.zr(rn), sub ? ~b : b, flags & kC, sf, f) & mask;
+        if (bitAt(word, 29)) flags = f;
+        r.setZR(rd, result);
+        pc += 4;
+        return Executed::next;
+    }
+    if ((word & 0x1FE0'0410) == 0x1A40'0000) {   // CCMN, CCMP (register, immediate)
+        if (!bitAt(word, 29)) return Executed::handOver;
+        if (conditionHolds(field(word, 12, 4), flags)) {
+            const bool sub = bitAt(word, 30);
+            const u64 b = bitAt(word, 11) ? rm : r.zr(rm);
+            u32 f;
+            addWithCarry(r.zr(rn), sub ? ~b : b, sub, sf, f);
+            flags = f;
+        } else {
+            flags = field(word, 0, 4);
+        }
+        pc += 4;
+        return Executed::next;
+    }
+    if ((word & 0x1FE0'0800) == 0x1A80'0000) {   // CSEL, CSINC, CSINV, CSNEG
+        if (bitAt(word, 29)) return Executed::handOver;
+        u64 result;
+        if (conditionHolds(field(word, 12, 4), flags)) {
+            result = r.zr(rn);
+        } else {
+            result = r.zr(rm);
+            if (bitAt(word, 30)) result = ~result;
+            if (bitAt(word, 10)) result += 1;
+        }
+        r.setZR(rd, result & mask);
+        pc += 4;
+        return Executed::next;
+    }
+    if ((word & 0x5FE0'0000) == 0x1AC0'0000) {   // data processing (2 source)
+        if (bitAt(word, 29)) return Executed::handOver;
+        const u64 a = r.zr(rn) & mask, b = r.zr(rm) & mask;
+        const unsigned width = sf ? 64 : 32;
+        u64 result;
+        switch (field(word, 10, 6)) {
+        case 2: result = b == 0 ? 0 : a / b; break;
+        case 3:
+            if (b == 0) {
+                result = 0;
+            } else if (sf) {
+                const i64 sa = static_cast<i64>(a), sb = static_cast<i64>(b);
+                result = sb == -1 ? 0 - a : static_cast<u64>(sa / sb);
+            } else {
+                const i32 sa = static_cast<i32>(a), sb = static_cast<i32>(b);
+                result = sb == -1 ? static_cast<u32>(0u - static_cast<u32>(a)) : static_cast<u32>(sa / sb);
+            }
+            break;
+        case 8: case 9: case 10: case 11:
+            result = shiftValue(a, field(word, 10, 2), static_cast<unsigned>(b % width), sf);
+            break;
+        default:
+            return Executed::handOver;   // CRC32 and the unallocated rest
+        }
+        r.setZR(rd, result & mask);
+        pc += 4;
+        return Executed::next;
+    }
+    if ((word & 0x5FFF'0000) == 0x5AC0'0000) {   // data processing (1 source)
+        if (bitAt(word, 29)) return Executed::handOver;
+        const u64 a = r.zr(rn) & mask;
+        const unsigned width = sf ? 64 : 32;
+        u64 result;
+        switch (field(word, 10, 6)) {
+        case 0:
+            result = __builtin_bitreverse64(a) >> (64 - width);
+            break;
+        case 1: {   // REV16
+            const u64 m = 0x00FF'00FF'00FF'00FF;
+            result = ((a & m) << 8) | ((a >> 8) & m);
+            break;
+        }
+        case 2:   // REV32 (64-bit) or REV (32-bit)
+            result = sf ? (u64{__builtin_bswap32(static_cast<u32>(a >> 32))} << 32) | __builtin_bswap32(static_cast<u32>(a))
+                        : __builtin_bswap32(static_cast<u32>(a));
+            break;
+        case 3:
+            if (!sf) return Executed::handOver;
+            result = __builtin_bswap64(a);
+            break;
+        case 4:
+            result = a == 0 ? width : (sf ? __builtin_clzll(a) : __builtin_clz(static_cast<u32>(a)));
+            break;
+        case 5: {   // CLS: the bits after the top one that equal it
+            const u64 differ = sf ? a ^ static_cast<u64>(static_cast<i64>(a) >> 1)
+                                  : static_cast<u32>(a) ^ static_cast<u32>(static_cast<i32>(a) >> 1);
+            result = (differ == 0 ? width : (sf ? __builtin_clzll(differ) : __builtin_clz(static_cast<u32>(differ)))) - 1;
+            break;
+        }
+        default:
+            return Executed::handOver;
+        }
+        r.setZR(rd, result & mask);
+        pc += 4;
+        return Executed::next;
+    }
+    if ((word & 0x1F00'0000) == 0x1B00'0000) {   // data processing (3 source)
+        const unsigned op = field(word, 21, 3), ra = field(word, 10, 5);
+        const bool minus = bitAt(word, 15);
+        if (field(word, 29, 2) != 0) return Executed::handOver;
+        u64 result;
+        if (op == 0) {
+            const u64 product = r.zr(rn) * r.zr(rm);
+            result = minus ? r.zr(ra) - product : r.zr(ra) + product;
+        } else if (!sf) {
+            return Executed::handOver;
+        } else if (op == 1 || op == 5) {   // SMADDL/SMSUBL, UMADDL/UMSUBL
+            const u64 a = r.zr(rn), b = r.zr(rm);
+            const u64 product = op == 1 ? static_cast<u64>(i64{static_cast<i32>(a)} * static_cast<i32>(b))
+                                        : u64{static_cast<u32>(a)} * static_cast<u32>(b);
+            result = minus ? r.zr(ra) - product : r.zr(ra) + product;
+        } else if ((op == 2 || op == 6) && !minus && ra == 31) {   // SMULH, UMULH (Ra ignored)
+            if (op == 2) {
+                const __int128 p = static_cast<__int128>(static_cast<i64>(r.zr(rn))) * static_cast<i64>(r.zr(rm));
+                result = static_cast<u64>(p >> 64);
+            } else {
+                const unsigned __int128 p = static_cast<unsigned __int128>(r.zr(rn)) * r.zr(rm);
+                result = static_cast<u64>(p >> 64);
+            }
+        } else {
+            return Executed::handOver;
+        }
+        r.setZR(rd, result & mask);
+        pc += 4;
+        return Executed::next;
+    }
+
+    // FP/SIMD: MOVI and MVNI only (memset's and zeroing's vectors).
+    if ((word & 0x9FF8'0C00) == 0x0F00'0400) {
+        const unsigned op = bitAt(word, 29), cmode = field(word, 12, 4);
+        const bool q = bitAt(word, 30);
+        const u64 imm8 = (field(word, 16, 3) << 5) | field(word, 5, 5);
+        u64 value;
+        if (!expandModifiedImmediate(op, cmode, imm8, value)) return Executed::handOver;
+        stateVectors[2 * rd] = value;
+        stateVectors[2 * rd + 1] = q ? value : 0;
+        pc += 4;
+        return Executed::next;
+    }
+    return Executed::handOver;
+}
+
+/// Loads and stores: literal, pair, and single register (immediate and
+/// register offsets), general and FP/SIMD registers. Exclusives, ordered
+/// accesses, unprivileged ones and structure loads go to the Jit.
+Core::Executed Core::loadStore(u32 word, u64 &pc, u64 *registers) {
+    Registers r{registers};
+    const unsigned rt = field(word, 0, 5), rn = field(word, 5, 5);
+    const bool vector = bitAt(word, 26);
+
+    if ((word & 0x3B00'0000) == 0x1800'0000) {   // load register (literal)
+        const unsigned opc = field(word, 30, 2);
+        const u64 address = pc + signExtend(u64{field(word, 5, 19)} << 2, 21);
+        if (vector) {
+            if (opc == 3) return Executed::handOver;
+            if (!loadVector(rt, address, 4u << opc)) return Executed::faulted;
+        } else if (opc == 3) {
+            // PRFM (literal): no access.
+        } else if (opc == 0) {
+            const u32 v = read<u32>(address);
+            if (stop != Stop::none) return Executed::faulted;
+            r.setZR(rt, v);
+        } else if (opc == 1) {
+            const u64 v = read<u64>(address);
+            if (stop != Stop::none) return Executed::faulted;
+            r.setZR(rt, v);
+        } else {
+            const u32 v = read<u32>(address);
+            if (stop != Stop::none) return Executed::faulted;
+            r.setZR(rt, signExtend(v, 32));
+        }
+        pc += 4;
+        return Executed::next;
+    }
+
+    if ((word & 0x3800'0000) == 0x2800'0000) {   // load/store pair
+        const unsigned opc = field(word, 30, 2), mode = field(word, 23, 3) & 3;
+        const bool load = bitAt(word, 22);
+        const unsigned rt2 = field(word, 10, 5);
+        if (opc == 3) return Executed::handOver;
+        const bool signedWord = !vector && opc == 1;
+        if (signedWord && (!load || mode == 0)) return Executed::handOver;
+        const unsigned scale = vector ? 2 + opc : (opc == 2 ? 3 : 2);
+        const u64 bytes = u64{1} << scale;
+        const bool writeback = mode == 1 || mode == 3;
+        if (load && rt == rt2) return Executed::handOver;   // unpredictable
+        if (!vector && writeback && (rt == rn || rt2 == rn) && rn != 31) return Executed::handOver;
+        const u64 offset = signExtend(field(word, 15, 7), 7) << scale;
+        const u64 base = r.sp(rn);
+        const u64 address = mode == 1 ? base : base + offset;
+        if (vector) {
+            if (load) {
+                u64 lo1, hi1, lo2, hi2;
+                if (!readVector(address, bytes, lo1, hi1) || !readVector(address + bytes, bytes, lo2, hi2))
+                    return Executed::faulted;
+                stateVectors[2 * rt] = lo1;
+                stateVectors[2 * rt + 1] = hi1;
+                stateVectors[2 * rt2] = lo2;
+                stateVectors[2 * rt2 + 1] = hi2;
+            } else {
+                if (!storeVector(rt, address, bytes) || !storeVector(rt2, address + bytes, bytes))
+                    return Executed::faulted;
+            }
+        } else if (load) {
+            u64 first, second;
+            if (bytes == 8) {
+                first = read<u64>(address);
+                if (stop != Stop::none) return Executed::faulted;
+                second = read<u64>(address + 8);
+            } else {
+                first = read<u32>(address);
+                if (stop != Stop::none) return Executed::faulted;
+                second = read<u32>(address + 4);
+                if (signedWord) {
+                    first = signExtend(first, 32);
+                    second = signExtend(second, 32);
+                }
+            }
+            if (stop != Stop::none) return Executed::faulted;
+            r.setZR(rt, first);
+            r.setZR(rt2, second);
+        } else if (bytes == 8) {
+            write<u64>(address, r.zr(rt));
+            if (stop != Stop::none) return Executed::faulted;
+            write<u64>(address + 8, r.zr(rt2));
+            if (stop != Stop::none) return Executed::faulted;
+        } else {
+            write<u32>(address, static_cast<u32>(r.zr(rt)));
+            if (stop != Stop::none) return Executed::faulted;
+            write<u32>(address + 4, static_cast<u32>(r.zr(rt2)));
+            if (stop != Stop::none) return Executed::faulted;
+        }
+        if (writeback) r.setSP(rn, base + offset);
+        pc += 4;
+        return Executed::next;
+    }
+
+    if ((word & 0x3800'0000) != 0x3800'0000) return Executed::handOver;   // exclusives, ordered, structures
+
+    // Load/store register: unsigned offset, unscaled, pre/post-indexed, register offset.
+    const unsigned size = field(word, 30, 2), opc = field(word, 22, 2);
+    u64 address;
+    bool writeback = false;
+    u64 newBase = 0;
+    unsigned scale = size;
+    if (vector && (opc & 2)) {
+        if (size != 0) return Executed::handOver;
+        scale = 4;
+    }
+    if (bitAt(word, 24)) {
+        address = r.sp(rn) + (u64{field(word, 10, 12)} << scale);
+    } else if (!bitAt(word, 21)) {
+        const unsigned kind = field(word, 10, 2);
+        if (kind == 2) return Executed::handOver;   // unprivileged
+        const u64 imm = signExtend(field(word, 12, 9), 9);
+        const u64 base = r.sp(rn);
+        address = kind == 1 ? base : base + imm;
+        writeback = kind != 0;
+        newBase = base + imm;
+    } else {
+        if (field(word, 10, 2) != 2) return Executed::handOver;   // atomics
+        const unsigned option = field(word, 13, 3);
+        if ((option & 2) == 0) return Executed::handOver;
+        const unsigned shift = bitAt(word, 12) ? scale : 0;
+        address = r.sp(rn) + extendValue(r.zr(field(word, 16, 5)), option, shift);
+    }
+
+    if (vector) {
+        const u64 bytes = u64{1} << scale;
+        if (opc & 1) {
+            if (!loadVector(rt, address, bytes)) return Executed::faulted;
+        } else if (!storeVector(rt, address, bytes)) {
+            return Executed::faulted;
+        }
+    } else {
+        if (writeback && rt == rn && rn != 31) return Executed::handOver;   // unpredictable
+        const u64 bytes = u64{1} << size;
+        if (opc == 0) {
+            const u64 value = r.zr(rt);
+            switch (size) {
+            case 0: write<u8>(address, static_cast<u8>(value)); break;
+            case 1: write<std::uint16_t>(address, static_cast<std::uint16_t>(value)); break;
+            case 2: write<u32>(address, static_cast<u32>(value)); break;
+            default: write<u64>(address, value); break;
+            }
+            if (stop != Stop::none) return Executed::faulted;
+        } else if (opc == 2 && size == 3) {
+            // PRFM, PRFUM: no access (the pre- and post-indexed forms are unallocated).
+            if (writeback) return Executed::handOver;
+        } else if (opc == 3 && size >= 2) {
+            return Executed::handOver;
+        } else {
+            u64 value;
+            switch (size) {
+            case 0: value = read<u8>(address); break;
+            case 1: value = read<std::uint16_t>(address); break;
+            case 2: value = read<u32>(address); break;
+            default: value = read<u64>(address); break;
+            }
+            if (stop != Stop::none) return Executed::faulted;
+            if (opc == 2) value = signExtend(value, 8 * static_cast<unsigned>(bytes));
+            if (opc == 3) value = static_cast<u32>(signExtend(value, 8 * static_cast<unsigned>(bytes)));
+            r.setZR(rt, value);
+        }
+    }
+    if (writeback) r.setSP(rn, newBase);
+    pc += 4;
+    return Executed::next;
+}
+
+/// A general-register load into XZR/WZR, from the Jit (classified `emulate`:
+/// dynarmic 6.4.5 drops a load whose value nothing uses, QEMU performs it
+/// and faults). Runs it as the interpreter would: next (done), faulted, or
+/// handOver (an unpredictable form: undefined here, as dynarmic has it).
+Core::Executed Core::emulateZeroRegisterLoad(u64 pc, u32 word) {
+    u64 registers[33];
+    u64 *x = stateGeneral;
+    if (!x) {
+        const auto general = jit->GetRegisters();
+        for (unsigned i = 0; i < 31; i++) registers[i] = general[i];
+        registers[31] = jit->GetSP();
+        x = registers;
+    }
+    u64 next = pc;
+    interpreting = true;
+    const Executed what = loadStore(word, next, x);
+    interpreting = false;
+    if (what == Executed::next && x == registers) {
+        for (unsigned i = 0; i < 31; i++) jit->SetRegister(i, registers[i]);
+        jit->SetSP(registers[31]);
+    }
+    return what;
+}
+
+/// An FP/SIMD register's low `bytes` from memory (a 16-byte access as two
+/// 8-byte ones, as MemoryRead128 does).
+bool Core::readVector(u64 address, u64 bytes, u64 &lo, u64 &hi) {
+    hi = 0;
+    switch (bytes) {
+    case 1: lo = read<u8>(address); break;
+    case 2: lo = read<std::uint16_t>(address); break;
+    case 4: lo = read<u32>(address); break;
+    case 8: lo = read<u64>(address); break;
+    default:
+        lo = read<u64>(address);
+        if (stop != Stop::none) return false;
+        hi = read<u64>(address + 8);
+        break;
+    }
+    return stop == Stop::none;
+}
+
+bool Core::loadVector(unsigned rt, u64 address, u64 bytes) {
+    u64 lo, hi;
+    if (!readVector(address, bytes, lo, hi)) return false;
+    stateVectors[2 * rt] = lo;
+    stateVectors[2 * rt + 1] = hi;
+    return true;
+}
+
+bool Core::storeVector(unsigned rt, u64 address, u64 bytes) {
+    const u64 lo = stateVectors[2 * rt], hi = stateVectors[2 * rt + 1];
+    switch (bytes) {
+    case 1: write<u8>(address, static_cast<u8>(lo)); break;
+    case 2: write<std::uint16_t>(address, static_cast<std::uint16_t>(lo)); break;
+    case 4: write<u32>(address, static_cast<u32>(lo)); break;
+    case 8: write<u64>(address, lo); break;
+    default:
+        write<u64>(address, lo);
+        if (stop != Stop::none) return false;
+        write<u64>(address + 8, hi);
+        break;
+    }
+    return stop == Stop::none;
+}
+
+}  // namespace kenix
+
+extern "C" void kd_set_hot_threshold(kd_core *core, uint32_t threshold) {
+    reinterpret_cast<kenix::Core *>(core)->setHotThreshold(threshold);
+}
