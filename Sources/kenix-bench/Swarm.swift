@@ -22,6 +22,7 @@ func swarmBoots(initrd: [UInt8], seeds: Int) -> SwarmRate? {
         if seed == UInt64(warmup) + 1 { warm = HostClock.monotonicNanoseconds() }
         var config = SimConfig(initrd: initrd, seed: seed, maxTime: 60_000_000_000, console: .discard)
         config.input = ScriptedInput([UInt8]())
+        config.hotThreshold = SimConfig.hotThresholdForManyBoots
         guard let hal = try? HostSimHAL(config: config), var kernel = try? Kernel(hal: hal),
               kernel.run() == .initExited(status: 0) else { return nil }
     }

@@ -80,6 +80,11 @@ struct Swarm: ParsableCommand {
     @Flag(help: "After each run, print the CPU engine's counters (diagnostics).")
     var stats = false
 
+    @Option(name: .customLong("hot-threshold"), help: ArgumentHelp(
+        "JIT engine: times a block is entered (over all runs) before dynarmic translates it; 0 translates at once.",
+        valueName: "N"))
+    var hotThreshold: UInt32 = SimConfig.hotThresholdForManyBoots
+
     struct Result: Equatable {
         var status: Int64?
         var time: UInt64
@@ -146,6 +151,7 @@ struct Swarm: ParsableCommand {
         var config = SimConfig(ramSize: ram.bytes, initrd: image, seed: seed, maxTime: maxTime.nanoseconds,
                                console: .capture)
         config.cpu = cpu
+        config.hotThreshold = hotThreshold
         config.input = ScriptedInput(input)
         if display {
             config.display = SimDisplayConfig(width: 640, height: 480, capture: nil)

@@ -264,13 +264,24 @@ struct Registers {
 
 }  // namespace
 
+/// One instruction, dispatched on its top-level encoding group (op0,
+/// bits 28:25) so that a group's own checks are the only ones it pays for.
 Core::Executed Core::execute(u32 word, u64 &pc, u32 &flags) {
+    switch ((word >> 25) & 0xF) {
+    case 0x8: case 0x9: return dataProcessingImmediate(word, pc, flags);
+    case 0xA: case 0xB: return branchOrSystem(word, pc, flags);
+    case 0x4: case 0x6: case 0xC: case 0xE: return loadStore(word, pc, stateGeneral);
+    case 0x5: case 0xD: return dataProcessingRegister(word, pc, flags);
+    case 0x7: return vectorImmediate(word, pc, flags);
+    default: return Executed::handOver;
+    }
+}
+
+Core::Executed Core::dataProcessingImmediate(u32 word, u64 &pc, u32 &flags) {
     Registers r{stateGeneral};
     const bool sf = bitAt(word, 31);
     const unsigned rd = field(word, 0, 5), rn = field(word, 5, 5), rm = field(word, 16, 5);
     const u64 mask = sf ? ~u64{0} : 0xFFFF'FFFF;
-
-    // Data processing (immediate).
     if ((word & 0x1F00'0000) == 0x1000'0000) {   // ADR, ADRP
         const u64 imm = signExtend((field(word, 5, 19) << 2) | field(word, 29, 2), 21);
         r.setZR(rd, sf ? (pc & ~u64{0xFFF}) + (imm << 12) : pc + imm);
@@ -358,7 +369,14 @@ Core::Executed Core::execute(u32 word, u64 &pc, u32 &flags) {
         return Executed::next;
     }
 
-    // Branches, exceptions, system.
+    return Executed::handOver;
+}
+
+Core::Executed Core::branchOrSystem(u32 word, u64 &pc, u32 &flags) {
+    Registers r{stateGeneral};
+    const bool sf = bitAt(word, 31);
+    const unsigned rd = field(word, 0, 5), rn = field(word, 5, 5), rm = field(word, 16, 5);
+    const u64 mask = sf ? ~u64{0} : 0xFFFF'FFFF;
     if ((word & 0x7C00'0000) == 0x1400'0000) {   // B, BL
         if (sf) r.x[30] = pc + 4;
         pc += signExtend(u64{field(word, 0, 26)} << 2, 28);
@@ -426,10 +444,14 @@ Core::Executed Core::execute(u32 word, u64 &pc, u32 &flags) {
         return Executed::next;
     }
 
-    // Loads and stores.
-    if ((word & 0x0A00'0000) == 0x0800'0000) return loadStore(word, pc, stateGeneral);
+    return Executed::handOver;
+}
 
-    // Data processing (register).
+Core::Executed Core::dataProcessingRegister(u32 word, u64 &pc, u32 &flags) {
+    Registers r{stateGeneral};
+    const bool sf = bitAt(word, 31);
+    const unsigned rd = field(word, 0, 5), rn = field(word, 5, 5), rm = field(word, 16, 5);
+    const u64 mask = sf ? ~u64{0} : 0xFFFF'FFFF;
     if ((word & 0x1F00'0000) == 0x0A00'0000) {   // logical (shifted register)
         const unsigned amount = field(word, 10, 6);
         if (!sf && amount >= 32) return Executed::handOver;
@@ -613,7 +635,14 @@ Core::Executed Core::execute(u32 word, u64 &pc, u32 &flags) {
         return Executed::next;
     }
 
-    // FP/SIMD: MOVI and MVNI only (memset's and zeroing's vectors).
+    return Executed::handOver;
+}
+
+Core::Executed Core::vectorImmediate(u32 word, u64 &pc, u32 &flags) {
+    Registers r{stateGeneral};
+    const bool sf = bitAt(word, 31);
+    const unsigned rd = field(word, 0, 5), rn = field(word, 5, 5), rm = field(word, 16, 5);
+    const u64 mask = sf ? ~u64{0} : 0xFFFF'FFFF;
     if ((word & 0x9FF8'0C00) == 0x0F00'0400) {
         const unsigned op = bitAt(word, 29), cmode = field(word, 12, 4);
         const bool q = bitAt(word, 30);
@@ -627,6 +656,7 @@ Core::Executed Core::execute(u32 word, u64 &pc, u32 &flags) {
     }
     return Executed::handOver;
 }
+
 
 /// Loads and stores: literal, pair, and single register (immediate and
 /// register offsets), general and FP/SIMD registers. Exclusives, ordered

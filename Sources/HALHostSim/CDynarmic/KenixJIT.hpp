@@ -184,6 +184,10 @@ private:
     bool entersCold(u64 pc);
     u64 interpret(u64 budget);
     Executed execute(u32 word, u64 &pc, u32 &flags);
+    Executed dataProcessingImmediate(u32 word, u64 &pc, u32 &flags);
+    Executed branchOrSystem(u32 word, u64 &pc, u32 &flags);
+    Executed dataProcessingRegister(u32 word, u64 &pc, u32 &flags);
+    Executed vectorImmediate(u32 word, u64 &pc, u32 &flags);
     Executed loadStore(u32 word, u64 &pc, u64 *registers);
     Executed emulateZeroRegisterLoad(u64 pc, u32 word);
     bool readVector(u64 address, u64 bytes, u64 &lo, u64 &hi);
