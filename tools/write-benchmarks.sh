@@ -195,18 +195,26 @@ asks for them); a dynarmic core takes 40-60 ms to build on a background thread
 tables (built from start-up on a thread of their own: about 60-70 ms with tcmalloc, twice that
 with glibc's malloc). A boot binds ten cores, one per live address space; kenix-sim prewarms ten,
 so the builder never idles while the boot still needs one, and a live address space keeps its
-core unless translating its blocks again costs less than the wait for the next one. A boot now
-waits about 40 ms for cores, almost all for the first, and translates about 9,500 blocks
-(about 36,600 instructions, 3.8 a block; the VFS server a third of them) at about 55 µs each (about 130 ms and 10,950 blocks while any binding idle for 16 activations gave
-its core away: the VFS server, idle while the self-tests ran, translated 1,400 blocks again),
-against a few µs for QEMU's TCG: dynarmic's register allocator dominates (turning off the
-precise-abort checks, which also lets it drop redundant register moves, changed neither the
-boot nor the store loop in a trial and made the demo about 10% faster; faults would no longer be
+core unless translating its blocks again costs less than the wait for the next one. Until
+this round a boot translated about 9,500 blocks (about 36,600 instructions) at about 55 µs each,
+against a few µs for QEMU's TCG (dynarmic's register allocator dominates), although most of that
+code runs a handful of times: of the boot's 30,700 distinct instructions, 20,000 run fewer than
+10 times. Now the JIT engine has a cold tier: an interpreter in the core runs code until a block
+start has been entered 256 times, and only then does dynarmic translate it (anything the
+interpreter does not implement goes to dynarmic at once). A boot translates about 1,200 blocks
+(about 4,700 instructions) and interprets about 1.3 M of its 13.2 M instructions (at roughly
+40-50 ns each: cold code misses the caches). What bounds a boot now is building its ten cores
+(about 35 ms each on the builder thread, which with the main thread keeps both host processors
+busy): the main thread waits about 110 ms for them. Turning off the precise-abort checks, which
+also lets dynarmic drop redundant register moves, changed neither the boot nor the store loop in
+a trial and made the demo about 10% faster; faults would no longer be
 exact, so they stay on). The default boot is about 13.4 M guest instructions (26.5 M until the
 file service and libkenix stopped growing arrays one byte at a time, 15.4 M until the files
 self-test stopped filling and comparing its 300 KB one array element at a time). `kenix-sim swarm` pays
 the cores once for many boots: it builds 32, so every program keeps its own core and its
-translations from one boot to the next, and a boot after the first few translates nothing (with
+translations (and its counts of block entries: the swarm translates a block after 8 entries,
+not 256, so code a boot runs once is translated after a few boots) from one boot to the next,
+and a boot after the first few translates nothing (with
 24, six cores served two programs in turn and every boot translated the same 344 blocks again,
 about a fifth of its host time); and each machine takes over the last one's RAM, clearing only
 the pages that one touched, instead of taking ~4,400 host page faults a boot. Compute-bound guest
