@@ -188,8 +188,8 @@ final class EngineDifferentialTests: XCTestCase {
     }
 
     /// A load into the zero register accesses memory on QEMU (and faults
-    /// there); dynarmic 6.4.5 drops the access, so the JIT core hands such
-    /// loads to an emulation of its own that performs it.
+    /// there); dynarmic 6.4.5's dead-code elimination dropped the access,
+    /// so the JIT core runs it without constant propagation (KenixJIT.cpp).
     func testALoadIntoTheZeroRegisterStillAccessesMemory() throws {
         for insn: UInt32 in [0xF940_003F /* ldr xzr,[x1] */, 0x3940_003F /* ldrb wzr,[x1] */, 0x39C0_003F /* ldrsb wzr,[x1] */,
                              0xF840_843F /* ldr xzr,[x1],#8 */, 0xF865_683F /* ldr xzr,[x1,x5] */, 0xB880_403F /* ldursw xzr,[x1,#4] */,

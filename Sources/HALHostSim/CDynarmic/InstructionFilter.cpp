@@ -77,21 +77,8 @@ Classified systemInstruction(u32 word) {
 
 }  // namespace
 
-bool loadsIntoZeroRegister(u32 word) {
-    const u32 rt = word & 31, size = word >> 30, opc = (word >> 22) & 3;
-    if (is(word, 0x3F00'0000, 0x1800'0000)) return rt == 31 && size != 3;                      // LDR, LDRSW (literal)
-    if (is(word, 0x3E40'0000, 0x2840'0000)) {                                                  // LDP, LDPSW, LDNP
-        return size != 3 && (size != 1 || (word & 0x0180'0000) != 0) && (rt == 31 || ((word >> 10) & 31) == 31);
-    }
-    if (!is(word, 0x3F00'0000, 0x3900'0000) && !is(word, 0x3F20'0000, 0x3800'0000) &&
-        !is(word, 0x3F20'0C00, 0x3820'0800)) return false;                                     // LDR* (immediate, register)
-    if (is(word, 0x3F20'0C00, 0x3800'0800)) return false;                                      // LDTR* (unprivileged)
-    return rt == 31 && opc != 0 && !(opc == 2 && size == 3) && !(opc == 3 && size >= 2);
-}
-
 Classified classify(u32 word) {
     if (is(word, 0xFFFF'0000, 0x0000'0000)) return Classified::undefined;                      // UDF
-    if (loadsIntoZeroRegister(word)) return Classified::emulate;                                // dynarmic drops the access
     if (is(word, 0xFFC0'0000, 0xD500'0000)) return systemInstruction(word);                    // system space
     if (is(word, 0xFFE0'7C00, 0xBA00'0400)) return Classified::undefined;                      // RMIF
     if (is(word, 0x3FBF'FC00, 0x089F'7C00)) return Classified::undefined;                      // STLLR*, LDLAR* (LOR)

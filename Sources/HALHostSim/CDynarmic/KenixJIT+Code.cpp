@@ -219,10 +219,6 @@ void Core::emulate(u64 pc, u32 word) {
         u8 *p = page(xt, KD_WRITE);
         if (!p) return stopAt(Stop::dataFault, pc);
         std::memset(p + (xt & 0xFC0), 0, 64);
-    } else if (loadsIntoZeroRegister(word)) {
-        const Executed what = emulateZeroRegisterLoad(pc, word);
-        if (what == Executed::faulted) return stopAt(Stop::dataFault, pc);
-        if (what != Executed::next) return stopAt(Stop::undefined, pc);
     } else if ((word & 0xFFFF'FFE0) == 0xD53B'9E00) {
         // MRS Xt, PMUSERENR_EL0: readable at EL0 on the baseline CPU, 0.
         if (rt != 31) jit->SetRegister(rt, 0);

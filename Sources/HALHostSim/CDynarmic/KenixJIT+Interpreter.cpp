@@ -77,6 +77,18 @@ u32 logicalFlags(u64 result, bool is64) {
     return (negative ? kN : 0) | (result == 0 ? kZ : 0);
 }
 
+/// AND, ORR, EOR, ANDS by `opc` (ANDS sets N and Z, clears C and V).
+u64 logical(unsigned opc, u64 a, u64 b, bool is64, u32 &flags) {
+    switch (opc) {
+    case 0: return a & b;
+    case 1: return a | b;
+    case 2: return a ^ b;
+    default:
+        flags = logicalFlags(a & b, is64);
+        return a & b;
+    }
+}
+
 bool conditionHolds(unsigned cond, u32 f) {
     const bool n = f & kN, z = f & kZ, c = f & kC, v = f & kV;
     bool result;
@@ -262,46 +274,52 @@ struct Registers {
     void setSP(unsigned r, u64 value) { x[r] = value; }
 };
 
+/// ADD/SUB (immediate, extended register): Rn is SP, and so is Rd unless
+/// the flags are set.
+void addSubtractWithSP(Registers r, unsigned rd, unsigned rn, u64 b, bool sub, bool setFlags, bool sf, u32 &flags) {
+    u32 f;
+    const u64 result = addWithCarry(r.sp(rn), sub ? ~b : b, sub, sf, f) & (sf ? ~u64{0} : 0xFFFF'FFFF);
+    if (setFlags) {
+        flags = f;
+        r.setZR(rd, result);
+    } else {
+        r.setSP(rd, result);
+    }
+}
+
 }  // namespace
 
 /// One instruction, dispatched on its top-level encoding group (op0,
 /// bits 28:25) so that a group's own checks are the only ones it pays for.
 Core::Executed Core::execute(u32 word, u64 &pc, u32 &flags) {
+    const bool sf = bitAt(word, 31);
+    const Fields fields{sf, field(word, 0, 5), field(word, 5, 5), field(word, 16, 5), sf ? ~u64{0} : 0xFFFF'FFFF};
+    Executed what;
     switch ((word >> 25) & 0xF) {
-    case 0x8: case 0x9: return dataProcessingImmediate(word, pc, flags);
-    case 0xA: case 0xB: return branchOrSystem(word, pc, flags);
-    case 0x4: case 0x6: case 0xC: case 0xE: return loadStore(word, pc, stateGeneral);
-    case 0x5: case 0xD: return dataProcessingRegister(word, pc, flags);
-    case 0x7: return vectorImmediate(word, pc, flags);
+    case 0x8: case 0x9: what = dataProcessingImmediate(word, fields, pc, flags); break;
+    case 0xA: case 0xB: what = branchOrSystem(word, fields, pc, flags); break;
+    case 0x4: case 0x6: case 0xC: case 0xE: what = loadStore(word, pc); break;
+    case 0x5: case 0xD: what = dataProcessingRegister(word, fields, pc, flags); break;
+    case 0x7: what = vectorImmediate(word, fields, pc, flags); break;
     default: return Executed::handOver;
     }
+    if (what == Executed::next) pc += 4;
+    return what;
 }
 
-Core::Executed Core::dataProcessingImmediate(u32 word, u64 &pc, u32 &flags) {
+Core::Executed Core::dataProcessingImmediate(u32 word, const Fields &fields, u64 &pc, u32 &flags) {
     Registers r{stateGeneral};
-    const bool sf = bitAt(word, 31);
-    const unsigned rd = field(word, 0, 5), rn = field(word, 5, 5), rm = field(word, 16, 5);
-    const u64 mask = sf ? ~u64{0} : 0xFFFF'FFFF;
+    const auto [sf, rd, rn, rm, mask] = fields;
     if ((word & 0x1F00'0000) == 0x1000'0000) {   // ADR, ADRP
         const u64 imm = signExtend((field(word, 5, 19) << 2) | field(word, 29, 2), 21);
         r.setZR(rd, sf ? (pc & ~u64{0xFFF}) + (imm << 12) : pc + imm);
-        pc += 4;
         return Executed::next;
     }
     if ((word & 0x1F80'0000) == 0x1100'0000) {   // ADD/SUB (immediate)
         const bool sub = bitAt(word, 30), setFlags = bitAt(word, 29);
         u64 imm = field(word, 10, 12);
         if (bitAt(word, 22)) imm <<= 12;
-        const u64 a = r.sp(rn);
-        u32 f;
-        const u64 result = addWithCarry(a, sub ? ~imm : imm, sub, sf, f) & mask;
-        if (setFlags) {
-            flags = f;
-            r.setZR(rd, result);
-        } else {
-            r.setSP(rd, result);
-        }
-        pc += 4;
+        addSubtractWithSP(r, rd, rn, imm, sub, setFlags, sf, flags);
         return Executed::next;
     }
     if ((word & 0x1F80'0000) == 0x1200'0000) {   // logical (immediate)
@@ -309,21 +327,10 @@ Core::Executed Core::dataProcessingImmediate(u32 word, u64 &pc, u32 &flags) {
         if (!sf && bitAt(word, 22)) return Executed::handOver;
         if (!decodeBitMasks(bitAt(word, 22), field(word, 10, 6), field(word, 16, 6), true, sf ? 64 : 32, wmask, tmask))
             return Executed::handOver;
-        const u64 a = r.zr(rn) & mask;
-        u64 result;
-        switch (field(word, 29, 2)) {
-        case 0: result = a & wmask; break;
-        case 1: result = a | wmask; break;
-        case 2: result = a ^ wmask; break;
-        default:
-            result = a & wmask;
-            flags = logicalFlags(result, sf);
-            r.setZR(rd, result);
-            pc += 4;
-            return Executed::next;
-        }
-        r.setSP(rd, result);
-        pc += 4;
+        const unsigned opc = field(word, 29, 2);
+        const u64 result = logical(opc, r.zr(rn) & mask, wmask, sf, flags);
+        if (opc == 3) r.setZR(rd, result);   // ANDS writes XZR, the others SP
+        else r.setSP(rd, result);
         return Executed::next;
     }
     if ((word & 0x1F80'0000) == 0x1280'0000) {   // move wide
@@ -336,7 +343,6 @@ Core::Executed Core::dataProcessingImmediate(u32 word, u64 &pc, u32 &flags) {
         else if (opc == 2) result = imm;
         else result = (r.zr(rd) & ~(u64{0xFFFF} << shift)) | imm;
         r.setZR(rd, result & mask);
-        pc += 4;
         return Executed::next;
     }
     if ((word & 0x1F80'0000) == 0x1300'0000) {   // bitfield
@@ -352,7 +358,6 @@ Core::Executed Core::dataProcessingImmediate(u32 word, u64 &pc, u32 &flags) {
         u64 top = opc == 0 && ((src >> imms) & 1) ? ones(width) : 0;
         if (opc == 1) top = dst;
         r.setZR(rd, ((top & ~tmask) | (bot & tmask)) & mask);
-        pc += 4;
         return Executed::next;
     }
     if ((word & 0x1F80'0000) == 0x1380'0000) {   // EXTR
@@ -365,18 +370,15 @@ Core::Executed Core::dataProcessingImmediate(u32 word, u64 &pc, u32 &flags) {
         else if (sf) result = (low >> lsb) | (high << (64 - lsb));
         else result = ((low >> lsb) | (high << (32 - lsb))) & mask;
         r.setZR(rd, result);
-        pc += 4;
         return Executed::next;
     }
 
     return Executed::handOver;
 }
 
-Core::Executed Core::branchOrSystem(u32 word, u64 &pc, u32 &flags) {
+Core::Executed Core::branchOrSystem(u32 word, const Fields &fields, u64 &pc, u32 &flags) {
     Registers r{stateGeneral};
-    const bool sf = bitAt(word, 31);
-    const unsigned rd = field(word, 0, 5), rn = field(word, 5, 5), rm = field(word, 16, 5);
-    const u64 mask = sf ? ~u64{0} : 0xFFFF'FFFF;
+    const auto [sf, rd, rn, rm, mask] = fields;
     if ((word & 0x7C00'0000) == 0x1400'0000) {   // B, BL
         if (sf) r.x[30] = pc + 4;
         pc += signExtend(u64{field(word, 0, 26)} << 2, 28);
@@ -415,61 +417,41 @@ Core::Executed Core::branchOrSystem(u32 word, u64 &pc, u32 &flags) {
     }
     if (word == 0xD503'201F || (word & 0xFFFF'F0FF) == 0xD503'309F || (word & 0xFFFF'F0FF) == 0xD503'30BF ||
         (word & 0xFFFF'F0FF) == 0xD503'30DF) {   // NOP; DSB, DMB, ISB
-        pc += 4;
         return Executed::next;
     }
     if ((word & 0xFFFF'FFE0) == 0xD53B'D040) {   // MRS Xt, TPIDR_EL0
         r.setZR(rd, tpidr);
-        pc += 4;
         return Executed::next;
     }
     if ((word & 0xFFFF'FFE0) == 0xD51B'D040) {   // MSR TPIDR_EL0, Xt
         tpidr = r.zr(rd);
-        pc += 4;
         return Executed::next;
     }
     if ((word & 0xFFFF'FFE0) == 0xD53B'D060) {   // MRS Xt, TPIDRRO_EL0
         r.setZR(rd, tpidrro);
-        pc += 4;
         return Executed::next;
     }
     if ((word & 0xFFFF'FFE0) == 0xD53B'4200) {   // MRS Xt, NZCV
         r.setZR(rd, u64{flags} << 28);
-        pc += 4;
         return Executed::next;
     }
     if ((word & 0xFFFF'FFE0) == 0xD51B'4200) {   // MSR NZCV, Xt
         flags = static_cast<u32>(r.zr(rd) >> 28) & 0xF;
-        pc += 4;
         return Executed::next;
     }
 
     return Executed::handOver;
 }
 
-Core::Executed Core::dataProcessingRegister(u32 word, u64 &pc, u32 &flags) {
+Core::Executed Core::dataProcessingRegister(u32 word, const Fields &fields, u64 &pc, u32 &flags) {
     Registers r{stateGeneral};
-    const bool sf = bitAt(word, 31);
-    const unsigned rd = field(word, 0, 5), rn = field(word, 5, 5), rm = field(word, 16, 5);
-    const u64 mask = sf ? ~u64{0} : 0xFFFF'FFFF;
+    const auto [sf, rd, rn, rm, mask] = fields;
     if ((word & 0x1F00'0000) == 0x0A00'0000) {   // logical (shifted register)
         const unsigned amount = field(word, 10, 6);
         if (!sf && amount >= 32) return Executed::handOver;
         u64 b = shiftValue(r.zr(rm), field(word, 22, 2), amount, sf);
         if (bitAt(word, 21)) b = ~b & mask;
-        const u64 a = r.zr(rn) & mask;
-        u64 result;
-        switch (field(word, 29, 2)) {
-        case 0: result = a & b; break;
-        case 1: result = a | b; break;
-        case 2: result = a ^ b; break;
-        default:
-            result = a & b;
-            flags = logicalFlags(result, sf);
-            break;
-        }
-        r.setZR(rd, result);
-        pc += 4;
+        r.setZR(rd, logical(field(word, 29, 2), r.zr(rn) & mask, b, sf, flags));
         return Executed::next;
     }
     if ((word & 0x1F20'0000) == 0x0B00'0000) {   // ADD/SUB (shifted register)
@@ -481,7 +463,6 @@ Core::Executed Core::dataProcessingRegister(u32 word, u64 &pc, u32 &flags) {
         const u64 result = addWithCarry(r.zr(rn), sub ? ~b : b, sub, sf, f) & mask;
         if (bitAt(word, 29)) flags = f;
         r.setZR(rd, result);
-        pc += 4;
         return Executed::next;
     }
     if ((word & 0x1F20'0000) == 0x0B20'0000) {   // ADD/SUB (extended register)
@@ -489,15 +470,7 @@ Core::Executed Core::dataProcessingRegister(u32 word, u64 &pc, u32 &flags) {
         if (field(word, 22, 2) != 0 || shift > 4) return Executed::handOver;
         const bool sub = bitAt(word, 30), setFlags = bitAt(word, 29);
         const u64 b = extendValue(r.zr(rm), field(word, 13, 3), shift) & mask;
-        u32 f;
-        const u64 result = addWithCarry(r.sp(rn), sub ? ~b : b, sub, sf, f) & mask;
-        if (setFlags) {
-            flags = f;
-            r.setZR(rd, result);
-        } else {
-            r.setSP(rd, result);
-        }
-        pc += 4;
+        addSubtractWithSP(r, rd, rn, b, sub, setFlags, sf, flags);
         return Executed::next;
     }
     if ((word & 0x1FE0'FC00) == 0x1A00'0000) {   // ADC, ADCS, SBC, SBCS
@@ -507,7 +480,6 @@ Core::Executed Core::dataProcessingRegister(u32 word, u64 &pc, u32 &flags) {
         const u64 result = addWithCarry(r.zr(rn), sub ? ~b : b, flags & kC, sf, f) & mask;
         if (bitAt(word, 29)) flags = f;
         r.setZR(rd, result);
-        pc += 4;
         return Executed::next;
     }
     if ((word & 0x1FE0'0410) == 0x1A40'0000) {   // CCMN, CCMP (register, immediate)
@@ -521,7 +493,6 @@ Core::Executed Core::dataProcessingRegister(u32 word, u64 &pc, u32 &flags) {
         } else {
             flags = field(word, 0, 4);
         }
-        pc += 4;
         return Executed::next;
     }
     if ((word & 0x1FE0'0800) == 0x1A80'0000) {   // CSEL, CSINC, CSINV, CSNEG
@@ -535,7 +506,6 @@ Core::Executed Core::dataProcessingRegister(u32 word, u64 &pc, u32 &flags) {
             if (bitAt(word, 10)) result += 1;
         }
         r.setZR(rd, result & mask);
-        pc += 4;
         return Executed::next;
     }
     if ((word & 0x5FE0'0000) == 0x1AC0'0000) {   // data processing (2 source)
@@ -563,7 +533,6 @@ Core::Executed Core::dataProcessingRegister(u32 word, u64 &pc, u32 &flags) {
             return Executed::handOver;   // CRC32 and the unallocated rest
         }
         r.setZR(rd, result & mask);
-        pc += 4;
         return Executed::next;
     }
     if ((word & 0x5FFF'0000) == 0x5AC0'0000) {   // data processing (1 source)
@@ -601,7 +570,6 @@ Core::Executed Core::dataProcessingRegister(u32 word, u64 &pc, u32 &flags) {
             return Executed::handOver;
         }
         r.setZR(rd, result & mask);
-        pc += 4;
         return Executed::next;
     }
     if ((word & 0x1F00'0000) == 0x1B00'0000) {   // data processing (3 source)
@@ -631,18 +599,15 @@ Core::Executed Core::dataProcessingRegister(u32 word, u64 &pc, u32 &flags) {
             return Executed::handOver;
         }
         r.setZR(rd, result & mask);
-        pc += 4;
         return Executed::next;
     }
 
     return Executed::handOver;
 }
 
-Core::Executed Core::vectorImmediate(u32 word, u64 &pc, u32 &flags) {
+Core::Executed Core::vectorImmediate(u32 word, const Fields &fields, u64 &pc, u32 &flags) {
     Registers r{stateGeneral};
-    const bool sf = bitAt(word, 31);
-    const unsigned rd = field(word, 0, 5), rn = field(word, 5, 5), rm = field(word, 16, 5);
-    const u64 mask = sf ? ~u64{0} : 0xFFFF'FFFF;
+    const auto [sf, rd, rn, rm, mask] = fields;
     if ((word & 0x9FF8'0C00) == 0x0F00'0400) {
         const unsigned op = bitAt(word, 29), cmode = field(word, 12, 4);
         const bool q = bitAt(word, 30);
@@ -651,7 +616,6 @@ Core::Executed Core::vectorImmediate(u32 word, u64 &pc, u32 &flags) {
         if (!expandModifiedImmediate(op, cmode, imm8, value)) return Executed::handOver;
         stateVectors[2 * rd] = value;
         stateVectors[2 * rd + 1] = q ? value : 0;
-        pc += 4;
         return Executed::next;
     }
     return Executed::handOver;
@@ -661,8 +625,8 @@ Core::Executed Core::vectorImmediate(u32 word, u64 &pc, u32 &flags) {
 /// Loads and stores: literal, pair, and single register (immediate and
 /// register offsets), general and FP/SIMD registers. Exclusives, ordered
 /// accesses, unprivileged ones and structure loads go to the Jit.
-Core::Executed Core::loadStore(u32 word, u64 &pc, u64 *registers) {
-    Registers r{registers};
+Core::Executed Core::loadStore(u32 word, u64 &pc) {
+    Registers r{stateGeneral};
     const unsigned rt = field(word, 0, 5), rn = field(word, 5, 5);
     const bool vector = bitAt(word, 26);
 
@@ -687,7 +651,6 @@ Core::Executed Core::loadStore(u32 word, u64 &pc, u64 *registers) {
             if (stop != Stop::none) return Executed::faulted;
             r.setZR(rt, signExtend(v, 32));
         }
-        pc += 4;
         return Executed::next;
     }
 
@@ -749,7 +712,6 @@ Core::Executed Core::loadStore(u32 word, u64 &pc, u64 *registers) {
             if (stop != Stop::none) return Executed::faulted;
         }
         if (writeback) r.setSP(rn, base + offset);
-        pc += 4;
         return Executed::next;
     }
 
@@ -822,32 +784,7 @@ Core::Executed Core::loadStore(u32 word, u64 &pc, u64 *registers) {
         }
     }
     if (writeback) r.setSP(rn, newBase);
-    pc += 4;
     return Executed::next;
-}
-
-/// A general-register load into XZR/WZR, from the Jit (classified `emulate`:
-/// dynarmic 6.4.5 drops a load whose value nothing uses, QEMU performs it
-/// and faults). Runs it as the interpreter would: next (done), faulted, or
-/// handOver (an unpredictable form: undefined here, as dynarmic has it).
-Core::Executed Core::emulateZeroRegisterLoad(u64 pc, u32 word) {
-    u64 registers[33];
-    u64 *x = stateGeneral;
-    if (!x) {
-        const auto general = jit->GetRegisters();
-        for (unsigned i = 0; i < 31; i++) registers[i] = general[i];
-        registers[31] = jit->GetSP();
-        x = registers;
-    }
-    u64 next = pc;
-    interpreting = true;
-    const Executed what = loadStore(word, next, x);
-    interpreting = false;
-    if (what == Executed::next && x == registers) {
-        for (unsigned i = 0; i < 31; i++) jit->SetRegister(i, registers[i]);
-        jit->SetSP(registers[31]);
-    }
-    return what;
 }
 
 /// An FP/SIMD register's low `bytes` from memory (a 16-byte access as two

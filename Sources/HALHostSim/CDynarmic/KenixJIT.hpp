@@ -86,8 +86,6 @@ constexpr std::size_t kHeatSlots = std::size_t{1} << 16;
 
 enum class Classified : int { run = 0, undefined = 1, emulate = 2 };
 Classified classify(u32 word);
-/// A general-register load (not a prefetch) whose destination is XZR/WZR.
-bool loadsIntoZeroRegister(u32 word);
 
 class Core final : public Dynarmic::A64::UserCallbacks {
 public:
@@ -175,7 +173,7 @@ private:
     // The cold tier (KenixJIT+Interpreter.cpp).
     /// What one interpreted instruction did.
     enum class Executed {
-        next,       // retired; the pc moves on by 4
+        next,       // retired; the pc moves on by 4 (execute moves it)
         branched,   // retired; the pc is a new block's start (taken or not)
         handOver,   // not run: the Jit runs it (promoted)
         faulted,    // a data abort (recorded): not retired
@@ -183,13 +181,19 @@ private:
     };
     bool entersCold(u64 pc);
     u64 interpret(u64 budget);
+    /// The fields most classes share: 64-bit (sf), Rd, Rn, Rm, and the
+    /// operand mask sf gives.
+    struct Fields {
+        bool sf;
+        unsigned rd, rn, rm;
+        u64 mask;
+    };
     Executed execute(u32 word, u64 &pc, u32 &flags);
-    Executed dataProcessingImmediate(u32 word, u64 &pc, u32 &flags);
-    Executed branchOrSystem(u32 word, u64 &pc, u32 &flags);
-    Executed dataProcessingRegister(u32 word, u64 &pc, u32 &flags);
-    Executed vectorImmediate(u32 word, u64 &pc, u32 &flags);
-    Executed loadStore(u32 word, u64 &pc, u64 *registers);
-    Executed emulateZeroRegisterLoad(u64 pc, u32 word);
+    Executed dataProcessingImmediate(u32 word, const Fields &fields, u64 &pc, u32 &flags);
+    Executed branchOrSystem(u32 word, const Fields &fields, u64 &pc, u32 &flags);
+    Executed dataProcessingRegister(u32 word, const Fields &fields, u64 &pc, u32 &flags);
+    Executed vectorImmediate(u32 word, const Fields &fields, u64 &pc, u32 &flags);
+    Executed loadStore(u32 word, u64 &pc);
     bool readVector(u64 address, u64 bytes, u64 &lo, u64 &hi);
     bool loadVector(unsigned rt, u64 address, u64 bytes);
     bool storeVector(unsigned rt, u64 address, u64 bytes);
