@@ -57,8 +57,7 @@ extension Kernel {
            let swapped = SwapEntry(raw: entry.pointee) {
             return swapIn(slot, page, swapped)
         }
-        guard let r = t.pointee.regions.find(address) else { return .refused }
-        let region = t.pointee.regions[r]
+        guard let region = RegionList.region(containing: address, in: &t.pointee.regions) else { return .refused }
         guard region.rights.allows(access) else { return .refused }
         // The page, and up to three tables to reach it, come out of the task's
         // share; past it, the task is out of memory whatever RAM has left.

@@ -161,9 +161,8 @@ extension Kernel {
         // The page keeps its copy-on-write mark through mprotect; the region
         // says whether writing is allowed at all now (every owned page lies
         // in a region: segments, heap, stack, mmap).
-        guard let r = tasks[slot].pointee.regions.find(va) else { return .refused }
-        let rights = tasks[slot].pointee.regions[r].rights
-        guard rights.write else { return .refused }
+        guard let region = RegionList.region(containing: va, in: &tasks[slot].pointee.regions),
+              region.rights.write else { return .refused }
         var frame = d.outputAddress
         if frames.referenceCount(frame) > 1 {
             // Charged at the fork already; but a subtree whose count went past
@@ -179,7 +178,7 @@ extension Kernel {
             case .outOfMemory: return .outOfMemory
             }
         }
-        let writable = PageDescriptor.userPage(frame, writable: true, executable: rights.execute,
+        let writable = PageDescriptor.userPage(frame, writable: true, executable: region.rights.execute,
                                                software: d.softwareBits & ~AddressSpace.copyOnWrite)
         _ = space.replaceLeaf(page, with: writable, memory: hal.memory)
         hal.mmu.invalidate(asid: space.asid, page: page)

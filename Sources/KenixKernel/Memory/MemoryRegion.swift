@@ -69,6 +69,17 @@ struct RegionList {
         return nil
     }
 
+    /// The region holding `address`, read where the list lies: a method
+    /// called through a task pointer copied the whole list (~1.5 KB) to the
+    /// stack first, on every page fault (the list is `inout` only to be
+    /// passed by address; nothing changes).
+    static func region(containing address: UInt64, in list: inout RegionList) -> MemoryRegion? {
+        for i in 0..<list.count where list.items[i].start <= address && address < list.items[i].end {
+            return list.items[i]
+        }
+        return nil
+    }
+
     func overlaps(_ start: UInt64, _ end: UInt64) -> Bool {
         for i in 0..<count where items[i].start < end && start < items[i].end { return true }
         return false
