@@ -98,7 +98,7 @@ std::optional<u32> Core::MemoryReadCode(u64 va) {
             pendingSplits.push_back(start);
             return std::nullopt;
         }
-        if (hotThreshold != 0 && heat[heatSlot(start)] < hotThreshold) {
+        if (hotThreshold != 0 && !isHot(start)) {
             // Cold: a stub that hands the pc to the interpreter.
             stats.cold_stubs++;
             blocks[start] = Block{start, start + 4, true};

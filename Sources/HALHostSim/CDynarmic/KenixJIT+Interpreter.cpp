@@ -31,8 +31,6 @@
 // the differential tests check that (JITInterpreterTests, engines.sh).
 #include "KenixJIT.hpp"
 
-#include <cstring>
-
 namespace kenix {
 
 namespace {
@@ -203,14 +201,19 @@ void Core::promote(u64 pc) {
     }
 }
 
+/// Counts an entry to the block start `pc`; true when `pc` is hot (it is
+/// promoted as it turns so).
+bool Core::enter(u64 pc) {
+    std::uint16_t &h = heat[heatSlot(pc)];
+    if (h >= hotThreshold) return true;
+    if (++h < hotThreshold) return false;
+    promote(pc);
+    return true;
+}
+
 /// Whether the run loop interprets at `pc` (counting the entry).
 bool Core::entersCold(u64 pc) {
-    if (hotThreshold == 0) return false;
-    std::uint16_t &h = heat[heatSlot(pc)];
-    if (h >= hotThreshold) return false;
-    if (++h < hotThreshold) return true;
-    promote(pc);
-    return false;
+    return hotThreshold != 0 && !enter(pc);
 }
 
 u64 Core::interpret(u64 budget) {
@@ -221,20 +224,12 @@ u64 Core::interpret(u64 budget) {
     u64 retired = 0;
     interpreting = true;
     while (retired < budget) {
-        const u64 vpn = pc >> 12;
-        const CodeSlot &slot = codeSlots[vpn % kCodeSlots];
-        u32 word;
-        if (slot.tag == vpn + 1) {
-            std::memcpy(&word, slot.host + (pc & 0xFFF), 4);
-        } else {
-            const auto fetched = fetch(pc);
-            if (!fetched) {
-                promote(pc);   // the Jit's fetch resolves or reports the fault
-                break;
-            }
-            word = *fetched;
+        const auto word = fetch(pc);
+        if (!word) {
+            promote(pc);   // the Jit's fetch resolves or reports the fault
+            break;
         }
-        const Executed what = execute(word, pc, flags);
+        const Executed what = execute(*word, pc, flags);
         if (what == Executed::next) {
             retired++;
             continue;
@@ -245,11 +240,7 @@ u64 Core::interpret(u64 budget) {
                 promote(pc);   // the Jit reports the misaligned pc
                 break;
             }
-            std::uint16_t &h = heat[heatSlot(pc)];
-            if (h >= hotThreshold || ++h >= hotThreshold) {
-                promote(pc);
-                break;
-            }
+            if (enter(pc)) break;   // a stub left there goes when the Jit meets it (run loop)
             continue;
         }
         if (what == Executed::trapped) retired++;
@@ -638,18 +629,10 @@ Core::Executed Core::loadStore(u32 word, u64 &pc) {
             if (!loadVector(rt, address, 4u << opc)) return Executed::faulted;
         } else if (opc == 3) {
             // PRFM (literal): no access.
-        } else if (opc == 0) {
-            const u32 v = read<u32>(address);
-            if (stop != Stop::none) return Executed::faulted;
-            r.setZR(rt, v);
-        } else if (opc == 1) {
-            const u64 v = read<u64>(address);
-            if (stop != Stop::none) return Executed::faulted;
-            r.setZR(rt, v);
         } else {
-            const u32 v = read<u32>(address);
+            const u64 v = readSized(address, opc == 1 ? 8 : 4);   // LDR W, LDR X, LDRSW
             if (stop != Stop::none) return Executed::faulted;
-            r.setZR(rt, signExtend(v, 32));
+            r.setZR(rt, opc == 2 ? signExtend(v, 32) : v);
         }
         return Executed::next;
     }
@@ -683,32 +666,20 @@ Core::Executed Core::loadStore(u32 word, u64 &pc) {
                     return Executed::faulted;
             }
         } else if (load) {
-            u64 first, second;
-            if (bytes == 8) {
-                first = read<u64>(address);
-                if (stop != Stop::none) return Executed::faulted;
-                second = read<u64>(address + 8);
-            } else {
-                first = read<u32>(address);
-                if (stop != Stop::none) return Executed::faulted;
-                second = read<u32>(address + 4);
-                if (signedWord) {
-                    first = signExtend(first, 32);
-                    second = signExtend(second, 32);
-                }
-            }
+            u64 first = readSized(address, bytes);
             if (stop != Stop::none) return Executed::faulted;
+            u64 second = readSized(address + bytes, bytes);
+            if (stop != Stop::none) return Executed::faulted;
+            if (signedWord) {
+                first = signExtend(first, 32);
+                second = signExtend(second, 32);
+            }
             r.setZR(rt, first);
             r.setZR(rt2, second);
-        } else if (bytes == 8) {
-            write<u64>(address, r.zr(rt));
-            if (stop != Stop::none) return Executed::faulted;
-            write<u64>(address + 8, r.zr(rt2));
-            if (stop != Stop::none) return Executed::faulted;
         } else {
-            write<u32>(address, static_cast<u32>(r.zr(rt)));
+            writeSized(address, bytes, r.zr(rt));
             if (stop != Stop::none) return Executed::faulted;
-            write<u32>(address + 4, static_cast<u32>(r.zr(rt2)));
+            writeSized(address + bytes, bytes, r.zr(rt2));
             if (stop != Stop::none) return Executed::faulted;
         }
         if (writeback) r.setSP(rn, base + offset);
@@ -756,13 +727,7 @@ Core::Executed Core::loadStore(u32 word, u64 &pc) {
         if (writeback && rt == rn && rn != 31) return Executed::handOver;   // unpredictable
         const u64 bytes = u64{1} << size;
         if (opc == 0) {
-            const u64 value = r.zr(rt);
-            switch (size) {
-            case 0: write<u8>(address, static_cast<u8>(value)); break;
-            case 1: write<std::uint16_t>(address, static_cast<std::uint16_t>(value)); break;
-            case 2: write<u32>(address, static_cast<u32>(value)); break;
-            default: write<u64>(address, value); break;
-            }
+            writeSized(address, bytes, r.zr(rt));
             if (stop != Stop::none) return Executed::faulted;
         } else if (opc == 2 && size == 3) {
             // PRFM, PRFUM: no access (the pre- and post-indexed forms are unallocated).
@@ -770,13 +735,7 @@ Core::Executed Core::loadStore(u32 word, u64 &pc) {
         } else if (opc == 3 && size >= 2) {
             return Executed::handOver;
         } else {
-            u64 value;
-            switch (size) {
-            case 0: value = read<u8>(address); break;
-            case 1: value = read<std::uint16_t>(address); break;
-            case 2: value = read<u32>(address); break;
-            default: value = read<u64>(address); break;
-            }
+            u64 value = readSized(address, bytes);
             if (stop != Stop::none) return Executed::faulted;
             if (opc == 2) value = signExtend(value, 8 * static_cast<unsigned>(bytes));
             if (opc == 3) value = static_cast<u32>(signExtend(value, 8 * static_cast<unsigned>(bytes)));
@@ -787,20 +746,36 @@ Core::Executed Core::loadStore(u32 word, u64 &pc) {
     return Executed::next;
 }
 
-/// An FP/SIMD register's low `bytes` from memory (a 16-byte access as two
-/// 8-byte ones, as MemoryRead128 does).
-bool Core::readVector(u64 address, u64 bytes, u64 &lo, u64 &hi) {
-    hi = 0;
+/// A 1-, 2-, 4- or 8-byte load, zero-extended, through the Jit's callbacks.
+u64 Core::readSized(u64 address, u64 bytes) {
     switch (bytes) {
-    case 1: lo = read<u8>(address); break;
-    case 2: lo = read<std::uint16_t>(address); break;
-    case 4: lo = read<u32>(address); break;
-    case 8: lo = read<u64>(address); break;
-    default:
-        lo = read<u64>(address);
-        if (stop != Stop::none) return false;
-        hi = read<u64>(address + 8);
-        break;
+    case 1: return MemoryRead8(address);
+    case 2: return MemoryRead16(address);
+    case 4: return MemoryRead32(address);
+    default: return MemoryRead64(address);
+    }
+}
+
+/// A 1-, 2-, 4- or 8-byte store of `value`'s low bytes.
+void Core::writeSized(u64 address, u64 bytes, u64 value) {
+    switch (bytes) {
+    case 1: return MemoryWrite8(address, static_cast<u8>(value));
+    case 2: return MemoryWrite16(address, static_cast<std::uint16_t>(value));
+    case 4: return MemoryWrite32(address, static_cast<u32>(value));
+    default: return MemoryWrite64(address, value);
+    }
+}
+
+/// An FP/SIMD register's low `bytes` from memory (16 bytes as the Jit's
+/// MemoryRead128: two 8-byte loads, low first).
+bool Core::readVector(u64 address, u64 bytes, u64 &lo, u64 &hi) {
+    if (bytes == 16) {
+        const auto v = MemoryRead128(address);
+        lo = v[0];
+        hi = v[1];
+    } else {
+        lo = readSized(address, bytes);
+        hi = 0;
     }
     return stop == Stop::none;
 }
@@ -815,16 +790,10 @@ bool Core::loadVector(unsigned rt, u64 address, u64 bytes) {
 
 bool Core::storeVector(unsigned rt, u64 address, u64 bytes) {
     const u64 lo = stateVectors[2 * rt], hi = stateVectors[2 * rt + 1];
-    switch (bytes) {
-    case 1: write<u8>(address, static_cast<u8>(lo)); break;
-    case 2: write<std::uint16_t>(address, static_cast<std::uint16_t>(lo)); break;
-    case 4: write<u32>(address, static_cast<u32>(lo)); break;
-    case 8: write<u64>(address, lo); break;
-    default:
-        write<u64>(address, lo);
-        if (stop != Stop::none) return false;
-        write<u64>(address + 8, hi);
-        break;
+    if (bytes == 16) {
+        MemoryWrite128(address, {lo, hi});
+    } else {
+        writeSized(address, bytes, lo);
     }
     return stop == Stop::none;
 }

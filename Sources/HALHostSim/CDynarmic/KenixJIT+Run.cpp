@@ -51,20 +51,15 @@ void Core::run(u64 budget, kd_result &result) {
     handedFPControl = false;  // the guest may write FPCR or FPSR
     u64 retired = 0;
     result.stop = KD_STOP_BUDGET;
+    stop = Stop::none;
     result.info = 0;
     result.address = 0;
     while (retired < budget) {
         const u64 left = budget - retired;
         const u64 pc = jit->GetPC();
         if (entersCold(pc)) {
-            stop = Stop::none;
             retired += interpret(left);
-            if (stop != Stop::none) {
-                result.stop = static_cast<u32>(stop);
-                result.info = info;
-                result.address = address;
-                break;
-            }
+            if (stop != Stop::none) break;
             continue;
         }
         bool step = pc != afterSVC && insideBlock(pc);
@@ -101,14 +96,15 @@ void Core::run(u64 budget, kd_result &result) {
             // A stub at a pc that is hot (a shared heat slot, or the
             // interpreter was turned off): drop it so the Jit translates.
             stubHit = false;
-            if (hotThreshold == 0 || heat[heatSlot(jit->GetPC())] >= hotThreshold) promote(jit->GetPC());
+            if (hotThreshold == 0 || isHot(jit->GetPC())) promote(jit->GetPC());
         }
-        if (stop != Stop::none) {
-            result.stop = static_cast<u32>(stop);
-            result.info = info;
-            result.address = address;
-            break;
-        }
+        if (stop != Stop::none) break;
+    }
+    // Each pass of the loop clears the stop: one left is this run's.
+    if (stop != Stop::none) {
+        result.stop = static_cast<u32>(stop);
+        result.info = info;
+        result.address = address;
     }
     result.retired = retired;
     budgetLeft = kMaxBlock;

@@ -179,6 +179,8 @@ private:
         faulted,    // a data abort (recorded): not retired
         trapped,    // an svc: retired, the run stops
     };
+    bool isHot(u64 pc) const { return heat[heatSlot(pc)] >= hotThreshold; }
+    bool enter(u64 pc);
     bool entersCold(u64 pc);
     u64 interpret(u64 budget);
     /// The fields most classes share: 64-bit (sf), Rd, Rn, Rm, and the
@@ -194,6 +196,8 @@ private:
     Executed dataProcessingRegister(u32 word, const Fields &fields, u64 &pc, u32 &flags);
     Executed vectorImmediate(u32 word, const Fields &fields, u64 &pc, u32 &flags);
     Executed loadStore(u32 word, u64 &pc);
+    u64 readSized(u64 address, u64 bytes);
+    void writeSized(u64 address, u64 bytes, u64 value);
     bool readVector(u64 address, u64 bytes, u64 &lo, u64 &hi);
     bool loadVector(unsigned rt, u64 address, u64 bytes);
     bool storeVector(unsigned rt, u64 address, u64 bytes);

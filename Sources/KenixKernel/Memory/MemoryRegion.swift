@@ -74,10 +74,7 @@ struct RegionList {
     /// stack first, on every page fault (the list is `inout` only to be
     /// passed by address; nothing changes).
     static func region(containing address: UInt64, in list: inout RegionList) -> MemoryRegion? {
-        for i in 0..<list.count where list.items[i].start <= address && address < list.items[i].end {
-            return list.items[i]
-        }
-        return nil
+        list.find(address).map { list.items[$0] }
     }
 
     func overlaps(_ start: UInt64, _ end: UInt64) -> Bool {
