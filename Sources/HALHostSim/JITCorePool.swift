@@ -273,6 +273,9 @@ final class JITCorePool: @unchecked Sendable {
     /// Takes a core back; it must be unbound and forgotten already.
     func release(_ core: OpaquePointer) {
         pthread_mutex_lock(&lock)
+        // Two machines would run on it at once (a core shared by address
+        // spaces goes back once, by its last user).
+        precondition(!idle.contains(core), "HALHostSim: a JIT core given back twice")
         if idle.count < Self.maxIdle {
             idle.append(core)
             pthread_mutex_unlock(&lock)

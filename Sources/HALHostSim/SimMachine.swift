@@ -268,7 +268,7 @@ extension SimMachine {
             + "\(mmu.resolved) faults resolved in place"
         if let jit = engine as? JITEngine {
             let k = jit.stats
-            s += "; jit: \(JITCorePool.shared.built) cores built, \(jit.steals) steals, "
+            s += "; jit: \(JITCorePool.shared.built) cores built, \(jit.steals) steals, \(jit.shares) shared, "
                 + "\(k.blocks_translated) blocks translated (\(k.instructions_translated) instructions), "
                 + "\(k.instructions_interpreted) instructions interpreted (\(k.cold_stubs) cold stubs), "
                 + "\(k.block_splits) splits, \(k.runs) runs, "

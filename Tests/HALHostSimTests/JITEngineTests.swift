@@ -5,7 +5,8 @@
 // loop that stays one block when slices end inside it, a budget whose end
 // never cuts a block short, host resources that do not grow with the
 // guest's pages (the 80k-page case), cold cores given away only when that
-// costs less than waiting for a new one, and calls and returns that stop
+// costs less than waiting for a new one, cores shared while none is ready
+// (each sharer runs its own code on its own frames), and calls and returns that stop
 // exactly at every budget (against Unicorn). The Unicorn engine has its
 // cap on host mappings tested here too.
 import HAL
@@ -191,6 +192,87 @@ final class JITEngineTests: XCTestCase {
         // ASID 1's task ends (TLBI ASIDE1 as the kernel frees its space).
         bed.hal.mmu.invalidateAll(asid: ASID(1))
         XCTAssertTrue(jit.coldBinding(for: newcomer, wait: 0) === first, "an ended task's core costs nothing")
+    }
+
+    /// While no core is ready, a new address space shares a live one's
+    /// core instead of waiting: one of its own program's whatever that
+    /// core's translations are worth (they serve both), else the one whose
+    /// blocks cost least to translate again, and only if that is less than
+    /// the wait.
+    func testANewSpaceSharesACoreOfItsOwnProgramRatherThanWait() throws {
+        let bed = try bed()
+        let jit = try XCTUnwrap(bed.machine.engine as? JITEngine)
+        let programA = [A64.movz(7, 0x5A1A), A64.b(8), A64.svc(), A64.b(-4)]
+        let programB = [A64.movz(7, 0x5A1B), A64.svc()]
+        for (asid, code) in [(ASID(1), programA), (ASID(2), programB)] {
+            let root = bed.allocateFrame()
+            bed.load(code, root: root)
+            bed.activate(root: root, asid: asid)
+            var ctx = bed.context()
+            XCTAssertEqual(bed.hal.cpu.enterUser(&ctx), .syscall)
+        }
+        let first = try XCTUnwrap(jit.binding(of: ASID(1)))
+        let second = try XCTUnwrap(jit.binding(of: ASID(2)))
+        XCTAssertEqual(first.blocks, 3)
+        XCTAssertEqual(second.blocks, 1)
+        func newcomer(_ asid: UInt16, _ code: [UInt32]) -> JITBinding {
+            let root = bed.allocateFrame()
+            bed.load(code, root: root)
+            return JITBinding(engine: jit, core: OpaquePointer(bitPattern: 1)!, asid: ASID(asid), root: root)
+        }
+        let sameProgram = newcomer(3, programA)
+        let cost = JITEngine.stealCosts
+        XCTAssertNil(jit.donor(for: sameProgram, wait: 0), "a core is ready: no sharing")
+        XCTAssertTrue(jit.donor(for: sameProgram, wait: 1) === first, "its own program's core, however costly")
+        let other = newcomer(4, [A64.movz(7, 0x5A1C), A64.svc()])
+        XCTAssertNil(jit.donor(for: other, wait: cost(second)), "no cheaper than waiting")
+        XCTAssertTrue(jit.donor(for: other, wait: cost(second) + 1) === second, "the cheapest to lose")
+        XCTAssertTrue(jit.donor(for: other, wait: cost(first) + 1) === second, "still the cheapest")
+    }
+
+    /// Address spaces sharing a core take it over in turns: each runs its
+    /// own code (different programs at the same addresses, and the same
+    /// program twice) on its own frames, every time.
+    func testAddressSpacesSharingACoreEachRunTheirOwnCodeAndMemory() throws {
+        let bed = try bed()
+        let jit = try XCTUnwrap(bed.machine.engine as? JITEngine)
+        // Two programs at the same addresses: a store and a load back, in
+        // different shapes (and nonces: no other test's code).
+        let programA = [A64.str(6, 5), A64.ldr(0, 5), A64.movz(7, 0x5A2A), A64.svc()]
+        let programB = [A64.movz(7, 0x5A2B), A64.str(6, 5), A64.ldr(0, 5), A64.svc()]
+        var roots: [PhysAddr] = [], frames: [PhysAddr] = []
+        for code in [programA, programB, programA] {
+            let root = bed.allocateFrame()
+            bed.load(code, root: root)
+            frames.append(bed.map(SimTestBed.dataVA, root: root))
+            roots.append(root)
+        }
+        func run(_ i: Int, storing value: UInt64) {
+            var ctx = bed.context()
+            ctx.x[5] = SimTestBed.dataVA
+            ctx.x[6] = value
+            XCTAssertEqual(bed.hal.cpu.enterUser(&ctx), .syscall)
+            XCTAssertEqual(ctx.x[0], value, "space \(i + 1) loads what it stored")
+            XCTAssertEqual(ctx.x[7], i == 1 ? 0x5A2B : 0x5A2A, "space \(i + 1) ran its own program")
+        }
+        bed.activate(root: roots[0], asid: ASID(1))
+        run(0, storing: 0x1000)
+        let first = try XCTUnwrap(jit.binding(of: ASID(1)))
+        jit.activate(root: roots[1], asid: ASID(2), sharingCoreOf: first)
+        XCTAssertEqual(jit.sharers(of: first), 2)
+        run(1, storing: 0x2000)
+        jit.activate(root: roots[2], asid: ASID(3), sharingCoreOf: first)
+        XCTAssertEqual(jit.sharers(of: first), 3)
+        run(2, storing: 0x3000)
+        for round in 1...3 {
+            for i in 0..<3 {
+                bed.activate(root: roots[i], asid: ASID(UInt16(i + 1)))
+                run(i, storing: UInt64(0x1000 * (i + 1) + round))
+            }
+            for i in 0..<3 {
+                XCTAssertEqual(bed.read64(frames[i]), UInt64(0x1000 * (i + 1) + round), "space \(i + 1)'s frame, round \(round)")
+            }
+        }
     }
 
     func testCodeThatLosesExecutePermissionStopsRunning() throws {

@@ -161,7 +161,11 @@ final class JITInterpreterTests: XCTestCase {
     private func runLoop(_ code: [UInt32], cpu: SimCPUKind, threshold: UInt32) throws -> ([UInt64], kd_stats?) {
         let bed = try SimTestBed(SimTestBed.config(cpu: cpu, hotThreshold: threshold))
         var ctx = bed.context()
-        XCTAssertEqual(bed.run(code, &ctx), .syscall)
+        bed.load(code)
+        bed.activate()
+        // The pool's core may have run code at these pcs for another test.
+        (bed.machine.engine as? JITEngine)?.resetActiveCoreHeat()
+        XCTAssertEqual(bed.hal.cpu.enterUser(&ctx), .syscall)
         return ([ctx.x[0], ctx.x[1], bed.machine.now], (bed.machine.engine as? JITEngine)?.stats)
     }
 

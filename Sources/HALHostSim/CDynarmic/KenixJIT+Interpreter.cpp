@@ -31,6 +31,8 @@
 // the differential tests check that (JITInterpreterTests, engines.sh).
 #include "KenixJIT.hpp"
 
+#include <algorithm>
+
 namespace kenix {
 
 namespace {
@@ -190,6 +192,10 @@ bool expandModifiedImmediate(unsigned op, unsigned cmode, u64 imm8, u64 &result)
 
 void Core::setHotThreshold(u32 threshold) {
     hotThreshold = stateGeneral ? (threshold > 0xFFFF ? 0xFFFF : threshold) : 0;
+}
+
+void Core::resetHeat() {
+    std::fill(heat.get(), heat.get() + kHeatSlots, std::uint16_t{0});
 }
 
 void Core::promote(u64 pc) {
@@ -802,4 +808,8 @@ bool Core::storeVector(unsigned rt, u64 address, u64 bytes) {
 
 extern "C" void kd_set_hot_threshold(kd_core *core, uint32_t threshold) {
     reinterpret_cast<kenix::Core *>(core)->setHotThreshold(threshold);
+}
+
+extern "C" void kd_reset_heat(kd_core *core) {
+    reinterpret_cast<kenix::Core *>(core)->resetHeat();
 }

@@ -120,6 +120,7 @@ public:
     /// Entries before a pc is translated; 0 translates everything at its
     /// first entry (no interpreter). Only with direct registers.
     void setHotThreshold(u32 threshold);
+    void resetHeat();
     kd_stats stats{};
 
     // Dynarmic callbacks.

@@ -174,6 +174,10 @@ int kd_set_direct_registers(kd_core *core, int direct);
 /// core starts with KD_DEFAULT_HOT_THRESHOLD (at most 65535).
 enum { KD_DEFAULT_HOT_THRESHOLD = 256 };
 void kd_set_hot_threshold(kd_core *core, uint32_t threshold);
+/// Forgets how often each pc was entered: every block is cold again. A
+/// pooled core keeps its counts from machine to machine (the swarm's boots
+/// find their code hot); a test that counts tier changes starts from none.
+void kd_reset_heat(kd_core *core);
 
 /// How the JIT treats an instruction word (the CPU baseline, exposed for
 /// tests): 0 runs as is, 1 undefined, 2 emulated by the core.
