@@ -40,6 +40,10 @@ final class JITInterpreterTests: XCTestCase {
         (0x3800_0000, 0x3A00_0000),   // load/store register
         (0x3900_0000, 0x3B00_0000),   // load/store register (unsigned offset)
         (0x3820_0800, 0x3A20_0C00),   // load/store register (register offset)
+        (0x085F_7C00, 0x3FFF_7C00),   // LDXR, LDAXR
+        (0x0800_7C00, 0x3FE0_7C00),   // STXR, STLXR (the monitor is clear: they fail)
+        (0x089F_FC00, 0x3FBF_FC00),   // LDAR, STLR
+        (0x0800_0000, 0x3F00_0000),   // the rest of load/store exclusive and ordered
         (0x0A00_0000, 0x1F00_0000),   // logical (shifted register)
         (0x0B00_0000, 0x1F20_0000),   // ADD/SUB (shifted register)
         (0x0B20_0000, 0x1F20_0000),   // ADD/SUB (extended register)
@@ -167,6 +171,64 @@ final class JITInterpreterTests: XCTestCase {
         (bed.machine.engine as? JITEngine)?.resetActiveCoreHeat()
         XCTAssertEqual(bed.hal.cpu.enterUser(&ctx), .syscall)
         return ([ctx.x[0], ctx.x[1], bed.machine.now], (bed.machine.engine as? JITEngine)?.stats)
+    }
+
+    /// Exclusives and ordered accesses in the interpreter, against
+    /// dynarmic alone and Unicorn: an atomic add loop whose load-exclusive
+    /// and store-exclusive lie in different blocks, so that at some
+    /// thresholds one half runs translated and the other interpreted (the
+    /// interpreter keeps the Jit's own exclusive flag); a store-exclusive
+    /// after CLREX fails; LDAR/STLR of both sizes. Interpreting everything,
+    /// the core hands none of them to dynarmic.
+    func testExclusivesPairAcrossTheTiers() throws {
+        let code: [UInt32] = [
+            A64.movz(3, 40),
+            A64.ldxr(1, 5, acquire: true),   // loop:
+            0xF240_007F,                     // tst x3, #1
+            A64.bne(8),                      // b.ne skip
+            A64.add(1, 1, 1),
+            A64.add(1, 1, 2),                // skip:
+            A64.stxr(2, 1, 5, release: true),
+            A64.cbnzW(2, -24),               // failed: again
+            A64.subs(3, 3, 1),
+            A64.bne(-32),                    // b.ne loop
+            A64.ldxr(6, 5),
+            A64.clrex,
+            A64.stxr(7, 6, 5),               // fails: w7 = 1
+            A64.ldar(8, 5),
+            A64.add(9, 5, 8),
+            A64.stlr(8, 9),
+            A64.ldar(10, 9, word: true),
+            A64.svc(0x52),                   // a nonce: no other test's code
+        ]
+        func run(_ cpu: SimCPUKind, threshold: UInt32) throws -> (registers: [UInt64], data: [UInt64], stats: kd_stats?) {
+            let bed = try SimTestBed(SimTestBed.config(cpu: cpu, hotThreshold: threshold))
+            let frame = bed.map(SimTestBed.dataVA)
+            var ctx = bed.context()
+            ctx.x[5] = SimTestBed.dataVA
+            bed.load(code)
+            bed.activate()
+            (bed.machine.engine as? JITEngine)?.resetActiveCoreHeat()
+            XCTAssertEqual(bed.hal.cpu.enterUser(&ctx), .syscall)
+            let data = [bed.read64(frame), bed.read64(frame.adding(8))]
+            return ((0...10).map { ctx.x[$0] } + [bed.machine.now], data, (bed.machine.engine as? JITEngine)?.stats)
+        }
+        let unicorn = try run(.unicorn, threshold: 0)
+        XCTAssertEqual(unicorn.registers[1], 100, "20 odd and 20 even rounds")
+        XCTAssertEqual(unicorn.registers[2], 0, "every store-exclusive of the loop stored")
+        XCTAssertEqual(unicorn.registers[7], 1, "CLREX: the store-exclusive failed")
+        XCTAssertEqual(unicorn.registers[8], 100)
+        XCTAssertEqual(unicorn.registers[10], 100)
+        XCTAssertEqual(unicorn.data, [100, 100])
+        for threshold: UInt32 in [0, 2, 3, 4, 5, 6, 65535] {
+            let jit = try run(.jit, threshold: threshold)
+            XCTAssertEqual(jit.registers, unicorn.registers, "threshold \(threshold)")
+            XCTAssertEqual(jit.data, unicorn.data, "threshold \(threshold)")
+            if threshold == 65535, let stats = jit.stats {
+                XCTAssertEqual(stats.instructions_interpreted, unicorn.registers[11], "all of it interpreted \(stats)")
+                XCTAssertEqual(stats.blocks_translated, 0, "nothing handed to dynarmic \(stats)")
+            }
+        }
     }
 
     /// A loop runs in the interpreter until its start has been entered

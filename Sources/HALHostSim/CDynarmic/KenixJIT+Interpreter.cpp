@@ -17,11 +17,15 @@
 //     there. A stub is recorded as a block that runs nothing, so real blocks
 //     are cut before it as before any other entry, and is dropped when its
 //     pc turns hot (`promote`).
-//   - Whatever the interpreter does not implement (exclusives, most of
+//   - Whatever the interpreter does not implement (exclusive pairs, most of
 //     FP/SIMD, system registers other than TPIDR_EL0 and NZCV, every
 //     unpredictable or unallocated form, hints other than NOP) it hands to the
 //     Jit before retiring it: the pc is promoted and dynarmic runs it, so the
 //     Jit stays the one authority on every corner of the architecture.
+//     Exclusives of one register it runs as dynarmic's code does, on the
+//     Jit's own exclusive flag and monitor (`exclusiveOrOrdered`): they are
+//     Swift's reference counting, and handing each to the Jit cost a boot
+//     ~8,300 trips into translated code.
 // The registers are the Jit's own, in place (the interpreter runs only when
 // the core found them: directRegisters), so a switch of tier moves nothing
 // but NZCV. Memory goes through the same accessors as the Jit's callbacks
@@ -416,6 +420,10 @@ Core::Executed Core::branchOrSystem(u32 word, const Fields &fields, u64 &pc, u32
         (word & 0xFFFF'F0FF) == 0xD503'30DF) {   // NOP; DSB, DMB, ISB
         return Executed::next;
     }
+    if ((word & 0xFFFF'F0FF) == 0xD503'305F && stateExclusive) {   // CLREX: the Jit's flag, as its own does
+        *stateExclusive = 0;
+        return Executed::next;
+    }
     if ((word & 0xFFFF'FFE0) == 0xD53B'D040) {   // MRS Xt, TPIDR_EL0
         r.setZR(rd, tpidr);
         return Executed::next;
@@ -620,8 +628,9 @@ Core::Executed Core::vectorImmediate(u32 word, const Fields &fields, u64 &pc, u3
 
 
 /// Loads and stores: literal, pair, and single register (immediate and
-/// register offsets), general and FP/SIMD registers. Exclusives, ordered
-/// accesses, unprivileged ones and structure loads go to the Jit.
+/// register offsets), general and FP/SIMD registers; exclusives and ordered
+/// accesses of one register. Pairs of those, unprivileged accesses and
+/// structure loads go to the Jit.
 Core::Executed Core::loadStore(u32 word, u64 &pc) {
     Registers r{stateGeneral};
     const unsigned rt = field(word, 0, 5), rn = field(word, 5, 5);
@@ -692,7 +701,8 @@ Core::Executed Core::loadStore(u32 word, u64 &pc) {
         return Executed::next;
     }
 
-    if ((word & 0x3800'0000) != 0x3800'0000) return Executed::handOver;   // exclusives, ordered, structures
+    if ((word & 0x3F00'0000) == 0x0800'0000) return exclusiveOrOrdered(word);
+    if ((word & 0x3800'0000) != 0x3800'0000) return Executed::handOver;   // structures
 
     // Load/store register: unsigned offset, unscaled, pre/post-indexed, register offset.
     const unsigned size = field(word, 30, 2), opc = field(word, 22, 2);
@@ -802,6 +812,84 @@ bool Core::storeVector(unsigned rt, u64 address, u64 bytes) {
         writeSized(address, bytes, lo);
     }
     return stop == Stop::none;
+}
+
+namespace {
+
+/// A load-exclusive: marks the monitor as dynarmic's translated code does
+/// (through the same callback for the read).
+template<typename T>
+u64 readAndMark(Dynarmic::ExclusiveMonitor &monitor, u64 address, T (Core::*read)(u64), Core &core) {
+    return monitor.ReadAndMark<T>(0, address, [&]() -> T { return (core.*read)(address); });
+}
+
+}  // namespace
+
+/// LDXR/LDAXR, STXR/STLXR and LDAR/STLR of one register, as dynarmic's
+/// translated code does them: a load-exclusive sets the Jit's exclusive
+/// flag and marks the monitor; a store-exclusive fails on a clear flag
+/// without asking the monitor, else clears the flag and asks it. So a pair
+/// whose halves run in different tiers (a loop going hot between them)
+/// behaves as one in either. Ordering is moot on one processor. The pairs
+/// (LDXP, STXP), compare-and-swap and LDLAR/STLLR (not in the baseline),
+/// and forms with a should-be-one field clear or an unpredictable register
+/// choice go to the Jit.
+Core::Executed Core::exclusiveOrOrdered(u32 word) {
+    if (!stateExclusive) return Executed::handOver;
+    const unsigned size = field(word, 30, 2), rs = field(word, 16, 5), rt2 = field(word, 10, 5);
+    const unsigned rn = field(word, 5, 5), rt = field(word, 0, 5);
+    const bool ordered = bitAt(word, 23), load = bitAt(word, 22), pair = bitAt(word, 21);
+    if (pair || rt2 != 31) return Executed::handOver;
+    Registers r{stateGeneral};
+    const u64 address = r.sp(rn), bytes = u64{1} << size;
+    if (ordered) {   // LDAR, STLR
+        if (!bitAt(word, 15) || rs != 31) return Executed::handOver;
+        if (load) {
+            const u64 value = readSized(address, bytes);
+            if (stop != Stop::none) return Executed::faulted;
+            r.setZR(rt, value);
+        } else {
+            writeSized(address, bytes, r.zr(rt));
+            if (stop != Stop::none) return Executed::faulted;
+        }
+        return Executed::next;
+    }
+    if (load) {   // LDXR, LDAXR
+        if (rs != 31) return Executed::handOver;
+        *stateExclusive = 1;
+        u64 value = 0;
+        switch (size) {
+        case 0: value = readAndMark<u8>(monitor, address, &Core::MemoryRead8, *this); break;
+        case 1: value = readAndMark<std::uint16_t>(monitor, address, &Core::MemoryRead16, *this); break;
+        case 2: value = readAndMark<u32>(monitor, address, &Core::MemoryRead32, *this); break;
+        default: value = readAndMark<u64>(monitor, address, &Core::MemoryRead64, *this); break;
+        }
+        if (stop != Stop::none) return Executed::faulted;
+        r.setZR(rt, value);
+        return Executed::next;
+    }
+    // STXR, STLXR: the status register may not be the data or (but for SP) the base.
+    if (rs == rt || (rs == rn && rn != 31)) return Executed::handOver;
+    u64 status = 1;
+    if (*stateExclusive) {
+        *stateExclusive = 0;
+        const u64 value = r.zr(rt);
+        bool stored = false;
+        switch (size) {
+        case 0: stored = monitor.DoExclusiveOperation<u8>(0, address, [&](u8 expected) {
+                    return MemoryWriteExclusive8(address, static_cast<u8>(value), expected); }); break;
+        case 1: stored = monitor.DoExclusiveOperation<std::uint16_t>(0, address, [&](std::uint16_t expected) {
+                    return MemoryWriteExclusive16(address, static_cast<std::uint16_t>(value), expected); }); break;
+        case 2: stored = monitor.DoExclusiveOperation<u32>(0, address, [&](u32 expected) {
+                    return MemoryWriteExclusive32(address, static_cast<u32>(value), expected); }); break;
+        default: stored = monitor.DoExclusiveOperation<u64>(0, address, [&](u64 expected) {
+                    return MemoryWriteExclusive64(address, value, expected); }); break;
+        }
+        if (stop != Stop::none) return Executed::faulted;
+        status = stored ? 0 : 1;
+    }
+    r.setZR(rs, status);
+    return Executed::next;
 }
 
 }  // namespace kenix

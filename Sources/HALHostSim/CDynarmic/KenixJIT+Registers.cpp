@@ -36,6 +36,9 @@ constexpr std::size_t kGeneralBytes = 33 * sizeof(u64);
 /// 32-bit NZCV word, at the next 16-byte boundary.
 constexpr std::size_t kVectorsAfterGeneral = 272;
 constexpr std::size_t kVectorBytes = sizeof(kd_context::v);
+/// Where the exclusive flag lies after them (guest and ASIMD MXCSR and the
+/// halt reason come first, 4 bytes each).
+constexpr std::size_t kExclusiveAfterVectors = 12;
 /// How far into the Jit's private state the search goes (its
 /// configuration comes first; the state itself is larger than this).
 constexpr std::size_t kSearchWindow = 1024;
@@ -95,6 +98,7 @@ void Core::locateState() {
         if (jit->GetRegister(7) == probe(3, 7) && jit->GetPC() == probe(3, 32) && jit->GetVector(31)[1] == probe(3, 63)) {
             stateGeneral = g;
             stateVectors = v;
+            locateExclusiveFlag(reinterpret_cast<u8 *>(v) + kVectorBytes);
         }
         break;
     }
@@ -104,9 +108,23 @@ void Core::locateState() {
     jit->SetVectors(Vectors{});
 }
 
+/// After the vector registers dynarmic keeps two MXCSR words and the halt
+/// reason, then its exclusive flag: found as the byte there that
+/// ClearExclusiveState clears (it writes nothing else), like the registers
+/// are found, not assumed. Whatever the byte held goes back.
+void Core::locateExclusiveFlag(u8 *afterVectors) {
+    u8 *flag = afterVectors + kExclusiveAfterVectors;
+    const u8 held = *flag;
+    *flag = 1;
+    jit->ClearExclusiveState();
+    if (*flag == 0) stateExclusive = flag;
+    *flag = held;
+}
+
 bool Core::setDirectRegisters(bool direct) {
     stateGeneral = nullptr;
     stateVectors = nullptr;
+    stateExclusive = nullptr;
     handedFPControl = false;
     shadowValid = false;
     if (direct) locateState();

@@ -150,6 +150,7 @@ public:
 private:
     // Registers (KenixJIT+Registers.cpp).
     void locateState();
+    void locateExclusiveFlag(u8 *afterVectors);
     void setFPControl(u64 fpcr, u64 fpsr);
 
     // Memory (KenixJIT+Memory.cpp).
@@ -197,6 +198,7 @@ private:
     Executed dataProcessingRegister(u32 word, const Fields &fields, u64 &pc, u32 &flags);
     Executed vectorImmediate(u32 word, const Fields &fields, u64 &pc, u32 &flags);
     Executed loadStore(u32 word, u64 &pc);
+    Executed exclusiveOrOrdered(u32 word);
     u64 readSized(u64 address, u64 bytes);
     void writeSized(u64 address, u64 bytes, u64 value);
     bool readVector(u64 address, u64 bytes, u64 &lo, u64 &hi);
@@ -245,6 +247,11 @@ private:
     /// its private state; null: the accessors move them (locateState).
     u64 *stateGeneral = nullptr;
     u64 *stateVectors = nullptr;
+    /// The Jit's own exclusive flag (a load-exclusive sets it; a
+    /// store-exclusive fails on it before asking the monitor), so that the
+    /// interpreter's exclusives pair with translated ones; null: the
+    /// interpreter hands exclusives to the Jit.
+    u8 *stateExclusive = nullptr;
     /// FPCR and FPSR as getContext last handed them out; valid until the
     /// Jit runs or they are set.
     u64 handedFPCR = 0, handedFPSR = 0;

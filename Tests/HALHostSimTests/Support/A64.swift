@@ -29,6 +29,24 @@ enum A64 {
         0xF900_0000 | (offset / 8) << 10 | rn << 5 | rt
     }
     static func ldrb(_ rt: UInt32, _ rn: UInt32) -> UInt32 { 0x3940_0000 | rn << 5 | rt }
+    /// LDXR Xt, [Xn] (LDAXR with `acquire`).
+    static func ldxr(_ rt: UInt32, _ rn: UInt32, acquire: Bool = false) -> UInt32 {
+        0xC85F_7C00 | (acquire ? 1 << 15 : 0) | rn << 5 | rt
+    }
+    /// STXR Ws, Xt, [Xn] (STLXR with `release`).
+    static func stxr(_ rs: UInt32, _ rt: UInt32, _ rn: UInt32, release: Bool = false) -> UInt32 {
+        0xC800_7C00 | rs << 16 | (release ? 1 << 15 : 0) | rn << 5 | rt
+    }
+    /// LDAR Xt, [Xn] (Wt with `word`).
+    static func ldar(_ rt: UInt32, _ rn: UInt32, word: Bool = false) -> UInt32 {
+        (word ? 0x88DF_FC00 : 0xC8DF_FC00) | rn << 5 | rt
+    }
+    static func stlr(_ rt: UInt32, _ rn: UInt32) -> UInt32 { 0xC89F_FC00 | rn << 5 | rt }
+    static let clrex: UInt32 = 0xD503_3F5F
+    /// cbnz Wt to pc + offset (bytes).
+    static func cbnzW(_ rt: UInt32, _ offset: Int32) -> UInt32 {
+        0x3500_0000 | (UInt32(bitPattern: offset / 4) & 0x7FFFF) << 5 | rt
+    }
     static func strb(_ rt: UInt32, _ rn: UInt32) -> UInt32 { 0x3900_0000 | rn << 5 | rt }
     static func add(_ rd: UInt32, _ rn: UInt32, _ imm: UInt32) -> UInt32 { 0x9100_0000 | imm << 10 | rn << 5 | rd }
     static func subs(_ rd: UInt32, _ rn: UInt32, _ imm: UInt32) -> UInt32 { 0xF100_0000 | imm << 10 | rn << 5 | rd }
