@@ -231,6 +231,50 @@ final class JITInterpreterTests: XCTestCase {
         }
     }
 
+    /// A run that trapped within a few instructions last time it started
+    /// at a pc is interpreted the next time, hot or not (entering the Jit
+    /// costs more than a few interpreted instructions); a longer one goes
+    /// to the Jit. Either way the result is the one Unicorn gives.
+    func testShortRunsBetweenTrapsStayInTheInterpreter() throws {
+        // x0 += 1; svc; b back: two instructions a trip once past the first.
+        let short: [UInt32] = [A64.add(0, 0, 1), A64.svc(0x53), A64.b(-8)]
+        // Twenty instructions between the traps: a trip the Jit runs.
+        let long: [UInt32] = [A64.movz(3, 10), A64.add(0, 0, 1), A64.subs(3, 3, 1), A64.bne(-8), A64.svc(0x54), A64.b(-20)]
+        for (code, expectJitRuns) in [(short, false), (long, true)] {
+            var results: [[UInt64]] = []
+            var counters: kd_stats?
+            for cpu in [SimCPUKind.jit, .unicorn] {
+                let bed = try SimTestBed(SimTestBed.config(cpu: cpu, hotThreshold: 2))
+                var ctx = bed.context()
+                bed.load(code)
+                bed.activate()
+                var trail: [UInt64] = []
+                for _ in 0..<50 {
+                    XCTAssertEqual(bed.hal.cpu.enterUser(&ctx), .syscall)
+                    trail.append(ctx.x[0])
+                }
+                // The first trips settle the tiers (a pooled core may know
+                // these pcs from another test); the next 50 are counted.
+                let before = (bed.machine.engine as? JITEngine)?.stats
+                for _ in 0..<50 { XCTAssertEqual(bed.hal.cpu.enterUser(&ctx), .syscall) }
+                if cpu == .jit {
+                    let after = try XCTUnwrap((bed.machine.engine as? JITEngine)?.stats)
+                    counters = after
+                    let runs = after.runs - (before?.runs ?? 0)
+                    if expectJitRuns {
+                        XCTAssertGreaterThanOrEqual(runs, 50, "a long trip enters the Jit every time")
+                    } else {
+                        XCTAssertEqual(runs, 0, "a two-instruction trip never enters the Jit")
+                    }
+                }
+                trail.append(ctx.x[0])
+                trail.append(bed.machine.now)
+                results.append(trail)
+            }
+            XCTAssertEqual(results[0], results[1], "JIT \(String(describing: counters))")
+        }
+    }
+
     /// A loop runs in the interpreter until its start has been entered
     /// `threshold` times, then as translated code; its rarely taken path,
     /// a block the translated loop jumps to while it is still cold, gets a

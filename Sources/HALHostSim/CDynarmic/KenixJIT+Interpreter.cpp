@@ -226,7 +226,7 @@ bool Core::entersCold(u64 pc) {
     return hotThreshold != 0 && !enter(pc);
 }
 
-u64 Core::interpret(u64 budget) {
+u64 Core::interpret(u64 budget, u64 window) {
     u64 *const x = stateGeneral;
     u64 pc = x[32];
     u32 flags = jit->GetPstate() >> 28;
@@ -250,7 +250,8 @@ u64 Core::interpret(u64 budget) {
                 promote(pc);   // the Jit reports the misaligned pc
                 break;
             }
-            if (enter(pc)) break;   // a stub left there goes when the Jit meets it (run loop)
+            // A stub left there goes when the Jit meets it (run loop).
+            if (enter(pc) && retired >= window) break;
             continue;
         }
         if (what == Executed::trapped) retired++;

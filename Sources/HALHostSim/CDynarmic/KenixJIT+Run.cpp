@@ -54,7 +54,18 @@ void Core::run(u64 budget, kd_result &result) {
     stop = Stop::none;
     result.info = 0;
     result.address = 0;
-    while (retired < budget) {
+    const u64 entry = jit->GetPC();
+    RunLength &last = runLength(entry);
+    if (hotThreshold != 0 && last.pc == entry && last.retired <= kShortRun) {
+        // The last run from here trapped within a few instructions (an svc
+        // loop, a server's receive loop): interpret them, whatever their
+        // heat, rather than pay for entering the Jit (~100 ns here: its
+        // run loop's locks, the MXCSR switches, the dispatcher's lookup;
+        // the interpreter takes ~10 ns an instruction). If no trap comes,
+        // the Jit goes on from the next block start.
+        retired = interpret(budget, kShortRun);
+    }
+    while (retired < budget && stop == Stop::none) {
         const u64 left = budget - retired;
         const u64 pc = jit->GetPC();
         if (entersCold(pc)) {
@@ -107,6 +118,7 @@ void Core::run(u64 budget, kd_result &result) {
         result.address = address;
     }
     result.retired = retired;
+    last = {entry, stop != Stop::none && retired <= kLongRun ? static_cast<u32>(retired) : kLongRun};
     budgetLeft = kMaxBlock;
     // An svc ends its block, so the pc after it starts one (or none): the
     // next run from there need not look (most runs resume there: ~8% of an

@@ -184,7 +184,7 @@ private:
     bool isHot(u64 pc) const { return heat[heatSlot(pc)] >= hotThreshold; }
     bool enter(u64 pc);
     bool entersCold(u64 pc);
-    u64 interpret(u64 budget);
+    u64 interpret(u64 budget, u64 window = 0);
     /// The fields most classes share: 64-bit (sf), Rd, Rn, Rm, and the
     /// operand mask sf gives.
     struct Fields {
@@ -273,6 +273,20 @@ private:
     /// translation is dropped (insideBlock need not look there).
     static constexpr u64 kNoPC = ~u64{0};
     u64 afterSVC = kNoPC;
+    /// How many instructions the last run from an entry pc retired before
+    /// it trapped (kLongRun: it did not), by pc: a run that will trap
+    /// within kShortRun instructions is cheaper interpreted than entering
+    /// the Jit (KenixJIT+Run.cpp). Direct-mapped; a collision only costs a
+    /// wrong guess.
+    struct RunLength {
+        u64 pc = kNoPC;
+        u32 retired = 0;
+    };
+    static constexpr std::size_t kRunLengthSlots = 256;
+    static constexpr u32 kShortRun = 8;
+    static constexpr u32 kLongRun = ~u32{0};
+    RunLength runLengths[kRunLengthSlots];
+    RunLength &runLength(u64 pc) { return runLengths[(pc >> 2) % kRunLengthSlots]; }
     bool stepping = false;
     Stop stop = Stop::none;
     /// The run stopped inside a block (a data abort): its retired prefix
