@@ -201,11 +201,19 @@ against a few µs for QEMU's TCG (dynarmic's register allocator dominates), alth
 code runs a handful of times: of the boot's 30,700 distinct instructions, 20,000 run fewer than
 10 times. Now the JIT engine has a cold tier: an interpreter in the core runs code until a block
 start has been entered 256 times, and only then does dynarmic translate it (anything the
-interpreter does not implement goes to dynarmic at once). A boot translates about 1,200 blocks
-(about 4,700 instructions) and interprets about 1.3 M of its 13.2 M instructions (at roughly
-40-50 ns each: cold code misses the caches). What bounds a boot now is building its ten cores
-(about 35 ms each on the builder thread, which with the main thread keeps both host processors
-busy): the main thread waits about 110 ms for them. Turning off the precise-abort checks, which
+interpreter does not implement goes to dynarmic at once; since this round that no longer
+includes the load/store-exclusive loops of Swift's reference counting, which it runs on the
+Jit's own exclusive flag, so a boot translates about 1,200 blocks instead of 1,900 and enters
+the Jit 44,000 times instead of 68,000). It interprets about 1.4 M of a boot's 13.2 M
+instructions (about 10 ns each when warm, 40-50 ns cold). A run that trapped within 8
+instructions the last time it started at the same pc is interpreted whatever its heat: entering
+the Jit costs about 100 ns (its run loop's locks, MXCSR switches, the block lookup), so an `svc`
+round trip through `enterUser` went from about 230 to about 80-150 ns. What bounds a boot is
+building dynarmic cores (about 35 ms each; the builder thread and the main thread keep both
+host processors busy): the main thread waited about 110 ms for them; a new address space now
+shares a live one's core (one of its own program first, whose translations serve both) instead
+of waiting, taking it over in turns until a core of its own is ready, which took `run vm`'s
+waits (a tree of children of one program) from about 190 to 95 ms. Turning off the precise-abort checks, which
 also lets dynarmic drop redundant register moves, changed neither the boot nor the store loop in
 a trial and made the demo about 10% faster; faults would no longer be
 exact, so they stay on). The default boot is about 13.4 M guest instructions (26.5 M until the
