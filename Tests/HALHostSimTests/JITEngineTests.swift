@@ -9,6 +9,7 @@
 // (each sharer runs its own code on its own frames), and calls and returns that stop
 // exactly at every budget (against Unicorn). The Unicorn engine has its
 // cap on host mappings tested here too.
+import CDynarmic
 import HAL
 import XCTest
 @testable import HALHostSim
@@ -22,6 +23,23 @@ final class JITEngineTests: XCTestCase {
     /// tier has JITInterpreterTests.
     private func bed(_ cpu: SimCPUKind = .jit, ram: UInt64 = 16 << 20) throws -> SimTestBed {
         try SimTestBed(SimTestBed.config(ram: ram, cpu: cpu, hotThreshold: 0))
+    }
+
+    /// Puts an idle core in the pool (building one if need be), so that the
+    /// next new address space takes it rather than sharing a live one's
+    /// (which it does while the pool has none ready).
+    private func readyACore() {
+        if let spare = JITCorePool.shared.acquire() { JITCorePool.shared.release(spare) }
+    }
+
+    /// Activates `asid` on a core of its own with no translations: a pooled
+    /// core keeps those of earlier tests whose code bytes still match (a
+    /// page of zeros, say), which a test counting blocks must not see.
+    private func activateOnAFreshCore(_ bed: SimTestBed, root: PhysAddr, asid: ASID) throws {
+        readyACore()
+        bed.activate(root: root, asid: asid)
+        let jit = try XCTUnwrap(bed.machine.engine as? JITEngine)
+        kd_forget(try XCTUnwrap(jit.binding(of: asid)).core)
     }
 
     /// Registers move into a core and out of it in place in dynarmic's own
@@ -119,7 +137,7 @@ final class JITEngineTests: XCTestCase {
             bed.load(code)
             let first = bed.map(SimTestBed.dataVA)
             // An idle core in the pool for the swap below to take.
-            if cpu == .jit, let spare = JITCorePool.shared.acquire() { JITCorePool.shared.release(spare) }
+            if cpu == .jit { readyACore() }
             var ctx = bed.context()
             ctx.x[5] = SimTestBed.dataVA
             ctx.x[6] = 0x1111
@@ -172,7 +190,7 @@ final class JITEngineTests: XCTestCase {
             let root = bed.allocateFrame()
             roots.append(root)
             bed.load(code, root: root)
-            bed.activate(root: root, asid: asid)
+            try activateOnAFreshCore(bed, root: root, asid: asid)
             var ctx = bed.context()
             XCTAssertEqual(bed.hal.cpu.enterUser(&ctx), .syscall)
         }
@@ -207,7 +225,7 @@ final class JITEngineTests: XCTestCase {
         for (asid, code) in [(ASID(1), programA), (ASID(2), programB)] {
             let root = bed.allocateFrame()
             bed.load(code, root: root)
-            bed.activate(root: root, asid: asid)
+            try activateOnAFreshCore(bed, root: root, asid: asid)
             var ctx = bed.context()
             XCTAssertEqual(bed.hal.cpu.enterUser(&ctx), .syscall)
         }
