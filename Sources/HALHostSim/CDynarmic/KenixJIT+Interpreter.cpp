@@ -815,16 +815,22 @@ bool Core::storeVector(unsigned rt, u64 address, u64 bytes) {
     return stop == Stop::none;
 }
 
-namespace {
-
-/// A load-exclusive: marks the monitor as dynarmic's translated code does
-/// (through the same callback for the read).
+/// A load-exclusive of a T: marks the monitor around the read, as the
+/// Jit's code does around its MemoryRead callback.
 template<typename T>
-u64 readAndMark(Dynarmic::ExclusiveMonitor &monitor, u64 address, T (Core::*read)(u64), Core &core) {
-    return monitor.ReadAndMark<T>(0, address, [&]() -> T { return (core.*read)(address); });
+u64 Core::loadExclusive(u64 address) {
+    return monitor.ReadAndMark<T>(0, address, [&]() -> T { return read<T>(address); });
 }
 
-}  // namespace
+/// A store-exclusive of `value`'s low T: only if the monitor still holds the
+/// address, and only if memory still holds what the load saw (the Jit's
+/// MemoryWriteExclusive callback).
+template<typename T>
+bool Core::storeExclusive(u64 address, u64 value) {
+    return monitor.DoExclusiveOperation<T>(0, address, [&](T expected) {
+        return writeExclusive<T>(address, static_cast<T>(value), expected);
+    });
+}
 
 /// LDXR/LDAXR, STXR/STLXR and LDAR/STLR of one register, as dynarmic's
 /// translated code does them: a load-exclusive sets the Jit's exclusive
@@ -858,12 +864,12 @@ Core::Executed Core::exclusiveOrOrdered(u32 word) {
     if (load) {   // LDXR, LDAXR
         if (rs != 31) return Executed::handOver;
         *stateExclusive = 1;
-        u64 value = 0;
+        u64 value;
         switch (size) {
-        case 0: value = readAndMark<u8>(monitor, address, &Core::MemoryRead8, *this); break;
-        case 1: value = readAndMark<std::uint16_t>(monitor, address, &Core::MemoryRead16, *this); break;
-        case 2: value = readAndMark<u32>(monitor, address, &Core::MemoryRead32, *this); break;
-        default: value = readAndMark<u64>(monitor, address, &Core::MemoryRead64, *this); break;
+        case 0: value = loadExclusive<u8>(address); break;
+        case 1: value = loadExclusive<std::uint16_t>(address); break;
+        case 2: value = loadExclusive<u32>(address); break;
+        default: value = loadExclusive<u64>(address); break;
         }
         if (stop != Stop::none) return Executed::faulted;
         r.setZR(rt, value);
@@ -875,16 +881,12 @@ Core::Executed Core::exclusiveOrOrdered(u32 word) {
     if (*stateExclusive) {
         *stateExclusive = 0;
         const u64 value = r.zr(rt);
-        bool stored = false;
+        bool stored;
         switch (size) {
-        case 0: stored = monitor.DoExclusiveOperation<u8>(0, address, [&](u8 expected) {
-                    return MemoryWriteExclusive8(address, static_cast<u8>(value), expected); }); break;
-        case 1: stored = monitor.DoExclusiveOperation<std::uint16_t>(0, address, [&](std::uint16_t expected) {
-                    return MemoryWriteExclusive16(address, static_cast<std::uint16_t>(value), expected); }); break;
-        case 2: stored = monitor.DoExclusiveOperation<u32>(0, address, [&](u32 expected) {
-                    return MemoryWriteExclusive32(address, static_cast<u32>(value), expected); }); break;
-        default: stored = monitor.DoExclusiveOperation<u64>(0, address, [&](u64 expected) {
-                    return MemoryWriteExclusive64(address, value, expected); }); break;
+        case 0: stored = storeExclusive<u8>(address, value); break;
+        case 1: stored = storeExclusive<std::uint16_t>(address, value); break;
+        case 2: stored = storeExclusive<u32>(address, value); break;
+        default: stored = storeExclusive<u64>(address, value); break;
         }
         if (stop != Stop::none) return Executed::faulted;
         status = stored ? 0 : 1;

@@ -199,6 +199,8 @@ private:
     Executed vectorImmediate(u32 word, const Fields &fields, u64 &pc, u32 &flags);
     Executed loadStore(u32 word, u64 &pc);
     Executed exclusiveOrOrdered(u32 word);
+    template<typename T> u64 loadExclusive(u64 address);
+    template<typename T> bool storeExclusive(u64 address, u64 value);
     u64 readSized(u64 address, u64 bytes);
     void writeSized(u64 address, u64 bytes, u64 value);
     bool readVector(u64 address, u64 bytes, u64 &lo, u64 &hi);
