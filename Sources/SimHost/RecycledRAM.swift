@@ -4,15 +4,15 @@
 //
 // Why: `kenix-sim swarm` boots hundreds of machines in one process, and
 // each fresh mapping costs a host page fault (and the kernel's clearing of
-// the page) at every first touch: ~4,400 faults a steady-state swarm boot of
-// the default image. Touching 8,600 scattered pages of a fresh 128 MiB
-// mapping took 24 ms on this project's machine kind, finding and clearing
-// them in a recycled one 8 ms (a stand-alone C test). A machine must
-// still start on all-zero RAM, as a fresh mapping does (the same run from
-// the same seed): the pages the last machine touched are found in
-// /proc/self/pagemap (present or swapped out) and cleared; the rest were
-// never touched and are zero. Without a readable pagemap, RAM is mapped
-// fresh as before.
+// the page) at every first touch: ~3,100 faults a steady-state swarm boot
+// of the default image (4,400 before the kernel reused freed frames first).
+// Touching 8,600 scattered pages of a fresh 128 MiB mapping took 24 ms on
+// this project's machine kind, finding and clearing them in a recycled one
+// 8 ms (a stand-alone C test). A machine must still start on all-zero RAM,
+// as a fresh mapping does (the same run from the same seed): the pages the
+// last machine touched are found in /proc/self/pagemap (present or swapped
+// out) and cleared; the rest were never touched and are zero. Without a
+// readable pagemap, RAM is mapped fresh as before.
 #if canImport(Glibc)
 import Glibc
 #endif

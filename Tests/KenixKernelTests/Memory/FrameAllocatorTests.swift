@@ -136,17 +136,45 @@ final class FrameAllocatorTests: XCTestCase {
 
     /// Regression (fixed in 1fce163): when frameCount was not a multiple of 64,
     /// skipping the last (full) bitmap word over-counted the scan, which gave
-    /// up before wrapping to the free frames below the hint.
-    func testAllocationFindsFreeFramesBelowTheHint() {
+    /// up before it found the free frames below the last allocation.
+    func testAllocationFindsFreeFramesBelowTheLastAllocation() {
         var a = FrameAllocator(ram: ram(100), reserved: [])
-        XCTAssertEqual(a.allocate(count: 100), frame(0))   // hint wraps to 0
+        XCTAssertEqual(a.allocate(count: 100), frame(0))
         a.free(frame(10), count: 10)
-        XCTAssertEqual(a.allocate(count: 10), frame(10))   // hint = 20
+        XCTAssertEqual(a.allocate(count: 10), frame(10))
         a.free(frame(0), count: 10)                        // only frames 0–9 are free
         XCTAssertEqual(a.freeCount, 10)
         let f = a.allocate(count: 1)
         XCTAssertNotNil(f, "10 frames are free, yet allocation failed")
         if let f { XCTAssertTrue(f.raw < frame(10).raw) }
+    }
+
+    /// A freed frame is the next one handed out (lowest address first), so a
+    /// workload touches no more distinct frames than it holds at once.
+    func testTheLowestFreeFrameIsHandedOutFirst() {
+        var a = FrameAllocator(ram: ram(200), reserved: [])
+        for i in 0..<10 { XCTAssertEqual(a.allocate(count: 1), frame(i)) }
+        a.free(frame(7))
+        a.free(frame(3))
+        XCTAssertEqual(a.allocate(count: 1), frame(3))
+        XCTAssertEqual(a.allocate(count: 1), frame(7))
+        XCTAssertEqual(a.allocate(count: 1), frame(10))
+        // The last copy-on-write reference going frees the frame for reuse too.
+        a.retain(frame(5))
+        a.release(frame(5))
+        XCTAssertEqual(a.allocate(count: 1), frame(11), "frame 5 still has a reference")
+        a.release(frame(5))
+        XCTAssertEqual(a.allocate(count: 1), frame(5))
+        // A run that does not fit the hole at 2 skips it and leaves it for the next single frame.
+        a.free(frame(2))
+        XCTAssertEqual(a.allocate(count: 3), frame(12))
+        XCTAssertEqual(a.allocate(count: 1), frame(2))
+        // Allocate and free in a loop: the same frame every time.
+        for _ in 0..<100 {
+            guard let f = a.allocate(count: 1) else { return XCTFail("RAM is not full") }
+            XCTAssertEqual(f, frame(15))
+            a.free(f)
+        }
     }
 
     /// Regression (fixed in 1fce163): the RAM base used to be rounded *down*,
