@@ -10,12 +10,18 @@ import HAL
 
 let jitTranslate: @convention(c) (UnsafeMutableRawPointer?, UInt64, UInt32, Bool) -> kd_page = {
     context, va, access, resolve in
-    let binding = Unmanaged<JITBinding>.fromOpaque(context.unsafelyUnwrapped).takeUnretainedValue()
-    let kind: MemoryAccess = Int(access) == KD_WRITE ? .write : Int(access) == KD_FETCH ? .execute : .read
-    guard let page = binding.engine.mmu.translate(va, kind, root: binding.root, resolve: resolve) else {
-        return kd_page(host: nil, writable: false)
+    // Guaranteed references: the engine owns the binding and the MMU for the
+    // whole run; plain ones retained and released both on every call (about
+    // 1% of a swarm boot).
+    Unmanaged<JITBinding>.fromOpaque(context.unsafelyUnwrapped)._withUnsafeGuaranteedRef { binding in
+        Unmanaged.passUnretained(binding.engine.mmu)._withUnsafeGuaranteedRef { mmu in
+            let kind: MemoryAccess = Int(access) == KD_WRITE ? .write : Int(access) == KD_FETCH ? .execute : .read
+            guard let page = mmu.translate(va, kind, root: binding.root, resolve: resolve) else {
+                return kd_page(host: nil, writable: false)
+            }
+            return kd_page(host: page.host.assumingMemoryBound(to: UInt8.self), writable: page.writable)
+        }
     }
-    return kd_page(host: page.host.assumingMemoryBound(to: UInt8.self), writable: page.writable)
 }
 
 extension JITEngine {

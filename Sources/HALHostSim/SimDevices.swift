@@ -39,8 +39,14 @@ public struct SimUART: UART {
 /// RAM at `config.ramBase`, one host buffer.
 public struct SimRAM: PhysicalMemory {
     public unowned(unsafe) let machine: SimMachine
+    /// Through a guaranteed reference: a plain `machine.host(address)` retained
+    /// and released the machine around every call, and the kernel calls this
+    /// for every page-table step and frame it touches (two-thirds of a swarm
+    /// boot's reference counting).
     @inline(__always)
-    public func pointer(to address: PhysAddr) -> UnsafeMutableRawPointer { machine.host(address) }
+    public func pointer(to address: PhysAddr) -> UnsafeMutableRawPointer {
+        Unmanaged.passUnretained(machine)._withUnsafeGuaranteedRef { $0.host(address) }
+    }
 }
 
 public struct SimTracer: TraceSink {
