@@ -117,8 +117,8 @@ public struct Kernel<H: HAL> {
         if let display = hal.display { reserved.append(display.pixels) }
         frames = FrameAllocator(ram: boot.ram, reserved: reserved)
         let slots = KernelCapacity.taskSlots(forFrames: frames.frameCount)
-        let handleBytes = slots * KernelCapacity.handlesPerTask * MemoryLayout<HandleEntry>.stride
-        guard let taskStorage = KernelTableStorage.allocate(bytes: slots * MemoryLayout<Task>.stride,
+        let handleBytes = HandleTable.storageBytes(taskSlots: slots, perTask: KernelCapacity.handlesPerTask)
+        guard let taskStorage = KernelTableStorage.allocate(bytes: TaskTable.storageBytes(capacity: slots),
                                                             frames: &frames, memory: hal.memory),
               let handleStorage = KernelTableStorage.allocate(bytes: handleBytes, frames: &frames, memory: hal.memory)
         else { throw .outOfMemory }

@@ -29,20 +29,36 @@ struct HandleReference {
 
 struct HandleTable {
     private let entries: UnsafeMutablePointer<HandleEntry>
+    /// Task slots whose tables are initialized (each on first use, in order).
+    private let initialized: InitializedPrefix
     let perTask: Int
     let taskSlots: Int
 
+    /// Bytes of storage the tables of `taskSlots` tasks need.
+    static func storageBytes(taskSlots: Int, perTask: Int) -> Int {
+        InitializedPrefix.headerBytes + taskSlots * perTask * MemoryLayout<HandleEntry>.stride
+    }
+
     /// Tables of `perTask` entries for `taskSlots` tasks in `storage`
-    /// (KernelTableStorage).
+    /// (`storageBytes` bytes from KernelTableStorage, uninitialized).
     init(taskSlots: Int, perTask: Int, storage: UnsafeMutableRawPointer) {
         self.taskSlots = taskSlots
         self.perTask = perTask
-        entries = storage.bindMemory(to: HandleEntry.self, capacity: taskSlots * perTask)
-        entries.initialize(repeating: HandleEntry(), count: taskSlots * perTask)
+        initialized = InitializedPrefix(at: storage)
+        entries = (storage + InitializedPrefix.headerBytes).bindMemory(to: HandleEntry.self,
+                                                                       capacity: taskSlots * perTask)
     }
 
+    /// The task slots whose tables may hold handles (the others were never
+    /// used, so every entry is free).
+    var slotsEverUsed: Range<Int> { 0..<initialized.length }
+
+    /// Task `slot`'s table, every entry free if the slot has not had one yet.
     @inline(__always)
-    private func base(_ slot: Int) -> UnsafeMutablePointer<HandleEntry> { entries + slot * perTask }
+    private func base(_ slot: Int) -> UnsafeMutablePointer<HandleEntry> {
+        initialized.ensure(slot) { s in (entries + s * perTask).initialize(repeating: HandleEntry(), count: perTask) }
+        return entries + slot * perTask
+    }
 
     /// The entry `value` names in task `slot`'s table, if it is live.
     func lookup(_ slot: Int, _ value: UInt64) -> HandleReference? {

@@ -76,7 +76,7 @@ extension Kernel {
     /// object minted before it (they could never be used again).
     private mutating func releaseDeadHandles(of object: HandleEntry) {
         let epoch = currentEpoch(of: object)
-        for s in 0..<handles.taskSlots {
+        for s in handles.slotsEverUsed {
             for i in 0..<handles.perTask {
                 let e = handles[s, i]
                 if e.kind == object.kind && e.object == object.object && e.epoch != epoch {

@@ -199,7 +199,7 @@ extension Kernel {
             removeSender(s, from: slot)
             failIPC(s)
         }
-        for s in 1..<tasks.capacity where s != slot {
+        for s in tasks.slotsEverUsed where s != slot {
             switch tasks[s].pointee.state {
             case .blocked(.awaitingReply(let server)) where server == me: failIPC(s)
             case .blocked(.receiving(let from)) where from == me: failIPC(s)

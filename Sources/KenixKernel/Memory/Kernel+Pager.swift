@@ -241,7 +241,7 @@ extension Kernel {
             finish(t, succeeded: done.succeeded)
             swap!.release(t.slot)   // the transfer's reference
         }
-        for s in 1..<tasks.capacity where tasks[s].pointee.state == .blocked(.paging) { makeReady(s) }
+        for s in tasks.slotsEverUsed where tasks[s].pointee.state == .blocked(.paging) { makeReady(s) }
         if frames.freeCount < pager.low { reclaim() }
     }
 

@@ -132,7 +132,7 @@ extension Kernel {
         // The old image's frames and swap slots leave the task's count (and
         // its ancestors'); its children's stay.
         var childFrames = 0, childSwap = 0
-        for c in 1..<tasks.capacity where tasks[c].pointee.isAlive && tasks[c].pointee.parent == t.pointee.id {
+        for c in tasks.slotsEverUsed where tasks[c].pointee.isAlive && tasks[c].pointee.parent == t.pointee.id {
             childFrames += tasks[c].pointee.quota.frames.used
             childSwap += tasks[c].pointee.quota.swap.used
         }

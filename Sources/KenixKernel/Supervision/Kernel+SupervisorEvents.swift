@@ -67,7 +67,7 @@ extension Kernel {
     /// Every task `slot` supervises ends with it: nothing else could run them.
     mutating func endSupervisedTasks(of slot: Int) {
         let me = tasks[slot].pointee.id
-        for s in 1..<tasks.capacity where s != slot && tasks[s].pointee.isAlive
+        for s in tasks.slotsEverUsed where s != slot && tasks[s].pointee.isAlive
             && tasks[s].pointee.supervisor == me {
             endTask(s, status: Int64(KillReason.killedByTask.rawValue), killed: true)
         }

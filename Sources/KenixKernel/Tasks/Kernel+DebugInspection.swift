@@ -6,7 +6,7 @@ import HAL
 
 extension Kernel {
     public func inspectTasks(_ visit: (InspectedTask) -> Void) {
-        for s in 1..<tasks.capacity {
+        for s in tasks.slotsEverUsed {
             let t = tasks[s]
             guard t.pointee.state != .free else { continue }
             var words = (UInt64(0), UInt64(0))

@@ -117,7 +117,7 @@ extension Kernel {
         // Orphans still alive now count toward init (their quotaParent).
         guard let i = tasks.liveSlot(of: initTask), i != slot else { return }
         let me = tasks[slot].pointee.id
-        for c in 1..<tasks.capacity where c != slot && tasks[c].pointee.isAlive && tasks[c].pointee.parent == me {
+        for c in tasks.slotsEverUsed where c != slot && tasks[c].pointee.isAlive && tasks[c].pointee.parent == me {
             let cq = tasks[c].pointee.quota
             account(i, .frames, cq.frames.used)
             account(i, .swap, cq.swap.used)

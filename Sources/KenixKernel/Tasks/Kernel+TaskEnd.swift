@@ -84,7 +84,7 @@ extension Kernel {
         t.pointee.state = .zombie
 
         // Orphan the children; zombies among them have nobody to reap them.
-        for s in 1..<tasks.capacity where s != slot && tasks[s].pointee.state != .free
+        for s in tasks.slotsEverUsed where s != slot && tasks[s].pointee.state != .free
             && tasks[s].pointee.parent == me {
             tasks[s].pointee.parent = TaskID(raw: 0)
             if tasks[s].pointee.state == .zombie { tasks.release(s) }

@@ -1,21 +1,38 @@
 // TaskTable: the table of task slots, sized from RAM at boot
 // (KernelCapacity.taskSlots) and kept in frames the kernel takes for itself.
 // Slot 0 is never used, so no task has id 0 (0 means "any" or "none" in the
-// ABI).
+// ABI). Slots are initialized on first use, in order (InitializedPrefix):
+// a slot at or above `slotsEverUsed.upperBound` is free and has never held a
+// task, so scans over tasks stop there.
 
 public struct TaskTable {
     let capacity: Int
-    let slots: UnsafeMutablePointer<Task>
+    private let slots: UnsafeMutablePointer<Task>
+    private let initialized: InitializedPrefix
 
-    /// A table of `capacity` slots in `storage` (at least
-    /// `capacity × MemoryLayout<Task>.stride` bytes, suitably aligned).
-    init(capacity: Int, storage: UnsafeMutableRawPointer) {
-        self.capacity = capacity
-        slots = storage.bindMemory(to: Task.self, capacity: capacity)
-        for i in 0..<capacity { (slots + i).initialize(to: Task(slot: i, capacity: capacity)) }
+    /// Bytes of storage a table of `capacity` slots needs.
+    static func storageBytes(capacity: Int) -> Int {
+        InitializedPrefix.headerBytes + capacity * MemoryLayout<Task>.stride
     }
 
-    @inline(__always) subscript(slot: Int) -> UnsafeMutablePointer<Task> { slots + slot }
+    /// A table of `capacity` slots in `storage` (`storageBytes(capacity:)`
+    /// bytes, page-aligned, uninitialized).
+    init(capacity: Int, storage: UnsafeMutableRawPointer) {
+        self.capacity = capacity
+        initialized = InitializedPrefix(at: storage)
+        slots = (storage + InitializedPrefix.headerBytes).bindMemory(to: Task.self, capacity: capacity)
+    }
+
+    /// Slot `slot` (0 ..< capacity), initialized as a free slot if no task
+    /// has reached it yet.
+    @inline(__always) subscript(slot: Int) -> UnsafeMutablePointer<Task> {
+        initialized.ensure(slot) { i in (slots + i).initialize(to: Task(slot: i, capacity: capacity)) }
+        return slots + slot
+    }
+
+    /// Every slot that may hold a task or ever has (slot 0 excluded); the
+    /// slots above are free and untouched. Scans over tasks use this.
+    var slotsEverUsed: Range<Int> { 1..<max(1, initialized.length) }
 
     /// The slot `id` encodes (whether or not a task holds it now).
     @inline(__always) func encodedSlot(_ id: TaskID) -> Int { Int(id.raw % UInt64(capacity)) }
@@ -23,7 +40,7 @@ public struct TaskTable {
     /// The slot of the live or zombie task `id`, or nil if the id is stale or invalid.
     @inline(__always) func slot(of id: TaskID) -> Int? {
         let s = encodedSlot(id)
-        guard s != 0, slots[s].state != .free, slots[s].id == id else { return nil }
+        guard s != 0, s < initialized.length, slots[s].state != .free, slots[s].id == id else { return nil }
         return s
     }
 
@@ -33,16 +50,19 @@ public struct TaskTable {
         return s
     }
 
-    /// Claims a free slot and gives it a fresh id.
+    /// Claims the lowest free slot and gives it a fresh id.
     mutating func claim() -> Int? {
-        for s in 1..<capacity where slots[s].state == .free {
+        for s in slotsEverUsed where slots[s].state == .free {
             let generation = slots[s].generation
             slots[s] = Task(slot: s, capacity: capacity)
             slots[s].generation = generation
             slots[s].id = TaskID(slot: s, generation: generation, capacity: capacity)
             return s
         }
-        return nil
+        let fresh = max(1, initialized.length)   // the first slot never used
+        guard fresh < capacity else { return nil }
+        _ = self[fresh]
+        return fresh
     }
 
     /// Returns a slot to the pool; its next occupant gets a new id.
@@ -53,7 +73,7 @@ public struct TaskTable {
 
     var liveCount: Int {
         var n = 0
-        for s in 1..<capacity where slots[s].isAlive { n += 1 }
+        for s in slotsEverUsed where slots[s].isAlive { n += 1 }
         return n
     }
 }

@@ -1,0 +1,41 @@
+// InitializedPrefix: how many leading units of a boot-sized kernel table are
+// initialized, for tables whose units are initialized in order on first use.
+//
+// Why: the task and handle tables are sized from RAM (1,024 task slots and
+// 65,536 handle entries with 128 MiB: ~1,560 frames) but a run uses the
+// first few dozen slots. Zeroing and initializing all of them at boot wrote
+// every byte of those frames, which was a large share of a simulated boot's
+// host time, and made every scan over task slots walk the whole table. The
+// count lives in the table's own storage (its first `headerBytes`), so the
+// tables' non-mutating accessors can advance it.
+struct InitializedPrefix {
+    /// Bytes at the start of a table's storage that hold the count (a
+    /// multiple of every element's alignment).
+    static let headerBytes = 64
+
+    private let count: UnsafeMutablePointer<Int>
+
+    /// A prefix of length 0 kept at the start of `storage`.
+    init(at storage: UnsafeMutableRawPointer) {
+        count = storage.bindMemory(to: Int.self, capacity: 1)
+        count.initialize(to: 0)
+    }
+
+    /// Units [0, length) are initialized.
+    @inline(__always) var length: Int { count.pointee }
+
+    /// Makes unit `unit` (and every one before it) initialized, calling
+    /// `initialize` once for each unit not yet initialized, in order.
+    @inline(__always) func ensure(_ unit: Int, _ initialize: (Int) -> Void) {
+        if unit >= count.pointee { extend(through: unit, initialize) }
+    }
+
+    private func extend(through unit: Int, _ initialize: (Int) -> Void) {
+        var i = count.pointee
+        while i <= unit {
+            initialize(i)
+            i += 1
+        }
+        count.pointee = i
+    }
+}
