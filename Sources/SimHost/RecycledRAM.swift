@@ -4,8 +4,9 @@
 //
 // Why: `kenix-sim swarm` boots hundreds of machines in one process, and
 // each fresh mapping costs a host page fault (and the kernel's clearing of
-// the page) at every first touch: ~3,100 faults a steady-state swarm boot
-// of the default image (4,400 before the kernel reused freed frames first).
+// the page) at every first touch: ~1,850 faults a steady-state swarm boot
+// of the default image (4,400 before the kernel reused freed frames first
+// and initialized its tables on first use).
 // Touching 8,600 scattered pages of a fresh 128 MiB mapping took 24 ms on
 // this project's machine kind, finding and clearing them in a recycled one
 // 8 ms (a stand-alone C test). A machine must still start on all-zero RAM,
