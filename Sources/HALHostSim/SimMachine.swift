@@ -126,15 +126,22 @@ public final class SimMachine {
         var kept = config
         kept.initrd = [] // copied into RAM below; not kept twice
         self.config = kept
+        let initrdStart = config.ramSize - initrdPages
+        let allocated = config.initrd.withUnsafeBytes { image in
+            Result { () throws(HostMemoryError) -> HostRAM in
+                try HostRAM.allocate(size: config.ramSize, aliasable: config.cpu == .unicorn, image: image,
+                                     at: Int(initrdStart))
+            }
+        }
         let ram: HostRAM
-        do { ram = try HostRAM.allocate(size: config.ramSize, aliasable: config.cpu == .unicorn) } catch {
-            throw .hostMemory(operation: "\(error.operation)", errno: error.errno)
+        switch allocated {
+        case .success(let r): ram = r
+        case .failure(let error): throw .hostMemory(operation: "\(error.operation)", errno: error.errno)
         }
         self.ram = ram
         ramBase = config.ramBase
         zeroPage = .allocate(byteCount: 4096, alignment: 4096)
         zeroPage.initializeMemory(as: UInt8.self, repeating: 0, count: 4096)
-        let initrdStart = config.ramSize - initrdPages
         // The framebuffer's pixels: whole pages just below the initrd, zeroed.
         if let d = config.display {
             let start = initrdStart - displayPages
@@ -147,11 +154,6 @@ public final class SimMachine {
         keyboard = config.keyboard || config.keys != nil ? SimKeyboard() : nil
         if case .time(let t) = config.display?.capture { captureTime = t }
         haltTime = config.maxTime
-        config.initrd.withUnsafeBytes { bytes in
-            if let src = bytes.baseAddress, bytes.count > 0 {
-                (ram.base + Int(initrdStart)).copyMemory(from: src, byteCount: bytes.count)
-            }
-        }
         let ramRange = PhysRange(base: PhysAddr(config.ramBase), size: config.ramSize)
         bootInfo = BootInfo(ram: ramRange, reserved: display.map { [$0.pixels] } ?? [],
                             initrd: PhysRange(base: PhysAddr(config.ramBase + initrdStart),

@@ -33,16 +33,22 @@ public struct HostRAM {
     /// The shared-memory object; frames are mapped again from it.
     public let descriptor: Int32
 
-    /// RAM of `size` bytes, zeroed. Only `aliasable` RAM (the Unicorn
-    /// engine's) is a shared-memory object whose frames can be mapped again;
-    /// otherwise it is private anonymous memory, whose first touch of a page
-    /// costs the host less (descriptor -1), or an ended machine's, recycled.
-    public static func allocate(size: UInt64, aliasable: Bool) throws(HostMemoryError) -> HostRAM {
+    /// RAM of `size` bytes, zeroed but for `image` at byte `offset` (a
+    /// multiple of the page size; the boot image). Only `aliasable` RAM (the
+    /// Unicorn engine's) is a shared-memory object whose frames can be mapped
+    /// again; otherwise it is private anonymous memory, whose first touch of
+    /// a page costs the host less (descriptor -1), or an ended machine's,
+    /// recycled.
+    public static func allocate(size: UInt64, aliasable: Bool, image: UnsafeRawBufferPointer = .init(start: nil, count: 0),
+                                at offset: Int = 0) throws(HostMemoryError) -> HostRAM {
+        precondition(offset % 4096 == 0 && offset + image.count <= Int(size), "HostRAM: image outside RAM")
         if !aliasable {
-            if let p = RecycledRAM.shared.take(size: size) { return HostRAM(base: p, size: size, descriptor: -1) }
+            if let p = RecycledRAM.shared.take(size: size, image: image, at: offset) {
+                return HostRAM(base: p, size: size, descriptor: -1)
+            }
             let p = mmap(nil, Int(size), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
             guard let p, p != MAP_FAILED else { throw HostMemoryError(operation: "mmap ram", errno: errno) }
-            return HostRAM(base: p, size: size, descriptor: -1)
+            return HostRAM(base: p, size: size, descriptor: -1).loading(image, at: offset)
         }
         // A name unlinked at once: only the descriptor keeps the object alive,
         // and the name is free again for the next machine.
@@ -62,7 +68,13 @@ public struct HostRAM {
             let e = errno; close(fd)
             throw HostMemoryError(operation: "mmap ram", errno: e)
         }
-        return HostRAM(base: p, size: size, descriptor: fd)
+        return HostRAM(base: p, size: size, descriptor: fd).loading(image, at: offset)
+    }
+
+    /// Copies `image` to byte `offset` of fresh (all-zero) RAM.
+    private func loading(_ image: UnsafeRawBufferPointer, at offset: Int) -> HostRAM {
+        if let src = image.baseAddress, image.count > 0 { (base + offset).copyMemory(from: src, byteCount: image.count) }
+        return self
     }
 
     /// Gives the RAM back: private RAM is kept for the next machine of its

@@ -26,17 +26,38 @@ final class RecycledRAM: @unchecked Sendable {
 
     private init() { pthread_mutex_init(&lock, nil) }
 
-    /// Zeroed private RAM of `size` bytes that an ended machine left, or nil.
-    func take(size: UInt64) -> UnsafeMutableRawPointer? {
+    /// Private RAM of `size` bytes that an ended machine left, zeroed but for
+    /// `image` at byte `offset` (page-aligned), or nil.
+    func take(size: UInt64, image: UnsafeRawBufferPointer, at offset: Int) -> UnsafeMutableRawPointer? {
         pthread_mutex_lock(&lock)
         defer { pthread_mutex_unlock(&lock) }
         guard let s = spare, s.size == size else { return nil }
         spare = nil
-        guard Self.zeroTouchedPages(s.base, size: size) else {
+        let imagePages = offset / 4096 ..< (offset + image.count + 4095) / 4096
+        guard Self.zeroTouchedPages(s.base, size: size, except: imagePages) else {
             munmap(s.base, Int(size))
             return nil
         }
+        Self.load(image, into: s.base + offset)
         return s.base
+    }
+
+    /// Writes `image` over its pages, which hold whatever the last machine
+    /// left: the same boot image, as a rule (a swarm boots one image many
+    /// times, and the kernel only reads it), so a page that already holds its
+    /// bytes is only compared, not cleared and copied again. The rest of the
+    /// last page is cleared.
+    private static func load(_ image: UnsafeRawBufferPointer, into destination: UnsafeMutableRawPointer) {
+        guard let source = image.baseAddress else { return }
+        var done = 0
+        while done < image.count {
+            let n = min(4096, image.count - done)
+            if memcmp(destination + done, source + done, n) != 0 {
+                memcpy(destination + done, source + done, n)
+            }
+            done += n
+        }
+        if image.count % 4096 != 0 { memset(destination + image.count, 0, 4096 - image.count % 4096) }
     }
 
     /// Keeps `base` for the next machine of its size, in place of an older spare.
@@ -48,8 +69,8 @@ final class RecycledRAM: @unchecked Sendable {
     }
 
     /// Clears every page of [base, base + size) that is present or swapped
-    /// out; false if the page map cannot be read.
-    private static func zeroTouchedPages(_ base: UnsafeMutableRawPointer, size: UInt64) -> Bool {
+    /// out, but for the pages in `kept`; false if the page map cannot be read.
+    private static func zeroTouchedPages(_ base: UnsafeMutableRawPointer, size: UInt64, except kept: Range<Int>) -> Bool {
         let fd = open("/proc/self/pagemap", O_RDONLY)
         guard fd >= 0 else { return false }
         defer { close(fd) }
@@ -63,11 +84,14 @@ final class RecycledRAM: @unchecked Sendable {
             let bytes = entries.withUnsafeMutableBytes { pread(fd, $0.baseAddress, count * 8, offset) }
             guard bytes == count * 8 else { return false }
             // Clear runs of touched pages with one memset each.
+            func touched(_ i: Int) -> Bool {
+                entries[i] & (present | swapped) != 0 && !kept.contains(page + i)
+            }
             var i = 0
             while i < count {
-                guard entries[i] & (present | swapped) != 0 else { i += 1; continue }
+                guard touched(i) else { i += 1; continue }
                 var end = i + 1
-                while end < count && entries[end] & (present | swapped) != 0 { end += 1 }
+                while end < count && touched(end) { end += 1 }
                 memset(base + (page + i) * 4096, 0, (end - i) * 4096)
                 i = end
             }

@@ -1,6 +1,7 @@
 // RAM given back by one machine is the next machine's, all zero again: the
 // pages the first one wrote are cleared, wherever they are, and RAM of
-// another size is a fresh mapping.
+// another size is a fresh mapping. A boot image loaded into RAM is there,
+// exactly, whatever the last machine left over it.
 import XCTest
 @testable import SimHost
 
@@ -36,5 +37,49 @@ final class RecycledRAMTests: XCTestCase {
         defer { other.release() }
         XCTAssertEqual(other.base.load(as: UInt8.self), 0)
         XCTAssertEqual(other.size, size * 2)
+    }
+
+    /// The image's pages are compared rather than cleared and copied: the
+    /// result must be the image, byte for byte, with zeros around it, after
+    /// a machine that wrote over it, around it and past its end.
+    func testABootImageIsLoadedExactlyOverWhatTheLastMachineLeft() throws {
+        let offset = 1000 * 4096
+        let image = (0..<(3 * 4096 + 100)).map { UInt8(truncatingIfNeeded: $0 * 7 + 1) }
+        func allocate() throws -> HostRAM {
+            try image.withUnsafeBytes { try HostRAM.allocate(size: size, aliasable: false, image: $0, at: offset) }
+        }
+        func check(_ ram: HostRAM, _ what: String) {
+            let bytes = ram.base.assumingMemoryBound(to: UInt8.self)
+            var wrong = 0
+            for i in 0..<Int(size) {
+                let expected = i >= offset && i < offset + image.count ? image[i - offset] : 0
+                if bytes[i] != expected { wrong += 1 }
+            }
+            XCTAssertEqual(wrong, 0, what)
+        }
+        let first = try allocate()
+        check(first, "fresh RAM")
+        let bytes = first.base.assumingMemoryBound(to: UInt8.self)
+        bytes[offset + 5] ^= 0xFF                      // inside the image's first page
+        bytes[offset + 2 * 4096 + 17] = 0              // its third
+        bytes[offset + image.count + 3] = 0x77         // past its end, in its last page
+        bytes[offset - 1] = 0x11                       // the page below it
+        bytes[12] = 0x22
+        first.release()
+
+        let second = try allocate()
+        XCTAssertEqual(second.base, first.base, "recycled, not mapped again")
+        check(second, "recycled RAM")
+        second.release()
+
+        // Another image over the same place: every page of it differs.
+        let other = [UInt8](repeating: 0xEE, count: 4096)
+        let third = try other.withUnsafeBytes { try HostRAM.allocate(size: size, aliasable: false, image: $0, at: offset) }
+        defer { third.release() }
+        let again = third.base.assumingMemoryBound(to: UInt8.self)
+        XCTAssertEqual(again[offset], 0xEE)
+        XCTAssertEqual(again[offset + 4095], 0xEE)
+        XCTAssertEqual(again[offset + 4096], 0, "the old image's second page is cleared")
+        XCTAssertEqual(again[offset + 2 * 4096 + 1], 0)
     }
 }
