@@ -56,8 +56,14 @@ struct HandleTable {
     /// Task `slot`'s table, every entry free if the slot has not had one yet.
     @inline(__always)
     private func base(_ slot: Int) -> UnsafeMutablePointer<HandleEntry> {
-        initialized.ensure(slot) { s in (entries + s * perTask).initialize(repeating: HandleEntry(), count: perTask) }
+        if !initialized.covers(slot) { initialize(through: slot) }
         return entries + slot * perTask
+    }
+
+    @inline(never) private func initialize(through slot: Int) {
+        let first = initialized.length
+        (entries + first * perTask).initialize(repeating: HandleEntry(), count: (slot + 1 - first) * perTask)
+        initialized.extend(to: slot + 1)
     }
 
     /// The entry `value` names in task `slot`'s table, if it is live.

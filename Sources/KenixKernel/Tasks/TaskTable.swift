@@ -26,8 +26,13 @@ public struct TaskTable {
     /// Slot `slot` (0 ..< capacity), initialized as a free slot if no task
     /// has reached it yet.
     @inline(__always) subscript(slot: Int) -> UnsafeMutablePointer<Task> {
-        initialized.ensure(slot) { i in (slots + i).initialize(to: Task(slot: i, capacity: capacity)) }
+        if !initialized.covers(slot) { initialize(through: slot) }
         return slots + slot
+    }
+
+    @inline(never) private func initialize(through slot: Int) {
+        for i in initialized.length...slot { (slots + i).initialize(to: Task(slot: i, capacity: capacity)) }
+        initialized.extend(to: slot + 1)
     }
 
     /// Every slot that may hold a task or ever has (slot 0 excluded); the
