@@ -167,11 +167,15 @@ cursor when the place lies ahead, otherwise from the nearest chain mark (the clu
 64th index, learnt as walks pass them: FATChainMarks), so a random place is at most 63 entries
 away once the file has been walked once (before the marks, a walk from the file's start: about
 650,000 instructions per read). About 40% of the random reads are served from the cache (read-ahead);
-the rest take one disk request each. kenix-sim is far slower than QEMU TCG here, and where its
-host time goes has not been profiled yet: it is not the guest instructions themselves (a 2 MiB
-/tmp read is under a million of them, yet takes hundreds of milliseconds), so the simulator's
-own work per request (memory mapping, address-space switches, shared-memory windows) is the
-suspect; the simulator engine issue is where this gets fixed.
+the rest take one disk request each. kenix-sim runs these rows 0.9-3.5× as fast as QEMU TCG,
+not the 3× issue 10 asked of it once the simulator engine was done: each workload runs its code
+paths once or a few times, and perf of the fsbench part of a session puts the host time in
+dynarmic translating code (~33%), the interpreter running code not yet hot (~20%) and
+translated code (~22%), not in the requests themselves. A `kenix-sim run` process keeps 10 JIT
+cores, fewer than the session's live programs, so servers lose their translations to other
+tasks now and then (10 steals in this session); 24 cores left as many steals and made no
+difference beyond the noise (alternated runs). Single runs of these rows move by 2× on this
+host.
 NOTES
   fi
   cat <<'NOTES'
