@@ -167,7 +167,7 @@ cursor when the place lies ahead, otherwise from the nearest chain mark (the clu
 64th index, learnt as walks pass them: FATChainMarks), so a random place is at most 63 entries
 away once the file has been walked once (before the marks, a walk from the file's start: about
 650,000 instructions per read). About 40% of the random reads are served from the cache (read-ahead);
-the rest take one disk request each. kenix-sim runs these rows 0.9-3.5× as fast as QEMU TCG,
+the rest take one disk request each. kenix-sim runs these rows 0.5-3.5× as fast as QEMU TCG,
 not the 3× issue 10 asked of it once the simulator engine was done: each workload runs its code
 paths once or a few times, and perf of the fsbench part of a session puts the host time in
 dynarmic translating code (~33%), the interpreter running code not yet hot (~20%) and
