@@ -84,7 +84,9 @@ extension Kernel {
         let page = PageGeometry.pageSize
         // Two turns over the tasks at most: on the first the hand may only
         // clear access flags, which the second turn then finds still clear.
-        for _ in 0...(2 * tasks.capacity) {
+        // The slots above those ever used hold no task: the hand wraps below them.
+        let turn = tasks.slotsEverUsed.upperBound
+        for _ in 0...(2 * turn) {
             let s = clockHand.slot
             let t = tasks[s]
             // A task whose swap share is used up keeps its pages in RAM.
@@ -105,7 +107,7 @@ extension Kernel {
                 }
                 if budget == 0 { return nil }
             }
-            clockHand = (s + 1 == tasks.capacity ? 1 : s + 1, 0)
+            clockHand = (s + 1 >= turn ? 1 : s + 1, 0)
         }
         return nil
     }
