@@ -36,7 +36,7 @@ struct HandleTable {
 
     /// Bytes of storage the tables of `taskSlots` tasks need.
     static func storageBytes(taskSlots: Int, perTask: Int) -> Int {
-        InitializedPrefix.headerBytes + taskSlots * perTask * MemoryLayout<HandleEntry>.stride
+        InitializedPrefix.storageBytes(for: HandleEntry.self, count: taskSlots * perTask)
     }
 
     /// Tables of `perTask` entries for `taskSlots` tasks in `storage`
@@ -45,8 +45,7 @@ struct HandleTable {
         self.taskSlots = taskSlots
         self.perTask = perTask
         initialized = InitializedPrefix(at: storage)
-        entries = (storage + InitializedPrefix.headerBytes).bindMemory(to: HandleEntry.self,
-                                                                       capacity: taskSlots * perTask)
+        entries = InitializedPrefix.elements(in: storage, as: HandleEntry.self, count: taskSlots * perTask)
     }
 
     /// The task slots whose tables may hold handles (the others were never

@@ -6,16 +6,28 @@
 // first few dozen slots. Zeroing and initializing all of them at boot wrote
 // every byte of those frames, which was a large share of a simulated boot's
 // host time, and made every scan over task slots walk the whole table. The
-// count lives in the table's own storage (its first `headerBytes`), so the
-// tables' non-mutating accessors can advance it.
+// count lives in the table's own storage, in a header before the elements
+// (the layout is this type's: `storageBytes`, `elements`), so the tables'
+// non-mutating accessors can advance it.
 struct InitializedPrefix {
-    /// Bytes at the start of a table's storage that hold the count (a
-    /// multiple of every element's alignment).
-    static let headerBytes = 64
+    /// Bytes before a table's elements that hold the count (a multiple of
+    /// every element's alignment).
+    private static let headerBytes = 64
+
+    /// Bytes of storage a table of `count` elements of type `T` needs.
+    static func storageBytes<T>(for _: T.Type, count: Int) -> Int {
+        headerBytes + count * MemoryLayout<T>.stride
+    }
+
+    /// The (uninitialized) elements of a table in `storage`.
+    static func elements<T>(in storage: UnsafeMutableRawPointer, as _: T.Type, count: Int) -> UnsafeMutablePointer<T> {
+        precondition(MemoryLayout<T>.alignment <= headerBytes, "InitializedPrefix: element alignment above the header")
+        return (storage + headerBytes).bindMemory(to: T.self, capacity: count)
+    }
 
     private let count: UnsafeMutablePointer<Int>
 
-    /// A prefix of length 0 kept at the start of `storage`.
+    /// A prefix of length 0 kept in the header of `storage`.
     init(at storage: UnsafeMutableRawPointer) {
         count = storage.bindMemory(to: Int.self, capacity: 1)
         count.initialize(to: 0)

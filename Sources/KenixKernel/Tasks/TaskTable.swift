@@ -12,7 +12,7 @@ public struct TaskTable {
 
     /// Bytes of storage a table of `capacity` slots needs.
     static func storageBytes(capacity: Int) -> Int {
-        InitializedPrefix.headerBytes + capacity * MemoryLayout<Task>.stride
+        InitializedPrefix.storageBytes(for: Task.self, count: capacity)
     }
 
     /// A table of `capacity` slots in `storage` (`storageBytes(capacity:)`
@@ -20,7 +20,7 @@ public struct TaskTable {
     init(capacity: Int, storage: UnsafeMutableRawPointer) {
         self.capacity = capacity
         initialized = InitializedPrefix(at: storage)
-        slots = (storage + InitializedPrefix.headerBytes).bindMemory(to: Task.self, capacity: capacity)
+        slots = InitializedPrefix.elements(in: storage, as: Task.self, count: capacity)
     }
 
     /// Slot `slot` (0 ..< capacity), initialized as a free slot if no task
