@@ -22,8 +22,8 @@ public struct FrameAllocator {
     /// References to each allocated frame (1 after allocation).
     private let references: UnsafeMutablePointer<UInt16>
     private let wordCount: Int
-    /// Every frame below this one is in use.
-    private var lowestFree = 0
+    /// Every frame below this one is in use (internal for the tests).
+    private(set) var lowestFree = 0
 
     /// Manages the whole frames inside `ram` minus `reserved` (reserved
     /// ranges are rounded outwards to frames).
@@ -67,26 +67,36 @@ public struct FrameAllocator {
     /// The lowest `count` physically contiguous free frames (not zeroed), or nil.
     public mutating func allocate(count: Int) -> PhysAddr? {
         guard count > 0, count <= freeCount else { return nil }
-        guard let start = findRun(count, from: lowestFree) else { return nil }
+        guard let (start, firstFree) = findRun(count, from: lowestFree) else { return nil }
         for f in start..<(start + count) { setUsed(f, true); references[f] = 1 }
         freeCount -= count
-        if start == lowestFree { lowestFree = start + count }
+        // The scan saw every frame from `lowestFree` to the run: the first
+        // free one it met is the new bound, or the frame after the run when
+        // that was the run itself. Why not only when the run starts at the
+        // bound: the bound would stay on a used frame (the kernel's image at
+        // the bottom of RAM, on AArch64) and every allocation scan from there.
+        lowestFree = firstFree == start ? start + count : firstFree
         return base.adding(UInt64(start) * PageGeometry.pageSize)
     }
 
-    /// First frame of a run of `count` free frames at or after `from`.
-    private func findRun(_ count: Int, from: Int) -> Int? {
+    /// The first run of `count` free frames at or after `from`, and the
+    /// first free frame the scan met on the way (the run's start, or a free
+    /// frame before it in a run too short).
+    private func findRun(_ count: Int, from: Int) -> (start: Int, firstFree: Int)? {
         var run = 0
+        var firstFree = -1
         var f = from
         while f < frameCount {
-            if f % 64 == 0 && bitmap[f / 64] == ~0 {   // a whole used word
+            let word = bitmap[f / 64]
+            if word == ~0 {   // the rest of a used word
                 run = 0
-                f += 64
+                f = (f | 63) + 1
                 continue
             }
             if isUsed(f) { run = 0 } else {
+                if firstFree < 0 { firstFree = f }
                 run += 1
-                if run == count { return f - count + 1 }
+                if run == count { return (f - count + 1, firstFree) }
             }
             f += 1
         }
