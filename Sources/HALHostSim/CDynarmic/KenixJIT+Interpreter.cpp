@@ -33,166 +33,16 @@
 // Counting is exact by construction: one instruction at a time, stopping at
 // the budget. Which tier ran an instruction is never visible to the guest;
 // the differential tests check that (JITInterpreterTests, engines.sh).
-#include "KenixJIT.hpp"
+// This file holds the tiers' bookkeeping and the full decoder (execute);
+// the loop and the predecoded fast path that runs the common forms are in
+// KenixJIT+FastPath.cpp, and the arithmetic both use in A64Semantics.hpp.
+#include "A64Semantics.hpp"
 
 #include <algorithm>
 
 namespace kenix {
 
-namespace {
-
-using i64 = std::int64_t;
-using i32 = std::int32_t;
-
-constexpr u32 field(u32 word, unsigned low, unsigned width) { return (word >> low) & ((1u << width) - 1); }
-constexpr bool bitAt(u32 word, unsigned b) { return (word >> b) & 1; }
-constexpr u64 signExtend(u64 value, unsigned width) {
-    return static_cast<u64>(static_cast<i64>(value << (64 - width)) >> (64 - width));
-}
-constexpr u64 ones(unsigned width) { return width >= 64 ? ~u64{0} : (u64{1} << width) - 1; }
-constexpr u64 rotateRight(u64 value, unsigned amount, unsigned width) {
-    amount %= width;
-    if (amount == 0) return value;
-    return ((value >> amount) | (value << (width - amount))) & ones(width);
-}
-
-constexpr u32 kN = 8, kZ = 4, kC = 2, kV = 1;
-
-/// NZCV (as 4 bits) of a 64- or 32-bit add with carry in.
-u64 addWithCarry(u64 x, u64 y, bool carry, bool is64, u32 &flags) {
-    if (is64) {
-        const unsigned __int128 sum = static_cast<unsigned __int128>(x) + y + carry;
-        const u64 result = static_cast<u64>(sum);
-        const __int128 signedSum = static_cast<__int128>(static_cast<i64>(x)) + static_cast<i64>(y) + carry;
-        flags = (result >> 63 ? kN : 0) | (result == 0 ? kZ : 0) | ((sum >> 64) != 0 ? kC : 0) |
-                (static_cast<__int128>(static_cast<i64>(result)) != signedSum ? kV : 0);
-        return result;
-    }
-    const u64 sum = u64{static_cast<u32>(x)} + static_cast<u32>(y) + carry;
-    const u32 result = static_cast<u32>(sum);
-    const i64 signedSum = i64{static_cast<i32>(x)} + static_cast<i32>(y) + carry;
-    flags = (result >> 31 ? kN : 0) | (result == 0 ? kZ : 0) | ((sum >> 32) != 0 ? kC : 0) |
-            (i64{static_cast<i32>(result)} != signedSum ? kV : 0);
-    return result;
-}
-
-u32 logicalFlags(u64 result, bool is64) {
-    const bool negative = is64 ? result >> 63 : (result >> 31) & 1;
-    return (negative ? kN : 0) | (result == 0 ? kZ : 0);
-}
-
-/// AND, ORR, EOR, ANDS by `opc` (ANDS sets N and Z, clears C and V).
-u64 logical(unsigned opc, u64 a, u64 b, bool is64, u32 &flags) {
-    switch (opc) {
-    case 0: return a & b;
-    case 1: return a | b;
-    case 2: return a ^ b;
-    default:
-        flags = logicalFlags(a & b, is64);
-        return a & b;
-    }
-}
-
-bool conditionHolds(unsigned cond, u32 f) {
-    const bool n = f & kN, z = f & kZ, c = f & kC, v = f & kV;
-    bool result;
-    switch (cond >> 1) {
-    case 0: result = z; break;
-    case 1: result = c; break;
-    case 2: result = n; break;
-    case 3: result = v; break;
-    case 4: result = c && !z; break;
-    case 5: result = n == v; break;
-    case 6: result = n == v && !z; break;
-    default: return true;   // AL and NV
-    }
-    return (cond & 1) ? !result : result;
-}
-
-u64 shiftValue(u64 value, unsigned type, unsigned amount, bool is64) {
-    const unsigned width = is64 ? 64 : 32;
-    value &= ones(width);
-    switch (type) {
-    case 0: return (value << amount) & ones(width);
-    case 1: return value >> amount;
-    case 2: return is64 ? static_cast<u64>(static_cast<i64>(value) >> amount)
-                        : static_cast<u32>(static_cast<i32>(value) >> amount);
-    default: return rotateRight(value, amount, width);
-    }
-}
-
-u64 extendValue(u64 value, unsigned option, unsigned shift) {
-    u64 extended;
-    switch (option) {
-    case 0: extended = static_cast<u8>(value); break;
-    case 1: extended = static_cast<std::uint16_t>(value); break;
-    case 2: extended = static_cast<u32>(value); break;
-    case 3: extended = value; break;
-    case 4: extended = signExtend(value, 8); break;
-    case 5: extended = signExtend(value, 16); break;
-    case 6: extended = signExtend(value, 32); break;
-    default: extended = value; break;
-    }
-    return extended << shift;
-}
-
-/// DecodeBitMasks of the ARM ARM: false for a reserved encoding.
-bool decodeBitMasks(unsigned n, unsigned imms, unsigned immr, bool immediate, unsigned width, u64 &wmask, u64 &tmask) {
-    const u32 combined = (n << 6) | (~imms & 0x3F);
-    if (combined == 0) return false;
-    const unsigned len = 31 - __builtin_clz(combined);
-    if (len < 1) return false;
-    const unsigned size = 1u << len;
-    if (size > width) return false;
-    const unsigned levels = size - 1;
-    if (immediate && (imms & levels) == levels) return false;
-    const unsigned s = imms & levels, r = immr & levels;
-    const unsigned diff = (s - r) & levels;
-    const u64 welem = ones(s + 1), telem = ones(diff + 1);
-    u64 w = rotateRight(welem, r, size), t = telem;
-    for (unsigned e = size; e < width; e *= 2) {
-        w |= w << e;
-        t |= t << e;
-    }
-    wmask = w & ones(width);
-    tmask = t & ones(width);
-    return true;
-}
-
-/// AdvSIMDExpandImm for MOVI and MVNI; false for the forms that are not
-/// moves (ORR, BIC, FMOV).
-bool expandModifiedImmediate(unsigned op, unsigned cmode, u64 imm8, u64 &result) {
-    switch (cmode >> 1) {
-    case 0: case 1: case 2: case 3:
-        if (cmode & 1) return false;   // ORR/BIC (immediate)
-        result = (imm8 << (8 * (cmode >> 1))) * 0x0000'0001'0000'0001;
-        break;
-    case 4: case 5:
-        if (cmode & 1) return false;
-        result = (imm8 << (8 * ((cmode >> 1) & 1))) * 0x0001'0001'0001'0001;
-        break;
-    case 6:
-        result = ((cmode & 1) ? ((imm8 << 16) | 0xFFFF) : ((imm8 << 8) | 0xFF)) * 0x0000'0001'0000'0001;
-        break;
-    default:
-        if (cmode == 0xF) return false;  // FMOV (vector, immediate)
-        if (op == 0) {
-            result = imm8 * 0x0101'0101'0101'0101;
-        } else {
-            result = 0;
-            for (unsigned i = 0; i < 8; i++) {
-                if ((imm8 >> i) & 1) result |= u64{0xFF} << (8 * i);
-            }
-            return true;   // MOVI (64-bit): op=1 is not MVNI here
-        }
-        break;
-    }
-    if (op == 1) result = ~result;   // MVNI
-    return true;
-}
-
-}  // namespace
-
+using namespace a64;
 
 void Core::setHotThreshold(u32 threshold) {
     hotThreshold = stateGeneral ? (threshold > 0xFFFF ? 0xFFFF : threshold) : 0;
@@ -211,88 +61,15 @@ void Core::promote(u64 pc) {
     }
 }
 
-/// Counts an entry to the block start `pc`; true when `pc` is hot (it is
-/// promoted as it turns so).
-bool Core::enter(u64 pc) {
-    std::uint16_t &h = heat[heatSlot(pc)];
-    if (h >= hotThreshold) return true;
-    if (++h < hotThreshold) return false;
-    promote(pc);
-    return true;
-}
-
 /// Whether the run loop interprets at `pc` (counting the entry).
 bool Core::entersCold(u64 pc) {
     return hotThreshold != 0 && !enter(pc);
 }
 
-u64 Core::interpret(u64 budget, u64 window) {
-    u64 *const x = stateGeneral;
-    u64 pc = x[32];
-    u32 flags = jit->GetPstate() >> 28;
-    const u32 flagsOnEntry = flags;
-    u64 retired = 0;
-    interpreting = true;
-    while (retired < budget) {
-        const auto word = fetch(pc);
-        if (!word) {
-            promote(pc);   // the Jit's fetch resolves or reports the fault
-            break;
-        }
-        const Executed what = execute(*word, pc, flags);
-        if (what == Executed::next) {
-            retired++;
-            continue;
-        }
-        if (what == Executed::branched) {
-            retired++;
-            if ((pc & 3) != 0) {
-                promote(pc);   // the Jit reports the misaligned pc
-                break;
-            }
-            // A stub left there goes when the Jit meets it (run loop).
-            if (enter(pc) && retired >= window) break;
-            continue;
-        }
-        if (what == Executed::trapped) retired++;
-        if (what == Executed::handOver) promote(pc);
-        break;
-    }
-    interpreting = false;
-    x[32] = pc;
-    if (flags != flagsOnEntry) jit->SetPstate(flags << 28);
-    stats.instructions_interpreted += retired;
-    return retired;
-}
-
-namespace {
-
-/// The registers as an instruction names them: 31 is XZR or SP by context.
-struct Registers {
-    u64 *x;   // x0-x30, then SP
-    u64 zr(unsigned r) const { return r == 31 ? 0 : x[r]; }
-    u64 sp(unsigned r) const { return x[r]; }
-    void setZR(unsigned r, u64 value) { if (r != 31) x[r] = value; }
-    void setSP(unsigned r, u64 value) { x[r] = value; }
-};
-
-/// ADD/SUB (immediate, extended register): Rn is SP, and so is Rd unless
-/// the flags are set.
-void addSubtractWithSP(Registers r, unsigned rd, unsigned rn, u64 b, bool sub, bool setFlags, bool sf, u32 &flags) {
-    u32 f;
-    const u64 result = addWithCarry(r.sp(rn), sub ? ~b : b, sub, sf, f) & (sf ? ~u64{0} : 0xFFFF'FFFF);
-    if (setFlags) {
-        flags = f;
-        r.setZR(rd, result);
-    } else {
-        r.setSP(rd, result);
-    }
-}
-
-}  // namespace
-
-/// One instruction, dispatched on its top-level encoding group (op0,
-/// bits 28:25) so that a group's own checks are the only ones it pays for.
+/// One instruction, decoded in full (the slow path of interpret(), for
+/// whatever the predecoded forms do not cover), dispatched on its top-level
+/// encoding group (op0, bits 28:25) so that a group's own checks are the
+/// only ones it pays for.
 Core::Executed Core::execute(u32 word, u64 &pc, u32 &flags) {
     const bool sf = bitAt(word, 31);
     const Fields fields{sf, field(word, 0, 5), field(word, 5, 5), field(word, 16, 5), sf ? ~u64{0} : 0xFFFF'FFFF};

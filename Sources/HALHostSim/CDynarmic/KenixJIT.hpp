@@ -9,6 +9,9 @@
 //   KenixJIT+Memory.cpp   data accesses: the TLB, page crossings, exclusives
 //   KenixJIT+Code.cpp     code fetch, block bookkeeping, exceptions, emulation
 //   KenixJIT+Run.cpp      kd_run: exact budgets and exact faults
+//   KenixJIT+Interpreter.cpp the cold tier's bookkeeping and full decoder
+//   KenixJIT+FastPath.cpp the cold tier's loop and predecoded common forms
+//   A64Semantics.hpp      the arithmetic the two cold-tier files share
 //   InstructionFilter.cpp the CPU baseline (kd_classify)
 //
 // Threading: a core is used by one thread at a time (its machine's). The
@@ -16,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <optional>
@@ -164,6 +168,15 @@ private:
 
     // Code (KenixJIT+Code.cpp).
     std::optional<u32> fetch(u64 va);
+    /// fetch()'s fast path, inline for the interpreter: the word at `va`
+    /// when its code page is in its slot; false otherwise (call fetch()).
+    bool fetchCached(u64 va, u32 &word) const {
+        const u64 vpn = va >> 12;
+        const CodeSlot &slot = codeSlots[vpn % kCodeSlots];
+        if (slot.tag != vpn + 1) return false;
+        std::memcpy(&word, slot.host + (va & 0xFFF), 4);
+        return true;
+    }
     bool fetchable(u64 va) const;
     std::map<u64, Block>::iterator blockContaining(u64 va);
     void emulate(u64 pc, u32 word);
@@ -172,7 +185,7 @@ private:
     void performSplits();
     void forgetCode(u64 begin, u64 end);
 
-    // The cold tier (KenixJIT+Interpreter.cpp).
+    // The cold tier (KenixJIT+Interpreter.cpp, KenixJIT+FastPath.cpp).
     /// What one interpreted instruction did.
     enum class Executed {
         next,       // retired; the pc moves on by 4 (execute moves it)
@@ -182,7 +195,16 @@ private:
         trapped,    // an svc: retired, the run stops
     };
     bool isHot(u64 pc) const { return heat[heatSlot(pc)] >= hotThreshold; }
-    bool enter(u64 pc);
+    /// Counts an entry to the block start `pc`; true when `pc` is hot (it
+    /// is promoted as it turns so). Inline: the interpreter calls it at
+    /// every branch.
+    bool enter(u64 pc) {
+        std::uint16_t &h = heat[heatSlot(pc)];
+        if (h >= hotThreshold) return true;
+        if (++h < hotThreshold) return false;
+        promote(pc);
+        return true;
+    }
     bool entersCold(u64 pc);
     u64 interpret(u64 budget, u64 window = 0);
     /// The fields most classes share: 64-bit (sf), Rd, Rn, Rm, and the
@@ -192,6 +214,21 @@ private:
         unsigned rd, rn, rm;
         u64 mask;
     };
+    /// One instruction decoded once (KenixJIT+FastPath.cpp): `op` names a
+    /// form of the fast path (0: the full decoder runs `word`); the other
+    /// fields are that form's operands. Keyed by pc and word together.
+    struct Predecoded {
+        u64 pc = ~u64{0};
+        u32 word = 0;
+        u8 op = 0;
+        u8 a = 0, b = 0, c = 0, d = 0, e = 0;
+        u64 imm = 0, imm2 = 0;
+    };
+    static constexpr std::size_t kPredecodedSlots = 4096;
+    /// Direct-mapped by pc; a miss decodes again.
+    std::unique_ptr<Predecoded[]> predecoded{new Predecoded[kPredecodedSlots]};
+    static Predecoded predecode(u64 pc, u32 word);
+    Executed runPredecoded(const Predecoded &d, u64 &pc, u32 &flags);
     Executed execute(u32 word, u64 &pc, u32 &flags);
     Executed dataProcessingImmediate(u32 word, const Fields &fields, u64 &pc, u32 &flags);
     Executed branchOrSystem(u32 word, const Fields &fields, u64 &pc, u32 &flags);
