@@ -174,7 +174,7 @@ cursor when the place lies ahead, otherwise from the nearest chain mark (the clu
 64th index, learnt as walks pass them: FATChainMarks), so a random place is at most 63 entries
 away once the file has been walked once (before the marks, a walk from the file's start: about
 650,000 instructions per read). About 40% of the random reads are served from the cache (read-ahead);
-the rest take one disk request each. kenix-sim runs these rows 0.5-3.5× as fast as QEMU TCG,
+the rest take one disk request each. kenix-sim runs these rows 0.5-5× as fast as QEMU TCG (from one run to the next),
 not the 3× issue 10 asked of it once the simulator engine was done: each workload runs its code
 paths once or a few times, and perf of the fsbench part of a session puts the host time in
 dynarmic translating code (~33%), the interpreter running code not yet hot (~20%) and
@@ -192,7 +192,15 @@ NOTES
 The kenix-sim against QEMU rows: "boot" boots the initrd, runs the 7 self-tests and types
 `exit` (kenix-sim `--input`, QEMU through Tests/QEMU/typist.py); kenix-sim has its display
 (headless) and QEMU is serial only, as `make run-kernel`. "vm" types `run vm` first: its
-out-of-memory child fills the 512 MiB of RAM (131k demand-zero faults). "swap" boots the `swap`
+out-of-memory child fills the 512 MiB of RAM (131k demand-zero faults). Both sides pay the host
+for first touching that RAM (QEMU asks for transparent huge pages; kenix-sim does not: on this
+VM a fresh huge page sometimes takes the host hundreds of milliseconds, measured as 0.5-1.2 s of
+system time in one run of three). Until this round QEMU also paid for a kernel bug: the frame
+allocator's scan bound stuck at the kernel's image at the bottom of RAM, so every allocation
+scanned all used frames below the first free one; mended, QEMU's `run vm` takes about 1.1-2 s
+instead of 2-2.9 s (the simulator's RAM has no kernel image, so it never paid), and the ratio,
+5.20× in the last bench before the fix, was 2.78× in a `tools/sim-vs-qemu.sh` run (medians of
+3) just after it; the table above has this run's. "swap" boots the `swap`
 program as init on 24 MiB of RAM with a swap disk (kenix-sim's simulated disk, QEMU's virtio-blk
 on a file). "ipcbench" is per call/reply round trip: a run of N minus a run of N/10. The demo row
 is per frame at 1280×720, every pixel redrawn, no pacing: a run of 24 frames minus 4. QEMU runs
@@ -215,8 +223,10 @@ start has been entered 256 times, and only then does dynarmic translate it (anyt
 interpreter does not implement goes to dynarmic at once; since this round that no longer
 includes the load/store-exclusive loops of Swift's reference counting, which it runs on the
 Jit's own exclusive flag, so a boot translates about 1,200 blocks instead of 1,900 and enters
-the Jit 44,000 times instead of 68,000). It interprets about 1.4 M of a boot's 13.2 M
-instructions (about 10 ns each when warm, 40-50 ns cold). A run that trapped within 8
+the Jit 44,000 times instead of 68,000). It interprets about 1.4-2 M of a boot's 13.4 M
+instructions, about 5 ns each when warm: the forms compiled code runs most are decoded once per
+pc and run from that record (118 host instructions per interpreted instruction in callgrind,
+221 when every one was decoded again; about 10 ns then). A run that trapped within 8
 instructions the last time it started at the same pc is interpreted whatever its heat: entering
 the Jit costs about 100 ns (its run loop's locks, MXCSR switches, the block lookup), so an `svc`
 round trip through `enterUser` went from about 230 to about 80-150 ns. What bounds a boot is
