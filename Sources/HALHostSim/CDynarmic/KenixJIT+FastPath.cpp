@@ -68,7 +68,13 @@ constexpr u64 widthMask(bool sf) { return sf ? ~u64{0} : 0xFFFF'FFFF; }
 
 }  // namespace
 
+/// What the fast path makes of `word` at `pc`: a form and its operands, or
+/// kSlow. Each mask below names a whole encoding class as the full decoder's
+/// top-level group dispatch would reach it (op0 included: a pair's bit 25
+/// must be clear, else it is ADDS (extended register)); every case the full
+/// decoder hands to the Jit or treats apart stays kSlow.
 Core::Predecoded Core::predecode(u64 pc, u32 word) {
+    static_assert(sizeof(Predecoded) == 40, "docs/simulator.md gives the record's size");
     Predecoded d;
     d.pc = pc;
     d.word = word;
