@@ -1,7 +1,7 @@
 // KenixJIT+FastPath.cpp: the cold tier's loop (interpret) and its fast path.
 // The forms compiled code runs most (moves, immediate and register
 // arithmetic, logic, bitfield moves and shifts, multiply-add, branches,
-// single and paired integer loads and stores, conditional selects) are decoded once per pc into a `Predecoded` record
+// single and paired integer loads and stores, conditional selects, SVC) are decoded once per pc into a `Predecoded` record
 // and run from it; every other instruction, and every unusual case of these
 // (an unpredictable writeback, a reserved encoding), goes to the full
 // decoder, execute() in KenixJIT+Interpreter.cpp.
@@ -62,6 +62,7 @@ enum FastOp : u8 {
     kMultiplyAdd,   // MADD, MSUB (MUL, MNEG): d = Ra, e = sf | minus << 1
     kShiftVariable, // LSLV, LSRV, ASRV, RORV: d = type, e = sf
     kNop,           // NOP
+    kSupervisorCall,// SVC: imm = its immediate (every IPC and system call passes here)
 };
 
 constexpr u64 widthMask(bool sf) { return sf ? ~u64{0} : 0xFFFF'FFFF; }
@@ -176,6 +177,8 @@ Core::Predecoded Core::predecode(u64 pc, u32 word) {
         form(kShiftVariable, rd, rn, rm, field(word, 10, 2), sf, 0);
     } else if (word == 0xD503'201F) {
         form(kNop, 0, 0, 0, 0, 0, 0);
+    } else if ((word & 0xFFE0'001F) == 0xD400'0001) {
+        form(kSupervisorCall, 0, 0, 0, 0, 0, field(word, 5, 16));
     }
     return d;
 }
@@ -339,6 +342,11 @@ Core::Predecoded Core::predecode(u64 pc, u32 word) {
     }
     case kNop:
         break;
+    case kSupervisorCall:
+        stop = Stop::svc;
+        info = static_cast<u32>(d.imm);
+        pc += 4;
+        return Executed::trapped;
     default:
         return execute(d.word, pc, flags);
     }
