@@ -100,6 +100,14 @@ final class JITCorePool: @unchecked Sendable {
         if warming { pthread_detach(thread) }
     }
 
+    /// Waits until the background threads have built every core asked for
+    /// and dynarmic's decoder tables.
+    func waitUntilBuilt() {
+        pthread_mutex_lock(&lock)
+        while toBuild > 0 || building > 0 || warming { pthread_cond_wait(&changed, &lock) }
+        pthread_mutex_unlock(&lock)
+    }
+
     /// Stops the background thread building cores, waiting for the core it
     /// is building now. The process must call this before it exits: exit()
     /// runs the C++ static destructors (dynarmic's, LLVM's) while a core

@@ -305,6 +305,12 @@ extension SimMachine {
     /// of ~90); with 32, a boot after the first few translates nothing.
     public static let coresForManyBoots = 32
 
+    /// Waits until the cores `prewarm` asked for are built: a benchmark
+    /// times nothing while the builder shares its processor.
+    public static func waitForPrewarm() {
+        JITCorePool.shared.waitUntilBuilt()
+    }
+
     /// Stops building JIT cores in the background (waits for the one being
     /// built). Call it before the process exits: exit() while a core is
     /// being built can crash in the JIT library's static destructors.

@@ -51,6 +51,10 @@ struct KenixBench: ParsableCommand {
             return
         }
         SimMachine.prewarm(.jit, cores: SimMachine.coresForManyBoots)
+        // make bench pins this process to one processor: timing while the
+        // builder thread made 32 cores on it charged the first JIT rows for
+        // them (the `svc` round trip read 153 ns, 77-90 alone).
+        SimMachine.waitForPrewarm()
         var failed = false
         func orFail(_ v: Double?) -> Double {
             guard let v else { failed = true; return .infinity }
