@@ -280,7 +280,11 @@ How IPC is measured: `ipcbench` (Userland/programs/ipcbench.c) boots as the firs
 spawns itself as a server and makes N call/reply round trips with a tag and 4 words; the
 server answers with `reply_recv`, so a round trip is two traps and two address-space
 switches. The pipe row is two Linux processes bouncing 40 bytes over two pipes, pinned to one
-CPU. The swarm row boots the default image (self-tests, then a shell whose input is empty) for
+CPU. kenix-bench times nothing until the 32 JIT cores it prewarms are built: until this round
+the builder thread shared the pinned CPU with the first measurements, the pipe's among them,
+which made the pipe about twice as slow (5,900-7,900 ns a round trip; ~2,900 ns alone) and the
+pipe-to-Kenix ratio read 10.4-14.6× where it is about 7×; the JIT's `svc` row read ~150 ns
+where it is ~75. The swarm row boots the default image (self-tests, then a shell whose input is empty) for
 200 seeds in one process, pinned to one CPU.
 
 The notification row is half a round of `notifybench` (A signals *ping* and waits on *pong*,
