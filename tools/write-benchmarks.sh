@@ -226,10 +226,11 @@ Jit's own exclusive flag, so a boot translates about 1,200 blocks instead of 1,9
 the Jit 44,000 times instead of 68,000). It interprets about 1.4-2 M of a boot's 13.4 M
 instructions, about 5 ns each when warm: the forms compiled code runs most are decoded once per
 pc and run from that record (118 host instructions per interpreted instruction in callgrind,
-221 when every one was decoded again; about 10 ns then). A run that trapped within 8
+221 when every one was decoded again; about 10 ns then). A run that trapped within 24
 instructions the last time it started at the same pc is interpreted whatever its heat: entering
 the Jit costs about 100 ns (its run loop's locks, MXCSR switches, the block lookup), so an `svc`
-round trip through `enterUser` went from about 230 to about 80-150 ns. What bounds a boot is
+round trip through `enterUser` went from about 230 to about 75-150 ns, and both halves of an
+ipcbench round trip stay in the interpreter (24 instead of 8: ~362 instead of ~410 ns). What bounds a boot is
 building dynarmic cores (about 35 ms each; the builder thread and the main thread keep both
 host processors busy): the main thread waited about 110 ms for them; a new address space now
 shares a live one's core (one of its own program first, whose translations serve both) instead

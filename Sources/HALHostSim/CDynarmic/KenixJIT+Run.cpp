@@ -61,8 +61,10 @@ void Core::run(u64 budget, kd_result &result) {
         // loop, a server's receive loop): interpret them, whatever their
         // heat, rather than pay for entering the Jit (~100 ns here: its
         // run loop's locks, the MXCSR switches, the dispatcher's lookup;
-        // the interpreter takes ~10 ns an instruction). If no trap comes,
-        // the Jit goes on from the next block start.
+        // the interpreter takes ~5 ns an instruction, so ~20 of them cost
+        // one entry: kShortRun is 24, which keeps ipcbench's client loop
+        // here too). If no trap comes, the Jit goes on from the next block
+        // start.
         retired = interpret(budget, kShortRun);
     }
     while (retired < budget && stop == Stop::none) {

@@ -316,13 +316,15 @@ private:
     /// it trapped (kLongRun: it did not), by pc: a run that will trap
     /// within kShortRun instructions is cheaper interpreted than entering
     /// the Jit (KenixJIT+Run.cpp). Direct-mapped; a collision only costs a
-    /// wrong guess.
+    /// wrong guess. 8 until the interpreter's predecoded forms halved its
+    /// cost: at 24 an IPC round trip took ~362 ns instead of ~410 (16: ~390,
+    /// 48: the same as 24; kenix-bench --only ipc, alternated).
     struct RunLength {
         u64 pc = kNoPC;
         u32 retired = 0;
     };
     static constexpr std::size_t kRunLengthSlots = 256;
-    static constexpr u32 kShortRun = 8;
+    static constexpr u32 kShortRun = 24;
     static constexpr u32 kLongRun = ~u32{0};
     RunLength runLengths[kRunLengthSlots];
     RunLength &runLength(u64 pc) { return runLengths[(pc >> 2) % kRunLengthSlots]; }
