@@ -9,12 +9,7 @@ import HAL
 
 extension SimMachine {
     func recordEvent(_ e: TraceEvent) {
-        hash.add(byte: 0x10)
-        hash.add(byte: e.kind.rawValue)
-        hash.add(now)
-        hash.add(e.a)
-        hash.add(e.b)
-        hash.add(e.c)
+        hash.add(record: 0x10, UInt64(e.kind.rawValue), now, e.a, e.b, e.c)
         if let traceFile { traceFile.write(line: "t=\(now) " + Self.describe(e)) }
         if let chromeTrace { chromeTrace.record(e, at: now) }
     }
@@ -28,8 +23,7 @@ extension SimMachine {
     @inline(__always)
     func recordTrap(_ trap: Trap, pc: UInt64) {
         stats.traps &+= 1
-        hash.add(byte: 0x20 | Self.code(of: trap))
-        hash.add(pc)
+        hash.add(record: 0x20 | Self.code(of: trap), pc)
         if let traceFile { traceFile.write(line: "t=\(now) trap \(Self.describe(trap)) pc=\(hex(pc))") }
     }
 

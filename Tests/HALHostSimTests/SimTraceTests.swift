@@ -22,6 +22,30 @@ final class SimTraceTests: XCTestCase {
         XCTAssertNotEqual(a.value, TraceHash().value)
     }
 
+    /// A record (an event, a trap) is folded in one step; every word, its
+    /// high bits and its place still count.
+    func testRecordsDependOnEveryWordAndItsPlace() {
+        func hash(_ tag: UInt8, _ w: [UInt64]) -> UInt64 {
+            var h = TraceHash()
+            h.add(record: tag, w[0], w[1], w[2], w[3], w[4])
+            return h.value
+        }
+        let words: [UInt64] = [1, 2, 3, 4, 5]
+        let base = hash(0x10, words)
+        XCTAssertEqual(base, hash(0x10, words))
+        XCTAssertNotEqual(base, hash(0x11, words))
+        for i in 0..<5 {
+            var w = words
+            w[i] ^= 1 << 60
+            XCTAssertNotEqual(hash(0x10, w), base, "word \(i)")
+        }
+        for i in 0..<4 {
+            var w = words
+            w.swapAt(i, i + 1)
+            XCTAssertNotEqual(hash(0x10, w), base, "words \(i) and \(i + 1) swapped")
+        }
+    }
+
     func testEventsAreHashedWithTheirTime() throws {
         let a = try SimTestBed(), b = try SimTestBed()
         a.hal.trace.record(TraceEvent(.taskSwitch, 3))
