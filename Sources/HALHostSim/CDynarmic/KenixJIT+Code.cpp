@@ -35,15 +35,12 @@
 namespace kenix {
 
 std::optional<u32> Core::fetch(u64 va) {
-    const u64 vpn = va >> 12;
-    CodeSlot &slot = codeSlots[vpn % kCodeSlots];
-    if (slot.tag != vpn + 1) {
-        const kd_page p = host.translate(host.context, va, KD_FETCH, false);
-        if (!p.host) return std::nullopt;
-        slot = {vpn + 1, p.host};
-    }
     u32 word;
-    std::memcpy(&word, slot.host + (va & 0xFFF), 4);
+    if (fetchCached(va, word)) return word;
+    const kd_page p = host.translate(host.context, va, KD_FETCH, false);
+    if (!p.host) return std::nullopt;
+    codeSlots[(va >> 12) % kCodeSlots] = {(va >> 12) + 1, p.host};
+    std::memcpy(&word, p.host + (va & 0xFFF), 4);
     return word;
 }
 

@@ -254,25 +254,23 @@ Core::Predecoded Core::predecode(u64 pc, u32 word) {
         return Executed::branched;
     }
     case kLoad: {
-        const u64 value = readSized(r.sp(d.b) + d.imm, d.d);
-        if (stop != Stop::none) return Executed::faulted;
+        u64 value;
+        if (!load(r.sp(d.b) + d.imm, d.d, value)) return Executed::faulted;
         r.setZR(d.a, value);
         break;
     }
     case kStore:
-        writeSized(r.sp(d.b) + d.imm, d.d, r.zr(d.a));
-        if (stop != Stop::none) return Executed::faulted;
+        if (!store(r.sp(d.b) + d.imm, d.d, r.zr(d.a))) return Executed::faulted;
         break;
     case kLoadImm9: case kStoreImm9: {
         const u64 base = r.sp(d.b);
         const u64 address = d.e == 1 ? base : base + d.imm;
         if (d.op == kLoadImm9) {
-            const u64 value = readSized(address, d.d);
-            if (stop != Stop::none) return Executed::faulted;
+            u64 value;
+            if (!load(address, d.d, value)) return Executed::faulted;
             r.setZR(d.a, value);
-        } else {
-            writeSized(address, d.d, r.zr(d.a));
-            if (stop != Stop::none) return Executed::faulted;
+        } else if (!store(address, d.d, r.zr(d.a))) {
+            return Executed::faulted;
         }
         if (d.e != 0) r.setSP(d.b, base + d.imm);
         break;
@@ -281,17 +279,14 @@ Core::Predecoded Core::predecode(u64 pc, u32 word) {
         const u64 base = r.sp(d.b);
         const u64 address = d.e == 1 ? base : base + d.imm;
         if (d.op == kLoadPair) {
-            const u64 first = readSized(address, d.d);
-            if (stop != Stop::none) return Executed::faulted;
-            const u64 second = readSized(address + d.d, d.d);
-            if (stop != Stop::none) return Executed::faulted;
+            // Both loads before either register: an abort on the second
+            // leaves both as they were.
+            u64 first, second;
+            if (!load(address, d.d, first) || !load(address + d.d, d.d, second)) return Executed::faulted;
             r.setZR(d.a, first);
             r.setZR(d.c, second);
-        } else {
-            writeSized(address, d.d, r.zr(d.a));
-            if (stop != Stop::none) return Executed::faulted;
-            writeSized(address + d.d, d.d, r.zr(d.c));
-            if (stop != Stop::none) return Executed::faulted;
+        } else if (!store(address, d.d, r.zr(d.a)) || !store(address + d.d, d.d, r.zr(d.c))) {
+            return Executed::faulted;
         }
         if (d.e == 1 || d.e == 3) r.setSP(d.b, base + d.imm);
         break;
@@ -311,12 +306,11 @@ Core::Predecoded Core::predecode(u64 pc, u32 word) {
     case kLoadRegister: case kStoreRegister: {
         const u64 address = r.sp(d.b) + extendValue(r.zr(d.c), d.e & 7, d.e >> 3);
         if (d.op == kLoadRegister) {
-            const u64 value = readSized(address, d.d);
-            if (stop != Stop::none) return Executed::faulted;
+            u64 value;
+            if (!load(address, d.d, value)) return Executed::faulted;
             r.setZR(d.a, value);
-        } else {
-            writeSized(address, d.d, r.zr(d.a));
-            if (stop != Stop::none) return Executed::faulted;
+        } else if (!store(address, d.d, r.zr(d.a))) {
+            return Executed::faulted;
         }
         break;
     }

@@ -240,6 +240,16 @@ private:
     template<typename T> bool storeExclusive(u64 address, u64 value);
     u64 readSized(u64 address, u64 bytes);
     void writeSized(u64 address, u64 bytes, u64 value);
+    /// readSized and writeSized for the fast path: false on a data abort
+    /// (recorded in `stop`), when the instruction must change nothing more.
+    bool load(u64 address, u64 bytes, u64 &value) {
+        value = readSized(address, bytes);
+        return stop == Stop::none;
+    }
+    bool store(u64 address, u64 bytes, u64 value) {
+        writeSized(address, bytes, value);
+        return stop == Stop::none;
+    }
     bool readVector(u64 address, u64 bytes, u64 &lo, u64 &hi);
     bool loadVector(unsigned rt, u64 address, u64 bytes);
     bool storeVector(unsigned rt, u64 address, u64 bytes);
