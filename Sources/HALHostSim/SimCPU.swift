@@ -28,61 +28,64 @@ public struct SimCPU: CPU {
         Unmanaged.passUnretained(machine)._withUnsafeGuaranteedRef { m in
             if m.interruptPending { return m.finishBeforeRun(.interrupt, pc: context.pc) }
             if m.now >= m.haltTime { return m.finishBeforeRun(.halt, pc: context.pc) }
-            if let d = m.debugger { return enterUserDebugged(&context, resolver: &resolver, debugger: d) }
-            var plain = PlainSlices()
-            return runEntry(m, &context, &resolver, &plain)
-        }
-    }
-
-    /// Runs slices of the task in `context` on the machine's engine until
-    /// it traps, one slice loop per engine type and per `hooks`.
-    @inline(__always)
-    func runEntry<R: FaultResolver, H: SliceHooks>(_ m: SimMachine, _ context: inout UserContext,
-                                                  _ resolver: inout R, _ hooks: inout H) -> Trap {
-        m.mmuReference!._withUnsafeGuaranteedRef { mmu in
-            switch m.engineReference! {
-            case .jit(let e):
-                e._withUnsafeGuaranteedRef { runSlices(m, $0, mmu, &context, &resolver, &hooks) }
-            case .unicorn(let e):
-                e._withUnsafeGuaranteedRef { runSlices(m, $0, mmu, &context, &resolver, &hooks) }
-            }
-        }
-    }
-
-    @inline(__always)
-    private func runSlices<E: CPUEngine, R: FaultResolver, H: SliceHooks>(
-        _ m: SimMachine, _ engine: E, _ mmu: SoftMMU, _ context: inout UserContext, _ resolver: inout R,
-        _ hooks: inout H
-    ) -> Trap {
-        mmu.clearFault()
-        engine.enter(&context)
-        mmu.useResolver(of: R.self)
-        let trap: Trap = withUnsafeMutablePointer(to: &resolver) { r in
-            mmu.resolverContext = UnsafeMutableRawPointer(r)
-            defer { mmu.resolverContext = nil }
-            return withUnsafeMutablePointer(to: &context) { c in
-                var ran = false
-                while true {
-                    if let stop = hooks.beforeSlice(engine, c, r, ran: ran) { return stop }
-                    let budget = hooks.budget(m.sliceBudget())
-                    m.stats.slices &+= 1
-                    let run = engine.run(budget: budget)
-                    ran = true
-                    m.stats.instructions &+= run.retired
-                    m.advance(by: run.retired)
-                    hooks.afterSlice(retired: run.retired)
-                    // The window, the terminal and host signals (SimMachine+HostPoll).
-                    m.hostPollPoint()
-                    if let trap = run.trap { return trap }
-                    // The slice ended: take pending interrupts, then go on.
-                    if m.interruptPending { return .interrupt }
-                    if m.now >= m.haltTime { return .halt }
+            let trap: Trap = m.mmuReference!._withUnsafeGuaranteedRef { mmu in
+                mmu.clearFault()
+                mmu.useResolver(of: R.self)
+                return withUnsafeMutablePointer(to: &resolver) { r in
+                    mmu.resolverContext = UnsafeMutableRawPointer(r)
+                    defer { mmu.resolverContext = nil }
+                    // One address for the context from enter to leave: an
+                    // engine may run on it in place (the JIT's cores do:
+                    // kd_set_context).
+                    return withUnsafeMutablePointer(to: &context) { c in
+                        if let d = m.debugger { return runDebugged(m, c, r, debugger: d) }
+                        return runPlain(m, c)
+                    }
                 }
             }
+            m.recordTrap(trap, pc: context.pc)
+            return trap
         }
-        engine.leave(&context)
-        m.recordTrap(trap, pc: context.pc)
-        return trap
+    }
+
+    /// The slice loop without a debugger, and without the kernel's types:
+    /// the resolver is wired to the SoftMMU already. Not generic, so it is
+    /// compiled here for each engine with every call direct (the kernel's
+    /// specialization of a generic loop called the engine and the hooks
+    /// through witness tables: ~3% of an IPC round trip).
+    @inline(never)
+    func runPlain(_ m: SimMachine, _ context: UnsafeMutablePointer<UserContext>) -> Trap {
+        var plain = PlainSlices()
+        switch m.engineReference! {
+        case .jit(let e): return e._withUnsafeGuaranteedRef { runSlices(m, $0, context, &plain) }
+        case .unicorn(let e): return e._withUnsafeGuaranteedRef { runSlices(m, $0, context, &plain) }
+        }
+    }
+
+    /// Runs slices of the task in `context` on `engine` until it traps.
+    @inline(__always)
+    func runSlices<E: CPUEngine, H: SliceHooks>(
+        _ m: SimMachine, _ engine: E, _ context: UnsafeMutablePointer<UserContext>, _ hooks: inout H
+    ) -> Trap {
+        engine.enter(&context.pointee)
+        defer { engine.leave(&context.pointee) }
+        var ran = false
+        while true {
+            if let stop = hooks.beforeSlice(engine, context, ran: ran) { return stop }
+            let budget = hooks.budget(m.sliceBudget())
+            m.stats.slices &+= 1
+            let run = engine.run(budget: budget)
+            ran = true
+            m.stats.instructions &+= run.retired
+            m.advance(by: run.retired)
+            hooks.afterSlice(retired: run.retired)
+            // The window, the terminal and host signals (SimMachine+HostPoll).
+            m.hostPollPoint()
+            if let trap = run.trap { return trap }
+            // The slice ended: take pending interrupts, then go on.
+            if m.interruptPending { return .interrupt }
+            if m.now >= m.haltTime { return .halt }
+        }
     }
 
     public func waitForInterrupt() -> WakeReason {
@@ -121,17 +124,13 @@ public struct SimCPU: CPU {
 
 /// What enterUser's slice loop does besides running slices: nothing
 /// (`PlainSlices`), or the debugger's stops, budgets and bookkeeping
-/// (SimCPU+Debugger). One loop for both; the plain hooks cost a few calls
-/// per slice: in the release build's enterUser for the kernel, the loop
-/// still calls them (and the engine's `run`) through witness tables, about
-/// 80 host instructions of an IPC round trip's 3,800.
+/// (SimCPU+Debugger). One loop for both; the plain hooks compile to
+/// nothing in `runPlain`.
 protocol SliceHooks {
     /// At the instruction boundary before each slice; `ran`: a slice ran in
     /// this entry, so the engine's registers are newer than `context`'s. A
     /// trap ends the entry with it.
-    mutating func beforeSlice<E: CPUEngine, R: FaultResolver>(
-        _ engine: E, _ context: UnsafeMutablePointer<UserContext>, _ resolver: UnsafeMutablePointer<R>, ran: Bool
-    ) -> Trap?
+    mutating func beforeSlice<E: CPUEngine>(_ engine: E, _ context: UnsafeMutablePointer<UserContext>, ran: Bool) -> Trap?
     /// The next slice's budget, given the machine's.
     mutating func budget(_ machine: UInt64) -> UInt64
     /// After a slice retired `retired` instructions (the clock has moved).
@@ -140,9 +139,7 @@ protocol SliceHooks {
 
 struct PlainSlices: SliceHooks {
     @inline(__always)
-    func beforeSlice<E: CPUEngine, R: FaultResolver>(
-        _ engine: E, _ context: UnsafeMutablePointer<UserContext>, _ resolver: UnsafeMutablePointer<R>, ran: Bool
-    ) -> Trap? { nil }
+    func beforeSlice<E: CPUEngine>(_ engine: E, _ context: UnsafeMutablePointer<UserContext>, ran: Bool) -> Trap? { nil }
     @inline(__always) func budget(_ machine: UInt64) -> UInt64 { machine }
     @inline(__always) func afterSlice(retired: UInt64) {}
 }

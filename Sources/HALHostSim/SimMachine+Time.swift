@@ -1,8 +1,8 @@
 // SimMachine+Time: the discrete-event clock. 1 tick = 1 ns (CNTFRQ 1 GHz).
 //
 // Time moves only here: `advance(by:)` after user instructions ran (one
-// instruction = one tick) and `jump(to:)` when the CPU idles until the next
-// event. Events are the timer deadline, scheduled UART input, each disk's
+// instruction = one tick; in SimCPU's slice loop, after `sliceBudget`) and
+// `jump(to:)` when the CPU idles until the next event. Events are the timer deadline, scheduled UART input, each disk's
 // next finished request and scheduled key events; a screenshot time
 // (`captureTime`) ends a slice too, so the copy shows that instant. Timer
 // deadlines get a seeded jitter of 0..<config.timerJitter ticks, the latency
@@ -50,17 +50,31 @@ extension SimMachine {
     @inline(__always)
     func sliceBudget() -> UInt64 {
         var budget = config.sliceInstructions
+        var horizon = UInt64.max
         for n in levelLines {
-            if let t = nextEvent(on: n), t > now, t - now < budget { budget = t - now }
+            guard let t = nextEvent(on: n) else { continue }
+            horizon = min(horizon, t)
+            if t > now, t - now < budget { budget = t - now }
         }
-        if let t = captureTime, t > now, t - now < budget { budget = t - now }
+        if let t = captureTime {
+            horizon = min(horizon, t)
+            if t > now, t - now < budget { budget = t - now }
+        }
         if haltTime > now, haltTime - now < budget { budget = haltTime - now }
+        eventHorizon = horizon
         return max(budget, 1)
     }
 
+    /// After a slice (sliceBudget came just before it). Devices change only
+    /// outside slices: no MMIO reaches them from EL0, and the kernel's
+    /// fault resolver, the one kernel code that runs inside a slice, starts
+    /// no I/O. So a slice that ended before the horizon has made nothing
+    /// due, and the walk over the lines is skipped (most slices end at a
+    /// trap, long before it).
     @inline(__always)
     func advance(by ticks: UInt64) {
         now &+= ticks
+        guard now >= eventHorizon else { return }
         for n in levelLines {
             if let t = nextEvent(on: n), t <= now { catchUp(n) }
         }

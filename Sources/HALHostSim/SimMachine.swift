@@ -25,6 +25,10 @@ public final class SimMachine {
     var timerDeadline: UInt64?
     /// Every wait behind `timerDeadline` is deferrable (HAL Timer).
     var timerDeferrable = false
+    /// The earliest time any device event or the screenshot falls due, as
+    /// the last `sliceBudget` saw it: a slice that ends before it has
+    /// nothing to catch up (SimMachine+Time).
+    var eventHorizon: UInt64 = 0
 
     // Devices.
     var gic = InterruptState()

@@ -299,6 +299,49 @@ final class JITInterpreterTests: XCTestCase {
         }
     }
 
+    /// A run interpreted from entry to trap works on the kernel's context
+    /// in place (kd_set_context lends it; nothing is copied into the Jit or
+    /// back): what comes back must be what the Jit gives for the same run,
+    /// bits it does not keep trimmed the same way (NZCV above and below its
+    /// four flags, FPCR and FPSR all ones), vector registers and TPIDR_EL0
+    /// untouched or written alike. Also across entries: the second entry
+    /// starts from what the first handed back.
+    func testALentContextComesBackAsTheJitGivesIt() throws {
+        // x0 += 1, flags from x0 - 5, movi d1 (q1's high half cleared),
+        // TPIDR_EL0 = x0; svc; again. All of it the interpreter's.
+        let code: [UInt32] = [A64.add(0, 0, 1), A64.subs(2, 0, 5), 0x2F05_E541, 0xD51B_D040, A64.svc(0x56), A64.b(-20)]
+        func run(threshold: UInt32) throws -> [[UInt64]] {
+            let bed = try SimTestBed(SimTestBed.config(cpu: .jit, hotThreshold: threshold))
+            var ctx = bed.context()
+            ctx.nzcv = ~0
+            ctx.fp.fpcr = ~0
+            ctx.fp.fpsr = ~0
+            for i in 0..<64 { ctx.fp.v[i] = 0x1111_1111_1111_1111 &* UInt64(i + 1) }
+            bed.load(code)
+            bed.activate()
+            (bed.machine.engine as? JITEngine)?.resetActiveCoreHeat()
+            var states: [[UInt64]] = []
+            for _ in 0..<3 {
+                XCTAssertEqual(bed.hal.cpu.enterUser(&ctx), .syscall)
+                states.append((0..<31).map { ctx.x[$0] } + [ctx.sp, ctx.pc, ctx.nzcv, ctx.tpidr, ctx.fp.fpcr, ctx.fp.fpsr]
+                              + (0..<64).map { ctx.fp.v[$0] } + [bed.machine.now])
+            }
+            if threshold != 0, let stats = (bed.machine.engine as? JITEngine)?.stats {
+                XCTAssertEqual(stats.runs, 0, "interpreted throughout \(stats)")
+            }
+            return states
+        }
+        let interpreted = try run(threshold: 0xFFFF)
+        let translated = try run(threshold: 0)
+        XCTAssertEqual(interpreted, translated)
+        XCTAssertEqual(interpreted[2][0], 3, "x0 counted three trips")
+        XCTAssertEqual(interpreted[2][33] >> 28, 0x8, "N: 3 - 5 is negative; the rest of NZCV's word is clear")
+        XCTAssertEqual(interpreted[2][34], 3, "TPIDR_EL0")
+        XCTAssertEqual(interpreted[2][37 + 2], 0xFF00_FF00_FF00_FF00, "q1's low half")
+        XCTAssertEqual(interpreted[2][37 + 3], 0, "q1's high half")
+        XCTAssertEqual(interpreted[2][37 + 4], 0x1111_1111_1111_1111 &* 5, "q2: untouched")
+    }
+
     /// A loop runs in the interpreter until its start has been entered
     /// `threshold` times, then as translated code; its rarely taken path,
     /// a block the translated loop jumps to while it is still cold, gets a

@@ -58,7 +58,7 @@ enum FastOp : u8 {
     kLoadRegister,  // LDR/LDRB/LDRH (register offset), zero-extending: d = bytes, e = option | shift << 3
     kStoreRegister, // STR/STRB/STRH (register offset): as kLoadRegister
     kBitfield,      // SBFM, BFM, UBFM (LSL, LSR, ASR, extends): c = immr, d = imms, e = sf | opc << 1,
-                    // imm = wmask, imm2 = tmask
+                    // imm = wmask, imm2 = tmask (not the operand mask)
     kMultiplyAdd,   // MADD, MSUB (MUL, MNEG): d = Ra, e = sf | minus << 1
     kShiftVariable, // LSLV, LSRV, ASRV, RORV: d = type, e = sf
     kNop,           // NOP
@@ -89,6 +89,7 @@ Core::Predecoded Core::predecode(u64 pc, u32 word) {
         d.d = static_cast<u8>(dd);
         d.e = static_cast<u8>(e);
         d.imm = imm;
+        d.imm2 = widthMask(e & 1);   // for the forms whose e says sf
     };
 
     if ((word & 0x1F00'0000) == 0x1000'0000) {   // ADR, ADRP
@@ -184,10 +185,15 @@ Core::Predecoded Core::predecode(u64 pc, u32 word) {
 }
 
 /// Runs a predecoded instruction: exactly what execute() does for its word.
-[[gnu::always_inline]] inline Core::Executed Core::runPredecoded(const Predecoded &d, u64 &pc, u32 &flags) {
-    Registers r{stateGeneral};
+/// `pc` and `flags` are the loop's locals, kept in host registers: only
+/// the full decoder gets their addresses, and then copies' (an address
+/// taken anywhere would keep them in memory on every path).
+[[gnu::always_inline]] inline Core::Executed Core::runPredecoded(const Predecoded &d, u64 *x, u64 &pc, u32 &flags) {
+    Registers r{x};
     const bool sf = d.e & 1;
-    const u64 mask = widthMask(sf);
+    // Read from the record, not derived from sf: one load on the paths
+    // that need it instead of ~8 instructions before every dispatch.
+    const u64 mask = d.imm2;
     switch (d.op) {
     case kMoveImmediate:
         r.setZR(d.a, d.imm);
@@ -316,6 +322,7 @@ Core::Predecoded Core::predecode(u64 pc, u32 word) {
     }
     case kBitfield: {
         const unsigned opc = d.e >> 1, width = sf ? 64 : 32;
+        const u64 mask = widthMask(sf);
         const u64 src = r.zr(d.b) & mask;
         const u64 dst = opc == 1 ? r.zr(d.a) & mask : 0;
         const u64 bot = (dst & ~d.imm) | (rotateRight(src, d.c, width) & d.imm);
@@ -341,19 +348,26 @@ Core::Predecoded Core::predecode(u64 pc, u32 word) {
         info = static_cast<u32>(d.imm);
         pc += 4;
         return Executed::trapped;
-    default:
-        return execute(d.word, pc, flags);
+    default: {
+        u64 p = pc;
+        u32 f = flags;
+        const Executed what = execute(d.word, p, f);
+        pc = p;
+        flags = f;
+        return what;
+    }
     }
     pc += 4;
     return Executed::next;
 }
 
 u64 Core::interpret(u64 budget, u64 window) {
-    u64 *const x = stateGeneral;
+    u64 *const x = registerFile;
     u64 pc = x[32];
-    u32 flags = jit->GetPstate() >> 28;
+    u32 flags = lent ? static_cast<u32>(lent->nzcv >> 28) & 0xF : jit->GetPstate() >> 28;
     const u32 flagsOnEntry = flags;
     u64 retired = 0;
+    Predecoded *const table = predecoded.get();
     interpreting = true;
     while (retired < budget) {
         u32 word;
@@ -365,9 +379,9 @@ u64 Core::interpret(u64 budget, u64 window) {
             }
             word = *fetched;
         }
-        Predecoded &decoded = predecoded[(pc >> 2) & (kPredecodedSlots - 1)];
+        Predecoded &decoded = table[(pc >> 2) & (kPredecodedSlots - 1)];
         if (decoded.pc != pc || decoded.word != word) decoded = predecode(pc, word);
-        const Executed what = runPredecoded(decoded, pc, flags);
+        const Executed what = runPredecoded(decoded, x, pc, flags);
         if (what == Executed::next) {
             retired++;
             continue;
@@ -388,7 +402,10 @@ u64 Core::interpret(u64 budget, u64 window) {
     }
     interpreting = false;
     x[32] = pc;
-    if (flags != flagsOnEntry) jit->SetPstate(flags << 28);
+    if (flags != flagsOnEntry) {
+        if (lent) lent->nzcv = u64{flags} << 28;
+        else jit->SetPstate(flags << 28);
+    }
     stats.instructions_interpreted += retired;
     return retired;
 }

@@ -87,7 +87,7 @@ Core::Executed Core::execute(u32 word, u64 &pc, u32 &flags) {
 }
 
 Core::Executed Core::dataProcessingImmediate(u32 word, const Fields &fields, u64 &pc, u32 &flags) {
-    Registers r{stateGeneral};
+    Registers r{registerFile};
     const auto [sf, rd, rn, rm, mask] = fields;
     if ((word & 0x1F00'0000) == 0x1000'0000) {   // ADR, ADRP
         const u64 imm = signExtend((field(word, 5, 19) << 2) | field(word, 29, 2), 21);
@@ -156,7 +156,7 @@ Core::Executed Core::dataProcessingImmediate(u32 word, const Fields &fields, u64
 }
 
 Core::Executed Core::branchOrSystem(u32 word, const Fields &fields, u64 &pc, u32 &flags) {
-    Registers r{stateGeneral};
+    Registers r{registerFile};
     const auto [sf, rd, rn, rm, mask] = fields;
     if ((word & 0x7C00'0000) == 0x1400'0000) {   // B, BL
         if (sf) r.x[30] = pc + 4;
@@ -227,7 +227,7 @@ Core::Executed Core::branchOrSystem(u32 word, const Fields &fields, u64 &pc, u32
 }
 
 Core::Executed Core::dataProcessingRegister(u32 word, const Fields &fields, u64 &pc, u32 &flags) {
-    Registers r{stateGeneral};
+    Registers r{registerFile};
     const auto [sf, rd, rn, rm, mask] = fields;
     if ((word & 0x1F00'0000) == 0x0A00'0000) {   // logical (shifted register)
         const unsigned amount = field(word, 10, 6);
@@ -389,7 +389,7 @@ Core::Executed Core::dataProcessingRegister(u32 word, const Fields &fields, u64 
 }
 
 Core::Executed Core::vectorImmediate(u32 word, const Fields &fields, u64 &pc, u32 &flags) {
-    Registers r{stateGeneral};
+    Registers r{registerFile};
     const auto [sf, rd, rn, rm, mask] = fields;
     if ((word & 0x9FF8'0C00) == 0x0F00'0400) {
         const unsigned op = bitAt(word, 29), cmode = field(word, 12, 4);
@@ -397,8 +397,8 @@ Core::Executed Core::vectorImmediate(u32 word, const Fields &fields, u64 &pc, u3
         const u64 imm8 = (field(word, 16, 3) << 5) | field(word, 5, 5);
         u64 value;
         if (!expandModifiedImmediate(op, cmode, imm8, value)) return Executed::handOver;
-        stateVectors[2 * rd] = value;
-        stateVectors[2 * rd + 1] = q ? value : 0;
+        vectorFile[2 * rd] = value;
+        vectorFile[2 * rd + 1] = q ? value : 0;
         return Executed::next;
     }
     return Executed::handOver;
@@ -410,7 +410,7 @@ Core::Executed Core::vectorImmediate(u32 word, const Fields &fields, u64 &pc, u3
 /// accesses of one register. Pairs of those, unprivileged accesses and
 /// structure loads go to the Jit.
 Core::Executed Core::loadStore(u32 word, u64 &pc) {
-    Registers r{stateGeneral};
+    Registers r{registerFile};
     const unsigned rt = field(word, 0, 5), rn = field(word, 5, 5);
     const bool vector = bitAt(word, 26);
 
@@ -450,10 +450,10 @@ Core::Executed Core::loadStore(u32 word, u64 &pc) {
                 u64 lo1, hi1, lo2, hi2;
                 if (!readVector(address, bytes, lo1, hi1) || !readVector(address + bytes, bytes, lo2, hi2))
                     return Executed::faulted;
-                stateVectors[2 * rt] = lo1;
-                stateVectors[2 * rt + 1] = hi1;
-                stateVectors[2 * rt2] = lo2;
-                stateVectors[2 * rt2 + 1] = hi2;
+                vectorFile[2 * rt] = lo1;
+                vectorFile[2 * rt + 1] = hi1;
+                vectorFile[2 * rt2] = lo2;
+                vectorFile[2 * rt2 + 1] = hi2;
             } else {
                 if (!storeVector(rt, address, bytes) || !storeVector(rt2, address + bytes, bytes))
                     return Executed::faulted;
@@ -577,13 +577,13 @@ bool Core::readVector(u64 address, u64 bytes, u64 &lo, u64 &hi) {
 bool Core::loadVector(unsigned rt, u64 address, u64 bytes) {
     u64 lo, hi;
     if (!readVector(address, bytes, lo, hi)) return false;
-    stateVectors[2 * rt] = lo;
-    stateVectors[2 * rt + 1] = hi;
+    vectorFile[2 * rt] = lo;
+    vectorFile[2 * rt + 1] = hi;
     return true;
 }
 
 bool Core::storeVector(unsigned rt, u64 address, u64 bytes) {
-    const u64 lo = stateVectors[2 * rt], hi = stateVectors[2 * rt + 1];
+    const u64 lo = vectorFile[2 * rt], hi = vectorFile[2 * rt + 1];
     if (bytes == 16) {
         MemoryWrite128(address, {lo, hi});
     } else {
@@ -624,7 +624,7 @@ Core::Executed Core::exclusiveOrOrdered(u32 word) {
     const unsigned rn = field(word, 5, 5), rt = field(word, 0, 5);
     const bool ordered = bitAt(word, 23), load = bitAt(word, 22), pair = bitAt(word, 21);
     if (pair || rt2 != 31) return Executed::handOver;
-    Registers r{stateGeneral};
+    Registers r{registerFile};
     const u64 address = r.sp(rn), bytes = u64{1} << size;
     if (ordered) {   // LDAR, STLR
         if (!bitAt(word, 15) || rs != 31) return Executed::handOver;

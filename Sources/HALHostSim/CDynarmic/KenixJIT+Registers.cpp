@@ -14,6 +14,18 @@
 // reverse direction too, and the core falls back to the accessors (with
 // the FP/SIMD shadow below) if anything differs. Debian's 6.4.5 matches.
 // The copies are fixed-size and expanded inline (`copyInline`).
+//
+// And most traps need no copy at all. A run that is interpreted from its
+// entry to its trap (an IPC server's receive loop, a client's call loop:
+// kShortRun in KenixJIT+Run.cpp) never needs the registers in the Jit, so
+// kd_set_context only *lends* the context to the core: the interpreter
+// works on it in place, and the registers move into the Jit only when
+// translated code is about to run (`materialize`). kd_get_context then has
+// nothing to copy back. This is lazy register switching, as kernels switch
+// FP/SIMD state lazily: two copies of ~800 bytes and five calls into the
+// Jit's accessors per trap were ~13% of an IPC round trip (callgrind). A
+// lent context is trimmed to the bits the Jit would keep (NZCV, FPCR,
+// FPSR), so what the kernel gets back does not depend on which tier ran.
 #include "KenixJIT.hpp"
 
 #include <cstddef>
@@ -98,6 +110,8 @@ void Core::locateState() {
         if (jit->GetRegister(7) == probe(3, 7) && jit->GetPC() == probe(3, 32) && jit->GetVector(31)[1] == probe(3, 63)) {
             stateGeneral = g;
             stateVectors = v;
+            registerFile = g;
+            vectorFile = v;
             locateExclusiveFlag(reinterpret_cast<u8 *>(v) + kVectorBytes);
         }
         break;
@@ -122,8 +136,11 @@ void Core::locateExclusiveFlag(u8 *afterVectors) {
 }
 
 bool Core::setDirectRegisters(bool direct) {
+    if (lent) moveIntoJit(*lent);   // while stateGeneral still says how
     stateGeneral = nullptr;
     stateVectors = nullptr;
+    registerFile = nullptr;
+    vectorFile = nullptr;
     stateExclusive = nullptr;
     handedFPControl = false;
     shadowValid = false;
@@ -133,9 +150,24 @@ bool Core::setDirectRegisters(bool direct) {
     return directRegisters();
 }
 
-void Core::setContext(const kd_context &c) {
-    jit->SetPstate(static_cast<u32>(c.nzcv & 0xF000'0000));
+void Core::setContext(kd_context &c) {
     tpidr = c.tpidr;
+    // Only the interpreter can use a lent context: it needs the Jit's
+    // registers in place and a threshold (KenixJIT+Interpreter.cpp).
+    if (stateGeneral && hotThreshold != 0) {
+        lent = &c;
+        registerFile = c.x;   // x0-x30, SP, PC are consecutive in both
+        vectorFile = c.v;
+        return;
+    }
+    moveIntoJit(c);
+}
+
+void Core::moveIntoJit(const kd_context &c) {
+    lent = nullptr;
+    registerFile = stateGeneral;
+    vectorFile = stateVectors;
+    jit->SetPstate(static_cast<u32>(c.nzcv & 0xF000'0000));
     if (stateGeneral) {
         copyInline<kGeneralBytes>(stateGeneral, c.x);
         copyInline<kVectorBytes>(stateVectors, c.v);
@@ -157,6 +189,15 @@ void Core::setContext(const kd_context &c) {
     shadowValid = false;
 }
 
+/// What of FPCR and FPSR survives a trip through the Jit (getContext of
+/// setContext), learnt once from the Jit itself rather than assumed.
+void Core::learnKeptFPBits() {
+    setFPControl(kFPCRMask, 0xFFFF'FFFF);
+    fpcrKept = jit->GetFpcr() | fpcrVector;
+    fpsrKept = jit->GetFpsr() | fpsrFlags;
+    setFPControl(0, 0);
+}
+
 void Core::setFPControl(u64 fpcr, u64 fpsr) {
     jit->SetFpcr(static_cast<u32>(fpcr) & kFPCRMask);
     fpcrVector = static_cast<u32>(fpcr) & kFPCRVectorBits;
@@ -166,6 +207,16 @@ void Core::setFPControl(u64 fpcr, u64 fpsr) {
 }
 
 void Core::getContext(kd_context &c) {
+    if (lent) {
+        // The registers are in the lent context already (another context:
+        // a copy); what the Jit would not have kept goes.
+        if (lent != &c) std::memcpy(&c, lent, sizeof c);
+        c.nzcv &= 0xF000'0000;
+        c.fpcr &= fpcrKept;
+        c.fpsr &= fpsrKept;
+        c.tpidr = tpidr;
+        return;
+    }
     c.nzcv = jit->GetPstate() & 0xF000'0000;
     c.fpcr = jit->GetFpcr() | fpcrVector;
     c.fpsr = jit->GetFpsr() | fpsrFlags;

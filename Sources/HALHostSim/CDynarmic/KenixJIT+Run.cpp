@@ -48,13 +48,12 @@ u64 Core::partialBlock(u64 pc) {
 
 void Core::run(u64 budget, kd_result &result) {
     if (needsRevalidation) revalidate();
-    handedFPControl = false;  // the guest may write FPCR or FPSR
     u64 retired = 0;
     result.stop = KD_STOP_BUDGET;
     stop = Stop::none;
     result.info = 0;
     result.address = 0;
-    const u64 entry = jit->GetPC();
+    const u64 entry = currentPC();
     RunLength &last = runLength(entry);
     if (hotThreshold != 0 && last.pc == entry && last.retired <= kShortRun) {
         // The last run from here trapped within a few instructions (an svc
@@ -69,7 +68,7 @@ void Core::run(u64 budget, kd_result &result) {
     }
     while (retired < budget && stop == Stop::none) {
         const u64 left = budget - retired;
-        const u64 pc = jit->GetPC();
+        const u64 pc = currentPC();
         if (entersCold(pc)) {
             retired += interpret(left);
             if (stop != Stop::none) break;
@@ -87,6 +86,10 @@ void Core::run(u64 budget, kd_result &result) {
             granted = 1;
             budgetLeft = left;
         }
+        // Translated code runs: the registers go into the Jit (a lent
+        // context: KenixJIT+Registers.cpp), and it may write FPCR or FPSR.
+        materialize();
+        handedFPControl = false;
         charged = 0;
         unretired = 0;
         stop = Stop::none;
@@ -125,7 +128,7 @@ void Core::run(u64 budget, kd_result &result) {
     // An svc ends its block, so the pc after it starts one (or none): the
     // next run from there need not look (most runs resume there: ~8% of an
     // svc round trip).
-    afterSVC = result.stop == KD_STOP_SVC ? jit->GetPC() : kNoPC;
+    afterSVC = result.stop == KD_STOP_SVC ? currentPC() : kNoPC;
 }
 
 }  // namespace kenix

@@ -70,6 +70,7 @@ Core::Core(kd_cpu_model model) {
     config.code_cache_size = 32u << 20;
     jit = std::make_unique<Dynarmic::A64::Jit>(config);
     locateState();
+    learnKeptFPBits();
     setHotThreshold(KD_DEFAULT_HOT_THRESHOLD);
 }
 
@@ -137,7 +138,7 @@ void kd_destroy(kd_core *core) { delete reinterpret_cast<Core *>(core); }
 
 void kd_bind(kd_core *core, kd_host host) { reinterpret_cast<Core *>(core)->bind(host); }
 
-void kd_set_context(kd_core *core, const kd_context *c) { reinterpret_cast<Core *>(core)->setContext(*c); }
+void kd_set_context(kd_core *core, kd_context *c) { reinterpret_cast<Core *>(core)->setContext(*c); }
 
 void kd_get_context(kd_core *core, kd_context *c) { reinterpret_cast<Core *>(core)->getContext(*c); }
 

@@ -100,7 +100,7 @@ public:
 
     // kd_* entry points.
     void bind(kd_host host);
-    void setContext(const kd_context &c);
+    void setContext(kd_context &c);
     void getContext(kd_context &c);
     void clearExclusive();
     void run(u64 budget, kd_result &result);
@@ -155,7 +155,16 @@ private:
     // Registers (KenixJIT+Registers.cpp).
     void locateState();
     void locateExclusiveFlag(u8 *afterVectors);
+    void learnKeptFPBits();
     void setFPControl(u64 fpcr, u64 fpsr);
+    /// Moves the registers of a lent context into the Jit (before anything
+    /// runs there); nothing when the Jit holds them already.
+    void materialize() {
+        if (lent) moveIntoJit(*lent);
+    }
+    void moveIntoJit(const kd_context &c);
+    /// The pc of the registers the core runs on, wherever they are.
+    u64 currentPC() { return registerFile ? registerFile[32] : jit->GetPC(); }
 
     // Memory (KenixJIT+Memory.cpp).
     u8 *page(u64 va, u32 access);
@@ -216,7 +225,8 @@ private:
     };
     /// One instruction decoded once (KenixJIT+FastPath.cpp): `op` names a
     /// form of the fast path (0: the full decoder runs `word`); the other
-    /// fields are that form's operands. Keyed by pc and word together.
+    /// fields are that form's operands; imm2 is the operand mask sf gives
+    /// (the bitfield form's tmask). Keyed by pc and word together.
     struct Predecoded {
         u64 pc = ~u64{0};
         u32 word = 0;
@@ -228,7 +238,7 @@ private:
     /// Direct-mapped by pc; a miss decodes again.
     std::unique_ptr<Predecoded[]> predecoded{new Predecoded[kPredecodedSlots]};
     static Predecoded predecode(u64 pc, u32 word);
-    Executed runPredecoded(const Predecoded &d, u64 &pc, u32 &flags);
+    Executed runPredecoded(const Predecoded &d, u64 *x, u64 &pc, u32 &flags);
     Executed execute(u32 word, u64 &pc, u32 &flags);
     Executed dataProcessingImmediate(u32 word, const Fields &fields, u64 &pc, u32 &flags);
     Executed branchOrSystem(u32 word, const Fields &fields, u64 &pc, u32 &flags);
@@ -296,6 +306,18 @@ private:
     /// its private state; null: the accessors move them (locateState).
     u64 *stateGeneral = nullptr;
     u64 *stateVectors = nullptr;
+    /// The context kd_set_context lent the core while the registers stay
+    /// in it (the interpreter works on them there); null once they are in
+    /// the Jit (materialize). KenixJIT+Registers.cpp says why.
+    kd_context *lent = nullptr;
+    /// The registers the interpreter works on: the lent context's, or the
+    /// Jit's state (x0-x30, SP, PC; the vector registers as lo/hi pairs).
+    u64 *registerFile = nullptr;
+    u64 *vectorFile = nullptr;
+    /// FPCR and FPSR bits a context keeps through the Jit (what getContext
+    /// gives back of any value set): a lent context is trimmed to them, so
+    /// both ways hand out the same values.
+    u32 fpcrKept = 0, fpsrKept = 0;
     /// The Jit's own exclusive flag (a load-exclusive sets it; a
     /// store-exclusive fails on it before asking the monitor), so that the
     /// interpreter's exclusives pair with translated ones; null: the

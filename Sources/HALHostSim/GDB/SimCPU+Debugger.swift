@@ -10,40 +10,44 @@
 import HAL
 
 extension SimCPU {
-    func enterUserDebugged<R: FaultResolver>(_ context: inout UserContext, resolver: inout R,
-                                             debugger d: SimDebugger) -> Trap {
-        // enterUser has taken a pending interrupt or the halt already.
-        let m = machine
+    /// enterUser with gdb attached: the resolver is wired to the SoftMMU,
+    /// a pending interrupt or the halt has been taken already.
+    func runDebugged<R: FaultResolver>(_ m: SimMachine, _ context: UnsafeMutablePointer<UserContext>,
+                                       _ resolver: UnsafeMutablePointer<R>, debugger d: SimDebugger) -> Trap {
         var found: InspectedTask?
-        resolver.inspectTasks { if $0.running { found = $0 } }
+        resolver.pointee.inspectTasks { if $0.running { found = $0 } }
         guard let me = found else {
             m.debugger = nil   // a kernel that lists no tasks cannot be debugged
-            return enterUser(&context, resolver: &resolver)
+            return runPlain(m, context)
         }
-        var hooks = DebuggedSlices(machine: m, debugger: d, task: me)
-        return runEntry(m, &context, &resolver, &hooks)
+        var hooks = DebuggedSlices(machine: m, debugger: d, task: me, resolver: resolver)
+        switch m.engineReference! {
+        case .jit(let e): return e._withUnsafeGuaranteedRef { runSlices(m, $0, context, &hooks) }
+        case .unicorn(let e): return e._withUnsafeGuaranteedRef { runSlices(m, $0, context, &hooks) }
+        }
     }
 }
 
 /// The debugger's part of the slice loop (SimCPU.runSlices): a stop check
 /// at each boundary, cut budgets, the task's retired count, Ctrl-C polls.
 /// Every step rechecks `machine.debugger`: gdb may detach in the middle.
-struct DebuggedSlices: SliceHooks {
+struct DebuggedSlices<R: FaultResolver>: SliceHooks {
     unowned let machine: SimMachine
     let debugger: SimDebugger
     let task: InspectedTask
+    /// The kernel, to list its tasks when gdb asks.
+    let resolver: UnsafeMutablePointer<R>
     /// The slice about to run is one instruction of a task with breakpoints.
     private var single = false
 
-    init(machine: SimMachine, debugger: SimDebugger, task: InspectedTask) {
+    init(machine: SimMachine, debugger: SimDebugger, task: InspectedTask, resolver: UnsafeMutablePointer<R>) {
         self.machine = machine
         self.debugger = debugger
         self.task = task
+        self.resolver = resolver
     }
 
-    func beforeSlice<E: CPUEngine, R: FaultResolver>(
-        _ engine: E, _ context: UnsafeMutablePointer<UserContext>, _ resolver: UnsafeMutablePointer<R>, ran: Bool
-    ) -> Trap? {
+    func beforeSlice<E: CPUEngine>(_ engine: E, _ context: UnsafeMutablePointer<UserContext>, ran: Bool) -> Trap? {
         guard machine.debugger != nil else { return nil }
         // Before the first run the context is the registers (and an engine
         // may not have set its own up yet: Unicorn's pc).

@@ -134,7 +134,12 @@ void kd_warm_decoder(void);
 /// Binds the core to a host (an address space); NULL context unbinds.
 void kd_bind(kd_core *core, kd_host host);
 
-void kd_set_context(kd_core *core, const kd_context *context);
+/// Gives the core a task's registers. The core may keep working on
+/// `context` in place rather than copy it (it is lent, until the next
+/// kd_set_context): the caller keeps it at the same address for every
+/// kd_run until then, and reads it only after kd_get_context.
+void kd_set_context(kd_core *core, kd_context *context);
+/// Brings `context` up to date with the core's registers.
 void kd_get_context(kd_core *core, kd_context *context);
 /// Clears the exclusive monitor (what an exception return does).
 void kd_clear_exclusive(kd_core *core);
