@@ -264,7 +264,17 @@ path moves registers in place in dynarmic's own state, borrowing the machine, th
 the MMU without reference counting: an `svc` round trip through `enterUser` went from about 410
 to about 215 ns, an IPC round trip from about 1,110 to about 785 ns, and to about 3,800 host
 instructions (callgrind) once the engine's bindings and the kernel's fault resolver stopped
-being reference-counted per trap (about 4,140 before). The machine is a VM with
+being reference-counted per trap (about 4,140 before). This round most traps copy no
+registers at all: a run interpreted from its entry to its trap works on the kernel's context in
+place (the JIT lends it to its interpreter; registers move into dynarmic only before translated
+code runs, as kernels switch FP state lazily), the slice loop is compiled per engine with direct
+calls, a slice that ends before the next device event skips the devices' catch-up, and trace
+events are hashed inline: an `svc` round trip went from about 75 to about 45-50 ns and an IPC
+round trip from 5,216 to about 4,060 host instructions (about 360 to 300 ns). That lowered the
+floor of issue 2's "round trip within 3× of two `svc` trips" more than the round trip (an `svc`
+trip is 690 host instructions; the round trip adds the kernel's IPC path, two address-space
+switches, eight trace events and 26 guest instructions against 2), so that ratio reads about 3
+now where it read 2.2-3. The machine is a VM with
 noisy neighbours (see the load average): absolute host times move, and even the same-run ratios
 move by tens of percent between runs.
 
