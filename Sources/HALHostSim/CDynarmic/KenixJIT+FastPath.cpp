@@ -22,6 +22,8 @@
 // dynarmic's (JITInterpreterTests) and both engines (engines.sh).
 #include "A64Semantics.hpp"
 
+#include <cstring>
+
 namespace kenix {
 
 using namespace a64;
@@ -368,16 +370,26 @@ u64 Core::interpret(u64 budget, u64 window) {
     const u32 flagsOnEntry = flags;
     u64 retired = 0;
     Predecoded *const table = predecoded.get();
+    // The code slot of the last fetch: the next instruction is nearly
+    // always on the same page, and its tag, read again each time, still
+    // says whether the slot holds that page (an invalidation clears it).
+    const CodeSlot *slot = &codeSlots[(pc >> 12) % kCodeSlots];
     interpreting = true;
     while (retired < budget) {
         u32 word;
-        if (!fetchCached(pc, word)) {
-            const auto fetched = fetch(pc);
-            if (!fetched) {
-                promote(pc);   // the Jit's fetch resolves or reports the fault
-                break;
+        const u64 vpn = pc >> 12;
+        if (slot->tag == vpn + 1) {
+            std::memcpy(&word, slot->host + (pc & 0xFFF), 4);
+        } else {
+            slot = &codeSlots[vpn % kCodeSlots];
+            if (!fetchCached(pc, word)) {
+                const auto fetched = fetch(pc);
+                if (!fetched) {
+                    promote(pc);   // the Jit's fetch resolves or reports the fault
+                    break;
+                }
+                word = *fetched;
             }
-            word = *fetched;
         }
         Predecoded &decoded = table[(pc >> 2) & (kPredecodedSlots - 1)];
         if (decoded.pc != pc || decoded.word != word) decoded = predecode(pc, word);

@@ -241,7 +241,8 @@ void Core::getContext(kd_context &c) {
 /// monitor, and the next load-exclusive marks the monitor afresh (one
 /// processor per monitor), so the monitor's lock is not taken here.
 void Core::clearExclusive() {
-    jit->ClearExclusiveState();
+    if (stateExclusive) *stateExclusive = 0;   // what ClearExclusiveState does, without the call
+    else jit->ClearExclusiveState();
 }
 
 }  // namespace kenix
