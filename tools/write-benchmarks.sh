@@ -291,7 +291,10 @@ How IPC is measured: `ipcbench` (Userland/programs/ipcbench.c) boots as the firs
 spawns itself as a server and makes N call/reply round trips with a tag and 4 words; the
 server answers with `reply_recv`, so a round trip is two traps and two address-space
 switches. The pipe row is two Linux processes bouncing 40 bytes over two pipes, pinned to one
-CPU. kenix-bench times nothing until the 32 JIT cores it prewarms are built: until this round
+CPU. The pipe, the JIT's IPC round trip and its `svc` round trip are timed in rounds, the three
+back to back, and the two ratios between them are medians of the rounds' own ratios: timed a
+minute apart, as until this round, they compared two phases of this host as much as the two
+mechanisms (the same binary's pipe ratio read 9.5× and 10.2× in two runs). kenix-bench times nothing until the 32 JIT cores it prewarms are built: until this round
 the builder thread shared the pinned CPU with the first measurements, the pipe's among them,
 which made the pipe about twice as slow (5,900-7,900 ns a round trip; ~2,900 ns alone) and the
 pipe-to-Kenix ratio read 10.4-14.6× where it is about 7×; the JIT's `svc` row read ~150 ns
