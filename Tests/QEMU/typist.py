@@ -11,8 +11,11 @@ the shell exits, init exits and the machine powers off. Exits with QEMU's
 status, or 124 after TIMEOUT seconds (0: no limit). --prompt TEXT (repeatable)
 adds a prompt to wait for besides "ksh> " (busybox sh: "# ", and "> " for
 continuation lines). A line "@sleep SECONDS" in INPUT waits that long after
-the prompt instead of typing; a line "@ctrl-c" types Ctrl-C at once, without
-waiting for a prompt (a program is running).
+the prompt instead of typing; a line "@ctrl-c" types Ctrl-C half a second
+after the next output, without waiting for a prompt (a program is running);
+"@ctrl-c TEXT" waits until TEXT has appeared since the last line was typed
+(the program says it runs: a Ctrl-C typed while busybox's line editor still
+has the terminal is a character, not a signal).
 Usage: typist.py [--eot] [--prompt TEXT]... INPUT TIMEOUT COMMAND...
 
 As a module: SerialConsole is the same console for other scripts (screen.py).
@@ -38,6 +41,7 @@ class SerialConsole:
         self.text = bytearray()
         self.closed = False
         self._tail = b""
+        self._since_typed = b""
         self._fd = self.proc.stdout.fileno()
 
     def pump(self, seconds):
@@ -57,7 +61,11 @@ class SerialConsole:
         clean = chunk.replace(b"\r", b"")
         self.text += clean
         self._tail = (self._tail + clean)[-64:]
+        self._since_typed += clean
         while self.lines and self.lines[0].startswith(b"@ctrl-c"):
+            wanted = self.lines[0][len(b"@ctrl-c"):].strip()
+            if wanted and wanted not in self._since_typed:
+                break
             self.lines.pop(0)
             time.sleep(0.5)
             self.send(b"\x03")
@@ -67,6 +75,7 @@ class SerialConsole:
         if any(tail.endswith(p) for p in PROMPTS) and self.lines:
             self._tail = b""
             line = self.lines.pop(0)
+            self._since_typed = b""
             if line.startswith(b"@sleep "):
                 time.sleep(float(line.split()[1]))
                 if self.lines and not self.lines[0].startswith(b"@"):
