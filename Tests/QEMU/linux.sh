@@ -40,10 +40,15 @@ if [ "$(cat "$WORK/linux.rc")" = 0 ] && grep -q "kenix: init exited with status 
 if SLEEP_1='1\.[0-4][0-9]' bash "$HERE/../System/check-linux.sh" "$WORK/linux.log" "$WORK/linux.img"; then pass "Linux session: Tests/System/check-linux.sh"; else fail "Linux session" "$WORK/linux.log"; fi
 
 echo "==> Ctrl-C while sleep 100 and a busy loop run"
-# The loop says it runs first (loop2, not the typed loop$((1+1))): a Ctrl-C
-# typed before the shell has taken the line and given the terminal back its
-# signal keys would be a character for the line editor, not SIGINT.
-printf 'sleep 100\n@ctrl-c\necho "after sleep $?"\necho loop$((1+1)); while :; do :; done\n@ctrl-c loop2\necho after loop\nexit\n' >"$WORK/ctrlc.txt"
+# The loop runs in a child sh (`sh -c`), which takes SIGINT's default
+# action: the interactive sh's own loop would take it in ash's handler,
+# which longjmps out wherever the loop was, and about one time in a hundred
+# (kenix-sim, 150 seeded runs) that is inside glibc's release of a stdio lock,
+# left held: the next stdio call waits on it forever (a busybox race Linux
+# has too; docs/linux.md). The loop says it runs first (loop2, not the typed
+# loop$((1+1))): a Ctrl-C typed while the line editor still has the terminal
+# would be a character, not SIGINT.
+printf 'sleep 100\n@ctrl-c\necho "after sleep $?"\nsh -c "echo loop$((1+1)); while :; do :; done"\n@ctrl-c loop2\necho after loop\nexit\n' >"$WORK/ctrlc.txt"
 linux_boot ctrlc "$WORK/ctrlc.txt"
 tr -d '\r' <"$WORK/ctrlc.log" >"$WORK/ctrlc.out"
 if [ "$(cat "$WORK/ctrlc.rc")" = 0 ]; then pass "the session ends, QEMU powers off"; else fail "Ctrl-C session (rc $(cat "$WORK/ctrlc.rc"))" "$WORK/ctrlc.out"; fi
