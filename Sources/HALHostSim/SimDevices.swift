@@ -51,7 +51,7 @@ public struct SimRAM: PhysicalMemory {
 
 public struct SimTracer: TraceSink {
     public unowned(unsafe) let machine: SimMachine
-    @inline(__always)
+    @inlinable @inline(__always)
     public func record(_ event: TraceEvent) {
         Unmanaged.passUnretained(machine)._withUnsafeGuaranteedRef { $0.recordEvent(event) }
     }

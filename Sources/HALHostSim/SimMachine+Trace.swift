@@ -8,16 +8,16 @@
 import HAL
 
 extension SimMachine {
-    /// Inline in the kernel's trace calls (four of them per IPC trap): the
-    /// hash is a few instructions, the call around it was as many again.
-    @inline(__always)
+    /// Inlinable into the kernel's trace calls (four of them per IPC trap):
+    /// the hash is a few instructions, the call around it was as many again.
+    @inlinable @inline(__always)
     func recordEvent(_ e: TraceEvent) {
         hash.add(record: 0x10, UInt64(e.kind.rawValue), now, e.a, e.b, e.c)
-        if traceFile != nil || chromeTrace != nil { writeEvent(e) }
+        if writesEvents { writeEvent(e) }
     }
 
     /// The trace file's line and the JSON trace's entry for `e`.
-    @inline(never)
+    @usableFromInline @inline(never)
     func writeEvent(_ e: TraceEvent) {
         if let traceFile { traceFile.write(line: "t=\(now) " + Self.describe(e)) }
         if let chromeTrace { chromeTrace.record(e, at: now) }
@@ -33,11 +33,12 @@ extension SimMachine {
     func recordTrap(_ trap: Trap, pc: UInt64) {
         stats.traps &+= 1
         hash.add(record: 0x20 | Self.code(of: trap), pc)
-        if traceFile != nil { writeTrap(trap, pc: pc) }
+        if writesEvents { writeTrap(trap, pc: pc) }
     }
 
     @inline(never)
     func writeTrap(_ trap: Trap, pc: UInt64) {
+        guard traceFile != nil else { return }
         traceFile?.write(line: "t=\(now) trap \(Self.describe(trap)) pc=\(hex(pc))")
     }
 

@@ -70,10 +70,13 @@ public final class SimMachine {
     /// How a terminal session (live or replayed) ended the run, if it did.
     public internal(set) var terminalEnd: SimTerminalEnd?
 
-    // Trace (SimMachine+Trace).
-    var hash = TraceHash()
+    // Trace (SimMachine+Trace). `hash` and `writesEvents` are what the
+    // kernel's inlined trace calls touch (SimTracer.record).
+    @usableFromInline var hash = TraceHash()
     var traceFile: HostTraceFile?
     var chromeTrace: ChromeTraceWriter?
+    /// A trace file or a JSON trace is open (both are set up in init).
+    @usableFromInline let writesEvents: Bool
     let hostConsole: HostConsole?
     public internal(set) var consoleOutput: [UInt8] = []
 
@@ -169,6 +172,7 @@ public final class SimMachine {
         default: hostConsole = nil
         }
         traceFile = file
+        writesEvents = file != nil || chromeTrace != nil
         if config.terminal != nil { hostPoller = HostPoller(interval: config.hostPollInterval, terminal: config.terminal) }
         mmu = SoftMMU(machine: self)
         mmuReference = .passUnretained(mmu)

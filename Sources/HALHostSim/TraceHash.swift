@@ -7,11 +7,14 @@
 // words (an event, a trap) in one such step after independent products.
 // (FNV offset basis and prime from the IETF draft-eastlake-fnv.)
 
+@usableFromInline
 struct TraceHash {
-    static let offsetBasis: UInt64 = 0xCBF2_9CE4_8422_2325
-    static let prime: UInt64 = 0x0000_0100_0000_01B3
+    @usableFromInline static let offsetBasis: UInt64 = 0xCBF2_9CE4_8422_2325
+    @usableFromInline static let prime: UInt64 = 0x0000_0100_0000_01B3
 
-    private(set) var value: UInt64 = offsetBasis
+    @usableFromInline private(set) var value: UInt64 = offsetBasis
+
+    @usableFromInline init() {}
 
     @inline(__always)
     mutating func add(byte: UInt8) {
@@ -19,7 +22,7 @@ struct TraceHash {
     }
 
     /// Folds in a whole 64-bit word.
-    @inline(__always)
+    @inlinable
     mutating func add(_ word: UInt64) {
         let h = (value ^ word) &* Self.prime
         value = h ^ (h >> 29)
@@ -31,7 +34,7 @@ struct TraceHash {
     /// chains to the value. Why: the products do not depend on each other,
     /// so the CPU overlaps them; folding the same fields one after another
     /// chained six multiplies per kernel event, a tenth of an IPC round trip.
-    @inline(__always)
+    @inlinable
     mutating func add(record tag: UInt8, _ w0: UInt64, _ w1: UInt64 = 0, _ w2: UInt64 = 0,
                       _ w3: UInt64 = 0, _ w4: UInt64 = 0) {
         add(UInt64(tag) ^ w0 &* 0x9E37_79B9_7F4A_7C15 ^ w1 &* 0xC2B2_AE3D_27D4_EB4F
