@@ -24,6 +24,8 @@ struct IRQSet {
     @inline(__always) mutating func remove(_ n: UInt32) {
         if n < 1024 { words[Int(n >> 6)] &= ~(1 << UInt64(n & 63)) }
     }
+    /// INTIDs 0-63 as bits (every level line of the machine is among them).
+    @inline(__always) var low: UInt64 { words[0] }
     /// The lowest member of self ∩ mask \ exclude, if any.
     func lowest(in mask: IRQSet, excluding exclude: IRQSet) -> UInt32? {
         for i in 0..<16 {

@@ -33,10 +33,17 @@ extension SimMachine {
         }
     }
 
-    /// The lowest level line that is asserted, enabled and inactive.
+    /// The lowest level line that is asserted, enabled and inactive. Only
+    /// the lines the GIC could deliver are asked (checked at every entry to
+    /// EL0: most lines are disabled, or the timer's alone is enabled).
     @inline(__always)
     var deliverableLevel: UInt32? {
-        for n in levelLines where isAsserted(n) && gic.canDeliver(n) { return n }
+        var candidates = levelLineMask & gic.enabled.low & ~gic.active.low
+        while candidates != 0 {
+            let n = UInt32(candidates.trailingZeroBitCount)
+            if isAsserted(n) { return n }
+            candidates &= candidates - 1
+        }
         return nil
     }
 

@@ -42,6 +42,8 @@ public final class SimMachine {
     let swapDiskIndex: Int?
     /// The level lines, lowest first (SimMachine+Interrupts).
     let levelLines: [UInt32]
+    /// The same lines as bits (all are below 64).
+    let levelLineMask: UInt64
     /// The power cut has come (`config.powerCutAfterWrites`): no disk moves
     /// data any more and the machine halts.
     public internal(set) var poweredOff = false
@@ -130,6 +132,8 @@ public final class SimMachine {
         self.disks = disks
         swapDiskIndex = config.disk == nil ? nil : 0
         levelLines = ([Self.timerIRQ.number, Self.uartIRQ.number, SimKeyboard.irq.number] + disks.map(\.irq.number)).sorted()
+        precondition(levelLines.allSatisfy { $0 < 64 }, "HALHostSim: a level line above 63")
+        levelLineMask = levelLines.reduce(0) { $0 | 1 << UInt64($1) }
         var kept = config
         kept.initrd = [] // copied into RAM below; not kept twice
         self.config = kept
