@@ -56,9 +56,16 @@ public struct SimCPU: CPU {
     @inline(never)
     func runPlain(_ m: SimMachine, _ context: UnsafeMutablePointer<UserContext>) -> Trap {
         var plain = PlainSlices()
+        return runOnEngine(m, context, &plain)
+    }
+
+    /// runSlices on the machine's engine, by its concrete type.
+    @inline(__always)
+    func runOnEngine<H: SliceHooks>(_ m: SimMachine, _ context: UnsafeMutablePointer<UserContext>,
+                                    _ hooks: inout H) -> Trap {
         switch m.engineReference! {
-        case .jit(let e): return e._withUnsafeGuaranteedRef { runSlices(m, $0, context, &plain) }
-        case .unicorn(let e): return e._withUnsafeGuaranteedRef { runSlices(m, $0, context, &plain) }
+        case .jit(let e): return e._withUnsafeGuaranteedRef { runSlices(m, $0, context, &hooks) }
+        case .unicorn(let e): return e._withUnsafeGuaranteedRef { runSlices(m, $0, context, &hooks) }
         }
     }
 

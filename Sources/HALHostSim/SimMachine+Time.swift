@@ -2,8 +2,9 @@
 //
 // Time moves only here: `advance(by:)` after user instructions ran (one
 // instruction = one tick; in SimCPU's slice loop, after `sliceBudget`) and
-// `jump(to:)` when the CPU idles until the next event. Events are the timer deadline, scheduled UART input, each disk's
-// next finished request and scheduled key events; a screenshot time
+// `jump(to:)` when the CPU idles until the next event. Events are the timer
+// deadline, scheduled UART input, each disk's next finished request and
+// scheduled key events; a screenshot time
 // (`captureTime`) ends a slice too, so the copy shows that instant. Timer
 // deadlines get a seeded jitter of 0..<config.timerJitter ticks, the latency
 // real interrupt delivery adds, so seeds explore different interleavings.

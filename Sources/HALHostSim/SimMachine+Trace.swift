@@ -38,8 +38,7 @@ extension SimMachine {
 
     @inline(never)
     func writeTrap(_ trap: Trap, pc: UInt64) {
-        guard traceFile != nil else { return }
-        traceFile?.write(line: "t=\(now) trap \(Self.describe(trap)) pc=\(hex(pc))")
+        if let traceFile { traceFile.write(line: "t=\(now) trap \(Self.describe(trap)) pc=\(hex(pc))") }
     }
 
     func recordWake(_ reason: WakeReason) {

@@ -60,6 +60,10 @@ struct KenixBench: ParsableCommand {
             guard let v else { failed = true; return .infinity }
             return v
         }
+        /// One run of ipcbench's register-only loops, ns per round trip (nil: it failed).
+        func ipcRoundTrip() -> Double? {
+            kenixIPCRoundTrip(initrd: image, short: rounds / 10, long: rounds, registersOnly: true)
+        }
         /// Every kenix-sim measurement, on one engine; the JIT's `svc` and
         /// IPC round trips come from the paired rounds (PairedRatios.swift).
         func measure(_ cpu: SimCPUKind, paired: IPCRatios? = nil) -> EngineFigures {
@@ -72,9 +76,7 @@ struct KenixBench: ParsableCommand {
                 f.ipc = paired.ipc
             } else {
                 f.svc = median(runs: repeats) { halSvc(rounds: n, cpu: cpu) }
-                f.ipc = median(runs: repeats) {
-                    orFail(kenixIPCRoundTrip(initrd: image, short: rounds / 10, long: rounds, registersOnly: true))
-                }
+                f.ipc = median(runs: repeats) { orFail(ipcRoundTrip()) }
             }
             f.ipcStubs = median(runs: repeats) {
                 orFail(kenixIPCRoundTrip(initrd: image, short: rounds / 10, long: rounds, registersOnly: false))
@@ -93,7 +95,7 @@ struct KenixBench: ParsableCommand {
                     let runs = (0..<max(repeats, 1)).compactMap { _ in
                         kenixDemoFramesPerSecond(initrd: image, width: w, height: h, window: window)
                     }
-                    f.demo.append((w, h, window, runs.isEmpty ? nil : runs.sorted()[runs.count / 2]))
+                    f.demo.append((w, h, window, runs.isEmpty ? nil : median(of: runs)))
                 }
             }
             if f.demo.contains(where: { !$0.2 && $0.3 == nil }) { failed = true }
@@ -103,7 +105,7 @@ struct KenixBench: ParsableCommand {
         benchCPU = .jit
         let paired = pairedIPCRatios(
             rounds: repeats, pipe: { pipePingPong(rounds: n / 4) },
-            ipc: { kenixIPCRoundTrip(initrd: image, short: rounds / 10, long: rounds, registersOnly: true) },
+            ipc: ipcRoundTrip,
             svc: { halSvc(rounds: n, cpu: .jit) })
         guard let paired else {
             fputsStderr("kenix-bench: a bench program failed in kenix-sim\n")
@@ -120,13 +122,14 @@ struct KenixBench: ParsableCommand {
             throw ExitCode(1)
         }
         let x = { (u: Double, j: Double) in fmt2(u / j) + "×" }
+        let svcRow = "`svc` round trip through `SimCPU.enterUser` (the context copied in and out by Unicorn, lent to the JIT's interpreter)"
         print("### The JIT engine against the Unicorn engine (issue 12), same run")
         print("")
         print("| measurement | JIT (host ns) | Unicorn (host ns) | JIT speed-up | target |")
         print("|---|---|---|---|---|")
         print("| store loop (`str; subs; b.ne`), per iteration | \(fmt2(jit.store)) | \(fmt2(unicorn.store)) | **\(x(unicorn.store, jit.store))** | ≥ 10× |")
         print("| demand-zero page fault | \(fmt(jit.zeroFault)) | \(fmt(unicorn.zeroFault)) | **\(x(unicorn.zeroFault, jit.zeroFault))** | ≥ 10× |")
-        print("| `svc` round trip through `SimCPU.enterUser` (the context copied in and out by Unicorn, lent to the JIT's interpreter) | \(fmt(jit.svc)) | \(fmt(unicorn.svc)) | **\(x(unicorn.svc, jit.svc))** | ≥ 5× |")
+        print("| \(svcRow) | \(fmt(jit.svc)) | \(fmt(unicorn.svc)) | **\(x(unicorn.svc, jit.svc))** | ≥ 5× |")
         print("| Kenix call/reply round trip, 4-word messages (register-only loops) | \(fmt(jit.ipc)) | \(fmt(unicorn.ipc)) | \(x(unicorn.ipc, jit.ipc)) | |")
         print("| the same through `ipc.h` (C stubs) | \(fmt(jit.ipcStubs)) | \(fmt(unicorn.ipcStubs)) | \(x(unicorn.ipcStubs, jit.ipcStubs)) | |")
         print("| notification signal → wait hand-over | \(fmt(jit.notify)) | \(fmt(unicorn.notify)) | \(x(unicorn.notify, jit.notify)) | |")
@@ -158,7 +161,7 @@ struct KenixBench: ParsableCommand {
         print("")
         print("| measurement | host ns per operation |")
         print("|---|---|")
-        print("| `svc` round trip through `SimCPU.enterUser` (the context copied in and out by Unicorn, lent to the JIT's interpreter) | \(fmt(jit.svc)) |")
+        print("| \(svcRow) | \(fmt(jit.svc)) |")
         print("| Kenix call/reply round trip, 4-word messages, two user tasks (register-only loops) | \(fmt(jit.ipc)) |")
         print("| the same through `ipc.h` (C stubs that store the reply on the stack) | \(fmt(jit.ipcStubs)) |")
         print("| Linux pipe ping-pong round trip, two processes, 40 bytes | \(fmt(pipe)) |")

@@ -5,6 +5,10 @@
 func median(runs: Int, _ body: () -> Double) -> Double {
     var samples: [Double] = []
     for _ in 0..<runs { samples.append(body()) }
-    samples.sort()
-    return samples[samples.count / 2]
+    return median(of: samples)
+}
+
+/// The median of `samples` (not empty): the upper one of an even count.
+func median(of samples: [Double]) -> Double {
+    samples.sorted()[samples.count / 2]
 }

@@ -33,6 +33,6 @@ func pairedIPCRatios(rounds: Int, pipe: () -> Double, ipc: () -> Double?, svc: (
         pipeOverIPC.append(onePipe / oneIPC)
         ipcOverSvc.append(oneIPC / (2 * oneSvc))
     }
-    func mid(_ v: [Double]) -> Double { v.sorted()[v.count / 2] }
-    return IPCRatios(pipe: mid(p), ipc: mid(i), svc: mid(s), pipeOverIPC: mid(pipeOverIPC), ipcOverTwoSvc: mid(ipcOverSvc))
+    return IPCRatios(pipe: median(of: p), ipc: median(of: i), svc: median(of: s),
+                     pipeOverIPC: median(of: pipeOverIPC), ipcOverTwoSvc: median(of: ipcOverSvc))
 }

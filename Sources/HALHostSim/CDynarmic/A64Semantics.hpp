@@ -26,6 +26,9 @@ constexpr u64 rotateRight(u64 value, unsigned amount, unsigned width) {
     return ((value >> amount) | (value << (width - amount))) & ones(width);
 }
 
+/// The operand mask of a 64-bit (sf) or 32-bit instruction.
+constexpr u64 widthMask(bool sf) { return sf ? ~u64{0} : 0xFFFF'FFFF; }
+
 constexpr u32 kN = 8, kZ = 4, kC = 2, kV = 1;
 
 /// NZCV (as 4 bits) of a 64- or 32-bit add with carry in. Branch-free with
@@ -194,7 +197,7 @@ struct Registers {
 /// the flags are set.
 inline void addSubtractWithSP(Registers r, unsigned rd, unsigned rn, u64 b, bool sub, bool setFlags, bool sf, u32 &flags) {
     u32 f;
-    const u64 result = addWithCarry(r.sp(rn), sub ? ~b : b, sub, sf, f) & (sf ? ~u64{0} : 0xFFFF'FFFF);
+    const u64 result = addWithCarry(r.sp(rn), sub ? ~b : b, sub, sf, f) & widthMask(sf);
     if (setFlags) {
         flags = f;
         r.setZR(rd, result);

@@ -67,8 +67,6 @@ enum FastOp : u8 {
     kSupervisorCall,// SVC: imm = its immediate (every IPC and system call passes here)
 };
 
-constexpr u64 widthMask(bool sf) { return sf ? ~u64{0} : 0xFFFF'FFFF; }
-
 }  // namespace
 
 /// What the fast path makes of `word` at `pc`: a form and its operands, or
@@ -186,6 +184,18 @@ Core::Predecoded Core::predecode(u64 pc, u32 word) {
     return d;
 }
 
+/// One register's load (zero-extended into Rt) or store of the
+/// single-register form `d` at `address`: false on a data abort, when the
+/// instruction changes nothing more.
+[[gnu::always_inline]] inline bool Core::transfer(bool isLoad, u64 *x, const Predecoded &d, u64 address) {
+    Registers r{x};
+    if (!isLoad) return store(address, d.d, r.zr(d.a));
+    u64 value;
+    if (!load(address, d.d, value)) return false;
+    r.setZR(d.a, value);
+    return true;
+}
+
 /// Runs a predecoded instruction: exactly what execute() does for its word.
 /// `pc` and `flags` are the loop's locals, kept in host registers: only
 /// the full decoder gets their addresses, and then copies' (an address
@@ -261,25 +271,15 @@ Core::Predecoded Core::predecode(u64 pc, u32 word) {
         pc = target;
         return Executed::branched;
     }
-    case kLoad: {
-        u64 value;
-        if (!load(r.sp(d.b) + d.imm, d.d, value)) return Executed::faulted;
-        r.setZR(d.a, value);
+    case kLoad:
+        if (!transfer(true, x, d, r.sp(d.b) + d.imm)) return Executed::faulted;
         break;
-    }
     case kStore:
-        if (!store(r.sp(d.b) + d.imm, d.d, r.zr(d.a))) return Executed::faulted;
+        if (!transfer(false, x, d, r.sp(d.b) + d.imm)) return Executed::faulted;
         break;
     case kLoadImm9: case kStoreImm9: {
         const u64 base = r.sp(d.b);
-        const u64 address = d.e == 1 ? base : base + d.imm;
-        if (d.op == kLoadImm9) {
-            u64 value;
-            if (!load(address, d.d, value)) return Executed::faulted;
-            r.setZR(d.a, value);
-        } else if (!store(address, d.d, r.zr(d.a))) {
-            return Executed::faulted;
-        }
+        if (!transfer(d.op == kLoadImm9, x, d, d.e == 1 ? base : base + d.imm)) return Executed::faulted;
         if (d.e != 0) r.setSP(d.b, base + d.imm);
         break;
     }
@@ -311,17 +311,10 @@ Core::Predecoded Core::predecode(u64 pc, u32 word) {
         r.setZR(d.a, result & mask);
         break;
     }
-    case kLoadRegister: case kStoreRegister: {
-        const u64 address = r.sp(d.b) + extendValue(r.zr(d.c), d.e & 7, d.e >> 3);
-        if (d.op == kLoadRegister) {
-            u64 value;
-            if (!load(address, d.d, value)) return Executed::faulted;
-            r.setZR(d.a, value);
-        } else if (!store(address, d.d, r.zr(d.a))) {
+    case kLoadRegister: case kStoreRegister:
+        if (!transfer(d.op == kLoadRegister, x, d, r.sp(d.b) + extendValue(r.zr(d.c), d.e & 7, d.e >> 3)))
             return Executed::faulted;
-        }
         break;
-    }
     case kBitfield: {
         const unsigned opc = d.e >> 1, width = sf ? 64 : 32;
         const u64 mask = widthMask(sf);

@@ -72,7 +72,7 @@ bool Core::entersCold(u64 pc) {
 /// only ones it pays for.
 Core::Executed Core::execute(u32 word, u64 &pc, u32 &flags) {
     const bool sf = bitAt(word, 31);
-    const Fields fields{sf, field(word, 0, 5), field(word, 5, 5), field(word, 16, 5), sf ? ~u64{0} : 0xFFFF'FFFF};
+    const Fields fields{sf, field(word, 0, 5), field(word, 5, 5), field(word, 16, 5), widthMask(sf)};
     Executed what;
     switch ((word >> 25) & 0xF) {
     case 0x8: case 0x9: what = dataProcessingImmediate(word, fields, pc, flags); break;
@@ -397,8 +397,7 @@ Core::Executed Core::vectorImmediate(u32 word, const Fields &fields, u64 &pc, u3
         const u64 imm8 = (field(word, 16, 3) << 5) | field(word, 5, 5);
         u64 value;
         if (!expandModifiedImmediate(op, cmode, imm8, value)) return Executed::handOver;
-        vectorFile[2 * rd] = value;
-        vectorFile[2 * rd + 1] = q ? value : 0;
+        setVector(rd, value, q ? value : 0);
         return Executed::next;
     }
     return Executed::handOver;
@@ -450,10 +449,8 @@ Core::Executed Core::loadStore(u32 word, u64 &pc) {
                 u64 lo1, hi1, lo2, hi2;
                 if (!readVector(address, bytes, lo1, hi1) || !readVector(address + bytes, bytes, lo2, hi2))
                     return Executed::faulted;
-                vectorFile[2 * rt] = lo1;
-                vectorFile[2 * rt + 1] = hi1;
-                vectorFile[2 * rt2] = lo2;
-                vectorFile[2 * rt2 + 1] = hi2;
+                setVector(rt, lo1, hi1);
+                setVector(rt2, lo2, hi2);
             } else {
                 if (!storeVector(rt, address, bytes) || !storeVector(rt2, address + bytes, bytes))
                     return Executed::faulted;
@@ -577,8 +574,7 @@ bool Core::readVector(u64 address, u64 bytes, u64 &lo, u64 &hi) {
 bool Core::loadVector(unsigned rt, u64 address, u64 bytes) {
     u64 lo, hi;
     if (!readVector(address, bytes, lo, hi)) return false;
-    vectorFile[2 * rt] = lo;
-    vectorFile[2 * rt + 1] = hi;
+    setVector(rt, lo, hi);
     return true;
 }
 

@@ -239,6 +239,7 @@ private:
     std::unique_ptr<Predecoded[]> predecoded{new Predecoded[kPredecodedSlots]};
     static Predecoded predecode(u64 pc, u32 word);
     Executed runPredecoded(const Predecoded &d, u64 *x, u64 &pc, u32 &flags);
+    bool transfer(bool isLoad, u64 *x, const Predecoded &d, u64 address);
     Executed execute(u32 word, u64 &pc, u32 &flags);
     Executed dataProcessingImmediate(u32 word, const Fields &fields, u64 &pc, u32 &flags);
     Executed branchOrSystem(u32 word, const Fields &fields, u64 &pc, u32 &flags);
@@ -262,6 +263,11 @@ private:
     }
     bool readVector(u64 address, u64 bytes, u64 &lo, u64 &hi);
     bool loadVector(unsigned rt, u64 address, u64 bytes);
+    /// Vector register `rt` (in vectorFile, lo/hi pairs) = hi:lo.
+    void setVector(unsigned rt, u64 lo, u64 hi) {
+        vectorFile[2 * rt] = lo;
+        vectorFile[2 * rt + 1] = hi;
+    }
     bool storeVector(unsigned rt, u64 address, u64 bytes);
     void promote(u64 pc);
     static std::size_t heatSlot(u64 pc) { return (pc >> 2) & (kHeatSlots - 1); }

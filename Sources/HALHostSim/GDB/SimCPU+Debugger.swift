@@ -21,10 +21,7 @@ extension SimCPU {
             return runPlain(m, context)
         }
         var hooks = DebuggedSlices(machine: m, debugger: d, task: me, resolver: resolver)
-        switch m.engineReference! {
-        case .jit(let e): return e._withUnsafeGuaranteedRef { runSlices(m, $0, context, &hooks) }
-        case .unicorn(let e): return e._withUnsafeGuaranteedRef { runSlices(m, $0, context, &hooks) }
-        }
+        return runOnEngine(m, context, &hooks)
     }
 }
 
