@@ -36,17 +36,30 @@ struct KenixBench: ParsableCommand {
             throw ExitCode(69)
         }
         let n = Int(rounds)
+        /// One run of ipcbench's register-only loops, ns per round trip (nil: it failed).
+        func ipcRoundTrip() -> Double? {
+            kenixIPCRoundTrip(initrd: image, short: rounds / 10, long: rounds, registersOnly: true)
+        }
+        /// The pipe, IPC and `svc` round trips timed in turn (PairedRatios.swift).
+        func pairedRounds() -> IPCRatios? {
+            pairedIPCRatios(rounds: repeats, pipe: { pipePingPong(rounds: n / 4) }, ipc: ipcRoundTrip,
+                            svc: { halSvc(rounds: n, cpu: .jit) })
+        }
         if let only {
-            // One measurement alone (for profiling): svc, store, or ipc, on --cpu.
+            // One measurement alone (for profiling): svc, store or ipc on --cpu, or the paired pipe rounds.
             let cpu = SimCPUKind(rawValue: self.cpu) ?? .jit
             benchCPU = cpu
             switch only {
             case "svc": print("svc round trip (\(cpu)): \(fmt(median(runs: repeats) { halSvc(rounds: n, cpu: cpu) })) ns")
             case "store": print("store loop (\(cpu)): \(fmt2(median(runs: repeats) { storeLoop(iterations: UInt64(n) * 100, cpu: cpu) })) ns")
             case "ipc":
-                let v = median(runs: repeats) { kenixIPCRoundTrip(initrd: image, short: rounds / 10, long: rounds, registersOnly: true) ?? .infinity }
+                let v = median(runs: repeats) { ipcRoundTrip() ?? .infinity }
                 print("ipc round trip (\(cpu)): \(fmt(v)) ns")
-            default: throw ValidationError("--only takes svc, store or ipc")
+            case "pipe":
+                // The paired rounds alone: the pipe/IPC ratio as make bench takes it.
+                guard let r = pairedRounds() else { throw ExitCode(1) }
+                print("pipe \(fmt(r.pipe)) ns, ipc \(fmt(r.ipc)) ns, svc \(fmt(r.svc)) ns, pipe/ipc \(fmt2(r.pipeOverIPC))x, ipc/2svc \(fmt2(r.ipcOverTwoSvc))x")
+            default: throw ValidationError("--only takes svc, store, ipc or pipe")
             }
             return
         }
@@ -59,10 +72,6 @@ struct KenixBench: ParsableCommand {
         func orFail(_ v: Double?) -> Double {
             guard let v else { failed = true; return .infinity }
             return v
-        }
-        /// One run of ipcbench's register-only loops, ns per round trip (nil: it failed).
-        func ipcRoundTrip() -> Double? {
-            kenixIPCRoundTrip(initrd: image, short: rounds / 10, long: rounds, registersOnly: true)
         }
         /// Every kenix-sim measurement, on one engine; the JIT's `svc` and
         /// IPC round trips come from the paired rounds (PairedRatios.swift).
@@ -103,11 +112,7 @@ struct KenixBench: ParsableCommand {
         }
         let raw = median(runs: repeats) { rawUnicornSvc(rounds: n) }
         benchCPU = .jit
-        let paired = pairedIPCRatios(
-            rounds: repeats, pipe: { pipePingPong(rounds: n / 4) },
-            ipc: ipcRoundTrip,
-            svc: { halSvc(rounds: n, cpu: .jit) })
-        guard let paired else {
+        guard let paired = pairedRounds() else {
             fputsStderr("kenix-bench: a bench program failed in kenix-sim\n")
             throw ExitCode(1)
         }
@@ -200,7 +205,7 @@ struct KenixBench: ParsableCommand {
     @Option(help: "Seeds for the in-process swarm measurement.")
     var swarmSeeds = 200
 
-    @Option(help: ArgumentHelp("Run one measurement alone (svc, store or ipc), for profiling.", valueName: "NAME"))
+    @Option(help: ArgumentHelp("Run one measurement alone (svc, store or ipc; pipe: the paired pipe, IPC and svc rounds and their ratios), for profiling.", valueName: "NAME"))
     var only: String?
 
     @Option(help: ArgumentHelp("The engine for --only: jit or unicorn.", valueName: "ENGINE"))

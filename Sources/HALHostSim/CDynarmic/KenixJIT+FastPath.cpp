@@ -75,7 +75,7 @@ enum FastOp : u8 {
 /// must be clear, else it is ADDS (extended register)); every case the full
 /// decoder hands to the Jit or treats apart stays kSlow.
 Core::Predecoded Core::predecode(u64 pc, u32 word) {
-    static_assert(sizeof(Predecoded) == 40, "docs/simulator.md gives the record's size");
+    static_assert(sizeof(Predecoded) == 48, "docs/simulator.md gives the record's size");
     Predecoded d;
     d.pc = pc;
     d.word = word;
@@ -200,13 +200,15 @@ Core::Predecoded Core::predecode(u64 pc, u32 word) {
 /// `pc` and `flags` are the loop's locals, kept in host registers: only
 /// the full decoder gets their addresses, and then copies' (an address
 /// taken anywhere would keep them in memory on every path).
-[[gnu::always_inline]] inline Core::Executed Core::runPredecoded(const Predecoded &d, u64 *x, u64 &pc, u32 &flags) {
+[[gnu::always_inline]] inline Core::Executed Core::runPredecoded(unsigned op, const Predecoded &d, u64 *x, u64 &pc,
+                                                                 u32 &flags) {
     Registers r{x};
     const bool sf = d.e & 1;
     // Read from the record, not derived from sf: one load on the paths
     // that need it instead of ~8 instructions before every dispatch.
     const u64 mask = d.imm2;
-    switch (d.op) {
+    // `op` is a constant in each of interpret's handlers: the switch folds.
+    switch (op) {
     case kMoveImmediate:
         r.setZR(d.a, d.imm);
         break;
@@ -343,7 +345,7 @@ Core::Predecoded Core::predecode(u64 pc, u32 word) {
         info = static_cast<u32>(d.imm);
         pc += 4;
         return Executed::trapped;
-    default: {
+    case kSlow: {
         u64 p = pc;
         u32 f = flags;
         const Executed what = execute(d.word, p, f);
@@ -351,11 +353,40 @@ Core::Predecoded Core::predecode(u64 pc, u32 word) {
         flags = f;
         return what;
     }
+    default:
+        __builtin_unreachable();   // every FastOp has its case
     }
     pc += 4;
     return Executed::next;
 }
 
+/// The ops in FastOp's order (checked below), for interpret's handlers.
+#define KENIX_FAST_OPS(X) \
+    X(kSlow) X(kMoveImmediate) X(kMoveKeep) X(kAddImmediate) X(kSubImmediate) X(kAddSubFlags) \
+    X(kLogicalImm) X(kMoveRegister) X(kLogicalReg) X(kAddSubReg) X(kBranch) X(kBranchLink) \
+    X(kBranchCond) X(kCompareBranch) X(kTestBranch) X(kBranchReg) X(kBranchLinkReg) X(kLoad) \
+    X(kStore) X(kLoadImm9) X(kStoreImm9) X(kLoadPair) X(kStorePair) X(kCondSelect) \
+    X(kLoadRegister) X(kStoreRegister) X(kBitfield) X(kMultiplyAdd) X(kShiftVariable) X(kNop) \
+    X(kSupervisorCall)
+
+namespace {
+#define KENIX_COUNT_OP(op) +1
+constexpr unsigned kFastOpCount = 0 KENIX_FAST_OPS(KENIX_COUNT_OP);
+#undef KENIX_COUNT_OP
+#define KENIX_OP_IN_ORDER(op) static_assert(op == __COUNTER__ - kFirstCounter - 1, "KENIX_FAST_OPS is FastOp's order");
+constexpr unsigned kFirstCounter = __COUNTER__;
+KENIX_FAST_OPS(KENIX_OP_IN_ORDER)
+#undef KENIX_OP_IN_ORDER
+static_assert(kFastOpCount == kSupervisorCall + 1, "every FastOp has its handler");
+}  // namespace
+
+/// Threaded: each form has its own handler (a label), which runs it with
+/// the form known at compile time and ends with its own fetch, lookup and
+/// jump to the next record's handler, stored in the record. Why: one shared
+/// `switch` cost a bounds check, a table load and a jump back to the top
+/// per instruction (~7 host instructions of ~55), and its one indirect jump
+/// served every form; here the host's predictor sees the jump of each
+/// form's handler apart.
 u64 Core::interpret(u64 budget, u64 window) {
     u64 *const x = registerFile;
     u64 pc = x[32];
@@ -367,44 +398,74 @@ u64 Core::interpret(u64 budget, u64 window) {
     // always on the same page, and its tag, read again each time, still
     // says whether the slot holds that page (an invalidation clears it).
     const CodeSlot *slot = &codeSlots[(pc >> 12) % kCodeSlots];
+    Predecoded *decoded = nullptr;
+    u32 word = 0;
+#define KENIX_HANDLER_ADDRESS(op) &&handle_##op,
+    static void *const handlers[kFastOpCount] = {KENIX_FAST_OPS(KENIX_HANDLER_ADDRESS)};
+#undef KENIX_HANDLER_ADDRESS
     interpreting = true;
-    while (retired < budget) {
-        u32 word;
-        const u64 vpn = pc >> 12;
-        if (slot->tag == vpn + 1) {
-            std::memcpy(&word, slot->host + (pc & 0xFFF), 4);
-        } else {
-            slot = &codeSlots[vpn % kCodeSlots];
-            if (!fetchCached(pc, word)) {
-                const auto fetched = fetch(pc);
-                if (!fetched) {
-                    promote(pc);   // the Jit's fetch resolves or reports the fault
-                    break;
-                }
-                word = *fetched;
-            }
-        }
-        Predecoded &decoded = table[(pc >> 2) & (kPredecodedSlots - 1)];
-        if (decoded.pc != pc || decoded.word != word) decoded = predecode(pc, word);
-        const Executed what = runPredecoded(decoded, x, pc, flags);
-        if (what == Executed::next) {
-            retired++;
-            continue;
-        }
-        if (what == Executed::branched) {
-            retired++;
-            if ((pc & 3) != 0) {
-                promote(pc);   // the Jit reports the misaligned pc
-                break;
-            }
-            // A stub left there goes when the Jit meets it (run loop).
-            if (enter(pc) && retired >= window) break;
-            continue;
-        }
-        if (what == Executed::trapped) retired++;
-        if (what == Executed::handOver) promote(pc);
-        break;
+
+// The next instruction: its record, decoded again when the pc or the word
+// differs, then its handler.
+#define KENIX_NEXT()                                                             \
+    do {                                                                         \
+        if (retired >= budget) goto done;                                        \
+        if (slot->tag != (pc >> 12) + 1) goto fetchSlow;                         \
+        std::memcpy(&word, slot->host + (pc & 0xFFF), 4);                        \
+        decoded = &table[(pc >> 2) & (kPredecodedSlots - 1)];                    \
+        if (decoded->pc != pc || decoded->word != word) goto decode;             \
+        goto *decoded->handler;                                                  \
+    } while (0)
+
+// What follows an instruction of form `op`: the loop's bookkeeping for what
+// it did, then the next one (most outcomes fold away: a form's handler
+// knows which it can have).
+#define KENIX_HANDLER(op)                                                        \
+    handle_##op: {                                                               \
+        const Executed what = runPredecoded(op, *decoded, x, pc, flags);         \
+        if (what == Executed::next) {                                            \
+            retired++;                                                           \
+            KENIX_NEXT();                                                        \
+        }                                                                        \
+        if (what == Executed::branched) {                                        \
+            retired++;                                                           \
+            if ((pc & 3) != 0) {                                                 \
+                promote(pc); /* the Jit reports the misaligned pc */             \
+                goto done;                                                       \
+            }                                                                    \
+            /* A stub left there goes when the Jit meets it (run loop). */       \
+            if (enter(pc) && retired >= window) goto done;                       \
+            KENIX_NEXT();                                                        \
+        }                                                                        \
+        if (what == Executed::trapped) retired++;                                \
+        if (what == Executed::handOver) promote(pc);                             \
+        goto done;                                                               \
     }
+
+    KENIX_NEXT();
+
+fetchSlow:
+    slot = &codeSlots[(pc >> 12) % kCodeSlots];
+    if (!fetchCached(pc, word)) {
+        const auto fetched = fetch(pc);
+        if (!fetched) {
+            promote(pc);   // the Jit's fetch resolves or reports the fault
+            goto done;
+        }
+        word = *fetched;
+    }
+    decoded = &table[(pc >> 2) & (kPredecodedSlots - 1)];
+    if (decoded->pc == pc && decoded->word == word) goto *decoded->handler;
+decode:
+    *decoded = predecode(pc, word);
+    decoded->handler = handlers[decoded->op];
+    goto *decoded->handler;
+
+    KENIX_FAST_OPS(KENIX_HANDLER)
+#undef KENIX_HANDLER
+#undef KENIX_NEXT
+
+done:
     interpreting = false;
     x[32] = pc;
     if (flags != flagsOnEntry) {

@@ -233,12 +233,13 @@ private:
         u8 op = 0;
         u8 a = 0, b = 0, c = 0, d = 0, e = 0;
         u64 imm = 0, imm2 = 0;
+        const void *handler = nullptr;   // interpret's handler for `op` (set there)
     };
     static constexpr std::size_t kPredecodedSlots = 4096;
     /// Direct-mapped by pc; a miss decodes again.
     std::unique_ptr<Predecoded[]> predecoded{new Predecoded[kPredecodedSlots]};
     static Predecoded predecode(u64 pc, u32 word);
-    Executed runPredecoded(const Predecoded &d, u64 *x, u64 &pc, u32 &flags);
+    Executed runPredecoded(unsigned op, const Predecoded &d, u64 *x, u64 &pc, u32 &flags);
     bool transfer(bool isLoad, u64 *x, const Predecoded &d, u64 address);
     Executed execute(u32 word, u64 &pc, u32 &flags);
     Executed dataProcessingImmediate(u32 word, const Fields &fields, u64 &pc, u32 &flags);
