@@ -405,16 +405,23 @@ u64 Core::interpret(u64 budget, u64 window) {
 #undef KENIX_HANDLER_ADDRESS
     interpreting = true;
 
-// The next instruction: its record, decoded again when the pc or the word
+// The record of `word` at `pc`, decoded again when the pc or the word
 // differs, then its handler.
+#define KENIX_DISPATCH()                                                         \
+    do {                                                                         \
+        decoded = &table[(pc >> 2) & (kPredecodedSlots - 1)];                    \
+        if (decoded->pc != pc || decoded->word != word) goto decode;             \
+        goto *decoded->handler;                                                  \
+    } while (0)
+
+// The next instruction: fetched from the last code slot when it holds the
+// pc's page, else by fetchSlow; then dispatched.
 #define KENIX_NEXT()                                                             \
     do {                                                                         \
         if (retired >= budget) goto done;                                        \
         if (slot->tag != (pc >> 12) + 1) goto fetchSlow;                         \
         std::memcpy(&word, slot->host + (pc & 0xFFF), 4);                        \
-        decoded = &table[(pc >> 2) & (kPredecodedSlots - 1)];                    \
-        if (decoded->pc != pc || decoded->word != word) goto decode;             \
-        goto *decoded->handler;                                                  \
+        KENIX_DISPATCH();                                                        \
     } while (0)
 
 // What follows an instruction of form `op`: the loop's bookkeeping for what
@@ -454,8 +461,7 @@ fetchSlow:
         }
         word = *fetched;
     }
-    decoded = &table[(pc >> 2) & (kPredecodedSlots - 1)];
-    if (decoded->pc == pc && decoded->word == word) goto *decoded->handler;
+    KENIX_DISPATCH();
 decode:
     *decoded = predecode(pc, word);
     decoded->handler = handlers[decoded->op];
@@ -464,6 +470,7 @@ decode:
     KENIX_FAST_OPS(KENIX_HANDLER)
 #undef KENIX_HANDLER
 #undef KENIX_NEXT
+#undef KENIX_DISPATCH
 
 done:
     interpreting = false;
