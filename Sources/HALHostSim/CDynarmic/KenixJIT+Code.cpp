@@ -237,7 +237,7 @@ void Core::emulate(u64 pc, u32 word) {
         // MSR FPSR, Xt: dynarmic keeps QC and the exception bits; the A72
         // (AArch32's) N, Z, C, V bits live here.
         jit->SetFpsr(static_cast<u32>(xt));
-        fpsrFlags = static_cast<u32>(xt) & 0xF000'0000;
+        fpsrFlags = static_cast<u32>(xt) & kFlagBits;
     } else if ((word & 0xFFFF'FFE0) == 0xD53B'4420) {
         // MRS Xt, FPSR.
         if (rt != 31) jit->SetRegister(rt, jit->GetFpsr() | fpsrFlags);

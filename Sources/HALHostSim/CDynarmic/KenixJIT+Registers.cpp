@@ -167,7 +167,7 @@ void Core::moveIntoJit(const kd_context &c) {
     lent = nullptr;
     registerFile = stateGeneral;
     vectorFile = stateVectors;
-    jit->SetPstate(static_cast<u32>(c.nzcv & 0xF000'0000));
+    jit->SetPstate(static_cast<u32>(c.nzcv & kFlagBits));
     if (stateGeneral) {
         copyInline<kGeneralBytes>(stateGeneral, c.x);
         copyInline<kVectorBytes>(stateVectors, c.v);
@@ -202,7 +202,7 @@ void Core::setFPControl(u64 fpcr, u64 fpsr) {
     jit->SetFpcr(static_cast<u32>(fpcr) & kFPCRMask);
     fpcrVector = static_cast<u32>(fpcr) & kFPCRVectorBits;
     jit->SetFpsr(static_cast<u32>(fpsr));
-    fpsrFlags = static_cast<u32>(fpsr) & 0xF000'0000;
+    fpsrFlags = static_cast<u32>(fpsr) & kFlagBits;
     handedFPControl = false;
 }
 
@@ -211,13 +211,13 @@ void Core::getContext(kd_context &c) {
         // The registers are in the lent context already (another context:
         // a copy); what the Jit would not have kept goes.
         if (lent != &c) std::memcpy(&c, lent, sizeof c);
-        c.nzcv &= 0xF000'0000;
+        c.nzcv &= kFlagBits;
         c.fpcr &= fpcrKept;
         c.fpsr &= fpsrKept;
         c.tpidr = tpidr;
         return;
     }
-    c.nzcv = jit->GetPstate() & 0xF000'0000;
+    c.nzcv = jit->GetPstate() & kFlagBits;
     c.fpcr = jit->GetFpcr() | fpcrVector;
     c.fpsr = jit->GetFpsr() | fpsrFlags;
     c.tpidr = tpidr;

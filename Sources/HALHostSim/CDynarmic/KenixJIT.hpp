@@ -51,6 +51,10 @@ constexpr std::size_t kReadOnlySlots = 4096;
 /// page table's resident memory bounded whatever the guest touches).
 constexpr std::size_t kMaxLiveEntries = std::size_t{1} << 17;
 
+/// N, Z, C and V: bits 31:28 of NZCV, and of FPSR (where the A72 keeps
+/// AArch32's floating-point compare flags, which dynarmic does not).
+constexpr u32 kFlagBits = 0xF000'0000;
+
 /// FPCR bits the baseline CPU keeps (QEMU's Cortex-A72: no FZ16, no trap
 /// enables).
 constexpr u32 kFPCRMask = 0x07F7'0000;
