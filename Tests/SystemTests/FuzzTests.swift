@@ -41,10 +41,11 @@ extension Kernel {
     func census(allocatable: Int) -> KernelCensus {
         var c = KernelCensus()
         c.usedFrames = allocatable - freeFrames
-        for s in 1..<tasks.capacity where tasks[s].pointee.state != .free {
+        // Slots and handle tables above these ranges have never been used.
+        for s in tasks.slotsEverUsed where tasks[s].pointee.state != .free {
             c.tasks += 1
         }
-        for s in 0..<tasks.capacity { c.handles += handles.count(s) }
+        for s in handles.slotsEverUsed { c.handles += handles.count(s) }
         for i in 1..<SharedMemoryTable.capacity where shm[i].id != 0 { c.sharedMemoryObjects += 1 }
         for i in 1..<NotificationTable.capacity where notifications[i].id != 0 { c.notifications += 1 }
         for i in 0..<KernelCapacity.taskWatches where watches[i].target.raw != 0 { c.watches += 1 }

@@ -29,7 +29,8 @@ struct HandleReference {
 
 struct HandleTable {
     private let entries: UnsafeMutablePointer<HandleEntry>
-    /// Task slots whose tables are initialized (each on first use, in order).
+    /// Task slots whose tables are initialized (each as a task first claims
+    /// its slot, in order).
     private let initialized: InitializedPrefix
     let perTask: Int
     let taskSlots: Int
@@ -52,10 +53,13 @@ struct HandleTable {
     /// used, so every entry is free).
     var slotsEverUsed: Range<Int> { 0..<initialized.length }
 
-    /// Task `slot`'s table, every entry free if the slot has not had one yet.
+    /// Task `slot`'s table. reset() initializes it when a task claims the
+    /// slot (Kernel.claimTask), and every other access is to the table of a
+    /// task that holds or held the slot, so there is no test here (debug
+    /// builds assert it): see TaskTable's subscript for what it cost.
     @inline(__always)
     private func base(_ slot: Int) -> UnsafeMutablePointer<HandleEntry> {
-        if !initialized.covers(slot) { initialize(through: slot) }
+        assert(initialized.covers(slot), "HandleTable: the table of a slot no task has claimed")
         return entries + slot * perTask
     }
 
@@ -92,6 +96,10 @@ struct HandleTable {
     /// (StartupHandle, InitHandle). Values are per task: no other task's
     /// stale value can name anything here.
     func reset(_ slot: Int) {
+        if !initialized.covers(slot) {
+            initialize(through: slot)   // a fresh table: empty already
+            return
+        }
         base(slot).update(repeating: HandleEntry(), count: perTask)
     }
 

@@ -165,10 +165,8 @@ extension Kernel {
         var target = slot
         if directory != 0 {
             if case .failure(let e) = resolve(slot, directory, .taskDirectory, HandleRights.info) { return .failure(e) }
-            guard index >= 1, index < UInt64(tasks.capacity), tasks[Int(index)].pointee.isAlive else {
-                return .failure(.invalidArgument)
-            }
-            target = Int(index)
+            guard let s = tasks.slotEverUsed(index), tasks[s].pointee.isAlive else { return .failure(.invalidArgument) }
+            target = s
         }
         let q = tasks[target].pointee.quota
         if page == 1 { return .registers(SyscallReturn(x0: UInt64(q.objects.used), x1: UInt64(q.objects.limit))) }

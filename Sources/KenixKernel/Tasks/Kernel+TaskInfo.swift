@@ -13,7 +13,9 @@ extension Kernel {
     mutating func taskInfo(_ slot: Int, directory: UInt64, index: UInt64) -> SyscallResult {
         if case .failure(let e) = resolve(slot, directory, .taskDirectory, HandleRights.info) { return .failure(e) }
         guard index >= 1, index < UInt64(tasks.capacity) else { return .failure(.invalidArgument) }
-        let t = tasks[Int(index)]
+        // A slot no task has reached yet is free (and not read).
+        guard let s = tasks.slotEverUsed(index) else { return .registers(SyscallReturn()) }
+        let t = tasks[s]
         guard t.pointee.state != .free else { return .registers(SyscallReturn()) }
         let code = t.pointee.stateCode
         var words = (UInt64(0), UInt64(0))

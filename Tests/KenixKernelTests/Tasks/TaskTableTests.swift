@@ -1,4 +1,4 @@
-// TaskTable: slots are initialized on first use (the storage is never
+// TaskTable: slots are initialized as they are first claimed (the storage is never
 // cleared), claimed lowest first, and reused with a new id; scans stop at the
 // slots ever used.
 @testable import KenixKernel
@@ -39,14 +39,17 @@ final class TaskTableTests: XCTestCase {
             XCTAssertEqual(table.liveCount, 2)
             XCTAssertEqual(table.slot(of: table[2].pointee.id), 2)
 
-            // Touching a far slot initializes every one before it as free.
-            XCTAssertEqual(table[40].pointee.state, .free)
-            XCTAssertEqual(table.slotsEverUsed, 1..<41)
+            // Each fresh slot claim() hands out is initialized as a free slot
+            // with generation 0, over the garbage, and only that one.
             for s in 3...40 {
+                XCTAssertEqual(table.claim(), s)
+                XCTAssertEqual(table.slotsEverUsed, 1..<(s + 1))
                 XCTAssertEqual(table[s].pointee.state, .free)
                 XCTAssertEqual(table[s].pointee.generation, 0)
                 XCTAssertEqual(table[s].pointee.id, TaskID(slot: s, generation: 0, capacity: 64))
+                table[s].pointee.state = .ready
             }
+            table.release(3)
             XCTAssertEqual(table.claim(), 3, "the lowest free slot, not the first never used")
         }
     }
