@@ -23,7 +23,8 @@
 #                                    blkdebug faults), image locks against kenix-sim; kenix.disk-test, kenix.fb-test
 #                                    (screendumps) and kenix.kbd-test (sendkey) through Tests/QEMU/screen.py;
 #                                    then Tests/QEMU/parity.sh: kenix-sim and QEMU screens pixel-identical
-#                                    Tests/QEMU/linux.sh: busybox sh on QEMU (the Linux session, Ctrl-C)
+#                                    Tests/QEMU/ipc-budget.sh: a 4-word IPC round trip under 1,000 instructions
+#                                    (-icount, exact); Tests/QEMU/linux.sh: busybox sh on QEMU (the Linux session, Ctrl-C)
 #   make bench-qemu                  Tests/QEMU/bench.sh: instructions per IPC round trip under -icount
 #   make bench-linux                 Tests/QEMU/linuxbench.sh: busybox fork+exec and pipe throughput (-icount,
 #                                    TCG and kenix-sim); make bench includes it with the release kenix-sim
@@ -189,6 +190,8 @@ run-kernel: kernel userland $(SWAP_IMG) check-disk
 test-qemu: kernel userland esp host
 	@QEMU=$(QEMU_AARCH64) KERNEL=$(KERNEL_IMG) INITRD=$(INITRD) ESP=$(ESP_DIR) SWAP_SIZE=$(SWAP_SIZE) \
 	  OVMF_CODE=$(OVMF_CODE) OVMF_VARS=$(OVMF_VARS) KENIX_SIM=$(KENIX_SIM) bash Tests/QEMU/boot.sh
+	@echo "==> the IPC fast path's budget on QEMU: a 4-word round trip under 1,000 instructions (Tests/QEMU/ipc-budget.sh)"
+	@QEMU=$(QEMU_AARCH64) KERNEL=$(KERNEL_IMG) INITRD=$(INITRD) bash Tests/QEMU/ipc-budget.sh
 	@echo "==> Linux programs on QEMU: busybox sh, the acceptance script, Ctrl-C (Tests/QEMU/linux.sh)"
 	@QEMU=$(QEMU_AARCH64) KERNEL=$(KERNEL_IMG) INITRD=$(INITRD) bash Tests/QEMU/linux.sh
 	@echo "==> screen parity: kenix-sim and QEMU draw the same pixels (Tests/QEMU/parity.sh)"

@@ -45,6 +45,9 @@ final class ChromeTraceWriter {
 
     func flush() { file.flush() }
 
+    /// Why the file is incomplete, if a write failed (HostTraceFile).
+    var failure: String? { file.failure }
+
     func record(_ e: TraceEvent, at ns: UInt64) {
         guard !closed else { return }
         let t = Self.micros(ns)

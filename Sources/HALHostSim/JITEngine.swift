@@ -31,6 +31,7 @@
 // machine's SoftMMU; registers move through kd_context.
 import CDynarmic
 import HAL
+import SimHost
 
 /// One address space's core.
 final class JITBinding {
@@ -262,7 +263,7 @@ final class JITEngine: CPUEngine {
             shares &+= 1
         } else {
             guard let new = JITCorePool.shared.acquire() else {
-                fatalError("HALHostSim: cannot build a JIT core (host out of memory)")
+                HostFailure.outOfMemory("cannot build a JIT core (tens of MiB each)")
             }
             core = new
         }

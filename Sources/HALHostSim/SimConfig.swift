@@ -23,6 +23,12 @@ public struct SimConfig {
     public var ramBase: UInt64 = 0x4000_0000
     /// RAM size in bytes, a multiple of 4 KiB in [minimumRAM, maximumRAM].
     public var ramSize: UInt64 = 128 << 20
+
+    /// Whether `bytes` is a RAM size a machine takes: a whole number of
+    /// pages from minimumRAM to maximumRAM.
+    public static func isValidRAMSize(_ bytes: UInt64) -> Bool {
+        bytes >= minimumRAM && bytes <= maximumRAM && bytes % 4096 == 0
+    }
     public static let minimumRAM: UInt64 = 1 << 20
     /// The kernel's frame tables grow with RAM (3 bytes per 4 KiB frame).
     public static let maximumRAM: UInt64 = 64 << 30
@@ -111,7 +117,8 @@ public enum SimError: Error, Equatable {
     case unicornUnavailable(String)
     /// The JIT engine could not be set up (the host is out of memory).
     case jit(String)
-    case traceFile(path: String)
+    /// A trace file cannot be created (strerror's reason).
+    case traceFile(path: String, reason: String)
     /// A disk file cannot be used.
     case disk(path: String, problem: DiskFileProblem)
     case tooManyDisks

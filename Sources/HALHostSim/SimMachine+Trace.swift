@@ -29,6 +29,17 @@ extension SimMachine {
         chromeTrace?.close(at: now)
     }
 
+    /// Closes both trace files and says which could not be written whole:
+    /// (the option, why), e.g. ("--trace", "No space left on device").
+    public func closeTraces() -> [(option: String, reason: String)] {
+        closeTraceJSON()
+        traceFile?.close()
+        var failed: [(option: String, reason: String)] = []
+        if let reason = traceFile?.failure { failed.append(("--trace", reason)) }
+        if let reason = chromeTrace?.failure { failed.append(("--trace-json", reason)) }
+        return failed
+    }
+
     @inline(__always)
     func recordTrap(_ trap: Trap, pc: UInt64) {
         stats.traps &+= 1

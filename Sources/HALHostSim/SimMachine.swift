@@ -100,8 +100,7 @@ public final class SimMachine {
     public static let frequency: UInt64 = 1_000_000_000
 
     public init(config: SimConfig) throws(SimError) {
-        guard config.ramSize >= SimConfig.minimumRAM, config.ramSize <= SimConfig.maximumRAM,
-              config.ramSize % 4096 == 0 else { throw .badRAMSize }
+        guard SimConfig.isValidRAMSize(config.ramSize) else { throw .badRAMSize }
         let initrdPages = (UInt64(config.initrd.count) + 4095) / 4096 * 4096
         guard initrdPages <= config.ramSize / 2 else { throw .initrdTooLarge }
         var displayPages: UInt64 = 0
@@ -113,12 +112,12 @@ public final class SimMachine {
         }
         var file: HostTraceFile?
         if let path = config.traceFile {
-            guard let f = HostTraceFile(path: path) else { throw .traceFile(path: path) }
+            guard let f = HostTraceFile(path: path) else { throw .traceFile(path: path, reason: HostTraceFile.openFailure()) }
             file = f
         }
         if let path = config.traceJSONFile {
             guard let w = ChromeTraceWriter(path: path, source: "kenix-sim seed \(config.seed)") else {
-                throw .traceFile(path: path)
+                throw .traceFile(path: path, reason: HostTraceFile.openFailure())
             }
             chromeTrace = w
         }

@@ -14,6 +14,7 @@
 // retires; a failed fetch never started.
 import CUnicorn
 import HAL
+import SimHost
 
 final class UnicornCPUEngine: CPUEngine {
     var kind: SimCPUKind { .unicorn }
@@ -145,7 +146,7 @@ final class UnicornCPUEngine: CPUEngine {
         let s: AddressSpaceEngine
         do { s = try AddressSpaceEngine(asid: asid, owner: self) } catch {
             // Within the cap this is the host out of memory: nothing the run can do.
-            fatalError("HALHostSim: cannot create a Unicorn engine (host out of memory?): \(error)")
+            HostFailure.outOfMemory("cannot create a Unicorn engine (\(error))")
         }
         spaces[Int(asid.raw)] = s
         liveSpaces += 1

@@ -7,6 +7,9 @@ import Glibc
 
 public final class HostStandardInput: ConsoleInputSource {
     private var ended = false
+    /// A line longer than this is handed over in pieces of this size: input
+    /// with no newline (`< /dev/zero`) must not grow without bound.
+    static let longestPiece = 1 << 16
 
     public init() {}
 
@@ -25,7 +28,7 @@ public final class HostStandardInput: ConsoleInputSource {
             let n = read(0, &byte, 1)
             if n == 1 {
                 line.append(byte)
-                if byte == 0x0A { return line }
+                if byte == 0x0A || line.count >= Self.longestPiece { return line }
             } else if n < 0 && errno == EINTR && HostSignals.pending == nil {
                 continue
             } else {

@@ -24,6 +24,19 @@ struct KenixBench: ParsableCommand {
     @Option(help: "Repetitions of each measurement; the median is reported.")
     var repeats = 5
 
+    /// Bad counts are refused up front: a run of 0 repeats has no median, and
+    /// a long run of fewer than 100 round trips leaves almost nothing after
+    /// the short one (1/10 of it) is taken away.
+    func validate() throws {
+        guard (100...100_000_000).contains(rounds) else { throw ValidationError("--rounds must be from 100 to 100000000") }
+        guard (1...101).contains(repeats) else { throw ValidationError("--repeats must be from 1 to 101") }
+        guard (1...100_000).contains(swarmSeeds) else { throw ValidationError("--swarm-seeds must be from 1 to 100000") }
+        guard SimCPUKind(rawValue: cpu) != nil else { throw ValidationError("--cpu takes jit or unicorn") }
+        if let only, !["svc", "store", "ipc", "pipe"].contains(only) {
+            throw ValidationError("--only takes svc, store, ipc or pipe")
+        }
+    }
+
     mutating func run() throws {
         defer { SimMachine.stopBackgroundWork() }   // exit() must not meet a core being built
         guard case .success(let image) = readAll(initrd) else {
@@ -54,6 +67,10 @@ struct KenixBench: ParsableCommand {
             case "store": print("store loop (\(cpu)): \(fmt2(median(runs: repeats) { storeLoop(iterations: UInt64(n) * 100, cpu: cpu) })) ns")
             case "ipc":
                 let v = median(runs: repeats) { ipcRoundTrip() ?? .infinity }
+                guard v.isFinite else {
+                    fputsStderr("kenix-bench: ipcbench did not run from \(initrd) (a boot image with init and ipcbench: make userland)\n")
+                    throw ExitCode(1)
+                }
                 print("ipc round trip (\(cpu)): \(fmt(v)) ns")
             case "pipe":
                 // The paired rounds alone: the pipe/IPC ratio as make bench takes it.
@@ -175,10 +192,10 @@ struct KenixBench: ParsableCommand {
         print("| demand-zero page fault | \(fmt(jit.zeroFault)) |")
         print("| copy-on-write fault, with its share of the fork | \(fmt(jit.cowFault)) |")
         print("")
-        print("- Kenix round trips per host second: \(Int(1e9 / jit.ipc))")
+        print("- Kenix round trips per host second: \(fmt(1e9 / jit.ipc))")
         print("- round trip / two svc trips through enterUser: \(fmt2(paired.ipcOverTwoSvc))× (target ≤ 3×; median of the rounds' ratios)")
         print("- Linux pipe round trip / Kenix round trip: \(fmt2(paired.pipeOverIPC))× (target > 1×: Kenix faster)")
-        print("- through ipc.h: \(Int(1e9 / jit.ipcStubs)) round trips per second, \(fmt2(jit.ipcStubs / (2 * jit.svc)))× two "
+        print("- through ipc.h: \(fmt(1e9 / jit.ipcStubs)) round trips per second, \(fmt2(jit.ipcStubs / (2 * jit.svc)))× two "
               + "enterUser trips, \(fmt2(pipe / jit.ipcStubs))× faster than the pipe")
         print("")
         print("Swapping (the `swap` program on 8 MiB of RAM and a 64 MiB simulated disk, 16 requests in flight, 100 µs each; JIT):")
@@ -220,8 +237,10 @@ struct EngineFigures {
     var demo: [(Int, Int, Bool, Double?)] = []
 }
 
-private func fmt(_ v: Double) -> String { String(Int(v.rounded())) }
-private func fmt2(_ v: Double) -> String { String(Double(Int(v * 100)) / 100) }
+/// A figure for the report; a measurement that failed (infinite, NaN)
+/// reads "failed".
+private func fmt(_ v: Double) -> String { v.isFinite ? String(Int(v.rounded())) : "failed" }
+private func fmt2(_ v: Double) -> String { v.isFinite ? String(Double(Int(v * 100)) / 100) : "failed" }
 
 func fputsStderr(_ s: String) {
     var line = s

@@ -88,22 +88,43 @@ func parseScreenSize(_ text: String) -> (width: Int, height: Int)? {
     return (w, h)
 }
 
-enum ReadResult { case success([UInt8]), failure(String) }
+/// A file's bytes, or why not: it cannot be read (`failure`), or it goes on
+/// past the reader's limit (`tooLarge`).
+enum ReadResult { case success([UInt8]), failure(String), tooLarge(String) }
 
-func readFile(_ path: String) -> ReadResult {
+/// Scripted console input and key files (--input, --keys, --replay) larger
+/// than this are refused: typed input is never that long, and a file with
+/// no end (/dev/zero) must not take the host's memory.
+let largestScriptFile = 64 << 20
+
+/// The bytes of `path`, at most `limit` of them: a longer file (or a
+/// device or pipe that goes on past it) is refused rather than read whole;
+/// `why` says what the limit is, for the message.
+func readFile(_ path: String, limit: Int, why: String = "") -> ReadResult {
     guard let f = fopen(path, "rb") else { return .failure(String(cString: strerror(errno))) }
     defer { fclose(f) }
     var bytes: [UInt8] = []
     var chunk = [UInt8](repeating: 0, count: 1 << 16)
     while true {
         let n = fread(&chunk, 1, chunk.count, f)
-        if n > 0 { bytes.append(contentsOf: chunk[0..<n]) }
+        if n > 0 {
+            guard bytes.count + n <= limit else { return .tooLarge("larger than \(describeBytes(limit))\(why)") }
+            bytes.append(contentsOf: chunk[0..<n])
+        }
         if n < chunk.count {
             if ferror(f) != 0 { return .failure(String(cString: strerror(errno))) }
             break
         }
     }
     return .success(bytes)
+}
+
+/// "64 MiB", "512 KiB", "100 bytes": a size for a message.
+func describeBytes(_ bytes: Int) -> String {
+    for (unit, scale) in [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)] where bytes >= scale && bytes % scale == 0 {
+        return "\(bytes / scale) \(unit)"
+    }
+    return "\(bytes) bytes"
 }
 
 /// Writes `bytes` to `path` (replacing it); an error message on failure.
@@ -123,6 +144,13 @@ func stderrLine(_ s: String) {
 }
 
 func fail(_ message: String, code: Int32) -> Never {
+    // A signal that arrived while setting up (a read or gdb's accept
+    // interrupted) is the reason, not what it interrupted: 128 + N, as a
+    // run it stops.
+    if let signal = HostSignals.pending {
+        stderrLine("kenix-sim: stopped by \(HostSignals.name(signal)) before the run began")
+        Foundation_exit(128 + signal)
+    }
     stderrLine("kenix-sim: error: " + message)
     Foundation_exit(code)
 }
@@ -147,11 +175,11 @@ func describe(_ error: SimError) -> String {
     switch error {
     case .badRAMSize: return "RAM size must be a multiple of 4 KiB from 1M to 64G (--ram)"
     case .initrdTooLarge: return "the initrd does not fit in simulated RAM (try a larger --ram)"
-    case .hostMemory(let op, let e): return "host memory: \(op) failed (errno \(e))"
+    case .hostMemory(let op, let e): return "host memory: \(op) failed (\(String(cString: strerror(e))))"
     case .unicorn(let op, let code): return "Unicorn: \(op) failed (error \(code))"
     case .unicornUnavailable(let why): return "--cpu unicorn: \(why)"
     case .jit(let message): return "JIT engine: \(message)"
-    case .traceFile(let path): return "cannot open trace file '\(path)'"
+    case .traceFile(let path, let reason): return "cannot create trace file '\(path)': \(reason)"
     case .disk(let path, let problem): return "disk file '\(path)': " + describe(problem)
     case .tooManyDisks: return "at most \(SimConfig.maximumDataDisks) data disks"
     case .displayTooLarge:
@@ -173,10 +201,13 @@ func describe(_ problem: DiskFileProblem) -> String {
 /// kenix-sim's exit status for a machine that could not be built.
 func exitStatus(for error: SimError) -> Int32 {
     switch error {
-    case .displayTooLarge, .tooManyDisks: return 64
+    case .displayTooLarge, .tooManyDisks, .initrdTooLarge: return 64   // --ram, --fb-size, --disk
     case .disk(_, .missing): return 66
     case .disk(_, .locked): return 75
     case .disk(_, .givenTwice): return 64
+    case .badRAMSize: return 64
+    case .hostMemory, .jit: return HostFailure.outOfMemoryStatus
+    case .traceFile: return 74
     default: return 65
     }
 }

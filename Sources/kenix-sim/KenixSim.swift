@@ -10,7 +10,9 @@
 //
 // Exit status: init's own exit status (0 when the window was closed); 64 bad
 // usage; 65 malformed boot image or disk file; 66 boot image or disk file
-// missing; 70 init killed by a fault; 71 deadlock; 74 screenshot not written;
+// missing; 70 init killed by a fault; 71 deadlock; 72 the host ran out of
+// memory (a CPU engine could not be made); 74 screenshot or trace file not
+// written;
 // 75 disk file in use; 76 --replay left the recording; 124 time limit; 125
 // power cut; 128 + N stopped by signal N (SIGINT, SIGTERM, SIGHUP), after
 // flushing the disks, or a --replay of a session signal N stopped. Ctrl-A x
@@ -53,7 +55,7 @@ struct Run: ParsableCommand {
         Prints the console on stdout, then the trace hash and simulated time on stderr. \
         Exits with init's status; 64 bad usage, 65 malformed boot image or disk file (a size \
         that is not a whole number of 512-byte sectors, not a regular file), 66 missing boot \
-        image or disk file, 70 init killed by a fault, 71 deadlock, 74 screenshot (or --record \
+        image or disk file, 70 init killed by a fault, 71 deadlock, 72 the host out of memory, 74 screenshot (or --record, --trace or --trace-json \
         file) not written, 75 disk file in use (locked by another kenix-sim, QEMU or flock), 76 \
         --replay left the recording, 124 time limit reached, 125 power cut (--power-cut), 128+N \
         stopped by signal N (SIGINT, SIGTERM, SIGHUP), or --replay of a session signal N stopped; \
@@ -219,7 +221,7 @@ struct Run: ParsableCommand {
     var gdbPort: UInt16?
 
     @Option(name: .customLong("gdb-wait"), help: ArgumentHelp(
-        "With --gdb: stop first at the first instruction of the first task running program NAME; breakpoints, watchpoints and steps then apply to tasks of that name only.",
+        "Stop first at the first instruction of the first task running program NAME; breakpoints, watchpoints and steps then apply to tasks of that name only. Implies --gdb (port 1234 unless --gdb gives one): the run waits for gdb.",
         valueName: "NAME"))
     var gdbWait: String?
 
@@ -239,10 +241,15 @@ struct Run: ParsableCommand {
             display = SimDisplayConfig(width: size.width, height: size.height, capture: screenshotAt?.moment)
         }
         let image: [UInt8]
-        switch readFile(initrd) {
+        // A boot image larger than RAM cannot boot: refused before it is read whole.
+        // Before the boot image is read, which must fit in RAM.
+        guard SimConfig.isValidRAMSize(ram.bytes) else { fail(describe(SimError.badRAMSize), code: 64) }
+        switch readFile(initrd, limit: Int(clamping: ram.bytes), why: ", the simulated RAM (--ram)") {
         case .success(let bytes): image = bytes
         case .failure(let message):
             fail("cannot read initrd '\(initrd)': \(message)", code: 66)
+        case .tooLarge(let message):
+            fail("initrd '\(initrd)' is \(message)", code: 64)
         }
         var config = SimConfig(ramSize: ram.bytes, initrd: image, seed: seed,
                                maxTime: maxTime?.nanoseconds ?? .max, console: .standardOutput)
@@ -282,9 +289,9 @@ struct Run: ParsableCommand {
         }
         let terminal = chooseTerminal()
         if let input {
-            switch readFile(input) {
+            switch readFile(input, limit: largestScriptFile) {
             case .success(let bytes): config.input = ScriptedInput(bytes)
-            case .failure(let message): fail("cannot read input '\(input)': \(message)", code: 66)
+            case .failure(let message), .tooLarge(let message): fail("cannot read input '\(input)': \(message)", code: 66)
             }
         } else if let terminal {
             config.terminal = terminal
@@ -294,14 +301,14 @@ struct Run: ParsableCommand {
         config.display = display
         config.keyboard = display != nil
         if let keys {
-            switch readFile(keys) {
+            switch readFile(keys, limit: largestScriptFile) {
             case .success(let bytes):
                 let script = ScriptedKeys(bytes)
                 if script.skipped > 0 {
                     stderrLine("kenix-sim: --keys: \(script.skipped) characters have no key on a US keyboard; skipped")
                 }
                 config.keys = script
-            case .failure(let message): fail("cannot read keys '\(keys)': \(message)", code: 66)
+            case .failure(let message), .tooLarge(let message): fail("cannot read keys '\(keys)': \(message)", code: 66)
             }
         }
         var debugger: SimDebugger?
@@ -320,7 +327,7 @@ struct Run: ParsableCommand {
         while true {
             replayConsole.rewind()
             recordedInput?.rewind()
-            if let keys, debugger != nil, case .success(let bytes) = readFile(keys) { config.keys = ScriptedKeys(bytes) }
+            if let keys, debugger != nil, case .success(let bytes) = readFile(keys, limit: largestScriptFile) { config.keys = ScriptedKeys(bytes) }
             do { hal = try HostSimHAL(config: config) } catch {
                 fail("cannot build the simulated machine: \(describe(error))", code: exitStatus(for: error))
             }
@@ -345,7 +352,7 @@ struct Run: ParsableCommand {
             hal.machine.closeWindow()
             hal.machine.closeDisks()
         }
-        hal.machine.closeTraceJSON()
+        let unwrittenTraces = hal.machine.closeTraces()
         HostTerminal.restore()
         if debugger?.killed == true {
             hal.machine.closeWindow()
@@ -362,6 +369,10 @@ struct Run: ParsableCommand {
                        + "\(kernel.pagesScanned) looked at by the clock")
         }
         if let screenshot { writeScreenshot(hal.machine, to: screenshot) }
+        for (option, reason) in unwrittenTraces {
+            stderrLine("kenix-sim: the \(option) file is incomplete: \(reason)")
+        }
+        if !unwrittenTraces.isEmpty { Foundation_exit(74) }
         if let signal = hal.machine.stoppedBySignal {
             stderrLine("kenix-sim: stopped by \(HostSignals.name(signal)); disk writes flushed")
             Foundation_exit(128 + signal)

@@ -94,15 +94,18 @@ struct Swarm: ParsableCommand {
 
     mutating func run() throws {
         let image: [UInt8]
-        switch readFile(initrd) {
+        // Before the boot image is read, which must fit in RAM.
+        guard SimConfig.isValidRAMSize(ram.bytes) else { fail(describe(SimError.badRAMSize), code: 64) }
+        switch readFile(initrd, limit: Int(clamping: ram.bytes), why: ", the simulated RAM (--ram)") {
         case .success(let bytes): image = bytes
         case .failure(let message): fail("cannot read initrd '\(initrd)': \(message)", code: 66)
+        case .tooLarge(let message): fail("initrd '\(initrd)' is \(message)", code: 64)
         }
         var typed: [UInt8] = []
         if let input {
-            switch readFile(input) {
+            switch readFile(input, limit: largestScriptFile) {
             case .success(let bytes): typed = bytes
-            case .failure(let message): fail("cannot read input '\(input)': \(message)", code: 66)
+            case .failure(let message), .tooLarge(let message): fail("cannot read input '\(input)': \(message)", code: 66)
             }
         }
         let engines: [SimCPUKind] = switch cpu { case .jit: [.jit]; case .unicorn: [.unicorn]; case .both: [.jit, .unicorn] }

@@ -17,8 +17,8 @@ extension Run {
         if replay != nil && input != nil { fail("--replay and --input both give the console's input: give one", code: 64) }
         if replay != nil && record != nil { fail("--replay and --record: a replay reads no keys to record", code: 64) }
         if let replay {
-            switch readFile(replay) {
-            case .failure(let message): fail("cannot read --replay file '\(replay)': \(message)", code: 66)
+            switch readFile(replay, limit: largestScriptFile) {
+            case .failure(let message), .tooLarge(let message): fail("cannot read --replay file '\(replay)': \(message)", code: 66)
             case .success(let bytes):
                 do { return .replay(try KeyRecording(parsing: bytes)) } catch {
                     fail("--replay '\(replay)' is not a key recording: \(error)", code: 65)

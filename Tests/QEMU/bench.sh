@@ -1,11 +1,8 @@
 #!/usr/bin/env bash
 # Tests/QEMU/bench.sh: instruction counts on QEMU virt under
-# `-icount shift=0,align=off,sleep=off`, where one instruction takes 1 ns of
-# virtual time, so a tick of the generic timer (CNTFRQ, 62.5 MHz on QEMU 7.2)
-# is exactly 1e9/CNTFRQ = 16 instructions. The kernel prints the ticks from
-# reset and from its start to init's exit ("kenix: timing: ..."); ipcbench is
-# booted as init with -append "kenix.init=ipcbench kenix.arg=N". A run of
-# N/10 round trips is subtracted from a run of N (removes boot and teardown).
+# `-icount shift=0,align=off,sleep=off` (Tests/QEMU/icount.sh says how they
+# are taken: each bench program booted as init, a run of N units minus a run
+# of N/10).
 # Usage: QEMU=... KERNEL=build/kenix.img INITRD=build/initrd.cpio N=20000 bash Tests/QEMU/bench.sh
 set -uo pipefail
 QEMU=${QEMU:-qemu-system-aarch64}
@@ -14,30 +11,14 @@ INITRD=${INITRD:-build/initrd.cpio}
 N=${N:-20000}
 
 HERE=$(cd "$(dirname "$0")" && pwd)
-EXIT=$(mktemp); SWAPIMG=$(mktemp); trap 'rm -f "$EXIT" "$SWAPIMG"' EXIT
-echo exit >"$EXIT"   # ends the shell that init starts after the self-test
-
-run() {  # run APPEND -> prints the serial log
-  python3 "$HERE/typist.py" "$EXIT" 300 "$QEMU" -M virt,gic-version=3 -cpu cortex-a53 -m 256M -nographic \
-    -no-reboot -monitor none -serial stdio -icount shift=0,align=off,sleep=off \
-    -kernel "$KERNEL" -initrd "$INITRD" -append "$1" 2>/dev/null | tr -d '\r'
-}
-ticks() { sed -n 's/^kenix: timing: .*kernel start to init exit \([0-9]*\) at \([0-9]*\) Hz$/\1 \2/p'; }
-
-per_unit() {  # per_unit PROGRAM FLAGS DIVISOR -> instructions per unit (N units in the long run)
-  local program=$1 flags=$2 divisor=$3 long short
-  long=$(run "kenix.init=$program kenix.arg=$((N | flags))" | ticks)
-  short=$(run "kenix.init=$program kenix.arg=$((N / 10 | flags))" | ticks)
-  [ -n "$long" ] && [ -n "$short" ] || { echo "?"; return; }
-  set -- $long; local tl=$1 f=$2
-  set -- $short; local ts=$1
-  echo "scale=1; ($tl - $ts) * (1000000000 / $f) / (($N - $N / 10) * $divisor)" | bc
-}
+. "$HERE/icount.sh"
+SWAPIMG=$(mktemp); trap 'rm -f "$ICOUNT_EXIT" "$SWAPIMG"' EXIT
+run() { icount_run "$@"; }
 
 selftest=$(run "")
 reset_ticks=$(echo "$selftest" | sed -n 's/^kenix: timing: ticks from reset \([0-9]*\),.* at \([0-9]*\) Hz$/\1 \2/p')
 set -- ${reset_ticks:-0 62500000}
-REPORT=$(mktemp); trap 'rm -f "$EXIT" "$SWAPIMG" "$REPORT"' EXIT
+REPORT=$(mktemp); trap 'rm -f "$ICOUNT_EXIT" "$SWAPIMG" "$REPORT"' EXIT
 exec 3>&1 >"$REPORT"   # the report, checked at the end before it is shown
 echo "QEMU virt (cortex-a53, GICv3, -icount shift=0), $(basename "$KERNEL") $(stat -c %s "$KERNEL") bytes"
 echo "  round trip, 4 words, ipc.h stubs:        $(per_unit ipcbench 0 1) instructions"
@@ -57,7 +38,7 @@ echo "  copy-on-write fault (copies 4 KB):       ${cow:-?} instructions (mean ov
 # so the figure is the kernel's and the program's work per page, not the speed
 # of the host file behind the disk.
 truncate -s 0 "$SWAPIMG"; truncate -s 64M "$SWAPIMG"
-swap=$(python3 "$HERE/typist.py" "$EXIT" 300 "$QEMU" -M virt,gic-version=3 -cpu cortex-a53 -m 24M -nographic \
+swap=$(python3 "$HERE/typist.py" "$ICOUNT_EXIT" 300 "$QEMU" -M virt,gic-version=3 -cpu cortex-a53 -m 24M -nographic \
     -no-reboot -monitor none -serial stdio -icount shift=0,align=off,sleep=off -kernel "$KERNEL" -initrd "$INITRD" \
     -drive "if=none,id=swap,format=raw,file=$SWAPIMG" -device virtio-blk-device,drive=swap,serial=kenix-swap \
     -global virtio-mmio.force-legacy=false -append "kenix.init=swap" 2>/dev/null | tr -d '\r')

@@ -62,6 +62,23 @@ python3 tools/mkinitrd.py -o "$WORK/badinit.cpio" "$WORK/init" >/dev/null 2>&1
 if [ $rc -ne 0 ] && [ $rc -lt 128 ] && grep -qi "init" "$WORK/badinit.out" && grep -qi "elf" "$WORK/badinit.out"; then
   pass "malformed init ELF: clear error"; else fail "malformed init ELF (rc $rc)" "$WORK/badinit.out"; fi
 
+echo "==> inputs without end, and outputs that cannot be written"
+cli_error() {   # cli_error NAME RC TEXT kenix-sim-run-flags...: a clear error and its status, never a trap
+  local name=$1 want=$2 text=$3; shift 3
+  timeout 60 "$SIM" run --headless "$@" >"$WORK/$name.out" 2>&1 </dev/null; local rc=$?
+  if [ $rc -eq "$want" ] && grep -qF -- "$text" "$WORK/$name.out"; then pass "$name: status $want, clear error"; else fail "$name (rc $rc)" "$WORK/$name.out"; fi
+}
+cli_error initrd-no-end 64 "initrd '/dev/zero' is larger than 128 MiB, the simulated RAM (--ram)" --initrd /dev/zero
+cli_error initrd-over-ram 64 "is larger than 3 MiB, the simulated RAM (--ram)" --initrd "$INITRD" --ram 3M
+cli_error bad-ram 64 "RAM size must be a multiple of 4 KiB" --initrd "$INITRD" --ram 0
+cli_error input-no-end 66 "cannot read input '/dev/zero': larger than 64 MiB" --initrd "$INITRD" --input /dev/zero
+cli_error trace-full 74 "the --trace file is incomplete: No space left on device" --initrd "$INITRD" --max-time 50ms --trace /dev/full
+cli_error trace-json-full 74 "the --trace-json file is incomplete: No space left on device" --initrd "$INITRD" --max-time 50ms --trace-json /dev/full
+cli_error trace-unopenable 74 "cannot create trace file '$WORK/no-dir/t.json': No such file or directory" --initrd "$INITRD" --trace-json "$WORK/no-dir/t.json"
+# stdin with no newline at all is read in bounded pieces: the run goes on to its time limit.
+timeout 60 "$SIM" run --headless --initrd "$INITRD" --max-time 200ms </dev/zero >"$WORK/zero-stdin.out" 2>&1; rc=$?
+if [ $rc -eq 124 ] && grep -q "time limit" "$WORK/zero-stdin.out"; then pass "stdin without newlines: read in pieces, no trap"; else fail "stdin from /dev/zero (rc $rc)" "$WORK/zero-stdin.out"; fi
+
 echo "==> time limit"
 "$SIM" run --initrd "$INITRD" --max-time 1ms >"$WORK/limit.out" 2>"$WORK/limit.err" </dev/null; rc=$?
 if [ $rc -ne 0 ] && [ $rc -lt 128 ] && grep -qi "time limit" "$WORK/limit.err"; then pass "--max-time stops the run"; else fail "--max-time (rc $rc)" "$WORK/limit.err"; fi
