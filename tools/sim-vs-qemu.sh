@@ -84,7 +84,7 @@ ms() { echo "scale=3; $1 * 1000 / 1" | bc; }
 us() { echo "scale=3; $1 * 1000000 / 1" | bc; }
 echo "| workload | kenix-sim ($CPU) | QEMU TCG | kenix-sim speed-up | target (aim) |"
 echo "|---|---|---|---|---|"
-row "boot, 7 self-tests, shell \`exit\` (512 MiB)" "$(median "$WORK/sim_boot")" "$(median "$WORK/qemu_boot")" s "≥ 1× (2×)"
+row "boot, 9 self-tests, shell \`exit\` (512 MiB)" "$(median "$WORK/sim_boot")" "$(median "$WORK/qemu_boot")" s "≥ 1× (2×)"
 row "boot, \`run vm\`, \`exit\` (512 MiB)" "$(median "$WORK/sim_vm")" "$(median "$WORK/qemu_vm")" s "≥ 3× (10×)"
 row "\`swap\` program, 24 MiB of RAM and a swap disk" "$(median "$WORK/sim_swap")" "$(median "$WORK/qemu_swap")" s "≥ 3× (10×)"
 row "ipcbench, per call/reply round trip" "$(us "$(per sim ipc $((IPC_N - IPC_N / 10)))")" "$(us "$(per qemu ipc $((IPC_N - IPC_N / 10)))")" µs "≥ 3× (10×)"

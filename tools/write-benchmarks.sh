@@ -107,7 +107,9 @@ general path, and every entry saves and restores the full FP/SIMD state (about 4
 trap's instructions each way). `tools/qemu-path-profile.sh PROGRAM ARG` single-steps a hot path
 under QEMU's gdb stub and counts its instructions per function (how the round trip went from
 1,294 to under 1,000: a 128-bit division converting ticks, three handle lookups, and the
-syscall decoder's frame on the fast path).
+syscall decoder's frame on the fast path). It read 1,094 for a day after the task and handle
+tables began to initialize on first use, with a test on every access; the test now sits where
+slots are first handed out, and `Tests/QEMU/ipc-budget.sh` holds the budget in `make test`.
 
 ## Linux programs (issue 11)
 
@@ -174,7 +176,7 @@ cursor when the place lies ahead, otherwise from the nearest chain mark (the clu
 64th index, learnt as walks pass them: FATChainMarks), so a random place is at most 63 entries
 away once the file has been walked once (before the marks, a walk from the file's start: about
 650,000 instructions per read). About 40% of the random reads are served from the cache (read-ahead);
-the rest take one disk request each. kenix-sim runs these rows 0.5-5× as fast as QEMU TCG (from one run to the next),
+the rest take one disk request each. kenix-sim runs these rows 0.5-6× as fast as QEMU TCG (from one run to the next),
 not the 3× issue 10 asked of it once the simulator engine was done: each workload runs its code
 paths once or a few times, and perf of the fsbench part of a session puts the host time in
 dynarmic translating code (~33%), the interpreter running code not yet hot (~20%) and
@@ -189,7 +191,7 @@ NOTES
 
 ## Notes on the kenix-sim figures
 
-The kenix-sim against QEMU rows: "boot" boots the initrd, runs the 7 self-tests and types
+The kenix-sim against QEMU rows: "boot" boots the initrd, runs the 9 self-tests and types
 `exit` (kenix-sim `--input`, QEMU through Tests/QEMU/typist.py); kenix-sim has its display
 (headless) and QEMU is serial only, as `make run-kernel`. "vm" types `run vm` first: its
 out-of-memory child fills the 512 MiB of RAM (131k demand-zero faults). Both sides pay the host
@@ -209,7 +211,7 @@ in real time without `-icount`, so its boot includes the sleep self-test's real 
 Where kenix-sim's time goes on the JIT engine (docs/simulator.md; measured with perf per thread
 and with callgrind on the main thread): process start is about 55 ms before `main` (loading
 libLLVM, which dynarmic links; SDL2 and Unicorn are loaded only when a window or `--cpu unicorn`
-asks for them); a dynarmic core takes 40-60 ms to build on a background thread
+asks for them); a dynarmic core takes 35-60 ms to build on a background thread
 (several thousand memory-access thunks), and the first translation waits for dynarmic's decoder
 tables (built from start-up on a thread of their own: about 60-70 ms with tcmalloc, twice that
 with glibc's malloc). A boot binds ten cores, one per live address space; kenix-sim prewarms ten,
@@ -253,7 +255,8 @@ instead of clearing and copying them again. Compute-bound guest
 code (the demo) runs about as fast as on TCG, not faster: its pixel loop divides once per pixel
 (the floor above), and dynarmic's code stores and reloads the guest registers of every
 instruction (its elimination of redundant register moves is off while precise aborts are on),
-about 7 host instructions per guest instruction in the demo's pixel loop (callgrind), and its
+about 5.5-7 host instructions per guest instruction in the demo's pixel loop (~110 for its 20
+in the code itself, read with gdb; ~7 counted by callgrind), and its
 return stack buffer and fast dispatch are off, because they skip the tick budget that exact
 counting needs. Until this round the loop ran three times slower still: a run that resumed
 inside a translated block (wherever a slice had ended) split the block for good, so the hot
@@ -269,7 +272,7 @@ registers at all: a run interpreted from its entry to its trap works on the kern
 place (the JIT lends it to its interpreter; registers move into dynarmic only before translated
 code runs, as kernels switch FP state lazily), the slice loop is compiled per engine with direct
 calls, a slice that ends before the next device event skips the devices' catch-up, and trace
-events are hashed inline: an `svc` round trip went from about 75 to about 45-50 ns and an IPC
+events are hashed inline: an `svc` round trip went from about 75 to about 45-50 ns (about 40 since) and an IPC
 round trip from 5,216 to about 4,060 host instructions (about 360 to 300 ns). That lowered the
 floor of issue 2's "round trip within 3× of two `svc` trips" more than the round trip (an `svc`
 trip is 690 host instructions; the round trip adds the kernel's IPC path, two address-space
@@ -297,8 +300,8 @@ minute apart, as until this round, they compared two phases of this host as much
 mechanisms (the same binary's pipe ratio read 9.5× and 10.2× in two runs). kenix-bench times nothing until the 32 JIT cores it prewarms are built: until this round
 the builder thread shared the pinned CPU with the first measurements, the pipe's among them,
 which made the pipe about twice as slow (5,900-7,900 ns a round trip; ~2,900 ns alone) and the
-pipe-to-Kenix ratio read 10.4-14.6× where it is about 7×; the JIT's `svc` row read ~150 ns
-where it is ~75. The swarm row boots the default image (self-tests, then a shell whose input is empty) for
+pipe-to-Kenix ratio read higher than the mechanisms warrant; the JIT's `svc` row read ~150 ns,
+about twice what it read alone. The swarm row boots the default image (self-tests, then a shell whose input is empty) for
 200 seeds in one process, pinned to one CPU.
 
 The notification row is half a round of `notifybench` (A signals *ping* and waits on *pong*,
