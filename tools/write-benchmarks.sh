@@ -118,8 +118,10 @@ busybox's sh types one timed loop per boot (Tests/QEMU/linuxbench.sh): N runs of
 `dd if=/dev/zero bs=64k count=256 | cat > /dev/null` four times minus the same with `count=0`.
 Under `-icount` the guest's time is its instruction count (busybox's `time` resolves 10 ms,
 that is 10 M instructions, so the loops are long); on QEMU TCG without `-icount` it is host
-time; kenix-sim's clock is simulated, so its host time is taken around each whole run, minus a
-run with the short loop. Targets: under 2 M instructions per fork+exec, at most 5 per piped byte.
+time; kenix-sim's clock is simulated, so its host time runs from the arrival of a marker line
+echoed just before the loop to one echoed just after it (Tests/QEMU/stamp.py), minus the same for
+the short loop (timing whole processes left the pipe inside the noise of a boot: one report read
+a negative time). Targets: under 2 M instructions per fork+exec, at most 5 per piped byte.
 
 ```
 NOTES

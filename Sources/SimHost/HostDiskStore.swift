@@ -47,9 +47,14 @@ public final class HostDiskStore {
     /// The swap file at `path`, created or extended (with zeros) to `size` bytes.
     public init(swapPath path: String, size: UInt64) throws(DiskFileProblem) {
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw .hostError(errno) }
+        guard fd >= 0 else {
+            if errno == EISDIR { throw .notRegularFile }
+            throw .hostError(errno)
+        }
         var st = stat()
         guard fstat(fd, &st) == 0 else { let e = errno; Glibc.close(fd); throw .hostError(e) }
+        // A device (/dev/null, /dev/full) would swallow or refuse the pages.
+        guard st.st_mode & S_IFMT == S_IFREG else { Glibc.close(fd); throw .notRegularFile }
         if let problem = Self.lock(fd) { Glibc.close(fd); throw problem }
         if UInt64(st.st_size) < size && ftruncate(fd, off_t(size)) != 0 { let e = errno; Glibc.close(fd); throw .hostError(e) }
         self.fd = fd

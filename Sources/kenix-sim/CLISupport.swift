@@ -194,6 +194,8 @@ func describe(_ problem: DiskFileProblem) -> String {
     case .size(let bytes): return "its size, \(bytes) bytes, is not a whole number of 512-byte sectors"
     case .locked: return "in use by another program (a kenix-sim run, QEMU, or a flock holder)"
     case .givenTwice: return "given twice (--swap and --disk must all be different files)"
+    case .hostError(let e) where e == EACCES || e == EROFS || e == EPERM:
+        return String(cString: strerror(e)) + " (disk files are opened read-write: there is no read-only mode)"
     case .hostError(let e): return String(cString: strerror(e))
     }
 }
@@ -203,6 +205,7 @@ func exitStatus(for error: SimError) -> Int32 {
     switch error {
     case .displayTooLarge, .tooManyDisks, .initrdTooLarge: return 64   // --ram, --fb-size, --disk
     case .disk(_, .missing): return 66
+    case .disk(_, .hostError(EACCES)), .disk(_, .hostError(EROFS)), .disk(_, .hostError(EPERM)): return 66   // cannot be opened for writing
     case .disk(_, .locked): return 75
     case .disk(_, .givenTwice): return 64
     case .badRAMSize: return 64

@@ -56,7 +56,7 @@ struct Swarm: ParsableCommand {
         input comes from --input (default: none, so the shell exits at once).
         """)
 
-    @Option(help: ArgumentHelp("Seeds to run: numbers and inclusive ranges, e.g. 1-200 or 1,5,9-12.", valueName: "LIST"))
+    @Option(help: ArgumentHelp("Seeds to run: numbers and inclusive ranges LOW-HIGH (LOW <= HIGH, at most 1000000 seeds a range), e.g. 1-200 or 1,5,9-12.", valueName: "LIST"))
     var seeds = SeedList(argument: "1-200")!
 
     @Option(help: ArgumentHelp("jit, unicorn, or both (each seed on both engines, compared).", valueName: "ENGINE"))

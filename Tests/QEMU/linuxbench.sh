@@ -14,8 +14,11 @@
 #     resolution, 10 ms of `time`, is 10 M instructions: the loops are long);
 #   QEMU TCG without -icount: the guest clock is the host's, so the guest's
 #     time is host time;
-#   kenix-sim (KENIX_SIM): its clock is simulated, so host time is measured
-#     around each whole run, minus a run that only boots and exits.
+#   kenix-sim (KENIX_SIM): its clock is simulated, so host time is taken
+#     from the arrival of two marker lines the shell echoes just before and
+#     just after the loop (Tests/QEMU/stamp.py). Timing each whole process
+#     instead (boot and exit included) left the pipe's ~0.1 s inside the
+#     noise of two whole runs, and one report read a negative time.
 # The kenix-sim ratio is its host time for a loop over QEMU TCG's.
 # Usage: QEMU=... KERNEL=build/kenix.img INITRD=build/initrd.cpio KENIX_SIM=.build/release/kenix-sim \
 #        [N=400] bash Tests/QEMU/linuxbench.sh
@@ -53,14 +56,14 @@ qemu_run() {  # qemu_run NAME LOOP [qemu flags...]: guest seconds of LOOP
   seconds "$WORK/$name.log"
 }
 
-sim_run() {  # sim_run NAME LOOP: host seconds of the whole kenix-sim run
-  local name=$1 what=$2 start end
-  printf '%s\nexit\n' "$(loop "$what")" >"$WORK/$name.in"
-  start=$(date +%s.%N)
-  "$KENIX_SIM" run --initrd "$INITRD" --no-display --seed 1 --init-arg 1 --input "$WORK/$name.in" \
-    >"$WORK/$name.log" 2>&1 </dev/null
-  end=$(date +%s.%N)
-  echo "$end - $start" | bc
+sim_run() {  # sim_run NAME LOOP: host seconds between the loop's two marker lines in kenix-sim
+  local name=$1 what=$2
+  printf 'echo linuxbench-begin; %s; echo linuxbench-end\nexit\n' "$(loop "$what")" >"$WORK/$name.in"
+  python3 "$HERE/stamp.py" "$KENIX_SIM" run --initrd "$INITRD" --no-display --seed 1 --init-arg 1 \
+    --input "$WORK/$name.in" >"$WORK/$name.log" 2>&1 </dev/null
+  # The markers' own output lines (the typed command line holds them too, with more around them).
+  awk -F '\t' '$2 == "linuxbench-begin" { b = $1 } $2 == "linuxbench-end" { e = $1 }
+                END { if (b != "" && e != "") printf "%.6f", e - b }' "$WORK/$name.log"
 }
 
 ICOUNT=(-icount shift=0,align=off,sleep=off)

@@ -158,6 +158,7 @@ disk_error swap-and-disk 64 "given twice" --swap "$WORK/twice.img" --disk "$WORK
 disk_error bad-fault 64 "--disk-fail 'write@sectors=9-3'" --disk "$WORK/twice.img" --disk-fail write@sectors=9-3
 disk_error fault-no-disk 64 "there is no data disk 1" --disk "$WORK/twice.img" --disk-fail disk1:read@1
 disk_error latency-no-disk 64 "--disk-latency needs a --disk" --disk-latency 1s
+disk_error swap-device 65 "disk file '/dev/null': not a regular file" --swap /dev/null
 flock "$WORK/twice.img" -c "sleep 3" & holder=$!
 sleep 0.5
 disk_error locked 75 "in use by another program" --disk "$WORK/twice.img"
