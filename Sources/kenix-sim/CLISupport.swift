@@ -119,6 +119,15 @@ func readFile(_ path: String, limit: Int, why: String = "") -> ReadResult {
     return .success(bytes)
 }
 
+/// The largest boot image a machine of `ram` bytes takes, and why, for
+/// readFile: half of RAM (SimMachine's own rule), and never more than
+/// 2 GiB read into host memory.
+func initrdLimit(ram: UInt64) -> (bytes: Int, why: String) {
+    let half = ram / 2
+    if half > 2 << 30 { return (2 << 30, ", the largest boot image kenix-sim reads") }
+    return (Int(half), ", half the simulated RAM (--ram)")
+}
+
 /// "64 MiB", "512 KiB", "100 bytes": a size for a message.
 func describeBytes(_ bytes: Int) -> String {
     for (unit, scale) in [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)] where bytes >= scale && bytes % scale == 0 {
@@ -143,11 +152,15 @@ func stderrLine(_ s: String) {
     line.withUTF8 { bytes in _ = write(2, bytes.baseAddress, bytes.count) }
 }
 
+/// The machine has started running: from then on a signal stops the run
+/// the orderly way, and fail() reports its own error.
+nonisolated(unsafe) var runStarted = false
+
 func fail(_ message: String, code: Int32) -> Never {
     // A signal that arrived while setting up (a read or gdb's accept
     // interrupted) is the reason, not what it interrupted: 128 + N, as a
     // run it stops.
-    if let signal = HostSignals.pending {
+    if !runStarted, let signal = HostSignals.pending {
         stderrLine("kenix-sim: stopped by \(HostSignals.name(signal)) before the run began")
         Foundation_exit(128 + signal)
     }
@@ -195,7 +208,7 @@ func describe(_ problem: DiskFileProblem) -> String {
     case .locked: return "in use by another program (a kenix-sim run, QEMU, or a flock holder)"
     case .givenTwice: return "given twice (--swap and --disk must all be different files)"
     case .hostError(let e) where e == EACCES || e == EROFS || e == EPERM:
-        return String(cString: strerror(e)) + " (disk files are opened read-write: there is no read-only mode)"
+        return String(cString: strerror(e)) + " (kenix-sim opens disk files read-write)"
     case .hostError(let e): return String(cString: strerror(e))
     }
 }
@@ -211,6 +224,7 @@ func exitStatus(for error: SimError) -> Int32 {
     case .badRAMSize: return 64
     case .hostMemory, .jit: return HostFailure.outOfMemoryStatus
     case .traceFile: return 74
+    case .unicornUnavailable: return 69   // a service the run needs is not there (as kenix-bench says it)
     default: return 65
     }
 }

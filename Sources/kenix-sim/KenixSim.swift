@@ -10,9 +10,10 @@
 //
 // Exit status: init's own exit status (0 when the window was closed); 64 bad
 // usage; 65 malformed boot image or disk file; 66 boot image or disk file
-// missing; 70 init killed by a fault; 71 deadlock; 72 the host ran out of
-// memory (a CPU engine could not be made); 74 screenshot or trace file not
-// written;
+// missing or unreadable (also an input file); 69 --gdb cannot listen, or
+// --cpu unicorn without its library; 70 init killed by a fault; 71 deadlock;
+// 72 the host ran out of memory (a CPU engine could not be made); 74
+// screenshot, --record or trace file not written;
 // 75 disk file in use; 76 --replay left the recording; 124 time limit; 125
 // power cut; 128 + N stopped by signal N (SIGINT, SIGTERM, SIGHUP), after
 // flushing the disks, or a --replay of a session signal N stopped. Ctrl-A x
@@ -54,13 +55,15 @@ struct Run: ParsableCommand {
         discussion: """
         Prints the console on stdout, then the trace hash and simulated time on stderr. \
         Exits with init's status; 64 bad usage, 65 malformed boot image or disk file (a size \
-        that is not a whole number of 512-byte sectors, not a regular file), 66 missing boot \
-        image or disk file, 70 init killed by a fault, 71 deadlock, 72 the host out of memory, 74 screenshot (or --record, --trace or --trace-json \
-        file) not written, 75 disk file in use (locked by another kenix-sim, QEMU or flock), 76 \
-        --replay left the recording, 124 time limit reached, 125 power cut (--power-cut), 128+N \
-        stopped by signal N (SIGINT, SIGTERM, SIGHUP), or --replay of a session signal N stopped; \
-        0 after Ctrl-A x; with --gdb: 69 cannot \
-        listen, 137 killed from gdb.
+        that is not a whole number of 512-byte sectors, not a regular file), 66 missing or \
+        unreadable boot image, disk or input file, 69 --cpu unicorn without its library, 70 init \
+        killed by a fault, 71 deadlock, 72 the host out of memory, 74 screenshot (or --record, \
+        --trace or --trace-json file) not written, 75 disk file in use (locked by another \
+        kenix-sim, QEMU or flock), 76 --replay left the recording, 124 time limit reached, 125 \
+        power cut (--power-cut), 128+N stopped by signal N (SIGINT, SIGTERM, SIGHUP), or --replay \
+        of a session signal N stopped; 0 after Ctrl-A x; with --gdb: 69 cannot listen, 137 killed \
+        from gdb. A signal's status comes before an output not written (74), which comes before \
+        how the run ended.
 
         Terminal: when stdin is a terminal and no --input or --replay is given, kenix-sim puts it \
         in raw mode (restored however the run ends) and the console gets every key as it is \
@@ -241,10 +244,10 @@ struct Run: ParsableCommand {
             display = SimDisplayConfig(width: size.width, height: size.height, capture: screenshotAt?.moment)
         }
         let image: [UInt8]
-        // A boot image larger than RAM cannot boot: refused before it is read whole.
-        // Before the boot image is read, which must fit in RAM.
+        // --ram first: a boot image too large for it is refused before it is read whole.
         guard SimConfig.isValidRAMSize(ram.bytes) else { fail(describe(SimError.badRAMSize), code: 64) }
-        switch readFile(initrd, limit: Int(clamping: ram.bytes), why: ", the simulated RAM (--ram)") {
+        let limit = initrdLimit(ram: ram.bytes)
+        switch readFile(initrd, limit: limit.bytes, why: limit.why) {
         case .success(let bytes): image = bytes
         case .failure(let message):
             fail("cannot read initrd '\(initrd)': \(message)", code: 66)
@@ -335,7 +338,7 @@ struct Run: ParsableCommand {
             kernelConfig.initName = Array(initProgram.utf8)
             kernelConfig.initArgument = initArgument
             do { kernel = try Kernel(hal: hal, config: kernelConfig) } catch {
-                hal.machine.closeTraceJSON()
+                _ = hal.machine.closeTraces()
                 hal.machine.flush()
                 fail(describe(error, initrd: initrd, program: initProgram), code: 65)
             }
@@ -345,22 +348,28 @@ struct Run: ParsableCommand {
                 }
             }
             debugger?.attach(to: hal.machine)
+            runStarted = true
             outcome = kernel.run()
             // Reverse execution: the same machine again, from the start.
             guard let debugger, debugger.restartRequested else { break }
-            hal.machine.closeTraceJSON()
+            // Closed before the next machine opens the same paths afresh (a
+            // buffer flushed later would land in the new file).
+            _ = hal.machine.closeTraces()
             hal.machine.closeWindow()
             hal.machine.closeDisks()
         }
         let unwrittenTraces = hal.machine.closeTraces()
         HostTerminal.restore()
+        for (option, reason) in unwrittenTraces {
+            stderrLine("kenix-sim: the \(option) file is incomplete: \(reason)")
+        }
         if debugger?.killed == true {
             hal.machine.closeWindow()
             hal.machine.closeDisks()
             stderrLine("kenix-sim: killed by gdb")
             Foundation_exit(137)
         }
-        debugger?.finish(exitStatus: Self.gdbExitStatus(outcome, hal.machine))
+        debugger?.finish(exitStatus: Self.gdbExitStatus(outcome, hal.machine, tracesWritten: unwrittenTraces.isEmpty))
         hal.machine.closeWindow()
         hal.machine.closeDisks()
         report(hal.machine)
@@ -369,14 +378,13 @@ struct Run: ParsableCommand {
                        + "\(kernel.pagesScanned) looked at by the clock")
         }
         if let screenshot { writeScreenshot(hal.machine, to: screenshot) }
-        for (option, reason) in unwrittenTraces {
-            stderrLine("kenix-sim: the \(option) file is incomplete: \(reason)")
-        }
-        if !unwrittenTraces.isEmpty { Foundation_exit(74) }
+        // The status: a signal that stopped the run, then an output not
+        // written (74), then how the run ended (gdbExitStatus agrees).
         if let signal = hal.machine.stoppedBySignal {
             stderrLine("kenix-sim: stopped by \(HostSignals.name(signal)); disk writes flushed")
             Foundation_exit(128 + signal)
         }
+        if !unwrittenTraces.isEmpty { Foundation_exit(74) }
         switch outcome {
         case .initExited(let status):
             Foundation_exit(status == 0 ? 0 : (status & 0xFF == 0 ? 1 : Int32(status & 0xFF)))
@@ -401,8 +409,9 @@ struct Run: ParsableCommand {
     }
 
     /// The exit status for `outcome` (what gdb's W packet reports).
-    static func gdbExitStatus(_ outcome: RunOutcome, _ machine: SimMachine) -> Int32 {
+    static func gdbExitStatus(_ outcome: RunOutcome, _ machine: SimMachine, tracesWritten: Bool) -> Int32 {
         if let signal = machine.stoppedBySignal { return 128 + signal }
+        if !tracesWritten { return 74 }
         switch outcome {
         case .initExited(let status): return status == 0 ? 0 : (status & 0xFF == 0 ? 1 : Int32(status & 0xFF))
         case .initKilled: return 70

@@ -21,6 +21,7 @@ enum GDBOptions {
         var seen = false
         while i < args.count {
             if args[i] == "--" { break }
+            if args[i].hasPrefix("--gdb=") { seen = true }
             if args[i] == "--gdb" {
                 seen = true
                 if i + 1 == args.count || !args[i + 1].allSatisfy(\.isNumber) || args[i + 1].isEmpty {

@@ -94,9 +94,10 @@ struct Swarm: ParsableCommand {
 
     mutating func run() throws {
         let image: [UInt8]
-        // Before the boot image is read, which must fit in RAM.
+        // --ram first: a boot image too large for it is refused before it is read whole.
         guard SimConfig.isValidRAMSize(ram.bytes) else { fail(describe(SimError.badRAMSize), code: 64) }
-        switch readFile(initrd, limit: Int(clamping: ram.bytes), why: ", the simulated RAM (--ram)") {
+        let limit = initrdLimit(ram: ram.bytes)
+        switch readFile(initrd, limit: limit.bytes, why: limit.why) {
         case .success(let bytes): image = bytes
         case .failure(let message): fail("cannot read initrd '\(initrd)': \(message)", code: 66)
         case .tooLarge(let message): fail("initrd '\(initrd)' is \(message)", code: 64)

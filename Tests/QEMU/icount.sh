@@ -19,10 +19,14 @@ icount_run() {  # icount_run APPEND -> prints the serial log
 
 icount_ticks() { sed -n 's/^kenix: timing: .*kernel start to init exit \([0-9]*\) at \([0-9]*\) Hz$/\1 \2/p'; }
 
+# The kernel prints its timing however init ends: a figure counts only when
+# the bench program, booted as init, exited with status 0 in both runs.
+icount_finished() { grep -q '^kenix: init exited with status 0$' <<<"$1" && icount_ticks <<<"$1"; }
+
 per_unit() {  # per_unit PROGRAM FLAGS DIVISOR -> instructions per unit (N units in the long run), or "?"
   local program=$1 flags=$2 divisor=$3 long short
-  long=$(icount_run "kenix.init=$program kenix.arg=$((N | flags))" | icount_ticks)
-  short=$(icount_run "kenix.init=$program kenix.arg=$((N / 10 | flags))" | icount_ticks)
+  long=$(icount_finished "$(icount_run "kenix.init=$program kenix.arg=$((N | flags))")")
+  short=$(icount_finished "$(icount_run "kenix.init=$program kenix.arg=$((N / 10 | flags))")")
   [ -n "$long" ] && [ -n "$short" ] || { echo "?"; return; }
   set -- $long; local tl=$1 f=$2
   set -- $short; local ts=$1

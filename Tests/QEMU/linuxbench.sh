@@ -96,4 +96,7 @@ for what in fork nofork pipe nopipe; do
   if [ -z "${ins[$what]}" ] || [ -z "${tcg[$what]}" ]; then
     echo "linuxbench: the $what loop printed no time" >&2; tail -20 "$WORK/icount-$what.log" >&2; exit 1
   fi
+  if [ -x "$KENIX_SIM" ] && [ -z "${sim[$what]}" ]; then
+    echo "linuxbench: kenix-sim's $what loop printed no markers" >&2; tail -20 "$WORK/sim-$what.log" >&2; exit 1
+  fi
 done

@@ -68,8 +68,8 @@ cli_error() {   # cli_error NAME RC TEXT kenix-sim-run-flags...: a clear error a
   timeout 60 "$SIM" run --headless "$@" >"$WORK/$name.out" 2>&1 </dev/null; local rc=$?
   if [ $rc -eq "$want" ] && grep -qF -- "$text" "$WORK/$name.out"; then pass "$name: status $want, clear error"; else fail "$name (rc $rc)" "$WORK/$name.out"; fi
 }
-cli_error initrd-no-end 64 "initrd '/dev/zero' is larger than 128 MiB, the simulated RAM (--ram)" --initrd /dev/zero
-cli_error initrd-over-ram 64 "is larger than 3 MiB, the simulated RAM (--ram)" --initrd "$INITRD" --ram 3M
+cli_error initrd-no-end 64 "initrd '/dev/zero' is larger than 64 MiB, half the simulated RAM (--ram)" --initrd /dev/zero
+cli_error initrd-over-ram 64 "is larger than 1536 KiB, half the simulated RAM (--ram)" --initrd "$INITRD" --ram 3M
 cli_error bad-ram 64 "RAM size must be a multiple of 4 KiB" --initrd "$INITRD" --ram 0
 cli_error input-no-end 66 "cannot read input '/dev/zero': larger than 64 MiB" --initrd "$INITRD" --input /dev/zero
 cli_error trace-full 74 "the --trace file is incomplete: No space left on device" --initrd "$INITRD" --max-time 50ms --trace /dev/full

@@ -86,6 +86,7 @@ extension Kernel {
         // clear access flags, which the second turn then finds still clear.
         // The slots above those ever used hold no task: the hand wraps below them.
         let turn = tasks.slotsEverUsed.upperBound
+        guard !tasks.slotsEverUsed.isEmpty else { return nil }   // no task yet: no slot to read
         for _ in 0...(2 * turn) {
             let s = clockHand.slot
             let t = tasks[s]

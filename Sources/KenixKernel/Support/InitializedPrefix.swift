@@ -1,5 +1,6 @@
 // InitializedPrefix: how many leading units of a boot-sized kernel table are
-// initialized, for tables whose units are initialized in order on first use.
+// initialized, for tables whose units are initialized in order as they are
+// first handed out.
 //
 // Why: the task and handle tables are sized from RAM (1,024 task slots and
 // 65,536 handle entries with 128 MiB: ~1,560 frames) but a run uses the
@@ -8,7 +9,7 @@
 // host time, and made every scan over task slots walk the whole table. The
 // count lives in the table's own storage, in a header before the elements
 // (the layout is this type's: `storageBytes`, `elements`), so the tables'
-// non-mutating accessors can advance it.
+// non-mutating methods (HandleTable.reset) can advance it.
 struct InitializedPrefix {
     /// Bytes before a table's elements that hold the count (a multiple of
     /// every element's alignment).

@@ -25,7 +25,9 @@ public struct TaskTable {
 
     /// Slot `slot`, one a task holds or has held. Nothing reaches a slot
     /// any other way: claim() initializes each fresh slot before handing it
-    /// out, an id becomes a slot only through slot(of:), which checks, and
+    /// out; an id from outside becomes a slot through slot(of:), which
+    /// checks (the IPC fast path's encodedSlot of a task handle's id needs
+    /// no check: every task handle is made from a claimed slot's id); and
     /// the links between tasks (queues, parents, callers) start from tasks.
     /// So no test here (debug builds assert it): with one, every access paid
     /// a load and a compare, ~140 of a QEMU IPC round trip's ~1,090
@@ -52,7 +54,9 @@ public struct TaskTable {
         return number >= UInt64(range.lowerBound) && number < UInt64(range.upperBound) ? Int(number) : nil
     }
 
-    /// The slot `id` encodes (whether or not a task holds it now).
+    /// The slot `id` encodes (whether or not a task holds it now). Only for
+    /// ids from task handles (made from claimed slots) or after a bounds
+    /// check: an arbitrary id can encode a slot no task has reached.
     @inline(__always) func encodedSlot(_ id: TaskID) -> Int { Int(id.raw % UInt64(capacity)) }
 
     /// The slot of the live or zombie task `id`, or nil if the id is stale or invalid.
