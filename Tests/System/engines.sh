@@ -106,8 +106,8 @@ else fail "lxtest cpu on the engines" "$WORK/linux-cpu.log"; fi
 mkdir -p "$WORK/nounicorn"; echo "not a library" >"$WORK/nounicorn/libunicorn.so.2"
 LD_LIBRARY_PATH="$WORK/nounicorn" "$SIM" run --cpu unicorn --initrd "$INITRD" --max-time 60s --headless --seed 1 \
   >"$WORK/nounicorn.out" 2>"$WORK/nounicorn.err" </dev/null; rc=$?
-if [ $rc -eq 65 ] && grep -q "error: cannot build the simulated machine: --cpu unicorn: cannot load Unicorn (libunicorn.so.2): " "$WORK/nounicorn.err"; then
-  pass "Unicorn that cannot be loaded: --cpu unicorn says why (exit 65)"; else fail "Unicorn load failure (rc $rc)" "$WORK/nounicorn.err"; fi
+if [ $rc -eq 69 ] && grep -q "error: cannot build the simulated machine: --cpu unicorn: cannot load Unicorn (libunicorn.so.2): " "$WORK/nounicorn.err"; then
+  pass "Unicorn that cannot be loaded: --cpu unicorn says why (exit 69)"; else fail "Unicorn load failure (rc $rc)" "$WORK/nounicorn.err"; fi
 LD_LIBRARY_PATH="$WORK/nounicorn" "$SIM" run --initrd "$INITRD" --max-time 60s --headless --seed 1 \
   >"$WORK/nounicorn-jit.out" 2>"$WORK/nounicorn-jit.err" </dev/null; rc=$?
 if [ $rc -eq 0 ] && cmp -s "$WORK/nounicorn-jit.out" "$WORK/selftests-seed1-jit.out" &&
