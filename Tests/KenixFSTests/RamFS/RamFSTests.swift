@@ -95,6 +95,58 @@ final class RamFSTests: XCTestCase {
         XCTAssertEqual(rest, ["a", "b", "d"])
     }
 
+    /// Names are found through a sorted index (RamFS+NameIndex.swift):
+    /// thousands of entries created, removed and renamed in a scrambled
+    /// order, checked against a plain list of the directory.
+    func testALargeDirectoryAgainstAModel() throws {
+        let fs = RamFS(capacity: 1 << 24, clock: clock.function)
+        try fs.makeDirectory("other")
+        var model: [String] = []   // the root's names in creation order, which is the listing order
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next() -> Int {
+            state ^= state << 13; state ^= state >> 7; state ^= state << 17
+            return Int(state % 1_000_000)
+        }
+        model.append("other")
+        for _ in 0..<3000 {
+            let name = "f\(next() % 20_000)"
+            if model.contains(name) {
+                XCTAssertFileError(.exists, try fs.createFile(name))
+            } else {
+                try fs.createFile(name, [UInt8(truncatingIfNeeded: name.count)])
+                model.append(name)
+            }
+        }
+        // Remove about a third; rename some, within the root (to the end of
+        // the order) and into "other" (out of the root).
+        for (k, name) in model.enumerated().reversed() where k > 0 && k % 3 == 0 {
+            try fs.removeFile(name)
+            model.remove(at: k)
+            XCTAssertFileError(.notFound, try fs.node(name))
+        }
+        for (k, name) in model.enumerated().reversed() where k > 0 && k % 7 == 0 {
+            if k % 2 == 0 {
+                try fs.move(name, "r" + name)
+                model.remove(at: k)
+                model.append("r" + name)
+            } else {
+                try fs.move(name, "other/" + name)
+                model.remove(at: k)
+                XCTAssertEqual(try fs.readAll("other/" + name), [UInt8(truncatingIfNeeded: name.count)])
+            }
+            XCTAssertFileError(.notFound, try fs.node(name))
+        }
+        XCTAssertEqual(try fs.names(""), model)
+        for name in model where name != "other" {
+            let original = name.hasPrefix("r") ? String(name.dropFirst()) : name
+            XCTAssertEqual(try fs.readAll(name), [UInt8(truncatingIfNeeded: original.count)], name)
+        }
+        for _ in 0..<500 {
+            let name = "f\(next() % 20_000)"
+            if !model.contains(name) { XCTAssertFileError(.notFound, try fs.node(name)) }
+        }
+    }
+
     func testSymbolicLinksHoldTheirTarget() throws {
         let fs = RamFS(capacity: 1 << 20, clock: clock.function)
         let link = try fs.create(in: fs.rootNode, bytes("l"), kind: .symlink, target: bytes("/some/where"))

@@ -23,10 +23,6 @@ extension RamFS {
               Unicode16.fromUTF8(name) != nil else { throw .invalidArgument }
     }
 
-    func entryPosition(_ directory: Int, _ name: [UInt8]) -> Int? {
-        nodes[directory].entries.firstIndex { $0.name == name }
-    }
-
     public func lookup(_ directory: NodeID, _ name: [UInt8]) throws(FileError) -> NodeID {
         let d = try directoryIndex(directory)
         guard name.count <= FileLimits.maxNameLength else { throw .nameTooLong }
@@ -70,6 +66,7 @@ extension RamFS {
 
     func link(_ i: Int, _ name: [UInt8], into d: Int) {
         nodes[d].entries.append(Entry(name: name, node: i, sequence: nodes[d].nextSequence))
+        indexName(name, sequence: nodes[d].nextSequence, in: d)
         nodes[d].nextSequence += 1
         nodes[d].modified = clock()
         nodes[i].linked = true
@@ -78,6 +75,7 @@ extension RamFS {
 
     func unlink(at position: Int, from d: Int) {
         let i = nodes[d].entries[position].node
+        unindexName(nodes[d].entries[position].name, in: d)
         nodes[d].entries.remove(at: position)
         nodes[d].modified = clock()
         nodes[i].linked = false

@@ -44,6 +44,8 @@ public final class RamFS: FileSystem {
         var parent = 0
         var data = FileData()
         var entries: [Entry] = []
+        /// The entries' names, sorted (RamFS+NameIndex.swift).
+        var names: [NameKey] = []
         var nextSequence: UInt64 = 1
         var external: External? = nil
         var readOnly = false
@@ -129,6 +131,7 @@ public final class RamFS: FileSystem {
         usedBytes -= UInt64(nodes[i].data.count)
         nodes[i].data = FileData()
         nodes[i].entries = []
+        nodes[i].names = []
         nodes[i].external = nil
         nodes[i].live = false
         liveNodes -= 1
