@@ -113,14 +113,14 @@ struct KenixBench: ParsableCommand {
             f.interrupt = median(runs: repeats) {
                 orFail(kenixInterruptToHandler(initrd: image, short: rounds / 100, long: rounds / 10))
             }
-            let swapRuns = (0..<max(repeats, 1)).compactMap { _ in kenixSwapThroughput(initrd: image) }
-            if swapRuns.count != max(repeats, 1) { failed = true }
+            let swapRuns = (0..<repeats).compactMap { _ in kenixSwapThroughput(initrd: image) }
+            if swapRuns.count != repeats { failed = true }
             if !swapRuns.isEmpty {   // none: the row keeps its zeros, and `failed` fails the run
                 f.swap = swapRuns.sorted { $0.hostNanosecondsPerPage < $1.hostNanosecondsPerPage }[swapRuns.count / 2]
             }
             for (w, h) in [(640, 480), (1280, 720)] {
                 for window in [false, true] {
-                    let runs = (0..<max(repeats, 1)).compactMap { _ in
+                    let runs = (0..<repeats).compactMap { _ in
                         kenixDemoFramesPerSecond(initrd: image, width: w, height: h, window: window)
                     }
                     f.demo.append((w, h, window, runs.isEmpty ? nil : median(of: runs)))
@@ -174,7 +174,7 @@ struct KenixBench: ParsableCommand {
         print("|---|---|---|")
         print("| Linux pipe ping-pong round trip, two processes, 40 bytes | \(fmt(pipe)) ns | |")
         print("| Kenix call/reply round trip (JIT, register-only loops) | \(fmt(jit.ipc)) ns | |")
-        print("| Linux pipe round trip / Kenix round trip (median of \(max(repeats, 1)) rounds' ratios, each round timing both) | **\(fmt2(paired.pipeOverIPC))×** | ≥ 10× |")
+        print("| Linux pipe round trip / Kenix round trip (median of \(repeats) rounds' ratios, each round timing both) | **\(fmt2(paired.pipeOverIPC))×** | ≥ 10× |")
         print("| the same through `ipc.h` | \(fmt2(pipe / jit.ipcStubs))× | |")
         if let swarm {
             print("| swarm: default boot image runs per host second on one core (\(swarmSeeds) seeds, in-process, JIT) | **\(fmt2(swarm.overall))** | ≥ 30 (aim 100) |")
@@ -206,7 +206,7 @@ struct KenixBench: ParsableCommand {
         print("|---|---|")
         print("| swap-out + swap-in throughput | \(jit.swap.pagesPerSimulatedSecond) pages per simulated second |")
         print("| pages moved in the run (written out + read back) | \(jit.swap.pagesMoved) |")
-        print("| host time per page moved (whole run, median of \(max(repeats, 1))) | \(fmt(jit.swap.hostNanosecondsPerPage)) ns |")
+        print("| host time per page moved (whole run, median of \(repeats)) | \(fmt(jit.swap.hostNanosecondsPerPage)) ns |")
         print("")
         print("The graphics demo (every pixel redrawn each frame, no pacing), frames per host second:")
         print("")

@@ -119,13 +119,21 @@ func readFile(_ path: String, limit: Int, why: String = "") -> ReadResult {
     return .success(bytes)
 }
 
-/// The largest boot image a machine of `ram` bytes takes, and why, for
-/// readFile: half of RAM (SimMachine's own rule), and never more than
-/// 2 GiB read into host memory.
-func initrdLimit(ram: UInt64) -> (bytes: Int, why: String) {
+/// The boot image at `path` for a machine of `ram` bytes, or the process
+/// ends with a clear error: --ram is checked first (64), and the image is
+/// read only up to what such a machine takes (half of RAM, SimMachine's own
+/// rule, and never more than 2 GiB into host memory), so a file with no end
+/// is refused (64) rather than read whole; unreadable, 66.
+func readInitrd(_ path: String, ram: UInt64) -> [UInt8] {
+    guard SimConfig.isValidRAMSize(ram) else { fail(describe(SimError.badRAMSize), code: 64) }
     let half = ram / 2
-    if half > 2 << 30 { return (2 << 30, ", the largest boot image kenix-sim reads") }
-    return (Int(half), ", half the simulated RAM (--ram)")
+    let limit = half > 2 << 30 ? (2 << 30, ", the largest boot image kenix-sim reads")
+                               : (Int(half), ", half the simulated RAM (--ram)")
+    switch readFile(path, limit: limit.0, why: limit.1) {
+    case .success(let bytes): return bytes
+    case .failure(let message): fail("cannot read initrd '\(path)': \(message)", code: 66)
+    case .tooLarge(let message): fail("initrd '\(path)' is \(message)", code: 64)
+    }
 }
 
 /// "64 MiB", "512 KiB", "100 bytes": a size for a message.
@@ -207,18 +215,23 @@ func describe(_ problem: DiskFileProblem) -> String {
     case .size(let bytes): return "its size, \(bytes) bytes, is not a whole number of 512-byte sectors"
     case .locked: return "in use by another program (a kenix-sim run, QEMU, or a flock holder)"
     case .givenTwice: return "given twice (--swap and --disk must all be different files)"
-    case .hostError(let e) where e == EACCES || e == EROFS || e == EPERM:
+    case .hostError(let e) where refusedReadWrite(e):
         return String(cString: strerror(e)) + " (kenix-sim opens disk files read-write)"
     case .hostError(let e): return String(cString: strerror(e))
     }
 }
+
+/// Whether open(2)'s `errno` says a disk file may not be opened read-write
+/// (permissions, a read-only file system): a file the run cannot use as
+/// given (66), and the message says why.
+func refusedReadWrite(_ errno: Int32) -> Bool { errno == EACCES || errno == EROFS || errno == EPERM }
 
 /// kenix-sim's exit status for a machine that could not be built.
 func exitStatus(for error: SimError) -> Int32 {
     switch error {
     case .displayTooLarge, .tooManyDisks, .initrdTooLarge: return 64   // --ram, --fb-size, --disk
     case .disk(_, .missing): return 66
-    case .disk(_, .hostError(EACCES)), .disk(_, .hostError(EROFS)), .disk(_, .hostError(EPERM)): return 66   // cannot be opened for writing
+    case .disk(_, .hostError(let e)) where refusedReadWrite(e): return 66
     case .disk(_, .locked): return 75
     case .disk(_, .givenTwice): return 64
     case .badRAMSize: return 64

@@ -93,15 +93,7 @@ struct Swarm: ParsableCommand {
     }
 
     mutating func run() throws {
-        let image: [UInt8]
-        // --ram first: a boot image too large for it is refused before it is read whole.
-        guard SimConfig.isValidRAMSize(ram.bytes) else { fail(describe(SimError.badRAMSize), code: 64) }
-        let limit = initrdLimit(ram: ram.bytes)
-        switch readFile(initrd, limit: limit.bytes, why: limit.why) {
-        case .success(let bytes): image = bytes
-        case .failure(let message): fail("cannot read initrd '\(initrd)': \(message)", code: 66)
-        case .tooLarge(let message): fail("initrd '\(initrd)' is \(message)", code: 64)
-        }
+        let image = readInitrd(initrd, ram: ram.bytes)
         var typed: [UInt8] = []
         if let input {
             switch readFile(input, limit: largestScriptFile) {
