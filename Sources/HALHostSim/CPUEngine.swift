@@ -31,6 +31,27 @@ public enum SimCPUKind: String, CaseIterable, Sendable {
     case unicorn
 }
 
+/// The JIT engine's loop compiler (docs/simulator.md, "The loop compiler"):
+/// hot loops compiled to host code by the host's C compiler. It changes only
+/// host time, never a run.
+public enum SimLoopCompiler: String, CaseIterable, Sendable {
+    /// Compiled on a worker thread while the run goes on (the default).
+    case background
+    /// Compiled before the run goes on: the compiled code is what runs from
+    /// then on (the engine cross-check, tests).
+    case synchronous
+    /// No loop compiling.
+    case off
+
+    var mode: Int32 {
+        switch self {
+        case .off: 0
+        case .background: 1
+        case .synchronous: 2
+        }
+    }
+}
+
 /// How a run ended.
 struct EngineRun {
     /// Instructions retired in this run.

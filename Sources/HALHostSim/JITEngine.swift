@@ -104,16 +104,23 @@ final class JITEngine: CPUEngine {
 
     /// Entries to a block before its core translates it (SimConfig.hotThreshold).
     private let hotThreshold: UInt32
+    /// The loop compiler's mode (SimConfig.loopCompiler).
+    private let loopCompiler: SimLoopCompiler
+    private let loopHot: UInt32
 
     /// Each core's users (CoreUse), for the next binding that adopts it.
     private var uses: [OpaquePointer: CoreUse] = [:]
     /// Cores shared so far (statistics).
     private(set) var shares: UInt64 = 0
 
-    init(mmu: SoftMMU, hotThreshold: UInt32 = UInt32(KD_DEFAULT_HOT_THRESHOLD)) throws(SimError) {
+    init(mmu: SoftMMU, hotThreshold: UInt32 = UInt32(KD_DEFAULT_HOT_THRESHOLD),
+         loopCompiler: SimLoopCompiler = .background,
+         loopHot: UInt32 = UInt32(KD_DEFAULT_LOOP_HOT)) throws(SimError) {
         precondition(Self.layoutsMatch, "HALHostSim: UserContext and kd_context differ in layout")
         self.mmu = mmu
         self.hotThreshold = hotThreshold
+        self.loopCompiler = loopCompiler
+        self.loopHot = loopHot
         // Fail now, not in the middle of a run, if no core can be built
         // (unless the pool has one or is building one: the run's first
         // activation takes it, and the kernel boots meanwhile).
@@ -165,6 +172,7 @@ final class JITEngine: CPUEngine {
     private func bind(_ b: JITBinding) {
         kd_get_stats(b.core, &b.statsAtBind)
         kd_set_hot_threshold(b.core, hotThreshold)
+        kd_set_loop_compiler(b.core, loopCompiler.mode, loopHot)
         kd_bind(b.core, b.host)
         b.use.holder = Unmanaged.passUnretained(b)
     }
@@ -200,6 +208,8 @@ final class JITEngine: CPUEngine {
         t.pages_retranslated &+= a.pages_retranslated &- b.pages_retranslated
         t.instructions_interpreted &+= a.instructions_interpreted &- b.instructions_interpreted
         t.cold_stubs &+= a.cold_stubs &- b.cold_stubs
+        t.loop_regions &+= a.loop_regions &- b.loop_regions
+        t.loop_instructions &+= a.loop_instructions &- b.loop_instructions
     }
 
     func activate(root: PhysAddr, asid: ASID) {

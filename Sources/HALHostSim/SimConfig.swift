@@ -55,6 +55,12 @@ public struct SimConfig {
     /// first entry. Never changes a run, only its host time.
     public var hotThreshold: UInt32 = SimConfig.defaultHotThreshold
     public static let defaultHotThreshold = UInt32(KD_DEFAULT_HOT_THRESHOLD)
+    /// JIT engine: the loop compiler's mode. Never changes a run.
+    public var loopCompiler: SimLoopCompiler = .background
+    /// Runs that must have ended at their budget (a time slice's end) in the
+    /// same 64 bytes of code before the loop compiler makes a region there
+    /// (tests: 1).
+    public var loopHot = UInt32(KD_DEFAULT_LOOP_HOT)
     /// For a process that boots machine after machine (`kenix-sim swarm`,
     /// kenix-bench): cores keep their translations and their counts from
     /// one boot to the next, so code a boot runs once is worth translating

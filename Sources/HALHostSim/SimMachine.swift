@@ -181,7 +181,8 @@ public final class SimMachine {
         mmuReference = .passUnretained(mmu)
         switch config.cpu {
         case .jit:
-            let jit = try JITEngine(mmu: mmu, hotThreshold: config.hotThreshold)
+            let jit = try JITEngine(mmu: mmu, hotThreshold: config.hotThreshold, loopCompiler: config.loopCompiler,
+                                    loopHot: config.loopHot)
             engine = jit
             engineReference = .jit(.passUnretained(jit))
         case .unicorn:
@@ -284,6 +285,7 @@ extension SimMachine {
             s += "; jit: \(JITCorePool.shared.built) cores built, \(jit.steals) steals, \(jit.shares) shared, "
                 + "\(k.blocks_translated) blocks translated (\(k.instructions_translated) instructions), "
                 + "\(k.instructions_interpreted) instructions interpreted (\(k.cold_stubs) cold stubs), "
+                + "\(k.loop_instructions) in compiled loops (\(k.loop_regions) regions), "
                 + "\(k.block_splits) splits, \(k.runs) runs, "
                 + "\(k.steps) steps, \(k.page_fills) page fills, \(k.tlb_flushes) TLB flushes, "
                 + "\(k.pages_retranslated) code pages dropped, \(k.unsupported) unsupported"

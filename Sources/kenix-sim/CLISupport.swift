@@ -287,3 +287,7 @@ func describe(_ error: ELFError) -> String {
 extension SimCPUKind: ExpressibleByArgument {
     public init?(argument: String) { self.init(rawValue: argument) }
 }
+
+extension SimLoopCompiler: ExpressibleByArgument {
+    public init?(argument: String) { self.init(rawValue: argument) }
+}

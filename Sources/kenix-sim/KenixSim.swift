@@ -112,6 +112,12 @@ struct Run: ParsableCommand {
         valueName: "N"))
     var hotThreshold: UInt32 = SimConfig.defaultHotThreshold
 
+    @Option(name: .customLong("loop-compiler"), help: ArgumentHelp(
+        "JIT engine: how hot loops are compiled to host code: background (the default), synchronous or off.",
+        discussion: "The loop compiler writes a loop that runs for millions of instructions as C and builds it with clang (from PATH; without it, nothing is compiled). background compiles while the run goes on; synchronous waits for it. Changes only host time, never the run (the same output and trace hash).",
+        valueName: "MODE"))
+    var loopCompiler: SimLoopCompiler = .background
+
     @Option(name: .customLong("max-time"),
             help: "Stop after this much simulated time, e.g. 500ms, 10s, 2m (a bare number is seconds).")
     var maxTime: Duration?
@@ -251,6 +257,7 @@ struct Run: ParsableCommand {
         config.traceJSONFile = traceJSON
         config.cpu = cpu
         config.hotThreshold = hotThreshold
+        config.loopCompiler = loopCompiler
         guard epoch <= UInt64.max / 1_000_000_000 / 2 else { fail("--epoch is too far in the future", code: 64) }
         config.epoch = epoch
         if let swap {

@@ -69,12 +69,23 @@ void Core::run(u64 budget, kd_result &result) {
     while (retired < budget && stop == Stop::none) {
         const u64 left = budget - retired;
         const u64 pc = currentPC();
+        if (!loopRegions.empty() && !stepAfterLoop) {
+            // A compiled region (KenixJIT+Loops.cpp): it runs what it can
+            // and leaves the pc where the other tiers go on.
+            const u64 done = runRegion(pc, left);
+            retired += done;
+            if (done != 0) continue;
+        }
         if (entersCold(pc)) {
+            stepAfterLoop = false;   // the interpreter runs that access
             retired += interpret(left);
             if (stop != Stop::none) break;
             continue;
         }
-        bool step = pc != afterSVC && insideBlock(pc);
+        // After a region stopped before an access: that one instruction,
+        // then the region again.
+        bool step = stepAfterLoop || (pc != afterSVC && insideBlock(pc));
+        stepAfterLoop = false;
         if (step) {
             granted = 1;
         } else if (left >= kMaxBlock) {
@@ -123,6 +134,7 @@ void Core::run(u64 budget, kd_result &result) {
         result.address = address;
     }
     result.retired = retired;
+    if (result.stop == KD_STOP_BUDGET && loopMode != 0) noteBudgetEnd(currentPC());
     last = {entry, stop != Stop::none && retired <= kLongRun ? static_cast<u32>(retired) : kLongRun};
     budgetLeft = kMaxBlock;
     // An svc ends its block, so the pc after it starts one (or none): the

@@ -29,6 +29,7 @@
 //     need one), cleared at every entry to EL0;
 //   - hints (WFI, WFE, YIELD, SEV) are NOPs, as in the Unicorn engine.
 #include "KenixJIT.hpp"
+#include "LoopCompiler.hpp"
 
 #include <sys/mman.h>
 
@@ -72,6 +73,7 @@ Core::Core(kd_cpu_model model) {
     locateState();
     learnKeptFPBits();
     setHotThreshold(KD_DEFAULT_HOT_THRESHOLD);
+    setLoopCompiler(KD_DEFAULT_LOOP_COMPILER, KD_DEFAULT_LOOP_HOT);
 }
 
 Core::~Core() {
@@ -116,6 +118,9 @@ void Core::forget() {
     blocks.clear();
     pendingSplits.clear();
     codePages.clear();
+    loopRegions.clear();
+    loopRefused.clear();
+    std::memset(loopHeat, 0, sizeof loopHeat);
 }
 
 }  // namespace kenix
@@ -165,6 +170,10 @@ int kd_match_score(kd_core *core, kd_host host, int sample) {
 }
 
 void kd_get_stats(const kd_core *core, kd_stats *stats) { *stats = reinterpret_cast<const Core *>(core)->stats; }
+
+void kd_set_loop_compiler(kd_core *core, int mode, uint32_t hot) {
+    reinterpret_cast<Core *>(core)->setLoopCompiler(mode, hot);
+}
 
 int kd_classify(uint32_t word) { return static_cast<int>(kenix::classify(word)); }
 

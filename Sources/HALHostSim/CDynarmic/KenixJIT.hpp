@@ -11,6 +11,7 @@
 //   KenixJIT+Run.cpp      kd_run: exact budgets and exact faults
 //   KenixJIT+Interpreter.cpp the cold tier's bookkeeping and full decoder
 //   KenixJIT+FastPath.cpp the cold tier's loop and predecoded common forms
+//   KenixJIT+Loops.cpp    the loop compiler's regions (LoopCompiler.hpp)
 //   A64Semantics.hpp      the arithmetic the two cold-tier files share
 //   InstructionFilter.cpp the CPU baseline (kd_classify)
 //
@@ -33,6 +34,11 @@
 #include "kenix_dynarmic.h"
 
 namespace kenix {
+
+namespace loops {
+struct Instruction;
+struct Job;
+}
 
 using u8 = std::uint8_t;
 using u32 = std::uint32_t;
@@ -129,6 +135,9 @@ public:
     /// first entry (no interpreter). Only with direct registers.
     void setHotThreshold(u32 threshold);
     void resetHeat();
+    /// The loop compiler's mode (loops::Mode as an int); only with direct
+    /// registers.
+    void setLoopCompiler(int mode, u32 hot);
     kd_stats stats{};
 
     // Dynarmic callbacks.
@@ -282,6 +291,34 @@ private:
     bool interpreting = false;
     /// The last Run stopped at a stub.
     bool stubHit = false;
+
+    // The loop compiler (KenixJIT+Loops.cpp).
+    /// A region of hot code: [first pc, end), and its compilation.
+    struct LoopRegion {
+        u64 end;
+        std::shared_ptr<loops::Job> job;
+    };
+    std::map<u64, LoopRegion> loopRegions;
+    int loopMode = 0;
+    /// Runs ending at the budget, by 64-byte stretch of code (direct-mapped):
+    /// where a region is looked for.
+    static constexpr std::size_t kLoopHeatSlots = 256;
+    u32 loopHot = KD_DEFAULT_LOOP_HOT;
+    std::uint16_t loopHeat[kLoopHeatSlots] = {};
+    /// Pcs a region was looked for at and not made (no loop, nothing
+    /// supported), not to look again.
+    std::unordered_set<u64> loopRefused;
+    /// The last region stopped before an access the TLB did not satisfy:
+    /// the run loop steps that instruction in the Jit before entering a
+    /// region again.
+    bool stepAfterLoop = false;
+    void noteBudgetEnd(u64 pc);
+    bool regionInstruction(u64 pc, u32 word, loops::Instruction &out) const;
+    void buildRegion(u64 seed);
+    /// Runs the ready region holding `pc`, if any, within `left`; the
+    /// instructions it retired.
+    u64 runRegion(u64 pc, u64 left);
+    std::map<u64, LoopRegion>::iterator regionContaining(u64 pc);
 
     // Run (KenixJIT+Run.cpp).
     u64 partialBlock(u64 pc);

@@ -111,6 +111,10 @@ typedef struct kd_stats {
     uint64_t instructions_interpreted;
     /// Stubs given to the Jit for cold pcs (each hands its pc to the interpreter).
     uint64_t cold_stubs;
+    /// Regions the loop compiler made (KenixJIT+Loops.cpp), and the
+    /// instructions compiled regions retired.
+    uint64_t loop_regions;
+    uint64_t loop_instructions;
 } kd_stats;
 
 /// The CPU's identity registers as EL0 code sees them (the baseline).
@@ -183,6 +187,15 @@ void kd_set_hot_threshold(kd_core *core, uint32_t threshold);
 /// pooled core keeps its counts from machine to machine (the swarm's boots
 /// find their code hot); a test that counts tier changes starts from none.
 void kd_reset_heat(kd_core *core);
+
+/// The loop compiler (docs/simulator.md): 0 off, 1 compiles hot loops in
+/// the background (KD_DEFAULT_LOOP_COMPILER), 2 compiles them before they
+/// run on (tests and the engine cross-check). Only with direct registers.
+/// The mode changes speed, never a result.
+/// A region is made where `hot` runs have ended at their budget in the
+/// same 64 bytes of code (KD_DEFAULT_LOOP_HOT: 32 time slices; tests use 1).
+enum { KD_DEFAULT_LOOP_COMPILER = 1, KD_DEFAULT_LOOP_HOT = 32 };
+void kd_set_loop_compiler(kd_core *core, int mode, uint32_t hot);
 
 /// How the JIT treats an instruction word (the CPU baseline, exposed for
 /// tests): 0 runs as is, 1 undefined, 2 emulated by the core.

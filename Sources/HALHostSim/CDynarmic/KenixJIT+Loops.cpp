@@ -1,0 +1,154 @@
+// KenixJIT+Loops.cpp: where the loop compiler's regions come from, how the
+// run loop enters them, and when they go (LoopCompiler.hpp says why).
+//
+// Finding hot loops costs the Jit nothing: a run that ends at its budget
+// (the end of a time slice: 1 ms, a million instructions) stops where the
+// code is busy. When runs have ended loopHot times (32) in the same 64-byte
+// stretch of code, the core reads the code around that pc, following
+// branches, and makes a region of what it can express: the fast path's forms
+// and division, within 4 KiB either side, at most kRegionInstructions. An
+// instruction it cannot express is a way out of the region, not a reason to
+// refuse it.
+//
+// A region's code is the address space's: its pages are noted as code pages
+// (noteCodePage), so the invalidations that drop the Jit's translations of
+// a page (TLBI VAE1, a changed page at revalidation, forget) drop the
+// region with them (forgetCode).
+#include "A64Semantics.hpp"
+#include "LoopCompiler.hpp"
+#include "PredecodedForms.hpp"
+
+#include <algorithm>
+#include <set>
+
+namespace kenix {
+
+namespace {
+
+constexpr u64 kRegionReach = 4096;
+constexpr std::size_t kRegionInstructions = 256;
+/// Regions per core, and pcs remembered as refused: bounds, not tuning.
+constexpr std::size_t kMaxRegions = 32;
+constexpr std::size_t kMaxRefused = 1024;
+
+bool transfersElsewhere(u8 op) {
+    return op == kBranch || op == kBranchLink || op == kBranchCond || op == kCompareBranch || op == kTestBranch;
+}
+
+bool endsStraightLine(u8 op) {
+    return op == kBranch || op == kBranchLink || op == kBranchReg || op == kBranchLinkReg;
+}
+
+}  // namespace
+
+void Core::setLoopCompiler(int mode, u32 hot) {
+    loopMode = stateGeneral ? mode : 0;
+    loopHot = hot == 0 ? 1 : hot > 0xFFFF ? 0xFFFF : hot;
+    if (loopMode == 0) loopRegions.clear();
+}
+
+std::map<u64, Core::LoopRegion>::iterator Core::regionContaining(u64 pc) {
+    auto it = loopRegions.upper_bound(pc);
+    if (it == loopRegions.begin()) return loopRegions.end();
+    --it;
+    return pc < it->second.end ? it : loopRegions.end();
+}
+
+void Core::noteBudgetEnd(u64 pc) {
+    if (loopMode == 0 || !registerFile || loopRegions.size() >= kMaxRegions) return;
+    if (regionContaining(pc) != loopRegions.end() || loopRefused.count(pc)) return;
+    std::uint16_t &heat = loopHeat[(pc >> 6) % kLoopHeatSlots];
+    if (++heat < loopHot) return;
+    heat = 0;
+    buildRegion(pc);
+}
+
+/// The region's form of `word`: the fast path's, but for an svc (it leaves
+/// the tier) and what only the full decoder runs, plus SDIV, UDIV, SMULH and
+/// UMULH. False: the region stops before it.
+bool Core::regionInstruction(u64 pc, u32 word, loops::Instruction &out) const {
+    using namespace a64;
+    const Predecoded d = predecode(pc, word);
+    out = {pc, word, d.op, d.a, d.b, d.c, d.d, d.e, d.imm, d.imm2};
+    if (d.op != kSlow) return d.op != kSupervisorCall;
+    const bool sf = bitAt(word, 31);
+    out.a = static_cast<u8>(field(word, 0, 5));
+    out.b = static_cast<u8>(field(word, 5, 5));
+    out.c = static_cast<u8>(field(word, 16, 5));
+    out.e = sf;
+    out.imm2 = widthMask(sf);
+    if ((word & 0x7FE0'F800) == 0x1AC0'0800) {   // UDIV, SDIV
+        out.op = loops::kDivide;
+        out.d = bitAt(word, 10);
+        return true;
+    }
+    if ((word & 0xFF60'FC00) == 0x9B40'7C00) {   // SMULH, UMULH (Ra = 31)
+        out.op = loops::kMultiplyHigh;
+        out.d = !bitAt(word, 23);
+        return true;
+    }
+    return false;
+}
+
+void Core::buildRegion(u64 seed) {
+    const u64 low = seed > kRegionReach ? seed - kRegionReach : 0, high = seed + kRegionReach;
+    std::vector<loops::Instruction> code;
+    std::set<u64> seen;
+    std::vector<u64> work{seed};
+    bool hasLoop = false;
+    while (!work.empty() && code.size() < kRegionInstructions) {
+        const u64 pc = work.back();
+        work.pop_back();
+        if (pc < low || pc >= high || (pc & 3) || !seen.insert(pc).second) continue;
+        // A look-ahead, as the translator's: nothing resolved, nothing cached.
+        const kd_page page = host.translate(host.context, pc, KD_FETCH, false);
+        if (!page.host) continue;
+        u32 word;
+        std::memcpy(&word, page.host + (pc & 0xFFF), 4);
+        loops::Instruction in;
+        if (classify(word) != Classified::run || !regionInstruction(pc, word, in)) continue;
+        noteCodePage(pc, page.host);
+        code.push_back(in);
+        if (transfersElsewhere(in.op)) {
+            work.push_back(in.imm);
+            hasLoop = hasLoop || in.imm <= pc;
+        }
+        if (!endsStraightLine(in.op)) work.push_back(pc + 4);
+    }
+    if (!hasLoop || code.size() < 2) {
+        if (loopRefused.size() >= kMaxRefused) loopRefused.clear();
+        loopRefused.insert(seed);
+        return;
+    }
+    std::sort(code.begin(), code.end(), [](const auto &a, const auto &b) { return a.pc < b.pc; });
+    // Regions never overlap: an older one in the way goes.
+    const u64 first = code.front().pc, end = code.back().pc + 4;
+    for (auto it = loopRegions.begin(); it != loopRegions.end();) {
+        it = it->first < end && it->second.end > first ? loopRegions.erase(it) : std::next(it);
+    }
+    stats.loop_regions++;
+    loopRegions[first] = {end, loops::compile(loops::source(code), loopMode == static_cast<int>(loops::Mode::synchronous))};
+}
+
+u64 Core::runRegion(u64 pc, u64 left) {
+    const auto it = regionContaining(pc);
+    if (it == loopRegions.end()) return 0;
+    loops::Job &job = *it->second.job;
+    const int state = job.state.load(std::memory_order_acquire);
+    // Pending: the other tiers run it meanwhile. Failed (no compiler): it
+    // stays, so that its pcs are not looked at again.
+    if (state != loops::Job::ready) return 0;
+    const u32 flags = lent ? static_cast<u32>(lent->nzcv >> 28) & 0xF : jit->GetPstate() >> 28;
+    loops::IO io{left, flags, 0};
+    job.function(registerFile, &io, pageTable, readOnly);
+    if (io.nzcv != flags) {
+        if (lent) lent->nzcv = u64{io.nzcv} << 28;
+        else jit->SetPstate(io.nzcv << 28);
+    }
+    stepAfterLoop = io.slow != 0;
+    const u64 retired = left - io.left;
+    stats.loop_instructions += retired;
+    return retired;
+}
+
+}  // namespace kenix
