@@ -10,7 +10,10 @@
 # touching ~98k pages (--ram 384M, vm's out-of-memory child: it used to crash
 # the simulator on vm.max_map_count), and kenix-sim swarm --cpu both over
 # many seeds, and busybox's sh running lxtest cpu (the AT_HWCAP baseline);
-# and a Unicorn library that cannot be loaded. Called by Tests/System/run.sh; usable alone:
+# and a Unicorn library that cannot be loaded. The JIT runs with
+# --loop-compiler synchronous, so that a loop hot enough to be compiled runs
+# compiled from then on (the demo's pixel loop), and the check covers the
+# compiled code too. Called by Tests/System/run.sh; usable alone:
 #   KENIX_SIM=path INITRD=path bash Tests/System/engines.sh
 set -uo pipefail
 SIM=${KENIX_SIM:-.build/debug/kenix-sim}
@@ -41,6 +44,7 @@ both() {
       a=${a//\{disk\}/$WORK/$name-$cpu.img}
       args+=("$a")
     done
+    [ "$cpu" = jit ] && args+=(--loop-compiler synchronous)
     "$SIM" run --cpu "$cpu" --initrd "$INITRD" --max-time 60s --headless "${args[@]}" \
       >"$WORK/$name-$cpu.out" 2>"$WORK/$name-$cpu.err" </dev/null
     echo $? >"$WORK/$name-$cpu.rc"
