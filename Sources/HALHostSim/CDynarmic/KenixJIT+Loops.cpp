@@ -131,6 +131,7 @@ void Core::buildRegion(u64 seed) {
 }
 
 u64 Core::runRegion(u64 pc, u64 left) {
+    if (!registerFile) return 0;   // registers moved through the accessors (tests)
     const auto it = regionContaining(pc);
     if (it == loopRegions.end()) return 0;
     loops::Job &job = *it->second.job;
@@ -146,6 +147,9 @@ u64 Core::runRegion(u64 pc, u64 left) {
         else jit->SetPstate(io.nzcv << 28);
     }
     stepAfterLoop = io.slow != 0;
+    // A register branch to a misaligned pc: the Jit reports it (as the
+    // interpreter leaves it to do), never the interpreter's fetch.
+    if (registerFile[32] & 3) promote(registerFile[32]);
     const u64 retired = left - io.left;
     stats.loop_instructions += retired;
     return retired;

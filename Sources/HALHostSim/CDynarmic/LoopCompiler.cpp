@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
@@ -37,7 +38,15 @@ public:
     std::shared_ptr<Job> request(const std::string &source, bool wait) {
         std::unique_lock<std::mutex> lock(mutex);
         auto found = cache.find(source);
-        if (found != cache.end()) return found->second;
+        if (found != cache.end()) {
+            const auto job = found->second;
+            lock.unlock();
+            // Synchronous means the function is there when this returns,
+            // even if the worker (or another thread) is still building it.
+            while (wait && job->state.load(std::memory_order_acquire) == Job::pending)
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            return job;
+        }
         auto job = std::make_shared<Job>();
         cache.emplace(source, job);
         if (wait) {
@@ -118,7 +127,9 @@ private:
         const int spawned = posix_spawnp(&child, "clang", &actions, nullptr, const_cast<char *const *>(argv), environ);
         posix_spawn_file_actions_destroy(&actions);
         if (spawned != 0) {
-            unavailable = true;
+            // No compiler on PATH: off for good; anything else (EAGAIN,
+            // ENOMEM) fails this job only.
+            if (spawned == ENOENT) unavailable = true;
             return false;
         }
         int status = 0;
