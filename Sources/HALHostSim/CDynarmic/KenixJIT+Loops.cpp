@@ -6,7 +6,8 @@
 // code is busy. When runs have ended loopHot times (32) in the same 64-byte
 // stretch of code, the core reads the code around that pc, following
 // branches, and makes a region of what it can express: the fast path's forms
-// and division, within 4 KiB either side, at most kRegionInstructions. An
+// and division, within 4 KiB either side, at most kRegionInstructions, and of
+// that only the loop nest around the pc (what can come back to it). An
 // instruction it cannot express is a way out of the region, not a reason to
 // refuse it.
 //
@@ -20,6 +21,8 @@
 
 #include <algorithm>
 #include <set>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace kenix {
 
@@ -37,6 +40,34 @@ bool transfersElsewhere(u8 op) {
 
 bool endsStraightLine(u8 op) {
     return op == kBranch || op == kBranchLink || op == kBranchReg || op == kBranchLinkReg;
+}
+
+/// Keeps of `code` (everything reachable from `seed`) what can come back to
+/// it: the loop nest around the seed. What lies after the nest (a
+/// function's tail, code it calls once) would only add registers the
+/// function must keep for its exits, and compile time. False if the seed lies
+/// on no loop (every instruction of `code` is reachable from the seed, so
+/// any predecessor of it closes one).
+bool keepLoopNest(std::vector<loops::Instruction> &code, u64 seed) {
+    std::unordered_map<u64, std::vector<u64>> predecessors;
+    for (const auto &in : code) {
+        if (transfersElsewhere(in.op)) predecessors[in.imm].push_back(in.pc);
+        if (!endsStraightLine(in.op)) predecessors[in.pc + 4].push_back(in.pc);
+    }
+    std::unordered_set<u64> back{seed};
+    std::vector<u64> work{seed};
+    while (!work.empty()) {
+        const u64 pc = work.back();
+        work.pop_back();
+        const auto found = predecessors.find(pc);
+        if (found == predecessors.end()) continue;
+        for (u64 from : found->second) {
+            if (back.insert(from).second) work.push_back(from);
+        }
+    }
+    code.erase(std::remove_if(code.begin(), code.end(), [&](const auto &in) { return !back.count(in.pc); }),
+               code.end());
+    return predecessors.count(seed) != 0;
 }
 
 }  // namespace
@@ -95,7 +126,6 @@ void Core::buildRegion(u64 seed) {
     std::vector<loops::Instruction> code;
     std::set<u64> seen;
     std::vector<u64> work{seed};
-    bool hasLoop = false;
     while (!work.empty() && code.size() < kRegionInstructions) {
         const u64 pc = work.back();
         work.pop_back();
@@ -109,13 +139,10 @@ void Core::buildRegion(u64 seed) {
         if (classify(word) != Classified::run || !regionInstruction(pc, word, in)) continue;
         noteCodePage(pc, page.host);
         code.push_back(in);
-        if (transfersElsewhere(in.op)) {
-            work.push_back(in.imm);
-            hasLoop = hasLoop || in.imm <= pc;
-        }
+        if (transfersElsewhere(in.op)) work.push_back(in.imm);
         if (!endsStraightLine(in.op)) work.push_back(pc + 4);
     }
-    if (!hasLoop || code.size() < 2) {
+    if (!keepLoopNest(code, seed) || code.size() < 2) {
         if (loopRefused.size() >= kMaxRefused) loopRefused.clear();
         loopRefused.insert(seed);
         return;
