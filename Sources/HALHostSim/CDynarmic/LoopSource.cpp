@@ -208,17 +208,19 @@ public:
     std::string write() {
         std::string body;
         for (std::size_t i = 0; i < code.size(); i++) {
-            if (leader[i]) body += entry(i);
+            if (i == 0 || ends[i - 1]) {
+                body += entry(i);
+                setter = -1;   // the flags come in through fa, fb, fk
+            }
             body += format("L_%llx:;\n", pc(i));
+            // A block's flags go out through fa, fb, fk (set before its
+            // last instruction if that is a branch: it reads them as cN).
+            if (ends[i] && isBranch(code[i].op)) body += flush();
             body += instruction(i);
             // The end of a block that falls through: on to the next
             // instruction's budget check if the region has it, else out.
             // (Branches say where they go themselves.)
-            if (!isBranch(code[i].op) && ends[i]) body += next(i, pc(i) + 4);
-        }
-        std::string entries;
-        for (std::size_t i = 0; i < code.size(); i++) {
-            if (!leader[i]) entries += entry(i) + format("goto L_%llx;\n", pc(i));
+            if (!isBranch(code[i].op) && ends[i]) body += flush() + next(i, pc(i) + 4);
         }
         std::string text = format("#define KR_ENTRIES %lluull\n#define KR_SLOTS %lluull\n",
                                   static_cast<unsigned long long>(kPageTableEntries),
@@ -230,11 +232,16 @@ public:
         text += "u64 left = io->left, pc;\nu32 slow = 0;\n";
         text += "u64 fa = io->nzcv, fb = 0;\nint fk = KR_PACKED;\n";
         for (unsigned r = 0; r < 32; r++) text += format("u64 r%u = x[%u];\n", r, r);
+        // Entries are block starts only (within a block the flags may be a
+        // compare's operands, cN): inside one, the run loop steps the Jit
+        // to the block's end (slow = 1, nothing run).
         text += "switch (x[32]) {\n";
-        for (std::size_t i = 0; i < code.size(); i++) text += format("case 0x%llxull: goto E_%llx;\n", pc(i), pc(i));
+        for (std::size_t i = 0; i < code.size(); i++) {
+            if (i == 0 || ends[i - 1]) text += format("case 0x%llxull: goto E_%llx;\n", pc(i), pc(i));
+            else text += format("case 0x%llxull: io->slow = 1; return;\n", pc(i));
+        }
         text += "default: return;\n}\n";
         text += body;
-        text += entries;
         text += "out:\n";
         for (unsigned r : written) text += format("x[%u] = r%u;\n", r, r);
         text += "x[32] = pc;\nio->left = left;\nio->nzcv = kr_pack(fk, fa, fb);\nio->slow = slow;\n}\n";
@@ -248,6 +255,10 @@ private:
     /// Instructions from each one to the end of its block, itself included.
     std::vector<std::size_t> rest;
     std::set<unsigned> written;
+    /// The block's last flag-setting instruction so far (-1: none) and its
+    /// kind (KR_SUB64...), while its instructions are written.
+    long setter = -1;
+    std::string setterKind;
 
     unsigned long long pc(std::size_t i) const { return code[i].pc; }
     bool inside(u64 target) const { return index.count(target) != 0; }
@@ -294,7 +305,22 @@ private:
 
     /// Leaving before instruction i (it does not run).
     std::string stopBefore(std::size_t i) const {
-        return format("{ left += %zu; slow = 1; pc = 0x%llxull; goto out; }\n", rest[i], pc(i));
+        return format("{ left += %zu; slow = 1; pc = 0x%llxull; ", rest[i], pc(i)) + flush() + "goto out; }\n";
+    }
+
+    /// The flags as a condition or the way out reads them: the last
+    /// flag-setting instruction of this block (its operands cNa, cNb and its
+    /// kind, a constant the compiler folds), or what came into the block.
+    std::string flags() const {
+        if (setter < 0) return "fk, fa, fb";
+        return setterKind + format(", c%llxa, c%llxb", pc(setter), pc(setter));
+    }
+
+    /// Moves the block's flags into fa, fb, fk (for the next block or the
+    /// way out); nothing if the block has set none.
+    std::string flush() const {
+        if (setter < 0) return "";
+        return format("fa = c%llxa; fb = c%llxb; fk = ", pc(setter), pc(setter)) + setterKind + ";\n";
     }
 
     std::string zr(unsigned r) const { return r == 31 ? std::string("0ull") : format("r%u", r); }
@@ -317,23 +343,28 @@ private:
         // A side exit: the block goes on past it; leaving gives back the
         // rest of the block after the branch.
         std::string text = "if (" + condition + ") { left += " + std::to_string(rest[i] - 1) +
-                           "; pc = " + hex(target) + "; goto out; }\n";
+                           "; pc = " + hex(target) + "; " + flush() + "goto out; }\n";
         if (ends[i]) text += next(i, after);
         return text;
     }
 
     /// ADDS or SUBS (CMN, CMP) into Rd (XZR for 31): keeps the operands
     /// and the kind for the lazy flags.
-    std::string arithmeticFlags(bool sub, bool sf, unsigned rd, const std::string &x, const std::string &y) {
+    std::string arithmeticFlags(std::size_t i, bool sub, bool sf, unsigned rd, const std::string &x, const std::string &y) {
         const std::string m = sf ? "0xffffffffffffffffull" : "0xffffffffull";
-        const char *kind = sub ? (sf ? "KR_SUB64" : "KR_SUB32") : (sf ? "KR_ADD64" : "KR_ADD32");
-        return "{ fa = (" + x + ") & " + m + "; fb = (" + y + ") & " + m + "; fk = " + kind + ";\n" +
-               setZR(rd, std::string("(fa ") + (sub ? "-" : "+") + " fb) & " + m) + "}\n";
+        const std::string a = format("c%llxa", pc(i)), b = format("c%llxb", pc(i));
+        setter = static_cast<long>(i);
+        setterKind = sub ? (sf ? "KR_SUB64" : "KR_SUB32") : (sf ? "KR_ADD64" : "KR_ADD32");
+        return "u64 " + a + " = (" + x + ") & " + m + ", " + b + " = (" + y + ") & " + m + ";\n" +
+               setZR(rd, "(" + a + (sub ? " - " : " + ") + b + ") & " + m);
     }
 
     /// ANDS (TST) of `operands` (already masked to the width) into Rd.
-    std::string logicalFlags(bool sf, unsigned rd, const std::string &operands) {
-        return "{ fa = " + operands + "; fb = 0; fk = " + (sf ? "KR_LOGIC64" : "KR_LOGIC32") + ";\n" + setZR(rd, "fa") + "}\n";
+    std::string logicalFlags(std::size_t i, bool sf, unsigned rd, const std::string &operands) {
+        const std::string a = format("c%llxa", pc(i)), b = format("c%llxb", pc(i));
+        setter = static_cast<long>(i);
+        setterKind = sf ? "KR_LOGIC64" : "KR_LOGIC32";
+        return "u64 " + a + " = " + operands + ", " + b + " = 0;\n" + setZR(rd, a);
     }
 
     std::string load(std::size_t i, unsigned rt, const std::string &address, unsigned bytes) {
@@ -365,10 +396,10 @@ private:
         case kSubImmediate:
             return setSP(d.a, "(" + sp(d.b) + " - " + hex(d.imm) + ") & " + mask);
         case kAddSubFlags:
-            return arithmeticFlags(d.d, sf, d.a, sp(d.b), hex(d.imm));
+            return arithmeticFlags(i, d.d, sf, d.a, sp(d.b), hex(d.imm));
         case kLogicalImm: {
             const std::string operands = "(" + zr(d.b) + " & " + mask + ")" + kLogicalOperator[d.d] + hex(d.imm);
-            return d.d == 3 ? logicalFlags(sf, d.a, operands) : setSP(d.a, operands);
+            return d.d == 3 ? logicalFlags(i, sf, d.a, operands) : setSP(d.a, operands);
         }
         case kMoveRegister:
             return setZR(d.a, zr(d.c) + " & " + mask);
@@ -376,12 +407,12 @@ private:
             std::string b = "kr_shift(" + zr(d.c) + ", " + std::to_string(d.d >> 3) + ", " + std::to_string(d.imm) + ", " + w + ")";
             if (d.d & 4) b = "(~" + b + " & " + mask + ")";
             const std::string operands = "(" + zr(d.b) + " & " + mask + ")" + kLogicalOperator[d.d & 3] + b;
-            return (d.d & 3) == 3 ? logicalFlags(sf, d.a, operands) : setZR(d.a, operands);
+            return (d.d & 3) == 3 ? logicalFlags(i, sf, d.a, operands) : setZR(d.a, operands);
         }
         case kAddSubReg: {
             const bool sub = d.d & 1;
             const std::string b = "kr_shift(" + zr(d.c) + ", " + std::to_string(d.d >> 2) + ", " + std::to_string(d.imm) + ", " + w + ")";
-            if (d.d & 2) return arithmeticFlags(sub, sf, d.a, zr(d.b), b);
+            if (d.d & 2) return arithmeticFlags(i, sub, sf, d.a, zr(d.b), b);
             return setZR(d.a, "(" + zr(d.b) + (sub ? " - " : " + ") + b + ") & " + mask);
         }
         case kBranch:
@@ -389,7 +420,7 @@ private:
         case kBranchLink:
             return setZR(30, hex(d.pc + 4)) + next(i, d.imm);
         case kBranchCond:
-            return branchIf(i, "kr_cond(" + std::to_string(d.d) + ", fk, fa, fb)");
+            return branchIf(i, "kr_cond(" + std::to_string(d.d) + ", " + flags() + ")");
         case kCompareBranch:
             return branchIf(i, "((" + zr(d.a) + " & " + mask + ") == 0) != " + std::to_string(d.d));
         case kTestBranch:
@@ -431,7 +462,7 @@ private:
             std::string other = zr(d.c);
             if (d.e & 2) other = "~" + other;
             if (d.e & 4) other = "(" + other + " + 1)";
-            return setZR(d.a, "(kr_cond(" + std::to_string(d.d) + ", fk, fa, fb) ? " + zr(d.b) + " : " + other + ") & " + mask);
+            return setZR(d.a, "(kr_cond(" + std::to_string(d.d) + ", " + flags() + ") ? " + zr(d.b) + " : " + other + ") & " + mask);
         }
         case kLoadRegister: case kStoreRegister: {
             const std::string address = sp(d.b) + " + kr_extend(" + zr(d.c) + ", " + std::to_string(d.e & 7) + ", " +
