@@ -7,12 +7,14 @@
 // source text: a region is compiled once per process, whatever core or
 // swarm machine asks. The worker and the cache are never torn down: loaded
 // code may be running until the process exits, and the thread is detached
-// so that exit does not wait for a compilation.
+// so that exit does not wait for a compilation (which leaves nothing behind:
+// its files are memory files).
 #include "LoopCompiler.hpp"
 
 #include <dlfcn.h>
 #include <fcntl.h>
 #include <spawn.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -72,7 +74,6 @@ private:
     /// Set after the first failure to run the compiler at all: the host has
     /// none, and every later job fails at once.
     std::atomic<bool> unavailable{false};
-    std::atomic<unsigned> serial{0};
 
     void work() {
         for (;;) {
@@ -94,33 +95,46 @@ private:
     }
 
     /// Runs the compiler on `source`; the loaded function, or null.
+    /// Runs the compiler on `source`; the loaded function, or null. The
+    /// source and the shared object live in memory files (memfd), named to
+    /// clang as /dev/fd/N: nothing is left in /tmp when the process exits
+    /// in the middle of a compilation.
     Function compile(const std::string &source) {
-        char directory[] = "/tmp/kenix-loop-XXXXXX";
-        if (!mkdtemp(directory)) return nullptr;
-        const std::string base = std::string(directory) + "/region" + std::to_string(serial++);
-        const std::string input = base + ".c", output = base + ".so";
+        const int input = memoryFile("kenix-region.c");
+        const int output = memoryFile("kenix-region.so");
         Function function = nullptr;
-        if (FILE *file = std::fopen(input.c_str(), "w")) {
-            const bool written = std::fwrite(source.data(), 1, source.size(), file) == source.size();
-            if (std::fclose(file) == 0 && written && run(input, output)) {
-                // RTLD_LOCAL: every region's symbol has the same name.
-                if (void *library = dlopen(output.c_str(), RTLD_NOW | RTLD_LOCAL))
-                    function = reinterpret_cast<Function>(dlsym(library, "kenix_region"));
-            }
+        if (input >= 0 && output >= 0 && write(input, source.data(), source.size()) == static_cast<ssize_t>(source.size()) &&
+            run(input, output)) {
+            // RTLD_LOCAL: every region's symbol has the same name.
+            const std::string path = "/proc/self/fd/" + std::to_string(output);
+            if (void *library = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL))
+                function = reinterpret_cast<Function>(dlsym(library, "kenix_region"));
         }
-        unlink(input.c_str());
-        unlink(output.c_str());
-        rmdir(directory);
+        if (input >= 0) close(input);
+        if (output >= 0) close(output);   // a loaded object keeps its mapping
         return function;
     }
 
-    /// clang -O2, quietly; true if it built `output`.
-    bool run(const std::string &input, const std::string &output) {
+    /// A memory file, close-on-exec, at fd 10 or above (so that the child's
+    /// dup2 onto 3 and 4 cannot overwrite one with the other); -1 on failure.
+    static int memoryFile(const char *name) {
+        const int fd = memfd_create(name, MFD_CLOEXEC);
+        if (fd < 0) return -1;
+        const int high = fcntl(fd, F_DUPFD_CLOEXEC, 10);
+        close(fd);
+        return high;
+    }
+
+    /// clang -O2, quietly, from the memory file `input` (fd 3 in the child)
+    /// to `output` (fd 4); true if it built it.
+    bool run(int input, int output) {
         const char *argv[] = {"clang", "-O2", "-march=native", "-fPIC", "-shared", "-nostdlib",
                               "-fno-stack-protector", "-fno-asynchronous-unwind-tables", "-w", "-x", "c",
-                              input.c_str(), "-o", output.c_str(), nullptr};
+                              "/dev/fd/3", "-o", "/dev/fd/4", nullptr};
         posix_spawn_file_actions_t actions;
         posix_spawn_file_actions_init(&actions);
+        posix_spawn_file_actions_adddup2(&actions, input, 3);
+        posix_spawn_file_actions_adddup2(&actions, output, 4);
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
         pid_t child;
