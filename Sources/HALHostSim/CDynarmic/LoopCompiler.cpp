@@ -102,17 +102,33 @@ private:
     Function compile(const std::string &source) {
         const int input = memoryFile("kenix-region.c");
         const int output = memoryFile("kenix-region.so");
+        // The object says which source it was built from, and the loaded
+        // one must say this one's (a check that dlopen loaded what was built).
+        const unsigned long long id = fingerprint(source);
+        const std::string text = source + "const unsigned long long kenix_region_source = " + std::to_string(id) + "ull;\n";
         Function function = nullptr;
-        if (input >= 0 && output >= 0 && write(input, source.data(), source.size()) == static_cast<ssize_t>(source.size()) &&
+        if (input >= 0 && output >= 0 && write(input, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
             run(input, output)) {
             // RTLD_LOCAL: every region's symbol has the same name.
             const std::string path = "/proc/self/fd/" + std::to_string(output);
-            if (void *library = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL))
-                function = reinterpret_cast<Function>(dlsym(library, "kenix_region"));
+            if (void *library = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL)) {
+                const auto *built = static_cast<const unsigned long long *>(dlsym(library, "kenix_region_source"));
+                if (built && *built == id) function = reinterpret_cast<Function>(dlsym(library, "kenix_region"));
+            }
         }
         if (input >= 0) close(input);
-        if (output >= 0) close(output);   // a loaded object keeps its mapping
+        // A loaded object keeps its file open: dlopen knows objects by path,
+        // and a later region's memory file at the same fd number would be
+        // taken for this one.
+        if (output >= 0 && !function) close(output);
         return function;
+    }
+
+    /// FNV-1a of the source text.
+    static unsigned long long fingerprint(const std::string &text) {
+        unsigned long long hash = 0xCBF2'9CE4'8422'2325ull;
+        for (unsigned char c : text) hash = (hash ^ c) * 0x100'0000'01B3ull;
+        return hash;
     }
 
     /// A memory file, close-on-exec, at fd 10 or above (so that the child's
