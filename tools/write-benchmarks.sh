@@ -209,9 +209,9 @@ instead of 2-2.9 s (the simulator's RAM has no kernel image, so it never paid), 
 3) just after it; the table above has this run's. "swap" boots the `swap`
 program as init on 24 MiB of RAM with a swap disk (kenix-sim's simulated disk, QEMU's virtio-blk
 on a file). "ipcbench" is per call/reply round trip: a run of N minus a run of N/10. The demo row
-is per frame at 1280×720, every pixel redrawn, no pacing: a run of 124 frames minus 4 (the JIT
-engine's loop compiler builds the pixel loop on a second thread after 32 time slices, ~0.2 s of
-clang; 124 frames measure the steady state, as QEMU's row does once TCG has translated). QEMU runs
+is per frame at 1280×720, every pixel redrawn, no pacing: a run of 124 frames minus one of 64,
+both past the warm-up (the JIT engine's loop compiler builds the pixel loop on a second thread
+after 32 time slices, ~0.1 s of clang; QEMU's TCG translates), so it is the steady state. QEMU runs
 in real time without `-icount`, so its boot includes the sleep self-test's real sleeps.
 
 Where kenix-sim's time goes on the JIT engine (docs/simulator.md; measured with perf per thread
