@@ -33,6 +33,11 @@ constexpr std::size_t kRegionInstructions = 256;
 /// Regions per core, and pcs remembered as refused: bounds, not tuning.
 constexpr std::size_t kMaxRegions = 32;
 constexpr std::size_t kMaxRefused = 1024;
+/// Every kRegionReview entries a region must have retired kRegionWorthwhile
+/// instructions an entry on average (a loop's region runs thousands), or it
+/// is given up.
+constexpr u64 kRegionReview = 1024;
+constexpr u64 kRegionWorthwhile = 64;
 
 bool transfersElsewhere(u8 op) {
     return op == kBranch || op == kBranchLink || op == kBranchCond || op == kCompareBranch || op == kTestBranch;
@@ -165,7 +170,7 @@ u64 Core::runRegion(u64 pc, u64 left) {
     const int state = job.state.load(std::memory_order_acquire);
     // Pending: the other tiers run it meanwhile. Failed (no compiler): it
     // stays, so that its pcs are not looked at again.
-    if (state != loops::Job::ready) return 0;
+    if (state != loops::Job::ready || it->second.givenUp) return 0;
     const u32 flags = lent ? static_cast<u32>(lent->nzcv >> 28) & 0xF : jit->GetPstate() >> 28;
     loops::IO io{left, flags, 0};
     job.function(registerFile, &io, pageTable, readOnly);
@@ -179,6 +184,11 @@ u64 Core::runRegion(u64 pc, u64 left) {
     if (registerFile[32] & 3) promote(registerFile[32]);
     const u64 retired = left - io.left;
     stats.loop_instructions += retired;
+    LoopRegion &region = it->second;
+    region.retired += retired;
+    if (++region.entries % kRegionReview == 0 && region.retired < region.entries * kRegionWorthwhile) {
+        region.givenUp = true;   // kept, so that its pcs are not looked at again
+    }
     return retired;
 }
 

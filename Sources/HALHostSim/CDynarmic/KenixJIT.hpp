@@ -297,6 +297,11 @@ private:
     struct LoopRegion {
         u64 end;
         std::shared_ptr<loops::Job> job;
+        /// Entries and the instructions they retired: a region that keeps
+        /// stopping at once (an access its TLB check never satisfies, the
+        /// run loop then stepping the rest of the block) is given up.
+        u64 entries = 0, retired = 0;
+        bool givenUp = false;
     };
     std::map<u64, LoopRegion> loopRegions;
     int loopMode = 0;

@@ -74,6 +74,10 @@ private:
     /// Set after the first failure to run the compiler at all: the host has
     /// none, and every later job fails at once.
     std::atomic<bool> unavailable{false};
+    /// Objects loaded (each holds a file descriptor); only the worker or a
+    /// synchronous caller loads, under no lock, hence atomic.
+    std::atomic<unsigned> loaded{0};
+    static constexpr unsigned kMaxLoaded = 256;
 
     void work() {
         for (;;) {
@@ -94,12 +98,14 @@ private:
         job.state.store(function ? Job::ready : Job::failed, std::memory_order_release);
     }
 
-    /// Runs the compiler on `source`; the loaded function, or null.
     /// Runs the compiler on `source`; the loaded function, or null. The
     /// source and the shared object live in memory files (memfd), named to
     /// clang as /dev/fd/N: nothing is left in /tmp when the process exits
     /// in the middle of a compilation.
     Function compile(const std::string &source) {
+        // Each loaded object keeps a file descriptor (below): a bound, so
+        // that code that keeps changing cannot use up the process's.
+        if (loaded >= kMaxLoaded) return nullptr;
         const int input = memoryFile("kenix-region.c");
         const int output = memoryFile("kenix-region.so");
         // The object says which source it was built from, and the loaded
@@ -107,11 +113,12 @@ private:
         const unsigned long long id = fingerprint(source);
         const std::string text = source + "const unsigned long long kenix_region_source = " + std::to_string(id) + "ull;\n";
         Function function = nullptr;
+        void *library = nullptr;
         if (input >= 0 && output >= 0 && write(input, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
             run(input, output)) {
             // RTLD_LOCAL: every region's symbol has the same name.
             const std::string path = "/proc/self/fd/" + std::to_string(output);
-            if (void *library = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL)) {
+            if ((library = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL))) {
                 const auto *built = static_cast<const unsigned long long *>(dlsym(library, "kenix_region_source"));
                 if (built && *built == id) function = reinterpret_cast<Function>(dlsym(library, "kenix_region"));
             }
@@ -119,8 +126,9 @@ private:
         if (input >= 0) close(input);
         // A loaded object keeps its file open: dlopen knows objects by path,
         // and a later region's memory file at the same fd number would be
-        // taken for this one.
-        if (output >= 0 && !function) close(output);
+        // taken for this one (so one loaded but refused keeps it too).
+        if (library) loaded++;
+        else if (output >= 0) close(output);
         return function;
     }
 
