@@ -4,6 +4,7 @@
 import ArgumentParser
 import CUnicorn
 import HALHostSim
+import SimHost
 
 #if canImport(Glibc)
 import Glibc
@@ -39,9 +40,15 @@ struct KenixBench: ParsableCommand {
 
     mutating func run() throws {
         defer { SimMachine.stopBackgroundWork() }   // exit() must not meet a core being built
-        guard case .success(let image) = readAll(initrd) else {
-            fputsStderr("kenix-bench: cannot read \(initrd); run `make userland` first\n")
+        let image: [UInt8]
+        switch readFile(initrd, limit: largestBootImage, why: ", the largest boot image kenix-bench reads") {
+        case .success(let bytes): image = bytes
+        case .failure(let why):
+            fputsStderr("kenix-bench: cannot read \(initrd): \(why) (run `make userland` first)\n")
             throw ExitCode(66)
+        case .tooLarge(let why):
+            fputsStderr("kenix-bench: \(initrd) is \(why)\n")
+            throw ExitCode(64)
         }
         // The tables compare with the Unicorn engine, which is loaded on demand.
         if only == nil || SimCPUKind(rawValue: cpu) == .unicorn, let why = kenix_unicorn_load_failure() {
@@ -249,17 +256,6 @@ func fputsStderr(_ s: String) {
     line.withUTF8 { bytes in _ = write(2, bytes.baseAddress, bytes.count) }
 }
 
-enum ReadAll { case success([UInt8]), failure }
-
-func readAll(_ path: String) -> ReadAll {
-    guard let f = fopen(path, "rb") else { return .failure }
-    defer { fclose(f) }
-    var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 1 << 16)
-    while true {
-        let n = fread(&chunk, 1, chunk.count, f)
-        bytes.append(contentsOf: chunk[0..<n])
-        if n < chunk.count { break }
-    }
-    return .success(bytes)
-}
+/// Boot images larger than this are refused (the default one is ~4 MiB): a
+/// file with no end (/dev/zero) must not take the host's memory.
+let largestBootImage = 64 << 20

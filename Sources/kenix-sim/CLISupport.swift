@@ -88,36 +88,10 @@ func parseScreenSize(_ text: String) -> (width: Int, height: Int)? {
     return (w, h)
 }
 
-/// A file's bytes, or why not: it cannot be read (`failure`), or it goes on
-/// past the reader's limit (`tooLarge`).
-enum ReadResult { case success([UInt8]), failure(String), tooLarge(String) }
-
 /// Scripted console input and key files (--input, --keys, --replay) larger
 /// than this are refused: typed input is never that long, and a file with
 /// no end (/dev/zero) must not take the host's memory.
 let largestScriptFile = 64 << 20
-
-/// The bytes of `path`, at most `limit` of them: a longer file (or a
-/// device or pipe that goes on past it) is refused rather than read whole;
-/// `why` says what the limit is, for the message.
-func readFile(_ path: String, limit: Int, why: String = "") -> ReadResult {
-    guard let f = fopen(path, "rb") else { return .failure(String(cString: strerror(errno))) }
-    defer { fclose(f) }
-    var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 1 << 16)
-    while true {
-        let n = fread(&chunk, 1, chunk.count, f)
-        if n > 0 {
-            guard bytes.count + n <= limit else { return .tooLarge("larger than \(describeBytes(limit))\(why)") }
-            bytes.append(contentsOf: chunk[0..<n])
-        }
-        if n < chunk.count {
-            if ferror(f) != 0 { return .failure(String(cString: strerror(errno))) }
-            break
-        }
-    }
-    return .success(bytes)
-}
 
 /// The boot image at `path` for a machine of `ram` bytes, or the process
 /// ends with a clear error: --ram is checked first (64), and the image is
@@ -134,14 +108,6 @@ func readInitrd(_ path: String, ram: UInt64) -> [UInt8] {
     case .failure(let message): fail("cannot read initrd '\(path)': \(message)", code: 66)
     case .tooLarge(let message): fail("initrd '\(path)' is \(message)", code: 64)
     }
-}
-
-/// "64 MiB", "512 KiB", "100 bytes": a size for a message.
-func describeBytes(_ bytes: Int) -> String {
-    for (unit, scale) in [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)] where bytes >= scale && bytes % scale == 0 {
-        return "\(bytes / scale) \(unit)"
-    }
-    return "\(bytes) bytes"
 }
 
 /// Writes `bytes` to `path` (replacing it); an error message on failure.
