@@ -21,6 +21,7 @@
 // time. Two engines given the same machine therefore leave it in the same
 // state. The gdb stub (GDB/) needs only `run(budget:)` with small budgets
 // (single steps, exact stops) and `reload` after it changed registers.
+import CDynarmic
 import HAL
 
 /// Which engine executes user code.
@@ -45,9 +46,9 @@ public enum SimLoopCompiler: String, CaseIterable, Sendable {
 
     var mode: Int32 {
         switch self {
-        case .off: 0
-        case .background: 1
-        case .synchronous: 2
+        case .off: Int32(KD_LOOPS_OFF)
+        case .background: Int32(KD_LOOPS_BACKGROUND)
+        case .synchronous: Int32(KD_LOOPS_SYNCHRONOUS)
         }
     }
 }

@@ -277,9 +277,7 @@ void Core::undefinedOrEmulated(u64 pc, bool notDecoded) {
 }
 
 void Core::forgetCode(u64 begin, u64 end) {
-    for (auto region = loopRegions.begin(); region != loopRegions.end();) {
-        region = region->first < end && region->second.end > begin ? loopRegions.erase(region) : std::next(region);
-    }
+    forgetRegions(begin, end);
     auto it = blocks.lower_bound(begin);
     if (it != blocks.begin()) {
         auto before = std::prev(it);

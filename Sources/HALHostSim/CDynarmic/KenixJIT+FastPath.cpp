@@ -350,7 +350,7 @@ static_assert(kFastOpCount == kSupervisorCall + 1, "every FastOp has its handler
 u64 Core::interpret(u64 budget, u64 window) {
     u64 *const x = registerFile;
     u64 pc = x[32];
-    u32 flags = lent ? static_cast<u32>(lent->nzcv >> 28) & 0xF : jit->GetPstate() >> 28;
+    u32 flags = flagsInPlace();
     const u32 flagsOnEntry = flags;
     u64 retired = 0;
     Predecoded *const table = predecoded.get();
@@ -435,10 +435,7 @@ decode:
 done:
     interpreting = false;
     x[32] = pc;
-    if (flags != flagsOnEntry) {
-        if (lent) lent->nzcv = u64{flags} << 28;
-        else jit->SetPstate(flags << 28);
-    }
+    if (flags != flagsOnEntry) setFlagsInPlace(flags);
     stats.instructions_interpreted += retired;
     return retired;
 }

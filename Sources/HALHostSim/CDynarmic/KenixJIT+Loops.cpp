@@ -39,13 +39,8 @@ constexpr std::size_t kMaxRefused = 1024;
 constexpr u64 kRegionReview = 1024;
 constexpr u64 kRegionWorthwhile = 64;
 
-bool transfersElsewhere(u8 op) {
-    return op == kBranch || op == kBranchLink || op == kBranchCond || op == kCompareBranch || op == kTestBranch;
-}
-
-bool endsStraightLine(u8 op) {
-    return op == kBranch || op == kBranchLink || op == kBranchReg || op == kBranchLinkReg;
-}
+/// Nothing follows it in a straight line: an unconditional branch.
+constexpr bool endsStraightLine(u8 op) { return isBranchForm(op) && !isConditionalBranchForm(op); }
 
 /// Keeps of `code` (everything reachable from `seed`) what can come back to
 /// it: the loop nest around the seed. What lies after the nest (a
@@ -56,7 +51,7 @@ bool endsStraightLine(u8 op) {
 bool keepLoopNest(std::vector<loops::Instruction> &code, u64 seed) {
     std::unordered_map<u64, std::vector<u64>> predecessors;
     for (const auto &in : code) {
-        if (transfersElsewhere(in.op)) predecessors[in.imm].push_back(in.pc);
+        if (branchesToImmediate(in.op)) predecessors[in.imm].push_back(in.pc);
         if (!endsStraightLine(in.op)) predecessors[in.pc + 4].push_back(in.pc);
     }
     std::unordered_set<u64> back{seed};
@@ -78,9 +73,15 @@ bool keepLoopNest(std::vector<loops::Instruction> &code, u64 seed) {
 }  // namespace
 
 void Core::setLoopCompiler(int mode, u32 hot) {
-    loopMode = stateGeneral ? mode : 0;
+    loopMode = stateGeneral ? mode : KD_LOOPS_OFF;
     loopHot = hot == 0 ? 1 : hot > 0xFFFF ? 0xFFFF : hot;
-    if (loopMode == 0) loopRegions.clear();
+    if (loopMode == KD_LOOPS_OFF) loopRegions.clear();
+}
+
+void Core::forgetRegions(u64 begin, u64 end) {
+    for (auto it = loopRegions.begin(); it != loopRegions.end();) {
+        it = it->first < end && it->second.end > begin ? loopRegions.erase(it) : std::next(it);
+    }
 }
 
 std::map<u64, Core::LoopRegion>::iterator Core::regionContaining(u64 pc) {
@@ -91,7 +92,7 @@ std::map<u64, Core::LoopRegion>::iterator Core::regionContaining(u64 pc) {
 }
 
 void Core::noteBudgetEnd(u64 pc) {
-    if (loopMode == 0 || !registerFile || loopRegions.size() >= kMaxRegions) return;
+    if (loopMode == KD_LOOPS_OFF || !registerFile || loopRegions.size() >= kMaxRegions) return;
     if (regionContaining(pc) != loopRegions.end() || loopRefused.count(pc)) return;
     std::uint16_t &heat = loopHeat[(pc >> 6) % kLoopHeatSlots];
     if (++heat < loopHot) return;
@@ -105,7 +106,7 @@ void Core::noteBudgetEnd(u64 pc) {
 bool Core::regionInstruction(u64 pc, u32 word, loops::Instruction &out) const {
     using namespace a64;
     const Predecoded d = predecode(pc, word);
-    out = {pc, word, d.op, d.a, d.b, d.c, d.d, d.e, d.imm, d.imm2};
+    out = {pc, d.op, d.a, d.b, d.c, d.d, d.e, d.imm, d.imm2};
     if (d.op != kSlow) return d.op != kSupervisorCall;
     const bool sf = bitAt(word, 31);
     out.a = static_cast<u8>(field(word, 0, 5));
@@ -144,7 +145,7 @@ void Core::buildRegion(u64 seed) {
         if (classify(word) != Classified::run || !regionInstruction(pc, word, in)) continue;
         noteCodePage(pc, page.host);
         code.push_back(in);
-        if (transfersElsewhere(in.op)) work.push_back(in.imm);
+        if (branchesToImmediate(in.op)) work.push_back(in.imm);
         if (!endsStraightLine(in.op)) work.push_back(pc + 4);
     }
     if (!keepLoopNest(code, seed) || code.size() < 2) {
@@ -155,11 +156,9 @@ void Core::buildRegion(u64 seed) {
     std::sort(code.begin(), code.end(), [](const auto &a, const auto &b) { return a.pc < b.pc; });
     // Regions never overlap: an older one in the way goes.
     const u64 first = code.front().pc, end = code.back().pc + 4;
-    for (auto it = loopRegions.begin(); it != loopRegions.end();) {
-        it = it->first < end && it->second.end > first ? loopRegions.erase(it) : std::next(it);
-    }
+    forgetRegions(first, end);
     stats.loop_regions++;
-    loopRegions[first] = {end, loops::compile(loops::source(code), loopMode == static_cast<int>(loops::Mode::synchronous))};
+    loopRegions[first] = {end, loops::compile(loops::source(code), loopMode == KD_LOOPS_SYNCHRONOUS)};
 }
 
 u64 Core::runRegion(u64 pc, u64 left) {
@@ -171,13 +170,10 @@ u64 Core::runRegion(u64 pc, u64 left) {
     // Pending: the other tiers run it meanwhile. Failed (no compiler): it
     // stays, so that its pcs are not looked at again.
     if (state != loops::Job::ready || it->second.givenUp) return 0;
-    const u32 flags = lent ? static_cast<u32>(lent->nzcv >> 28) & 0xF : jit->GetPstate() >> 28;
+    const u32 flags = flagsInPlace();
     loops::IO io{left, flags, 0};
     job.function(registerFile, &io, pageTable, readOnly);
-    if (io.nzcv != flags) {
-        if (lent) lent->nzcv = u64{io.nzcv} << 28;
-        else jit->SetPstate(io.nzcv << 28);
-    }
+    if (io.nzcv != flags) setFlagsInPlace(io.nzcv);
     stepAfterLoop = io.slow != 0;
     // A register branch to a misaligned pc: the Jit reports it (as the
     // interpreter leaves it to do), never the interpreter's fetch.

@@ -134,7 +134,7 @@ void Core::run(u64 budget, kd_result &result) {
         result.address = address;
     }
     result.retired = retired;
-    if (result.stop == KD_STOP_BUDGET && loopMode != 0) noteBudgetEnd(currentPC());
+    if (result.stop == KD_STOP_BUDGET && loopMode != KD_LOOPS_OFF) noteBudgetEnd(currentPC());
     last = {entry, stop != Stop::none && retired <= kLongRun ? static_cast<u32>(retired) : kLongRun};
     budgetLeft = kMaxBlock;
     // An svc ends its block, so the pc after it starts one (or none): the

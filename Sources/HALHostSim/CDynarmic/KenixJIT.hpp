@@ -135,8 +135,8 @@ public:
     /// first entry (no interpreter). Only with direct registers.
     void setHotThreshold(u32 threshold);
     void resetHeat();
-    /// The loop compiler's mode (loops::Mode as an int); only with direct
-    /// registers.
+    /// The loop compiler's mode (KD_LOOPS_OFF, _BACKGROUND, _SYNCHRONOUS)
+    /// and trigger (kd_set_loop_compiler); only with direct registers.
     void setLoopCompiler(int mode, u32 hot);
     kd_stats stats{};
 
@@ -178,6 +178,13 @@ private:
     void moveIntoJit(const kd_context &c);
     /// The pc of the registers the core runs on, wherever they are.
     u64 currentPC() { return registerFile ? registerFile[32] : jit->GetPC(); }
+    /// NZCV (as bits 3:0) of the registers the interpreter and compiled
+    /// regions work on: the lent context's, or the Jit's.
+    u32 flagsInPlace() { return lent ? static_cast<u32>(lent->nzcv >> 28) & 0xF : jit->GetPstate() >> 28; }
+    void setFlagsInPlace(u32 flags) {
+        if (lent) lent->nzcv = u64{flags} << 28;
+        else jit->SetPstate(flags << 28);
+    }
 
     // Memory (KenixJIT+Memory.cpp).
     u8 *page(u64 va, u32 access);
@@ -304,7 +311,7 @@ private:
         bool givenUp = false;
     };
     std::map<u64, LoopRegion> loopRegions;
-    int loopMode = 0;
+    int loopMode = KD_LOOPS_OFF;
     /// Runs ending at the budget, by 64-byte stretch of code (direct-mapped):
     /// where a region is looked for.
     static constexpr std::size_t kLoopHeatSlots = 256;
@@ -324,6 +331,8 @@ private:
     /// instructions it retired.
     u64 runRegion(u64 pc, u64 left);
     std::map<u64, LoopRegion>::iterator regionContaining(u64 pc);
+    /// Drops the regions that overlap [begin, end).
+    void forgetRegions(u64 begin, u64 end);
 
     // Run (KenixJIT+Run.cpp).
     u64 partialBlock(u64 pc);

@@ -51,7 +51,6 @@ enum ExtraOp : u8 {
 /// fields of Core::Predecoded), or an ExtraOp.
 struct Instruction {
     u64 pc;
-    u32 word;
     u8 op, a, b, c, d, e;
     u64 imm, imm2;
 };
@@ -80,13 +79,11 @@ struct Job {
     Function function = nullptr;   // set before state becomes ready
 };
 
-/// How cores compile: not at all, on the worker thread (the run goes on
-/// in the other tiers meanwhile), or at once (tests and the engine
-/// cross-check, so that the compiled code is what runs).
-enum class Mode : int { off = 0, background = 1, synchronous = 2 };
-
 /// The process's compiler: one worker thread, a cache by source text. A
-/// host without a C compiler has every job fail (once, quietly).
+/// host without a C compiler has every job fail (once, quietly). `wait`:
+/// compile before returning (KD_LOOPS_SYNCHRONOUS: tests and the engine
+/// cross-check, so that the compiled code is what runs); else the run goes
+/// on in the other tiers meanwhile (KD_LOOPS_BACKGROUND).
 std::shared_ptr<Job> compile(const std::string &source, bool wait);
 
 }  // namespace kenix::loops

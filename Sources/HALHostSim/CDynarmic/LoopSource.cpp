@@ -182,18 +182,6 @@ KR int kr_read(void *const *pt, const kr_ro *ro, u64 va, unsigned size, const u8
 /// AND, ORR, EOR, ANDS by opc.
 constexpr const char *kLogicalOperator[4] = {" & ", " | ", " ^ ", " & "};
 
-bool isBranch(u8 op) {
-    switch (op) {
-    case kBranch: case kBranchLink: case kBranchCond: case kCompareBranch: case kTestBranch:
-    case kBranchReg: case kBranchLinkReg:
-        return true;
-    default:
-        return false;
-    }
-}
-
-bool isConditional(u8 op) { return op == kBranchCond || op == kCompareBranch || op == kTestBranch; }
-
 /// The longest block: a straight run longer than this is cut, so that a
 /// budget near its end still lets the region run most of it.
 constexpr std::size_t kLongestBlock = 64;
@@ -212,15 +200,15 @@ public:
                 body += entry(i);
                 setter = -1;   // the flags come in through fa, fb, fk
             }
-            body += format("L_%llx:;\n", pc(i));
+            body += format("/* 0x%llx */\n", pc(i));
             // A block's flags go out through fa, fb, fk (set before its
             // last instruction if that is a branch: it reads them as cN).
-            if (ends[i] && isBranch(code[i].op)) body += flush();
+            if (ends[i] && isBranchForm(code[i].op)) body += flush();
             body += instruction(i);
             // The end of a block that falls through: on to the next
             // instruction's budget check if the region has it, else out.
             // (Branches say where they go themselves.)
-            if (!isBranch(code[i].op) && ends[i]) body += flush() + next(i, pc(i) + 4);
+            if (!isBranchForm(code[i].op) && ends[i]) body += flush() + next(pc(i) + 4);
         }
         std::string text = format("#define KR_ENTRIES %lluull\n#define KR_SLOTS %lluull\n",
                                   static_cast<unsigned long long>(kPageTableEntries),
@@ -270,12 +258,12 @@ private:
         rest.assign(n, 1);
         for (std::size_t i = 0; i < n; i++) {
             const Instruction &in = code[i];
-            if (!isBranch(in.op)) continue;
+            if (!isBranchForm(in.op)) continue;
             if (in.op != kBranchReg && in.op != kBranchLinkReg && inside(in.imm)) {
                 leader[index.at(in.imm)] = true;
                 ends[i] = true;
             }
-            if (!isConditional(in.op)) ends[i] = true;   // nothing falls through
+            if (!isConditionalBranchForm(in.op)) ends[i] = true;   // nothing falls through
             if (ends[i] && inside(in.pc + 4)) leader[index.at(in.pc + 4)] = true;
         }
         std::size_t length = 0;
@@ -297,8 +285,8 @@ private:
                       pc(i), rest[i], pc(i), rest[i]);
     }
 
-    /// Control reaching `target` from instruction i, whose block it ends.
-    std::string next(std::size_t, u64 target) const {
+    /// Control reaching `target` from the end of a block.
+    std::string next(u64 target) const {
         if (inside(target)) return format("goto E_%llx;\n", static_cast<unsigned long long>(target));
         return format("pc = 0x%llxull; goto out;\n", static_cast<unsigned long long>(target));
     }
@@ -339,12 +327,12 @@ private:
     /// A conditional branch at i: taken to its target, else on.
     std::string branchIf(std::size_t i, const std::string &condition) const {
         const u64 target = code[i].imm, after = code[i].pc + 4;
-        if (inside(target)) return "if (" + condition + ") " + next(i, target) + next(i, after);
+        if (inside(target)) return "if (" + condition + ") " + next(target) + next(after);
         // A side exit: the block goes on past it; leaving gives back the
         // rest of the block after the branch.
         std::string text = "if (" + condition + ") { left += " + std::to_string(rest[i] - 1) +
                            "; pc = " + hex(target) + "; " + flush() + "goto out; }\n";
-        if (ends[i]) text += next(i, after);
+        if (ends[i]) text += next(after);
         return text;
     }
 
@@ -416,9 +404,9 @@ private:
             return setZR(d.a, "(" + zr(d.b) + (sub ? " - " : " + ") + b + ") & " + mask);
         }
         case kBranch:
-            return next(i, d.imm);
+            return next(d.imm);
         case kBranchLink:
-            return setZR(30, hex(d.pc + 4)) + next(i, d.imm);
+            return setZR(30, hex(d.pc + 4)) + next(d.imm);
         case kBranchCond:
             return branchIf(i, "kr_cond(" + std::to_string(d.d) + ", " + flags() + ")");
         case kCompareBranch:

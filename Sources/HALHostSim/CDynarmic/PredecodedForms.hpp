@@ -45,4 +45,13 @@ enum FastOp : u8 {
     kSupervisorCall,// SVC: imm = its immediate (every IPC and system call passes here)
 };
 
+/// The branch forms, and of them those that may fall through and those
+/// whose target is `imm` (not a register).
+constexpr bool isBranchForm(u8 op) { return op >= kBranch && op <= kBranchLinkReg; }
+constexpr bool isConditionalBranchForm(u8 op) {
+    return op == kBranchCond || op == kCompareBranch || op == kTestBranch;
+}
+constexpr bool branchesToImmediate(u8 op) { return isBranchForm(op) && op != kBranchReg && op != kBranchLinkReg; }
+static_assert(kBranch + 6 == kBranchLinkReg, "the branch forms are kBranch...kBranchLinkReg, in a row");
+
 }  // namespace kenix

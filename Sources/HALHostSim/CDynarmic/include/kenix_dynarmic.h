@@ -194,7 +194,8 @@ void kd_reset_heat(kd_core *core);
 /// The mode changes speed, never a result.
 /// A region is made where `hot` runs have ended at their budget in the
 /// same 64 bytes of code (KD_DEFAULT_LOOP_HOT: 32 time slices; tests use 1).
-enum { KD_DEFAULT_LOOP_COMPILER = 1, KD_DEFAULT_LOOP_HOT = 32 };
+enum { KD_LOOPS_OFF = 0, KD_LOOPS_BACKGROUND = 1, KD_LOOPS_SYNCHRONOUS = 2 };
+enum { KD_DEFAULT_LOOP_COMPILER = KD_LOOPS_BACKGROUND, KD_DEFAULT_LOOP_HOT = 32 };
 void kd_set_loop_compiler(kd_core *core, int mode, uint32_t hot);
 
 /// How the JIT treats an instruction word (the CPU baseline, exposed for
